@@ -1,0 +1,45 @@
+# Two commands do all set-up on a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make run    render the example attendees locally and print where the results are
+#   make test   lint, format check and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NODE_STAMP := tools/node_modules/.installed
+
+.PHONY: run test lint format bench serve clean system-deps
+
+$(STAMP): requirements.txt functions/requirements.txt pyproject.toml
+	@bash scripts/system_deps.sh runtime
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+$(NODE_STAMP): tools/package.json tools/package-lock.json
+	@bash scripts/system_deps.sh node
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+run: $(STAMP)
+	@$(BIN)/badgeforge run examples/attendees.csv --user organizer@example.com
+
+test: $(STAMP) $(NODE_STAMP)
+	@bash scripts/system_deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python bench/render_speed.py
+
+serve: $(STAMP)
+	$(BIN)/badgeforge serve
+
+clean:
+	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache

@@ -1,0 +1,174 @@
+"""One port per outside thing. Services take these as arguments; adapters (local, firebase) implement them.
+
+Paths are slash-separated without a leading slash: blob paths like `badges/u1/j1/badges.pdf`, database paths
+like `jobs/u1/j1` (RTDB semantics: a missing node reads as None, writing None deletes, empty dicts vanish).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+
+class BlobNotFound(LookupError):
+    """The object does not exist."""
+
+
+class BlobTooLarge(ValueError):
+    """The object is larger than the caller allowed (checked before reading it all)."""
+
+
+class MailTemporaryError(RuntimeError):
+    """The mail provider failed in a way worth retrying later (timeout, 429, 5xx)."""
+
+
+class MailPermanentError(RuntimeError):
+    """The mail provider refused the message for good (4xx other than 429): retrying will not help."""
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """What the store knows about one object."""
+
+    path: str
+    size: int
+    content_type: str = "application/octet-stream"
+    generation: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    updated: datetime | None = None
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Cloud Storage (one bucket) or a local folder."""
+
+    bucket: str
+
+    def write_bytes(
+        self,
+        path: str,
+        data: bytes,
+        *,
+        content_type: str,
+        download_name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> BlobInfo: ...
+
+    def write_file(
+        self,
+        path: str,
+        local_path: Path,
+        *,
+        content_type: str,
+        download_name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> BlobInfo: ...
+
+    def read_bytes(self, path: str, *, max_bytes: int | None = None) -> bytes:
+        """Raises BlobNotFound, or BlobTooLarge when the object is over max_bytes (checked from its size first)."""
+        ...
+
+    def download_to(self, path: str, local_path: Path) -> None: ...
+
+    def info(self, path: str) -> BlobInfo | None: ...
+
+    def list(self, prefix: str) -> list[BlobInfo]: ...
+
+    def delete(self, path: str) -> None:
+        """Deleting a missing object is not an error."""
+        ...
+
+
+@runtime_checkable
+class LinkSigner(Protocol):
+    """Makes a time-limited download URL for one object (V4 signed URL in the cloud, a local URL locally)."""
+
+    def signed_url(self, path: str, *, expires: timedelta, download_name: str | None = None) -> str: ...
+
+
+@runtime_checkable
+class TreeDatabase(Protocol):
+    """The Realtime Database tree (or SQLite holding the same JSON tree)."""
+
+    def get(self, path: str) -> Any: ...
+
+    def set(self, path: str, value: Any) -> None: ...
+
+    def update(self, path: str, values: Mapping[str, Any]) -> None:
+        """Multi-location update: keys are paths relative to `path`; a None value deletes."""
+        ...
+
+    def delete(self, path: str) -> None: ...
+
+    def push_key(self) -> str:
+        """A new chronologically ordered, RTDB-safe unique key."""
+        ...
+
+    def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
+        """Atomically replace the value at `path` with fn(current) and return it.
+
+        fn must be pure: it may run several times under contention. An exception raised by fn aborts the
+        transaction (nothing written) and propagates to the caller.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """One email, already rendered; `custom_args` travel with it so provider events can be matched to jobs."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    from_email: str
+    from_name: str = "BadgeForge"
+    custom_args: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MailReceipt:
+    """What the provider said: its message id (SendGrid's X-Message-Id, or the .eml path locally)."""
+
+    provider: str
+    message_id: str
+
+
+@runtime_checkable
+class Mailer(Protocol):
+    def send(self, mail: OutgoingMail) -> MailReceipt:
+        """Raises MailTemporaryError (retry later) or MailPermanentError (give up)."""
+        ...
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """An account as the identity provider knows it (Firebase Auth, or the local directory)."""
+
+    uid: str
+    email: str
+    display_name: str = ""
+    admin: bool = False
+
+
+@runtime_checkable
+class UserDirectory(Protocol):
+    def get(self, uid: str) -> UserRecord | None: ...
+
+    def find_by_email(self, email: str) -> UserRecord | None: ...
+
+    def create(
+        self, email: str, *, password: str | None = None, admin: bool = False, display_name: str = ""
+    ) -> UserRecord: ...
+
+    def set_admin(self, uid: str, admin: bool) -> None: ...
+
+
+@runtime_checkable
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware UTC now."""
+        ...

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering).
+# `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests).
+set -euo pipefail
+want=()
+case "${1:-runtime}" in
+  runtime) ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || want+=(libcairo2) ;;
+  node)    command -v npm >/dev/null || want+=(nodejs npm) ;;
+  test)    [ -x /usr/bin/chromium ] || want+=(chromium)
+           [ -x /usr/bin/chromedriver ] || want+=(chromium-driver) ;;
+esac
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+  echo "BadgeForge needs these Debian packages: ${want[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${want[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${want[*]}" >&2
+$sudo apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
