@@ -1,0 +1,245 @@
+"""The Realtime Database's JSON tree in SQLite: one row per leaf, addressed by its slash path.
+
+Why leaves: reading a subtree is one indexed range scan, writing replaces exactly the rows below a path, and
+empty objects vanish by themselves (as in RTDB). Transactions take SQLite's write lock (BEGIN IMMEDIATE), so they
+are atomic across threads and processes; each thread has its own connection.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+FORBIDDEN_KEY_CHARS = set(".$#[]/")
+CreateListener = Callable[[str, Any], None]
+
+
+def split_path(path: str) -> list[str]:
+    """'/a/b/' -> ['a', 'b']; '' or '/' is the root."""
+    return [p for p in path.strip("/").split("/") if p]
+
+
+def check_key(key: str) -> str:
+    if not key or FORBIDDEN_KEY_CHARS & set(key) or any(ord(c) < 32 or ord(c) == 127 for c in key):
+        raise ValueError(f"invalid database key {key!r}: keys may not be empty or contain . $ # [ ] / or controls")
+    return key
+
+
+def _leaves(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Flatten a JSON value into (path, json scalar); None and empty containers produce nothing."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from _leaves(f"{prefix}/{check_key(str(key))}" if prefix else check_key(str(key)), child)
+    elif isinstance(value, list | tuple):
+        for index, child in enumerate(value):
+            yield from _leaves(f"{prefix}/{index}" if prefix else str(index), child)
+    elif value is not None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        yield prefix, json.dumps(value)
+
+
+class _PushIds:
+    """Firebase-style push ids: 8 chars of milliseconds then 12 random chars, strictly increasing per process."""
+
+    ALPHABET = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_ms = -1
+        self._last_random: list[int] = []
+
+    def next(self) -> str:
+        with self._lock:
+            now = int(time.time() * 1000)
+            if now == self._last_ms:
+                for i in range(11, -1, -1):  # increment the random part so ids stay ordered within one ms
+                    if self._last_random[i] < 63:
+                        self._last_random[i] += 1
+                        break
+                    self._last_random[i] = 0
+            else:
+                self._last_ms = now
+                self._last_random = [secrets.randbelow(64) for _ in range(12)]
+            stamp = []
+            for _ in range(8):
+                stamp.append(self.ALPHABET[now % 64])
+                now //= 64
+            return "".join(reversed(stamp)) + "".join(self.ALPHABET[i] for i in self._last_random)
+
+
+class SqliteTreeDatabase:
+    """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._push_ids = _PushIds()
+        self._listeners: list[tuple[list[str], CreateListener]] = []
+        with self._connect() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS leaves (path TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    # -- connections ---------------------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- listeners -----------------------------------------------------------------------------------------------
+    def on_create(self, pattern: str, listener: CreateListener) -> None:
+        """Call listener(path, value) after commit whenever a node matching pattern ('badgeMails/*/*') is created."""
+        self._listeners.append((split_path(pattern), listener))
+
+    @staticmethod
+    def _matches(pattern: list[str], parts: list[str]) -> bool:
+        return all(p in ("*", s) for p, s in zip(pattern, parts, strict=False))
+
+    def _created_candidates(self, conn, parts: list[str], value: Any) -> list[tuple[list[str], str]]:
+        """Paths matching a listener that this write could create, and whether each existed before."""
+        found = []
+        for pattern, _ in self._listeners:
+            if not self._matches(pattern, parts):
+                continue
+            if len(parts) >= len(pattern):
+                candidates = [parts[: len(pattern)]]
+            else:
+                candidates = [parts + rest for rest in _nodes_at(value, len(pattern) - len(parts))]
+            for candidate in candidates:
+                if self._read(conn, candidate) is None:
+                    found.append((pattern, "/".join(candidate)))
+        return found
+
+    def _emit(self, conn, created: list[tuple[list[str], str]]) -> list[tuple[CreateListener, str, Any]]:
+        events = []
+        for pattern, path in created:
+            value = self._read(conn, split_path(path))
+            if value is None:
+                continue
+            for listen_pattern, listener in self._listeners:
+                if listen_pattern is pattern:
+                    events.append((listener, path, value))
+        return events
+
+    # -- tree primitives (inside a connection) -------------------------------------------------------------------
+    @staticmethod
+    def _read(conn: sqlite3.Connection, parts: list[str]) -> Any:
+        path = "/".join(parts)
+        if not path:
+            rows = conn.execute("SELECT path, value FROM leaves ORDER BY path").fetchall()
+        else:
+            exact = conn.execute("SELECT value FROM leaves WHERE path = ?", (path,)).fetchone()
+            if exact is not None:
+                return json.loads(exact[0])
+            rows = conn.execute(
+                "SELECT path, value FROM leaves WHERE path > ? AND path < ? ORDER BY path", (path + "/", path + "0")
+            ).fetchall()
+        if not rows:
+            return None
+        tree: dict[str, Any] = {}
+        skip = len(parts)
+        for leaf_path, raw in rows:
+            keys = leaf_path.split("/")[skip:]
+            node = tree
+            for key in keys[:-1]:
+                node = node.setdefault(key, {})
+            node[keys[-1]] = json.loads(raw)
+        return tree
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, parts: list[str], value: Any) -> None:
+        for key in parts:
+            check_key(key)
+        path = "/".join(parts)
+        if path:
+            conn.execute("DELETE FROM leaves WHERE path = ? OR (path > ? AND path < ?)", (path, path + "/", path + "0"))
+            # A scalar at an ancestor is replaced by the object we write below it.
+            ancestors = ["/".join(parts[:i]) for i in range(1, len(parts))]
+            if ancestors and value is not None:
+                conn.executemany("DELETE FROM leaves WHERE path = ?", [(a,) for a in ancestors])
+        else:
+            conn.execute("DELETE FROM leaves")
+        conn.executemany("INSERT INTO leaves (path, value) VALUES (?, ?)", list(_leaves(path, value)))
+
+    def _in_write_txn(self, body: Callable[[sqlite3.Connection], Any]) -> Any:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result, events = body(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        for listener, path, value in events:
+            listener(path, value)
+        return result
+
+    # -- the port ------------------------------------------------------------------------------------------------
+    def get(self, path: str) -> Any:
+        return self._read(self._connect(), split_path(path))
+
+    def set(self, path: str, value: Any) -> None:
+        parts = split_path(path)
+
+        def body(conn):
+            created = self._created_candidates(conn, parts, value) if self._listeners else []
+            self._write(conn, parts, value)
+            return None, self._emit(conn, created)
+
+        self._in_write_txn(body)
+
+    def update(self, path: str, values: Mapping[str, Any]) -> None:
+        base = split_path(path)
+
+        def body(conn):
+            created = []
+            for key, value in values.items():
+                parts = base + split_path(key)
+                if self._listeners:
+                    created += self._created_candidates(conn, parts, value)
+                self._write(conn, parts, value)
+            return None, self._emit(conn, created)
+
+        self._in_write_txn(body)
+
+    def delete(self, path: str) -> None:
+        self.set(path, None)
+
+    def push_key(self) -> str:
+        return self._push_ids.next()
+
+    def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
+        parts = split_path(path)
+
+        def body(conn):
+            new_value = fn(self._read(conn, parts))
+            created = self._created_candidates(conn, parts, new_value) if self._listeners else []
+            self._write(conn, parts, new_value)
+            return self._read(conn, parts), self._emit(conn, created)
+
+        return self._in_write_txn(body)
+
+
+def _nodes_at(value: Any, depth: int) -> list[list[str]]:
+    """Relative key paths of the nodes exactly `depth` levels inside value."""
+    if depth == 0:
+        return [[]] if value is not None else []
+    if not isinstance(value, Mapping):
+        return []
+    return [[str(k), *rest] for k, child in value.items() for rest in _nodes_at(child, depth - 1)]

@@ -1,0 +1,196 @@
+"""Settings from the environment and the one place that picks adapters (local or firebase), once per process.
+
+Why one place: services take ports as arguments, so every entry point (Cloud Function, CLI, web app, local
+runtime) asks `get_services()` for the same adapters instead of building its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+
+Mode = Literal["local", "firebase"]
+LinkMode = Literal["signed", "page"]
+
+MAX_SIGNED_TTL = timedelta(days=7)  # V4 signed URLs cannot live longer (ValueError beyond)
+LOCAL_BUCKET = "badgeforge-local.appspot.com"
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a usable configuration (message says which variable to set)."""
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as err:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from err
+
+
+def _firebase_config(env: Mapping[str, str]) -> dict[str, Any]:
+    raw = env.get("FIREBASE_CONFIG", "").strip()
+    if not raw:
+        return {}
+    if raw.startswith("{"):
+        return json.loads(raw)
+    return json.loads(Path(raw).read_text())  # firebase-tools may pass a file path
+
+
+def templates_dir() -> Path:
+    """templates/ beside the package when deployed (bundled into functions/), else the repository's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here.parent.parent / "templates"):
+        if (candidate / "email").is_dir():
+            return candidate
+    return here.parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, read once from the environment (see `from_env` for the variable names)."""
+
+    mode: Mode = "local"
+    home: Path = Path(".badgeforge")
+    bucket: str = LOCAL_BUCKET
+    project_id: str = "badgeforge-local"
+    database_url: str = "https://badgeforge-local-default-rtdb.firebaseio.com"
+    database_location: str = "us-central1"
+    default_allowed_usage: int = 10
+    link_mode: LinkMode = "signed"
+    link_ttl: timedelta = timedelta(days=7)
+    page_link_ttl: timedelta = timedelta(days=90)
+    public_base_url: str = "http://127.0.0.1:8080"
+    link_secret: str = field(default="", repr=False)
+    mail_from: str = "badges@badgeforge.local"
+    mail_from_name: str = "BadgeForge"
+    smtp_url: str = field(default="", repr=False)
+    sendgrid_api_key: str = field(default="", repr=False)
+    csv_max_bytes: int = 10_000_000
+    csv_max_rows: int = 50_000
+    image_max_bytes: int = 10_000_000
+    max_attempts: int = 5
+    render_lease: timedelta = timedelta(minutes=10)
+    mail_lease: timedelta = timedelta(minutes=2)
+    signer_service_account: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """BADGEFORGE_* variables; FIREBASE_CONFIG for bucket/project/database; K_SERVICE means Cloud Functions."""
+        env = os.environ if env is None else env
+        default_mode = "firebase" if env.get("K_SERVICE") else "local"
+        mode = env.get("BADGEFORGE_MODE", default_mode).strip().lower() or default_mode
+        if mode not in ("local", "firebase"):
+            raise ConfigError(f"BADGEFORGE_MODE must be 'local' or 'firebase', not {mode!r}")
+        link_mode = env.get("BADGEFORGE_LINK_MODE", "signed").strip().lower() or "signed"
+        if link_mode not in ("signed", "page"):
+            raise ConfigError(f"BADGEFORGE_LINK_MODE must be 'signed' or 'page', not {link_mode!r}")
+        ttl = timedelta(hours=_int_env(env, "BADGEFORGE_LINK_TTL_HOURS", 7 * 24))
+        if link_mode == "signed" and ttl > MAX_SIGNED_TTL:
+            raise ConfigError("BADGEFORGE_LINK_TTL_HOURS may be at most 168 for signed links (a V4 URL limit)")
+        fb = _firebase_config(env)
+        project = fb.get("projectId") or env.get("GCLOUD_PROJECT") or cls.project_id
+        home = Path(env.get("BADGEFORGE_HOME", ".badgeforge")).expanduser()
+        return cls(
+            mode=mode,  # type: ignore[arg-type]
+            home=home.resolve(),
+            bucket=env.get("BADGEFORGE_BUCKET") or fb.get("storageBucket") or LOCAL_BUCKET,
+            project_id=project,
+            database_url=fb.get("databaseURL") or f"https://{project}-default-rtdb.firebaseio.com",
+            database_location=env.get("BADGEFORGE_DATABASE_LOCATION", cls.database_location),
+            default_allowed_usage=_int_env(env, "BADGEFORGE_DEFAULT_USAGE", 10),
+            link_mode=link_mode,  # type: ignore[arg-type]
+            link_ttl=ttl,
+            page_link_ttl=timedelta(days=_int_env(env, "BADGEFORGE_PAGE_LINK_TTL_DAYS", 90)),
+            public_base_url=env.get("BADGEFORGE_PUBLIC_URL", cls.public_base_url).rstrip("/"),
+            link_secret=env.get("BADGEFORGE_LINK_SECRET", ""),
+            mail_from=env.get("BADGEFORGE_MAIL_FROM", cls.mail_from),
+            mail_from_name=env.get("BADGEFORGE_MAIL_FROM_NAME", cls.mail_from_name),
+            smtp_url=env.get("BADGEFORGE_SMTP_URL", ""),
+            sendgrid_api_key=env.get("SENDGRID_API_KEY", ""),
+            csv_max_bytes=_int_env(env, "BADGEFORGE_CSV_MAX_BYTES", cls.csv_max_bytes),
+            csv_max_rows=_int_env(env, "BADGEFORGE_CSV_MAX_ROWS", cls.csv_max_rows),
+            image_max_bytes=_int_env(env, "BADGEFORGE_IMAGE_MAX_BYTES", cls.image_max_bytes),
+            max_attempts=_int_env(env, "BADGEFORGE_MAX_ATTEMPTS", cls.max_attempts),
+            signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
+        )
+
+    def with_secrets(self, **values: str) -> Settings:
+        """A copy with secrets filled in (read from SecretParam.value inside a handler, never at import)."""
+        return replace(self, **{k: v for k, v in values.items() if v})
+
+    def effective_link_secret(self) -> str:
+        """The HMAC key for page links: BADGEFORGE_LINK_SECRET, or locally a random key kept in BADGEFORGE_HOME."""
+        if self.link_secret:
+            return self.link_secret
+        if self.mode != "local":
+            raise ConfigError("set BADGEFORGE_LINK_SECRET (a long random string) to sign download-page links")
+        path = self.home / "link_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(secrets.token_urlsafe(32))
+            os.replace(tmp, path)
+        return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Services:
+    """The adapters behind every port, plus the settings; what every service function takes."""
+
+    settings: Settings
+    blobs: BlobStore
+    links: LinkSigner
+    db: TreeDatabase
+    mailer: Mailer
+    users: UserDirectory
+    clock: Clock
+
+
+def build_services(settings: Settings) -> Services:
+    """Pick the adapters for `settings.mode` (firebase adapters are imported only in firebase mode)."""
+    if settings.mode == "local":
+        from badgeforge.adapters.local import build as build_local
+
+        parts = build_local(settings)
+    else:
+        try:
+            from badgeforge.adapters.firebase import build as build_firebase
+        except ImportError as err:  # the firebase adapters ship in their own package
+            raise ConfigError(f"firebase adapters are not available: {err}") from err
+        parts = build_firebase(settings)
+    return Services(settings=settings, **parts)
+
+
+_lock = threading.Lock()
+_cached: Services | None = None
+
+
+def get_services(secrets_source: Callable[[], Mapping[str, str]] | None = None) -> Services:
+    """The process-wide Services, built on first use (secrets are read then, inside a handler)."""
+    global _cached
+    with _lock:
+        if _cached is None:
+            settings = Settings.from_env()
+            if secrets_source is not None:
+                settings = settings.with_secrets(**secrets_source())
+            _cached = build_services(settings)
+        return _cached
+
+
+def use_services(services: Services | None) -> None:
+    """Install (or clear with None) the process-wide Services: the local runtime and tests choose theirs."""
+    global _cached
+    with _lock:
+        _cached = services
