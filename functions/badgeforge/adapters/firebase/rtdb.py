@@ -1,0 +1,131 @@
+"""TreeDatabase over firebase_admin.db: the Realtime Database through its REST API.
+
+Why our own transaction loop instead of `Reference.transaction`: that one cannot write None (it refuses a None
+value, so fn could not delete the node) and retries without any pause, so a hot counter aborts under contention.
+Ours keeps its contract (read with ETag, conditional write, fn re-run on conflict, at most 25 attempts, then
+TransactionAbortedError; an exception from fn propagates unchanged and nothing is written) and adds a jittered
+exponential pause between attempts (20 writers on one counter all commit).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import firebase_admin
+from firebase_admin import db, exceptions
+
+MAX_TRANSACTION_ATTEMPTS = 25
+TransactionAbortedError = db.TransactionAbortedError
+
+_PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+
+class PushKeys:
+    """Client-side push ids, as the Firebase SDKs make them: 8 chars of milliseconds then 12 random chars,
+    incremented within one millisecond so keys made by one process sort in creation order."""
+
+    def __init__(self, now_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
+        self._now_ms = now_ms
+        self._lock = threading.Lock()
+        self._last_ms = -1
+        self._last_rand = [0] * 12
+        self._random = random.SystemRandom()
+
+    def next(self) -> str:
+        with self._lock:
+            now = self._now_ms()
+            if now <= self._last_ms:  # same millisecond (or the clock stepped back): keep increasing
+                now = self._last_ms
+                i = 11
+                while i >= 0 and self._last_rand[i] == 63:
+                    self._last_rand[i] = 0
+                    i -= 1
+                if i < 0:  # 64**12 keys in one millisecond: move on to the next one
+                    now += 1
+                    self._last_rand = [self._random.randrange(64) for _ in range(12)]
+                else:
+                    self._last_rand[i] += 1
+            else:
+                self._last_rand = [self._random.randrange(64) for _ in range(12)]
+            self._last_ms = now
+            stamp = ""
+            for _ in range(8):
+                stamp = _PUSH_CHARS[now % 64] + stamp
+                now //= 64
+            return stamp + "".join(_PUSH_CHARS[n] for n in self._last_rand)
+
+
+class FirebaseTreeDatabase:
+    """The port's RTDB semantics on a firebase_admin App whose options carry databaseURL.
+
+    Emulator mode needs no code here: an http databaseURL with `?ns=`, or FIREBASE_DATABASE_EMULATOR_HOST
+    (host:port, no scheme) beside an https databaseURL, both make firebase-admin talk plain HTTP.
+    """
+
+    def __init__(
+        self,
+        app: firebase_admin.App,
+        *,
+        max_attempts: int = MAX_TRANSACTION_ATTEMPTS,
+        pause_seconds: float = 0.005,
+        max_pause_seconds: float = 0.25,
+        push_keys: PushKeys | None = None,
+    ) -> None:
+        self._app = app
+        self._max_attempts = max_attempts
+        self._pause_seconds = pause_seconds
+        self._max_pause_seconds = max_pause_seconds
+        self._push_keys = push_keys or PushKeys()
+
+    def _ref(self, path: str) -> db.Reference:
+        return db.reference("/" + path.strip("/"), app=self._app)
+
+    def get(self, path: str) -> Any:
+        return self._ref(path).get()
+
+    def set(self, path: str, value: Any) -> None:
+        if value is None:
+            self.delete(path)
+        else:
+            self._ref(path).set(value)
+
+    def update(self, path: str, values: Mapping[str, Any]) -> None:
+        if values:
+            self._ref(path).update({key.strip("/"): value for key, value in values.items()})
+
+    def delete(self, path: str) -> None:
+        self._ref(path).delete()
+
+    def push_key(self) -> str:
+        return self._push_keys.next()
+
+    def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
+        ref = self._ref(path)
+        current, etag = ref.get(etag=True)
+        for attempt in range(self._max_attempts):
+            new_value = fn(current)  # an exception here leaves the database untouched and reaches the caller
+            written, current, etag = _write_if_unchanged(ref, etag, new_value)
+            if written:
+                return new_value
+            if attempt + 1 < self._max_attempts and self._pause_seconds:  # exponential backoff, full jitter
+                time.sleep(random.uniform(0, min(self._max_pause_seconds, self._pause_seconds * 2**attempt)))
+        raise TransactionAbortedError(f"transaction on {path!r} aborted after {self._max_attempts} conflicting writes")
+
+
+def _write_if_unchanged(ref: db.Reference, etag: str, value: Any) -> tuple[bool, Any, str]:
+    """Conditional PUT (or DELETE for None); on a 412 return the server's current value and ETag."""
+    if value is not None:
+        return ref.set_if_unchanged(etag, value)
+    # firebase-admin has no conditional delete; the REST API does (if-match on DELETE), through the ref's client.
+    try:
+        ref._client.request("delete", ref._add_suffix(), headers={"if-match": etag})
+        return True, None, ""
+    except exceptions.FailedPreconditionError as error:
+        response = error.http_response
+        if response is not None and "ETag" in response.headers:
+            return False, response.json(), response.headers["ETag"]
+        raise

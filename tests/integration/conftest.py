@@ -1,0 +1,3 @@
+"""Integration fixtures: the real local servers from tests/servers."""
+
+from tests.servers.fixtures import *  # noqa: F403

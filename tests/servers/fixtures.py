@@ -1,0 +1,35 @@
+"""pytest fixtures over the servers; import them into a conftest (`from tests.servers.fixtures import *`).
+
+Each fixture starts its server for one test on a free 127.0.0.1 port and stops it in `finally`, so tests can run in
+parallel under pytest-xdist without shared ports or state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import firebase_admin
+import pytest
+
+from tests.servers.rtdb_server import RtdbServer, running_rtdb_server
+
+__all__ = ["firebase_db_app", "rtdb_server"]
+
+
+@pytest.fixture
+def rtdb_server() -> Iterator[RtdbServer]:
+    with running_rtdb_server() as server:
+        yield server
+
+
+@pytest.fixture
+def firebase_db_app(rtdb_server: RtdbServer) -> Iterator[firebase_admin.App]:
+    """A uniquely named firebase_admin App whose databaseURL points at the local RTDB server (emulator mode)."""
+    app = firebase_admin.initialize_app(
+        options={"projectId": "demo-badgeforge", "databaseURL": rtdb_server.url()}, name=f"test-{uuid.uuid4().hex}"
+    )
+    try:
+        yield app
+    finally:
+        firebase_admin.delete_app(app)
