@@ -139,8 +139,19 @@ def test_concurrent_increments_are_never_lost(tree):
     assert tree.get("counters/hot") == 200
 
 
-def test_invalid_keys_are_refused_by_the_server(tree):
+def test_invalid_keys_are_refused_before_sending(tree, rtdb_server):
+    with pytest.raises(ValueError, match="invalid database key"):
+        tree.set("jobs/u1", {"2026-11-23T11:00:00.123Z": 1})
+    with pytest.raises(ValueError):
+        tree.update("jobs", {"u1/a.b": 1})
+    with pytest.raises(ValueError):
+        tree.transaction("jobs/u1", lambda cur: {"a#b": 1})
+    assert rtdb_server.tree() is None
+
+
+def test_the_server_refuses_invalid_keys_too(firebase_db_app):
+    # Guards the test server itself: the adapter's own check must not be what makes the test above pass alone.
     from firebase_admin import exceptions
 
     with pytest.raises(exceptions.InvalidArgumentError):
-        tree.set("jobs/u1", {"2026-11-23T11:00:00.123Z": 1})
+        db.reference("/jobs", app=firebase_db_app).set({"a.b": 1})

@@ -22,6 +22,24 @@ MAX_TRANSACTION_ATTEMPTS = 25
 TransactionAbortedError = db.TransactionAbortedError
 
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_BAD_KEY_CHARS = frozenset(".$#[]/") | frozenset(chr(c) for c in range(32)) | {"\x7f"}
+
+
+def check_key(key: object, where: str = "") -> None:
+    """Refuse a key RTDB would refuse (ValueError, like the local tree), before anything is sent."""
+    if not isinstance(key, str) or not key or _BAD_KEY_CHARS & set(key):
+        raise ValueError(f"invalid database key {key!r} under {where or '/'!r}: keys may not contain . $ # [ ] /")
+
+
+def check_keys(value: Any, where: str = "") -> None:
+    """check_key on every key of a value about to be written."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            check_key(key, where)
+            check_keys(child, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            check_keys(child, f"{where}/{index}")
 
 
 class PushKeys:
@@ -91,11 +109,17 @@ class FirebaseTreeDatabase:
         if value is None:
             self.delete(path)
         else:
+            check_keys(value, path)
             self._ref(path).set(value)
 
     def update(self, path: str, values: Mapping[str, Any]) -> None:
         if values:
-            self._ref(path).update({key.strip("/"): value for key, value in values.items()})
+            changes = {key.strip("/"): value for key, value in values.items()}
+            for key, value in changes.items():
+                for segment in key.split("/"):
+                    check_key(segment, path)
+                check_keys(value, f"{path}/{key}")
+            self._ref(path).update(changes)
 
     def delete(self, path: str) -> None:
         self._ref(path).delete()
@@ -108,6 +132,7 @@ class FirebaseTreeDatabase:
         current, etag = ref.get(etag=True)
         for attempt in range(self._max_attempts):
             new_value = fn(current)  # an exception here leaves the database untouched and reaches the caller
+            check_keys(new_value, path)
             written, current, etag = _write_if_unchanged(ref, etag, new_value)
             if written:
                 return new_value
