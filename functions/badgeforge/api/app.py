@@ -1,0 +1,101 @@
+"""The Flask app behind the web pages: `create_app(services)` in both modes, `handle_request` for main.py."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, send_from_directory
+
+from .auth import FirebaseTokens, LocalSessions
+from .context import ApiContext
+from .errors import ApiError, install_error_handlers
+from .limits import MAX_BODY_BYTES, JobRate
+from .routes import admin, designs, download, jobs, preview, session, usage_callable
+from .submit import BlobSubmitter, Submitter
+
+WEB_DIR = Path(__file__).resolve().parents[3] / "web"
+
+
+def create_app(
+    services: Any,
+    *,
+    submitter: Submitter | None = None,
+    web_dir: Path | None = None,
+    job_rate: JobRate | None = None,
+    session_secret: str | bytes | None = None,
+) -> Flask:
+    """One app for the API (and, with `web_dir`, the static pages as `badgeforge serve` shows them).
+
+    Mode comes from `services.settings.mode`: "local" signs users in with email+password against the local
+    directory; anything else verifies Firebase ID tokens. `submitter` decides how uploads reach render_badges
+    (default: write them to the BlobStore, which is what triggers the Storage function in the cloud).
+    """
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
+    mode = getattr(getattr(services, "settings", None), "mode", "local")
+    sessions = LocalSessions(services.users, session_secret or _session_secret(services)) if mode == "local" else None
+    app.extensions["badgeforge"] = ApiContext(
+        services=services,
+        authenticator=sessions or FirebaseTokens(),
+        submitter=submitter or BlobSubmitter(services.blobs),
+        sessions=sessions,
+        job_rate=job_rate or JobRate(),
+    )
+    install_error_handlers(app)
+    for module in (session, designs, preview, jobs, admin, download, usage_callable):
+        app.register_blueprint(module.bp)
+    if web_dir is not None:
+        _serve_pages(app, Path(web_dir))
+    return app
+
+
+def _session_secret(services: Any) -> bytes:
+    """Local sessions are signed with a key kept beside the local data (made once), or BADGEFORGE_SESSION_SECRET."""
+    configured = os.environ.get("BADGEFORGE_SESSION_SECRET")
+    if configured:
+        return configured.encode()
+    home = getattr(getattr(services, "settings", None), "home", None)
+    if home is None:
+        return secrets.token_bytes(32)  # sessions last for this process only
+    key_file = Path(home) / "session.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_bytes(secrets.token_bytes(32))
+        key_file.chmod(0o600)
+    return key_file.read_bytes()
+
+
+def _serve_pages(app: Flask, web_dir: Path) -> None:
+    """Static pages with the URLs Hosting gives them (/, /admin, /jobs.html), for `badgeforge serve`."""
+
+    @app.get("/")
+    def index():
+        return send_from_directory(web_dir, "index.html")
+
+    @app.get("/admin")
+    def admin_page():
+        return send_from_directory(web_dir, "admin.html")
+
+    @app.get("/<path:name>")
+    def static_file(name: str):
+        if name.startswith("api/"):
+            raise ApiError(404, "not_found", "No such API route.")
+        return send_from_directory(web_dir, name)
+
+
+_cloud_app: Flask | None = None
+
+
+def handle_request(req: Any) -> Any:
+    """For functions/main.py's `api = https_fn.on_request(...)`: run the request through the app built once."""
+    global _cloud_app
+    if _cloud_app is None:
+        from badgeforge.config import build_services
+
+        _cloud_app = create_app(build_services())
+    with _cloud_app.request_context(req.environ):
+        return _cloud_app.full_dispatch_request()

@@ -1,0 +1,96 @@
+"""Who is calling: Firebase ID tokens in the cloud, signed session tokens for local email+password accounts.
+
+Both arrive as `Authorization: Bearer <token>` so the pages and the API do not care which mode they run in.
+The admin flag is always taken from the server side (custom claim, or the local directory read on every request),
+never from anything the browser could edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from .errors import ApiError
+
+SESSION_MAX_AGE_S = 12 * 3600
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in caller as the server trusts it."""
+
+    uid: str
+    email: str
+    admin: bool = False
+
+
+class Authenticator(Protocol):
+    def principal_from_token(self, token: str) -> Principal: ...
+
+
+class LocalSessions:
+    """Email+password sign-in against the local UserDirectory; sessions are HMAC-signed tokens with an expiry."""
+
+    def __init__(self, users: Any, secret: str | bytes) -> None:
+        self._users = users
+        self._serializer = URLSafeTimedSerializer(secret, salt="badgeforge-session")
+
+    def sign_in(self, email: str, password: str) -> tuple[str, Principal]:
+        """Return (token, principal) or raise 401 without saying which half was wrong."""
+        record = self._users.find_by_email(email.strip().lower()) or self._users.find_by_email(email.strip())
+        if record is None or not password or not _password_ok(self._users, record, password):
+            raise ApiError(401, "bad_credentials", "Wrong email or password.")
+        principal = Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
+        return self._serializer.dumps({"uid": record.uid}), principal
+
+    def principal_from_token(self, token: str) -> Principal:
+        try:
+            data = self._serializer.loads(token, max_age=SESSION_MAX_AGE_S)
+        except SignatureExpired as err:
+            raise ApiError(401, "session_expired", "Your session has expired; please sign in again.") from err
+        except BadSignature as err:
+            raise ApiError(401, "bad_token", "This sign-in token is not valid; please sign in again.") from err
+        record = self._users.get(str(data.get("uid", "")))
+        if record is None:
+            raise ApiError(401, "unknown_user", "This account no longer exists.")
+        return Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
+
+
+def _password_ok(users: Any, record: Any, password: str) -> bool:
+    """Ask the local directory to check the password (it keeps scrypt hashes; we never see them)."""
+    for name in ("verify_password", "check_password", "authenticate"):
+        check = getattr(users, name, None)
+        if check is None:
+            continue
+        try:
+            result = check(record.email, password)
+        except TypeError:
+            result = check(record.uid, password)
+        return bool(result) and (result is True or getattr(result, "uid", record.uid) == record.uid)
+    return False
+
+
+class FirebaseTokens:
+    """Firebase ID tokens verified by firebase-admin; the `admin` custom claim marks console users."""
+
+    def principal_from_token(self, token: str) -> Principal:
+        from firebase_admin import auth  # lazy: local mode never imports firebase
+
+        try:
+            claims = auth.verify_id_token(token)
+        except auth.ExpiredIdTokenError as err:
+            raise ApiError(401, "session_expired", "Your session has expired; please sign in again.") from err
+        except (auth.InvalidIdTokenError, ValueError) as err:
+            raise ApiError(401, "bad_token", "This sign-in token is not valid; please sign in again.") from err
+        return Principal(uid=claims["uid"], email=claims.get("email", ""), admin=claims.get("admin") is True)
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "not_signed_in", "Please sign in first.")
+    return token.strip()

@@ -1,0 +1,43 @@
+"""What every route needs: the services, how callers are authenticated, how uploads reach the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from .auth import Authenticator, LocalSessions, Principal, bearer_token
+from .errors import ApiError
+from .limits import JobRate
+from .submit import Submitter
+
+
+@dataclass
+class ApiContext:
+    services: Any
+    authenticator: Authenticator
+    submitter: Submitter
+    sessions: LocalSessions | None = None  # only in local mode: email+password sign-in
+    job_rate: JobRate = field(default_factory=JobRate)
+
+    @property
+    def local(self) -> bool:
+        return self.sessions is not None
+
+
+def api() -> ApiContext:
+    return current_app.extensions["badgeforge"]
+
+
+def current_user() -> Principal:
+    """The authenticated caller, or a 401 (every API route except sign-in and the download page calls this)."""
+    return api().authenticator.principal_from_token(bearer_token())
+
+
+def current_admin() -> Principal:
+    """The authenticated caller if they hold the admin flag, else 403 (401 when not signed in at all)."""
+    user = current_user()
+    if not user.admin:
+        raise ApiError(403, "not_admin", "Only administrators can use the console.")
+    return user

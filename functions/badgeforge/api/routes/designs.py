@@ -1,0 +1,59 @@
+"""The design gallery: names, titles and preview images of the bundled designs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, jsonify, send_file
+
+from ..context import current_user
+from ..errors import ApiError
+
+bp = Blueprint("designs", __name__)
+
+
+def _designs() -> list:
+    from badge_renderer.designs import list_designs
+
+    return list_designs()
+
+
+def _preview_path(design) -> Path | None:
+    for attr in ("preview_path", "preview"):
+        value = getattr(design, attr, None)
+        if isinstance(value, str | Path) and Path(value).is_file():
+            return Path(value)
+    for attr in ("path", "directory", "root", "folder"):
+        value = getattr(design, attr, None)
+        if isinstance(value, str | Path) and (Path(value) / "preview.png").is_file():
+            return Path(value) / "preview.png"
+    return None
+
+
+def _describe(design) -> dict:
+    name = getattr(design, "name", str(design))
+    size = getattr(design, "default_badge_size", None) or getattr(design, "badge_size", None)
+    return {
+        "name": name,
+        "title": getattr(design, "title", "") or name,
+        "description": getattr(design, "description", ""),
+        "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
+        "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
+    }
+
+
+@bp.get("/api/designs")
+def designs():
+    current_user()
+    return jsonify({"designs": [_describe(d) for d in _designs()]})
+
+
+@bp.get("/api/designs/<name>/preview.png")
+def design_preview(name: str):
+    # Public like any static asset: a preview picture reveals nothing about anyone.
+    for design in _designs():
+        if getattr(design, "name", None) == name:
+            path = _preview_path(design)
+            if path is not None:
+                return send_file(path, mimetype="image/png", max_age=3600)
+    raise ApiError(404, "not_found", f"No preview for design '{name}'.")

@@ -1,0 +1,132 @@
+"""An organizer's jobs: start one from an upload, follow it, list, delete, and get a fresh download link."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from .. import pipeline
+from ..context import api, current_user
+from ..errors import ApiError
+from ..limits import check_job_rate
+from ..mail import send_fresh_link
+from ..submit import CSV_NAME, upload_prefix
+from ..uploads import read_table, read_upload, render_options
+
+bp = Blueprint("jobs", __name__)
+
+PUBLIC_FIELDS = (
+    "status",
+    "progress",
+    "badges",
+    "pages",
+    "warnings",
+    "error",
+    "created_at",
+    "updated_at",
+    "filename",
+    "event_name",
+    "design",
+)
+
+
+def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_link: bool) -> dict[str, Any]:
+    view = {"id": job_id, **{key: job[key] for key in PUBLIC_FIELDS if key in job}}
+    view.setdefault("progress", 0)
+    if isinstance(view.get("warnings"), dict):  # RTDB turns lists into dicts when keys are numeric
+        view["warnings"] = list(view["warnings"].values())
+    if with_link and job.get("status") == "done":
+        view["link"] = pipeline.job_link(services, uid, job_id, job)
+    return view
+
+
+def _own_job(job_id: str) -> tuple[str, dict[str, Any]]:
+    user = current_user()
+    job = api().services.db.get(f"jobs/{user.uid}/{job_id}") if _safe_key(job_id) else None
+    if not isinstance(job, dict):
+        raise ApiError(404, "not_found", "No such job.")
+    return user.uid, job
+
+
+def _safe_key(key: str) -> bool:
+    return bool(key) and not any(ch in key for ch in "./#$[]") and len(key) <= 128
+
+
+@bp.post("/api/jobs")
+def create_job():
+    user = current_user()
+    ctx = api()
+    services = ctx.services
+    moment = pipeline.now(services)
+    check_job_rate(services.db.get(f"jobs/{user.uid}"), moment, ctx.job_rate)
+    upload = read_upload()
+    table = read_table(upload)  # refuse a CSV the renderer cannot use now: clear error, nothing consumed
+    render_options(upload)
+    if pipeline.usage_of(services, user.uid)["usage_left"] <= 0:
+        raise ApiError(402, "no_usage_left", "You have no badge generations left; ask an administrator for more.")
+    job_id = services.db.push_key()
+    stamp = pipeline.iso(moment)
+    services.db.set(
+        f"jobs/{user.uid}/{job_id}",
+        {
+            "status": "queued",
+            "progress": 0,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "filename": upload.filename[:200],
+            "event_name": str(upload.options.get("event_name", ""))[:200],
+            "design": str(upload.options.get("design", "")),
+            "source": "web",
+        },
+    )
+    files = {**upload.images, "job.json": json.dumps(upload.job_json()).encode(), CSV_NAME: upload.csv}
+    ctx.submitter.submit(user.uid, job_id, files, {"source": "web", "email": user.email})
+    return jsonify({"id": job_id, "status": "queued", "attendees": len(table.attendees)}), 202
+
+
+@bp.get("/api/jobs")
+def list_jobs():
+    user = current_user()
+    services = api().services
+    jobs = services.db.get(f"jobs/{user.uid}") or {}
+    views = [
+        job_view(services, user.uid, key, job, with_link=False) for key, job in jobs.items() if isinstance(job, dict)
+    ]
+    views.sort(key=lambda v: (v.get("created_at") or "", v["id"]), reverse=True)
+    return jsonify({"jobs": views})
+
+
+@bp.get("/api/jobs/<job_id>")
+def get_job(job_id: str):
+    uid, job = _own_job(job_id)
+    return jsonify(job_view(api().services, uid, job_id, job, with_link=True))
+
+
+@bp.delete("/api/jobs/<job_id>")
+def delete_job(job_id: str):
+    uid, job = _own_job(job_id)
+    if job.get("status") in ("queued", "rendering"):
+        raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
+    services = api().services
+    for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
+        for blob in services.blobs.list(prefix + "/"):
+            services.blobs.delete(blob.path)
+    services.db.delete(f"jobs/{uid}/{job_id}")  # links of the page mode resolve through this node: now revoked
+    return jsonify({"id": job_id, "deleted": True})
+
+
+@bp.post("/api/jobs/<job_id>/link")
+def fresh_link(job_id: str):
+    uid, job = _own_job(job_id)
+    if job.get("status") != "done":
+        raise ApiError(409, "not_ready", "The badges are not ready yet.")
+    services = api().services
+    link = pipeline.job_link(services, uid, job_id, job)
+    body = request.get_json(silent=True) or {}
+    emailed = False
+    if body.get("email"):
+        send_fresh_link(services, current_user().email, link, job)
+        emailed = True
+    return jsonify({"id": job_id, "link": link, "emailed": emailed})

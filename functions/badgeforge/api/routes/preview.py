@@ -1,0 +1,63 @@
+"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs nothing."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+from flask import Blueprint, jsonify
+
+from badge_renderer.errors import BadgeForgeError
+
+from ..context import current_user
+from ..errors import from_badgeforge_error
+from ..uploads import read_table, read_upload, render_options
+
+bp = Blueprint("preview", __name__)
+
+FIRST_ROWS = 5
+MAX_WARNINGS = 50
+
+
+def first_rows(data: bytes, encoding: str, delimiter: str, limit: int = FIRST_ROWS) -> list[list[str]]:
+    """The first data rows as the spreadsheet shows them, so the user can check the column mapping."""
+    text = data.decode(encoding or "utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",")
+    rows = []
+    for index, row in enumerate(reader):
+        if index == 0:
+            continue
+        rows.append([cell[:200] for cell in row])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+@bp.post("/api/preview")
+def preview():
+    current_user()
+    upload = read_upload()
+    table = read_table(upload)
+    options = render_options(upload)
+    from badge_renderer.render import render_preview_png
+
+    try:
+        png = render_preview_png(table.attendees[0], options, dpi=96)
+    except BadgeForgeError as err:
+        raise from_badgeforge_error(err) from err
+    return jsonify(
+        {
+            "columns": list(table.columns),
+            "rows": first_rows(upload.csv, table.encoding, table.delimiter) if table.has_header else [],
+            "mapping": dict(table.field_map),
+            "count": len(table.attendees),
+            "source_format": table.source_format,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+            "warnings": [w.to_dict() for w in table.warnings[:MAX_WARNINGS]],
+            "warning_count": len(table.warnings),
+            "first": {"name": table.attendees[0].display_name, "row": table.attendees[0].row},
+            "preview": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+        }
+    )

@@ -1,0 +1,88 @@
+// Admin console: users and their usage, adjustments through the adjust_usage callable, usage log, re-drives.
+import { callFunction, describeError, el, get, post } from "./api.js";
+import { requireSignIn } from "./signin.js";
+
+const $ = (id) => document.getElementById(id);
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+let selected = null;
+
+async function loadUsers() {
+  const q = $("search").value.trim();
+  const { users } = await get(`/api/admin/users${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+  document.querySelector("#users tbody").replaceChildren(...users.map((user) => el("tr", { "data-uid": user.uid },
+    el("td", { text: user.email + (user.admin ? " (admin)" : "") }),
+    el("td", { class: "usage-left", text: String(user.usage_left) }),
+    el("td", { text: String(user.allowed_usage) }),
+    el("td", { text: String(user.used) }),
+    el("td", { text: user.last_job ? `${when(user.last_job.created_at)} (${user.last_job.status})` : "—" }),
+    el("td", {}, el("button", { type: "button", class: "secondary", text: "Adjust usage",
+      "aria-label": `Adjust usage of ${user.email}`, onclick: () => select(user) })))));
+}
+
+async function select(user) {
+  selected = user;
+  $("adjust-box").hidden = false;
+  $("adjust-email").textContent = user.email;
+  $("adjust-result").textContent = "";
+  $("adjust-amount").focus();
+  await loadLog();
+}
+
+async function loadLog() {
+  const { entries } = await get(`/api/admin/usage-log?uid=${encodeURIComponent(selected.uid)}`);
+  document.querySelector("#usage-log tbody").replaceChildren(...entries.map((e) => el("tr", {},
+    el("td", { text: when(e.at) }),
+    el("td", { text: e.delta != null ? (e.delta > 0 ? `+${e.delta}` : String(e.delta)) : `set ${e.after}` }),
+    el("td", { text: `${e.before ?? ""} → ${e.after ?? e.balance_after ?? ""}` }),
+    el("td", { text: e.reason || "" }),
+    el("td", { text: e.by || "" }),
+    el("td", { text: e.job || "" }))));
+}
+
+async function adjust(event) {
+  event.preventDefault();
+  const amount = Number.parseInt($("adjust-amount").value, 10);
+  const reason = $("adjust-reason").value.trim();
+  if (!Number.isInteger(amount) || amount < 0) { $("adjust-result").textContent = "Enter a whole number of 0 or more."; return; }
+  if (!reason) { $("adjust-result").textContent = "Say why (the reason is kept in the usage log)."; return; }
+  const kind = $("adjust-kind").value;
+  const data = { uid: selected.uid, reason };
+  if (kind === "set") data.set = amount; else data.delta = kind === "add" ? amount : -amount;
+  try {
+    const result = await callFunction("adjust_usage", data);
+    $("adjust-result").textContent = `Saved. Allowed usage is now ${result.allowed_usage ?? result.after}.`;
+    await Promise.all([loadUsers(), loadLog()]);
+  } catch (err) {
+    $("adjust-result").textContent = describeError(err);
+  }
+}
+
+async function loadFailed() {
+  const { jobs, mails } = await get("/api/admin/failed");
+  const redrive = (body) => async () => {
+    try { await post("/api/admin/redrive", body); $("redrive-result").textContent = "Re-driven."; await loadFailed(); }
+    catch (err) { $("redrive-result").textContent = describeError(err); }
+  };
+  document.querySelector("#failed tbody").replaceChildren(
+    ...jobs.map((j) => el("tr", {}, el("td", { text: "job" }), el("td", { text: j.uid }), el("td", { text: j.id }),
+      el("td", { text: (j.error && j.error.message) || "" }), el("td", { text: String(j.attempts || 0) }),
+      el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive job ${j.id}`,
+        onclick: redrive({ uid: j.uid, jobId: j.id }) })))),
+    ...mails.map((m) => el("tr", {}, el("td", { text: "mail" }), el("td", { text: m.uid }), el("td", { text: m.key }),
+      el("td", { text: (m.error && (m.error.message || m.error)) || "" }), el("td", { text: String(m.attempts || 0) }),
+      el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive mail ${m.key}`,
+        onclick: redrive({ uid: m.uid, mailKey: m.key }) })))));
+}
+
+async function start() {
+  const me = await requireSignIn({ title: "Sign in to the admin console" });
+  if (!me.admin) { $("admin-error").textContent = "Only administrators can use the console."; return; }
+  $("app").hidden = false;
+  $("search-form").addEventListener("submit", (e) => { e.preventDefault(); loadUsers().catch(showError); });
+  $("adjust-form").addEventListener("submit", adjust);
+  await Promise.all([loadUsers(), loadFailed()]);
+}
+
+function showError(err) { $("admin-error").textContent = describeError(err); }
+
+start().catch(showError);

@@ -1,0 +1,69 @@
+// Talking to the BadgeForge API: the bearer token, JSON errors turned into readable messages.
+const TOKEN_KEY = "badgeforge.token";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `Request failed (${status})`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export function token() { return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY); }
+export function setToken(value) { if (value) localStorage.setItem(TOKEN_KEY, value); else localStorage.removeItem(TOKEN_KEY); }
+
+let tokenSource = null; // firebase mode: a function returning a fresh ID token
+export function useTokenSource(fn) { tokenSource = fn; }
+
+async function authHeader() {
+  const value = tokenSource ? await tokenSource() : token();
+  return value ? { Authorization: `Bearer ${value}` } : {};
+}
+
+export async function request(method, path, { json, form } = {}) {
+  const headers = await authHeader();
+  let body;
+  if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
+  if (form !== undefined) body = form;
+  const response = await fetch(path, { method, headers, body });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data.error);
+  return data;
+}
+
+export const get = (path) => request("GET", path);
+export const post = (path, json) => request("POST", path, { json });
+export const postForm = (path, form) => request("POST", path, { form });
+export const del = (path) => request("DELETE", path);
+
+// The callable protocol (adjust_usage): {"data": ...} -> {"result": ...} | {"error": {status, message}}.
+export async function callFunction(name, data) {
+  const headers = { ...(await authHeader()), "Content-Type": "application/json" };
+  const response = await fetch(`/${name}`, { method: "POST", headers, body: JSON.stringify({ data }) });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || body.error) throw new ApiError(response.status, body.error);
+  return body.result;
+}
+
+// "row 3, column 'name': ..." for errors that point into the CSV.
+export function describeError(err) {
+  const b = (err && err.body) || {};
+  const where = [];
+  if (b.row) where.push(`row ${b.row}`);
+  if (b.column) where.push(`column '${b.column}'`);
+  const text = err.message || "Something went wrong.";
+  const hint = b.hint && !text.includes(b.hint) ? ` ${b.hint}` : "";
+  return where.length && !/row \d+|column '/.test(text) ? `${where.join(", ")}: ${text}${hint}` : `${text}${hint}`;
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child != null) node.append(child);
+  return node;
+}

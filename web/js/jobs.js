@@ -1,0 +1,54 @@
+// My badges: past jobs with status, a fresh download link on demand, delete.
+import { del, describeError, el, get, post } from "./api.js";
+import { requireSignIn } from "./signin.js";
+
+const $ = (id) => document.getElementById(id);
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+
+function row(job) {
+  const actions = el("td");
+  if (job.status === "done") {
+    actions.append(el("button", { type: "button", class: "secondary", "data-action": "download",
+      "aria-label": `Download badges of ${job.filename || job.id}`, text: "Download",
+      onclick: async () => {
+        try { const { link } = await post(`/api/jobs/${job.id}/link`, {}); window.location.assign(link); }
+        catch (err) { $("jobs-message").textContent = describeError(err); }
+      } }), " ");
+  }
+  if (job.status === "done" || job.status === "failed") {
+    actions.append(el("button", { type: "button", class: "danger", "data-action": "delete",
+      "aria-label": `Delete job ${job.filename || job.id}`, text: "Delete",
+      onclick: async () => {
+        if (!window.confirm("Delete this job and its PDF?")) return;
+        try { await del(`/api/jobs/${job.id}`); $("jobs-message").textContent = "Deleted."; await load(); }
+        catch (err) { $("jobs-message").textContent = describeError(err); }
+      } }));
+  }
+  const status = el("td", {}, el("span", { class: `badge-status ${job.status}`, text: job.status }));
+  if (job.status === "failed" && job.error) status.append(el("div", { class: "error", text: describeError({ message: job.error.message, body: job.error }) }));
+  if (job.status === "rendering" || job.status === "queued") {
+    const pct = Math.round((job.progress > 1 ? job.progress / 100 : job.progress || 0) * 100);
+    status.append(` ${pct}%`);
+  }
+  return el("tr", { "data-job": job.id },
+    el("td", { text: when(job.created_at) }),
+    el("td", { text: [job.filename, job.event_name].filter(Boolean).join(" — ") }),
+    status,
+    el("td", { text: job.badges != null ? String(job.badges) : "" }),
+    actions);
+}
+
+async function load() {
+  const [{ jobs }, me] = await Promise.all([get("/api/jobs"), get("/api/me")]);
+  $("usage-left").textContent = String(me.usage_left);
+  document.querySelector("#jobs tbody").replaceChildren(...jobs.map(row));
+  $("no-jobs").hidden = jobs.length > 0;
+}
+
+async function start() {
+  await requireSignIn();
+  $("app").hidden = false;
+  await load();
+}
+
+start().catch((err) => { $("jobs-message").textContent = describeError(err); });
