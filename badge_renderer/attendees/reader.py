@@ -1,0 +1,166 @@
+"""read_attendees: attendee file bytes -> AttendeeTable. The pipeline; each step lives in its own module."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from badge_renderer.attendees.columns import ColumnPlan, plan_columns
+from badge_renderer.attendees.decoding import decode_csv_bytes
+from badge_renderer.attendees.dialect import detect_delimiter, excel_sep_line
+from badge_renderer.attendees.headers import display_columns, looks_like_header, source_format
+from badge_renderer.attendees.limits import CsvLimits
+from badge_renderer.attendees.rows import RowBuilder
+from badge_renderer.attendees.table import AttendeeTable
+from badge_renderer.errors import CsvError
+
+BADGEYAY_COLUMNS = ("first", "last", "designation", "organisation", "handle")
+_BADGEYAY_FIELDS = {"first_name": 0, "last_name": 1, "role": 2, "organization": 3}
+_HEADER_HINT = (
+    "Add a header row naming the columns, e.g. 'First Name,Last Name,Company,Role,Email' (or 'Name'), "
+    "or say which column holds the names with --map full_name=Column."
+)
+
+
+def read_attendees(
+    data: bytes,
+    *,
+    filename: str = "attendees.csv",
+    mapping: Mapping[str, str] | None = None,
+    limits: CsvLimits = CsvLimits(),  # frozen, so one shared default is safe
+    strict: bool = False,
+) -> AttendeeTable:
+    """Read any attendee CSV an organizer has. Fatal problems raise CsvError; row problems become warnings."""
+    if len(data) > limits.max_bytes:
+        raise CsvError(
+            f"The file is {len(data):,} bytes, over the limit of {limits.max_bytes:,}",
+            hint="Split the attendee list into smaller files.",
+            file=filename,
+            code="too_large",
+        )
+    decoded = decode_csv_bytes(data, filename)
+    declared, skip = excel_sep_line(decoded.text)
+    body = decoded.text[skip:]
+    if not body.strip():
+        raise CsvError(
+            "The file is empty",
+            hint="Upload a CSV with a header row and one attendee per row.",
+            file=filename,
+            code="empty",
+        )
+    delimiter = declared or detect_delimiter(
+        body, prefer="\t" if decoded.encoding.startswith("utf-") and not decoded.encoding.startswith("utf-8") else ","
+    )
+    with _csv_field_limit(len(body) + 1):
+        records = _records(body, delimiter, filename)
+        header_row, first = next(records)
+        has_header = looks_like_header(first) or _names_mapped_columns(first, mapping)
+        if has_header:
+            columns = display_columns(first)
+            plan = plan_columns(columns, mapping, filename)
+            fmt = source_format(columns)
+            pending: list[tuple[int, list[str]]] = []
+        else:
+            columns, plan, fmt = _headerless_plan(first, header_row, mapping, filename)
+            pending = [(header_row, first)]
+        if not plan.has_name:
+            raise CsvError(
+                f"No column with attendee names was found; the columns are: {', '.join(map(repr, columns))}",
+                hint="Name a column 'Name' (or 'First Name' and 'Last Name'), or use --map full_name=Column.",
+                file=filename,
+                row=header_row if has_header else None,
+                code="no_name_column",
+            )
+        builder = RowBuilder(plan, columns, limits, filename=filename, strict=strict, damaged_text=decoded.damaged)
+        for count, (row, cells) in enumerate(_chain(pending, records), start=1):
+            if count > limits.max_rows:
+                raise CsvError(
+                    f"The file has more than {limits.max_rows:,} attendee rows",
+                    hint=f"Split it into files of at most {limits.max_rows:,} attendees each.",
+                    file=filename,
+                    row=row,
+                    code="too_many_rows",
+                )
+            builder.add(row, cells)
+    return AttendeeTable(
+        attendees=tuple(builder.attendees),
+        warnings=tuple(builder.warnings),
+        columns=tuple(columns),
+        field_map=plan.field_map(columns),
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        source_format=fmt,
+        has_header=has_header,
+    )
+
+
+def _headerless_plan(
+    first: Sequence[str], row: int, mapping: Mapping[str, str] | None, filename: str
+) -> tuple[tuple[str, ...], ColumnPlan, str]:
+    """Without a header only two shapes are safe to guess: Badgeyay's five columns and a plain list of names."""
+    if mapping:
+        columns = tuple(f"Column {i}" for i in range(1, len(first) + 1))
+        return columns, plan_columns(columns, mapping, filename, matched={}), "generic"
+    if len(first) == len(BADGEYAY_COLUMNS):
+        return BADGEYAY_COLUMNS, plan_columns(BADGEYAY_COLUMNS, None, filename, matched=_BADGEYAY_FIELDS), "badgeyay"
+    if len(first) == 1:
+        return ("name",), plan_columns(("name",), None, filename, matched={"full_name": 0}), "generic"
+    shown = ", ".join(repr(c.strip()) for c in first[:6])
+    raise CsvError(
+        f"The first row ({shown}) is not a header row I recognise, so the columns are unknown",
+        hint=_HEADER_HINT,
+        file=filename,
+        row=row,
+        code="no_header",
+    )
+
+
+def _names_mapped_columns(first: Sequence[str], mapping: Mapping[str, str] | None) -> bool:
+    cells = {c.replace("\ufeff", "").strip() for c in first}
+    return bool(mapping) and any(column in cells for column in mapping.values() if column)
+
+
+def _records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the physical line each starts on (quoted newlines span lines, blank rows count).
+
+    Lines are counted after an Excel `sep=` line, because Excel hides it and shows the header as row 1.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            if "".join(cells).strip():
+                yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise CsvError(
+            f"The row cannot be read as CSV ({err})",
+            hint="Check for an unmatched quote in this row.",
+            file=filename,
+            row=start,
+            code="bad_row",
+        ) from None
+
+
+def _chain(
+    pending: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
+    yield from pending
+    yield from rest
+
+
+@contextmanager
+def _csv_field_limit(chars: int) -> Iterator[None]:
+    """Lift the csv module's 131,072-character cell limit for this read; our own max_field_chars applies instead.
+
+    The limit is process-global, so it is only ever raised (never lowered below what another reader set) and put
+    back afterwards.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, chars))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)

@@ -1,0 +1,90 @@
+"""One parsed record to one Attendee, with the row's problems reported as warnings (or raised, in strict mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from badge_renderer.attendees.columns import ColumnPlan
+from badge_renderer.attendees.decoding import REPLACEMENT
+from badge_renderer.attendees.limits import CsvLimits
+from badge_renderer.errors import CsvError
+from badge_renderer.model import Attendee, RowIssue
+
+_HINTS = {
+    "no_name": "Fill in the name or remove the row; it gets no badge.",
+    "field_too_long": "Shorten the value; it was cut to fit.",
+    "bad_encoding": "Save the file as 'CSV UTF-8' and upload it again.",
+    "bad_row": "Check the row for a delimiter or quote inside a value.",
+}
+
+
+class RowBuilder:
+    """Turns records into attendees for one file; collects warnings, or raises the first problem when strict."""
+
+    def __init__(
+        self,
+        plan: ColumnPlan,
+        columns: Sequence[str],
+        limits: CsvLimits,
+        *,
+        filename: str,
+        strict: bool,
+        damaged_text: bool,
+    ) -> None:
+        self.plan = plan
+        self.columns = tuple(columns)
+        self.max_chars = limits.max_field_chars
+        self.filename = filename
+        self.strict = strict
+        self.check_encoding = damaged_text
+        self.attendees: list[Attendee] = []
+        self.warnings: list[RowIssue] = []
+        self._known = tuple(plan.known.items())
+        self._custom = tuple(plan.custom.items())
+        self._others = plan.others
+
+    def add(self, row: int, cells: Sequence[str]) -> None:
+        width = len(self.columns)
+        values = [cell.strip() for cell in cells]
+        if len(values) > width:
+            if any(values[width:]):
+                self._problem(
+                    row,
+                    None,
+                    f"has {len(values)} fields but the header has {width}; the extra ones were ignored",
+                    "bad_row",
+                )
+            del values[width:]
+        elif len(values) < width:
+            values.extend([""] * (width - len(values)))
+        if max(map(len, values), default=0) > self.max_chars:
+            for index, value in enumerate(values):
+                if len(value) > self.max_chars:
+                    self._problem(
+                        row,
+                        self.columns[index],
+                        f"is {len(value):,} characters long (limit {self.max_chars:,})",
+                        "field_too_long",
+                    )
+                    values[index] = value[: self.max_chars]
+        if self.check_encoding:
+            for index, value in enumerate(values):
+                if REPLACEMENT in value:
+                    self._problem(row, self.columns[index], "has characters that could not be decoded", "bad_encoding")
+                    break
+        known = {field: values[index] for field, index in self._known}
+        if not (known.get("full_name") or known.get("first_name") or known.get("last_name")):
+            self._problem(row, None, "has no name; no badge is made for it", "no_name")
+            return
+        extra = {name: values[index] for name, index in self._others}
+        for field, index in self._custom:
+            extra[field] = values[index]
+        self.attendees.append(Attendee(row=row, extra=extra, **known))
+
+    def _problem(self, row: int, column: str | None, message: str, code: str) -> None:
+        if self.strict:
+            raise CsvError(
+                f"This row {message}", hint=_HINTS[code], file=self.filename, row=row, column=column, code=code
+            )
+        where = f"column '{column}' " if column else ""
+        self.warnings.append(RowIssue(row=row, column=column, message=f"Row {row} {where}{message}"))

@@ -1,0 +1,39 @@
+"""The result of reading an attendee file, and the ticket-type filter used to print one group at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from badge_renderer.model import Attendee, RowIssue
+
+
+@dataclass(frozen=True)
+class AttendeeTable:
+    """Attendees in file order plus what was learned about the file (shown to the organizer in the summary)."""
+
+    attendees: tuple[Attendee, ...]
+    warnings: tuple[RowIssue, ...]
+    columns: tuple[str, ...]
+    """Column names as in the header (or synthetic names for a headerless file)."""
+    field_map: Mapping[str, str] = field(default_factory=dict)
+    """field -> the column it came from."""
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    source_format: str = "generic"
+    """'generic' | 'eventyay' | 'pretix' | 'badgeyay'."""
+    has_header: bool = True
+
+    def __len__(self) -> int:
+        return len(self.attendees)
+
+
+def select_ticket_types(attendees: Iterable[Attendee], types: Collection[str]) -> tuple[Attendee, ...]:
+    """Attendees whose ticket type (or role, when the file has no ticket type) is one of `types`, ignoring case.
+
+    An empty `types` selects everyone, so callers can pass the option through unchanged.
+    """
+    wanted = {t.strip().casefold() for t in types if t.strip()}
+    if not wanted:
+        return tuple(attendees)
+    return tuple(a for a in attendees if (a.ticket_type or a.role).strip().casefold() in wanted)
