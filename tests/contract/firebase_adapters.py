@@ -14,7 +14,10 @@ import firebase_admin
 import pytest
 
 from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
+from badgeforge.adapters.firebase.sendgrid_mail import SendGridMailer
+from tests.contract.harness import DeliveredMail, MailerUnderTest
 from tests.servers.rtdb_server import running_rtdb_server
+from tests.servers.sendgrid_server import running_sendgrid_server
 
 
 def _exit_stack(request: pytest.FixtureRequest) -> ExitStack:
@@ -33,4 +36,25 @@ def firebase_tree_db(request: pytest.FixtureRequest, tmp_path: Path) -> Firebase
     return FirebaseTreeDatabase(app)
 
 
+def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnderTest:
+    server = _exit_stack(request).enter_context(running_sendgrid_server())
+
+    def delivered() -> list[DeliveredMail]:
+        found = []
+        for recorded in server.requests:
+            body = recorded.body
+            parts = {c["type"]: c["value"] for c in body.get("content", [])}
+            for person in body["personalizations"]:
+                for to in person["to"]:
+                    found.append(
+                        DeliveredMail(
+                            to["email"], body["subject"], parts.get("text/plain", ""), parts.get("text/html", "")
+                        )
+                    )
+        return found
+
+    return MailerUnderTest(SendGridMailer("SG.contract", host=server.host_url, timeout_seconds=2), delivered)
+
+
 TREE_DB_FACTORIES = [pytest.param(firebase_tree_db, id="firebase-rtdb", marks=pytest.mark.integration)]
+MAILER_FACTORIES = [pytest.param(sendgrid_mailer, id="firebase-sendgrid", marks=pytest.mark.integration)]

@@ -13,8 +13,9 @@ import firebase_admin
 import pytest
 
 from tests.servers.rtdb_server import RtdbServer, running_rtdb_server
+from tests.servers.sendgrid_server import SendGridServer, running_sendgrid_server
 
-__all__ = ["firebase_db_app", "rtdb_server"]
+__all__ = ["firebase_db_app", "rtdb_server", "sendgrid_server"]
 
 
 @pytest.fixture
@@ -33,3 +34,9 @@ def firebase_db_app(rtdb_server: RtdbServer) -> Iterator[firebase_admin.App]:
         yield app
     finally:
         firebase_admin.delete_app(app)
+
+
+@pytest.fixture
+def sendgrid_server() -> Iterator[SendGridServer]:
+    with running_sendgrid_server() as server:
+        yield server
