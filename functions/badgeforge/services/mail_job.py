@@ -1,0 +1,153 @@
+"""When badgeMails/{uid}/{key} appears, email the link once and charge one use once.
+
+Claim the node (pending, or failed-temporary under the attempt limit, or sending with an expired lease -> sending),
+send, then record the result. Temporary provider trouble leaves it failed for the sweep, with no charge; a permanent
+refusal releases the hold; success marks it sent and settles usage in one transaction that also records the job as
+charged, so a redelivered event can never send or charge twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from badgeforge.config import templates_dir
+from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
+from badgeforge.services import job_paths, links, usage
+from badgeforge.services.keys import iso, parse_iso
+from badgeforge.services.mail_content import render_badge_mail
+
+if TYPE_CHECKING:
+    from badgeforge.config import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    """sent, skipped (already sent / being sent / not ours), failed (with `error`, `permanent`)."""
+
+    status: str
+    message_id: str | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
+def _claim(services: Services, path: str) -> dict[str, Any] | None:
+    now = services.clock.now()
+    stamp, lease_until = iso(now), iso(now + services.settings.mail_lease)
+    max_attempts = services.settings.max_attempts
+    decision: dict[str, bool] = {}
+
+    def body(node):
+        decision["claimed"] = False
+        if not node:
+            return node
+        status = node.get("status", "pending")
+        attempts = int(node.get("attempts", 0))
+        if status == "sent" or attempts >= max_attempts:
+            return node
+        if status == "failed" and node.get("permanent"):
+            return node
+        if status == "sending":
+            lease = parse_iso(node.get("lease_until"))
+            if lease is not None and lease > now:
+                return node
+        decision["claimed"] = True
+        return {**node, "status": "sending", "attempts": attempts + 1, "lease_until": lease_until, "updated_at": stamp}
+
+    node = services.db.transaction(path, body)
+    return node if decision.get("claimed") else None
+
+
+def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -> OutgoingMail:
+    settings = services.settings
+    job_id = str(node.get("badgeId", ""))
+    job = services.db.get(job_paths.job_node(uid, job_id)) or {}
+    user = services.db.get(job_paths.user_node(uid)) or {}
+    record = services.users.get(uid)
+    to = (record.email if record else "") or user.get("email", "")
+    allowed = int(user.get("allowed_usage", 0))
+    charged = job_id in (user.get("charged") or {})
+    ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
+    context = {
+        "display_name": (record.display_name if record else "") or user.get("display_name", ""),
+        "event_name": (job.get("download_name") or "").removesuffix("badges.pdf").strip(),
+        "badges": int(node.get("badges", 0)),
+        "pages": int(job.get("pages", 0)),
+        "link": link,
+        "file_name": job.get("download_name") or "badges.pdf",
+        "expires": (services.clock.now() + ttl).strftime("%d %B %Y, %H:%M UTC"),
+        "renew_hint": links.RENEW_HINT,
+        "warnings": job.get("warnings") or [],
+        "allowed_usage_after": allowed if charged else max(0, allowed - 1),
+    }
+    subject, text, html = render_badge_mail(templates_dir(), context)
+    return OutgoingMail(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=settings.mail_from,
+        from_name=settings.mail_from_name,
+        custom_args={"uid": uid, "job": job_id},
+    )
+
+
+def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
+    """Entry for the RTDB trigger (and the sweep): at most one successful send and one charge per node."""
+    path = job_paths.mail_node(uid, key)
+    node = _claim(services, path)
+    if node is None:
+        return MailOutcome("skipped")
+    job_id = str(node.get("badgeId", ""))
+    try:
+        link = links.badge_link(
+            services,
+            uid,
+            job_id,
+            node["objectPath"],
+            (services.db.get(job_paths.job_node(uid, job_id)) or {}).get("download_name") or "badges.pdf",
+        )
+        mail = _compose(services, uid, node, link)
+        if not mail.to:
+            raise MailPermanentError("The account has no email address.")
+        receipt = services.mailer.send(mail)
+    except MailTemporaryError as err:
+        return _failed(services, path, str(err), permanent=False)
+    except MailPermanentError as err:
+        usage.release_job(services, uid, job_id)
+        return _failed(services, path, str(err), permanent=True)
+    except Exception as err:  # a bug or a template problem: keep the node retryable and say why
+        log.exception("mail %s failed", path)
+        return _failed(services, path, f"unexpected: {err}", permanent=False)
+    services.db.update(
+        path,
+        {
+            "status": "sent",
+            "sent_at": iso(services.clock.now()),
+            "message_id": receipt.message_id,
+            "provider": receipt.provider,
+            "badgeLink": link,
+            "error": None,
+            "lease_until": None,
+        },
+    )
+    usage.settle_job(services, uid, job_id)
+    return MailOutcome("sent", message_id=receipt.message_id)
+
+
+def _failed(services: Services, path: str, reason: str, *, permanent: bool) -> MailOutcome:
+    services.db.update(
+        path,
+        {
+            "status": "failed",
+            "error": reason,
+            "permanent": permanent or None,
+            "lease_until": None,
+            "failed_at": iso(services.clock.now()),
+        },
+    )
+    return MailOutcome("failed", error=reason, permanent=permanent)

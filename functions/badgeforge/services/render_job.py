@@ -1,0 +1,302 @@
+"""When an attendee CSV lands in uploads/{uid}/{jobId}/, render its badges once, whatever the event delivery does.
+
+Steps, each idempotent: claim jobs/{uid}/{jobId} (a transaction with a lease) -> hold one use on users/{uid} ->
+read CSV (size-limited) + options -> render to a temp file (progress throttled) -> write badges/{uid}/{jobId}/ ->
+create badgeMails/{uid}/{mail_key} only if absent -> job done. Any failure after the hold releases it, marks the
+job failed with a reason, and creates no mail node, so a failed job consumes and sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from badge_renderer.errors import BadgeForgeError
+from badgeforge.ports import BlobNotFound, BlobTooLarge
+from badgeforge.services import job_paths, links, usage
+from badgeforge.services.job_paths import UploadRef, parse_upload
+from badgeforge.services.keys import iso, mail_key, parse_iso
+from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
+
+if TYPE_CHECKING:
+    from badgeforge.config import Services
+
+log = logging.getLogger(__name__)
+
+OPTIONS_MAX_BYTES = 64_000
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
+
+
+class JobFailed(Exception):
+    """Stops a job with a reason for jobs/{uid}/{jobId}/error."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.error = {"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    """What one delivery did: ignored (not a job upload), skipped (claimed elsewhere or finished), done, failed."""
+
+    status: str
+    uid: str = ""
+    job_id: str = ""
+    mail_key: str | None = None
+    error: Mapping[str, Any] | None = None
+
+
+def handle_upload(
+    services: Services,
+    object_name: str,
+    metadata: Mapping[str, str] | None = None,
+    renderer: BadgeRenderer | None = None,
+) -> RenderOutcome:
+    """Entry for the Storage trigger: anything but uploads/{uid}/{jobId}/<name>.csv is ignored quietly."""
+    ref = parse_upload(object_name)
+    if ref is None:
+        return RenderOutcome("ignored")
+    return run_job(services, ref, metadata or {}, renderer or LibraryRenderer())
+
+
+# -- claim ------------------------------------------------------------------------------------------------------
+
+
+def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
+    """Take the job (absent/queued, or rendering with an expired lease) -> rendering; None if someone else has it."""
+    now = services.clock.now()
+    settings = services.settings
+    stamp, lease_until, key = iso(now), iso(now + settings.render_lease), mail_key(now, ref.job_id)
+    decision: dict[str, bool] = {}
+
+    def body(job):
+        decision["claimed"] = False
+        job = dict(job or {})
+        status = job.get("status")
+        if status in ("done", "failed"):
+            return job or None
+        if status == "rendering":
+            lease = parse_iso(job.get("lease_until"))
+            if lease is not None and lease > now:
+                return job
+        attempts = int(job.get("attempts", 0)) + 1
+        if attempts > settings.max_attempts:
+            job.update(
+                status="failed",
+                updated_at=stamp,
+                lease_until=None,
+                error={"code": "gave_up", "message": f"Rendering failed {attempts - 1} times; giving up."},
+            )
+            return job
+        decision["claimed"] = True
+        job.update(
+            status="rendering",
+            attempts=attempts,
+            lease_until=lease_until,
+            updated_at=stamp,
+            source=ref.csv_path,
+            progress=0,
+            error=None,
+        )
+        job.setdefault("created_at", stamp)
+        job.setdefault("mail_key", key)
+        return job
+
+    job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    return job if decision.get("claimed") else None
+
+
+def _reserve(services: Services, ref: UploadRef) -> None:
+    record = services.users.get(ref.uid)
+    now = iso(services.clock.now())
+    default = usage.new_user(
+        record.email if record else "",
+        services.settings.default_allowed_usage,
+        now,
+        record.display_name if record else "",
+    )
+    try:
+        services.db.transaction(
+            job_paths.user_node(ref.uid), lambda user: usage.reserve(user, ref.job_id, now, default=default)
+        )
+    except usage.NoUsageLeft as err:
+        raise JobFailed("no_usage_left", str(err)) from err
+
+
+# -- inputs -----------------------------------------------------------------------------------------------------
+
+
+def _load_options(services: Services, ref: UploadRef, metadata: Mapping[str, str]) -> dict[str, Any]:
+    """job.json beside the CSV, else the object's custom metadata (strings; 'true'/'false' and numbers decoded)."""
+    try:
+        raw = services.blobs.read_bytes(ref.options_path, max_bytes=OPTIONS_MAX_BYTES)
+    except BlobNotFound:
+        return {k: _decode_metadata(v) for k, v in metadata.items() if not k.startswith(("firebase", "x-"))}
+    except BlobTooLarge as err:
+        raise JobFailed("options_too_large", f"job.json is over {OPTIONS_MAX_BYTES} bytes", file="job.json") from err
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise JobFailed("bad_options", f"job.json is not valid JSON: {err}", file="job.json") from err
+    if not isinstance(data, dict):
+        raise JobFailed("bad_options", "job.json must hold a JSON object", file="job.json")
+    return data
+
+
+def _decode_metadata(value: str) -> Any:
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return float(value) if "." in value else int(value)
+    except ValueError:
+        return value
+
+
+def _load_images(services: Services, ref: UploadRef, options: Mapping[str, Any]) -> dict[str, bytes]:
+    """The images job.json names, read from the job's own folder only (nothing else may be read)."""
+    images: dict[str, bytes] = {}
+    for key in ("background_image", "logo_image"):
+        name = options.get(key)
+        if not isinstance(name, str) or not name:
+            continue
+        if "/" in name or name.startswith(".") or not name.lower().endswith(IMAGE_SUFFIXES):
+            raise JobFailed("bad_options", f"'{name}' is not an image file beside the CSV", column=key)
+        try:
+            images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=services.settings.image_max_bytes)
+        except BlobNotFound as err:
+            raise JobFailed("bad_options", f"Image '{name}' was not uploaded with the job", column=key) from err
+        except BlobTooLarge as err:
+            raise JobFailed("image_too_large", f"Image '{name}' is too large", column=key) from err
+    return images
+
+
+def _read_csv(services: Services, ref: UploadRef) -> bytes:
+    limit = services.settings.csv_max_bytes
+    try:
+        return services.blobs.read_bytes(ref.csv_path, max_bytes=limit)
+    except BlobTooLarge as err:
+        raise JobFailed(
+            "csv_too_large",
+            f"The attendee file is larger than {limit:,} bytes. Split it into smaller files or remove unused columns.",
+            file=ref.csv_name,
+        ) from err
+    except BlobNotFound as err:
+        raise JobFailed(
+            "csv_missing", "The attendee file was deleted before it could be read.", file=ref.csv_name
+        ) from err
+
+
+# -- progress ---------------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Writes jobs/.../progress at most every 5 % or every second (a database write per badge would dominate)."""
+
+    def __init__(self, services: Services, ref: UploadRef) -> None:
+        self.services, self.path = services, job_paths.job_node(ref.uid, ref.job_id)
+        self.last_percent, self.last_time = 0, time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 100
+        now = time.monotonic()
+        if percent >= self.last_percent + 5 or (now - self.last_time >= 1 and percent > self.last_percent):
+            self.last_percent, self.last_time = percent, now
+            self.services.db.update(self.path, {"progress": min(percent, 99)})
+
+
+# -- the job ----------------------------------------------------------------------------------------------------
+
+
+def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> RenderOutcome:
+    job = _claim(services, ref)
+    if job is None:
+        return RenderOutcome("skipped", ref.uid, ref.job_id)
+    held = False
+    try:
+        _reserve(services, ref)
+        held = True
+        data = _read_csv(services, ref)
+        option_data = _load_options(services, ref, metadata)
+        options = renderer.options(option_data, _load_images(services, ref, option_data))
+        table = renderer.read_attendees(
+            data,
+            filename=ref.csv_name,
+            max_bytes=services.settings.csv_max_bytes,
+            max_rows=services.settings.csv_max_rows,
+        )
+        if not table.attendees:
+            raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
+        name = links.download_name(getattr(options, "event_name", "") or "")
+        with tempfile.TemporaryDirectory(prefix="badgeforge-") as tmp:
+            result = renderer.render_pdf(table.attendees, options, Path(tmp) / "badges.pdf", _Progress(services, ref))
+            output = job_paths.pdf_path(ref.uid, ref.job_id)
+            services.blobs.write_file(
+                output,
+                Path(result.pdf_path),
+                content_type="application/pdf",
+                download_name=name,
+                metadata={"uid": ref.uid, "jobId": ref.job_id},
+            )
+        warnings = [w.to_dict() for w in (*table.warnings, *result.warnings)]
+        _create_mail_node(services, ref, job["mail_key"], output, name, result.badges)
+    except JobFailed as err:
+        return _fail(services, ref, err.error, held)
+    except BadgeForgeError as err:
+        return _fail(services, ref, err.to_dict(), held)
+    except Exception as err:  # an unexpected failure must still leave a status and release the hold
+        log.exception("render job %s/%s failed", ref.uid, ref.job_id)
+        return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
+    services.db.update(
+        job_paths.job_node(ref.uid, ref.job_id),
+        {
+            "status": "done",
+            "progress": 100,
+            "badges": result.badges,
+            "pages": result.pages,
+            "output": output,
+            "download_name": name,
+            "pdf_bytes": result.pdf_bytes,
+            "warnings": warnings[:200] or None,
+            "warnings_total": len(warnings),
+            "lease_until": None,
+            "updated_at": iso(services.clock.now()),
+        },
+    )
+    return RenderOutcome("done", ref.uid, ref.job_id, job["mail_key"])
+
+
+def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str, name: str, badges: int) -> None:
+    """badgeMails/{uid}/{key}, written only if absent (the RTDB trigger must fire once per job)."""
+    link = links.badge_link(services, ref.uid, ref.job_id, output, name)
+    node = {
+        "badgeId": ref.job_id,
+        "badgeLink": link,
+        "objectPath": output,
+        "badges": badges,
+        "createdAt": iso(services.clock.now()),
+        "status": "pending",
+        "attempts": 0,
+    }
+    services.db.transaction(job_paths.mail_node(ref.uid, key), lambda current: current or node)
+
+
+def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool) -> RenderOutcome:
+    if held:
+        usage.release_job(services, ref.uid, ref.job_id)
+    services.db.update(
+        job_paths.job_node(ref.uid, ref.job_id),
+        {
+            "status": "failed",
+            "error": dict(error),
+            "lease_until": None,
+            "updated_at": iso(services.clock.now()),
+        },
+    )
+    return RenderOutcome("failed", ref.uid, ref.job_id, error=error)

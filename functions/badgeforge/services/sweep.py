@@ -1,0 +1,66 @@
+"""Re-drive what the platform will not retry (Storage and RTDB triggers run with retries off): mails that failed
+temporarily or were left 'sending' past their lease, and jobs left 'rendering' past their lease. Each goes through
+the same idempotent service as the first delivery, so a sweep racing a late event still sends and charges once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from badgeforge.services import mail_job, render_job
+from badgeforge.services.job_paths import UploadRef, parse_upload
+from badgeforge.services.keys import parse_iso
+from badgeforge.services.renderer import BadgeRenderer
+
+if TYPE_CHECKING:
+    from badgeforge.config import Services
+
+
+@dataclass
+class SweepReport:
+    mails_retried: list[str] = field(default_factory=list)
+    mails_sent: list[str] = field(default_factory=list)
+    jobs_retried: list[str] = field(default_factory=list)
+
+
+PENDING_GRACE_SECONDS = 300
+
+
+def _mail_due(node: dict, now: datetime, max_attempts: int) -> bool:
+    """failed (temporary), sending past its lease, or pending so long that its trigger must have been dropped."""
+    if not isinstance(node, dict) or int(node.get("attempts", 0)) >= max_attempts:
+        return False
+    status = node.get("status")
+    if status == "failed":
+        return not node.get("permanent")
+    if status == "sending":
+        lease = parse_iso(node.get("lease_until"))
+        return lease is None or lease <= now
+    if status == "pending":
+        created = parse_iso(node.get("createdAt"))
+        return created is not None and (now - created).total_seconds() > PENDING_GRACE_SECONDS
+    return False
+
+
+def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> SweepReport:
+    report = SweepReport()
+    now = services.clock.now()
+    max_attempts = services.settings.max_attempts
+    for uid, nodes in (services.db.get("badgeMails") or {}).items():
+        for key, node in (nodes or {}).items():
+            if _mail_due(node, now, max_attempts):
+                report.mails_retried.append(f"{uid}/{key}")
+                if mail_job.send_badge_mail(services, uid, key).status == "sent":
+                    report.mails_sent.append(f"{uid}/{key}")
+    for uid, jobs in (services.db.get("jobs") or {}).items():
+        for job_id, job in (jobs or {}).items():
+            if not isinstance(job, dict) or job.get("status") != "rendering":
+                continue
+            lease = parse_iso(job.get("lease_until"))
+            if lease is not None and lease > now:
+                continue
+            ref = parse_upload(job.get("source", "")) or UploadRef(uid, job_id, "attendees.csv")
+            report.jobs_retried.append(f"{uid}/{job_id}")
+            render_job.handle_upload(services, ref.csv_path, renderer=renderer)
+    return report

@@ -1,0 +1,223 @@
+"""Usage rules: one unit of allowed_usage per successful generation; holds at render, charge at mail.
+
+The pure functions below are transaction bodies on users/{uid}: they get the current node and return the new one.
+Why holds: with N jobs in flight, `allowed_usage - len(holds)` is what may still start, so concurrent uploads can
+never overdraw; a failed job releases its hold and so consumes nothing; `charged/{jobId}` makes settling idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from badgeforge.services import job_paths
+from badgeforge.services.keys import iso
+
+if TYPE_CHECKING:
+    from badgeforge.config import Services
+    from badgeforge.ports import UserRecord
+
+
+class UsageError(Exception):
+    """A usage request that cannot be done; `code` matches the callable error codes."""
+
+    code = "failed-precondition"
+
+
+class NoUsageLeft(UsageError):
+    code = "resource-exhausted"
+
+
+class PermissionDenied(UsageError):
+    code = "permission-denied"
+
+
+class UnknownUser(UsageError):
+    code = "not-found"
+
+
+class InvalidRequest(UsageError):
+    code = "invalid-argument"
+
+
+def new_user(email: str, allowed_usage: int, now: str, display_name: str = "") -> dict[str, Any]:
+    return {"email": email, "display_name": display_name, "allowed_usage": allowed_usage, "created_at": now}
+
+
+def available(user: dict[str, Any] | None) -> int:
+    """Uses that may still start: allowed minus jobs holding one."""
+    if not user:
+        return 0
+    return int(user.get("allowed_usage", 0)) - len(user.get("holds") or {})
+
+
+def reserve(user: dict[str, Any] | None, job_id: str, now: str, *, default: dict[str, Any]) -> dict[str, Any]:
+    """Hold one use for job_id (creating the user from `default` if absent); raises NoUsageLeft."""
+    current = dict(user) if user else dict(default)
+    if job_id in (current.get("holds") or {}) or job_id in (current.get("charged") or {}):
+        return current
+    if available(current) <= 0:
+        raise NoUsageLeft(
+            f"No badge generations left (allowed {int(current.get('allowed_usage', 0))}, "
+            f"{len(current.get('holds') or {})} in progress). Ask an administrator for more."
+        )
+    current["holds"] = {**(current.get("holds") or {}), job_id: now}
+    return current
+
+
+def release(user: dict[str, Any] | None, job_id: str) -> dict[str, Any] | None:
+    """Drop job_id's hold (a failed job consumes nothing)."""
+    if not user or job_id not in (user.get("holds") or {}):
+        return user
+    current = dict(user)
+    holds = dict(current["holds"])
+    del holds[job_id]
+    current["holds"] = holds or None
+    return current
+
+
+def settle(user: dict[str, Any] | None, job_id: str, now: str) -> dict[str, Any] | None:
+    """Charge job_id once: allowed_usage - 1, hold removed, charged[job_id] = now. Charging twice does nothing."""
+    if not user or job_id in (user.get("charged") or {}):
+        return user
+    current = dict(user)
+    current["allowed_usage"] = max(0, int(current.get("allowed_usage", 0)) - 1)
+    holds = dict(current.get("holds") or {})
+    holds.pop(job_id, None)
+    current["holds"] = holds or None
+    current["charged"] = {**(current.get("charged") or {}), job_id: now}
+    return current
+
+
+def adjust(user: dict[str, Any] | None, *, delta: int | None = None, set_to: int | None = None) -> dict[str, Any]:
+    """Add delta or set a value; never below zero. The user must exist."""
+    if not user:
+        raise UnknownUser("No such user in the database yet.")
+    before = int(user.get("allowed_usage", 0))
+    after = set_to if set_to is not None else before + (delta or 0)
+    return {**user, "allowed_usage": max(0, int(after))}
+
+
+# -- operations on the database (each one transaction on users/{uid}, then an append-only log entry) ----------
+
+
+@dataclass(frozen=True)
+class UsageChange:
+    uid: str
+    before: int
+    after: int
+
+
+def log_change(
+    services: Services, uid: str, *, delta: int, reason: str, by: str, before: int, after: int, job: str | None = None
+) -> None:
+    entry = {
+        "delta": delta,
+        "reason": reason,
+        "by": by,
+        "at": iso(services.clock.now()),
+        "before": before,
+        "after": after,
+        "balance_after": after,
+        "job": job,
+    }
+    services.db.set(f"{job_paths.usage_log_node(uid)}/{services.db.push_key()}", entry)
+
+
+def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
+    """Charge one use for a mailed job; returns the change, or None if it was charged before."""
+    now = iso(services.clock.now())
+    seen: dict[str, int] = {}
+
+    def body(user):
+        seen["before"] = int((user or {}).get("allowed_usage", 0))
+        return settle(user, job_id, now)
+
+    result = services.db.transaction(job_paths.user_node(uid), body)
+    if not result or (result.get("charged") or {}).get(job_id) != now:
+        return None
+    change = UsageChange(uid, seen["before"], int(result.get("allowed_usage", 0)))
+    log_change(
+        services,
+        uid,
+        delta=-1,
+        reason="badges generated and mailed",
+        by="system",
+        before=change.before,
+        after=change.after,
+        job=job_id,
+    )
+    return change
+
+
+def release_job(services: Services, uid: str, job_id: str) -> None:
+    services.db.transaction(job_paths.user_node(uid), lambda user: release(user, job_id))
+
+
+def resolve_target(services: Services, *, uid: str | None = None, email: str | None = None) -> UserRecord:
+    if uid:
+        record = services.users.get(uid)
+    elif email:
+        record = services.users.find_by_email(email)
+    else:
+        raise InvalidRequest("Give the user's uid or email.")
+    if record is None:
+        raise UnknownUser(f"No account for {uid or email}.")
+    return record
+
+
+def adjust_usage(
+    services: Services,
+    actor_admin: bool,
+    actor: str,
+    *,
+    uid: str | None = None,
+    email: str | None = None,
+    delta: int | None = None,
+    set_to: int | None = None,
+    reason: str = "",
+) -> UsageChange:
+    """The admin operation behind the `adjust_usage` callable and `badgeforge admin usage`."""
+    if not actor_admin:
+        raise PermissionDenied("Only administrators may change allowed usage.")
+    if (delta is None) == (set_to is None):
+        raise InvalidRequest("Give exactly one of delta or set.")
+    for value in (delta, set_to):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise InvalidRequest("delta and set must be whole numbers.")
+    if set_to is not None and set_to < 0:
+        raise InvalidRequest("set must be zero or more.")
+    if not reason or not reason.strip():
+        raise InvalidRequest("Say why (reason) — it is kept in the usage log.")
+    record = resolve_target(services, uid=uid, email=email)
+    now = iso(services.clock.now())
+    default = new_user(record.email, services.settings.default_allowed_usage, now, record.display_name)
+    seen: dict[str, int] = {}
+
+    def body(user):
+        current = user or default
+        seen["before"] = int(current.get("allowed_usage", 0))
+        return adjust(current, delta=delta, set_to=set_to)
+
+    result = services.db.transaction(job_paths.user_node(record.uid), body)
+    after = int(result.get("allowed_usage", 0))
+    log_change(
+        services,
+        record.uid,
+        delta=after - seen["before"],
+        reason=reason.strip(),
+        by=actor,
+        before=seen["before"],
+        after=after,
+    )
+    return UsageChange(record.uid, seen["before"], after)
+
+
+def ensure_user(services: Services, record: UserRecord, *, allowed_usage: int | None = None) -> dict[str, Any]:
+    """Create users/{uid} with the default allowed usage if it is not there yet (idempotent)."""
+    now = iso(services.clock.now())
+    usage = services.settings.default_allowed_usage if allowed_usage is None else allowed_usage
+    default = new_user(record.email, usage, now, record.display_name)
+    if record.admin:
+        default["admin"] = True
+    return services.db.transaction(job_paths.user_node(record.uid), lambda user: user or default)

@@ -1,0 +1,77 @@
+"""Cloud Functions entry points: each Firebase trigger hands its event to one service in badgeforge.services.
+
+Adapters are chosen once per process by badgeforge.config (firebase on Cloud Functions, local under the local
+runtime). The SendGrid key is a secret read inside the handlers only: deploy-time discovery imports this module
+without secrets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firebase_functions import db_fn, https_fn, options, scheduler_fn, storage_fn
+from firebase_functions.params import SecretParam
+
+from badgeforge import config
+from badgeforge.services import mail_job, render_job, sweep, usage
+from badgeforge.services.job_paths import parse_upload
+
+REGION = "us-central1"  # must match the Realtime Database's location for the database trigger
+SENDGRID_API_KEY = SecretParam("SENDGRID_API_KEY")
+
+options.set_global_options(region=REGION, max_instances=10)
+
+
+def _services() -> config.Services:
+    return config.get_services(lambda: {"sendgrid_api_key": SENDGRID_API_KEY.value})
+
+
+@storage_fn.on_object_finalized(memory=options.MemoryOption.GB_2, timeout_sec=540, cpu=2)
+def render_badges(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) -> None:
+    """When an attendee CSV lands in uploads/{uid}/{jobId}/, render its badges to badges/{uid}/{jobId}/."""
+    if parse_upload(event.data.name) is None:
+        return  # our own outputs, images, job.json and anything else in the bucket
+    render_job.handle_upload(_services(), event.data.name, event.data.metadata or {})
+
+
+@db_fn.on_value_created(
+    reference="/badgeMails/{uid}/{date}",
+    memory=options.MemoryOption.MB_512,
+    timeout_sec=120,
+    secrets=[SENDGRID_API_KEY],
+)
+def send_badge_mail(event: db_fn.Event[Any]) -> None:
+    """When badgeMails/{uid}/{date} is created, email the download link and charge one use."""
+    if not isinstance(event.data, dict):
+        return
+    mail_job.send_badge_mail(_services(), event.params["uid"], event.params["date"])
+
+
+@https_fn.on_call(memory=options.MemoryOption.MB_256)
+def adjust_usage(req: https_fn.CallableRequest) -> dict[str, Any]:
+    """Callable from the admin console: add to or set a user's allowed usage (admin custom claim required)."""
+    if req.auth is None:
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAUTHENTICATED, "Sign in first.")
+    data = req.data if isinstance(req.data, dict) else {}
+    try:
+        change = usage.adjust_usage(
+            _services(),
+            bool(req.auth.token.get("admin")),
+            req.auth.token.get("email") or req.auth.uid,
+            uid=data.get("uid"),
+            email=data.get("email"),
+            delta=data.get("delta"),
+            set_to=data.get("set"),
+            reason=str(data.get("reason") or ""),
+        )
+    except usage.UsageError as err:
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode(err.code), str(err)) from err
+    return {"uid": change.uid, "before": change.before, "after": change.after}
+
+
+@scheduler_fn.on_schedule(
+    schedule="every 10 minutes", timeout_sec=540, memory=options.MemoryOption.GB_2, secrets=[SENDGRID_API_KEY]
+)
+def retry_failed_mail(event: scheduler_fn.ScheduledEvent) -> None:
+    """Every 10 minutes: re-drive failed or stuck mails and stuck render jobs (the triggers have no retries)."""
+    sweep.run_sweep(_services())
