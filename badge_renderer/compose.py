@@ -1,0 +1,280 @@
+"""Composition of one badge: the static layer (artwork, images, event name) recorded ONCE per (design, accent)
+and replayed as a vector form; per badge only the attendee's text and QR code are drawn.
+
+Attendee text never passes through SVG/XML: it is shaped and drawn directly with cairo, so markup in a name is
+printed literally and cannot load anything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from badge_renderer.designs import BadgeDesign, Element, hex_to_rgb, load_design
+from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
+from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.options import RenderOptions
+from badge_renderer.qr import draw_qr, qr_payload, qr_runs
+from badge_renderer.render_support import text_module
+
+MM = 72 / 25.4
+NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
+
+
+@dataclass(frozen=True)
+class _Palette:
+    background: str
+    accent: str
+    text: str
+    muted: str
+    on_accent: str
+
+    def rgb(self, role: str) -> tuple[float, float, float]:
+        return hex_to_rgb(getattr(self, role) if not role.startswith("#") else role)
+
+
+class BadgeComposer:
+    """Draws badges of one design and size; create one per process (it caches static layers and images)."""
+
+    def __init__(self, options: RenderOptions, width: float, height: float) -> None:
+        self.options = options
+        self.design: BadgeDesign = load_design(options.design)
+        self.width, self.height = width, height
+        self.text = text_module()
+        self._layers: dict[str, Any] = {}
+        self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        inset = self.design.safe_area_mm * MM
+        self._safe = (inset, inset, width - inset, height - inset)
+        self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
+        logo = next((e for e in self.design.elements if e.kind == "logo"), None)
+        logo_box = logo.box.scaled(width, height)[2:] if logo else (width / 3, height / 4)
+        self.logo = self._prepare(options.logo_image, "logo_image", logo_box, cover=False)
+
+    @staticmethod
+    def _prepare(data: bytes | None, label: str, box: tuple[float, float], *, cover: bool) -> PreparedImage | None:
+        if not data:
+            return None
+        return prepare_image(data, box_width_pt=box[0], box_height_pt=box[1], label=label, cover=cover)
+
+    # ---- colours -------------------------------------------------------------------------------------------
+    def palette(self, ticket_type: str) -> _Palette:
+        colors = self.design.colors
+        accent = (
+            _lookup(self.options.accents_by_type, ticket_type)
+            or self.design.accent_for(ticket_type)
+            or self.options.accent
+            or colors["accent"]
+        )
+        return _Palette(
+            background=self.options.background_color or colors["background"],
+            accent=accent,
+            text=colors["text"],
+            muted=colors["muted"],
+            on_accent=colors["on_accent"],
+        )
+
+    # ---- static layer --------------------------------------------------------------------------------------
+    def static_layer(self, ticket_type: str) -> Any:
+        """A cairo RecordingSurface with everything that is the same for every badge of this ticket group."""
+        palette = self.palette(ticket_type)
+        key = palette.accent
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = self._layers[key] = self._record_static(palette, ticket_type)
+        return layer
+
+    def _record_static(self, palette: _Palette, ticket_type: str) -> Any:
+        import cairocffi as cairo
+
+        from badge_renderer.svg_layer import render_svg_layer
+
+        w, h = self.width, self.height
+        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h))
+        ctx = cairo.Context(layer)
+        ctx.set_source_rgb(*palette.rgb("background"))
+        ctx.paint()
+        if self.background:
+            _paint_image(ctx, self.background, 0, 0, w, h, cover=True)
+        artwork = render_svg_layer(
+            self.design,
+            width=w,
+            height=h,
+            colors=palette.__dict__,
+            ticket_type=ticket_type,
+            event_name=self.options.event_name,
+            has_background_image=self.background is not None,
+            has_logo=self.logo is not None,
+        )
+        ctx.set_source_surface(artwork, 0, 0)
+        ctx.paint()
+        for element in self.design.elements:
+            x, y, bw, bh = self._box(element)
+            if element.kind == "logo" and self.logo:
+                _paint_image(ctx, self.logo, x, y, bw, bh, cover=False)
+            elif element.kind == "event_name" and self.options.event_name:
+                self._draw_line(ctx, self.options.event_name, element, palette, (x, y, bw, bh))
+        return layer
+
+    # ---- per badge -----------------------------------------------------------------------------------------
+    def draw(self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0) -> list[RowIssue]:
+        """Draw one badge with its top-left corner at (x, y); returns warnings (text shortened, ...)."""
+        issues: list[RowIssue] = []
+        ctx.save()
+        ctx.translate(x, y)
+        if rotation == 180:
+            ctx.translate(self.width, self.height)
+            ctx.rotate(math.pi)
+        ctx.set_source_surface(self.static_layer(attendee.ticket_type), 0, 0)
+        ctx.paint()
+        palette = self.palette(attendee.ticket_type)
+        for element in self.design.elements:
+            if element.kind == "name":
+                self._draw_name(ctx, attendee, element, palette, issues)
+            elif element.kind == "text":
+                if element.option == "pronouns" and not self.options.show_pronouns:
+                    continue
+                value = _format(element.format, attendee)
+                if value:
+                    column = _first_field(element.format)
+                    truncated = self._draw_line(ctx, value, element, palette, self._box(element))
+                    if truncated:
+                        issues.append(_shortened(attendee, column, value))
+            elif element.kind == "qr":
+                self._draw_qr(ctx, attendee, element, palette)
+        ctx.restore()
+        return issues
+
+    def _draw_name(
+        self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
+    ) -> None:
+        x, y, w, h = self._box(element)
+        first, last = attendee.first_name.strip(), attendee.last_name.strip()
+        split = self.options.emphasize_first_name and first and last and not attendee.full_name
+        if split:
+            first_h = h * NAME_FIRST_SHARE
+            cut = self._draw_line(ctx, first, element, palette, (x, y, w, first_h), max_lines=1, valign="bottom")
+            last_el = _with(element, max_size=element.max_size * 0.5, weight="regular")
+            cut |= self._draw_line(ctx, last, last_el, palette, (x, y + first_h, w, h - first_h), max_lines=1)
+            column = "first_name" if cut else None
+        else:
+            cut = self._draw_line(ctx, attendee.display_name, element, palette, (x, y, w, h))
+            column = "full_name" if attendee.full_name else "first_name"
+        if cut:
+            issues.append(_shortened(attendee, column or "first_name", attendee.display_name))
+
+    def _draw_line(
+        self,
+        ctx: Any,
+        value: str,
+        element: Element,
+        palette: _Palette,
+        box: tuple[float, float, float, float],
+        *,
+        max_lines: int | None = None,
+        valign: str | None = None,
+    ) -> bool:
+        """Fit and draw `value` in `box`; True when it had to be shortened."""
+        x, y, w, h = box
+        if element.uppercase:
+            value = value.upper()
+        family = element.family or self.options.font_family
+        lines = max_lines or element.max_lines
+        key = (value, family, element.weight, element.max_size, element.min_size, lines, round(w, 2), round(h, 2))
+        fitted = self._fit_cache.get(key)
+        if fitted is None:
+            fitted = self.text.fit_text(
+                value,
+                box_width=w,
+                box_height=h,
+                family=family,
+                weight=element.weight,
+                max_size=element.max_size,
+                min_size=element.min_size,
+                max_lines=lines,
+            )
+            if len(self._fit_cache) < 4096:
+                self._fit_cache[key] = fitted
+        self.text.draw_text(
+            ctx,
+            fitted,
+            x,
+            y,
+            w,
+            h,
+            color=palette.rgb(element.color),
+            align=element.align,
+            valign=valign or element.valign,
+        )
+        return bool(fitted.truncated)
+
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
+        if not self.options.qr_field and self.options.qr_kind != "vcard":
+            return
+        payload = qr_payload(attendee, self.options.qr_field or "", self.options.qr_kind)
+        if not payload:
+            return
+        x, y, w, h = self._box(element)
+        side = min(w, h)
+        # QR modules stay dark on a light square whatever the design's colours, so every scanner reads them.
+        ctx.save()
+        ctx.set_source_rgb(1, 1, 1)
+        ctx.rectangle(x + (w - side) / 2, y + (h - side) / 2, side, side)
+        ctx.fill()
+        ctx.restore()
+        draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+
+    def _box(self, element: Element) -> tuple[float, float, float, float]:
+        """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
+        x, y, w, h = element.box.scaled(self.width, self.height)
+        if element.kind == "logo":
+            return x, y, w, h
+        left, top, right, bottom = self._safe
+        x0, y0 = max(x, left), max(y, top)
+        x1, y1 = min(x + w, right), min(y + h, bottom)
+        return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+
+
+def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:
+    """Paint the shared cairo surface scaled into the box (cover: fill and crop; else fit and centre)."""
+    surface = cairo_surface(image)
+    scale = (max if cover else min)(w / image.width, h / image.height)
+    dw, dh = image.width * scale, image.height * scale
+    ctx.save()
+    ctx.rectangle(x, y, w, h)
+    ctx.clip()
+    ctx.translate(x + (w - dw) / 2, y + (h - dh) / 2)
+    ctx.scale(scale, scale)
+    ctx.set_source_surface(surface, 0, 0)
+    ctx.paint()
+    ctx.restore()
+
+
+def _lookup(mapping: Any, key: str) -> str | None:
+    wanted = key.strip().lower()
+    return next((v for k, v in mapping.items() if k.strip().lower() == wanted), None) if wanted else None
+
+
+def _format(template: str, attendee: Attendee) -> str:
+    """Fill "{field}" placeholders from the attendee (no Jinja, no attribute access); collapse empty separators."""
+    from badge_renderer.designs import FORMAT_FIELD
+
+    filled = FORMAT_FIELD.sub(lambda m: attendee.get(m.group(1)).strip(), template)
+    return " · ".join(part.strip() for part in filled.split("·") if part.strip()) if "·" in template else filled.strip()
+
+
+def _first_field(template: str) -> str:
+    from badge_renderer.designs import format_fields
+
+    fields = format_fields(template)
+    return fields[0] if fields else "text"
+
+
+def _shortened(attendee: Attendee, column: str, value: str) -> RowIssue:
+    return RowIssue(attendee.row, column, f"'{value}' was shortened to fit the badge")
+
+
+def _with(element: Element, **changes: Any) -> Element:
+    from dataclasses import replace
+
+    return replace(element, **changes)

@@ -1,0 +1,186 @@
+"""Designs are data: templates/<name>/manifest.json (fields, colours, boxes) + static.svg.j2 (the artwork).
+
+Boxes are fractions of the badge, so one design serves every badge size; the static SVG is drawn once per
+(design, ticket group) and only the attendee's text and QR are drawn per badge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from badge_renderer.errors import DesignError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+NOT_DESIGNS = {"fonts", "email"}
+HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
+FORMAT_FIELD = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_ ]*)\}")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle as fractions (0..1) of the badge width and height, top-left origin."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def scaled(self, width: float, height: float) -> tuple[float, float, float, float]:
+        return self.x * width, self.y * height, self.w * width, self.h * height
+
+
+@dataclass(frozen=True)
+class Element:
+    """One thing drawn per badge (name, text, qr) or once per design (logo, event_name)."""
+
+    kind: str
+    box: Box
+    format: str = ""  # text: "{role}" or "{organization} · {role}"; unknown fields print empty
+    family: str | None = None  # None: the render option's font family
+    weight: str = "bold"
+    max_size: float = 36.0
+    min_size: float = 8.0
+    max_lines: int = 2
+    align: str = "center"
+    valign: str = "middle"
+    color: str = "text"  # a colour role of the design ("text", "accent", "muted", "on_accent") or "#rrggbb"
+    uppercase: bool = False
+    option: str | None = None  # "pronouns": shown only when RenderOptions.show_pronouns
+
+
+@dataclass(frozen=True)
+class BadgeDesign:
+    """A parsed design. `colors` holds roles (background, accent, text, muted, on_accent)."""
+
+    name: str
+    title: str
+    description: str
+    default_badge_size: str
+    colors: Mapping[str, str]
+    ticket_accents: Mapping[str, str]
+    safe_area_mm: float
+    elements: tuple[Element, ...]
+    directory: Path
+    has_back: bool = False
+    dark: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def static_template(self) -> Path:
+        return self.directory / "static.svg.j2"
+
+    @property
+    def preview(self) -> Path:
+        return self.directory / "preview.png"
+
+    def accent_for(self, ticket_type: str) -> str | None:
+        """The design's accent for a ticket type (case-insensitive), or None for the default accent."""
+        key = ticket_type.strip().lower()
+        return next((c for t, c in self.ticket_accents.items() if t.lower() == key), None) if key else None
+
+
+def list_designs() -> list[BadgeDesign]:
+    """Every design under templates/, sorted by name."""
+    names = (
+        sorted(
+            p.name
+            for p in TEMPLATES_DIR.iterdir()
+            if p.is_dir() and p.name not in NOT_DESIGNS and (p / "manifest.json").is_file()
+        )
+        if TEMPLATES_DIR.is_dir()
+        else []
+    )
+    return [load_design(name) for name in names]
+
+
+def design_names() -> tuple[str, ...]:
+    return tuple(d.name for d in list_designs())
+
+
+@lru_cache(maxsize=32)
+def load_design(name: str) -> BadgeDesign:
+    """Load and validate templates/<name>; unknown or malformed designs raise DesignError."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name or ""):
+        raise DesignError(f"Unknown design '{name}'", hint=_known_hint(), column="design")
+    directory = TEMPLATES_DIR / name
+    manifest_path = directory / "manifest.json"
+    if name in NOT_DESIGNS or not manifest_path.is_file():
+        raise DesignError(f"Unknown design '{name}'", hint=_known_hint(), column="design")
+    try:
+        raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+        return _parse_manifest(raw, directory)
+    except (ValueError, KeyError, TypeError) as err:
+        raise DesignError(f"Design '{name}' has a malformed manifest.json ({err})", file=str(manifest_path)) from err
+
+
+def _known_hint() -> str:
+    names = [p.name for p in sorted(TEMPLATES_DIR.iterdir()) if (p / "manifest.json").is_file()]
+    return f"Choose one of: {', '.join(names)} (see `badgeforge designs`)."
+
+
+def _parse_manifest(raw: Mapping[str, Any], directory: Path) -> BadgeDesign:
+    colors = dict(raw["colors"])
+    ticket_accents = dict(colors.pop("ticket_types", {}))
+    for role, value in [*colors.items(), *ticket_accents.items()]:
+        if not HEX_COLOR.match(value):
+            raise ValueError(f"colour {role}={value!r} is not #rrggbb")
+    for role in ("background", "accent", "text"):
+        colors.setdefault(role, "#000000")
+    colors.setdefault("muted", colors["text"])
+    colors.setdefault("on_accent", "#ffffff")
+    elements = tuple(_parse_element(e) for e in raw["elements"])
+    if not (directory / "static.svg.j2").is_file():
+        raise ValueError("static.svg.j2 is missing")
+    return BadgeDesign(
+        name=directory.name,
+        title=str(raw.get("title", directory.name)),
+        description=str(raw.get("description", "")),
+        default_badge_size=str(raw.get("default_badge_size", "4x3in")),
+        colors=colors,
+        ticket_accents=ticket_accents,
+        safe_area_mm=float(raw.get("safe_area_mm", 4.0)),
+        elements=elements,
+        directory=directory,
+        has_back=bool(raw.get("has_back", False)),
+        dark=bool(raw.get("dark", False)),
+        extra=dict(raw.get("extra", {})),
+    )
+
+
+def _parse_element(raw: Mapping[str, Any]) -> Element:
+    kind = raw["kind"]
+    if kind not in ELEMENT_KINDS:
+        raise ValueError(f"element kind {kind!r} is not one of {sorted(ELEMENT_KINDS)}")
+    x, y, w, h = (float(v) for v in raw["box"])
+    if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
+        raise ValueError(f"{kind} box {raw['box']} is not inside the badge (fractions 0..1)")
+    known = {f for f in Element.__dataclass_fields__ if f not in ("kind", "box")}
+    kwargs = {k: v for k, v in raw.items() if k in known}
+    element = Element(kind=kind, box=Box(x, y, w, h), **kwargs)
+    if element.align not in ("left", "center", "right") or element.valign not in ("top", "middle", "bottom"):
+        raise ValueError(f"{kind} align/valign {element.align}/{element.valign} is not valid")
+    if element.color not in ("text", "accent", "muted", "on_accent", "background") and not HEX_COLOR.match(
+        element.color
+    ):
+        raise ValueError(f"{kind} colour {element.color!r} is not a colour role or #rrggbb")
+    return element
+
+
+def format_fields(template: str) -> tuple[str, ...]:
+    """The field names a simple "{field}" format refers to."""
+    return tuple(FORMAT_FIELD.findall(template))
+
+
+def hex_to_rgb(value: str) -> tuple[float, float, float]:
+    """'#rgb' or '#rrggbb' -> (r, g, b) in 0..1."""
+    digits = value.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return tuple(int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]

@@ -1,0 +1,173 @@
+"""RenderOptions: everything a render job may choose, validated once (from the CLI or from job.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+from badge_renderer.errors import BadgeForgeError, OptionsError
+
+Sides = Literal["single", "duplex", "foldover"]
+_IMAGE_OPTIONS = ("background_image", "logo_image")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render; geometry in mm, colours as '#rrggbb'. Images are the uploaded bytes (checked at render)."""
+
+    design: str = "classic"
+    paper: str = "A4"
+    badge_size: str | None = None  # None: the design's default size
+    preset: str | None = None  # a label sheet preset; overrides paper/badge_size/margins
+    margin_mm: float = 10
+    gutter_mm: float = 0
+    offset_x_mm: float = 0
+    offset_y_mm: float = 0
+    crop_marks: bool = False
+    one_per_page: bool = False
+    sides: Sides = "single"
+    event_name: str = ""
+    accent: str | None = None
+    accents_by_type: Mapping[str, str] = field(default_factory=dict)
+    background_color: str | None = None
+    font_family: str = "sans"
+    emphasize_first_name: bool = True
+    show_pronouns: bool = True
+    qr_field: str | None = None
+    qr_kind: Literal["text", "vcard"] = "text"
+    ticket_types: tuple[str, ...] = ()
+    background_image: bytes | None = field(default=None, repr=False)
+    logo_image: bytes | None = field(default=None, repr=False)
+    workers: int | None = None
+
+    def __hash__(self) -> int:  # Mapping field: hash by identity-free summary (used only as a cache key)
+        return hash((self.design, self.paper, self.badge_size, self.event_name, self.accent))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, images: Mapping[str, bytes] | None = None) -> RenderOptions:
+        """Build from job.json. `images` maps the names used in data["background_image"]/["logo_image"] to bytes.
+
+        Unknown keys, wrong types, bad colours, unknown designs/papers/sizes/fonts raise OptionsError naming the key.
+        """
+        if not isinstance(data, Mapping):
+            raise OptionsError("The options must be a JSON object", column="options")
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise OptionsError(f"Unknown option '{key}'", hint=f"Known options: {', '.join(known)}.", column=key)
+            if value is None:
+                continue
+            values[key] = _coerce(key, value, images or {})
+        options = cls(**values)
+        options.validate()
+        return options
+
+    def with_changes(self, **changes: Any) -> RenderOptions:
+        return replace(self, **changes)
+
+    def validate(self) -> None:
+        """Check the values that need the designs, layout and fonts (raises OptionsError with `column`)."""
+        from badge_renderer.designs import HEX_COLOR, load_design
+
+        for key in ("accent", "background_color"):
+            value = getattr(self, key)
+            if value is not None and not HEX_COLOR.match(value):
+                raise OptionsError(f"'{value}' is not a colour", hint="Use a hex colour like #1f6feb.", column=key)
+        for ticket, value in self.accents_by_type.items():
+            if not HEX_COLOR.match(str(value)):
+                raise OptionsError(
+                    f"'{value}' for ticket type '{ticket}' is not a colour",
+                    hint="Use a hex colour like #1f6feb.",
+                    column="accents_by_type",
+                )
+        if self.sides not in ("single", "duplex", "foldover"):
+            raise OptionsError(f"'{self.sides}' is not single, duplex or foldover", column="sides")
+        if self.qr_kind not in ("text", "vcard"):
+            raise OptionsError(f"'{self.qr_kind}' is not text or vcard", column="qr_kind")
+        for key in ("margin_mm", "gutter_mm"):
+            if not 0 <= getattr(self, key) <= 100:
+                raise OptionsError(f"{key} must be between 0 and 100 mm", column=key)
+        for key in ("offset_x_mm", "offset_y_mm"):
+            if not -50 <= getattr(self, key) <= 50:
+                raise OptionsError(f"{key} must be between -50 and 50 mm", column=key)
+        if self.workers is not None and not 1 <= self.workers <= 64:
+            raise OptionsError("workers must be between 1 and 64", column="workers")
+        try:
+            design = load_design(self.design)
+        except BadgeForgeError as err:
+            raise OptionsError(err.message, hint=err.hint, column="design") from err
+        from badge_renderer.render_support import font_families, layout_module
+
+        families = font_families()
+        if self.font_family not in families:
+            raise OptionsError(
+                f"Unknown font family '{self.font_family}'",
+                hint=f"Choose one of: {', '.join(families)}.",
+                column="font_family",
+            )
+        layout = layout_module()
+        try:
+            if self.preset:
+                if self.preset not in layout.PRESETS:
+                    raise OptionsError(
+                        f"Unknown label preset '{self.preset}'",
+                        hint=f"Choose one of: {', '.join(sorted(layout.PRESETS)) or '(none)'}.",
+                        column="preset",
+                    )
+            else:
+                layout.parse_paper(self.paper)
+                layout.parse_badge_size(self.badge_size or design.default_badge_size)
+        except OptionsError:
+            raise
+        except BadgeForgeError as err:
+            column = "paper" if "paper" in err.message.lower() else "badge_size"
+            raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "margin_mm": (int, float),
+    "gutter_mm": (int, float),
+    "offset_x_mm": (int, float),
+    "offset_y_mm": (int, float),
+    "crop_marks": (bool,),
+    "one_per_page": (bool,),
+    "emphasize_first_name": (bool,),
+    "show_pronouns": (bool,),
+    "workers": (int,),
+}
+
+
+def _coerce(key: str, value: Any, images: Mapping[str, bytes]) -> Any:
+    if key in _IMAGE_OPTIONS:
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
+        if isinstance(value, str) and value in images:
+            return images[value]
+        raise OptionsError(f"Image '{value}' was not uploaded with the job", column=key)
+    if key in _TYPES:
+        expected = _TYPES[key]
+        if isinstance(value, bool) and bool not in expected:
+            raise OptionsError(f"{key} must be a number, not {value!r}", column=key)
+        if not isinstance(value, expected):
+            kind = "true or false" if expected == (bool,) else "a number"
+            raise OptionsError(f"{key} must be {kind}, not {value!r}", column=key)
+        return value
+    if key == "accents_by_type":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise OptionsError("accents_by_type must map ticket types to '#rrggbb' colours", column=key)
+        return dict(value)
+    if key == "ticket_types":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise OptionsError("ticket_types must be a list of ticket type names", column=key)
+        return tuple(value)
+    if not isinstance(value, str):
+        raise OptionsError(f"{key} must be text, not {value!r}", column=key)
+    if len(value) > 500:
+        raise OptionsError(f"{key} is longer than 500 characters", column=key)
+    return value

@@ -1,0 +1,93 @@
+"""The renderer's entry points, used by the CLI and the cloud functions."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from badge_renderer.designs import list_designs
+from badge_renderer.errors import OptionsError
+from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.options import RenderOptions
+
+__all__ = ["RenderOptions", "RenderResult", "list_designs", "render_pdf", "render_png_zip", "render_preview_png"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    badges: int
+    pages: int
+    pdf_path: Path
+    pdf_bytes: int
+    warnings: tuple[RowIssue, ...]
+
+
+def select_for_options(attendees: Sequence[Attendee], options: RenderOptions) -> Sequence[Attendee]:
+    """Only the ticket types asked for (case-insensitive, on ticket_type or role), grouped by type in file order."""
+    if options.ticket_types:
+        wanted = {t.strip().lower() for t in options.ticket_types}
+        attendees = [
+            a for a in attendees if a.ticket_type.strip().lower() in wanted or a.role.strip().lower() in wanted
+        ]
+    return attendees
+
+
+def render_pdf(
+    attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Progress | None = None
+) -> RenderResult:
+    """Render every attendee into one print-ready PDF at `out` (streamed; both cores for big jobs)."""
+    from badge_renderer.output import choose_workers, write_pdf
+
+    options.validate()
+    selected = select_for_options(attendees, options)
+    if not selected:
+        raise OptionsError(
+            "No attendee matches the chosen ticket types"
+            if options.ticket_types
+            else "There are no attendees to print",
+            hint="Check the ticket type names (--ticket-type) or the attendee file.",
+            column="ticket_types" if options.ticket_types else None,
+        )
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workers = choose_workers(len(selected), options.workers)
+    part = write_pdf(selected, options, out, workers, progress)
+    return RenderResult(len(selected), part.pages, out, out.stat().st_size, part.issues)
+
+
+def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
+    """The first badge as a PNG (for the web page and `--preview`)."""
+    from badge_renderer.output import badge_png
+
+    options.validate()
+    return badge_png(attendee, options, dpi)[0]
+
+
+def render_png_zip(
+    attendees: Sequence[Attendee], options: RenderOptions, out: Path, dpi: int = 300, progress: Progress | None = None
+) -> Path:
+    """A ZIP with one PNG per badge (for badge printers that take images)."""
+    from badge_renderer.output import badge_png, make_composer
+
+    options.validate()
+    selected = select_for_options(attendees, options)
+    composer = make_composer(options)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for index, attendee in enumerate(selected, start=1):
+            png, _ = badge_png(attendee, options, dpi, composer)
+            archive.writestr(f"{index:05d}-{_slug(attendee.display_name)}.png", png)
+            if progress:
+                progress(index, len(selected))
+    return out
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return slug[:40] or "badge"

@@ -1,0 +1,157 @@
+"""render_pdf end to end on small inputs: page counts, one embedded image/font, injection, warnings, workers."""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from badge_renderer.model import Attendee
+from badge_renderer.render import RenderOptions, render_pdf
+from badge_renderer.render_support import plan_for
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # cairo repeats XObject keys; pypdf warns about each
+
+
+def people(n: int, **fields: str) -> list[Attendee]:
+    base = {"last_name": "Lovelace", "role": "Speaker", "organization": "Engines Ltd", "ticket_id": "T1"}
+    base.update(fields)
+    return [Attendee(row=i + 2, first_name=f"Ada{i}", **base) for i in range(n)]
+
+
+def jpeg_bytes(size: tuple[int, int] = (400, 300)) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise(size, 50).convert("RGB").save(out, "JPEG")
+    return out.getvalue()
+
+
+def xobjects(pdf: Path) -> tuple[set[int], set[int]]:
+    """Ids of image XObjects and form XObjects reachable from all pages (nested forms included)."""
+    images: set[int] = set()
+    forms: set[int] = set()
+
+    def walk(resources: object) -> None:
+        xobject = resources.get("/XObject") if resources else None  # type: ignore[union-attr]
+        for ref in (xobject or {}).values():
+            obj = ref.get_object()
+            if obj["/Subtype"] == "/Image":
+                images.add(ref.idnum)
+            elif ref.idnum not in forms:
+                forms.add(ref.idnum)
+                walk(obj.get("/Resources"))
+
+    for page in PdfReader(pdf).pages:
+        walk(page.get("/Resources"))
+    return images, forms
+
+
+def font_objects(pdf: Path) -> list[str]:
+    names: list[str] = []
+    reader = PdfReader(pdf)
+    for obj_id in range(1, len(reader.xref_objStm) + 5000):
+        try:
+            obj = reader.get_object(obj_id)
+        except Exception:
+            break
+        if hasattr(obj, "get") and obj.get("/Type") == "/FontDescriptor":
+            names.append(str(obj["/FontName"]))
+    return names
+
+
+def test_page_count_is_badges_over_slots_per_sheet(tmp_path: Path) -> None:
+    options = RenderOptions(design="classic")
+    per_sheet = plan_for(options).per_sheet
+    result = render_pdf(people(13), options, tmp_path / "b.pdf")
+    assert result.badges == 13
+    assert result.pages == math.ceil(13 / per_sheet) == len(PdfReader(tmp_path / "b.pdf").pages)
+
+
+def test_duplex_doubles_the_pages(tmp_path: Path) -> None:
+    options = RenderOptions(design="classic", sides="duplex")
+    per_sheet = plan_for(options).per_sheet
+    result = render_pdf(people(13), options, tmp_path / "b.pdf")
+    assert result.pages == 2 * math.ceil(13 / per_sheet) == len(PdfReader(tmp_path / "b.pdf").pages)
+
+
+def test_background_and_logo_are_embedded_once_for_fifty_badges(tmp_path: Path) -> None:
+    options = RenderOptions(
+        design="conference", event_name="Expo", background_image=jpeg_bytes(), logo_image=jpeg_bytes((300, 100))
+    )
+    render_pdf(people(50), options, tmp_path / "b.pdf")
+    images, _ = xobjects(tmp_path / "b.pdf")
+    assert len(images) == 2
+
+
+def test_each_font_is_embedded_once(tmp_path: Path) -> None:
+    render_pdf(people(50), RenderOptions(design="modern", event_name="Expo"), tmp_path / "b.pdf")
+    fonts = font_objects(tmp_path / "b.pdf")
+    assert fonts and len(fonts) == len(set(fonts))
+
+
+def test_name_with_svg_markup_prints_literally_and_loads_nothing(tmp_path: Path) -> None:
+    evil = '</text><image href="file:///etc/passwd"/>'
+    attendee = Attendee(row=2, full_name=evil, organization="<b>&amp;</b>")
+    render_pdf([attendee], RenderOptions(design="classic"), tmp_path / "b.pdf")
+    reader = PdfReader(tmp_path / "b.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert " ".join(text.split()) == evil.replace("<image href", "<image href")
+    images, _ = xobjects(tmp_path / "b.pdf")
+    assert images == set()
+
+
+def test_event_name_with_markup_is_escaped_in_the_design_svg(tmp_path: Path) -> None:
+    from badge_renderer.designs import load_design
+    from badge_renderer.svg_layer import svg_source
+
+    evil = '</title><image href="file:///etc/passwd"/><title>'
+    source = svg_source(
+        load_design("classic"),
+        width=100,
+        height=80,
+        colors={"accent": "#000000"},
+        ticket_type="",
+        event_name=evil,
+        has_background_image=False,
+        has_logo=False,
+    )
+    assert "<image" not in source and "&lt;image" in source
+    render_pdf(people(1), RenderOptions(design="classic", event_name=evil), tmp_path / "b.pdf")
+    assert xobjects(tmp_path / "b.pdf")[0] == set()
+
+
+def test_truncated_text_becomes_a_row_warning(tmp_path: Path) -> None:
+    long_org = " ".join(["Extraordinarily"] * 40)
+    result = render_pdf(people(1, organization=long_org), RenderOptions(design="classic"), tmp_path / "b.pdf")
+    assert any(w.row == 2 and w.column == "organization" for w in result.warnings)
+
+
+def test_ticket_type_filter_keeps_only_that_type(tmp_path: Path) -> None:
+    crowd = people(3, ticket_type="Speaker", role="Dev") + people(4, ticket_type="Attendee", role="Dev")
+    result = render_pdf(crowd, RenderOptions(design="classic", ticket_types=("speaker",)), tmp_path / "b.pdf")
+    assert result.badges == 3
+
+
+def test_two_workers_give_the_same_pages_as_one(tmp_path: Path) -> None:
+    crowd = people(40)
+    one = render_pdf(crowd, RenderOptions(design="minimal", workers=1), tmp_path / "one.pdf")
+    seen: list[tuple[int, int]] = []
+    two = render_pdf(
+        crowd,
+        RenderOptions(design="minimal", workers=2),
+        tmp_path / "two.pdf",
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert one.pages == two.pages == len(PdfReader(tmp_path / "two.pdf").pages)
+    assert seen[-1] == (40, 40)
+
+
+@pytest.mark.parametrize("design", ["classic", "modern", "conference", "minimal"])
+def test_every_design_renders_with_qr_and_vcard(tmp_path: Path, design: str) -> None:
+    options = RenderOptions(design=design, qr_kind="vcard", event_name="Expo")
+    result = render_pdf(people(3, email="ada@example.org"), options, tmp_path / "b.pdf")
+    assert result.pages >= 1 and result.pdf_bytes > 1000
