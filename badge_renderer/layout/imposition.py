@@ -1,0 +1,136 @@
+"""N-up imposition: how many badges fit a sheet, where each goes, and where its back goes (duplex or fold-over)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.geometry import Line, SheetLayout, Size, Slot
+from badge_renderer.layout.marks import crop_marks as compute_crop_marks
+from badge_renderer.layout.units import MM, format_mm, mm_text
+
+Sides = Literal["single", "duplex", "foldover"]
+SIDES: tuple[str, ...] = ("single", "duplex", "foldover")
+_FIT_TOLERANCE = 1e-6  # points; A6 on A4 without margins fits exactly and must not lose to rounding
+
+
+def plan_sheet(
+    paper: Size,
+    badge: Size,
+    *,
+    margin_mm: float = 10.0,
+    gutter_mm: float = 0.0,
+    offset_x_mm: float = 0.0,
+    offset_y_mm: float = 0.0,
+    one_per_page: bool = False,
+    sides: str = "single",
+    crop_marks: bool = False,
+) -> SheetLayout:
+    """As many badges as fit the paper inside the margins, as a grid centred on the page, then moved by the printer
+    calibration offset (positive = right / down). With `one_per_page` the page is the badge itself (badge printers).
+
+    Fold-over puts each badge's back directly above its front, upside down, so the pair folds along their shared edge;
+    the pair is what has to fit. Duplex puts the backs on the next page, mirrored left-right.
+    """
+    check_sides(sides)
+    margin = _length(margin_mm, "margin_mm")
+    gutter = _length(gutter_mm, "gutter_mm")
+    offset_x, offset_y = _offset(offset_x_mm, "offset_x_mm"), _offset(offset_y_mm, "offset_y_mm")
+    piece = Size(badge.width, badge.height * (2 if sides == "foldover" else 1))
+
+    if one_per_page:
+        page = Size(piece.width, piece.height, badge.name)
+        origins: list[tuple[float, float]] = [(0.0, 0.0)]
+    else:
+        page = paper
+        columns = _count(paper.width - 2 * margin, piece.width, gutter)
+        rows = _count(paper.height - 2 * margin, piece.height, gutter)
+        if columns < 1 or rows < 1:
+            raise _does_not_fit(paper, badge, margin, sides)
+        used_w = columns * piece.width + (columns - 1) * gutter
+        used_h = rows * piece.height + (rows - 1) * gutter
+        left, top = (paper.width - used_w) / 2, (paper.height - used_h) / 2
+        origins = [
+            (left + c * (piece.width + gutter), top + r * (piece.height + gutter))
+            for r in range(rows)
+            for c in range(columns)
+        ]
+    return impose(page, badge, origins, sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks)
+
+
+def impose(
+    page: Size,
+    badge: Size,
+    origins: Sequence[tuple[float, float]],
+    *,
+    sides: str,
+    offset: tuple[float, float],
+    crop_marks: bool,
+) -> SheetLayout:
+    """Fronts, backs and marks for pieces whose top-left corners are `origins` (uncalibrated), then the offset.
+
+    The calibration offset moves every page the same way, backs included: it corrects where this printer puts the
+    image on the paper, whichever side is up.
+    """
+    w, h = badge.width, badge.height
+    if sides == "foldover":
+        backs = [Slot(x, y, w, h, 180) for x, y in origins]
+        fronts = [Slot(x, y + h, w, h) for x, y in origins]
+        pieces = [Slot(x, y, w, 2 * h) for x, y in origins]
+    else:
+        fronts = [Slot(x, y, w, h) for x, y in origins]
+        # Flipped on its long edge, a portrait sheet swaps left and right: front at x lands behind page_w - x - w.
+        backs = [Slot(page.width - x - w, y, w, h) for x, y in origins] if sides == "duplex" else []
+        pieces = fronts
+    dx, dy = offset
+    fronts, backs, pieces = ([s.moved(dx, dy) for s in group] for group in (fronts, backs, pieces))
+    marks: tuple[Line, ...] = compute_crop_marks(pieces, page) if crop_marks else ()
+    return SheetLayout(
+        page=page,
+        fronts=tuple(fronts),
+        backs=tuple(backs),
+        backs_on_next_page=sides == "duplex",
+        crop_marks=marks,
+        badge=badge,
+    )
+
+
+def check_sides(sides: str) -> None:
+    if sides not in SIDES:
+        raise OptionsError(f"Unknown sides '{sides}'", hint=f"Choose one of: {', '.join(SIDES)}.", column="sides")
+
+
+def _count(space: float, size: float, gutter: float) -> int:
+    """How many `size` pieces with `gutter` between them fit in `space`."""
+    if space + _FIT_TOLERANCE < size:
+        return 0
+    return math.floor((space + gutter + _FIT_TOLERANCE) / (size + gutter))
+
+
+def _length(value_mm: float, option: str) -> float:
+    if not isinstance(value_mm, int | float) or not math.isfinite(value_mm) or not 0 <= value_mm <= 100:
+        raise OptionsError(f"{option} must be a number of millimetres from 0 to 100", column=option)
+    return value_mm * MM
+
+
+def _offset(value_mm: float, option: str) -> float:
+    if not isinstance(value_mm, int | float) or not math.isfinite(value_mm) or abs(value_mm) > 50:
+        raise OptionsError(f"{option} must be a number of millimetres from -50 to 50", column=option)
+    return value_mm * MM
+
+
+def _does_not_fit(paper: Size, badge: Size, margin: float, sides: str) -> DesignError:
+    what = (
+        f"A fold-over pair of {badge.describe()} badges (twice the badge height)"
+        if sides == "foldover"
+        else f"The badge size {badge.describe()}"
+    )
+    printable = f"{mm_text(paper.width - 2 * margin)} x {mm_text(paper.height - 2 * margin)} mm"
+    return DesignError(
+        f"{what} does not fit on {paper.describe()} paper with {format_mm(margin)} margins: the printable area is "
+        f"only {printable}",
+        hint="Choose a larger paper, smaller margins or a smaller badge size, or use --one-per-page for a badge "
+        "printer.",
+    )
