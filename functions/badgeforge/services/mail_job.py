@@ -81,7 +81,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -
         "file_name": job.get("download_name") or "badges.pdf",
         "expires": (services.clock.now() + ttl).strftime("%d %B %Y, %H:%M UTC"),
         "renew_hint": links.RENEW_HINT,
-        "warnings": job.get("warnings") or [],
+        "warnings": _as_list(job.get("warnings")),
         "allowed_usage_after": allowed if charged else max(0, allowed - 1),
     }
     subject, text, html = render_badge_mail(templates_dir(), context)
@@ -94,6 +94,13 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -
         from_name=settings.mail_from_name,
         custom_args={"uid": uid, "job": job_id},
     )
+
+
+def _as_list(value: Any) -> list[Any]:
+    """RTDB hands back a stored list as a list or as an object with "0", "1", ... keys."""
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else 0)]
+    return list(value or [])
 
 
 def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:

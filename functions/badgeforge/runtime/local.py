@@ -1,0 +1,147 @@
+"""LocalRuntime: the platform's part on one machine. An upload goes to the local BlobStore and becomes the Storage
+CloudEvent for main.render_badges; a badgeMails node created in the local tree becomes the RTDB CloudEvent for
+main.send_badge_mail. Events are delivered synchronously (CLI, tests) or on a thread pool (`serve`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from cloudevents.http import CloudEvent
+
+from badgeforge import config
+from badgeforge.runtime import events
+from badgeforge.services.keys import is_safe_key
+
+log = logging.getLogger(__name__)
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2]
+_main_lock = threading.Lock()
+
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
+
+def load_main(settings: config.Settings) -> ModuleType:
+    """Import functions/main.py as Cloud Functions does; FIREBASE_CONFIG first, for the storage decorator."""
+    with _main_lock:
+        if "main" in sys.modules:
+            return sys.modules["main"]
+        os.environ.setdefault(
+            "FIREBASE_CONFIG",
+            json.dumps(
+                {
+                    "projectId": settings.project_id,
+                    "storageBucket": settings.bucket,
+                    "databaseURL": settings.database_url,
+                }
+            ),
+        )
+        if str(FUNCTIONS_DIR) not in sys.path:
+            sys.path.insert(0, str(FUNCTIONS_DIR))
+        import main
+
+        return main
+
+
+class LocalRuntime:
+    """Delivers production-shaped events for `services` (installed as the process-wide Services for main.py)."""
+
+    def __init__(self, services: config.Services, *, background: bool = False, workers: int = 2) -> None:
+        self.services = services
+        self.main = load_main(services.settings)
+        config.use_services(services)
+        self._pool = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="badgeforge-event") if background else None
+        )
+        self._pending: list[Future] = []
+        self.errors: list[BaseException] = []
+        on_create = getattr(services.db, "on_create", None)
+        if on_create is not None and not getattr(services.db, "_runtime_attached", False):
+            on_create("badgeMails/*/*", self._mail_created)
+            services.db._runtime_attached = True
+
+    # -- uploads --------------------------------------------------------------------------------------------------
+    def upload(
+        self,
+        uid: str,
+        job_id: str,
+        files: Mapping[str, bytes],
+        metadata: Mapping[str, str] | None = None,
+    ) -> str:
+        """Write the job's files (CSV last, as a client would) and deliver a finalized event for each."""
+        if not (is_safe_key(uid) and is_safe_key(job_id)):
+            raise ValueError("uid and job id must be valid database keys")
+        ordered = sorted(files.items(), key=lambda item: item[0].lower().endswith(".csv"))
+        for name, data in ordered:
+            path = f"uploads/{uid}/{job_id}/{name}"
+            content_type = CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+            extra = metadata if name.lower().endswith(".csv") else None
+            info = self.services.blobs.write_bytes(path, data, content_type=content_type, metadata=extra)
+            self.deliver(events.storage_finalized(self.services.blobs.bucket, info, data), self.main.render_badges)
+        return job_id
+
+    def object_finalized(self, path: str) -> None:
+        """Deliver the finalized event for an object already in the store (what a gsutil copy would cause)."""
+        info = self.services.blobs.info(path)
+        if info is None:
+            raise FileNotFoundError(path)
+        self.deliver(events.storage_finalized(self.services.blobs.bucket, info), self.main.render_badges)
+
+    # -- database -------------------------------------------------------------------------------------------------
+    def _mail_created(self, path: str, value: Any) -> None:
+        settings = self.services.settings
+        event = events.database_created(
+            path, value, instance=f"{settings.project_id}-default-rtdb", location=settings.database_location
+        )
+        self.deliver(event, self.main.send_badge_mail)
+
+    # -- delivery -------------------------------------------------------------------------------------------------
+    def deliver(self, event: CloudEvent, function) -> None:
+        """Call the decorated function; like Cloud Functions, a failure is logged and the event dropped."""
+        if self._pool is not None:
+            self._pending.append(self._pool.submit(self._call, event, function))
+        else:
+            self._call(event, function)
+
+    def _call(self, event: CloudEvent, function) -> None:
+        try:
+            function(event)
+        except Exception as err:  # retries are off in production too: the sweep re-drives from the database
+            log.exception("%s failed for %s", getattr(function, "__name__", function), event["subject"])
+            self.errors.append(err)
+
+    def wait(self) -> None:
+        """Block until every background delivery so far has finished."""
+        while self._pending:
+            self._pending.pop(0).result()
+
+    def sweep(self) -> None:
+        """Run main.retry_failed_mail as Cloud Scheduler would (an HTTP request with the scheduler headers)."""
+        from werkzeug.test import EnvironBuilder
+        from werkzeug.wrappers import Request
+
+        environ = EnvironBuilder(method="POST", headers={"X-CloudScheduler-JobName": "local-sweep"}).get_environ()
+        response = self.main.retry_failed_mail(Request(environ))
+        if getattr(response, "status_code", 200) >= 400:
+            raise RuntimeError(f"retry_failed_mail answered {response.status_code}")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self.wait()
+            self._pool.shutdown()
