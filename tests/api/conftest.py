@@ -49,7 +49,11 @@ class Env:
 
 @pytest.fixture
 def env(tmp_path: Path) -> Env:
-    settings = Settings(mode="local", home=tmp_path / "home", default_allowed_usage=3)
+    return make_env(tmp_path)
+
+
+def make_env(tmp_path: Path, **settings_fields) -> Env:
+    settings = Settings(mode="local", home=tmp_path / "home", default_allowed_usage=3, **settings_fields)
     services = build_services(settings)
     organizer = services.users.create("organizer@example.com", password=PASSWORD)
     admin = services.users.create("admin@example.com", password=PASSWORD, admin=True)

@@ -1,0 +1,91 @@
+"""Admin console routes and the adjust_usage callable (served locally at /adjust_usage)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def call(env, email: str, data) -> tuple[int, dict]:
+    response = env.client.post("/adjust_usage", headers=env.headers(email), json={"data": data})
+    return response.status_code, response.get_json()
+
+
+def test_users_list_shows_directory_accounts_with_usage_and_search(env):
+    headers = env.headers("admin@example.com")
+    users = env.client.get("/api/admin/users", headers=headers).get_json()["users"]
+    assert {u["email"] for u in users} == {"organizer@example.com", "admin@example.com"}
+    organizer = next(u for u in users if u["email"] == "organizer@example.com")
+    assert organizer["usage_left"] == 3
+    assert organizer["used"] == 0
+    assert organizer["last_job"] is None
+    found = env.client.get("/api/admin/users?q=ORGAN", headers=headers).get_json()["users"]
+    assert [u["email"] for u in found] == ["organizer@example.com"]
+
+
+def test_admin_raises_usage_and_the_log_shows_it(env):
+    status, body = call(env, "admin@example.com", {"uid": env.organizer.uid, "delta": 5, "reason": "big event"})
+    assert status == 200, body
+    assert body["result"]["before"] == 3
+    assert body["result"]["after"] == 8
+    headers = env.headers("admin@example.com")
+    log = env.client.get(f"/api/admin/usage-log?uid={env.organizer.uid}", headers=headers).get_json()["entries"]
+    assert log[0]["delta"] == 5
+    assert log[0]["reason"] == "big event"
+    assert log[0]["by"] == "admin@example.com"
+    me = env.client.get("/api/me", headers=env.headers("organizer@example.com")).get_json()
+    assert me["usage_left"] == 8
+
+
+def test_admin_can_set_usage_by_email(env):
+    status, body = call(env, "admin@example.com", {"email": "organizer@example.com", "set": 0, "reason": "paused"})
+    assert status == 200
+    assert body["result"]["allowed_usage"] == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        ({"uid": "x", "delta": 1}, 400, "INVALID_ARGUMENT"),  # no reason
+        ({"email": "nobody@example.com", "delta": 1, "reason": "r"}, 404, "NOT_FOUND"),
+        ({"email": "organizer@example.com", "delta": 1, "set": 2, "reason": "r"}, 400, "INVALID_ARGUMENT"),
+        ({"email": "organizer@example.com", "delta": "many", "reason": "r"}, 400, "INVALID_ARGUMENT"),
+        ("not an object", 400, "INVALID_ARGUMENT"),
+    ],
+)
+def test_adjust_usage_bad_requests(env, data, status, code):
+    got_status, body = call(env, "admin@example.com", data)
+    assert got_status == status
+    assert body["error"]["status"] == code
+
+
+def test_adjust_usage_refuses_non_admins_and_anonymous(env):
+    status, body = call(env, "organizer@example.com", {"uid": env.organizer.uid, "delta": 99, "reason": "me"})
+    assert status == 403
+    assert body["error"]["status"] == "PERMISSION_DENIED"
+    anonymous = env.client.post("/adjust_usage", json={"data": {}})
+    assert anonymous.status_code == 401
+    assert anonymous.get_json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def test_usage_log_needs_a_uid(env):
+    response = env.client.get("/api/admin/usage-log", headers=env.headers("admin@example.com"))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "uid"
+
+
+def test_failed_lists_failed_jobs_and_mails_with_reasons(env):
+    uid = env.organizer.uid
+    env.services.db.set(f"jobs/{uid}/j1", {"status": "failed", "error": {"code": "no_usage_left", "message": "none"}})
+    env.services.db.set(f"jobs/{uid}/j2", {"status": "done"})
+    env.services.db.set(f"badgeMails/{uid}/k1", {"status": "failed", "badgeId": "j3", "error": "smtp down"})
+    body = env.client.get("/api/admin/failed", headers=env.headers("admin@example.com")).get_json()
+    assert [(j["id"], j["error"]["code"]) for j in body["jobs"]] == [("j1", "no_usage_left")]
+    assert [(m["key"], m["error"]) for m in body["mails"]] == [("k1", "smtp down")]
+
+
+def test_redrive_needs_uid_and_a_target(env):
+    headers = env.headers("admin@example.com")
+    assert env.client.post("/api/admin/redrive", headers=headers, json={}).get_json()["error"]["field"] == "uid"
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": "u"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "jobId"

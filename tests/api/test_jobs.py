@@ -1,0 +1,131 @@
+"""Jobs: start (what lands in uploads/), follow, list, delete, fresh link; rate and usage limits."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import CSV, upload_form
+
+
+def finish(env, uid: str, job_id: str, *, status: str = "done") -> None:
+    """Write what render_badges writes when a job finishes (this test stands in for the pipeline)."""
+    path = f"badges/{uid}/{job_id}/badges.pdf"
+    env.services.blobs.write_bytes(path, b"%PDF-1.7 test", content_type="application/pdf")
+    env.services.db.update(
+        f"jobs/{uid}/{job_id}", {"status": status, "progress": 1, "badges": 2, "pages": 1, "output": path}
+    )
+
+
+def start_job(env, headers, **form) -> str:
+    response = env.client.post("/api/jobs", headers=headers, data=upload_form(**form))
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_new_job_is_queued_and_its_files_go_to_the_pipeline(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers, options=json.dumps({"event_name": "PyCon", "design": "classic"}))
+    uid, submitted_id, files, metadata = env.submitter.calls[0]
+    assert (uid, submitted_id) == (env.organizer.uid, job_id)
+    assert list(files)[-1] == "attendees.csv", "the CSV is written last: it is what triggers render_badges"
+    assert files["attendees.csv"] == CSV
+    assert json.loads(files["job.json"])["event_name"] == "PyCon"
+    assert metadata["email"] == "organizer@example.com"
+    job = env.client.get(f"/api/jobs/{job_id}", headers=headers).get_json()
+    assert job["status"] == "queued"
+    assert job["progress"] == 0
+    assert "link" not in job
+
+
+def test_finished_job_has_a_link_that_downloads_the_pdf(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+    job = env.client.get(f"/api/jobs/{job_id}", headers=headers).get_json()
+    assert job["status"] == "done"
+    assert job["badges"] == 2
+    path = job["link"].split("127.0.0.1:8080", 1)[1]
+    download = env.client.get(path)
+    assert download.status_code == 200
+    assert download.data == b"%PDF-1.7 test"
+
+
+def test_fresh_link_works_and_can_be_emailed_to_the_owner(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+    response = env.client.post(f"/api/jobs/{job_id}/link", headers=headers, json={"email": True})
+    assert response.status_code == 200
+    assert response.get_json()["emailed"] is True
+    mails = list((env.services.settings.home / "outbox").glob("*.eml"))
+    assert len(mails) == 1
+    assert "organizer@example.com" in mails[0].read_text()
+
+
+def test_fresh_link_before_done_is_409(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    response = env.client.post(f"/api/jobs/{job_id}/link", headers=headers)
+    assert response.status_code == 409
+
+
+def test_someone_elses_job_is_404(env):
+    job_id = start_job(env, env.headers("organizer@example.com"))
+    other = env.headers("admin@example.com")
+    assert env.client.get(f"/api/jobs/{job_id}", headers=other).status_code == 404
+    assert env.client.delete(f"/api/jobs/{job_id}", headers=other).status_code == 404
+    assert env.client.post(f"/api/jobs/{job_id}/link", headers=other).status_code == 404
+
+
+def test_list_shows_own_jobs_newest_first(env):
+    headers = env.headers("organizer@example.com")
+    first = start_job(env, headers)
+    second = start_job(env, headers)
+    jobs = env.client.get("/api/jobs", headers=headers).get_json()["jobs"]
+    assert [j["id"] for j in jobs] == [second, first]
+    assert env.client.get("/api/jobs", headers=env.headers("admin@example.com")).get_json()["jobs"] == []
+
+
+def test_delete_removes_files_and_record_but_not_while_running(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    assert env.client.delete(f"/api/jobs/{job_id}", headers=headers).status_code == 409
+    finish(env, env.organizer.uid, job_id)
+    assert env.client.delete(f"/api/jobs/{job_id}", headers=headers).get_json() == {"id": job_id, "deleted": True}
+    assert env.services.blobs.list(f"badges/{env.organizer.uid}/") == []
+    assert env.client.get(f"/api/jobs/{job_id}", headers=headers).status_code == 404
+
+
+def test_bad_csv_creates_no_job_and_consumes_nothing(env):
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/jobs", headers=headers, data=upload_form(b"city,country\nParis,FR\n"))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["row"] == 1
+    assert env.submitter.calls == []
+    assert env.client.get("/api/jobs", headers=headers).get_json()["jobs"] == []
+    assert env.client.get("/api/me", headers=headers).get_json()["usage_left"] == 3
+
+
+def test_job_rate_limit_per_user(env):
+    headers = env.headers("organizer@example.com")
+    env.services.db.set(f"users/{env.organizer.uid}", {"email": "organizer@example.com", "allowed_usage": 50})
+    for _ in range(3):
+        start_job(env, headers)
+    response = env.client.post("/api/jobs", headers=headers, data=upload_form())
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "rate_limited"
+    assert len(env.submitter.calls) == 3
+
+
+def test_no_usage_left_is_refused_up_front(env):
+    headers = env.headers("organizer@example.com")
+    env.services.db.set(f"users/{env.organizer.uid}", {"email": "organizer@example.com", "allowed_usage": 0})
+    response = env.client.post("/api/jobs", headers=headers, data=upload_form())
+    assert response.status_code == 402
+    assert response.get_json()["error"]["code"] == "no_usage_left"
+    assert env.submitter.calls == []
+
+
+def test_unsafe_job_id_is_404(env):
+    headers = env.headers("organizer@example.com")
+    assert env.client.get("/api/jobs/a.b", headers=headers).status_code == 404

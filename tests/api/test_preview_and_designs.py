@@ -1,0 +1,118 @@
+"""Designs gallery and the live preview: detected columns, first rows, a real PNG, errors pointing at the file."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from .conftest import CSV, upload_form
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_designs_list_has_preview_images_that_load(env):
+    headers = env.headers("organizer@example.com")
+    designs = env.client.get("/api/designs", headers=headers).get_json()["designs"]
+    assert designs, "at least one design"
+    with_preview = [d for d in designs if d["preview_url"]]
+    for design in with_preview:
+        image = env.client.get(design["preview_url"])
+        assert image.status_code == 200
+        assert image.data.startswith(PNG_MAGIC)
+
+
+def test_unknown_design_preview_is_404_json(env):
+    response = env.client.get("/api/designs/no-such-design/preview.png")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_preview_shows_columns_rows_mapping_and_first_badge(env):
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/preview", headers=headers, data=upload_form())
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["columns"] == ["name", "role", "company"]
+    assert body["rows"][0] == ["Ada Lovelace", "Speaker", "Analytical Engines"]
+    assert body["mapping"]["full_name"] == "name"
+    assert body["count"] == 2
+    assert body["first"] == {"name": "Ada Lovelace", "row": 2}
+    assert body["preview"].startswith("data:image/png;base64,")
+    assert base64.b64decode(body["preview"].split(",", 1)[1]).startswith(PNG_MAGIC)
+
+
+def test_preview_uses_the_mapping_the_user_chose(env):
+    headers = env.headers("organizer@example.com")
+    form = upload_form(mapping=json.dumps({"full_name": "company"}))
+    body = env.client.post("/api/preview", headers=headers, data=form).get_json()
+    assert body["first"]["name"] == "Analytical Engines"
+
+
+def test_preview_consumes_nothing_and_stores_nothing(env):
+    headers = env.headers("organizer@example.com")
+    env.client.post("/api/preview", headers=headers, data=upload_form())
+    assert env.client.get("/api/me", headers=headers).get_json()["usage_left"] == 3
+    assert env.services.blobs.list("uploads/") == []
+    assert env.submitter.calls == []
+
+
+def test_csv_without_a_name_column_points_at_the_problem(env):
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/preview", headers=headers, data=upload_form(b"city,country\nParis,FR\n"))
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == "csv"
+    assert error["row"] == 1
+    assert "header" in error["message"] or "name" in error["message"]
+
+
+def test_a_spreadsheet_renamed_to_csv_is_refused_by_its_content(env):
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/preview", headers=headers, data=upload_form(b"PK\x03\x04" + b"\x00" * 100))
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "not_csv"
+    assert "Excel" in response.get_json()["error"]["message"]
+
+
+def test_missing_csv_and_empty_csv(env):
+    headers = env.headers("organizer@example.com")
+    missing = env.client.post("/api/preview", headers=headers, data={})
+    assert missing.status_code == 400
+    assert missing.get_json()["error"] == {
+        "code": "missing_file",
+        "message": "Choose an attendee CSV file to upload.",
+        "field": "csv",
+    }
+    empty = env.client.post("/api/preview", headers=headers, data=upload_form(b""))
+    assert empty.get_json()["error"]["code"] == "empty_file"
+
+
+def test_bad_options_name_the_option(env):
+    headers = env.headers("organizer@example.com")
+    bad_paper = env.client.post("/api/preview", headers=headers, data=upload_form(options=json.dumps({"paper": "B99"})))
+    assert bad_paper.status_code == 400
+    assert bad_paper.get_json()["error"]["field"] == "paper"
+    not_json = env.client.post("/api/preview", headers=headers, data=upload_form(options="{nope"))
+    assert not_json.get_json()["error"] == {
+        "code": "bad_json",
+        "message": "The options field is not valid JSON.",
+        "field": "options",
+    }
+
+
+def test_a_logo_that_is_not_an_image_is_refused_by_content(env):
+    import io
+
+    headers = env.headers("organizer@example.com")
+    form = upload_form(logo=(io.BytesIO(b"<svg onload=alert(1)>"), "logo.png"))
+    response = env.client.post("/api/preview", headers=headers, data=form)
+    assert response.status_code == 415
+    assert response.get_json()["error"]["field"] == "logo"
+
+
+def test_body_over_the_limit_is_413(env):
+    env.app.config["MAX_CONTENT_LENGTH"] = 1000
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/preview", headers=headers, data=upload_form(CSV * 50))
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
