@@ -1,0 +1,73 @@
+"""A cairo font face per bundled font file, made from a FreeType FT_Face, so PDFs embed each font once (subset).
+
+cairocffi has no FreeType faces, so this opens the system libfreetype.so.6 (the very library libcairo links, so
+no second FreeType and no ABI mix) with a three-function cdef and hands its FT_Face to
+cairo_ft_font_face_create_for_ft_face. FT faces are kept for the life of the process, as cairo requires; the
+cache is keyed by process id so a forked worker opens its own FreeType instead of sharing the parent's.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import cairocffi
+
+    from badge_renderer.text.fonts import FontFile
+
+_CDEF = """
+typedef struct FT_LibraryRec_* FT_Library;
+typedef struct FT_FaceRec_* FT_Face;
+int FT_Init_FreeType(FT_Library* alibrary);
+int FT_New_Face(FT_Library library, const char* filepathname, long face_index, FT_Face* aface);
+typedef struct _cairo_font_face cairo_font_face_t;
+cairo_font_face_t* cairo_ft_font_face_create_for_ft_face(FT_Face face, int load_flags);
+int cairo_font_face_status(cairo_font_face_t* font_face);
+"""
+_FT_LOAD_NO_HINTING = 1 << 1  # glyph shapes as designed, matching HarfBuzz's unhinted advances
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"pid": None}
+
+
+def _native() -> tuple[Any, Any, Any, Any]:
+    """(ffi, freetype, cairo, FT_Library) for this process, created on first use after start or fork."""
+    if _state["pid"] != os.getpid():
+        from cffi import FFI
+
+        ffi = FFI()
+        ffi.cdef(_CDEF)
+        freetype = ffi.dlopen("libfreetype.so.6")
+        cairo = ffi.dlopen("libcairo.so.2")
+        library = ffi.new("FT_Library*")
+        if freetype.FT_Init_FreeType(library) != 0:
+            raise RuntimeError("FreeType could not start")
+        _state.update(pid=os.getpid(), ffi=ffi, freetype=freetype, cairo=cairo, library=library, faces={})
+    return _state["ffi"], _state["freetype"], _state["cairo"], _state["library"]
+
+
+def cairo_font_face(font: FontFile) -> cairocffi.FontFace:
+    """The cairo FontFace drawing `font`; the same object every time within one process."""
+    with _lock:
+        ffi, freetype, cairo, library = _native()
+        faces: dict[str, Any] = _state["faces"]
+        key = str(font.path)
+        if key not in faces:
+            faces[key] = _create(ffi, freetype, cairo, library[0], key)
+        return faces[key][1]
+
+
+def _create(ffi: Any, freetype: Any, cairo: Any, library: Any, path: str) -> tuple[Any, cairocffi.FontFace]:
+    import cairocffi
+
+    ft_face = ffi.new("FT_Face*")
+    if freetype.FT_New_Face(library, path.encode(), 0, ft_face) != 0:
+        raise RuntimeError(f"FreeType cannot open {path}")
+    pointer = cairo.cairo_ft_font_face_create_for_ft_face(ft_face[0], _FT_LOAD_NO_HINTING)
+    if cairo.cairo_font_face_status(pointer) != 0:
+        raise RuntimeError(f"cairo cannot use {path}")
+    # Same libcairo, different cffi instance: pass the pointer across by address. cairocffi takes ownership.
+    theirs = cairocffi.ffi.cast("cairo_font_face_t *", int(ffi.cast("uintptr_t", pointer)))
+    return ft_face, cairocffi.FontFace._from_pointer(theirs, incref=False)

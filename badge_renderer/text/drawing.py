@@ -1,0 +1,99 @@
+"""Draw a FittedText into its box on any cairo surface (PDF, PNG, recording) as real, selectable text.
+
+Glyphs go through show_text_glyphs on FreeType font faces: the PDF keeps one subset per font however many
+badges use it, the text stays vector and copyable, and PNG previews match the PDF because hinting is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from badge_renderer.text.cairo_fonts import cairo_font_face
+from badge_renderer.text.fitting import FittedText
+from badge_renderer.text.fonts import FontFile
+
+if TYPE_CHECKING:
+    import cairocffi
+
+ALIGNS = ("left", "center", "right")
+VALIGNS = ("top", "middle", "bottom")
+_options: dict[str, object] = {}
+
+
+def draw_text(
+    ctx: cairocffi.Context,
+    fitted: FittedText,
+    x: float,
+    y: float,
+    box_width: float,
+    box_height: float,
+    *,
+    color: Sequence[float] = (0.0, 0.0, 0.0),
+    align: str = "center",
+    valign: str = "middle",
+) -> None:
+    """Draw `fitted` inside the box whose top-left corner is (x, y); color is (r, g, b[, a]) in 0..1."""
+    if align not in ALIGNS or valign not in VALIGNS:
+        raise ValueError(f"align must be one of {ALIGNS} and valign one of {VALIGNS}")
+    if not fitted.lines or fitted.size <= 0:
+        return
+    size = fitted.size
+    pitch = fitted.height / len(fitted.lines)
+    top = {"top": y, "middle": y + (box_height - fitted.height) / 2, "bottom": y + box_height - fitted.height}[valign]
+    ascent, descent = _ink_font(fitted).ink_extent
+    baseline_in_line = pitch / 2 + (ascent - descent) / 2 * size  # centre the ink of a name in its line
+
+    ctx.save()
+    try:
+        ctx.set_font_options(_font_options())
+        if len(color) == 4:
+            ctx.set_source_rgba(*color)
+        else:
+            ctx.set_source_rgb(*color)
+        ctx.set_font_size(size)
+        for index, line in enumerate(fitted.lines):
+            width = line.width(size)
+            left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[align]
+            baseline = top + index * pitch + baseline_in_line
+            _draw_line(ctx, line, left, baseline, size)
+    finally:
+        ctx.restore()
+
+
+def _draw_line(ctx: cairocffi.Context, line, left: float, baseline: float, size: float) -> None:
+    import cairocffi
+
+    pen = left
+    for run in line.runs:
+        if run.glyphs:
+            ctx.set_font_face(cairo_font_face(run.font))
+            ctx.set_font_size(size)
+            glyphs = [
+                (gid, pen + gx * size, baseline - gy * size)
+                for gid, gx, gy in zip(run.glyphs, run.xs, run.ys, strict=True)
+            ]
+            flags = cairocffi.TEXT_CLUSTER_FLAG_BACKWARD if run.rtl else 0
+            ctx.show_text_glyphs(run.text, glyphs, run.text_clusters, flags)
+        pen += run.advance * size
+
+
+def _ink_font(fitted: FittedText) -> FontFile:
+    """The font with the most glyphs in the block sets the vertical centring, the same for every line."""
+    counts: dict[FontFile, int] = {}
+    for line in fitted.lines:
+        for run in line.runs:
+            counts[run.font] = counts.get(run.font, 0) + len(run.glyphs)
+    return max(counts, key=counts.__getitem__)
+
+
+def _font_options() -> cairocffi.FontOptions:
+    """No hinting and no hinted metrics: glyphs sit exactly where HarfBuzz put them, in PDF and PNG alike."""
+    if "options" not in _options:
+        import cairocffi
+
+        options = cairocffi.FontOptions()
+        options.set_hint_style(cairocffi.HINT_STYLE_NONE)
+        options.set_hint_metrics(cairocffi.HINT_METRICS_OFF)
+        _options["options"] = options
+    return _options["options"]  # type: ignore[return-value]

@@ -1,0 +1,229 @@
+"""Text that always fits its box: shrink, then wrap at word boundaries, then (last resort) an ellipsis.
+
+Widths come from HarfBuzz advances in em, so a size is found by division instead of trial renders. The result
+is never wider than the box nor taller than it, whatever the text (the property tests fuzz this).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from badge_renderer.text.direction import base_level
+from badge_renderer.text.fonts import FontLibrary
+from badge_renderer.text.shaping import ShapedLine, shape_cached
+
+ELLIPSIS = "…"
+# More lines only when they buy clearly bigger text: a name reads best on one line.
+WRAP_GAIN = 1.2
+_SPACES = re.compile(r"\s+")
+_MAX_WORDS = 64  # beyond this the line partition is approximated greedily (nobody's name has 64 words)
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Lines to draw at `size` points; `truncated` means an ellipsis replaced part of the text."""
+
+    lines: tuple[ShapedLine, ...]
+    size: float
+    truncated: bool
+    width: float
+    height: float
+
+    @property
+    def text(self) -> str:
+        """What will be printed, lines joined by newlines (for warnings and tests)."""
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    lines: tuple[ShapedLine, ...]
+    size: float
+
+
+class _Fitter:
+    """One fit_text call: the box, the font chain and a shaper bound to the paragraph direction."""
+
+    def __init__(self, text: str, library: FontLibrary, family: str, weight: str, box: tuple[float, float]) -> None:
+        self.library, self.family, self.weight = library, family, weight
+        self.text = text
+        self.base = base_level(text)
+        self.box_width, self.box_height = box
+
+    def shape(self, text: str) -> ShapedLine:
+        return shape_cached(self.library, text, self.family, self.weight, self.base)
+
+    def size_for(self, lines: tuple[ShapedLine, ...], max_size: float, line_height: float) -> float:
+        widest = max(line.advance for line in lines)
+        by_width = self.box_width / widest if widest > 0 else math.inf
+        by_height = self.box_height / (line_height * len(lines))
+        return _safe_size(min(max_size, by_width, by_height), lines, self.box_width, self.box_height, line_height)
+
+    def wrapped(self, words: list[str], count: int) -> tuple[ShapedLine, ...]:
+        """`count` lines whose widest is as narrow as possible (balanced), breaking only between words."""
+        advances = [self.shape(word).advance for word in words]
+        space = self.shape(" ").advance
+        groups = _balanced_partition(advances, space, count)
+        return tuple(self.shape(" ".join(words[a:b])) for a, b in groups)
+
+    def ellipsized(self, size: float, max_lines: int) -> tuple[ShapedLine, ...]:
+        """Greedy lines at `size`; the line where the text runs out of room ends in an ellipsis."""
+        limit = self.box_width / size
+        words = self.text.split(" ")
+        lines: list[ShapedLine] = []
+        start = 0
+        while start < len(words) and len(lines) < max_lines:
+            end = start + 1
+            while end < len(words) and self.shape(" ".join(words[start : end + 1])).advance <= limit:
+                end += 1
+            line = self.shape(" ".join(words[start:end]))
+            last = len(lines) == max_lines - 1
+            if line.advance <= limit and (end == len(words) or not last):
+                lines.append(line)
+                start = end
+                continue
+            cut = self._cut_with_ellipsis(" ".join(words[start:]), limit)
+            if cut is not None:
+                lines.append(cut)
+            break
+        return tuple(lines)
+
+    def _cut_with_ellipsis(self, text: str, limit: float) -> ShapedLine | None:
+        """The longest start of `text` (cut between characters, never inside a cluster) that fits with '…'."""
+        cuts = [k for k in range(1, len(text)) if _is_cut_point(text, k)]
+        best: ShapedLine | None = None
+        low, high = 0, len(cuts) - 1
+        while low <= high:  # advance grows with the cut length, so a binary search finds the longest
+            mid = (low + high) // 2
+            candidate = self.shape(text[: cuts[mid]].rstrip() + ELLIPSIS)
+            if candidate.advance <= limit:
+                best, low = candidate, mid + 1
+            else:
+                high = mid - 1
+        if best is None:
+            alone = self.shape(ELLIPSIS)
+            best = alone if alone.advance <= limit else None
+        return best
+
+
+def fit_text(
+    text: str,
+    *,
+    box_width: float,
+    box_height: float,
+    family: str = "sans",
+    weight: str = "bold",
+    max_size: float = 48,
+    min_size: float = 10,
+    max_lines: int = 2,
+    line_height: float = 1.15,
+    library: FontLibrary | None = None,
+) -> FittedText:
+    """Lay `text` out in the box at the biggest size it can have, as the architecture contract describes."""
+    library = library or FontLibrary.default()
+    library.chain(family, weight)  # unknown family or weight -> OptionsError before any work
+    clean = clean_text(text)
+    if not clean or box_width <= 0 or box_height <= 0 or max_size <= 0:
+        return FittedText(lines=(), size=max(max_size, 0.0), truncated=bool(clean), width=0.0, height=0.0)
+    min_size = min(min_size, max_size)
+    max_lines = max(1, max_lines)
+    fitter = _Fitter(clean, library, family, weight, (box_width, box_height))
+
+    layout = _best_layout(fitter, max_size, min_size, max_lines, line_height)
+    truncated = False
+    if layout is None:
+        floor = min(min_size, box_height / line_height)
+        room = max(1, min(max_lines, int(box_height / (line_height * floor) + 1e-9)))
+        lines = fitter.ellipsized(floor, room)
+        truncated = True
+        size = fitter.size_for(lines, floor, line_height) if lines else floor
+        layout = _Layout(lines, size)
+    width = max((line.width(layout.size) for line in layout.lines), default=0.0)
+    height = line_height * layout.size * len(layout.lines)
+    return FittedText(lines=layout.lines, size=layout.size, truncated=truncated, width=width, height=height)
+
+
+def _best_layout(fitter: _Fitter, max_size: float, min_size: float, max_lines: int, line_height: float):
+    """One line shrunk as needed; more lines only if one line is below min_size or wrapping wins WRAP_GAIN."""
+    floor = min(min_size, fitter.box_height / line_height)
+    single = (fitter.shape(fitter.text),)
+    best = _Layout(single, fitter.size_for(single, max_size, line_height))
+    words = fitter.text.split(" ")
+    for count in range(2, min(max_lines, len(words)) + 1):
+        if best.size >= max_size:
+            break  # nothing beats the biggest allowed size
+        lines = fitter.wrapped(words, count)
+        size = fitter.size_for(lines, max_size, line_height)
+        if size > best.size and (best.size < floor or size >= best.size * WRAP_GAIN):
+            best = _Layout(lines, size)
+    return best if best.size >= floor else None
+
+
+def _balanced_partition(advances: list[float], space: float, count: int) -> list[tuple[int, int]]:
+    """Split words into at most `count` consecutive groups minimising the widest group (linear partition)."""
+    n = len(advances)
+    if count >= n:
+        return [(i, i + 1) for i in range(n)]
+    if n > _MAX_WORDS:
+        return _greedy_groups(advances, space, sum(advances) / count + space * (n / count))
+
+    def width(a: int, b: int) -> float:
+        return sum(advances[a:b]) + space * (b - a - 1)
+
+    # best[k][i]: narrowest widest-line for words[i:] in k lines; small n, so O(count * n^2) is nothing.
+    best = [[math.inf] * (n + 1) for _ in range(count + 1)]
+    choice = [[n] * (n + 1) for _ in range(count + 1)]
+    for i in range(n):
+        best[1][i] = width(i, n)
+    for k in range(2, count + 1):
+        for i in range(n):
+            for j in range(i + 1, n):
+                widest = max(width(i, j), best[k - 1][j])
+                if widest < best[k][i]:
+                    best[k][i], choice[k][i] = widest, j
+    groups, i, k = [], 0, count
+    while k > 1 and choice[k][i] < n:
+        groups.append((i, choice[k][i]))
+        i, k = choice[k][i], k - 1
+    groups.append((i, n))
+    return groups
+
+
+def _greedy_groups(advances: list[float], space: float, limit: float) -> list[tuple[int, int]]:
+    groups, start, current = [], 0, 0.0
+    for index, advance in enumerate(advances):
+        extra = advance if index == start else space + advance
+        if index > start and current + extra > limit:
+            groups.append((start, index))
+            start, current = index, advance
+        else:
+            current += extra
+    groups.append((start, len(advances)))
+    return groups
+
+
+def _safe_size(size: float, lines: tuple[ShapedLine, ...], box_width: float, box_height: float, lh: float) -> float:
+    """Round the size down (to 0.01 pt when it is at least 1 pt) until rounding can no longer overflow the box."""
+    size = math.floor(size * 100) / 100 if size >= 1 else size * (1 - 1e-9)
+    widest = max(line.advance for line in lines)
+    while size > 0 and (widest * size > box_width or lh * size * len(lines) > box_height):
+        size *= 1 - 1e-6
+    return size
+
+
+def _is_cut_point(text: str, index: int) -> bool:
+    """True between two characters that may be separated: not before a mark or joiner, not after a joiner."""
+    after, before = text[index], text[index - 1]
+    if unicodedata.category(after).startswith("M") or after in "\u200c\u200d" or before in "\u200c\u200d":
+        return False
+    return not ("\ud800" <= before <= "\udbff")
+
+
+def clean_text(text: str) -> str:
+    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, no control characters."""
+    text = unicodedata.normalize("NFC", text.encode("utf-8", "replace").decode("utf-8"))
+    text = "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return _SPACES.sub(" ", text).strip()

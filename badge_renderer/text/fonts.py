@@ -1,0 +1,239 @@
+"""The bundled fonts: fonts.json families, per-script fallbacks, and which font draws each character.
+
+Production cannot install system fonts, so every font lives in templates/fonts next to its licence, and a
+font file is opened only the first time a character needs it (the CJK fallback alone is 3.4 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import uharfbuzz as hb
+
+from badge_renderer.errors import DesignError, OptionsError
+
+WEIGHTS = ("regular", "bold")
+_WEIGHT_ALIASES = {"normal": "regular", "400": "regular", "700": "bold", "regular": "regular", "bold": "bold"}
+
+
+def fonts_dir() -> Path:
+    """templates/fonts of the repo or bundle, or of $BADGEFORGE_TEMPLATES when set (tests, deployments)."""
+    templates = os.environ.get("BADGEFORGE_TEMPLATES")
+    base = Path(templates) if templates else Path(__file__).resolve().parent.parent.parent / "templates"
+    return base / "fonts"
+
+
+def normalize_weight(weight: str) -> str:
+    """'regular' or 'bold'; designs may also say 'normal', '400' or '700'."""
+    key = str(weight).strip().lower()
+    if key not in _WEIGHT_ALIASES:
+        raise OptionsError(f"Unknown font weight '{weight}'", hint="Use 'regular' or 'bold'.", column="weight")
+    return _WEIGHT_ALIASES[key]
+
+
+@dataclass(eq=False)
+class FontFile:
+    """One font file, opened lazily; HarfBuzz shapes with it and cairo draws it through FreeType."""
+
+    path: Path
+    name: str
+
+    @cached_property
+    def hb_font(self) -> hb.Font:
+        return hb.Font(hb.Face(hb.Blob.from_file_path(str(self.path))))
+
+    @cached_property
+    def upem(self) -> int:
+        return self.hb_font.face.upem
+
+    @cached_property
+    def cmap(self) -> frozenset[int]:
+        """Code points this font maps to a glyph (the coverage used for fallback)."""
+        return frozenset(self.hb_font.face.unicodes)
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.cmap
+
+    @cached_property
+    def ink_extent(self) -> tuple[float, float]:
+        """(ascent, descent) in em of an accented capital and a descender: what a name's ink really spans.
+
+        The hhea ascender+descender (1.36 em for Noto) is taller than a 1.15 line; centring the real ink keeps
+        'Émile Guðrún' inside its line box.
+        """
+        font = self.hb_font
+        top, bottom = 0.0, 0.0
+        for char in "ÉÅHgjy":
+            gid = font.get_nominal_glyph(ord(char))
+            if gid:
+                ext = font.get_glyph_extents(gid)
+                top = max(top, ext.y_bearing)
+                bottom = max(bottom, -(ext.y_bearing + ext.height))
+        if top == 0.0:
+            extents = font.get_font_extents("ltr")
+            top, bottom = extents.ascender, -extents.descender
+        return top / self.upem, bottom / self.upem
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A family a design may name: a regular and a bold file."""
+
+    key: str
+    name: str
+    files: dict[str, FontFile] = field(hash=False, compare=False)
+
+    def file(self, weight: str) -> FontFile:
+        return self.files.get(weight) or self.files["regular"]
+
+
+_IGNORABLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+def is_ignorable(char: str) -> bool:
+    """Characters that need no glyph of their own: spaces, controls, joiners, bidi marks, variation selectors."""
+    if char in _IGNORABLE:
+        return True
+    cp = ord(char)
+    if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+        return True
+    return unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf")
+
+
+def _sticks_to_neighbour(char: str) -> bool:
+    """Marks, spaces and punctuation keep the font of the text around them, so a run is not split for a space."""
+    return unicodedata.category(char)[0] in "MZPSC"
+
+
+class FontLibrary:
+    """The bundled families and the fallback chain, as described by templates/fonts/fonts.json."""
+
+    _default: FontLibrary | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        manifest = self._read_manifest(self.root / "fonts.json")
+        self._files: dict[str, FontFile] = {}
+        self._families = {key: self._family(key, spec) for key, spec in manifest["families"].items()}
+        self.default_family = manifest.get("default_family") or next(iter(self._families))
+        self._fallbacks = tuple(self._family(f"fallback{i}", spec) for i, spec in enumerate(manifest["fallbacks"]))
+        self._chains: dict[tuple[str, str], tuple[FontFile, ...]] = {}
+
+    @classmethod
+    def default(cls) -> FontLibrary:
+        """The bundled fonts in templates/fonts, loaded once per process."""
+        with cls._default_lock:
+            if cls._default is None or cls._default.root != fonts_dir():
+                cls._default = cls(fonts_dir())
+            return cls._default
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Names a design or option may use ("sans", "serif", ...)."""
+        return tuple(self._families)
+
+    def family(self, key: str) -> FontFamily:
+        try:
+            return self._families[key.strip().lower()]
+        except KeyError:
+            raise OptionsError(
+                f"Unknown font family '{key}'",
+                hint=f"Choose one of: {', '.join(self._families)}.",
+                column="font_family",
+            ) from None
+
+    def chain(self, family: str = "sans", weight: str = "bold") -> tuple[FontFile, ...]:
+        """Fonts tried in order for each character: the family, the default family, then each script fallback."""
+        key = (family, weight)
+        chain = self._chains.get(key)
+        if chain is None:
+            wanted = normalize_weight(weight)
+            fonts = [self.family(family).file(wanted), self._families[self.default_family].file(wanted)]
+            fonts += [fallback.file(wanted) for fallback in self._fallbacks]
+            chain = tuple(dict.fromkeys(fonts))
+            self._chains[key] = chain
+        return chain
+
+    def assign_fonts(self, text: str, chain: Sequence[FontFile]) -> list[int]:
+        """Index into `chain` of the font that draws each character of `text`.
+
+        The first font covering a letter wins; marks, spaces and punctuation stay with their neighbour's font
+        when it has them, so "محمد عبد الله" is one Arabic run and "Nguyễn" keeps its diacritics in one font.
+        """
+        primary = chain[0].cmap
+        if all(ord(ch) in primary for ch in text):
+            return [0] * len(text)
+        picks: list[int | None] = [None] * len(text)
+        last: int | None = None
+        for pos, char in enumerate(text):
+            if _sticks_to_neighbour(char):
+                if last is None:
+                    continue  # leading space or mark: decided by the first letter below
+                if ord(char) in chain[last].cmap or is_ignorable(char):
+                    picks[pos] = last
+                    continue
+            last = picks[pos] = self._first_covering(ord(char), chain)
+        first = last if last is None else next(pick for pick in picks if pick is not None)
+        for pos, pick in enumerate(picks):
+            if pick is None:
+                char = text[pos]
+                covered = first is not None and (ord(char) in chain[first].cmap or is_ignorable(char))
+                picks[pos] = first if covered else self._first_covering(ord(char), chain)
+        return picks  # type: ignore[return-value]  # every None was filled above
+
+    def missing(self, text: str, family: str = "sans") -> str:
+        """Characters of `text` (each once, in order) that no font in the family's chain can draw."""
+        chain = self.chain(family, "regular") + self.chain(family, "bold")
+        missing = dict.fromkeys(
+            ch for ch in text if not is_ignorable(ch) and not any(ord(ch) in font.cmap for font in chain)
+        )
+        return "".join(missing)
+
+    @staticmethod
+    def _first_covering(cp: int, chain: Sequence[FontFile]) -> int:
+        for index, font in enumerate(chain):
+            if cp in font.cmap:
+                return index
+        return 0  # nobody has it: the primary font draws its .notdef box; missing_glyphs() reports it
+
+    def _family(self, key: str, spec: dict[str, Any]) -> FontFamily:
+        files = {}
+        for weight in WEIGHTS:
+            if spec.get(weight):
+                files[weight] = self._file(spec[weight], spec.get("name", key))
+        if "regular" not in files:
+            raise DesignError(f"Font family '{key}' has no regular file", file=str(self.root / "fonts.json"))
+        return FontFamily(key=key, name=spec.get("name", key), files=files)
+
+    def _file(self, filename: str, name: str) -> FontFile:
+        path = self.root / filename
+        if not path.is_file():
+            raise DesignError(f"Bundled font {filename} is missing", hint=f"Restore it in {self.root}.")
+        if filename not in self._files:
+            self._files[filename] = FontFile(path=path, name=name)
+        return self._files[filename]
+
+    @staticmethod
+    def _read_manifest(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DesignError(f"Cannot read the font list: {exc}", file=str(path)) from None
+        if not isinstance(data.get("families"), dict) or not data["families"]:
+            raise DesignError("fonts.json lists no families", file=str(path))
+        data.setdefault("fallbacks", [])
+        return data
+
+
+def missing_glyphs(text: str, family: str = "sans", *, library: FontLibrary | None = None) -> str:
+    """Characters no bundled font covers (spaces, joiners and controls ignored): the caller warns about them."""
+    return (library or FontLibrary.default()).missing(text, family)

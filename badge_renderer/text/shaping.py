@@ -1,0 +1,119 @@
+"""One line of text -> glyph runs in visual order, shaped by HarfBuzz, sized in em so any font size is a multiply.
+
+A line is split into runs of one bidi level and one font; each run is shaped with the whole line as context
+(Arabic joining survives a font change) and runs are then put in visual order. Shaping happens once per
+(text, family, weight) at the font's own units, with no hinting, so widths scale linearly with the size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import uharfbuzz as hb
+
+from badge_renderer.text.direction import base_level, embedding_levels, visual_order
+from badge_renderer.text.fonts import FontFile, FontLibrary
+
+
+@dataclass(frozen=True, eq=False)
+class ShapedRun:
+    """Glyphs of one font and one direction, left to right as they appear on the page; positions in em."""
+
+    font: FontFile
+    text: str
+    rtl: bool
+    glyphs: tuple[int, ...]
+    xs: tuple[float, ...]  # pen position + offset of each glyph from the run's left edge
+    ys: tuple[float, ...]  # upward offset of each glyph (marks, Thai vowels)
+    clusters: tuple[int, ...]  # index in `text` of the character each glyph came from
+    advance: float
+
+    @cached_property
+    def text_clusters(self) -> list[tuple[int, int]]:
+        """(UTF-8 bytes, glyphs) per cluster in text order, for cairo show_text_glyphs (selectable PDF text).
+
+        RTL runs hold their glyphs in the reverse of text order: cairo's backward flag, set when drawing.
+        """
+        bounds = [*sorted(set(self.clusters)), len(self.text)]
+        ends = {start: bounds[i + 1] for i, start in enumerate(bounds[:-1])}
+        result: list[tuple[int, int]] = []
+        previous = None
+        for cluster in self.clusters:
+            if cluster == previous:
+                result[-1] = (result[-1][0], result[-1][1] + 1)
+            else:
+                result.append((len(self.text[cluster : ends[cluster]].encode("utf-8")), 1))
+            previous = cluster
+        return result[::-1] if self.rtl else result
+
+
+@dataclass(frozen=True, eq=False)
+class ShapedLine:
+    """A line ready to draw: runs in visual order and the total advance in em (width = advance * size)."""
+
+    text: str
+    runs: tuple[ShapedRun, ...]
+    advance: float
+    rtl: bool
+
+    def width(self, size: float) -> float:
+        return self.advance * size
+
+    @property
+    def glyph_count(self) -> int:
+        return sum(len(run.glyphs) for run in self.runs)
+
+
+def shape_line(text: str, chain: Sequence[FontFile], library: FontLibrary, base: int | None = None) -> ShapedLine:
+    """Shape `text` as one line; `base` is the paragraph direction (0 LTR, 1 RTL), guessed from the text if None."""
+    if base is None:
+        base = base_level(text)
+    levels = embedding_levels(text, base)
+    picks = library.assign_fonts(text, chain)
+    codepoints = [ord(ch) for ch in text]
+    runs: list[ShapedRun] = []
+    run_levels: list[int] = []
+    start = 0
+    for end in range(1, len(text) + 1):
+        if end < len(text) and levels[end] == levels[start] and picks[end] == picks[start]:
+            continue
+        runs.append(_shape_run(text, codepoints, start, end, chain[picks[start]], levels[start] % 2 == 1))
+        run_levels.append(levels[start])
+        start = end
+    ordered = tuple(visual_order(runs, run_levels))
+    return ShapedLine(text=text, runs=ordered, advance=sum(run.advance for run in ordered), rtl=base == 1)
+
+
+def _shape_run(text: str, codepoints: list[int], start: int, end: int, font: FontFile, rtl: bool) -> ShapedRun:
+    buffer = hb.Buffer()
+    buffer.add_codepoints(codepoints, start, end - start)  # the rest of the line is shaping context
+    buffer.direction = "rtl" if rtl else "ltr"
+    buffer.guess_segment_properties()
+    hb.shape(font.hb_font, buffer)
+    scale = 1.0 / font.upem
+    glyphs, xs, ys, clusters = [], [], [], []
+    pen = 0.0
+    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+        glyphs.append(info.codepoint)
+        clusters.append(info.cluster - start)
+        xs.append((pen + pos.x_offset) * scale)
+        ys.append(pos.y_offset * scale)
+        pen += pos.x_advance
+    return ShapedRun(
+        font=font,
+        text=text[start:end],
+        rtl=rtl,
+        glyphs=tuple(glyphs),
+        xs=tuple(xs),
+        ys=tuple(ys),
+        clusters=tuple(clusters),
+        advance=pen * scale,
+    )
+
+
+@lru_cache(maxsize=16384)
+def shape_cached(library: FontLibrary, text: str, family: str, weight: str, base: int | None = None) -> ShapedLine:
+    """shape_line with an LRU: fitting tries the same words and lines many times, and names repeat."""
+    return shape_line(text, library.chain(family, weight), library, base)
