@@ -69,7 +69,8 @@ def decode_csv_bytes(data: bytes, filename: str) -> DecodedText:
         pass
     lenient = data.decode("utf-8", errors="replace")
     damaged_chars = lenient.count(REPLACEMENT)
-    decoded_non_ascii = sum(1 for ch in lenient if ch > "\x7f") - damaged_chars
+    ascii_chars = len(lenient.encode("ascii", errors="ignore"))  # counted in C, not per character in Python
+    decoded_non_ascii = len(lenient) - ascii_chars - damaged_chars
     if decoded_non_ascii > damaged_chars:
         # Mostly valid UTF-8 with a few broken bytes (a truncated copy, a hand edit): keep UTF-8, flag the rows.
         return _checked(DecodedText(lenient, "utf-8", True), filename)

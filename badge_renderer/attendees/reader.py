@@ -43,20 +43,15 @@ def read_attendees(
     decoded = decode_csv_bytes(data, filename)
     declared, skip = excel_sep_line(decoded.text)
     body = decoded.text[skip:]
-    if not body.strip():
-        raise CsvError(
-            "The file is empty",
-            hint="Upload a CSV with a header row and one attendee per row.",
-            file=filename,
-            code="empty",
-        )
-    delimiter = declared or detect_delimiter(
-        body, prefer="\t" if decoded.encoding.startswith("utf-") and not decoded.encoding.startswith("utf-8") else ","
-    )
+    # Excel's "Unicode Text" is the only common UTF-16 export, and it is tab separated.
+    prefer = "\t" if decoded.encoding.startswith(("utf-16", "utf-32")) else ","
+    delimiter = declared or detect_delimiter(body, prefer=prefer)
     with _csv_field_limit(len(body) + 1):
         records = _records(body, delimiter, filename)
-        header_row, first = next(records)
-        has_header = looks_like_header(first) or _names_mapped_columns(first, mapping)
+        header_row, first = next(records, (0, []))
+        if not first:
+            raise _empty_file(filename)
+        has_header = looks_like_header(first) or _mapping_names_columns(mapping)
         if has_header:
             columns = display_columns(first)
             plan = plan_columns(columns, mapping, filename)
@@ -96,6 +91,15 @@ def read_attendees(
     )
 
 
+def _empty_file(filename: str) -> CsvError:
+    return CsvError(
+        "The file is empty",
+        hint="Upload a CSV with a header row and one attendee per row.",
+        file=filename,
+        code="empty",
+    )
+
+
 def _headerless_plan(
     first: Sequence[str], row: int, mapping: Mapping[str, str] | None, filename: str
 ) -> tuple[tuple[str, ...], ColumnPlan, str]:
@@ -117,9 +121,9 @@ def _headerless_plan(
     )
 
 
-def _names_mapped_columns(first: Sequence[str], mapping: Mapping[str, str] | None) -> bool:
-    cells = {c.replace("\ufeff", "").strip() for c in first}
-    return bool(mapping) and any(column in cells for column in mapping.values() if column)
+def _mapping_names_columns(mapping: Mapping[str, str] | None) -> bool:
+    """A mapping that names columns by text implies the first row holds those names; numbers work without one."""
+    return any(column.strip() and not column.strip().isdigit() for column in (mapping or {}).values())
 
 
 def _records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
