@@ -13,9 +13,11 @@ from pathlib import Path
 import firebase_admin
 import pytest
 
+from badgeforge.adapters.firebase.gcs_blobs import GcsBlobStore
 from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
 from badgeforge.adapters.firebase.sendgrid_mail import SendGridMailer
 from tests.contract.harness import DeliveredMail, MailerUnderTest
+from tests.servers.gcs_emulator import running_gcs_emulator
 from tests.servers.rtdb_server import running_rtdb_server
 from tests.servers.sendgrid_server import running_sendgrid_server
 
@@ -34,6 +36,11 @@ def firebase_tree_db(request: pytest.FixtureRequest, tmp_path: Path) -> Firebase
     )
     stack.callback(firebase_admin.delete_app, app)
     return FirebaseTreeDatabase(app)
+
+
+def gcs_blob_store(request: pytest.FixtureRequest, tmp_path: Path) -> GcsBlobStore:
+    emulator = _exit_stack(request).enter_context(running_gcs_emulator())
+    return GcsBlobStore(emulator.bucket("contract-bucket"))
 
 
 def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnderTest:
@@ -58,3 +65,4 @@ def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnd
 
 TREE_DB_FACTORIES = [pytest.param(firebase_tree_db, id="firebase-rtdb", marks=pytest.mark.integration)]
 MAILER_FACTORIES = [pytest.param(sendgrid_mailer, id="firebase-sendgrid", marks=pytest.mark.integration)]
+BLOB_STORE_FACTORIES = [pytest.param(gcs_blob_store, id="firebase-gcs", marks=pytest.mark.integration)]

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 import firebase_admin
 import pytest
 
+from tests.servers.gcs_emulator import GcsEmulator, running_gcs_emulator
 from tests.servers.rtdb_server import RtdbServer, running_rtdb_server
 from tests.servers.sendgrid_server import SendGridServer, running_sendgrid_server
 
-__all__ = ["firebase_db_app", "rtdb_server", "sendgrid_server"]
+__all__ = ["firebase_db_app", "gcs_emulator", "rtdb_server", "sendgrid_server"]
 
 
 @pytest.fixture
@@ -40,3 +41,9 @@ def firebase_db_app(rtdb_server: RtdbServer) -> Iterator[firebase_admin.App]:
 def sendgrid_server() -> Iterator[SendGridServer]:
     with running_sendgrid_server() as server:
         yield server
+
+
+@pytest.fixture
+def gcs_emulator() -> Iterator[GcsEmulator]:
+    with running_gcs_emulator() as emulator:
+        yield emulator
