@@ -28,13 +28,12 @@ class RenderResult:
 
 
 def select_for_options(attendees: Sequence[Attendee], options: RenderOptions) -> Sequence[Attendee]:
-    """Only the ticket types asked for (case-insensitive, on ticket_type or role), grouped by type in file order."""
-    if options.ticket_types:
-        wanted = {t.strip().lower() for t in options.ticket_types}
-        attendees = [
-            a for a in attendees if a.ticket_type.strip().lower() in wanted or a.role.strip().lower() in wanted
-        ]
-    return attendees
+    """Only the ticket types asked for (case-insensitive, on ticket type, else role), in file order."""
+    if not options.ticket_types:
+        return attendees
+    from badge_renderer.attendees import select_ticket_types
+
+    return select_ticket_types(attendees, options.ticket_types)
 
 
 def render_pdf(

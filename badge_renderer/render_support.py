@@ -1,9 +1,8 @@
-"""Seams to the sibling packages (layout, text): one place that picks them, and the sheet plan for options."""
+"""Seams to the sibling packages (layout, text) and the sheet plan for a set of options."""
 
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -11,33 +10,18 @@ if TYPE_CHECKING:
     from badge_renderer.options import RenderOptions
 
 
-@lru_cache(maxsize=1)
 def layout_module() -> ModuleType:
-    """badge_renderer.layout, or the temporary grid stand-in while that package is not there yet."""
-    return _sibling("badge_renderer.layout", "plan_sheet", "badge_renderer._layout_stub")
+    """badge_renderer.layout (imported on first use: it is cheap, but keeps this seam in one place)."""
+    return importlib.import_module("badge_renderer.layout")
 
 
-@lru_cache(maxsize=1)
 def text_module() -> ModuleType:
-    """badge_renderer.text, or the temporary toy-font stand-in while that package is not there yet."""
-    return _sibling("badge_renderer.text", "fit_text", "badge_renderer._text_stub")
-
-
-def _sibling(name: str, needed: str, stand_in: str) -> ModuleType:
-    """The sibling package once it is complete (exports `needed`), else the stand-in."""
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        if err.name != name:
-            raise
-        return importlib.import_module(stand_in)
-    return module if hasattr(module, needed) else importlib.import_module(stand_in)
+    """badge_renderer.text (HarfBuzz shaping, cairo show_glyphs)."""
+    return importlib.import_module("badge_renderer.text")
 
 
 def font_families() -> tuple[str, ...]:
-    text = text_module()
-    library = getattr(text, "FontLibrary", None)
-    return tuple(library.default().families) if library else ("sans", "serif", "mono")
+    return tuple(text_module().FontLibrary.default().families)
 
 
 def plan_for(options: RenderOptions) -> Any:

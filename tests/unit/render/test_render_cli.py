@@ -1,0 +1,71 @@
+"""The real `badgeforge render` / `designs` commands, run as subprocesses on a small CSV."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+BADGEFORGE = Path(sys.executable).parent / "badgeforge"
+CSV = (
+    "First Name,Last Name,Company,Ticket Type,Email\n"
+    "Ada,Lovelace,Engines,Speaker,ada@x.org\nAlan,Turing,Bletchley,Attendee,a@x.org\n"
+)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BADGEFORGE), *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_render_json_shape_preview_and_zip(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(CSV)
+    out, preview, archive = tmp_path / "b.pdf", tmp_path / "p.png", tmp_path / "z.zip"
+    done = run(
+        "render",
+        str(tmp_path / "a.csv"),
+        "-o",
+        str(out),
+        "--json",
+        "--qr",
+        "vcard",
+        "--preview",
+        str(preview),
+        "--png-zip",
+        str(archive),
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result == {"badges": 2, "pages": 1, "pdf": str(out), "warnings": []}
+    assert out.read_bytes().startswith(b"%PDF")
+    assert preview.read_bytes().startswith(b"\x89PNG")
+    assert len(zipfile.ZipFile(archive).namelist()) == 2
+
+
+def test_bad_option_exits_2_with_one_line_and_json_error(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(CSV)
+    done = run("render", str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"), "--accent", "red", "--json")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert json.loads(done.stdout)["error"]["column"] == "accent"
+
+
+def test_unreadable_csv_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    done = run("render", str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"))
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+def test_unknown_design_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(CSV)
+    done = run("render", str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"), "--design", "nope")
+    assert done.returncode == 2 and "classic" in done.stderr
+
+
+def test_designs_lists_at_least_four(tmp_path: Path) -> None:
+    done = run("designs", "--json")
+    assert done.returncode == 0
+    names = {d["name"] for d in json.loads(done.stdout)["designs"]}
+    assert {"classic", "modern", "conference", "minimal"} <= names
