@@ -133,12 +133,12 @@ class LocalRuntime:
 
     def sweep(self) -> None:
         """Run main.retry_failed_mail as Cloud Scheduler would (an HTTP request with the scheduler headers)."""
-        from werkzeug.test import EnvironBuilder
-        from werkzeug.wrappers import Request
+        import flask
 
-        environ = EnvironBuilder(method="POST", headers={"X-CloudScheduler-JobName": "local-sweep"}).get_environ()
-        response = self.main.retry_failed_mail(Request(environ))
-        if getattr(response, "status_code", 200) >= 400:
+        app = flask.Flask("badgeforge-local-scheduler")
+        with app.test_request_context("/", method="POST", headers={"X-CloudScheduler-JobName": "local-sweep"}):
+            response = self.main.retry_failed_mail(flask.request)
+        if response.status_code >= 400:
             raise RuntimeError(f"retry_failed_mail answered {response.status_code}")
 
     def close(self) -> None:

@@ -74,7 +74,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -
     ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
     context = {
         "display_name": (record.display_name if record else "") or user.get("display_name", ""),
-        "event_name": (job.get("download_name") or "").removesuffix("badges.pdf").strip(),
+        "event_name": job.get("event_name") or "",
         "badges": int(node.get("badges", 0)),
         "pages": int(job.get("pages", 0)),
         "link": link,

@@ -245,6 +245,20 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
                 metadata={"uid": ref.uid, "jobId": ref.job_id},
             )
         warnings = [w.to_dict() for w in (*table.warnings, *result.warnings)]
+        # The results go in before the mail node exists: the mail job reads them (counts, name, warnings).
+        services.db.update(
+            job_paths.job_node(ref.uid, ref.job_id),
+            {
+                "badges": result.badges,
+                "pages": result.pages,
+                "output": output,
+                "download_name": name,
+                "event_name": getattr(options, "event_name", "") or None,
+                "pdf_bytes": result.pdf_bytes,
+                "warnings": warnings[:200] or None,
+                "warnings_total": len(warnings),
+            },
+        )
         _create_mail_node(services, ref, job["mail_key"], output, name, result.badges)
     except JobFailed as err:
         return _fail(services, ref, err.error, held)
@@ -255,19 +269,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
-        {
-            "status": "done",
-            "progress": 100,
-            "badges": result.badges,
-            "pages": result.pages,
-            "output": output,
-            "download_name": name,
-            "pdf_bytes": result.pdf_bytes,
-            "warnings": warnings[:200] or None,
-            "warnings_total": len(warnings),
-            "lease_until": None,
-            "updated_at": iso(services.clock.now()),
-        },
+        {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())},
     )
     return RenderOutcome("done", ref.uid, ref.job_id, job["mail_key"])
 

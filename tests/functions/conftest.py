@@ -1,0 +1,117 @@
+"""Fixtures for tests that run the real decorated functions in functions/main.py through the local adapters.
+
+Test doubles used here, and why: a Clock that can be moved (leases expire without waiting), a BlobStore wrapper that
+fails writes under badges/ and a Mailer that can be switched "down" (fault injection: the real failures cannot be
+caused on purpose). Everything else is the real local adapter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from badgeforge import config
+from badgeforge.ports import MailTemporaryError
+from badgeforge.runtime import LocalRuntime
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_CSV = ROOT / "examples" / "attendees.csv"
+
+
+class MovableClock:
+    """UTC now, plus an offset the test can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+class FailingBadgeWrites:
+    """Fault injection: a BlobStore that refuses every write under badges/ (a Storage outage mid-job)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.bucket = inner.bucket
+
+    def _refuse(self, path: str) -> None:
+        if path.startswith("badges/"):
+            raise OSError("503 Service Unavailable (injected)")
+
+    def write_bytes(self, path, data, **kwargs):
+        self._refuse(path)
+        return self.inner.write_bytes(path, data, **kwargs)
+
+    def write_file(self, path, local_path, **kwargs):
+        self._refuse(path)
+        return self.inner.write_file(path, local_path, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+class SwitchableMailer:
+    """Fault injection: the real outbox mailer, or MailTemporaryError while `down` is set (provider outage)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.down = False
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def send(self, mail):
+        with self._lock:
+            self.calls += 1
+        if self.down:
+            raise MailTemporaryError("503 from provider (injected)")
+        return self.inner.send(mail)
+
+
+@pytest.fixture
+def settings(tmp_path) -> config.Settings:
+    return config.Settings(home=tmp_path / "home", default_allowed_usage=10, link_secret="test-secret")
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def services(settings, clock) -> config.Services:
+    built = config.build_services(settings)
+    return dataclasses.replace(built, clock=clock, mailer=SwitchableMailer(built.mailer))
+
+
+@pytest.fixture
+def runtime(services):
+    rt = LocalRuntime(services)
+    yield rt
+    rt.close()
+    config.use_services(None)
+
+
+@pytest.fixture
+def small_csv() -> bytes:
+    lines = EXAMPLE_CSV.read_bytes().splitlines(keepends=True)
+    return b"".join(lines[:4])  # header + 3 attendees: fast, still real
+
+
+def outbox(services) -> list[Path]:
+    return sorted((services.settings.home / "outbox").glob("*.eml"))
+
+
+def make_user(services, email: str = "org@example.com", usage: int = 10):
+    from badgeforge.services.usage import ensure_user
+
+    record = services.users.create(email)
+    ensure_user(services, record, allowed_usage=usage)
+    return record

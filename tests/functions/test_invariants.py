@@ -1,0 +1,174 @@
+"""The pipeline's invariants, through the real decorated functions in main.py and the real local adapters."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import threading
+from email import policy
+
+from badgeforge import config
+from badgeforge.runtime import LocalRuntime, events
+from tests.functions.conftest import FailingBadgeWrites, make_user, outbox
+
+
+def _state(services, uid):
+    db = services.db
+    return db.get(f"users/{uid}"), db.get(f"jobs/{uid}") or {}, db.get(f"badgeMails/{uid}") or {}
+
+
+def test_same_storage_event_twice_has_the_effect_of_one(services, runtime, small_csv):
+    user = make_user(services)
+    info = services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    event = events.storage_finalized(services.blobs.bucket, info, small_csv)
+    runtime.main.render_badges(event)
+    generation = services.blobs.info(f"badges/{user.uid}/j1/badges.pdf").generation
+    runtime.main.render_badges(event)
+    account, jobs, mails = _state(services, user.uid)
+    assert jobs["j1"]["status"] == "done" and jobs["j1"]["badges"] == 3
+    assert services.blobs.info(f"badges/{user.uid}/j1/badges.pdf").generation == generation  # not rendered again
+    assert len(mails) == 1 and next(iter(mails.values()))["status"] == "sent"
+    assert len(outbox(services)) == 1
+    assert account["allowed_usage"] == 9 and not account.get("holds")
+    assert len(services.db.get(f"usage_log/{user.uid}")) == 1
+
+
+def test_same_database_event_twice_sends_and_charges_once(services, runtime, small_csv):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    ((key, node),) = services.db.get(f"badgeMails/{user.uid}").items()
+    redelivered = events.database_created(
+        f"badgeMails/{user.uid}/{key}", node, instance="x-default-rtdb", location="us-central1"
+    )
+    runtime.main.send_badge_mail(redelivered)
+    runtime.main.send_badge_mail(redelivered)
+    account, _, mails = _state(services, user.uid)
+    assert len(outbox(services)) == 1 and services.mailer.calls == 1
+    assert account["allowed_usage"] == 9
+    assert mails[key]["status"] == "sent"
+
+
+def test_storage_failure_mid_job_fails_without_node_or_charge(services, small_csv):
+    faulty = dataclasses.replace(services, blobs=FailingBadgeWrites(services.blobs))
+    runtime = LocalRuntime(faulty)
+    try:
+        user = make_user(faulty)
+        runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+        account, jobs, mails = _state(faulty, user.uid)
+        assert jobs["j1"]["status"] == "failed" and "503" in jobs["j1"]["error"]["message"]
+        assert mails == {} and outbox(faulty) == []
+        assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")
+    finally:
+        runtime.close()
+        config.use_services(None)
+
+
+def test_mail_outage_leaves_failed_node_then_sweep_sends_once(services, runtime, clock, small_csv):
+    user = make_user(services)
+    services.mailer.down = True
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    account, jobs, mails = _state(services, user.uid)
+    ((key, node),) = mails.items()
+    assert jobs["j1"]["status"] == "done"
+    assert node["status"] == "failed" and "503" in node["error"] and not node.get("permanent")
+    assert account["allowed_usage"] == 10 and "j1" in account["holds"]  # held, not charged
+    services.mailer.down = False
+    runtime.sweep()
+    runtime.sweep()
+    account, _, mails = _state(services, user.uid)
+    assert mails[key]["status"] == "sent" and len(outbox(services)) == 1
+    assert account["allowed_usage"] == 9 and not account.get("holds") and "j1" in account["charged"]
+
+
+def test_twenty_concurrent_jobs_with_five_uses_left(services, runtime, small_csv):
+    user = make_user(services, usage=5)
+    barrier = threading.Barrier(20)
+
+    def upload(i: int) -> None:
+        barrier.wait()
+        runtime.upload(user.uid, f"job{i:02d}", {"attendees.csv": small_csv})
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    account, jobs, mails = _state(services, user.uid)
+    statuses = [job["status"] for job in jobs.values()]
+    assert statuses.count("done") == 5 and statuses.count("failed") == 15
+    assert all(j["error"]["code"] == "no_usage_left" for j in jobs.values() if j["status"] == "failed")
+    assert len(mails) == 5 and len(outbox(services)) == 5
+    assert account["allowed_usage"] == 0 and not account.get("holds")
+    assert runtime.errors == []
+
+
+def test_objects_that_are_not_job_csvs_are_ignored(services, runtime, small_csv):
+    user = make_user(services)
+    for path, content_type in [
+        (f"badges/{user.uid}/j1/badges.pdf", "application/pdf"),
+        (f"uploads/{user.uid}/j1/logo.png", "image/png"),
+        (f"uploads/{user.uid}/j1/job.json", "application/json"),
+        (f"uploads/{user.uid}/attendees.csv", "text/csv"),
+        ("elsewhere/u/j/attendees.csv", "text/csv"),
+    ]:
+        services.blobs.write_bytes(path, small_csv, content_type=content_type)
+        runtime.object_finalized(path)
+    assert services.db.get("jobs") is None and services.db.get("badgeMails") is None
+    assert runtime.errors == []
+
+
+def test_csv_over_the_size_limit_fails_fast(services, runtime, small_csv):
+    limited = dataclasses.replace(services, settings=dataclasses.replace(services.settings, csv_max_bytes=100))
+    config.use_services(limited)
+    user = make_user(limited)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv * 3})
+    account, jobs, mails = _state(limited, user.uid)
+    assert jobs["j1"]["status"] == "failed" and jobs["j1"]["error"]["code"] == "csv_too_large"
+    assert "100 bytes" in jobs["j1"]["error"]["message"]
+    assert mails == {} and account["allowed_usage"] == 10 and not account.get("holds")
+
+
+def test_bad_csv_fails_with_reason_and_consumes_nothing(services, runtime):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": b"colour,size\nred,L\nblue,M\n"})
+    account, jobs, mails = _state(services, user.uid)
+    job = jobs["j1"]
+    assert job["status"] == "failed" and job["error"]["message"]
+    assert "name" in job["error"]["message"].lower()
+    assert mails == {} and outbox(services) == []
+    assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")
+
+
+def test_no_usage_left_renders_and_mails_nothing(services, runtime, small_csv):
+    user = make_user(services, usage=0)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    _, jobs, mails = _state(services, user.uid)
+    assert jobs["j1"]["error"]["code"] == "no_usage_left" and "administrator" in jobs["j1"]["error"]["message"]
+    assert services.blobs.info(f"badges/{user.uid}/j1/badges.pdf") is None and mails == {}
+
+
+def test_new_user_gets_the_default_usage(services, runtime, small_csv):
+    record = services.users.create("new@example.com")
+    runtime.upload(record.uid, "j1", {"attendees.csv": small_csv})
+    account = services.db.get(f"users/{record.uid}")
+    assert account["email"] == "new@example.com" and account["allowed_usage"] == 9
+
+
+def test_job_options_from_job_json(services, runtime, small_csv):
+    user = make_user(services)
+    options = b'{"event_name": "PyCon <Test>", "paper": "letter"}'
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": options})
+    job = services.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "done" and job["download_name"] == "PyCon Test badges.pdf"
+    message = email.message_from_bytes(outbox(services)[0].read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Your badges for PyCon <Test> are ready (3 badges)"
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "PyCon &lt;Test&gt;" in html and "<Test>" not in html  # user values are escaped in HTML
+
+
+def test_bad_job_options_fail_with_the_option_named(services, runtime, small_csv):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": b'{"paper": "Z9"}'})
+    job = services.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "failed" and job["error"].get("column") == "paper"
+    assert services.db.get(f"users/{user.uid}/allowed_usage") == 10
