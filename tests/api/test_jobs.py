@@ -12,7 +12,7 @@ def finish(env, uid: str, job_id: str, *, status: str = "done") -> None:
     path = f"badges/{uid}/{job_id}/badges.pdf"
     env.services.blobs.write_bytes(path, b"%PDF-1.7 test", content_type="application/pdf")
     env.services.db.update(
-        f"jobs/{uid}/{job_id}", {"status": status, "progress": 1, "badges": 2, "pages": 1, "output": path}
+        f"jobs/{uid}/{job_id}", {"status": status, "progress": 100, "badges": 2, "pages": 1, "output": path}
     )
 
 

@@ -27,7 +27,7 @@ function row(job) {
   const status = el("td", {}, el("span", { class: `badge-status ${job.status}`, text: job.status }));
   if (job.status === "failed" && job.error) status.append(el("div", { class: "error", text: describeError({ message: job.error.message, body: job.error }) }));
   if (job.status === "rendering" || job.status === "queued") {
-    const pct = Math.round((job.progress > 1 ? job.progress / 100 : job.progress || 0) * 100);
+    const pct = Math.round(job.progress || 0);
     status.append(` ${pct}%`);
   }
   return el("tr", { "data-job": job.id },

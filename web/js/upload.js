@@ -127,7 +127,7 @@ async function follow(jobId) {
   $("download").hidden = true;
   for (;;) {
     const job = await get(`/api/jobs/${jobId}`);
-    const fraction = job.progress > 1 ? job.progress / 100 : job.progress || 0;
+    const fraction = (job.progress || 0) / 100; // the render job writes whole percents
     $("progress").value = Math.round((job.status === "done" ? 1 : fraction) * 100);
     $("progress-text").textContent = job.status === "done"
       ? `Done: ${job.badges} badges on ${job.pages} pages. We also emailed you the link.`

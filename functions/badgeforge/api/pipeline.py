@@ -97,12 +97,53 @@ def _unverified_job_id(token: str) -> str | None:
         return None
 
 
-def redrive(services: Any, uid: str, job_id: str | None, mail_key: str | None) -> dict[str, Any]:
-    """Run a failed job or mail again through the same idempotent services the scheduled sweep uses."""
-    from badgeforge.services import sweep
+def redrive(services: Any, submitter: Any, uid: str, job_id: str | None, mail_key: str | None) -> dict[str, Any]:
+    """An admin's second chance for a failed job or mail, through the same idempotent services as the sweep.
 
+    Attempts are reset (the admin decided to try again); a job is reset to queued and its upload event delivered
+    again, so the render job claims, reserves usage and renders exactly as on first delivery.
+    """
     if mail_key:
-        return {"redriven": "mail", "result": sweep.redrive_mail(services, uid, mail_key)}
+        return {"redriven": "mail", "status": _redrive_mail(services, uid, mail_key)}
     if job_id:
-        return {"redriven": "job", "result": sweep.redrive_job(services, uid, job_id)}
+        return {"redriven": "job", "status": _redrive_job(services, submitter, uid, job_id)}
     raise ApiError(400, "missing_field", "Say which job (jobId) or mail (mailKey) to re-drive.", field="jobId")
+
+
+def _reset(services: Any, path: str, failed_field: str, changes: dict[str, Any]) -> None:
+    state: dict[str, Any] = {}
+
+    def body(node):
+        state["status"] = (node or {}).get(failed_field)
+        if not node or node.get(failed_field) != "failed":
+            return node
+        return {**node, **changes}
+
+    services.db.transaction(path, body)
+    if state.get("status") is None:
+        raise ApiError(404, "not_found", "Nothing to re-drive there.")
+    if state["status"] != "failed":
+        raise ApiError(409, "not_failed", f"This is {state['status']}, not failed: nothing to re-drive.")
+
+
+def _redrive_mail(services: Any, uid: str, key: str) -> str:
+    from badgeforge.services import mail_job
+
+    _reset(services, f"badgeMails/{uid}/{key}", "status", {"attempts": 0, "permanent": None})
+    return mail_job.send_badge_mail(services, uid, key).status
+
+
+def _redrive_job(services: Any, submitter: Any, uid: str, job_id: str) -> str:
+    job = services.db.get(f"jobs/{uid}/{job_id}") or {}
+    source = str(job.get("source") or f"uploads/{uid}/{job_id}/attendees.csv")
+    if services.blobs.info(source) is None:
+        raise ApiError(409, "upload_gone", "The job's uploaded CSV is gone, so it cannot be run again.")
+    stamp = iso(now(services))
+    _reset(
+        services,
+        f"jobs/{uid}/{job_id}",
+        "status",
+        {"status": "queued", "attempts": 0, "error": None, "updated_at": stamp},
+    )
+    submitter.redeliver(source)
+    return "queued"

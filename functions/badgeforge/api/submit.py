@@ -8,8 +8,7 @@ returns 202 at once and the page can follow real progress.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from concurrent.futures import Executor
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 CSV_NAME = "attendees.csv"
@@ -37,6 +36,10 @@ def content_type(name: str) -> str:
 class Submitter(Protocol):
     def submit(self, uid: str, job_id: str, files: Mapping[str, bytes], metadata: Mapping[str, str]) -> None: ...
 
+    def redeliver(self, csv_path: str) -> None:
+        """Make render_badges see this (already stored) upload again, for an admin's re-drive."""
+        ...
+
 
 class BlobSubmitter:
     """Cloud: write the objects; the Storage trigger does the rest."""
@@ -51,15 +54,14 @@ class BlobSubmitter:
 
 
 class RuntimeSubmitter:
-    """Local: hand the upload to the local runtime (which delivers the CloudEvents) on an executor."""
+    """Local: the LocalRuntime writes the objects and delivers the Storage CloudEvents to main.render_badges
+    (on its own thread pool when built with background=True, so the request returns at once)."""
 
-    def __init__(self, upload: Callable[..., Any], executor: Executor | None = None) -> None:
-        self._upload = upload
-        self._executor = executor
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
 
     def submit(self, uid: str, job_id: str, files: Mapping[str, bytes], metadata: Mapping[str, str]) -> None:
-        payload = dict(ordered(files))
-        if self._executor is None:
-            self._upload(uid, job_id, payload, dict(metadata))
-        else:
-            self._executor.submit(self._upload, uid, job_id, payload, dict(metadata))
+        self._runtime.upload(uid, job_id, dict(ordered(files)), dict(metadata))
+
+    def redeliver(self, csv_path: str) -> None:
+        self._runtime.object_finalized(csv_path)

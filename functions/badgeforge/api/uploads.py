@@ -25,9 +25,13 @@ class Upload:
     mapping: dict[str, str]
     images: dict[str, bytes] = field(default_factory=dict)  # file name beside job.json -> bytes
 
-    def job_json(self) -> dict[str, Any]:
-        """What lands in uploads/{uid}/{jobId}/job.json: render options, the column mapping, image file names."""
-        return {**self.options, "mapping": self.mapping}
+    def files(self) -> dict[str, bytes]:
+        """What lands in uploads/{uid}/{jobId}/: job.json (RenderOptions.from_dict keys, images by file name), the
+        images, mapping.json ({field: column}, only when the user changed the mapping) and the CSV."""
+        files = {**self.images, "job.json": json.dumps(self.options).encode()}
+        if self.mapping:
+            files["mapping.json"] = json.dumps(self.mapping).encode()
+        return files
 
 
 def read_upload() -> Upload:

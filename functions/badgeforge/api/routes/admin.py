@@ -113,5 +113,8 @@ def redrive():
         raise ApiError(400, "missing_field", "Say whose job or mail to re-drive (uid).", field="uid")
     job_id = body.get("jobId")
     mail_key = body.get("mailKey")
-    result = pipeline.redrive(api().services, uid, str(job_id) if job_id else None, str(mail_key) if mail_key else None)
+    ctx = api()
+    result = pipeline.redrive(
+        ctx.services, ctx.submitter, uid, str(job_id) if job_id else None, str(mail_key) if mail_key else None
+    )
     return jsonify(result)

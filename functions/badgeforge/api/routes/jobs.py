@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -81,7 +80,7 @@ def create_job():
             "source": "web",
         },
     )
-    files = {**upload.images, "job.json": json.dumps(upload.job_json()).encode(), CSV_NAME: upload.csv}
+    files = {**upload.files(), CSV_NAME: upload.csv}
     ctx.submitter.submit(user.uid, job_id, files, {"source": "web", "email": user.email})
     return jsonify({"id": job_id, "status": "queued", "attendees": len(table.attendees)}), 202
 
