@@ -37,7 +37,7 @@ def plan_sheet(
     check_sides(sides)
     margin = _length(margin_mm, "margin_mm")
     gutter = _length(gutter_mm, "gutter_mm")
-    offset_x, offset_y = _offset(offset_x_mm, "offset_x_mm"), _offset(offset_y_mm, "offset_y_mm")
+    offset_x, offset_y = calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm")
     piece = Size(badge.width, badge.height * (2 if sides == "foldover" else 1))
 
     if one_per_page:
@@ -98,6 +98,7 @@ def impose(
 
 
 def check_sides(sides: str) -> None:
+    """Reject a sides value the imposition does not know, naming the valid ones."""
     if sides not in SIDES:
         raise OptionsError(f"Unknown sides '{sides}'", hint=f"Choose one of: {', '.join(SIDES)}.", column="sides")
 
@@ -115,7 +116,8 @@ def _length(value_mm: float, option: str) -> float:
     return value_mm * MM
 
 
-def _offset(value_mm: float, option: str) -> float:
+def calibration_offset(value_mm: float, option: str) -> float:
+    """A printer calibration offset in mm as points; more than 5 cm is a typo, not a printer."""
     if not isinstance(value_mm, int | float) or not math.isfinite(value_mm) or abs(value_mm) > 50:
         raise OptionsError(f"{option} must be a number of millimetres from -50 to 50", column=option)
     return value_mm * MM

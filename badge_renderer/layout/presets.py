@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from badge_renderer.errors import DesignError, OptionsError
 from badge_renderer.layout.geometry import SheetLayout, Size
-from badge_renderer.layout.imposition import _offset, check_sides, impose
+from badge_renderer.layout.imposition import calibration_offset, check_sides, impose
 from badge_renderer.layout.sizes import PAPERS
 from badge_renderer.layout.units import INCH, MM
 
@@ -171,7 +171,7 @@ def plan_preset(
     """
     sheet = preset if isinstance(preset, SheetPreset) else find_preset(preset)
     check_sides(sides)
-    offset = (_offset(offset_x_mm, "offset_x_mm"), _offset(offset_y_mm, "offset_y_mm"))
+    offset = (calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm"))
     row_step = 1
     if sides == "foldover":
         if sheet.rows < 2 or abs(sheet.pitch_y - sheet.badge.height) > _FLUSH:
