@@ -12,14 +12,18 @@ from pathlib import Path
 
 import firebase_admin
 import pytest
+import requests
 
 from badgeforge.adapters.firebase.gcs_blobs import GcsBlobStore
 from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
 from badgeforge.adapters.firebase.sendgrid_mail import SendGridMailer
-from tests.contract.harness import DeliveredMail, MailerUnderTest
+from badgeforge.adapters.firebase.signing import V4LinkSigner
+from tests.contract.harness import DeliveredMail, LinkSignerUnderTest, MailerUnderTest
 from tests.servers.gcs_emulator import running_gcs_emulator
 from tests.servers.rtdb_server import running_rtdb_server
 from tests.servers.sendgrid_server import running_sendgrid_server
+from tests.servers.service_account import make_service_account
+from tests.servers.v4_signature import verify_v4_url
 
 
 def _exit_stack(request: pytest.FixtureRequest) -> ExitStack:
@@ -41,6 +45,21 @@ def firebase_tree_db(request: pytest.FixtureRequest, tmp_path: Path) -> Firebase
 def gcs_blob_store(request: pytest.FixtureRequest, tmp_path: Path) -> GcsBlobStore:
     emulator = _exit_stack(request).enter_context(running_gcs_emulator())
     return GcsBlobStore(emulator.bucket("contract-bucket"))
+
+
+def gcs_v4_link_signer(request: pytest.FixtureRequest, tmp_path: Path) -> LinkSignerUnderTest:
+    """Signed with a throwaway key; fetch checks the signature as GCS would (the emulator checks none), then GETs."""
+    emulator = _exit_stack(request).enter_context(running_gcs_emulator())
+    bucket = emulator.bucket("contract-bucket")
+    account = make_service_account()
+
+    def fetch(url: str) -> bytes:
+        verify_v4_url(url, account.private_key.public_key())
+        response = requests.get(url, timeout=10)
+        response.raise_for_status()
+        return response.content
+
+    return LinkSignerUnderTest(V4LinkSigner(bucket, credentials=account.credentials), GcsBlobStore(bucket), fetch)
 
 
 def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnderTest:
@@ -66,3 +85,4 @@ def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnd
 TREE_DB_FACTORIES = [pytest.param(firebase_tree_db, id="firebase-rtdb", marks=pytest.mark.integration)]
 MAILER_FACTORIES = [pytest.param(sendgrid_mailer, id="firebase-sendgrid", marks=pytest.mark.integration)]
 BLOB_STORE_FACTORIES = [pytest.param(gcs_blob_store, id="firebase-gcs", marks=pytest.mark.integration)]
+LINK_SIGNER_FACTORIES = [pytest.param(gcs_v4_link_signer, id="firebase-v4", marks=pytest.mark.integration)]
