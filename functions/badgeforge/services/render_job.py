@@ -149,6 +149,16 @@ def _load_options(services: Services, ref: UploadRef, metadata: Mapping[str, str
     return data
 
 
+def _pop_mapping(option_data: dict[str, Any]) -> dict[str, str] | None:
+    """job.json may carry {"mapping": {field: column}} for the CSV reader; the rest are render options."""
+    mapping = option_data.pop("mapping", None)
+    if mapping is None:
+        return None
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise JobFailed("bad_options", "mapping must map field names to column names", column="mapping")
+    return mapping
+
+
 def _decode_metadata(value: str) -> Any:
     lowered = value.strip().lower()
     if lowered in ("true", "false"):
@@ -224,9 +234,11 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         held = True
         data = _read_csv(services, ref)
         option_data = _load_options(services, ref, metadata)
+        mapping = _pop_mapping(option_data)
         options = renderer.options(option_data, _load_images(services, ref, option_data))
         table = renderer.read_attendees(
             data,
+            mapping=mapping,
             filename=ref.csv_name,
             max_bytes=services.settings.csv_max_bytes,
             max_rows=services.settings.csv_max_rows,

@@ -9,7 +9,9 @@ from typing import Any, Protocol
 
 
 class BadgeRenderer(Protocol):
-    def read_attendees(self, data: bytes, *, filename: str, max_bytes: int, max_rows: int) -> Any:
+    def read_attendees(
+        self, data: bytes, *, filename: str, max_bytes: int, max_rows: int, mapping: Mapping[str, str] | None = None
+    ) -> Any:
         """An AttendeeTable (attendees, warnings, ...); raises CsvError."""
         ...
 
@@ -27,11 +29,13 @@ class BadgeRenderer(Protocol):
 class LibraryRenderer:
     """badge_renderer as documented in docs/architecture.md."""
 
-    def read_attendees(self, data: bytes, *, filename: str, max_bytes: int, max_rows: int) -> Any:
+    def read_attendees(
+        self, data: bytes, *, filename: str, max_bytes: int, max_rows: int, mapping: Mapping[str, str] | None = None
+    ) -> Any:
         from badge_renderer.attendees import CsvLimits, read_attendees
 
         limits = CsvLimits(max_bytes=max_bytes, max_rows=max_rows)
-        return read_attendees(data, filename=filename, limits=limits)
+        return read_attendees(data, filename=filename, mapping=mapping, limits=limits)
 
     def options(self, data: Mapping[str, Any], images: Mapping[str, bytes]) -> Any:
         from badge_renderer.options import RenderOptions

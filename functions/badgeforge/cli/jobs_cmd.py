@@ -1,0 +1,57 @@
+"""`badgeforge jobs [EMAIL] [--json]`: render jobs with status, counts, errors and mail state."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from badgeforge.cli._context import find_user, services
+
+
+def job_rows(svc, uid_filter: str | None = None) -> list[dict[str, Any]]:
+    users = svc.db.get("users") or {}
+    mails_by_user = svc.db.get("badgeMails") or {}
+    rows = []
+    for uid, jobs in (svc.db.get("jobs") or {}).items():
+        if uid_filter and uid != uid_filter:
+            continue
+        for job_id, job in (jobs or {}).items():
+            mail = (mails_by_user.get(uid) or {}).get(job.get("mail_key", "")) or {}
+            rows.append(
+                {
+                    "uid": uid,
+                    "email": (users.get(uid) or {}).get("email", ""),
+                    "job_id": job_id,
+                    "status": job.get("status"),
+                    "badges": job.get("badges", 0),
+                    "pages": job.get("pages", 0),
+                    "created_at": job.get("created_at"),
+                    "output": job.get("output"),
+                    "error": job.get("error"),
+                    "mail_status": mail.get("status"),
+                }
+            )
+    return sorted(rows, key=lambda r: r["created_at"] or "")
+
+
+@click.command()
+@click.argument("email", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def jobs(email: str | None, as_json: bool) -> None:
+    """List jobs (all, or EMAIL's), oldest first."""
+    svc = services()
+    uid = find_user(svc, email).uid if email else None
+    rows = job_rows(svc, uid)
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    if not rows:
+        click.echo("no jobs yet")
+    for row in rows:
+        detail = f"{row['badges']} badges, mail {row['mail_status'] or '-'}" if row["status"] == "done" else ""
+        if row["error"]:
+            detail = row["error"].get("message", "")
+        when = (row["created_at"] or "")[:19]
+        click.echo(f"{when}  {row['email']:<28} {row['job_id']:<28} {row['status']:<9} {detail}")

@@ -1,0 +1,74 @@
+"""`badgeforge users add|list`: accounts in the user directory plus their users/{uid} node (allowed usage)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from badgeforge.cli._context import friendly_errors, services
+
+
+@click.group()
+def users() -> None:
+    """Manage organizer accounts (local directory, or Firebase Auth with BADGEFORGE_MODE=firebase)."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--usage", type=click.IntRange(min=0), default=None, help="Allowed badge generations (default: config).")
+@click.option("--admin", is_flag=True, help="May change other users' usage.")
+@click.option("--password", "ask_password", is_flag=True, help="Prompt for a password (for the web sign-in).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--name", "display_name", default="", help="Display name.")
+def add(
+    email: str, usage: int | None, admin: bool, ask_password: bool, password_stdin: bool, display_name: str
+) -> None:
+    """Create the account EMAIL with --usage N generations."""
+    from badgeforge.services.usage import ensure_user
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif ask_password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if password is not None and len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    with friendly_errors():
+        svc = services()
+        if svc.users.find_by_email(email) is not None:
+            raise ValueError(f"an account for {email} already exists (change usage with `badgeforge admin usage`)")
+        record = svc.users.create(email, password=password, admin=admin, display_name=display_name)
+        if admin:
+            svc.users.set_admin(record.uid, True)
+        node = ensure_user(svc, record, allowed_usage=usage)
+    role = " (admin)" if admin else ""
+    click.echo(f"created {record.email}{role}: uid {record.uid}, allowed usage {node.get('allowed_usage')}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_users(as_json: bool) -> None:
+    """Every user with allowed usage, jobs in progress and admin flag."""
+    svc = services()
+    rows = []
+    for uid, node in sorted((svc.db.get("users") or {}).items(), key=lambda item: item[1].get("email", "")):
+        record = svc.users.get(uid)
+        rows.append(
+            {
+                "uid": uid,
+                "email": node.get("email") or (record.email if record else ""),
+                "allowed_usage": int(node.get("allowed_usage", 0)),
+                "in_progress": len(node.get("holds") or {}),
+                "admin": bool(record.admin if record else node.get("admin")),
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    if not rows:
+        click.echo("no users yet (add one with `badgeforge users add EMAIL --usage N`)")
+    for row in rows:
+        flag = "  admin" if row["admin"] else ""
+        click.echo(f"{row['email']:<36} usage {row['allowed_usage']:>4}  in progress {row['in_progress']}{flag}")
