@@ -8,7 +8,7 @@ geometry could not be confirmed the preset says so (`confirmed=False`) and uses 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from badge_renderer.errors import DesignError, OptionsError
@@ -41,92 +41,79 @@ class SheetPreset:
         return self.columns * self.rows
 
 
-def _inches(
+Pair = tuple[float, float]
+
+
+def _letter(
     name: str,
     title: str,
-    w: float,
-    h: float,
-    cols: int,
-    rows: int,
-    left: float,
-    top: float,
-    px: float,
-    py: float,
+    size_in: Pair,
+    grid: tuple[int, int],
+    first_in: Pair,
+    pitch_in: Pair,
     *,
     confirmed: bool = True,
 ) -> SheetPreset:
+    """A US Letter sheet described in inches, as its maker publishes it."""
+    (w, h), (left, top), (px, py) = size_in, first_in, pitch_in
+    badge = Size(w * INCH, h * INCH, f"{w:g}x{h:g}in")
     return SheetPreset(
-        name,
-        title,
-        PAPERS["letter"],
-        Size(w * INCH, h * INCH, f"{w:g}x{h:g}in"),
-        cols,
-        rows,
-        left * INCH,
-        top * INCH,
-        px * INCH,
-        py * INCH,
-        confirmed,
+        name, title, PAPERS["letter"], badge, *grid, left * INCH, top * INCH, px * INCH, py * INCH, confirmed
     )
 
 
-def _centred_a4(name: str, title: str, w_mm: float, h_mm: float, cols: int, rows: int) -> SheetPreset:
-    """A4 sheet whose exact geometry is unconfirmed: the grid is centred, pieces edge to edge."""
+def _centred_a4(name: str, title: str, size_mm: Pair, grid: tuple[int, int]) -> SheetPreset:
+    """An A4 sheet whose exact geometry is unconfirmed: the grid is centred, pieces edge to edge."""
     paper = PAPERS["a4"]
-    w, h = w_mm * MM, h_mm * MM
+    (w, h), (cols, rows) = (v * MM for v in size_mm), grid
     left, top = (paper.width - cols * w) / 2, (paper.height - rows * h) / 2
-    return SheetPreset(name, title, paper, Size(w, h, f"{w_mm:g}x{h_mm:g}mm"), cols, rows, left, top, w, h, False)
+    badge = Size(w, h, f"{size_mm[0]:g}x{size_mm[1]:g}mm")
+    return SheetPreset(name, title, paper, badge, cols, rows, left, top, w, h, confirmed=False)
 
 
-_AVERY_5395 = _inches(
-    # gLabels avery-us-templates.xml and Perl Paper::Specs agree: x0 11/16 in, y0 7/12 in, pitch 3.75 x 2.5 in.
+# gLabels avery-us-templates.xml and Perl Paper::Specs agree: first label at 11/16 x 7/12 in, pitch 3.75 x 2.5 in.
+_AVERY_5395 = _letter(
     "avery-5395",
     "Avery 5395 Name Badge Labels, 2-1/3 x 3-3/8 in, 8 per Letter sheet",
-    3.375,
-    7 / 3,
-    2,
-    4,
-    0.6875,
-    7 / 12,
-    3.75,
-    2.5,
+    size_in=(3.375, 7 / 3),
+    grid=(2, 4),
+    first_in=(0.6875, 7 / 12),
+    pitch_in=(3.75, 2.5),
 )
-_AVERY_5392 = _inches(
-    # Perl Paper::Specs Avery 5392 and 74541: 2 x 3 inserts of 4 x 3 in, 0.25 in side and 1 in top margin, no gaps.
-    # (One Word template variant puts the top at 1.125 in; the die-cut sheet is centred, which 1 in matches.)
+# Perl Paper::Specs Avery 5392 and 74541: 2 x 3 inserts of 4 x 3 in, 0.25 in side and 1 in top margin, no gaps.
+# (One Word template variant puts the top at 1.125 in; the sheet is symmetric, which 1 in matches.)
+_AVERY_5392 = _letter(
     "avery-5392",
     "Avery 5392 / 74459 Name Badge Inserts, 3 x 4 in, 6 per Letter sheet",
-    4,
-    3,
-    2,
-    3,
-    0.25,
-    1.0,
-    4,
-    3,
+    size_in=(4, 3),
+    grid=(2, 3),
+    first_in=(0.25, 1.0),
+    pitch_in=(4, 3),
 )
-_AVERY_5390 = _inches(
-    # 2 x 4 inserts of 3-1/2 x 2-1/4 in, edge to edge. NOT exactly confirmed: sources disagree on the top margin
-    # (Paper::Specs: 1.0625 in with 2.219 in rows; a Word template: 1.167 in), so the centred 1 in is used.
+# 2 x 4 inserts of 3-1/2 x 2-1/4 in, edge to edge. NOT exactly confirmed: sources disagree on the top margin
+# (Paper::Specs: 1.0625 in with 2.219 in rows; a Word template: 1.167 in), so the centred 1 in is used.
+_AVERY_5390 = _letter(
     "avery-5390",
     "Avery 5390 / 74536 Name Badge Inserts, 2-1/4 x 3-1/2 in, 8 per Letter sheet",
-    3.5,
-    2.25,
-    2,
-    4,
-    0.75,
-    1.0,
-    3.5,
-    2.25,
+    size_in=(3.5, 2.25),
+    grid=(2, 4),
+    first_in=(0.75, 1.0),
+    pitch_in=(3.5, 2.25),
     confirmed=False,
 )
-# NOT confirmed: no published template geometry was found for these; sizes are the makers' product sizes.
-_HERMA_4412 = _centred_a4("herma-4412", "HERMA 4412 name badge labels, 80 x 50 mm, 10 per A4 sheet", 80, 50, 2, 5)
-_DURABLE_1452 = _centred_a4("durable-1452", "Durable 1452 badge inserts, 54 x 90 mm, 10 per A4 sheet", 90, 54, 2, 5)
+# NOT confirmed: no published template geometry was found for these two, and the HERMA 4412 label size (80 x 50 mm)
+# is from memory of the catalogue, not a checked spec. Centred, edge to edge, until someone measures a real sheet.
+_HERMA_4412 = _centred_a4(
+    "herma-4412", "HERMA 4412 name badge labels, 80 x 50 mm, 10 per A4 sheet", size_mm=(80, 50), grid=(2, 5)
+)
+_DURABLE_1452 = _centred_a4(
+    "durable-1452", "Durable 1452 badge inserts, 54 x 90 mm, 10 per A4 sheet", size_mm=(90, 54), grid=(2, 5)
+)
 
 
 def _renamed(preset: SheetPreset, name: str) -> SheetPreset:
-    return SheetPreset(name, *(getattr(preset, f) for f in SheetPreset.__dataclass_fields__ if f != "name"))
+    """The same sheet sold under another product number."""
+    return replace(preset, name=name)
 
 
 PRESETS: Mapping[str, SheetPreset] = MappingProxyType(
