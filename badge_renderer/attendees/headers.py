@@ -9,150 +9,47 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+# fmt: off
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "full_name": (
-        "full name",
-        "name",
-        "attendee name",
-        "participant name",
-        "name on badge",
-        "badge name",
-        "display name",
-        "nombre completo",
-        "nom complet",
-        "vollständiger name",
-        "teilnehmername",
-        "nome completo",
-        "姓名",
-        "氏名",
-        "이름",
-        "ФИО",
-        "attendee",
-        "attendees",
-        "participant",
-        "names",
+        "full name", "name", "attendee name", "participant name", "name on badge", "badge name", "display name",
+        "nombre completo", "nom complet", "vollständiger name", "teilnehmername", "nome completo",
+        "姓名", "氏名", "이름", "ФИО", "attendee", "attendees", "participant", "names",
     ),
     "first_name": (
-        "first name",
-        "given name",
-        "forename",
-        "firstname",
-        "vorname",
-        "nombre",
-        "prénom",
-        "nome",
-        "attendee name: given name",
-        "first",
-        "fname",
-        "имя",
-        "名",
+        "first name", "given name", "forename", "firstname", "vorname", "nombre", "prénom", "nome",
+        "attendee name: given name", "first", "fname", "имя", "名",
     ),
     "last_name": (
-        "last name",
-        "surname",
-        "family name",
-        "lastname",
-        "nachname",
-        "familienname",
-        "apellidos",
-        "apellido",
-        "nom",
-        "nom de famille",
-        "cognome",
-        "sobrenome",
-        "attendee name: family name",
-        "last",
-        "lname",
-        "фамилия",
-        "姓",
+        "last name", "surname", "family name", "lastname", "nachname", "familienname", "apellidos", "apellido", "nom",
+        "nom de famille", "cognome", "sobrenome", "attendee name: family name", "last", "lname", "фамилия", "姓",
     ),
     "role": (
-        "role",
-        "designation",
-        "job title",
-        "position",
-        "title",
-        "rolle",
-        "funktion",
-        "jobtitel",
-        "cargo",
-        "puesto",
-        "fonction",
-        "poste",
-        "ruolo",
-        "должность",
+        "role", "designation", "job title", "job", "position", "title", "rolle", "funktion", "jobtitel", "cargo",
+        "puesto", "fonction", "poste", "ruolo", "должность",
     ),
     "organization": (
-        "organization",
-        "organisation",
-        "company",
-        "affiliation",
-        "company name",
-        "organization name",
-        "organisation name",
-        "firma",
-        "unternehmen",
-        "empresa",
-        "organización",
-        "entreprise",
-        "société",
-        "institution",
-        "employer",
-        "azienda",
-        "организация",
-        "компания",
-        "公司",
-        "会社",
-        "所属",
-        "회사",
+        "organization", "organisation", "company", "affiliation", "company name", "organization name",
+        "organisation name", "org", "firma", "unternehmen", "empresa", "organización", "entreprise", "société",
+        "institution", "employer", "azienda", "организация", "компания", "公司", "会社", "所属", "회사",
     ),
     "email": (
-        "attendee email",
-        "attendee e-mail",
-        "email",
-        "e-mail",
-        "email address",
-        "e-mail address",
-        "mail",
-        "e-mail-adresse",
-        "correo",
-        "correo electrónico",
-        "courriel",
-        "adresse e-mail",
-        "почта",
+        "attendee email", "attendee e-mail", "email", "e-mail", "email address", "e-mail address", "mail",
+        "e-mail-adresse", "correo", "correo electrónico", "courriel", "adresse e-mail", "почта",
     ),
-    "pronouns": ("pronouns", "pronoun", "pronomen", "pronombres", "pronoms", "pronomi"),
+    "pronouns": (
+        "pronouns", "pronoun", "pronomen", "pronombres", "pronoms", "pronomi",
+    ),
     "ticket_type": (
-        "ticket name",
-        "ticket type",
-        "product",
-        "category",
-        "ticket",
-        "ticket category",
-        "registration type",
-        "attendee type",
-        "produkt",
-        "ticketart",
-        "kategorie",
-        "tipo de entrada",
-        "tipo de boleto",
-        "type de billet",
+        "ticket name", "ticket type", "product", "category", "ticket", "ticket category", "registration type",
+        "attendee type", "produkt", "ticketart", "kategorie", "tipo de entrada", "tipo de boleto", "type de billet",
     ),
     "ticket_id": (
-        "ticket id",
-        "ticket secret",
-        "order code",
-        "order number",
-        "order id",
-        "order",
-        "order#",
-        "ticket number",
-        "ticket code",
-        "bestellnummer",
-        "ticket-code",
-        "secret",
+        "ticket id", "ticket secret", "order code", "order number", "order id", "order", "order#", "ticket number",
+        "ticket code", "bestellnummer", "ticket-code", "secret",
     ),
 }
+# fmt: on
 
 
 def normalize_header(text: str) -> str:
@@ -186,9 +83,30 @@ def match_fields(columns: Sequence[str]) -> dict[str, int]:
     return {field: index for field, (_, index) in chosen.items()}
 
 
+# Column names that are no attendee field but are typical of a header row; they keep a header such as
+# "Handle,Twitter,Notes" from being read as an attendee. Half of the cells must be such words, so a data row
+# with one company called "GitHub" is still data.
+# fmt: off
+HEADER_WORDS = frozenset(
+    normalize_header(word)
+    for word in (
+        "id", "no", "number", "handle", "twitter", "github", "linkedin", "mastodon", "website", "url", "username",
+        "nickname", "phone", "telephone", "mobile", "address", "city", "country", "state", "zip", "notes", "note",
+        "comment", "comments", "status", "date", "registered", "checked in", "t-shirt", "t-shirt size", "size",
+        "diet", "dietary", "dietary requirements", "language", "track", "team", "group", "department", "badge",
+        "type", "price", "paid", "seat", "photo", "image", "qr", "barcode", "telefon", "notizen", "ciudad", "país",
+    )
+)
+# fmt: on
+
+
 def looks_like_header(cells: Sequence[str]) -> bool:
-    """A first record is a header when at least one cell names a field we know."""
-    return any(normalize_header(cell) in ALIAS_INDEX for cell in cells)
+    """A header names at least one field we know, or is mostly words that only appear in header rows."""
+    names = [normalize_header(cell) for cell in cells]
+    if any(name in ALIAS_INDEX for name in names):
+        return True
+    present = [name for name in names if name]
+    return bool(present) and 2 * sum(name in HEADER_WORDS for name in present) >= len(present)
 
 
 def source_format(columns: Sequence[str]) -> str:

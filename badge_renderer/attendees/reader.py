@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -18,6 +20,8 @@ from badge_renderer.errors import CsvError
 
 BADGEYAY_COLUMNS = ("first", "last", "designation", "organisation", "handle")
 _BADGEYAY_FIELDS = {"first_name": 0, "last_name": 1, "role": 2, "organization": 3}
+# C0/C1 control characters except tab, line feed and carriage return (the csv module handles those).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HEADER_HINT = (
     "Add a header row naming the columns, e.g. 'First Name,Last Name,Company,Role,Email' (or 'Name'), "
     "or say which column holds the names with --map full_name=Column."
@@ -42,11 +46,12 @@ def read_attendees(
         )
     decoded = decode_csv_bytes(data, filename)
     declared, skip = excel_sep_line(decoded.text)
-    body = decoded.text[skip:]
+    # Control characters are invisible on a badge and make an SVG document invalid: drop them in one pass.
+    body = _CONTROL_CHARS.sub("", decoded.text[skip:])
     # Excel's "Unicode Text" is the only common UTF-16 export, and it is tab separated.
     prefer = "\t" if decoded.encoding.startswith(("utf-16", "utf-32")) else ","
     delimiter = declared or detect_delimiter(body, prefer=prefer)
-    with _csv_field_limit(len(body) + 1):
+    with _csv_field_limit():
         records = _records(body, delimiter, filename)
         header_row, first = next(records, (0, []))
         if not first:
@@ -68,7 +73,14 @@ def read_attendees(
                 row=header_row if has_header else None,
                 code="no_name_column",
             )
-        builder = RowBuilder(plan, columns, limits, filename=filename, strict=strict, damaged_text=decoded.damaged)
+        builder = RowBuilder(
+            plan,
+            columns,
+            limits,
+            filename=filename,
+            strict=strict,
+            damaged_text=decoded.damaged,
+        )
         for count, (row, cells) in enumerate(_chain(pending, records), start=1):
             if count > limits.max_rows:
                 raise CsvError(
@@ -136,6 +148,8 @@ def _records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, li
     try:
         for cells in reader:
             if "".join(cells).strip():
+                if reader.line_num > start:  # a quoted cell spans lines: keep its breaks, as plain newlines
+                    cells = [cell.replace("\r\n", "\n").replace("\r", "\n") for cell in cells]
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as err:
@@ -155,16 +169,27 @@ def _chain(
     yield from rest
 
 
-@contextmanager
-def _csv_field_limit(chars: int) -> Iterator[None]:
-    """Lift the csv module's 131,072-character cell limit for this read; our own max_field_chars applies instead.
+# The csv module's cell limit (131,072 characters) is process-global. Our own max_field_chars is the real limit,
+# so the module's is lifted while any read is running and put back when the last one ends; a lock and a count
+# keep concurrent reads (threads in one function instance) from lowering it under each other.
+_FIELD_LIMIT = 2**31 - 1
+_limit_lock = threading.Lock()
+_limit_users = 0
+_limit_saved = 0
 
-    The limit is process-global, so it is only ever raised (never lowered below what another reader set) and put
-    back afterwards.
-    """
-    previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, chars))
+
+@contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    global _limit_users, _limit_saved
+    with _limit_lock:
+        if _limit_users == 0:
+            _limit_saved = csv.field_size_limit()
+            csv.field_size_limit(max(_limit_saved, _FIELD_LIMIT))
+        _limit_users += 1
     try:
         yield
     finally:
-        csv.field_size_limit(previous)
+        with _limit_lock:
+            _limit_users -= 1
+            if _limit_users == 0:
+                csv.field_size_limit(_limit_saved)

@@ -10,6 +10,7 @@ from badge_renderer.attendees.limits import CsvLimits
 from badge_renderer.errors import CsvError
 from badge_renderer.model import Attendee, RowIssue
 
+_UNDECODABLE = "The value has characters that could not be decoded (shown as \ufffd)"
 _HINTS = {
     "no_name": "Fill in the name or remove the row; it gets no badge.",
     "field_too_long": "Shorten the value; it was cut to fit.",
@@ -48,33 +49,25 @@ class RowBuilder:
         values = [cell.strip() for cell in cells]
         if len(values) > width:
             if any(values[width:]):
-                self._problem(
-                    row,
-                    None,
-                    f"has {len(values)} fields but the header has {width}; the extra ones were ignored",
-                    "bad_row",
-                )
+                message = f"This row has {len(values)} fields but the header has {width}; the extra ones were ignored"
+                self._problem(row, None, message, "bad_row")
             del values[width:]
         elif len(values) < width:
             values.extend([""] * (width - len(values)))
         if max(map(len, values), default=0) > self.max_chars:
             for index, value in enumerate(values):
                 if len(value) > self.max_chars:
-                    self._problem(
-                        row,
-                        self.columns[index],
-                        f"is {len(value):,} characters long (limit {self.max_chars:,})",
-                        "field_too_long",
-                    )
+                    message = f"The value is {len(value):,} characters long (limit {self.max_chars:,}); it was cut"
+                    self._problem(row, self.columns[index], message, "field_too_long")
                     values[index] = value[: self.max_chars]
         if self.check_encoding:
             for index, value in enumerate(values):
                 if REPLACEMENT in value:
-                    self._problem(row, self.columns[index], "has characters that could not be decoded", "bad_encoding")
+                    self._problem(row, self.columns[index], _UNDECODABLE, "bad_encoding")
                     break
         known = {field: values[index] for field, index in self._known}
         if not (known.get("full_name") or known.get("first_name") or known.get("last_name")):
-            self._problem(row, None, "has no name; no badge is made for it", "no_name")
+            self._problem(row, None, "This row has no name, so no badge is made for it", "no_name")
             return
         extra = {name: values[index] for name, index in self._others}
         for field, index in self._custom:
@@ -82,9 +75,7 @@ class RowBuilder:
         self.attendees.append(Attendee(row=row, extra=extra, **known))
 
     def _problem(self, row: int, column: str | None, message: str, code: str) -> None:
+        """Callers print `row, column: message`, so the message itself does not repeat where."""
         if self.strict:
-            raise CsvError(
-                f"This row {message}", hint=_HINTS[code], file=self.filename, row=row, column=column, code=code
-            )
-        where = f"column '{column}' " if column else ""
-        self.warnings.append(RowIssue(row=row, column=column, message=f"Row {row} {where}{message}"))
+            raise CsvError(message, hint=_HINTS[code], file=self.filename, row=row, column=column, code=code)
+        self.warnings.append(RowIssue(row=row, column=column, message=message))
