@@ -1,0 +1,143 @@
+"""A real `badgeforge serve` subprocess (BADGEFORGE_HOME in a temp dir, free port on 127.0.0.1) and Debian's
+headless Chromium driven by Playwright (no browser download: executable_path=/usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "e2e-password-123"
+BADGEFORGE = Path(sys.executable).parent / "badgeforge"
+
+
+@dataclass
+class Server:
+    url: str
+    home: Path
+    env: dict
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        done = subprocess.run(
+            [str(BADGEFORGE), *args], input=stdin, env=self.env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def api(self, method: str, path: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"{}")
+
+    def token(self, email: str) -> str:
+        status, body = self.api("POST", "/api/auth/signin", body={"email": email, "password": PASSWORD})
+        assert status == 200, body
+        return body["token"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium chromium-driver)")
+    home = tmp_path_factory.mktemp("badgeforge-home")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BADGEFORGE_HOME": str(home),
+        "BADGEFORGE_MODE": "local",
+        "BADGEFORGE_DEFAULT_USAGE": "5",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("BADGEFORGE_PUBLIC_URL", None)
+    log = (home / "serve.log").open("w")
+    process = subprocess.Popen(
+        [str(BADGEFORGE), "serve", "--port", str(port), "--quiet"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/api/auth/config", timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError((home / "serve.log").read_text()) from None
+                time.sleep(0.1)
+        yield Server(url, home, env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class ConsoleLog:
+    """Every console error and uncaught page error, so a test can assert there were none."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda err: self.errors.append(f"uncaught: {err}"))
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        return page, ConsoleLog(page)
+
+    yield make
+    for context in contexts:
+        context.close()
