@@ -150,7 +150,9 @@ class BadgeComposer:
     ) -> None:
         x, y, w, h = self._box(element)
         first, last = attendee.first_name.strip(), attendee.last_name.strip()
-        split = self.options.emphasize_first_name and first and last and not attendee.full_name
+        # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
+        full = " ".join(attendee.full_name.split())
+        split = self.options.emphasize_first_name and first and last and full in ("", f"{first} {last}")
         if split:
             first_h = h * NAME_FIRST_SHARE
             cut = self._draw_line(ctx, first, element, palette, (x, y, w, first_h), max_lines=1, valign="bottom")

@@ -157,3 +157,38 @@ def test_every_design_renders_with_qr_and_vcard(tmp_path: Path, design: str) -> 
     options = RenderOptions(design=design, qr_kind="vcard", event_name="Expo")
     result = render_pdf(people(3, email="ada@example.org"), options, tmp_path / "b.pdf")
     assert result.pages >= 1 and result.pdf_bytes > 1000
+
+
+def test_two_workers_embed_the_background_at_most_once_per_part(tmp_path: Path) -> None:
+    options = RenderOptions(design="classic", workers=2, background_image=jpeg_bytes())
+    render_pdf(people(60), options, tmp_path / "b.pdf")
+    images, _ = xobjects(tmp_path / "b.pdf")
+    assert 1 <= len(images) <= 2
+
+
+def test_fold_over_puts_front_and_back_on_the_same_page(tmp_path: Path) -> None:
+    options = RenderOptions(design="minimal", sides="foldover")
+    layout = plan_for(options)
+    assert layout.backs and not layout.backs_on_next_page
+    result = render_pdf(people(7), options, tmp_path / "b.pdf")
+    assert result.pages == math.ceil(7 / layout.per_sheet)
+    text = PdfReader(tmp_path / "b.pdf").pages[0].extract_text()
+    assert text.count("Ada0") == 2  # the back repeats the front so the name reads whichever way it flips
+
+
+def test_crop_marks_are_drawn(tmp_path: Path) -> None:
+    plain = render_pdf(people(6), RenderOptions(design="minimal"), tmp_path / "a.pdf")
+    marked = render_pdf(people(6), RenderOptions(design="minimal", crop_marks=True), tmp_path / "b.pdf")
+    assert plan_for(RenderOptions(design="minimal", crop_marks=True)).crop_marks
+    assert marked.pdf_bytes > plain.pdf_bytes
+
+
+def test_first_name_is_emphasised_only_when_known(tmp_path: Path) -> None:
+    from badge_renderer.render import render_preview_png
+
+    split = render_preview_png(Attendee(row=2, first_name="Ada", last_name="Lovelace"), RenderOptions(), dpi=40)
+    joined = render_preview_png(Attendee(row=2, full_name="Ada Lovelace"), RenderOptions(), dpi=40)
+    plain = render_preview_png(
+        Attendee(row=2, first_name="Ada", last_name="Lovelace"), RenderOptions(emphasize_first_name=False), dpi=40
+    )
+    assert split != joined and joined == plain
