@@ -2,6 +2,8 @@
 
 Each field lists its aliases in priority order, so when a file has two candidates (pretix's "Attendee email" and
 the buyer's "Email", Eventyay's "Ticket Name" and its free/paid "Ticket Type") the one meant for the badge wins.
+Words that are also common cell values ("Attendee", "Speaker") are deliberately not aliases: a headerless
+Badgeyay row "Ada,Lovelace,Attendee,..." must not be taken for a header.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "full_name": (
         "full name", "name", "attendee name", "participant name", "name on badge", "badge name", "display name",
         "nombre completo", "nom complet", "vollständiger name", "teilnehmername", "nome completo",
-        "姓名", "氏名", "이름", "ФИО", "attendee", "attendees", "participant", "names",
+        "姓名", "氏名", "이름", "ФИО", "attendees", "participants", "names",
     ),
     "first_name": (
         "first name", "given name", "forename", "firstname", "vorname", "nombre", "prénom", "nome",

@@ -47,7 +47,7 @@ def read_attendees(
     decoded = decode_csv_bytes(data, filename)
     declared, skip = excel_sep_line(decoded.text)
     # Control characters are invisible on a badge and make an SVG document invalid: drop them in one pass.
-    body = _CONTROL_CHARS.sub("", decoded.text[skip:])
+    body = _CONTROL_CHARS.sub("", decoded.text[skip:]).removeprefix("\ufeff")  # a second BOM after a UTF-16 one
     # Excel's "Unicode Text" is the only common UTF-16 export, and it is tab separated.
     prefer = "\t" if decoded.encoding.startswith(("utf-16", "utf-32")) else ","
     delimiter = declared or detect_delimiter(body, prefer=prefer)

@@ -60,3 +60,14 @@ def test_a_badgeyay_row_with_one_header_like_word_is_still_data() -> None:
 def test_short_english_headers_org_and_job() -> None:
     table = read_attendees(b"Name,Org,Job\nAda,Engines,CEO\n")
     assert (table.attendees[0].organization, table.attendees[0].role) == ("Engines", "CEO")
+
+
+def test_a_badgeyay_row_whose_designation_is_attendee_is_data() -> None:
+    table = read_attendees(b"Ada,Lovelace,Attendee,Engines,@ada\nGrace,Hopper,Speaker,Navy,@grace\n")
+    assert table.source_format == "badgeyay"
+    assert [a.role for a in table.attendees] == ["Attendee", "Speaker"]
+
+
+def test_a_utf8_bom_inside_a_utf16_file_does_not_hide_a_quoted_header() -> None:
+    table = read_attendees(('\ufeff"Name","Company"\nAda,Engines\n').encode("utf-16"))
+    assert table.columns == ("Name", "Company")
