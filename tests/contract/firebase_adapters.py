@@ -14,11 +14,13 @@ import firebase_admin
 import pytest
 import requests
 
+from badgeforge.adapters.firebase.auth_users import FirebaseUserDirectory
 from badgeforge.adapters.firebase.gcs_blobs import GcsBlobStore
 from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
 from badgeforge.adapters.firebase.sendgrid_mail import SendGridMailer
 from badgeforge.adapters.firebase.signing import V4LinkSigner
 from tests.contract.harness import DeliveredMail, LinkSignerUnderTest, MailerUnderTest
+from tests.servers.auth_emulator import AuthEmulator, firebase_tools_missing, running_auth_emulator
 from tests.servers.gcs_emulator import running_gcs_emulator
 from tests.servers.rtdb_server import running_rtdb_server
 from tests.servers.sendgrid_server import running_sendgrid_server
@@ -62,6 +64,29 @@ def gcs_v4_link_signer(request: pytest.FixtureRequest, tmp_path: Path) -> LinkSi
     return LinkSignerUnderTest(V4LinkSigner(bucket, credentials=account.credentials), GcsBlobStore(bucket), fetch)
 
 
+_NO_FIREBASE_TOOLS = firebase_tools_missing()
+_auth_emulators: dict[str, AuthEmulator] = {}
+
+
+def _shared_auth_emulator(request: pytest.FixtureRequest) -> AuthEmulator:
+    """One Auth emulator per test process (it takes ~15 s to start), stopped when the session ends."""
+    if "emulator" not in _auth_emulators:
+        stack = ExitStack()
+        _auth_emulators["emulator"] = stack.enter_context(running_auth_emulator())
+        request.config.add_cleanup(stack.close)
+        request.config.add_cleanup(_auth_emulators.clear)
+    return _auth_emulators["emulator"]
+
+
+def firebase_user_directory(request: pytest.FixtureRequest, tmp_path: Path) -> FirebaseUserDirectory:
+    emulator = _shared_auth_emulator(request)
+    emulator.reset()
+    request.getfixturevalue("monkeypatch").setenv("FIREBASE_AUTH_EMULATOR_HOST", emulator.emulator_host)
+    app = firebase_admin.initialize_app(options={"projectId": emulator.project}, name=f"contract-{uuid.uuid4().hex}")
+    request.addfinalizer(lambda: firebase_admin.delete_app(app))
+    return FirebaseUserDirectory(app)
+
+
 def sendgrid_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnderTest:
     server = _exit_stack(request).enter_context(running_sendgrid_server())
 
@@ -86,3 +111,10 @@ TREE_DB_FACTORIES = [pytest.param(firebase_tree_db, id="firebase-rtdb", marks=py
 MAILER_FACTORIES = [pytest.param(sendgrid_mailer, id="firebase-sendgrid", marks=pytest.mark.integration)]
 BLOB_STORE_FACTORIES = [pytest.param(gcs_blob_store, id="firebase-gcs", marks=pytest.mark.integration)]
 LINK_SIGNER_FACTORIES = [pytest.param(gcs_v4_link_signer, id="firebase-v4", marks=pytest.mark.integration)]
+USER_DIRECTORY_FACTORIES = [
+    pytest.param(
+        firebase_user_directory,
+        id="firebase-auth",
+        marks=[pytest.mark.integration, pytest.mark.skipif(bool(_NO_FIREBASE_TOOLS), reason=_NO_FIREBASE_TOOLS)],
+    )
+]

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 import firebase_admin
 import pytest
 
+from tests.servers.auth_emulator import AuthEmulator, firebase_tools_missing, running_auth_emulator
 from tests.servers.gcs_emulator import GcsEmulator, running_gcs_emulator
 from tests.servers.rtdb_server import RtdbServer, running_rtdb_server
 from tests.servers.sendgrid_server import SendGridServer, running_sendgrid_server
 
-__all__ = ["firebase_db_app", "gcs_emulator", "rtdb_server", "sendgrid_server"]
+__all__ = ["auth_emulator", "firebase_auth_app", "firebase_db_app", "gcs_emulator", "rtdb_server", "sendgrid_server"]
 
 
 @pytest.fixture
@@ -47,3 +48,25 @@ def sendgrid_server() -> Iterator[SendGridServer]:
 def gcs_emulator() -> Iterator[GcsEmulator]:
     with running_gcs_emulator() as emulator:
         yield emulator
+
+
+@pytest.fixture(scope="session")
+def auth_emulator() -> Iterator[AuthEmulator]:
+    """One Auth emulator per test process (it takes ~15 s to start); tests reset its accounts."""
+    reason = firebase_tools_missing()
+    if reason:
+        pytest.skip(reason)
+    with running_auth_emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def firebase_auth_app(auth_emulator: AuthEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[firebase_admin.App]:
+    """A fresh named App talking to the Auth emulator, which starts with no accounts."""
+    auth_emulator.reset()
+    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", auth_emulator.emulator_host)
+    app = firebase_admin.initialize_app(options={"projectId": auth_emulator.project}, name=f"auth-{uuid.uuid4().hex}")
+    try:
+        yield app
+    finally:
+        firebase_admin.delete_app(app)
