@@ -1,0 +1,58 @@
+"""The local CLI end to end, as a user runs it (a subprocess with BADGEFORGE_HOME in a temp folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BADGEFORGE = Path(sys.executable).with_name("badgeforge")
+
+
+def _cli(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BADGEFORGE_HOME": str(home), "BADGEFORGE_MODE": "local"}
+    env.pop("FIREBASE_CONFIG", None)
+    return subprocess.run(
+        [str(BADGEFORGE), *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_run_json_renders_mails_and_charges_one(tmp_path):
+    done = _cli(tmp_path, "run", "examples/attendees.csv", "--user", "organizer@example.com", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "done" and result["badges"] == 40 and result["error"] is None
+    assert result["allowed_usage_before"] - result["allowed_usage_after"] == 1
+    assert Path(result["pdf"]).read_bytes().startswith(b"%PDF")
+    email_file = Path(result["email_file"])
+    assert email_file.parent == tmp_path / "outbox" and email_file.suffix == ".eml"
+    assert result["link"].split("?")[0] in email_file.read_text().replace("=\n", "")
+
+
+def test_run_without_usage_exits_2_with_the_reason(tmp_path):
+    added = _cli(tmp_path, "users", "add", "broke@example.com", "--usage", "0")
+    assert added.returncode == 0, added.stderr
+    done = _cli(tmp_path, "run", "examples/attendees.csv", "--user", "broke@example.com", "--json")
+    assert done.returncode == 2
+    result = json.loads(done.stdout)
+    assert result["status"] == "failed" and result["error"]["code"] == "no_usage_left"
+    assert result["email_file"] is None and list((tmp_path / "outbox").glob("*.eml")) == []
+
+
+def test_users_admin_and_jobs_commands(tmp_path):
+    assert _cli(tmp_path, "users", "add", "a@example.com", "--usage", "2", "--password-stdin", stdin="s3cret-pass\n")
+    listed = json.loads(_cli(tmp_path, "users", "list", "--json").stdout)
+    assert [(u["email"], u["allowed_usage"]) for u in listed] == [("a@example.com", 2)]
+    changed = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", "3", "--reason", "bought a pack")
+    assert changed.returncode == 0 and "2 -> 5" in changed.stdout
+    refused = _cli(tmp_path, "admin", "usage", "nobody@example.com", "--set", "1", "--reason", "x")
+    assert refused.returncode == 2 and "no account" in refused.stderr and "Traceback" not in refused.stderr
+    no_names = tmp_path / "colours.csv"
+    no_names.write_text("colour,size\nred,L\nblue,M\n")
+    bad = _cli(tmp_path, "run", str(no_names), "--user", "a@example.com", "--json")
+    assert bad.returncode == 2 and json.loads(bad.stdout)["status"] == "failed"
+    jobs = json.loads(_cli(tmp_path, "jobs", "a@example.com", "--json").stdout)
+    assert [j["status"] for j in jobs] == ["failed"] and jobs[0]["error"]["message"]

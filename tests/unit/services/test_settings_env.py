@@ -1,0 +1,45 @@
+"""Settings from the environment: defaults, Cloud Functions detection, limits that protect links."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from badgeforge.config import ConfigError, Settings
+
+
+def test_defaults_are_local():
+    settings = Settings.from_env({})
+    assert settings.mode == "local" and settings.default_allowed_usage == 10 and settings.link_mode == "signed"
+
+
+def test_cloud_functions_means_firebase_mode_and_reads_firebase_config():
+    env = {
+        "K_SERVICE": "render_badges",
+        "FIREBASE_CONFIG": json.dumps(
+            {"projectId": "p1", "storageBucket": "p1.appspot.com", "databaseURL": "https://p1.firebaseio.com"}
+        ),
+    }
+    settings = Settings.from_env(env)
+    assert (settings.mode, settings.bucket, settings.project_id) == ("firebase", "p1.appspot.com", "p1")
+
+
+def test_signed_links_cannot_outlive_seven_days():
+    with pytest.raises(ConfigError, match="168"):
+        Settings.from_env({"BADGEFORGE_LINK_TTL_HOURS": "200"})
+    assert Settings.from_env({"BADGEFORGE_LINK_TTL_HOURS": "200", "BADGEFORGE_LINK_MODE": "page"}).link_mode == "page"
+
+
+def test_bad_values_name_the_variable():
+    with pytest.raises(ConfigError, match="BADGEFORGE_DEFAULT_USAGE"):
+        Settings.from_env({"BADGEFORGE_DEFAULT_USAGE": "ten"})
+    with pytest.raises(ConfigError, match="BADGEFORGE_MODE"):
+        Settings.from_env({"BADGEFORGE_MODE": "cloud"})
+
+
+def test_firebase_mode_needs_a_link_secret_for_page_links(tmp_path):
+    with pytest.raises(ConfigError, match="BADGEFORGE_LINK_SECRET"):
+        Settings(mode="firebase", home=tmp_path).effective_link_secret()
+    local = Settings(home=tmp_path)
+    assert local.effective_link_secret() == local.effective_link_secret()  # kept in BADGEFORGE_HOME

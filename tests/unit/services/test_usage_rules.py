@@ -1,0 +1,49 @@
+"""The pure usage rules (transaction bodies on users/{uid})."""
+
+from __future__ import annotations
+
+import pytest
+
+from badgeforge.services import usage
+
+DEFAULT = usage.new_user("a@example.com", 2, "t0")
+
+
+def test_reserve_creates_the_user_with_the_default_and_holds():
+    user = usage.reserve(None, "j1", "t1", default=DEFAULT)
+    assert user["allowed_usage"] == 2 and user["holds"] == {"j1": "t1"} and user["email"] == "a@example.com"
+
+
+def test_reserve_counts_holds_and_refuses_when_none_left():
+    user = usage.reserve(usage.reserve(None, "j1", "t", default=DEFAULT), "j2", "t", default=DEFAULT)
+    assert usage.available(user) == 0
+    with pytest.raises(usage.NoUsageLeft, match="administrator"):
+        usage.reserve(user, "j3", "t", default=DEFAULT)
+
+
+def test_reserve_is_idempotent_for_held_or_charged_jobs():
+    user = usage.reserve(None, "j1", "t", default=DEFAULT)
+    assert usage.reserve(user, "j1", "t2", default=DEFAULT) == user
+    charged = usage.settle(user, "j1", "t3")
+    assert usage.reserve(charged, "j1", "t4", default=DEFAULT) == charged
+
+
+def test_release_gives_the_use_back():
+    user = usage.reserve(None, "j1", "t", default=DEFAULT)
+    released = usage.release(user, "j1")
+    assert usage.available(released) == 2 and not released.get("holds")
+    assert usage.release(released, "j1") == released
+
+
+def test_settle_charges_once():
+    user = usage.reserve(None, "j1", "t", default=DEFAULT)
+    once = usage.settle(user, "j1", "t2")
+    assert once["allowed_usage"] == 1 and not once.get("holds") and once["charged"] == {"j1": "t2"}
+    assert usage.settle(once, "j1", "t3") == once
+
+
+def test_adjust_never_goes_below_zero_and_needs_a_user():
+    assert usage.adjust({"allowed_usage": 2}, delta=-5)["allowed_usage"] == 0
+    assert usage.adjust({"allowed_usage": 2}, set_to=9)["allowed_usage"] == 9
+    with pytest.raises(usage.UnknownUser):
+        usage.adjust(None, delta=1)
