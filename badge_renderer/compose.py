@@ -164,6 +164,12 @@ class BadgeComposer:
             column = "full_name" if attendee.full_name else "first_name"
         if cut:
             issues.append(_shortened(attendee, column or "first_name", attendee.display_name))
+        missing = self.text.missing_glyphs(attendee.display_name, element.family or self.options.font_family)
+        if missing:
+            name_column = "full_name" if attendee.full_name else "first_name"
+            issues.append(
+                RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
+            )
 
     def _draw_line(
         self,

@@ -192,3 +192,9 @@ def test_first_name_is_emphasised_only_when_known(tmp_path: Path) -> None:
         Attendee(row=2, first_name="Ada", last_name="Lovelace"), RenderOptions(emphasize_first_name=False), dpi=40
     )
     assert split != joined and joined == plain
+
+
+def test_a_character_no_font_covers_becomes_a_warning(tmp_path: Path) -> None:
+    odd = Attendee(row=5, full_name="Ada \U0001f9ff\U00013000 Lovelace")  # nazar amulet + Egyptian hieroglyph
+    result = render_pdf([odd], RenderOptions(design="classic"), tmp_path / "b.pdf")
+    assert any(w.row == 5 and w.column == "full_name" and "font" in w.message for w in result.warnings)
