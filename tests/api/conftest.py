@@ -24,9 +24,13 @@ class RecordingSubmitter:
     """Keeps each submitted upload (uid, job id, files, metadata) so tests can look at what would reach Storage."""
 
     calls: list = field(default_factory=list)
+    redelivered: list = field(default_factory=list)
 
     def submit(self, uid, job_id, files, metadata):
         self.calls.append((uid, job_id, dict(files), dict(metadata)))
+
+    def redeliver(self, csv_path):
+        self.redelivered.append(csv_path)
 
 
 @dataclass

@@ -89,3 +89,57 @@ def test_redrive_needs_uid_and_a_target(env):
     response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": "u"})
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "jobId"
+
+
+def test_redrive_a_failed_mail_sends_it_once(env):
+    uid = env.organizer.uid
+    path = f"badges/{uid}/j9/badges.pdf"
+    env.services.blobs.write_bytes(path, b"%PDF-1.7", content_type="application/pdf")
+    env.services.db.set(f"jobs/{uid}/j9", {"status": "done", "output": path, "badges": 1})
+    env.services.db.set(
+        f"badgeMails/{uid}/k9",
+        {
+            "badgeId": "j9",
+            "objectPath": path,
+            "badges": 1,
+            "status": "failed",
+            "attempts": 5,
+            "permanent": True,
+            "badgeLink": "http://x",
+            "error": "bounced",
+        },
+    )
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": uid, "mailKey": "k9"})
+    assert response.get_json() == {"redriven": "mail", "status": "sent"}
+    assert env.services.db.get(f"badgeMails/{uid}/k9/status") == "sent"
+    assert len(list((env.services.settings.home / "outbox").glob("*.eml"))) == 1
+    again = env.client.post("/api/admin/redrive", headers=headers, json={"uid": uid, "mailKey": "k9"})
+    assert again.status_code == 409, "a sent mail is not sent twice"
+
+
+def test_redrive_a_failed_job_queues_it_and_delivers_the_upload_again(env):
+    uid = env.organizer.uid
+    source = f"uploads/{uid}/j8/attendees.csv"
+    env.services.blobs.write_bytes(source, b"name\nAda\n", content_type="text/csv")
+    env.services.db.set(
+        f"jobs/{uid}/j8",
+        {
+            "status": "failed",
+            "source": source,
+            "attempts": 5,
+            "error": {"code": "no_usage_left", "message": "none left"},
+        },
+    )
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": uid, "jobId": "j8"})
+    assert response.get_json() == {"redriven": "job", "status": "queued"}
+    job = env.services.db.get(f"jobs/{uid}/j8")
+    assert (job["status"], job["attempts"], job.get("error")) == ("queued", 0, None)
+    assert env.submitter.redelivered == [source]
+
+
+def test_redrive_of_something_missing_is_404(env):
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": "nobody", "jobId": "x"})
+    assert response.status_code in (404, 409)

@@ -91,11 +91,15 @@ _cloud_app: Flask | None = None
 
 
 def handle_request(req: Any) -> Any:
-    """For functions/main.py's `api = https_fn.on_request(...)`: run the request through the app built once."""
+    """For functions/main.py: `api = https_fn.on_request(...)(lambda req: handle_request(req))`.
+
+    `req` is the flask.Request the Functions Framework hands over; the app is built once per instance from the
+    process-wide services (badgeforge.config.get_services) and answers with a flask.Response.
+    """
     global _cloud_app
     if _cloud_app is None:
-        from badgeforge.config import build_services
+        from badgeforge.config import get_services
 
-        _cloud_app = create_app(build_services())
+        _cloud_app = create_app(get_services())
     with _cloud_app.request_context(req.environ):
         return _cloud_app.full_dispatch_request()

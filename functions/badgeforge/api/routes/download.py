@@ -31,7 +31,8 @@ def download(token: str):
         return redirect(state["url"], code=302)
     page = Path(current_app.config["BADGEFORGE_WEB_DIR"] or "") / "d.html"
     if page.is_file():
-        return page.read_text(encoding="utf-8"), 410, {"Content-Type": "text/html; charset=utf-8"}
+        # 200: the page itself loads fine and says plainly that the link is dead (its script asks /api/links why).
+        return page.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html; charset=utf-8"}
     return jsonify({"error": {"code": state["state"], "message": "This download link no longer works."}}), 410
 
 
