@@ -56,31 +56,9 @@ def read_attendees(
         header_row, first = next(records, (0, []))
         if not first:
             raise _empty_file(filename)
-        has_header = looks_like_header(first) or _mapping_names_columns(mapping)
-        if has_header:
-            columns = display_columns(first)
-            plan = plan_columns(columns, mapping, filename)
-            fmt = source_format(columns)
-            pending: list[tuple[int, list[str]]] = []
-        else:
-            columns, plan, fmt = _headerless_plan(first, header_row, mapping, filename)
-            pending = [(header_row, first)]
-        if not plan.has_name:
-            raise CsvError(
-                f"No column with attendee names was found; the columns are: {', '.join(map(repr, columns))}",
-                hint="Name a column 'Name' (or 'First Name' and 'Last Name'), or use --map full_name=Column.",
-                file=filename,
-                row=header_row if has_header else None,
-                code="no_name_column",
-            )
-        builder = RowBuilder(
-            plan,
-            columns,
-            limits,
-            filename=filename,
-            strict=strict,
-            damaged_text=decoded.damaged,
-        )
+        has_header, columns, plan, fmt = _column_plan(first, header_row, mapping, filename)
+        pending = [] if has_header else [(header_row, first)]  # a headerless file's first row is an attendee
+        builder = RowBuilder(plan, columns, limits, filename=filename, strict=strict, damaged_text=decoded.damaged)
         for count, (row, cells) in enumerate(_chain(pending, records), start=1):
             if count > limits.max_rows:
                 raise CsvError(
@@ -112,6 +90,28 @@ def _empty_file(filename: str) -> CsvError:
     )
 
 
+def _column_plan(
+    first: Sequence[str], row: int, mapping: Mapping[str, str] | None, filename: str
+) -> tuple[bool, tuple[str, ...], ColumnPlan, str]:
+    """Is the first row a header, what are the columns, which field comes from which, and what export is it."""
+    has_header = looks_like_header(first) or _mapping_names_columns(mapping)
+    if has_header:
+        columns = display_columns(first)
+        plan = plan_columns(columns, mapping, filename)
+        fmt = source_format(columns)
+    else:
+        columns, plan, fmt = _headerless_plan(first, row, mapping, filename)
+    if not plan.has_name:
+        raise CsvError(
+            f"No column with attendee names was found; the columns are: {', '.join(map(repr, columns))}",
+            hint="Name a column 'Name' (or 'First Name' and 'Last Name'), or use --map full_name=Column.",
+            file=filename,
+            row=row if has_header else None,
+            code="no_name_column",
+        )
+    return has_header, columns, plan, fmt
+
+
 def _headerless_plan(
     first: Sequence[str], row: int, mapping: Mapping[str, str] | None, filename: str
 ) -> tuple[tuple[str, ...], ColumnPlan, str]:
@@ -125,7 +125,7 @@ def _headerless_plan(
         return ("name",), plan_columns(("name",), None, filename, matched={"full_name": 0}), "generic"
     shown = ", ".join(repr(c.strip()) for c in first[:6])
     raise CsvError(
-        f"The first row ({shown}) is not a header row I recognise, so the columns are unknown",
+        f"The first row ({shown}) is not a recognised header row, so the columns are unknown",
         hint=_HEADER_HINT,
         file=filename,
         row=row,
