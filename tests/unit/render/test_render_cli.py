@@ -69,3 +69,25 @@ def test_designs_lists_at_least_four(tmp_path: Path) -> None:
     assert done.returncode == 0
     names = {d["name"] for d in json.loads(done.stdout)["designs"]}
     assert {"classic", "modern", "conference", "minimal"} <= names
+
+
+def test_missing_libcairo_says_how_to_install_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """libcairo2 cannot be uninstalled here: simulate cairocffi's OSError at import instead (mocked on purpose)."""
+    import builtins
+
+    from click.testing import CliRunner
+
+    from badgeforge.cli.render_cmd import render
+
+    real_import = builtins.__import__
+
+    def no_cairo(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "cairocffi":
+            raise OSError("no library called cairo-2 was found")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cairo)
+    done = CliRunner().invoke(render, ["x.csv", "-o", "x.pdf"])
+    assert done.exit_code == 1
+    assert "sudo apt-get install libcairo2" in done.output
+    assert "Traceback" not in done.output
