@@ -3,6 +3,7 @@ headless Chromium driven by Playwright (no browser download: executable_path=/us
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -70,11 +71,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def serving(home: Path, **extra_env: str):
+    """Run `badgeforge serve` on a free port with its data in `home`; stop it (SIGTERM, clean) afterwards."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium chromium-driver)")
-    home = tmp_path_factory.mktemp("badgeforge-home")
     port = _free_port()
     env = {
         **os.environ,
@@ -82,6 +83,7 @@ def server(tmp_path_factory):
         "BADGEFORGE_MODE": "local",
         "BADGEFORGE_DEFAULT_USAGE": "5",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     env.pop("BADGEFORGE_PUBLIC_URL", None)
     log = (home / "serve.log").open("w")
@@ -107,6 +109,19 @@ def server(tmp_path_factory):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("badgeforge-home")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def page_link_server(tmp_path_factory):
+    """Download links go through our own page /d/<token> (BADGEFORGE_LINK_MODE=page)."""
+    with serving(tmp_path_factory.mktemp("badgeforge-page-home"), BADGEFORGE_LINK_MODE="page") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
