@@ -57,6 +57,9 @@ def prepare_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
             _check_header(img, label)
+            if img.format == "JPEG":
+                # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
+                img.draft("RGB", _pixel_box(box_width_pt, box_height_pt, img.size, cover=cover))
             img = _decode(img)
             img = ImageOps.exif_transpose(img)
     except ImageError:
@@ -107,15 +110,21 @@ def _decode(img: Any) -> Any:
     return img.convert("RGBA" if has_alpha else "RGB")
 
 
+def _pixel_box(box_width_pt: float, box_height_pt: float, size: tuple[int, int], *, cover: bool) -> tuple[int, int]:
+    """The largest pixel size worth keeping: 300 dpi of the box (covering it, or fitting inside it)."""
+    width, height = size
+    max_w = max(1, round(box_width_pt / 72 * PRINT_DPI))
+    max_h = max(1, round(box_height_pt / 72 * PRINT_DPI))
+    ratio_w, ratio_h = max_w / width, max_h / height
+    ratio = min(1.0, max(ratio_w, ratio_h) if cover else min(ratio_w, ratio_h))
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
 def _downscale(img: Any, box_width_pt: float, box_height_pt: float, *, cover: bool) -> Any:
     from PIL import Image
 
-    max_w = max(1, round(box_width_pt / 72 * PRINT_DPI))
-    max_h = max(1, round(box_height_pt / 72 * PRINT_DPI))
-    ratio_w, ratio_h = max_w / img.width, max_h / img.height
-    ratio = max(ratio_w, ratio_h) if cover else min(ratio_w, ratio_h)
-    if ratio < 1:
-        size = (max(1, round(img.width * ratio)), max(1, round(img.height * ratio)))
+    size = _pixel_box(box_width_pt, box_height_pt, img.size, cover=cover)
+    if size != img.size:
         img = img.resize(size, Image.Resampling.LANCZOS)
     return img
 

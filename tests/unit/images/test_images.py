@@ -86,3 +86,8 @@ def test_cairo_surface_is_shared_and_carries_the_jpeg() -> None:
     assert surface is cairo_surface(prepared)
     assert surface.get_mime_data("image/jpeg") == prepared.data
     assert (surface.get_width(), surface.get_height()) == (64, 48)
+
+
+def test_big_jpeg_photo_is_reduced_to_print_size() -> None:
+    prepared = prepare_image(encoded("JPEG", (6000, 4000)), **BOX)
+    assert (prepared.width, prepared.height) == (1200, 800)
