@@ -172,3 +172,19 @@ def test_bad_job_options_fail_with_the_option_named(services, runtime, small_csv
     job = services.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "failed" and job["error"].get("column") == "paper"
     assert services.db.get(f"users/{user.uid}/allowed_usage") == 10
+
+
+def test_background_delivery_finishes_the_whole_flow(services, small_csv):
+    runtime = LocalRuntime(services, background=True)
+    try:
+        user = make_user(services)
+        for i in range(3):
+            runtime.upload(user.uid, f"j{i}", {"attendees.csv": small_csv})
+        runtime.wait()
+        _, jobs, mails = _state(services, user.uid)
+        assert [j["status"] for j in jobs.values()] == ["done"] * 3
+        assert [m["status"] for m in mails.values()] == ["sent"] * 3 and len(outbox(services)) == 3
+        assert runtime._pending == set()
+    finally:
+        runtime.close()
+        config.use_services(None)

@@ -69,7 +69,8 @@ class LocalRuntime:
         self._pool = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="badgeforge-event") if background else None
         )
-        self._pending: list[Future] = []
+        self._pending: set[Future] = set()
+        self._pending_lock = threading.Lock()
         self.errors: list[BaseException] = []
         on_create = getattr(services.db, "on_create", None)
         if on_create is not None and not getattr(services.db, "_runtime_attached", False):
@@ -115,7 +116,10 @@ class LocalRuntime:
     def deliver(self, event: CloudEvent, function) -> None:
         """Call the decorated function; like Cloud Functions, a failure is logged and the event dropped."""
         if self._pool is not None:
-            self._pending.append(self._pool.submit(self._call, event, function))
+            future = self._pool.submit(self._call, event, function)
+            with self._pending_lock:
+                self._pending.add(future)
+            future.add_done_callback(self._forget)
         else:
             self._call(event, function)
 
@@ -126,10 +130,19 @@ class LocalRuntime:
             log.exception("%s failed for %s", getattr(function, "__name__", function), event["subject"])
             self.errors.append(err)
 
+    def _forget(self, future: Future) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
+
     def wait(self) -> None:
-        """Block until every background delivery so far has finished."""
-        while self._pending:
-            self._pending.pop(0).result()
+        """Block until every background delivery (including the ones they cause) has finished."""
+        while True:
+            with self._pending_lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            for future in pending:
+                future.result()
 
     def sweep(self) -> None:
         """Run main.retry_failed_mail as Cloud Scheduler would (an HTTP request with the scheduler headers)."""
