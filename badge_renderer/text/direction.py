@@ -41,6 +41,8 @@ def embedding_levels(text: str, base: int | None = None) -> list[int]:
     algorithm.get_embedding_levels(text, storage, False, False)
     for index, char in enumerate(storage["chars"]):
         char["index"] = index  # X9 drops embedding controls from the list; keep the way back to the text
+        if not char["type"]:  # newer than Python's Unicode database: treat as a left-to-right letter
+            char["type"] = char["orig"] = "L"
     algorithm.explicit_embed_and_overrides(storage, False)
     algorithm.resolve_weak_types(storage, False)
     algorithm.resolve_neutral_types(storage, False)
@@ -57,11 +59,11 @@ def embedding_levels(text: str, base: int | None = None) -> list[int]:
 
 def visual_order(items: Sequence[T], levels: Sequence[int]) -> list[T]:
     """Rule L2: reverse every maximal sequence at or above each level, from the highest down to the lowest odd."""
+    if not any(level % 2 for level in levels) and (len(set(levels)) <= 1):
+        return list(items)  # one left-to-right level: already in visual order
     order = list(range(len(items)))
-    if not levels:
-        return []
     highest = max(levels)
-    lowest_odd = min(level for level in levels if level % 2) if any(level % 2 for level in levels) else highest + 1
+    lowest_odd = min(levels) | 1  # the lowest level rounded up to odd, as in the reference implementations
     current = list(levels)
     for level in range(highest, lowest_odd - 1, -1):
         start = None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from badge_renderer.text.cairo_fonts import cairo_font_face
 from badge_renderer.text.fitting import FittedText
 from badge_renderer.text.fonts import FontFile
+from badge_renderer.text.shaping import ShapedLine, ink_bounds
 
 if TYPE_CHECKING:
     import cairocffi
@@ -42,7 +43,8 @@ def draw_text(
     pitch = fitted.height / len(fitted.lines)
     top = {"top": y, "middle": y + (box_height - fitted.height) / 2, "bottom": y + box_height - fitted.height}[valign]
     ascent, descent = _ink_font(fitted).ink_extent
-    baseline_in_line = pitch / 2 + (ascent - descent) / 2 * size  # centre the ink of a name in its line
+    first_baseline = top + pitch / 2 + (ascent - descent) / 2 * size  # a name's usual ink centred in its line
+    first_baseline += _keep_ink_inside(fitted, first_baseline, y, box_height)
 
     ctx.save()
     try:
@@ -55,13 +57,13 @@ def draw_text(
         for index, line in enumerate(fitted.lines):
             width = line.width(size)
             left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[align]
-            baseline = top + index * pitch + baseline_in_line
-            _draw_line(ctx, line, left, baseline, size)
+            baseline = first_baseline + index * pitch
+            _draw_line(ctx, line, left - line.extent[0] * size, baseline, size)
     finally:
         ctx.restore()
 
 
-def _draw_line(ctx: cairocffi.Context, line, left: float, baseline: float, size: float) -> None:
+def _draw_line(ctx: cairocffi.Context, line: ShapedLine, left: float, baseline: float, size: float) -> None:
     import cairocffi
 
     pen = left
@@ -76,6 +78,20 @@ def _draw_line(ctx: cairocffi.Context, line, left: float, baseline: float, size:
             flags = cairocffi.TEXT_CLUSTER_FLAG_BACKWARD if run.rtl else 0
             ctx.show_text_glyphs(run.text, glyphs, run.text_clusters, flags)
         pen += run.advance * size
+
+
+def _keep_ink_inside(fitted: FittedText, first_baseline: float, y: float, box_height: float) -> float:
+    """Vertical shift that brings tall ink (a reph, stacked diacritics) back inside the box; fit_text left room."""
+    pitch_em = fitted.height / len(fitted.lines) / fitted.size
+    top_em, bottom_em = ink_bounds(fitted.lines, pitch_em)
+    ink_top, ink_bottom = first_baseline + top_em * fitted.size, first_baseline + bottom_em * fitted.size
+    if ink_bottom - ink_top > box_height:
+        return y + (box_height - (ink_bottom - ink_top)) / 2 - ink_top  # too tall (not our fit): centre it
+    if ink_top < y:
+        return y - ink_top
+    if ink_bottom > y + box_height:
+        return y + box_height - ink_bottom
+    return 0.0
 
 
 def _ink_font(fitted: FittedText) -> FontFile:

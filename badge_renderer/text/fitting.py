@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
-from badge_renderer.text.shaping import ShapedLine, shape_cached
+from badge_renderer.text.shaping import ShapedLine, ink_bounds, shape_cached
 
 ELLIPSIS = "…"
 # More lines only when they buy clearly bigger text: a name reads best on one line.
@@ -42,6 +42,7 @@ class FittedText:
 class _Layout:
     lines: tuple[ShapedLine, ...]
     size: float
+    width_bound: bool  # the box width, not its height or max_size, is what limits the size
 
 
 class _Fitter:
@@ -56,11 +57,15 @@ class _Fitter:
     def shape(self, text: str) -> ShapedLine:
         return shape_cached(self.library, text, self.family, self.weight, self.base)
 
-    def size_for(self, lines: tuple[ShapedLine, ...], max_size: float, line_height: float) -> float:
-        widest = max(line.advance for line in lines)
+    def layout(self, lines: tuple[ShapedLine, ...], max_size: float, line_height: float) -> _Layout:
+        """The biggest size for these lines: line boxes and the glyphs' real ink both stay inside the box."""
+        widest = max(line.extent[1] - line.extent[0] for line in lines)
         by_width = self.box_width / widest if widest > 0 else math.inf
-        by_height = self.box_height / (line_height * len(lines))
-        return _safe_size(min(max_size, by_width, by_height), lines, self.box_width, self.box_height, line_height)
+        top, bottom = ink_bounds(lines, line_height)
+        ink = bottom - top
+        by_height = min(self.box_height / (line_height * len(lines)), self.box_height / ink if ink > 0 else math.inf)
+        size = _safe_size(min(max_size, by_width, by_height), lines, self.box_width, self.box_height, line_height)
+        return _Layout(lines, size, width_bound=by_width < min(max_size, by_height))
 
     def wrapped(self, words: list[str], count: int) -> tuple[ShapedLine, ...]:
         """`count` lines whose widest is as narrow as possible (balanced), breaking only between words."""
@@ -77,11 +82,11 @@ class _Fitter:
         start = 0
         while start < len(words) and len(lines) < max_lines:
             end = start + 1
-            while end < len(words) and self.shape(" ".join(words[start : end + 1])).advance <= limit:
+            while end < len(words) and _em_width(self.shape(" ".join(words[start : end + 1]))) <= limit:
                 end += 1
             line = self.shape(" ".join(words[start:end]))
             last = len(lines) == max_lines - 1
-            if line.advance <= limit and (end == len(words) or not last):
+            if _em_width(line) <= limit and (end == len(words) or not last):
                 lines.append(line)
                 start = end
                 continue
@@ -99,13 +104,13 @@ class _Fitter:
         while low <= high:  # advance grows with the cut length, so a binary search finds the longest
             mid = (low + high) // 2
             candidate = self.shape(text[: cuts[mid]].rstrip() + ELLIPSIS)
-            if candidate.advance <= limit:
+            if _em_width(candidate) <= limit:
                 best, low = candidate, mid + 1
             else:
                 high = mid - 1
         if best is None:
             alone = self.shape(ELLIPSIS)
-            best = alone if alone.advance <= limit else None
+            best = alone if _em_width(alone) <= limit else None
         return best
 
 
@@ -139,27 +144,33 @@ def fit_text(
         room = max(1, min(max_lines, int(box_height / (line_height * floor) + 1e-9)))
         lines = fitter.ellipsized(floor, room)
         truncated = True
-        size = fitter.size_for(lines, floor, line_height) if lines else floor
-        layout = _Layout(lines, size)
+        layout = fitter.layout(lines, floor, line_height) if lines else _Layout((), floor, True)
     width = max((line.width(layout.size) for line in layout.lines), default=0.0)
     height = line_height * layout.size * len(layout.lines)
     return FittedText(lines=layout.lines, size=layout.size, truncated=truncated, width=width, height=height)
 
 
-def _best_layout(fitter: _Fitter, max_size: float, min_size: float, max_lines: int, line_height: float):
-    """One line shrunk as needed; more lines only if one line is below min_size or wrapping wins WRAP_GAIN."""
-    floor = min(min_size, fitter.box_height / line_height)
-    single = (fitter.shape(fitter.text),)
-    best = _Layout(single, fitter.size_for(single, max_size, line_height))
+def _best_layout(
+    fitter: _Fitter, max_size: float, min_size: float, max_lines: int, line_height: float
+) -> _Layout | None:
+    """One line shrunk as needed; more lines only if one line is below min_size or wrapping wins WRAP_GAIN.
+
+    A layout held below min_size by the box height alone still fits (nothing bigger could); one held there by
+    the width does not, and leads to the ellipsis.
+    """
+
+    def acceptable(layout: _Layout) -> bool:
+        return layout.size >= min_size or not layout.width_bound
+
+    best = fitter.layout((fitter.shape(fitter.text),), max_size, line_height)
     words = fitter.text.split(" ")
     for count in range(2, min(max_lines, len(words)) + 1):
         if best.size >= max_size:
             break  # nothing beats the biggest allowed size
-        lines = fitter.wrapped(words, count)
-        size = fitter.size_for(lines, max_size, line_height)
-        if size > best.size and (best.size < floor or size >= best.size * WRAP_GAIN):
-            best = _Layout(lines, size)
-    return best if best.size >= floor else None
+        candidate = fitter.layout(fitter.wrapped(words, count), max_size, line_height)
+        if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
+            best = candidate
+    return best if acceptable(best) else None
 
 
 def _balanced_partition(advances: list[float], space: float, count: int) -> list[tuple[int, int]]:
@@ -208,10 +219,14 @@ def _greedy_groups(advances: list[float], space: float, limit: float) -> list[tu
 def _safe_size(size: float, lines: tuple[ShapedLine, ...], box_width: float, box_height: float, lh: float) -> float:
     """Round the size down (to 0.01 pt when it is at least 1 pt) until rounding can no longer overflow the box."""
     size = math.floor(size * 100) / 100 if size >= 1 else size * (1 - 1e-9)
-    widest = max(line.advance for line in lines)
+    widest = max(line.extent[1] - line.extent[0] for line in lines)
     while size > 0 and (widest * size > box_width or lh * size * len(lines) > box_height):
         size *= 1 - 1e-6
     return size
+
+
+def _em_width(line: ShapedLine) -> float:
+    return line.extent[1] - line.extent[0]
 
 
 def _is_cut_point(text: str, index: int) -> bool:

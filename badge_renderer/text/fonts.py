@@ -12,7 +12,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,11 @@ _WEIGHT_ALIASES = {"normal": "regular", "400": "regular", "700": "bold", "regula
 
 def fonts_dir() -> Path:
     """templates/fonts of the repo or bundle, or of $BADGEFORGE_TEMPLATES when set (tests, deployments)."""
-    templates = os.environ.get("BADGEFORGE_TEMPLATES")
+    return _fonts_dir(os.environ.get("BADGEFORGE_TEMPLATES"))
+
+
+@lru_cache(maxsize=8)
+def _fonts_dir(templates: str | None) -> Path:
     base = Path(templates) if templates else Path(__file__).resolve().parent.parent.parent / "templates"
     return base / "fonts"
 
@@ -61,6 +65,27 @@ class FontFile:
 
     def covers(self, char: str) -> bool:
         return ord(char) in self.cmap
+
+    @cached_property
+    def glyph_inks(self) -> dict[int, tuple[float, float, float, float] | None]:
+        """glyph_ink results seen so far (read directly in hot loops)."""
+        return {}
+
+    def glyph_ink(self, gid: int) -> tuple[float, float, float, float] | None:
+        """(top above the baseline, bottom below it, left, right of the origin) of a glyph's outline in em.
+
+        None for a blank glyph such as a space.
+        """
+        if gid in self.glyph_inks:
+            return self.glyph_inks[gid]
+        extents = self.hb_font.get_glyph_extents(gid)
+        ink = None
+        if extents is not None and extents.height != 0 and extents.width != 0:
+            scale = 1.0 / self.upem
+            top, left = extents.y_bearing * scale, extents.x_bearing * scale
+            ink = (top, -(extents.y_bearing + extents.height) * scale, left, left + extents.width * scale)
+        self.glyph_inks[gid] = ink
+        return ink
 
     @cached_property
     def ink_extent(self) -> tuple[float, float]:

@@ -7,9 +7,11 @@ A line is split into runs of one bidi level and one font; each run is shaped wit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 import uharfbuzz as hb
 
@@ -59,7 +61,43 @@ class ShapedLine:
     rtl: bool
 
     def width(self, size: float) -> float:
-        return self.advance * size
+        """Room the line takes at `size`: its advance, widened where ink pokes out (a Devanagari matra)."""
+        left, right = self.extent
+        return (right - left) * size
+
+    @cached_property
+    def ink(self) -> tuple[float, float]:
+        """How far the glyph outlines reach above and below the baseline, in em (reph, stacked accents, ...)."""
+        return self._ink_box[0], self._ink_box[1]
+
+    @cached_property
+    def extent(self) -> tuple[float, float]:
+        """Left and right edge of the line in em from its pen start: the advance box united with the ink."""
+        return min(0.0, self._ink_box[2]), max(self.advance, self._ink_box[3])
+
+    @cached_property
+    def _ink_box(self) -> tuple[float, float, float, float]:
+        top = bottom = 0.0
+        left, right = math.inf, -math.inf
+        pen = 0.0
+        for run in self.runs:
+            known = run.font.glyph_inks
+            for gid, gx, gy in zip(run.glyphs, run.xs, run.ys, strict=True):
+                ink = known[gid] if gid in known else run.font.glyph_ink(gid)
+                if ink is None:
+                    continue
+                glyph_top, glyph_bottom, glyph_left, glyph_right = ink
+                x = pen + gx
+                if glyph_top + gy > top:
+                    top = glyph_top + gy
+                if glyph_bottom - gy > bottom:
+                    bottom = glyph_bottom - gy
+                if x + glyph_left < left:
+                    left = x + glyph_left
+                if x + glyph_right > right:
+                    right = x + glyph_right
+            pen += run.advance
+        return (top, bottom, left, right) if left <= right else (top, bottom, 0.0, 0.0)
 
     @property
     def glyph_count(self) -> int:
@@ -93,27 +131,28 @@ def _shape_run(text: str, codepoints: list[int], start: int, end: int, font: Fon
     buffer.guess_segment_properties()
     hb.shape(font.hb_font, buffer)
     scale = 1.0 / font.upem
-    glyphs, xs, ys, clusters = [], [], [], []
-    pen = 0.0
-    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
-        glyphs.append(info.codepoint)
-        clusters.append(info.cluster - start)
-        xs.append((pen + pos.x_offset) * scale)
-        ys.append(pos.y_offset * scale)
-        pen += pos.x_advance
+    infos, positions = buffer.glyph_infos, buffer.glyph_positions
+    pens = [0, *accumulate(pos.x_advance for pos in positions)]
     return ShapedRun(
         font=font,
         text=text[start:end],
         rtl=rtl,
-        glyphs=tuple(glyphs),
-        xs=tuple(xs),
-        ys=tuple(ys),
-        clusters=tuple(clusters),
-        advance=pen * scale,
+        glyphs=tuple(info.codepoint for info in infos),
+        xs=tuple((pen + pos.x_offset) * scale for pen, pos in zip(pens, positions, strict=False)),
+        ys=tuple(pos.y_offset * scale for pos in positions),
+        clusters=tuple(info.cluster - start for info in infos),
+        advance=pens[-1] * scale,
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)  # ~20 MB at most; a re-render (preview, then PDF) finds its lines here
 def shape_cached(library: FontLibrary, text: str, family: str, weight: str, base: int | None = None) -> ShapedLine:
     """shape_line with an LRU: fitting tries the same words and lines many times, and names repeat."""
     return shape_line(text, library.chain(family, weight), library, base)
+
+
+def ink_bounds(lines: Sequence[ShapedLine], line_height: float) -> tuple[float, float]:
+    """Ink of a block of lines `line_height` em apart, relative to the first baseline, in em (up is negative)."""
+    top = min(index * line_height - line.ink[0] for index, line in enumerate(lines))
+    bottom = max(index * line_height + line.ink[1] for index, line in enumerate(lines))
+    return top, bottom
