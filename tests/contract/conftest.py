@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import email
 import importlib.util
+from contextlib import ExitStack
 from email import policy
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -31,10 +32,11 @@ import pytest
 
 from badgeforge.adapters.local.blobs import FolderBlobStore
 from badgeforge.adapters.local.links import LocalLinkSigner
-from badgeforge.adapters.local.mailer import OutboxMailer
+from badgeforge.adapters.local.mailer import OutboxMailer, SmtpMailer
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
 from badgeforge.adapters.local.users import LocalUserDirectory
 from tests.contract.harness import DeliveredMail, LinkSignerUnderTest, MailerUnderTest
+from tests.contract.smtp_server import running_smtp_server
 
 
 def local_blob_store(request: pytest.FixtureRequest, tmp_path: Path) -> FolderBlobStore:
@@ -51,22 +53,34 @@ def local_outbox_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> Maile
     outbox = tmp_path / "outbox"
 
     def delivered() -> list[DeliveredMail]:
-        found = []
-        for path in sorted(outbox.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            text = message.get_body(preferencelist=("plain",))
-            html = message.get_body(preferencelist=("html",))
-            found.append(
-                DeliveredMail(
-                    to=str(message["To"]),
-                    subject=str(message["Subject"]),
-                    text=text.get_content() if text else "",
-                    html=html.get_content() if html else "",
-                )
-            )
-        return found
+        return _delivered_from_eml([path.read_bytes() for path in sorted(outbox.glob("*.eml"))])
 
     return MailerUnderTest(OutboxMailer(outbox), delivered)
+
+
+def _delivered_from_eml(raw_messages: list[bytes]) -> list[DeliveredMail]:
+    found = []
+    for raw in raw_messages:
+        message = email.message_from_bytes(raw, policy=policy.default)
+        text = message.get_body(preferencelist=("plain",))
+        html = message.get_body(preferencelist=("html",))
+        found.append(
+            DeliveredMail(
+                to=str(message["To"]),
+                subject=str(message["Subject"]),
+                text=text.get_content() if text else "",
+                html=html.get_content() if html else "",
+            )
+        )
+    return found
+
+
+def local_smtp_mailer(request: pytest.FixtureRequest, tmp_path: Path) -> MailerUnderTest:
+    stack = ExitStack()
+    request.addfinalizer(stack.close)
+    server = stack.enter_context(running_smtp_server())
+    mailer = SmtpMailer(f"smtp://127.0.0.1:{server.port}", timeout=5)  # no AUTH on the test server
+    return MailerUnderTest(mailer, lambda: _delivered_from_eml(server.messages))
 
 
 def local_user_directory(request: pytest.FixtureRequest, tmp_path: Path) -> LocalUserDirectory:
@@ -91,7 +105,10 @@ def local_link_signer(request: pytest.FixtureRequest, tmp_path: Path) -> LinkSig
 
 BLOB_STORE_FACTORIES = [pytest.param(local_blob_store, id="local-folder")]
 TREE_DB_FACTORIES = [pytest.param(local_tree_db, id="local-sqlite")]
-MAILER_FACTORIES = [pytest.param(local_outbox_mailer, id="local-outbox")]
+MAILER_FACTORIES = [
+    pytest.param(local_outbox_mailer, id="local-outbox"),
+    pytest.param(local_smtp_mailer, id="local-smtp"),
+]
 USER_DIRECTORY_FACTORIES = [pytest.param(local_user_directory, id="local-sqlite")]
 LINK_SIGNER_FACTORIES = [pytest.param(local_link_signer, id="local-hmac")]
 
