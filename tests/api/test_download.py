@@ -72,3 +72,10 @@ def test_tampered_local_file_link_is_refused(env):
     response = env.client.get(other)
     assert response.status_code == 410
     assert response.get_json()["error"]["code"] == "expired"
+
+
+def test_without_the_pages_beside_it_a_dead_link_goes_to_the_hosting_page(page_env):
+    page_env.app.config["BADGEFORGE_WEB_DIR"] = None  # as deployed: the pages are on Hosting, not in the function
+    response = page_env.client.get("/d/not.a-token")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/link#not.a-token"

@@ -129,3 +129,24 @@ def test_no_usage_left_is_refused_up_front(env):
 def test_unsafe_job_id_is_404(env):
     headers = env.headers("organizer@example.com")
     assert env.client.get("/api/jobs/a.b", headers=headers).status_code == 404
+
+
+def test_the_chosen_column_mapping_travels_in_job_json(env):
+    headers = env.headers("organizer@example.com")
+    start_job(env, headers, mapping=json.dumps({"full_name": "company"}))
+    files = env.submitter.calls[0][2]
+    assert json.loads(files["job.json"])["mapping"] == {"full_name": "company"}
+
+
+def test_uploaded_images_are_named_in_job_json_and_stored_beside_it(env):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(buffer, format="PNG")
+    headers = env.headers("organizer@example.com")
+    start_job(env, headers, logo=(io.BytesIO(buffer.getvalue()), "My Logo.jpeg"))
+    files = env.submitter.calls[0][2]
+    assert json.loads(files["job.json"])["logo_image"] == "logo.png", "named by content, not by the upload name"
+    assert files["logo.png"] == buffer.getvalue()

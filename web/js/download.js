@@ -10,7 +10,8 @@ const REASONS = {
 };
 
 async function start() {
-  const token = decodeURIComponent(location.pathname.replace(/^\/d\//, ""));
+  // /d/<token> locally (served by the API); /link#<token> on Hosting (the API redirects there).
+  const token = decodeURIComponent(location.hash ? location.hash.slice(1) : location.pathname.replace(/^\/d\//, ""));
   const info = await get(`/api/links/${encodeURIComponent(token)}`);
   if (info.state === "valid") { $("link-reason").textContent = "The link works: your download starts now."; location.reload(); return; }
   $("link-reason").textContent = REASONS[info.state] || REASONS.invalid;

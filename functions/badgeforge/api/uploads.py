@@ -26,12 +26,10 @@ class Upload:
     images: dict[str, bytes] = field(default_factory=dict)  # file name beside job.json -> bytes
 
     def files(self) -> dict[str, bytes]:
-        """What lands in uploads/{uid}/{jobId}/: job.json (RenderOptions.from_dict keys, images by file name), the
-        images, mapping.json ({field: column}, only when the user changed the mapping) and the CSV."""
-        files = {**self.images, "job.json": json.dumps(self.options).encode()}
-        if self.mapping:
-            files["mapping.json"] = json.dumps(self.mapping).encode()
-        return files
+        """What lands in uploads/{uid}/{jobId}/ besides the CSV: the images and job.json (RenderOptions keys, images
+        by file name, and "mapping": {field: column} when the user chose one; the render job pops it for the reader)."""
+        job = {**self.options, "mapping": self.mapping} if self.mapping else dict(self.options)
+        return {**self.images, "job.json": json.dumps(job).encode()}
 
 
 def read_upload() -> Upload:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, current_app, jsonify, redirect, request, send_file
 
@@ -29,11 +30,12 @@ def download(token: str):
     state = _link_state(token)
     if state["state"] == "valid":
         return redirect(state["url"], code=302)
-    page = Path(current_app.config["BADGEFORGE_WEB_DIR"] or "") / "d.html"
+    page = Path(current_app.config["BADGEFORGE_WEB_DIR"] or "") / "link.html"
     if page.is_file():
         # 200: the page itself loads fine and says plainly that the link is dead (its script asks /api/links why).
         return page.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html; charset=utf-8"}
-    return jsonify({"error": {"code": state["state"], "message": "This download link no longer works."}}), 410
+    # In the cloud the pages live on Hosting, not beside the function: send the visitor to the same page there.
+    return redirect(f"/link#{quote(token, safe='')}", code=302)
 
 
 @bp.get("/api/links/<path:token>")
