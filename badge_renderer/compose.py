@@ -75,16 +75,17 @@ class BadgeComposer:
         )
 
     # ---- static layer --------------------------------------------------------------------------------------
-    def static_layer(self, ticket_type: str) -> Any:
+    def static_layer(self, ticket_type: str, side: str = "front") -> Any:
         """A cairo RecordingSurface with everything that is the same for every badge of this ticket group."""
         palette = self.palette(ticket_type)
-        key = palette.accent
+        side = "back" if side == "back" and self.design.has_back else "front"
+        key = f"{side}:{palette.accent}"
         layer = self._layers.get(key)
         if layer is None:
-            layer = self._layers[key] = self._record_static(palette, ticket_type)
+            layer = self._layers[key] = self._record_static(palette, ticket_type, side)
         return layer
 
-    def _record_static(self, palette: _Palette, ticket_type: str) -> Any:
+    def _record_static(self, palette: _Palette, ticket_type: str, side: str) -> Any:
         import cairocffi as cairo
 
         from badge_renderer.svg_layer import render_svg_layer
@@ -105,10 +106,11 @@ class BadgeComposer:
             event_name=self.options.event_name,
             has_background_image=self.background is not None,
             has_logo=self.logo is not None,
+            side=side,
         )
         ctx.set_source_surface(artwork, 0, 0)
         ctx.paint()
-        for element in self.design.elements:
+        for element in self.design.side_elements(side):
             x, y, bw, bh = self._box(element)
             if element.kind == "logo" and self.logo:
                 _paint_image(ctx, self.logo, x, y, bw, bh, cover=False)
@@ -117,18 +119,23 @@ class BadgeComposer:
         return layer
 
     # ---- per badge -----------------------------------------------------------------------------------------
-    def draw(self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0) -> list[RowIssue]:
-        """Draw one badge with its top-left corner at (x, y); returns warnings (text shortened, ...)."""
+    def draw(
+        self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front"
+    ) -> list[RowIssue]:
+        """Draw one badge side with its top-left corner at (x, y); returns warnings (text shortened, ...).
+
+        The back repeats the front (names readable whichever way a badge flips) unless the design has a back.
+        """
         issues: list[RowIssue] = []
         ctx.save()
         ctx.translate(x, y)
         if rotation == 180:
             ctx.translate(self.width, self.height)
             ctx.rotate(math.pi)
-        ctx.set_source_surface(self.static_layer(attendee.ticket_type), 0, 0)
+        ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
         palette = self.palette(attendee.ticket_type)
-        for element in self.design.elements:
+        for element in self.design.side_elements(side):
             if element.kind == "name":
                 self._draw_name(ctx, attendee, element, palette, issues)
             elif element.kind == "text":

@@ -68,9 +68,21 @@ class BadgeDesign:
     safe_area_mm: float
     elements: tuple[Element, ...]
     directory: Path
-    has_back: bool = False
+    back_elements: tuple[Element, ...] = ()  # a design with its own back (static_back.svg.j2); else the front
     dark: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_back(self) -> bool:
+        return bool(self.back_elements)
+
+    def side_elements(self, side: str) -> tuple[Element, ...]:
+        return self.back_elements if side == "back" and self.back_elements else self.elements
+
+    def template_name(self, side: str) -> str:
+        return (
+            f"{self.name}/static_back.svg.j2" if side == "back" and self.back_elements else f"{self.name}/static.svg.j2"
+        )
 
     @property
     def static_template(self) -> Path:
@@ -136,8 +148,11 @@ def _parse_manifest(raw: Mapping[str, Any], directory: Path) -> BadgeDesign:
     colors.setdefault("muted", colors["text"])
     colors.setdefault("on_accent", "#ffffff")
     elements = tuple(_parse_element(e) for e in raw["elements"])
+    back_elements = tuple(_parse_element(e) for e in raw.get("back", {}).get("elements", ()))
     if not (directory / "static.svg.j2").is_file():
         raise ValueError("static.svg.j2 is missing")
+    if back_elements and not (directory / "static_back.svg.j2").is_file():
+        raise ValueError("the design has a back but static_back.svg.j2 is missing")
     return BadgeDesign(
         name=directory.name,
         title=str(raw.get("title", directory.name)),
@@ -148,7 +163,7 @@ def _parse_manifest(raw: Mapping[str, Any], directory: Path) -> BadgeDesign:
         safe_area_mm=float(raw.get("safe_area_mm", 4.0)),
         elements=elements,
         directory=directory,
-        has_back=bool(raw.get("has_back", False)),
+        back_elements=back_elements,
         dark=bool(raw.get("dark", False)),
         extra=dict(raw.get("extra", {})),
     )

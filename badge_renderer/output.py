@@ -53,13 +53,13 @@ def write_pdf_part(
             issues.extend(composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation))
         if layout.backs and not layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation)
+                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
         _crop_marks(ctx, layout)
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation)
+                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
             _crop_marks(ctx, layout)
             surface.show_page()
             pages += 1

@@ -26,18 +26,18 @@ def _environment() -> Any:
     )
 
 
-def svg_source(design: BadgeDesign, **context: Any) -> str:
+def svg_source(design: BadgeDesign, side: str = "front", **context: Any) -> str:
     """The filled SVG text (useful for tests and the naive benchmark)."""
     import jinja2
 
     try:
-        template = _environment().get_template(f"{design.name}/static.svg.j2")
+        template = _environment().get_template(design.template_name(side))
         return template.render(design=design, mm=72 / 25.4, **context)
     except jinja2.TemplateError as err:
         raise DesignError(f"Design '{design.name}' template failed: {err}", file=str(design.static_template)) from err
 
 
-def render_svg_layer(design: BadgeDesign, *, width: float, height: float, **context: Any) -> Any:
+def render_svg_layer(design: BadgeDesign, *, width: float, height: float, side: str = "front", **context: Any) -> Any:
     """Draw the design artwork (units: points, viewBox 0 0 width height) onto a RecordingSurface."""
     import cairocffi as cairo
     from cairosvg.parser import Tree
@@ -51,7 +51,7 @@ def render_svg_layer(design: BadgeDesign, *, width: float, height: float, **cont
         def _create_surface(self, w: float, h: float) -> tuple[Any, float, float]:
             return cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h)), w, h
 
-    source = svg_source(design, width=width, height=height, **context)
+    source = svg_source(design, side, width=width, height=height, **context)
     try:
         # unsafe=False (the default, stated on purpose): no files, no URLs, no XML entities. No url_fetcher.
         tree = Tree(bytestring=source.encode("utf-8"), unsafe=False)

@@ -68,7 +68,7 @@ def test_designs_lists_at_least_four(tmp_path: Path) -> None:
     done = run("designs", "--json")
     assert done.returncode == 0
     names = {d["name"] for d in json.loads(done.stdout)["designs"]}
-    assert {"classic", "modern", "conference", "minimal"} <= names
+    assert {"classic", "modern", "conference", "minimal", "pass"} <= names
 
 
 def test_missing_libcairo_says_how_to_install_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]

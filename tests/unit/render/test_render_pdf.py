@@ -152,7 +152,7 @@ def test_two_workers_give_the_same_pages_as_one(tmp_path: Path) -> None:
     assert seen[-1] == (40, 40)
 
 
-@pytest.mark.parametrize("design", ["classic", "modern", "conference", "minimal"])
+@pytest.mark.parametrize("design", ["classic", "modern", "conference", "minimal", "pass"])
 def test_every_design_renders_with_qr_and_vcard(tmp_path: Path, design: str) -> None:
     options = RenderOptions(design=design, qr_kind="vcard", event_name="Expo")
     result = render_pdf(people(3, email="ada@example.org"), options, tmp_path / "b.pdf")
@@ -198,3 +198,17 @@ def test_a_character_no_font_covers_becomes_a_warning(tmp_path: Path) -> None:
     odd = Attendee(row=5, full_name="Ada \U0001f9ff\U00013000 Lovelace")  # nazar amulet + Egyptian hieroglyph
     result = render_pdf([odd], RenderOptions(design="classic"), tmp_path / "b.pdf")
     assert any(w.row == 5 and w.column == "full_name" and "font" in w.message for w in result.warnings)
+
+
+def test_a_design_with_a_back_prints_its_back_on_duplex_pages(tmp_path: Path) -> None:
+    options = RenderOptions(design="pass", sides="duplex", qr_field="ticket_id", event_name="Expo")
+    render_pdf(people(2, organization="Engines Ltd"), options, tmp_path / "b.pdf")
+    front, back = (page.extract_text() for page in PdfReader(tmp_path / "b.pdf").pages)
+    assert "Engines Ltd" in front and "Engines Ltd" not in back
+    assert "Ada0" in back and "Expo" in back
+
+
+def test_a_design_without_a_back_repeats_the_front(tmp_path: Path) -> None:
+    render_pdf(people(2), RenderOptions(design="classic", sides="duplex"), tmp_path / "b.pdf")
+    front, back = (page.extract_text() for page in PdfReader(tmp_path / "b.pdf").pages)
+    assert "Engines Ltd" in front and "Engines Ltd" in back
