@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import io
 import threading
+import zipfile
 from email import policy
 
 from badgeforge import config
@@ -188,3 +190,12 @@ def test_background_delivery_finishes_the_whole_flow(services, small_csv):
     finally:
         runtime.close()
         config.use_services(None)
+
+
+def test_png_zip_on_request(services, runtime, small_csv):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": b'{"png_zip": true}'})
+    job = services.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "done" and job["png_zip"] == f"badges/{user.uid}/j1/badges-png.zip"
+    names = zipfile.ZipFile(io.BytesIO(services.blobs.read_bytes(job["png_zip"]))).namelist()
+    assert len(names) == 3 and all(n.endswith(".png") for n in names)

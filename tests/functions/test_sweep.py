@@ -43,8 +43,10 @@ def test_mail_retries_are_bounded_and_keep_the_reason(services, runtime, small_c
         runtime.sweep()
     (node,) = services.db.get(f"badgeMails/{user.uid}").values()
     assert node["status"] == "failed" and node["attempts"] == services.settings.max_attempts
-    assert "503" in node["error"] and services.mailer.calls == services.settings.max_attempts
-    assert services.db.get(f"users/{user.uid}/allowed_usage") == 10
+    assert "503" in node["error"] and "gave up" in node["error"]
+    assert services.mailer.calls == services.settings.max_attempts
+    account = services.db.get(f"users/{user.uid}")
+    assert account["allowed_usage"] == 10 and not account.get("holds")  # never mailed: consumes nothing
 
 
 def test_permanent_refusal_releases_the_hold_and_is_not_retried(services, runtime, small_csv):
@@ -79,3 +81,18 @@ def test_pending_node_whose_event_was_dropped_is_sent(services, runtime, clock):
     SqliteTreeDatabase(services.db.path).set(f"badgeMails/{user.uid}/k7", node)
     runtime.sweep()
     assert services.db.get(f"badgeMails/{user.uid}/k7/status") == "sent" and len(outbox(services)) == 1
+
+
+def test_render_attempts_are_bounded_and_release_the_hold(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    attempts = services.settings.max_attempts
+    services.db.set(
+        f"jobs/{user.uid}/j1",
+        {"status": "rendering", "attempts": attempts, "lease_until": "2000-01-01T00:00:00.000000Z"},
+    )
+    services.db.set(f"users/{user.uid}/holds/j1", "2000-01-01T00:00:00.000000Z")  # held by the dead attempt
+    runtime.sweep()
+    job = services.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "failed" and job["error"]["code"] == "gave_up"
+    assert not services.db.get(f"users/{user.uid}/holds") and outbox(services) == []

@@ -123,6 +123,9 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
             raise MailPermanentError("The account has no email address.")
         receipt = services.mailer.send(mail)
     except MailTemporaryError as err:
+        if int(node.get("attempts", 0)) >= services.settings.max_attempts:
+            usage.release_job(services, uid, job_id)  # last try: a job never mailed consumes nothing
+            return _failed(services, path, f"gave up after {node['attempts']} attempts: {err}", permanent=False)
         return _failed(services, path, str(err), permanent=False)
     except MailPermanentError as err:
         usage.release_job(services, uid, job_id)

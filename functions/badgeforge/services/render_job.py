@@ -73,10 +73,10 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
     now = services.clock.now()
     settings = services.settings
     stamp, lease_until, key = iso(now), iso(now + settings.render_lease), mail_key(now, ref.job_id)
-    decision: dict[str, bool] = {}
+    decision: dict[str, str] = {}
 
     def body(job):
-        decision["claimed"] = False
+        decision["outcome"] = "busy"
         job = dict(job or {})
         status = job.get("status")
         if status in ("done", "failed"):
@@ -87,6 +87,7 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
                 return job
         attempts = int(job.get("attempts", 0)) + 1
         if attempts > settings.max_attempts:
+            decision["outcome"] = "gave_up"
             job.update(
                 status="failed",
                 updated_at=stamp,
@@ -94,7 +95,7 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
                 error={"code": "gave_up", "message": f"Rendering failed {attempts - 1} times; giving up."},
             )
             return job
-        decision["claimed"] = True
+        decision["outcome"] = "claimed"
         job.update(
             status="rendering",
             attempts=attempts,
@@ -109,7 +110,9 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
         return job
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
-    return job if decision.get("claimed") else None
+    if decision.get("outcome") == "gave_up":
+        usage.release_job(services, ref.uid, ref.job_id)  # an earlier attempt may have held a use
+    return job if decision.get("outcome") == "claimed" else None
 
 
 def _reserve(services: Services, ref: UploadRef) -> None:
@@ -235,6 +238,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         data = _read_csv(services, ref)
         option_data = _load_options(services, ref, metadata)
         mapping = _pop_mapping(option_data)
+        want_png_zip = option_data.pop("png_zip", False) is True
         options = renderer.options(option_data, _load_images(services, ref, option_data))
         table = renderer.read_attendees(
             data,
@@ -256,6 +260,16 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
                 download_name=name,
                 metadata={"uid": ref.uid, "jobId": ref.job_id},
             )
+            png_zip = None
+            if want_png_zip:
+                png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+                zipped = renderer.render_png_zip(table.attendees, options, Path(tmp) / "badges-png.zip")
+                services.blobs.write_file(
+                    png_zip,
+                    Path(zipped),
+                    content_type="application/zip",
+                    download_name=name.removesuffix(".pdf") + " (PNG).zip",
+                )
         warnings = [w.to_dict() for w in (*table.warnings, *result.warnings)]
         # The results go in before the mail node exists: the mail job reads them (counts, name, warnings).
         services.db.update(
@@ -264,6 +278,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
                 "badges": result.badges,
                 "pages": result.pages,
                 "output": output,
+                "png_zip": png_zip,
                 "download_name": name,
                 "event_name": getattr(options, "event_name", "") or None,
                 "pdf_bytes": result.pdf_bytes,

@@ -25,6 +25,10 @@ class BadgeRenderer(Protocol):
         """A RenderResult (badges, pages, pdf_path, pdf_bytes, warnings)."""
         ...
 
+    def render_png_zip(self, attendees: Sequence[Any], options: Any, out: Path) -> Path:
+        """A ZIP of one 300 dpi PNG per badge (job.json "png_zip": true)."""
+        ...
+
 
 class LibraryRenderer:
     """badge_renderer as documented in docs/architecture.md."""
@@ -48,3 +52,8 @@ class LibraryRenderer:
         from badge_renderer.render import render_pdf
 
         return render_pdf(attendees, options, out, progress=progress)
+
+    def render_png_zip(self, attendees: Sequence[Any], options: Any, out: Path) -> Path:
+        from badge_renderer.render import render_png_zip
+
+        return render_png_zip(attendees, options, out)
