@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
@@ -19,7 +21,8 @@ ELLIPSIS = "…"
 # More lines only when they buy clearly bigger text: a name reads best on one line.
 WRAP_GAIN = 1.2
 _SPACES = re.compile(r"\s+")
-_MAX_WORDS = 64  # beyond this the line partition is approximated greedily (nobody's name has 64 words)
+_MAX_UNITS = 64  # beyond this the line partition is approximated greedily (nobody's name has 64 words)
+_HYPHENS = "-\u2010"
 
 
 @dataclass(frozen=True)
@@ -67,30 +70,31 @@ class _Fitter:
         size = _safe_size(min(max_size, by_width, by_height), lines, self.box_width, self.box_height, line_height)
         return _Layout(lines, size, width_bound=by_width < min(max_size, by_height))
 
-    def wrapped(self, words: list[str], count: int) -> tuple[ShapedLine, ...]:
-        """`count` lines whose widest is as narrow as possible (balanced), breaking only between words."""
-        advances = [self.shape(word).advance for word in words]
+    def wrapped(self, units: list[str], count: int) -> tuple[ShapedLine, ...]:
+        """`count` lines whose widest is as narrow as possible (balanced), broken only at break units."""
         space = self.shape(" ").advance
-        groups = _balanced_partition(advances, space, count)
-        return tuple(self.shape(" ".join(words[a:b])) for a, b in groups)
+        advances = [self.shape(unit.rstrip(" ")).advance for unit in units]
+        glue = [space if unit.endswith(" ") else 0.0 for unit in units]
+        groups = _balanced_partition(advances, glue, count)
+        return tuple(self.shape("".join(units[a:b]).rstrip(" ")) for a, b in groups)
 
     def ellipsized(self, size: float, max_lines: int) -> tuple[ShapedLine, ...]:
         """Greedy lines at `size`; the line where the text runs out of room ends in an ellipsis."""
         limit = self.box_width / size
-        words = self.text.split(" ")
+        units = break_units(self.text)
         lines: list[ShapedLine] = []
         start = 0
-        while start < len(words) and len(lines) < max_lines:
+        while start < len(units) and len(lines) < max_lines:
             end = start + 1
-            while end < len(words) and _em_width(self.shape(" ".join(words[start : end + 1]))) <= limit:
+            while end < len(units) and _em_width(self.shape("".join(units[start : end + 1]).rstrip(" "))) <= limit:
                 end += 1
-            line = self.shape(" ".join(words[start:end]))
+            line = self.shape("".join(units[start:end]).rstrip(" "))
             last = len(lines) == max_lines - 1
-            if _em_width(line) <= limit and (end == len(words) or not last):
+            if _em_width(line) <= limit and (end == len(units) or not last):
                 lines.append(line)
                 start = end
                 continue
-            cut = self._cut_with_ellipsis(" ".join(words[start:]), limit)
+            cut = self._cut_with_ellipsis("".join(units[start:]), limit)
             if cut is not None:
                 lines.append(cut)
             break
@@ -163,28 +167,46 @@ def _best_layout(
         return layout.size >= min_size or not layout.width_bound
 
     best = fitter.layout((fitter.shape(fitter.text),), max_size, line_height)
-    words = fitter.text.split(" ")
-    for count in range(2, min(max_lines, len(words)) + 1):
+    units = break_units(fitter.text)
+    for count in range(2, min(max_lines, len(units)) + 1):
         if best.size >= max_size:
             break  # nothing beats the biggest allowed size
-        candidate = fitter.layout(fitter.wrapped(words, count), max_size, line_height)
+        candidate = fitter.layout(fitter.wrapped(units, count), max_size, line_height)
         if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
             best = candidate
     return best if acceptable(best) else None
 
 
-def _balanced_partition(advances: list[float], space: float, count: int) -> list[tuple[int, int]]:
-    """Split words into at most `count` consecutive groups minimising the widest group (linear partition)."""
+def break_units(text: str) -> list[str]:
+    """Pieces a line may end after: each word with its space, and "Anna-" of "Anna-Lena" (break after a hyphen
+    between letters, as UAX #14 allows), so double-barrelled names can wrap."""
+    units, start = [], 0
+    for index, char in enumerate(text):
+        hyphen = char in _HYPHENS and 0 < index < len(text) - 1 and text[index - 1].isalpha()
+        if char == " " or (hyphen and text[index + 1].isalpha()):
+            units.append(text[start : index + 1])
+            start = index + 1
+    if start < len(text):
+        units.append(text[start:])
+    return units
+
+
+def _balanced_partition(advances: list[float], glue: list[float], count: int) -> list[tuple[int, int]]:
+    """Split units into at most `count` consecutive lines minimising the widest (linear partition).
+
+    `glue[i]` is what unit i adds when a line goes on after it (a space; nothing after a hyphen).
+    """
     n = len(advances)
     if count >= n:
         return [(i, i + 1) for i in range(n)]
-    if n > _MAX_WORDS:
-        return _greedy_groups(advances, space, sum(advances) / count + space * (n / count))
+    ends = [0.0, *accumulate(a + g for a, g in zip(advances, glue, strict=True))]
 
     def width(a: int, b: int) -> float:
-        return sum(advances[a:b]) + space * (b - a - 1)
+        return ends[b] - ends[a] - glue[b - 1]
 
-    # best[k][i]: narrowest widest-line for words[i:] in k lines; small n, so O(count * n^2) is nothing.
+    if n > _MAX_UNITS:
+        return _greedy_partition(n, width, count)
+    # best[k][i]: narrowest widest-line for units[i:] in k lines; small n, so O(count * n^2) is nothing.
     best = [[math.inf] * (n + 1) for _ in range(count + 1)]
     choice = [[n] * (n + 1) for _ in range(count + 1)]
     for i in range(n):
@@ -203,17 +225,23 @@ def _balanced_partition(advances: list[float], space: float, count: int) -> list
     return groups
 
 
-def _greedy_groups(advances: list[float], space: float, limit: float) -> list[tuple[int, int]]:
-    groups, start, current = [], 0, 0.0
-    for index, advance in enumerate(advances):
-        extra = advance if index == start else space + advance
-        if index > start and current + extra > limit:
-            groups.append((start, index))
-            start, current = index, advance
-        else:
-            current += extra
-    groups.append((start, len(advances)))
-    return groups
+def _greedy_partition(n: int, width: Callable[[int, int], float], count: int) -> list[tuple[int, int]]:
+    """For long texts: the narrowest line limit (bisected) at which greedy filling needs at most `count` lines."""
+
+    def greedy(limit: float) -> list[tuple[int, int]]:
+        groups, start = [], 0
+        for index in range(1, n):
+            if width(start, index + 1) > limit:
+                groups.append((start, index))
+                start = index
+        groups.append((start, n))
+        return groups
+
+    low, high = max(width(i, i + 1) for i in range(n)), width(0, n)
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(greedy(middle)) <= count else (middle, high)
+    return greedy(high)
 
 
 def _safe_size(size: float, lines: tuple[ShapedLine, ...], box_width: float, box_height: float, lh: float) -> float:

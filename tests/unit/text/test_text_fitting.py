@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badge_renderer.text import FittedText, fit_text
-from badge_renderer.text.fitting import clean_text
+from badge_renderer.text.fitting import break_units, clean_text
 from badge_renderer.text.shaping import ink_bounds
 
 BOX = {"box_width": 200.0, "box_height": 60.0}
@@ -45,6 +45,26 @@ def test_wrap_at_a_word_boundary_when_one_line_would_be_below_min_size() -> None
     assert fitted.size >= 12
     assert " ".join(line.text for line in fitted.lines) == text  # nothing lost, broken only at spaces
     assert_inside(fitted, 150, 60)
+
+
+def test_double_barrelled_names_may_wrap_after_the_hyphen() -> None:
+    fitted = fit_text("Fitzgerald-Worthington", box_width=120, box_height=70, max_size=40, min_size=14)
+    assert [line.text for line in fitted.lines] == ["Fitzgerald-", "Worthington"]
+    assert not fitted.truncated
+
+
+def test_break_units_are_words_with_their_space_and_hyphenated_parts() -> None:
+    assert break_units("Anna-Lena Ørsted") == ["Anna-", "Lena ", "Ørsted"]
+    # Only a hyphen between letters is a break: not a lone dash, not a leading or trailing one, not "-5".
+    assert break_units("Ann - Lee") == ["Ann ", "- ", "Lee"]
+    assert break_units("-Ann- x-5") == ["-Ann- ", "x-5"]
+
+
+def test_long_texts_never_exceed_max_lines() -> None:
+    text = " ".join(["word"] * 200)
+    fitted = fit_text(text, box_width=300, box_height=300, max_size=40, min_size=1, max_lines=3)
+    assert len(fitted.lines) <= 3 and not fitted.truncated
+    assert_broken_only_at_spaces_or_hyphens(fitted, text)
 
 
 def test_wrap_picks_the_balanced_break() -> None:
@@ -148,8 +168,21 @@ def test_fitted_text_is_never_wider_nor_taller_than_the_box(
     assert len(fitted.lines) <= max_lines
     assert fitted.size <= max_size
     if not fitted.truncated:
-        # Nothing was dropped: the lines are the words, broken only at spaces.
-        assert " ".join(line.text for line in fitted.lines).split() == clean_text(" ".join(words)).split()
+        assert_broken_only_at_spaces_or_hyphens(fitted, clean_text(" ".join(words)))
+
+
+def assert_broken_only_at_spaces_or_hyphens(fitted: FittedText, text: str) -> None:
+    """Nothing was dropped or changed: the lines are `text`, split at a space or after a hyphen."""
+    position = 0
+    for line in fitted.lines:
+        assert text.startswith(line.text, position), (line.text, text)
+        position += len(line.text)
+        if position < len(text):
+            if text[position] == " ":
+                position += 1
+            else:
+                assert text[position - 1] in "-\u2010" and text[position].isalpha()
+    assert position == len(text)
 
 
 @settings(max_examples=100, deadline=None)
