@@ -160,17 +160,21 @@ class BadgeComposer:
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
         full = " ".join(attendee.full_name.split())
         split = self.options.emphasize_first_name and first and last and full in ("", f"{first} {last}")
+        cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
-            cut = self._draw_line(ctx, first, element, palette, (x, y, w, first_h), max_lines=1, valign="bottom")
             last_el = _with(element, max_size=element.max_size * 0.5, weight="regular")
-            cut |= self._draw_line(ctx, last, last_el, palette, (x, y + first_h, w, h - first_h), max_lines=1)
-            column = "first_name" if cut else None
-        else:
-            cut = self._draw_line(ctx, attendee.display_name, element, palette, (x, y, w, h))
-            column = "full_name" if attendee.full_name else "first_name"
+            first_fit = self._fit(first, element, w, first_h, max_lines=1)
+            last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
+            cut = first_fit.truncated or last_fit.truncated
+            if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
+                self._draw_fitted(ctx, first_fit, element, palette, (x, y, w, first_h), valign="bottom")
+                self._draw_fitted(ctx, last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top")
         if cut:
-            issues.append(_shortened(attendee, column or "first_name", attendee.display_name))
+            cut = self._draw_line(ctx, attendee.display_name, element, palette, (x, y, w, h))
+        if cut:
+            column = "full_name" if attendee.full_name else "first_name"
+            issues.append(_shortened(attendee, column, attendee.display_name))
         missing = self.text.missing_glyphs(attendee.display_name, element.family or self.options.font_family)
         if missing:
             name_column = "full_name" if attendee.full_name else "first_name"
@@ -190,7 +194,12 @@ class BadgeComposer:
         valign: str | None = None,
     ) -> bool:
         """Fit and draw `value` in `box`; True when it had to be shortened."""
-        x, y, w, h = box
+        fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)
+        self._draw_fitted(ctx, fitted, element, palette, box, valign=valign)
+        return bool(fitted.truncated)
+
+    def _fit(self, value: str, element: Element, w: float, h: float, *, max_lines: int | None = None) -> Any:
+        """FittedText for `value` in a w x h box, cached (names repeat: first names, organizations, roles)."""
         if element.uppercase:
             value = value.upper()
         family = element.family or self.options.font_family
@@ -210,18 +219,21 @@ class BadgeComposer:
             )
             if len(self._fit_cache) < 4096:
                 self._fit_cache[key] = fitted
-        self.text.draw_text(
-            ctx,
-            fitted,
-            x,
-            y,
-            w,
-            h,
-            color=palette.rgb(element.color),
-            align=element.align,
-            valign=valign or element.valign,
-        )
-        return bool(fitted.truncated)
+        return fitted
+
+    def _draw_fitted(
+        self,
+        ctx: Any,
+        fitted: Any,
+        element: Element,
+        palette: _Palette,
+        box: tuple[float, float, float, float],
+        *,
+        valign: str | None = None,
+    ) -> None:
+        x, y, w, h = box
+        color = palette.rgb(element.color)
+        self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
         if not self.options.qr_field and self.options.qr_kind != "vcard":

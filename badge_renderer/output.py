@@ -87,7 +87,7 @@ def _crop_marks(ctx: Any, layout: Any) -> None:
 
 def choose_workers(badges: int, requested: int | None) -> int:
     if requested:
-        return max(1, min(requested, badges // 1 or 1))
+        return max(1, min(requested, badges))
     if badges < MIN_BADGES_PER_WORKER:
         return 1
     return max(1, min(os.cpu_count() or 1, badges // MIN_BADGES_PER_WORKER))
