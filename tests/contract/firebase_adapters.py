@@ -20,7 +20,7 @@ from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
 from badgeforge.adapters.firebase.sendgrid_mail import SendGridMailer
 from badgeforge.adapters.firebase.signing import V4LinkSigner
 from tests.contract.harness import DeliveredMail, LinkSignerUnderTest, MailerUnderTest
-from tests.servers.auth_emulator import AuthEmulator, firebase_tools_missing, running_auth_emulator
+from tests.servers.auth_emulator import XDIST_GROUP, firebase_tools_missing, shared_auth_emulator
 from tests.servers.gcs_emulator import running_gcs_emulator
 from tests.servers.rtdb_server import running_rtdb_server
 from tests.servers.sendgrid_server import running_sendgrid_server
@@ -65,21 +65,10 @@ def gcs_v4_link_signer(request: pytest.FixtureRequest, tmp_path: Path) -> LinkSi
 
 
 _NO_FIREBASE_TOOLS = firebase_tools_missing()
-_auth_emulators: dict[str, AuthEmulator] = {}
-
-
-def _shared_auth_emulator(request: pytest.FixtureRequest) -> AuthEmulator:
-    """One Auth emulator per test process (it takes ~15 s to start), stopped when the session ends."""
-    if "emulator" not in _auth_emulators:
-        stack = ExitStack()
-        _auth_emulators["emulator"] = stack.enter_context(running_auth_emulator())
-        request.config.add_cleanup(stack.close)
-        request.config.add_cleanup(_auth_emulators.clear)
-    return _auth_emulators["emulator"]
 
 
 def firebase_user_directory(request: pytest.FixtureRequest, tmp_path: Path) -> FirebaseUserDirectory:
-    emulator = _shared_auth_emulator(request)
+    emulator = shared_auth_emulator(request.config)
     emulator.reset()
     request.getfixturevalue("monkeypatch").setenv("FIREBASE_AUTH_EMULATOR_HOST", emulator.emulator_host)
     app = firebase_admin.initialize_app(options={"projectId": emulator.project}, name=f"contract-{uuid.uuid4().hex}")
@@ -115,6 +104,10 @@ USER_DIRECTORY_FACTORIES = [
     pytest.param(
         firebase_user_directory,
         id="firebase-auth",
-        marks=[pytest.mark.integration, pytest.mark.skipif(bool(_NO_FIREBASE_TOOLS), reason=_NO_FIREBASE_TOOLS)],
+        marks=[
+            pytest.mark.integration,
+            pytest.mark.xdist_group(XDIST_GROUP),
+            pytest.mark.skipif(bool(_NO_FIREBASE_TOOLS), reason=_NO_FIREBASE_TOOLS),
+        ],
     )
 ]

@@ -16,12 +16,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+# Tests that use the emulator carry this xdist group, so `-n 2 --dist loadgroup` starts it on one worker only.
+XDIST_GROUP = "firebase-auth-emulator"
 ROOT = Path(__file__).resolve().parents[2]
 FIREBASE_BIN = ROOT / "tools" / "node_modules" / ".bin" / "firebase"
 PROJECT = "demo-badgeforge"
@@ -121,3 +123,19 @@ def _stop(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+_shared: dict[str, AuthEmulator] = {}
+
+
+def shared_auth_emulator(config: object) -> AuthEmulator:
+    """One emulator per test process (it takes 15-30 s to start), stopped when pytest's session ends.
+
+    `config` is the pytest.Config whose `add_cleanup` stops it; both the fixture and the contract registry use this.
+    """
+    if "emulator" not in _shared:
+        stack = ExitStack()
+        _shared["emulator"] = stack.enter_context(running_auth_emulator())
+        config.add_cleanup(stack.close)  # type: ignore[attr-defined]
+        config.add_cleanup(_shared.clear)  # type: ignore[attr-defined]
+    return _shared["emulator"]

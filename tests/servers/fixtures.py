@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import firebase_admin
 import pytest
 
-from tests.servers.auth_emulator import AuthEmulator, firebase_tools_missing, running_auth_emulator
+from tests.servers.auth_emulator import AuthEmulator, firebase_tools_missing, shared_auth_emulator
 from tests.servers.gcs_emulator import GcsEmulator, running_gcs_emulator
 from tests.servers.rtdb_server import RtdbServer, running_rtdb_server
 from tests.servers.sendgrid_server import SendGridServer, running_sendgrid_server
@@ -51,13 +51,14 @@ def gcs_emulator() -> Iterator[GcsEmulator]:
 
 
 @pytest.fixture(scope="session")
-def auth_emulator() -> Iterator[AuthEmulator]:
-    """One Auth emulator per test process (it takes ~15 s to start); tests reset its accounts."""
+def auth_emulator(request: pytest.FixtureRequest) -> AuthEmulator:
+    """The process's shared Auth emulator (see shared_auth_emulator); tests reset its accounts.
+
+    Mark tests using it `pytest.mark.xdist_group(XDIST_GROUP)` so only one worker starts one."""
     reason = firebase_tools_missing()
     if reason:
         pytest.skip(reason)
-    with running_auth_emulator() as emulator:
-        yield emulator
+    return shared_auth_emulator(request.config)
 
 
 @pytest.fixture
