@@ -2,6 +2,14 @@
 
 Boxes are fractions of the badge, so one design serves every badge size; the static SVG is drawn once per
 (design, ticket group) and only the attendee's text and QR are drawn per badge.
+
+manifest.json: name, title, description, default_badge_size ("4x3in"), safe_area_mm (text boxes are clipped to it),
+colors {background, accent, text, muted?, on_accent?, ticket_types {type: "#rrggbb"}}, elements [...] and optionally
+back {elements [...]} with static_back.svg.j2. An element: kind (name | text | qr | logo | event_name), box [x, y, w, h]
+as fractions, and for text kinds: format ("{role}"; text only), family, weight (regular | bold), max_size, min_size,
+max_lines, align, valign, color (a colour role or "#rrggbb"), uppercase, option ("pronouns").
+static.svg.j2 gets width/height (points; viewBox 0 0 width height), colors, ticket_type, event_name, has_logo,
+has_background_image, side; the renderer paints the background colour/image under it.
 """
 
 from __future__ import annotations
