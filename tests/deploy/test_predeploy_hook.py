@@ -1,0 +1,62 @@
+"""firebase.json's predeploy command, run by firebase-tools' own lifecycle-hook code, bundles into the functions
+source of THAT project (its $RESOURCE_DIR), from THAT project's badge_renderer/ and templates/.
+
+Why through firebase-tools: the command is wrapped in cross-env-shell with its quotes escaped, and PROJECT_DIR /
+RESOURCE_DIR are set by firebase-tools; calling the script directly would not prove the quoting or the variables.
+`firebase deploy` itself needs a login and the network, so only the hook is run (no deploy happens).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.conftest import ROOT
+
+TOOLS_MODULES = ROOT / "tools" / "node_modules"
+RUNNER = Path(__file__).with_name("predeploy_hook_runner.js")
+CACHES = shutil.ignore_patterns("__pycache__", "*.pyc", "venv", "badge_renderer", "templates")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the Firebase project with a space in its path (quoting must survive it)."""
+    if not (TOOLS_MODULES / "firebase-tools").is_dir():
+        pytest.fail("firebase-tools is missing: run `cd tools && npm ci` (make test does this)")
+    project = tmp_path / "my project"
+    project.mkdir()
+    shutil.copy2(ROOT / "firebase.json", project / "firebase.json")
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    shutil.copytree(ROOT / "functions", project / "functions", ignore=CACHES)
+    shutil.copytree(ROOT / "badge_renderer", project / "badge_renderer", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", project / "templates")
+    return project
+
+
+def _predeploy(project: Path) -> subprocess.CompletedProcess[str]:
+    command = ["node", str(RUNNER), str(TOOLS_MODULES), str(project)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_predeploy_bundles_into_the_projects_functions_source(project: Path) -> None:
+    marker = project / "badge_renderer" / "only_in_this_copy.py"
+    marker.write_text("# proves the bundle came from this project, not from the repository\n")
+    result = _predeploy(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PREDEPLOY OK" in result.stdout
+    assert (project / "functions" / "badge_renderer" / "only_in_this_copy.py").is_file()
+    assert (project / "functions" / "badge_renderer" / "__init__.py").is_file()
+    assert sorted(p.name for p in (project / "functions" / "templates").iterdir()) == sorted(
+        p.name for p in (project / "templates").iterdir()
+    )
+
+
+def test_predeploy_failure_stops_the_deploy(project: Path) -> None:
+    shutil.rmtree(project / "templates")
+    result = _predeploy(project)
+    assert result.returncode == 1
+    assert "templates is missing" in result.stdout + result.stderr
+    assert "PREDEPLOY FAILED" in result.stderr
