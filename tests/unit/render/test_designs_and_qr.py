@@ -1,0 +1,73 @@
+"""Design manifests (validation, safe area) and QR codes (runs equal the segno matrix, vCard escaping)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import segno
+
+from badge_renderer.compose import BadgeComposer
+from badge_renderer.designs import _parse_manifest, list_designs, load_design
+from badge_renderer.errors import DesignError
+from badge_renderer.model import Attendee
+from badge_renderer.options import RenderOptions
+from badge_renderer.qr import QUIET_ZONE, qr_payload, qr_runs
+
+MM = 72 / 25.4
+
+
+def test_unknown_and_path_like_design_names_are_refused() -> None:
+    for name in ("nope", "../templates/classic", "fonts", "email", ""):
+        with pytest.raises(DesignError):
+            load_design(name)
+
+
+def write_design(tmp_path: Path, manifest: dict[str, object]) -> Path:
+    (tmp_path / "static.svg.j2").write_text("<svg/>")
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"colors": {"accent": "red"}, "elements": []},
+        {"colors": {}, "elements": [{"kind": "balloon", "box": [0, 0, 1, 1]}]},
+        {"colors": {}, "elements": [{"kind": "text", "box": [0.5, 0.5, 0.9, 0.2]}]},
+        {"colors": {}, "elements": [{"kind": "text", "box": [0, 0, 1, 1], "align": "justify"}]},
+        {"colors": {}, "elements": [{"kind": "text", "box": [0, 0, 1, 1], "color": "url(#x)"}]},
+        {"colors": {}, "elements": [], "back": {"elements": [{"kind": "qr", "box": [0, 0, 1, 1]}]}},
+    ],
+)
+def test_malformed_manifests_are_refused(tmp_path: Path, broken: dict[str, object]) -> None:
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        _parse_manifest(broken, write_design(tmp_path, {}))
+
+
+@pytest.mark.parametrize("design", [d.name for d in list_designs()])
+def test_every_text_box_stays_inside_the_safe_area(design: str) -> None:
+    composer = BadgeComposer(RenderOptions(design=design), 288, 216)
+    inset = composer.design.safe_area_mm * MM
+    for element in (*composer.design.elements, *composer.design.back_elements):
+        if element.kind in ("name", "text", "event_name", "qr"):
+            x, y, w, h = composer._box(element)
+            assert x >= inset - 1e-6 and y >= inset - 1e-6
+            assert x + w <= 288 - inset + 1e-6 and y + h <= 216 - inset + 1e-6
+
+
+def test_qr_runs_cover_exactly_the_dark_modules() -> None:
+    code = qr_runs("PCE26-7KQ2M")
+    matrix = list(segno.make("PCE26-7KQ2M", error="m", micro=False).matrix_iter(scale=1, border=QUIET_ZONE))
+    painted = {(row, col + i) for row, col, length in code.runs for i in range(length)}
+    dark = {(y, x) for y, line in enumerate(matrix) for x, on in enumerate(line) if on}
+    assert painted == dark and code.size == len(matrix)
+    assert len(code.runs) < len(dark)  # merged, not one square per module
+
+
+def test_vcard_payload_escapes_separators() -> None:
+    ada = Attendee(row=2, first_name="Ada", last_name="Love;lace", organization="Engines, Ltd", email="a@x.org")
+    card = qr_payload(ada, "", "vcard")
+    assert "N:Love\\;lace;Ada;;;" in card and "ORG:Engines\\, Ltd" in card and "EMAIL:a@x.org" in card
+    assert qr_payload(ada, "email") == "a@x.org"
