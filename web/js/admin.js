@@ -63,7 +63,10 @@ async function loadFailed() {
     try { await post("/api/admin/redrive", body); $("redrive-result").textContent = "Re-driven."; await loadFailed(); }
     catch (err) { $("redrive-result").textContent = describeError(err); }
   };
+  const nothing = jobs.length + mails.length === 0
+    ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "Nothing has failed." }))] : [];
   document.querySelector("#failed tbody").replaceChildren(
+    ...nothing,
     ...jobs.map((j) => el("tr", {}, el("td", { text: "job" }), el("td", { text: j.uid }), el("td", { text: j.id }),
       el("td", { text: (j.error && j.error.message) || "" }), el("td", { text: String(j.attempts || 0) }),
       el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive job ${j.id}`,

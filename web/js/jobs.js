@@ -3,6 +3,7 @@ import { del, describeError, el, get, post } from "./api.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
+let refreshTimer = null;
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function row(job) {
@@ -43,6 +44,9 @@ async function load() {
   $("usage-left").textContent = String(me.usage_left);
   document.querySelector("#jobs tbody").replaceChildren(...jobs.map(row));
   $("no-jobs").hidden = jobs.length > 0;
+  // Keep following jobs that are still running, so their progress and final state show without a reload.
+  clearTimeout(refreshTimer);
+  if (jobs.some((job) => job.status === "queued" || job.status === "rendering")) refreshTimer = setTimeout(load, 1500);
 }
 
 async function start() {
