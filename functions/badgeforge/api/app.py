@@ -90,16 +90,18 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
 _cloud_app: Flask | None = None
 
 
-def handle_request(req: Any) -> Any:
-    """For functions/main.py: `api = https_fn.on_request(...)(lambda req: handle_request(req))`.
+def handle_request(req: Any, services: Any | None = None) -> Any:
+    """For functions/main.py: `return handle_request(req, _services())` inside `api = https_fn.on_request(...)`.
 
-    `req` is the flask.Request the Functions Framework hands over; the app is built once per instance from the
-    process-wide services (badgeforge.config.get_services) and answers with a flask.Response.
+    `req` is the flask.Request the Functions Framework hands over; the app is built once per instance (from
+    `services`, else the process-wide badgeforge.config.get_services()) and answers with a flask.Response.
     """
     global _cloud_app
     if _cloud_app is None:
-        from badgeforge.config import get_services
+        if services is None:
+            from badgeforge.config import get_services
 
-        _cloud_app = create_app(get_services())
+            services = get_services()
+        _cloud_app = create_app(services)
     with _cloud_app.request_context(req.environ):
         return _cloud_app.full_dispatch_request()
