@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
+from badge_renderer.errors import DesignError
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
 from badge_renderer.text.shaping import ShapedLine, ink_bounds, shape_cached
@@ -23,6 +24,7 @@ WRAP_GAIN = 1.2
 _SPACES = re.compile(r"\s+")
 _MAX_UNITS = 64  # beyond this the line partition is approximated greedily (nobody's name has 64 words)
 _HYPHENS = "-\u2010"
+_SMALLEST = 0.01  # points: a min_size of 0 must not divide by zero
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,12 @@ def fit_text(
     """Lay `text` out in the box at the biggest size it can have, as the architecture contract describes."""
     library = library or FontLibrary.default()
     library.chain(family, weight)  # unknown family or weight -> OptionsError before any work
+    if not line_height > 0:
+        raise DesignError(f"line_height must be above 0, not {line_height}", hint="1.15 suits most names.")
     clean = clean_text(text)
-    if not clean or box_width <= 0 or box_height <= 0 or max_size <= 0:
+    if not clean or not (box_width > 0 and box_height > 0 and max_size > 0):
         return FittedText(lines=(), size=max(max_size, 0.0), truncated=bool(clean), width=0.0, height=0.0)
-    min_size = min(min_size, max_size)
+    min_size = min(max(min_size, _SMALLEST), max_size)
     max_lines = max(1, max_lines)
     fitter = _Fitter(clean, library, family, weight, (box_width, box_height))
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from badge_renderer.errors import DesignError
 from badge_renderer.text import FittedText, fit_text
 from badge_renderer.text.fitting import break_units, clean_text
 from badge_renderer.text.shaping import ink_bounds
@@ -13,14 +14,14 @@ from badge_renderer.text.shaping import ink_bounds
 BOX = {"box_width": 200.0, "box_height": 60.0}
 
 
-def assert_inside(fitted: FittedText, box_width: float, box_height: float) -> None:
+def assert_inside(fitted: FittedText, box_width: float, box_height: float, line_height: float = 1.15) -> None:
     assert fitted.width <= box_width
     assert fitted.height <= box_height
     for line in fitted.lines:
         assert line.width(fitted.size) <= box_width
-    assert fitted.height == pytest.approx(1.15 * fitted.size * len(fitted.lines))
+    assert fitted.height == pytest.approx(line_height * fitted.size * len(fitted.lines))
     if fitted.lines:
-        top, bottom = ink_bounds(fitted.lines, 1.15)  # the glyphs' real outlines fit too, not only line boxes
+        top, bottom = ink_bounds(fitted.lines, line_height)  # the glyphs' real outlines fit too, not only line boxes
         assert (bottom - top) * fitted.size <= box_height * (1 + 1e-9)
 
 
@@ -111,6 +112,13 @@ def test_max_lines_one_never_wraps() -> None:
     assert len(fitted.lines) == 1 and fitted.truncated
 
 
+def test_a_zero_min_size_or_line_height_is_handled() -> None:
+    fitted = fit_text("Pneumonoultramicroscopicsilicovolcanoconiosis", box_width=5, box_height=5, min_size=0)
+    assert_inside(fitted, 5, 5)
+    with pytest.raises(DesignError, match="line_height"):
+        fit_text("Ada", box_width=100, box_height=20, line_height=0)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_blank_text_draws_nothing(text: str) -> None:
     fitted = fit_text(text, **BOX)
@@ -150,11 +158,18 @@ WORDS = st.lists(st.one_of(SCRIPTS, LONG_WORDS, st.text(min_size=1, max_size=12)
     box_width=st.floats(min_value=1, max_value=600),
     box_height=st.floats(min_value=1, max_value=200),
     max_size=st.floats(min_value=4, max_value=72),
-    min_size=st.floats(min_value=1, max_value=30),
+    min_size=st.floats(min_value=0, max_value=30),
     max_lines=st.integers(min_value=1, max_value=4),
+    line_height=st.floats(min_value=0.8, max_value=2.0),
 )
 def test_fitted_text_is_never_wider_nor_taller_than_the_box(
-    words: list[str], box_width: float, box_height: float, max_size: float, min_size: float, max_lines: int
+    words: list[str],
+    box_width: float,
+    box_height: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int,
+    line_height: float,
 ) -> None:
     fitted = fit_text(
         " ".join(words),
@@ -163,8 +178,9 @@ def test_fitted_text_is_never_wider_nor_taller_than_the_box(
         max_size=max_size,
         min_size=min_size,
         max_lines=max_lines,
+        line_height=line_height,
     )
-    assert_inside(fitted, box_width, box_height)
+    assert_inside(fitted, box_width, box_height, line_height)
     assert len(fitted.lines) <= max_lines
     assert fitted.size <= max_size
     if not fitted.truncated:
