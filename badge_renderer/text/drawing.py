@@ -17,8 +17,9 @@ from badge_renderer.text.shaping import ShapedLine, ink_bounds
 if TYPE_CHECKING:
     import cairocffi
 
-ALIGNS = ("left", "center", "right")
+ALIGNS = ("left", "center", "right", "start", "end")  # start/end follow each line's direction (RTL: start = right)
 VALIGNS = ("top", "middle", "bottom")
+_SIDES = {"start": ("left", "right"), "end": ("right", "left")}
 _options: dict[str, object] = {}
 
 
@@ -34,7 +35,10 @@ def draw_text(
     align: str = "center",
     valign: str = "middle",
 ) -> None:
-    """Draw `fitted` inside the box whose top-left corner is (x, y); color is (r, g, b[, a]) in 0..1."""
+    """Draw `fitted` inside the box whose top-left corner is (x, y); color is (r, g, b[, a]) in 0..1.
+
+    align "start"/"end" put an Arabic or Hebrew line against the right/left edge and a Latin one the other way.
+    """
     if align not in ALIGNS or valign not in VALIGNS:
         raise ValueError(f"align must be one of {ALIGNS} and valign one of {VALIGNS}")
     if not fitted.lines or fitted.size <= 0:
@@ -56,7 +60,8 @@ def draw_text(
         ctx.set_font_size(size)
         for index, line in enumerate(fitted.lines):
             width = line.width(size)
-            left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[align]
+            side = _SIDES[align][line.rtl] if align in _SIDES else align
+            left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[side]
             baseline = first_baseline + index * pitch
             _draw_line(ctx, line, left - line.extent[0] * size, baseline, size)
     finally:

@@ -76,6 +76,21 @@ def test_ink_never_leaves_the_box(
         assert_within(bbox, box=box)
 
 
+@pytest.mark.parametrize(
+    ("name", "align", "side"),
+    [
+        ("Ada", "start", "left"),
+        ("Ada", "end", "right"),
+        ("דוד", "start", "right"),
+        ("דוד", "end", "left"),
+    ],
+)
+def test_start_and_end_follow_the_direction_of_the_line(name: str, align: str, side: str) -> None:
+    box = (40, 10, 240, 110)
+    left, _, right, _ = ink_bbox(name, align=align, box=box, max_size=30)
+    assert (left < 70) if side == "left" else (right > 250)
+
+
 def test_wrapped_lines_stay_inside_a_tight_box() -> None:
     box = (20.0, 20.0, 120.0, 60.0)
     assert_within(ink_bbox("Maria Fernanda Gonzalez Rodriguez", box=box), box=box)
