@@ -150,3 +150,10 @@ def test_uploaded_images_are_named_in_job_json_and_stored_beside_it(env):
     files = env.submitter.calls[0][2]
     assert json.loads(files["job.json"])["logo_image"] == "logo.png", "named by content, not by the upload name"
     assert files["logo.png"] == buffer.getvalue()
+
+
+def test_the_browser_cannot_choose_workers_or_name_image_files(env):
+    headers = env.headers("organizer@example.com")
+    start_job(env, headers, options=json.dumps({"workers": 64, "logo_image": "../../x.png", "event_name": "E"}))
+    sent = json.loads(env.submitter.calls[0][2]["job.json"])
+    assert sent == {"event_name": "E"}

@@ -32,7 +32,11 @@ class Authenticator(Protocol):
 
 
 class LocalSessions:
-    """Email+password sign-in against the local UserDirectory; sessions are HMAC-signed tokens with an expiry."""
+    """Email+password sign-in against the local UserDirectory; sessions are HMAC-signed tokens with an expiry.
+
+    `users` is the local directory (badgeforge.adapters.local.users): it checks the scrypt hashes itself in
+    `verify_password(email, password) -> UserRecord | None`, so the API never sees a hash.
+    """
 
     def __init__(self, users: Any, secret: str | bytes) -> None:
         self._users = users
@@ -40,8 +44,8 @@ class LocalSessions:
 
     def sign_in(self, email: str, password: str) -> tuple[str, Principal]:
         """Return (token, principal) or raise 401 without saying which half was wrong."""
-        record = self._users.find_by_email(email.strip().lower()) or self._users.find_by_email(email.strip())
-        if record is None or not password or not _password_ok(self._users, record, password):
+        record = self._users.verify_password(email.strip(), password) if password else None
+        if record is None:
             raise ApiError(401, "bad_credentials", "Wrong email or password.")
         principal = Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
         return self._serializer.dumps({"uid": record.uid}), principal
@@ -57,20 +61,6 @@ class LocalSessions:
         if record is None:
             raise ApiError(401, "unknown_user", "This account no longer exists.")
         return Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
-
-
-def _password_ok(users: Any, record: Any, password: str) -> bool:
-    """Ask the local directory to check the password (it keeps scrypt hashes; we never see them)."""
-    for name in ("verify_password", "check_password", "authenticate"):
-        check = getattr(users, name, None)
-        if check is None:
-            continue
-        try:
-            result = check(record.email, password)
-        except TypeError:
-            result = check(record.uid, password)
-        return bool(result) and (result is True or getattr(result, "uid", record.uid) == record.uid)
-    return False
 
 
 class FirebaseTokens:

@@ -13,6 +13,9 @@ from badge_renderer.errors import BadgeForgeError
 from .errors import ApiError, from_badgeforge_error
 from .limits import check_csv_bytes, check_image_bytes
 
+# Options a browser may not choose: how many processes render is the server's business, and images come only
+# from the uploaded files (named by us), never from a name the form made up.
+SERVER_DECIDES = ("workers", "background_image", "logo_image")
 IMAGE_FIELDS = {"background": "background_image", "logo": "logo_image"}
 _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 
@@ -39,6 +42,8 @@ def read_upload() -> Upload:
     data = csv_file.read()
     check_csv_bytes(data)
     options = _json_field("options")
+    for key in SERVER_DECIDES:
+        options.pop(key, None)
     mapping = {str(k): str(v) for k, v in _json_field("mapping").items() if str(v).strip()}
     images: dict[str, bytes] = {}
     for form_name, option_name in IMAGE_FIELDS.items():
