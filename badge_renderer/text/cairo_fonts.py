@@ -25,7 +25,9 @@ int FT_New_Face(FT_Library library, const char* filepathname, long face_index, F
 typedef struct _cairo_font_face cairo_font_face_t;
 cairo_font_face_t* cairo_ft_font_face_create_for_ft_face(FT_Face face, int load_flags);
 int cairo_font_face_status(cairo_font_face_t* font_face);
+void cairo_ft_font_face_set_synthesize(cairo_font_face_t* font_face, unsigned int synth_flags);
 """
+_CAIRO_FT_SYNTHESIZE_BOLD = 1
 _FT_LOAD_NO_HINTING = 1 << 1  # glyph shapes as designed, matching HarfBuzz's unhinted advances
 
 _lock = threading.Lock()
@@ -52,14 +54,14 @@ def cairo_font_face(font: FontFile) -> cairocffi.FontFace:
     """The cairo FontFace drawing `font`; the same object every time within one process."""
     with _lock:
         ffi, freetype, cairo, library = _native()
-        faces: dict[str, Any] = _state["faces"]
-        key = str(font.path)
+        faces: dict[tuple[str, bool], Any] = _state["faces"]
+        key = (str(font.path), font.synthetic_bold)
         if key not in faces:
-            faces[key] = _create(ffi, freetype, cairo, library[0], key)
+            faces[key] = _create(ffi, freetype, cairo, library[0], *key)
         return faces[key][1]
 
 
-def _create(ffi: Any, freetype: Any, cairo: Any, library: Any, path: str) -> tuple[Any, cairocffi.FontFace]:
+def _create(ffi: Any, freetype: Any, cairo: Any, library: Any, path: str, bold: bool) -> tuple[Any, cairocffi.FontFace]:
     import cairocffi
 
     ft_face = ffi.new("FT_Face*")
@@ -68,6 +70,8 @@ def _create(ffi: Any, freetype: Any, cairo: Any, library: Any, path: str) -> tup
     pointer = cairo.cairo_ft_font_face_create_for_ft_face(ft_face[0], _FT_LOAD_NO_HINTING)
     if cairo.cairo_font_face_status(pointer) != 0:
         raise RuntimeError(f"cairo cannot use {path}")
+    if bold:
+        cairo.cairo_ft_font_face_set_synthesize(pointer, _CAIRO_FT_SYNTHESIZE_BOLD)  # cairo >= 1.12
     # Same libcairo, different cffi instance: pass the pointer across by address. cairocffi takes ownership.
     theirs = cairocffi.ffi.cast("cairo_font_face_t *", int(ffi.cast("uintptr_t", pointer)))
     return ft_face, cairocffi.FontFace._from_pointer(theirs, incref=False)

@@ -21,6 +21,9 @@ import uharfbuzz as hb
 from badge_renderer.errors import DesignError, OptionsError
 
 WEIGHTS = ("regular", "bold")
+# FreeType's FT_GlyphSlot_Embolden (what cairo's synthetic bold calls) widens outlines by em/24; counted on every
+# side so the fit keeps emboldened ink inside the box.
+SYNTHETIC_BOLD_GROWTH = 1 / 24
 _WEIGHT_ALIASES = {"normal": "regular", "400": "regular", "700": "bold", "regular": "regular", "bold": "bold"}
 
 
@@ -49,10 +52,18 @@ class FontFile:
 
     path: Path
     name: str
+    synthetic_bold: bool = False  # drawn emboldened by FreeType: a bold for fonts that ship none (CJK)
+    regular: FontFile | None = None  # the face a synthetic bold shares its HarfBuzz data with
 
     @cached_property
     def hb_font(self) -> hb.Font:
+        if self.regular is not None:
+            return self.regular.hb_font
         return hb.Font(hb.Face(hb.Blob.from_file_path(str(self.path))))
+
+    def emboldened(self) -> FontFile:
+        """The same file drawn bold by FreeType; shaping and advances stay those of the regular face."""
+        return FontFile(path=self.path, name=self.name, synthetic_bold=True, regular=self)
 
     @cached_property
     def upem(self) -> int:
@@ -82,8 +93,10 @@ class FontFile:
         ink = None
         if extents is not None and extents.height != 0 and extents.width != 0:
             scale = 1.0 / self.upem
-            top, left = extents.y_bearing * scale, extents.x_bearing * scale
-            ink = (top, -(extents.y_bearing + extents.height) * scale, left, left + extents.width * scale)
+            grow = SYNTHETIC_BOLD_GROWTH if self.synthetic_bold else 0.0
+            top, left = extents.y_bearing * scale + grow, extents.x_bearing * scale - grow
+            bottom = -(extents.y_bearing + extents.height) * scale + grow
+            ink = (top, bottom, left, left + extents.width * scale + 2 * grow)
         self.glyph_inks[gid] = ink
         return ink
 
@@ -237,6 +250,7 @@ class FontLibrary:
                 files[weight] = self._file(spec[weight], spec.get("name", key))
         if "regular" not in files:
             raise DesignError(f"Font family '{key}' has no regular file", file=str(self.root / "fonts.json"))
+        files.setdefault("bold", files["regular"].emboldened())
         return FontFamily(key=key, name=spec.get("name", key), files=files)
 
     def _file(self, filename: str, name: str) -> FontFile:
