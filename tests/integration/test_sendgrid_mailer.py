@@ -53,13 +53,19 @@ def test_202_returns_the_message_id_and_sends_everything(mailer, sendgrid_server
     assert body["tracking_settings"]["click_tracking"]["enable"] is False
 
 
-@pytest.mark.parametrize("answer", ["429", "500", "503"])
+@pytest.mark.parametrize("answer", ["500", "503"])
 def test_temporary_failures_are_retried_then_succeed(mailer, sendgrid_server, pauses, answer):
     sendgrid_server.script(answer, answer)
     receipt = mailer.send(MAIL)
     assert receipt.message_id == "msg-3"
     assert len(sendgrid_server.requests) == 3
     assert pauses == [0.1, 0.4]
+
+
+def test_429_waits_at_least_retry_after(mailer, sendgrid_server, pauses):
+    sendgrid_server.script("429", "500")  # the recorder's 429 says Retry-After: 1
+    assert mailer.send(MAIL).message_id == "msg-3"
+    assert pauses == [1.0, 0.4]
 
 
 def test_retries_are_bounded_then_temporary_error(mailer, sendgrid_server, pauses):

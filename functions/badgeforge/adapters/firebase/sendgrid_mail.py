@@ -50,6 +50,18 @@ def _reason(error: http_errors.HTTPError) -> str:
     return f"SendGrid answered {error.status_code}" + (f": {detail}" if detail else "")
 
 
+MAX_RETRY_AFTER_SECONDS = 10.0
+
+
+def _retry_after(error: http_errors.HTTPError) -> float:
+    """A 429's Retry-After in seconds, capped so one send stays short (longer waits are the sweep's job)."""
+    try:
+        seconds = float((error.headers or {}).get("Retry-After", 0))
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, min(seconds, MAX_RETRY_AFTER_SECONDS))
+
+
 class SendGridMailer:
     """Send one OutgoingMail; retries are bounded so one call never takes longer than about
     attempts * timeout + sum(pauses)."""
@@ -75,14 +87,17 @@ class SendGridMailer:
     def send(self, mail: OutgoingMail) -> MailReceipt:
         body = build_message(mail)
         reason = ""
+        wait_at_least = 0.0
         for attempt in range(self._attempts):
             if attempt:
-                self._sleep(self._pauses[min(attempt - 1, len(self._pauses) - 1)])
+                self._sleep(max(self._pauses[min(attempt - 1, len(self._pauses) - 1)], wait_at_least))
+            wait_at_least = 0.0
             try:
                 response = self._client.client.mail.send.post(request_body=body, timeout=self._timeout)
             except http_errors.HTTPError as error:
                 if error.status_code == 429 or error.status_code >= 500:
                     reason = _reason(error)
+                    wait_at_least = _retry_after(error)
                     continue
                 raise MailPermanentError(_reason(error)) from None
             except (TimeoutError, urllib.error.URLError, OSError) as error:  # timeout, refused, reset
