@@ -3,6 +3,7 @@ into it, and a FRESH virtualenv (python -m venv) with only functions/requirement
 
 The layout mirrors a Firebase project so the emulator test can use it as is:
     <tmp>/project/firebase.json, .firebaserc   copies of the repository's (tests may rewrite the ports)
+    <tmp>/project/web/                          Hosting's public folder
     <tmp>/project/functions/                   the bundle: main.py, badgeforge/, badge_renderer/, templates/
     <tmp>/project/functions/venv/              the fresh virtualenv (where firebase-tools looks for it)
 
@@ -62,6 +63,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     shutil.copytree(source, functions, ignore=shutil.ignore_patterns(*NOT_SOURCE), symlinks=False)
     for name in ("firebase.json", ".firebaserc"):
         shutil.copy2(ROOT / name, project / name)
+    shutil.copytree(ROOT / "web", project / "web")  # Hosting's public folder, for the hosting emulator
 
     built = run_bundle_script(functions)
     assert built.returncode == 0, built.stderr

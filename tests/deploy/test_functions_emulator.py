@@ -1,6 +1,8 @@
-"""firebase-tools' functions emulator loads the BUNDLED Python codebase offline and serves the callable.
+"""firebase-tools' functions emulator loads the BUNDLED Python codebase offline and serves the callable; the hosting
+emulator serves web/ with firebase.json's rewrites and headers.
 
-Real parts: firebase-tools from tools/node_modules, the bundle and its fresh venv (conftest.py), the auth emulator.
+Real parts: firebase-tools from tools/node_modules, the bundle and its fresh venv (conftest.py), the auth and hosting
+emulators.
 Not here: the RTDB, Storage and Pub/Sub emulators (Java 21 + a download), so firebase-tools reports the RTDB and
 scheduled triggers as ignored; the test checks that it says exactly that rather than pretending they run.
 The emulator gets free ports on 127.0.0.1, its own HOME, a project id no other test uses, and is stopped (its whole
@@ -72,7 +74,7 @@ class Emulator:
         env = clean_env() | {"HOME": str(home), "CI": "1", "FIREBASE_CLI_EXPERIMENTS": ""}
         self.project = project
         self.proc = subprocess.Popen(
-            [str(FIREBASE), "emulators:start", "--only", "functions,auth", "--project", PROJECT_ID],
+            [str(FIREBASE), "emulators:start", "--only", "functions,auth,hosting", "--project", PROJECT_ID],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,
@@ -152,6 +154,41 @@ def test_callable_runs_and_refuses_an_anonymous_caller(emulator: tuple[Emulator,
     _, ports = emulator
     url = f"http://127.0.0.1:{ports['functions']}/{PROJECT_ID}/us-central1/adjust_usage"
     body = json.dumps({"data": {"email": "someone@example.com", "delta": 5, "reason": "test"}}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 401
+    assert json.loads(refused.value.read())["error"]["status"] == "UNAUTHENTICATED"
+
+
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.status, dict(response.headers), response.read().decode()
+
+
+def test_hosting_serves_pages_with_security_headers(emulator: tuple[Emulator, dict[str, int]]) -> None:
+    base = f"http://127.0.0.1:{emulator[1]['hosting']}"
+    status, headers, body = _get(base + "/")
+    assert status == 200
+    assert "upload.js" in body
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-cache"
+
+
+def test_hosting_spa_fallbacks_and_clean_urls(emulator: tuple[Emulator, dict[str, int]]) -> None:
+    base = f"http://127.0.0.1:{emulator[1]['hosting']}"
+    assert "admin.js" in _get(base + "/admin")[2]
+    assert "admin.js" in _get(base + "/admin/users/some-uid")[2]
+    assert "jobs.js" in _get(base + "/jobs/j-123")[2]
+    _, headers, _ = _get(base + "/css/site.css")
+    assert headers["Cache-Control"].startswith("public")
+
+
+def test_hosting_rewrites_the_callable_to_the_function(emulator: tuple[Emulator, dict[str, int]]) -> None:
+    """web/js/api.js calls `/adjust_usage` on its own origin; Hosting must hand it to the function."""
+    url = f"http://127.0.0.1:{emulator[1]['hosting']}/adjust_usage"
+    body = json.dumps({"data": {"email": "someone@example.com", "delta": 1, "reason": "test"}}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=60)
