@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from badge_renderer.errors import DesignError
 from badge_renderer.text.cairo_fonts import cairo_font_face
 from badge_renderer.text.fitting import FittedText
 from badge_renderer.text.fonts import FontFile
@@ -40,7 +41,10 @@ def draw_text(
     align "start"/"end" put an Arabic or Hebrew line against the right/left edge and a Latin one the other way.
     """
     if align not in ALIGNS or valign not in VALIGNS:
-        raise ValueError(f"align must be one of {ALIGNS} and valign one of {VALIGNS}")
+        raise DesignError(
+            f"Text alignment '{align}'/'{valign}' is not known",
+            hint=f"align is one of {', '.join(ALIGNS)}; valign one of {', '.join(VALIGNS)}.",
+        )
     if not fitted.lines or fitted.size <= 0:
         return
     size = fitted.size

@@ -220,7 +220,7 @@ class FontLibrary:
                     picks[pos] = last
                     continue
             last = picks[pos] = self._first_covering(ord(char), chain)
-        first = last if last is None else next(pick for pick in picks if pick is not None)
+        first = next((pick for pick in picks if pick is not None), None)
         for pos, pick in enumerate(picks):
             if pick is None:
                 char = text[pos]

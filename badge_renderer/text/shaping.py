@@ -53,7 +53,7 @@ class ShapedRun:
 
 @dataclass(frozen=True, eq=False)
 class ShapedLine:
-    """A line ready to draw: runs in visual order and the total advance in em (width = advance * size)."""
+    """A line ready to draw: runs in visual order and the total advance in em; width(size) is what it occupies."""
 
     text: str
     runs: tuple[ShapedRun, ...]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from test_text_fonts import NAMES
 
+from badge_renderer.errors import DesignError
 from badge_renderer.text import draw_text, fit_text
 
 BOX = (40.0, 30.0, 240.0, 70.0)  # x, y, width, height in pixels at 1 px per point
@@ -89,6 +90,12 @@ def test_start_and_end_follow_the_direction_of_the_line(name: str, align: str, s
     box = (40, 10, 240, 110)
     left, _, right, _ = ink_bbox(name, align=align, box=box, max_size=30)
     assert (left < 70) if side == "left" else (right > 250)
+
+
+def test_an_unknown_alignment_is_a_design_error() -> None:
+    context = cairocffi.Context(cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 10, 10))
+    with pytest.raises(DesignError, match="justify"):
+        draw_text(context, fit_text("Ada", box_width=10, box_height=10), 0, 0, 10, 10, align="justify")
 
 
 def test_wrapped_lines_stay_inside_a_tight_box() -> None:
