@@ -155,3 +155,19 @@ def test_adjust_usage_admin_add_and_set_are_logged(services, call_adjust_usage):
     assert log[0]["by"] == "boss@example.com"
     status, body = call_adjust_usage({"uid": target.uid, "delta": 1}, uid="boss", admin=True)
     assert status == 400 and "reason" in body["error"]["message"]
+
+
+def test_api_answers_through_the_https_function(services, runtime):
+    import badgeforge.api.app as api_app
+
+    api_app._cloud_app = None  # built once per instance: build it from this test's services
+    try:
+        with flask.Flask("api-test").test_request_context("/api/auth/config", method="GET"):
+            response = runtime.main.api(flask.request)
+        assert response.status_code == 200 and response.get_json() is not None
+        with flask.Flask("api-test").test_request_context("/d/not-a-token", method="GET"):
+            response = runtime.main.api(flask.request)
+        assert response.status_code < 500  # the download page explains a bad link itself
+        assert runtime.main.api.__firebase_endpoint__.httpsTrigger is not None
+    finally:
+        api_app._cloud_app = None
