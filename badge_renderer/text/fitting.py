@@ -175,6 +175,9 @@ def _best_layout(
     for count in range(2, min(max_lines, len(units)) + 1):
         if best.size >= max_size:
             break  # nothing beats the biggest allowed size
+        ceiling = min(max_size, fitter.box_height / (line_height * count))
+        if ceiling <= best.size or (acceptable(best) and ceiling < best.size * WRAP_GAIN):
+            break  # the box height alone rules out a win, and more lines only lower that ceiling
         candidate = fitter.layout(fitter.wrapped(units, count), max_size, line_height)
         if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
             best = candidate
