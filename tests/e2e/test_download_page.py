@@ -54,5 +54,15 @@ def test_page_links_my_badges_and_an_expired_link(page_link_server, new_page):
     visitor.get_by_role("button", name="Sign in").click()
     visitor.wait_for_function("document.querySelector('#new-link-result').textContent.includes('emailed')")
     assert len(outbox_links(server, "owner@example.com")) == mails_before + 1
+
+    page.goto(server.url + "/jobs.html")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete job attendees.csv").click()
+    page.locator("#no-jobs").wait_for(state="visible")
+    assert server.api("GET", "/api/jobs", token)[1]["jobs"] == []
+    still_valid = links.make_token(secret, uid, job_id, int((datetime.now(UTC) + timedelta(days=1)).timestamp()))
+    visitor.goto(f"{server.url}/d/{still_valid}")
+    visitor.wait_for_function("document.querySelector('#link-reason').textContent.includes('no longer available')")
+    assert visitor.get_by_role("button", name="Email me a new link").is_hidden()
     assert console.errors == []
     assert visitor_console.errors == []

@@ -14,7 +14,7 @@ async function start() {
   const token = decodeURIComponent(location.hash ? location.hash.slice(1) : location.pathname.replace(/^\/d\//, ""));
   const info = await get(`/api/links/${encodeURIComponent(token)}`);
   if (info.state === "valid") { $("link-reason").textContent = "The link works: your download starts now."; location.reload(); return; }
-  $("link-reason").textContent = REASONS[info.state] || REASONS.invalid;
+  $("link-reason").textContent = info.message || REASONS[info.state] || REASONS.invalid;
   if (!info.job_id) return;
   const button = $("new-link");
   button.hidden = false;

@@ -15,6 +15,7 @@ from ..context import api
 from ..errors import ApiError
 
 bp = Blueprint("download", __name__)
+KEEP = ("job_id", "message")  # what a dead link's page may show: never the file's URL
 
 
 def _link_state(token: str) -> dict:
@@ -22,7 +23,7 @@ def _link_state(token: str) -> dict:
     try:
         return {"state": "valid", **pipeline.resolve_download(api().services, token)}
     except ApiError as err:
-        return {"state": err.body.get("code", "invalid"), **{k: v for k, v in err.body.items() if k == "job_id"}}
+        return {"state": err.body.get("code", "invalid"), **{k: v for k, v in err.body.items() if k in KEEP}}
 
 
 @bp.get("/d/<path:token>")
