@@ -21,6 +21,14 @@ class BlobTooLarge(ValueError):
     """The object is larger than the caller allowed (checked before reading it all)."""
 
 
+class UserExists(ValueError):
+    """An account with that email already exists in the user directory."""
+
+
+class TransactionAborted(RuntimeError):
+    """A database transaction kept conflicting with other writers and gave up; nothing was written."""
+
+
 class MailTemporaryError(RuntimeError):
     """The mail provider failed in a way worth retrying later (timeout, 429, 5xx)."""
 
