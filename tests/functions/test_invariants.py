@@ -199,3 +199,13 @@ def test_png_zip_on_request(services, runtime, small_csv):
     assert job["status"] == "done" and job["png_zip"] == f"badges/{user.uid}/j1/badges-png.zip"
     names = zipfile.ZipFile(io.BytesIO(services.blobs.read_bytes(job["png_zip"]))).namelist()
     assert len(names) == 3 and all(n.endswith(".png") for n in names)
+
+
+def test_csv_over_the_row_limit_fails_with_the_reader_reason(services, runtime, small_csv):
+    limited = dataclasses.replace(services, settings=dataclasses.replace(services.settings, csv_max_rows=2))
+    config.use_services(limited)
+    user = make_user(limited)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    job = limited.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "failed" and job["error"]["code"] != "internal" and job["error"]["message"]
+    assert limited.db.get(f"users/{user.uid}/allowed_usage") == 10 and limited.db.get("badgeMails") is None
