@@ -41,13 +41,26 @@ def _native() -> tuple[Any, Any, Any, Any]:
 
         ffi = FFI()
         ffi.cdef(_CDEF)
-        freetype = ffi.dlopen("libfreetype.so.6")
-        cairo = ffi.dlopen("libcairo.so.2")
+        freetype = _dlopen(ffi, "freetype", ("libfreetype.so.6", "libfreetype.6.dylib"))
+        cairo = _dlopen(ffi, "cairo", ("libcairo.so.2", "libcairo.2.dylib"))
         library = ffi.new("FT_Library*")
         if freetype.FT_Init_FreeType(library) != 0:
             raise RuntimeError("FreeType could not start")
         _state.update(pid=os.getpid(), ffi=ffi, freetype=freetype, cairo=cairo, library=library, faces={})
     return _state["ffi"], _state["freetype"], _state["cairo"], _state["library"]
+
+
+def _dlopen(ffi: Any, name: str, sonames: tuple[str, ...]) -> Any:
+    """The system library cairocffi also uses (Debian/Ubuntu soname first; macOS for local development)."""
+    from ctypes.util import find_library
+
+    for candidate in (*sonames, find_library(name)):
+        if candidate:
+            try:
+                return ffi.dlopen(candidate)
+            except OSError:
+                continue
+    raise RuntimeError(f"lib{name} is missing: `bash scripts/system_deps.sh runtime` installs it with libcairo2")
 
 
 def cairo_font_face(font: FontFile) -> cairocffi.FontFace:
