@@ -186,3 +186,15 @@ def test_phone_width_and_keyboard_sign_in(server, new_page):
     )
     assert unlabeled == []
     assert console.errors == []
+
+
+def test_changing_the_column_mapping_updates_the_server_preview(server, new_page):
+    add_user(server, "mapper@example.com")
+    page, console = new_page()
+    sign_in(page, server, "mapper@example.com")
+    page.get_by_label("Choose a CSV file").set_input_files(str(EXAMPLE_CSV))
+    page.wait_for_function("document.querySelector('#preview-status').textContent.includes('Ada')")
+    page.get_by_label("Full name").select_option("Company")
+    page.wait_for_function("document.querySelector('#preview-status').textContent.includes('Analytical Engines')")
+    assert page.locator("#preview-image").is_visible()
+    assert console.errors == []
