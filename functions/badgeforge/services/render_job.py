@@ -227,7 +227,85 @@ class _Progress:
 # -- the job ----------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    table: Any
+    options: Any
+    png_zip: bool
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    result: Any
+    pdf: str
+    png_zip: str | None
+    name: str
+
+
+def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
+    """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
+    data = _read_csv(services, ref)
+    option_data = _load_options(services, ref, metadata)
+    mapping = _pop_mapping(option_data)
+    png_zip = option_data.pop("png_zip", False) is True
+    options = renderer.options(option_data, _load_images(services, ref, option_data))
+    settings = services.settings
+    table = renderer.read_attendees(
+        data, mapping=mapping, filename=ref.csv_name, max_bytes=settings.csv_max_bytes, max_rows=settings.csv_max_rows
+    )
+    if not table.attendees:
+        raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
+    return _Inputs(table, options, png_zip)
+
+
+def _render_and_store(services: Services, ref: UploadRef, inputs: _Inputs, renderer: BadgeRenderer) -> _Outputs:
+    """Render into a temp folder, then write badges/{uid}/{jobId}/ (a storage failure raises, nothing is mailed)."""
+    name = links.download_name(getattr(inputs.options, "event_name", "") or "")
+    attendees = inputs.table.attendees
+    with tempfile.TemporaryDirectory(prefix="badgeforge-") as tmp:
+        result = renderer.render_pdf(attendees, inputs.options, Path(tmp) / "badges.pdf", _Progress(services, ref))
+        pdf = job_paths.pdf_path(ref.uid, ref.job_id)
+        services.blobs.write_file(
+            pdf,
+            Path(result.pdf_path),
+            content_type="application/pdf",
+            download_name=name,
+            metadata={"uid": ref.uid, "jobId": ref.job_id},
+        )
+        png_zip = None
+        if inputs.png_zip:
+            png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+            zipped = renderer.render_png_zip(attendees, inputs.options, Path(tmp) / "badges-png.zip")
+            services.blobs.write_file(
+                png_zip,
+                Path(zipped),
+                content_type="application/zip",
+                download_name=name.removesuffix(".pdf") + " (PNG).zip",
+            )
+    return _Outputs(result, pdf, png_zip, name)
+
+
+def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
+    """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
+    warnings = [w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings)]
+    services.db.update(
+        job_paths.job_node(ref.uid, ref.job_id),
+        {
+            "badges": out.result.badges,
+            "pages": out.result.pages,
+            "output": out.pdf,
+            "png_zip": out.png_zip,
+            "download_name": out.name,
+            "event_name": getattr(inputs.options, "event_name", "") or None,
+            "pdf_bytes": out.result.pdf_bytes,
+            "warnings": warnings[:200] or None,
+            "warnings_total": len(warnings),
+        },
+    )
+
+
 def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> RenderOutcome:
+    """Claim, hold a use, render, store, create the mail node; any failure releases the hold and says why."""
     job = _claim(services, ref)
     if job is None:
         return RenderOutcome("skipped", ref.uid, ref.job_id)
@@ -235,58 +313,10 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     try:
         _reserve(services, ref)
         held = True
-        data = _read_csv(services, ref)
-        option_data = _load_options(services, ref, metadata)
-        mapping = _pop_mapping(option_data)
-        want_png_zip = option_data.pop("png_zip", False) is True
-        options = renderer.options(option_data, _load_images(services, ref, option_data))
-        table = renderer.read_attendees(
-            data,
-            mapping=mapping,
-            filename=ref.csv_name,
-            max_bytes=services.settings.csv_max_bytes,
-            max_rows=services.settings.csv_max_rows,
-        )
-        if not table.attendees:
-            raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
-        name = links.download_name(getattr(options, "event_name", "") or "")
-        with tempfile.TemporaryDirectory(prefix="badgeforge-") as tmp:
-            result = renderer.render_pdf(table.attendees, options, Path(tmp) / "badges.pdf", _Progress(services, ref))
-            output = job_paths.pdf_path(ref.uid, ref.job_id)
-            services.blobs.write_file(
-                output,
-                Path(result.pdf_path),
-                content_type="application/pdf",
-                download_name=name,
-                metadata={"uid": ref.uid, "jobId": ref.job_id},
-            )
-            png_zip = None
-            if want_png_zip:
-                png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
-                zipped = renderer.render_png_zip(table.attendees, options, Path(tmp) / "badges-png.zip")
-                services.blobs.write_file(
-                    png_zip,
-                    Path(zipped),
-                    content_type="application/zip",
-                    download_name=name.removesuffix(".pdf") + " (PNG).zip",
-                )
-        warnings = [w.to_dict() for w in (*table.warnings, *result.warnings)]
-        # The results go in before the mail node exists: the mail job reads them (counts, name, warnings).
-        services.db.update(
-            job_paths.job_node(ref.uid, ref.job_id),
-            {
-                "badges": result.badges,
-                "pages": result.pages,
-                "output": output,
-                "png_zip": png_zip,
-                "download_name": name,
-                "event_name": getattr(options, "event_name", "") or None,
-                "pdf_bytes": result.pdf_bytes,
-                "warnings": warnings[:200] or None,
-                "warnings_total": len(warnings),
-            },
-        )
-        _create_mail_node(services, ref, job["mail_key"], output, name, result.badges)
+        inputs = _read_inputs(services, ref, metadata, renderer)
+        out = _render_and_store(services, ref, inputs, renderer)
+        _record_results(services, ref, inputs, out)
+        _create_mail_node(services, ref, job["mail_key"], out.pdf, out.name, out.result.badges)
     except JobFailed as err:
         return _fail(services, ref, err.error, held)
     except BadgeForgeError as err:
