@@ -62,10 +62,12 @@ def _claim(services: Services, path: str) -> dict[str, Any] | None:
     return node if decision.get("claimed") else None
 
 
-def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -> OutgoingMail:
+def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[OutgoingMail, str]:
+    """The email with a link made now (a signed URL made at render time may be near its end by a retry)."""
     settings = services.settings
     job_id = str(node.get("badgeId", ""))
-    job = services.db.get(job_paths.job_node(uid, job_id)) or {}
+    name = job.get("download_name") or "badges.pdf"
+    link = links.badge_link(services, uid, job_id, node["objectPath"], name)
     user = services.db.get(job_paths.user_node(uid)) or {}
     record = services.users.get(uid)
     to = (record.email if record else "") or user.get("email", "")
@@ -78,14 +80,14 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -
         "badges": int(node.get("badges", 0)),
         "pages": int(job.get("pages", 0)),
         "link": link,
-        "file_name": job.get("download_name") or "badges.pdf",
+        "file_name": name,
         "expires": (services.clock.now() + ttl).strftime("%d %B %Y, %H:%M UTC"),
         "renew_hint": links.RENEW_HINT,
         "warnings": _as_list(job.get("warnings")),
         "allowed_usage_after": allowed if charged else max(0, allowed - 1),
     }
     subject, text, html = render_badge_mail(templates_dir(), context)
-    return OutgoingMail(
+    mail = OutgoingMail(
         to=to,
         subject=subject,
         text=text,
@@ -94,6 +96,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], link: str) -
         from_name=settings.mail_from_name,
         custom_args={"uid": uid, "job": job_id},
     )
+    return mail, link
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -111,14 +114,7 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         return MailOutcome("skipped")
     job_id = str(node.get("badgeId", ""))
     try:
-        link = links.badge_link(
-            services,
-            uid,
-            job_id,
-            node["objectPath"],
-            (services.db.get(job_paths.job_node(uid, job_id)) or {}).get("download_name") or "badges.pdf",
-        )
-        mail = _compose(services, uid, node, link)
+        mail, link = _compose(services, uid, node, services.db.get(job_paths.job_node(uid, job_id)) or {})
         if not mail.to:
             raise MailPermanentError("The account has no email address.")
         receipt = services.mailer.send(mail)
