@@ -69,7 +69,7 @@ def adjust_usage(req: https_fn.CallableRequest) -> dict[str, Any]:
     return {"uid": change.uid, "before": change.before, "after": change.after}
 
 
-@https_fn.on_request(memory=options.MemoryOption.GB_1, timeout_sec=120)
+@https_fn.on_request(memory=options.MemoryOption.GB_1, timeout_sec=120, secrets=[SENDGRID_API_KEY])
 def api(req: https_fn.Request) -> https_fn.Response:
     """HTTPS behind Hosting's /api/** and /d/** rewrites: the web pages' API and the download-page links."""
     from badgeforge.api.app import handle_request  # Flask app and its routes load only in this function
