@@ -116,3 +116,22 @@ def test_body_over_the_limit_is_413(env):
     response = env.client.post("/api/preview", headers=headers, data=upload_form(CSV * 50))
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_preview_draws_an_uploaded_logo_and_background(env):
+    import io
+
+    from PIL import Image
+
+    def png(colour: str) -> io.BytesIO:
+        buffer = io.BytesIO()
+        Image.new("RGB", (200, 100), colour).save(buffer, format="PNG")
+        buffer.seek(0)
+        return buffer
+
+    headers = env.headers("organizer@example.com")
+    plain = env.client.post("/api/preview", headers=headers, data=upload_form()).get_json()["preview"]
+    form = upload_form(logo=(png("green"), "logo.png"), background=(png("yellow"), "bg.png"))
+    response = env.client.post("/api/preview", headers=headers, data=form)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["preview"] != plain, "the images change what the first badge looks like"
