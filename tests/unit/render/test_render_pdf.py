@@ -164,6 +164,16 @@ def test_two_workers_embed_the_background_at_most_once_per_part(tmp_path: Path) 
     render_pdf(people(60), options, tmp_path / "b.pdf")
     images, _ = xobjects(tmp_path / "b.pdf")
     assert 1 <= len(images) <= 2
+    fonts = font_objects(tmp_path / "b.pdf")
+    assert fonts and all(fonts.count(name) <= 2 for name in fonts)
+
+
+def test_one_process_unless_more_are_asked_for() -> None:
+    from badge_renderer.output import choose_workers
+
+    assert choose_workers(50_000, None) == 1
+    assert choose_workers(50_000, 2) == 2
+    assert choose_workers(1, 4) == 1
 
 
 def test_fold_over_puts_front_and_back_on_the_same_page(tmp_path: Path) -> None:
