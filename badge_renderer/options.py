@@ -41,7 +41,7 @@ class RenderOptions:
     logo_image: bytes | None = field(default=None, repr=False)
     workers: int | None = None
 
-    def __hash__(self) -> int:  # Mapping field: hash by identity-free summary (used only as a cache key)
+    def __hash__(self) -> int:  # accents_by_type is a dict, so the generated hash would raise; equal => same hash
         return hash((self.design, self.paper, self.badge_size, self.event_name, self.accent))
 
     @classmethod
