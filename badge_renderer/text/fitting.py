@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from badge_renderer.errors import DesignError
+from badge_renderer.text.breaks import break_units
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
 from badge_renderer.text.shaping import ShapedLine, ink_bounds, shape_cached
@@ -23,7 +24,6 @@ ELLIPSIS = "…"
 WRAP_GAIN = 1.2
 _SPACES = re.compile(r"\s+")
 _MAX_UNITS = 64  # beyond this the line partition is approximated greedily (nobody's name has 64 words)
-_HYPHENS = "-\u2010"
 _SMALLEST = 0.01  # points: a min_size of 0 must not divide by zero
 
 
@@ -73,7 +73,7 @@ class _Fitter:
         return _Layout(lines, size, width_bound=by_width < min(max_size, by_height))
 
     def wrapped(self, units: list[str], count: int) -> tuple[ShapedLine, ...]:
-        """`count` lines whose widest is as narrow as possible (balanced), broken only at break units."""
+        """`count` lines whose widest is as narrow as possible (balanced), broken only where breaks.py allows."""
         space = self.shape(" ").advance
         advances = [self.shape(unit.rstrip(" ")).advance for unit in units]
         glue = [space if unit.endswith(" ") else 0.0 for unit in units]
@@ -163,39 +163,31 @@ def _best_layout(
 ) -> _Layout | None:
     """One line shrunk as needed; more lines only if one line is below min_size or wrapping wins WRAP_GAIN.
 
-    A layout held below min_size by the box height alone still fits (nothing bigger could); one held there by
-    the width does not, and leads to the ellipsis.
+    Lines break at spaces first; inside words (after a hyphen, between ideographs) only when that is not enough,
+    so "王小明" or "Anna-Lena" never split just to grow. A layout held below min_size by the box height alone
+    still fits (nothing bigger could); one held there by the width does not, and leads to the ellipsis.
     """
 
     def acceptable(layout: _Layout) -> bool:
         return layout.size >= min_size or not layout.width_bound
 
+    def wrap_search(best: _Layout, units: list[str]) -> _Layout:
+        for count in range(2, min(max_lines, len(units)) + 1):
+            if best.size >= max_size:
+                break  # nothing beats the biggest allowed size
+            ceiling = min(max_size, fitter.box_height / (line_height * count))
+            if ceiling <= best.size or (acceptable(best) and ceiling < best.size * WRAP_GAIN):
+                break  # the box height alone rules out a win, and more lines only lower that ceiling
+            candidate = fitter.layout(fitter.wrapped(units, count), max_size, line_height)
+            if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
+                best = candidate
+        return best
+
     best = fitter.layout((fitter.shape(fitter.text),), max_size, line_height)
-    units = break_units(fitter.text)
-    for count in range(2, min(max_lines, len(units)) + 1):
-        if best.size >= max_size:
-            break  # nothing beats the biggest allowed size
-        ceiling = min(max_size, fitter.box_height / (line_height * count))
-        if ceiling <= best.size or (acceptable(best) and ceiling < best.size * WRAP_GAIN):
-            break  # the box height alone rules out a win, and more lines only lower that ceiling
-        candidate = fitter.layout(fitter.wrapped(units, count), max_size, line_height)
-        if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
-            best = candidate
+    best = wrap_search(best, break_units(fitter.text, within_words=False))
+    if not acceptable(best):
+        best = wrap_search(best, break_units(fitter.text))
     return best if acceptable(best) else None
-
-
-def break_units(text: str) -> list[str]:
-    """Pieces a line may end after: each word with its space, and "Anna-" of "Anna-Lena" (break after a hyphen
-    between letters, as UAX #14 allows), so double-barrelled names can wrap."""
-    units, start = [], 0
-    for index, char in enumerate(text):
-        hyphen = char in _HYPHENS and 0 < index < len(text) - 1 and text[index - 1].isalpha()
-        if char == " " or (hyphen and text[index + 1].isalpha()):
-            units.append(text[start : index + 1])
-            start = index + 1
-    if start < len(text):
-        units.append(text[start:])
-    return units
 
 
 def _balanced_partition(advances: list[float], glue: list[float], count: int) -> list[tuple[int, int]]:

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from badge_renderer.errors import DesignError
 from badge_renderer.text import FittedText, fit_text
-from badge_renderer.text.fitting import break_units, clean_text
+from badge_renderer.text.breaks import break_units, may_break_after
+from badge_renderer.text.fitting import clean_text
 from badge_renderer.text.shaping import ink_bounds
 
 BOX = {"box_width": 200.0, "box_height": 60.0}
@@ -59,6 +60,25 @@ def test_break_units_are_words_with_their_space_and_hyphenated_parts() -> None:
     # Only a hyphen between letters is a break: not a lone dash, not a leading or trailing one, not "-5".
     assert break_units("Ann - Lee") == ["Ann ", "- ", "Lee"]
     assert break_units("-Ann- x-5") == ["-Ann- ", "x-5"]
+
+
+def test_chinese_and_japanese_break_between_characters_but_not_before_closing_marks() -> None:
+    assert break_units("北京大学") == ["北", "京", "大", "学"]
+    assert break_units("「東京」カップ") == ["「東", "京」", "カッ", "プ"]  # no line starts with 」 or ッ
+    assert break_units("김민준 이") == ["김민준 ", "이"]  # Hangul breaks at spaces only
+
+
+def test_a_short_name_is_not_split_inside_a_word_just_to_grow() -> None:
+    for name in ("王小明", "Anna-Lena", "山田太郎"):
+        fitted = fit_text(name, box_width=100, box_height=150, max_size=60, min_size=10)
+        assert [line.text for line in fitted.lines] == [name]
+
+
+def test_a_long_chinese_organisation_wraps_instead_of_being_cut() -> None:
+    text = "北京大学计算机科学技术研究所"
+    fitted = fit_text(text, box_width=150, box_height=60, max_size=30, min_size=12)
+    assert len(fitted.lines) == 2 and not fitted.truncated
+    assert "".join(line.text for line in fitted.lines) == text
 
 
 def test_long_texts_never_exceed_max_lines() -> None:
@@ -188,7 +208,7 @@ def test_fitted_text_is_never_wider_nor_taller_than_the_box(
 
 
 def assert_broken_only_at_spaces_or_hyphens(fitted: FittedText, text: str) -> None:
-    """Nothing was dropped or changed: the lines are `text`, split at a space or after a hyphen."""
+    """Nothing was dropped or changed: the lines are `text`, split at a space, after a hyphen or between CJK."""
     position = 0
     for line in fitted.lines:
         assert text.startswith(line.text, position), (line.text, text)
@@ -197,7 +217,7 @@ def assert_broken_only_at_spaces_or_hyphens(fitted: FittedText, text: str) -> No
             if text[position] == " ":
                 position += 1
             else:
-                assert text[position - 1] in "-\u2010" and text[position].isalpha()
+                assert may_break_after(text, position - 1), (text, position)
     assert position == len(text)
 
 
