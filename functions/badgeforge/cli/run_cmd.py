@@ -180,7 +180,8 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
             where = f"row {issue.get('row')}: " if issue.get("row") else ""
             click.echo(f"warning: {where}{issue.get('message')}", err=True)
         click.echo(f"{result['badges']} badges: {result['pdf']}")
-        click.echo(f"link: {result['link']}")
+        served = " (opens while `badgeforge serve` runs)" if "/files/" in (result["link"] or "") else ""
+        click.echo(f"link: {result['link']}{served}")
         if result["email_file"]:
             click.echo(f"email: {result['email_file']}")
         elif result["error"]:
