@@ -231,6 +231,8 @@ class FontLibrary:
     def missing(self, text: str, family: str = "sans") -> str:
         """Characters of `text` (each once, in order) that no font in the family's chain can draw."""
         chain = self.chain(family, "regular") + self.chain(family, "bold")
+        if all(ord(ch) in chain[0].cmap for ch in text):
+            return ""  # the usual case, answered by the family's own font
         missing = dict.fromkeys(
             ch for ch in text if not is_ignorable(ch) and not any(ord(ch) in font.cmap for font in chain)
         )
