@@ -177,3 +177,16 @@ def test_drawing_works_in_a_forked_or_fresh_worker_process(method: str) -> None:
     render_pdf(["warm the parent's FreeType faces"], per_page=1)
     with multiprocessing.get_context(method).Pool(1) as pool:
         assert pool.apply(_draw_in_worker, ("محمد J. Smith",)) == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(min_size=1, max_size=40))
+def test_any_text_draws_into_a_pdf_without_a_cairo_error(text: str) -> None:
+    # Clusters handed to show_text_glyphs must match text and glyphs exactly, or cairo poisons the whole PDF.
+    out = io.BytesIO()
+    surface = cairocffi.PDFSurface(out, 300, 100)
+    context = cairocffi.Context(surface)
+    for line_text in (text, f"محمد {text}", f"{text} 山田"):
+        draw_text(context, fit_text(line_text, box_width=260, box_height=60, min_size=4), 20, 20, 260, 60)
+    surface.finish()
+    assert out.getvalue().startswith(b"%PDF")
