@@ -209,3 +209,16 @@ def test_csv_over_the_row_limit_fails_with_the_reader_reason(services, runtime, 
     job = limited.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "failed" and job["error"]["code"] != "internal" and job["error"]["message"]
     assert limited.db.get(f"users/{user.uid}/allowed_usage") == 10 and limited.db.get("badgeMails") is None
+
+
+def test_every_write_is_delivered_like_production_and_outputs_are_ignored(services, runtime, small_csv):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": b"{}"})
+    (key,) = services.db.get(f"badgeMails/{user.uid}")
+    assert runtime.delivered == [
+        ("render_badges", f"objects/uploads/{user.uid}/j1/job.json"),
+        ("render_badges", f"objects/uploads/{user.uid}/j1/attendees.csv"),
+        ("render_badges", f"objects/badges/{user.uid}/j1/badges.pdf"),  # our own output: the trigger fires too
+        ("send_badge_mail", f"refs/badgeMails/{user.uid}/{key}"),
+    ]
+    assert runtime.errors == [] and list(services.db.get(f"jobs/{user.uid}")) == ["j1"]

@@ -4,12 +4,13 @@ main.send_badge_mail. Events are delivered synchronously (CLI, tests) or on a th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +19,7 @@ from typing import Any
 from cloudevents.http import CloudEvent
 
 from badgeforge import config
+from badgeforge.ports import BlobInfo, BlobStore
 from badgeforge.runtime import events
 from badgeforge.services.keys import is_safe_key
 
@@ -59,19 +61,47 @@ def load_main(settings: config.Settings) -> ModuleType:
         return main
 
 
+class ObservedBlobStore:
+    """A BlobStore that reports every finished write, as Cloud Storage reports each finalized object to Eventarc
+    (including the function's own outputs: the trigger filters by bucket only)."""
+
+    def __init__(self, inner: BlobStore, on_finalized: Callable[[BlobInfo, bytes | None], None]) -> None:
+        self.inner = inner
+        self.bucket = inner.bucket
+        self._on_finalized = on_finalized
+
+    def write_bytes(self, path: str, data: bytes, **kwargs: Any) -> BlobInfo:
+        info = self.inner.write_bytes(path, data, **kwargs)
+        self._on_finalized(info, data)
+        return info
+
+    def write_file(self, path: str, local_path: Path, **kwargs: Any) -> BlobInfo:
+        info = self.inner.write_file(path, local_path, **kwargs)
+        self._on_finalized(info, None)
+        return info
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 class LocalRuntime:
-    """Delivers production-shaped events for `services` (installed as the process-wide Services for main.py)."""
+    """Delivers production-shaped events for `services` (installed as the process-wide Services for main.py).
+
+    `self.services` is `services` with its BlobStore observed: every object written through it (uploads and the
+    function's own outputs) becomes a Storage finalized event, exactly as in the cloud.
+    """
 
     def __init__(self, services: config.Services, *, background: bool = False, workers: int = 2) -> None:
-        self.services = services
         self.main = load_main(services.settings)
-        config.use_services(services)
+        self.services = dataclasses.replace(services, blobs=ObservedBlobStore(services.blobs, self._finalized))
+        config.use_services(self.services)
         self._pool = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="badgeforge-event") if background else None
         )
         self._pending: set[Future] = set()
         self._pending_lock = threading.Lock()
         self.errors: list[BaseException] = []
+        self.delivered: list[tuple[str, str]] = []  # (function, event subject), for tests and logs
         on_create = getattr(services.db, "on_create", None)
         if on_create is not None and not getattr(services.db, "_runtime_attached", False):
             on_create("badgeMails/*/*", self._mail_created)
@@ -93,9 +123,11 @@ class LocalRuntime:
             path = f"uploads/{uid}/{job_id}/{name}"
             content_type = CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
             extra = metadata if name.lower().endswith(".csv") else None
-            info = self.services.blobs.write_bytes(path, data, content_type=content_type, metadata=extra)
-            self.deliver(events.storage_finalized(self.services.blobs.bucket, info, data), self.main.render_badges)
+            self.services.blobs.write_bytes(path, data, content_type=content_type, metadata=extra)
         return job_id
+
+    def _finalized(self, info: BlobInfo, content: bytes | None) -> None:
+        self.deliver(events.storage_finalized(self.services.blobs.bucket, info, content), self.main.render_badges)
 
     def object_finalized(self, path: str) -> None:
         """Deliver the finalized event for an object already in the store (what a gsutil copy would cause)."""
@@ -124,6 +156,7 @@ class LocalRuntime:
             self._call(event, function)
 
     def _call(self, event: CloudEvent, function) -> None:
+        self.delivered.append((getattr(function, "__name__", str(function)), event["subject"]))
         try:
             function(event)
         except Exception as err:  # retries are off in production too: the sweep re-drives from the database
