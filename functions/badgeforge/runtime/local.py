@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -101,7 +102,7 @@ class LocalRuntime:
         self._pending: set[Future] = set()
         self._pending_lock = threading.Lock()
         self.errors: list[BaseException] = []
-        self.delivered: list[tuple[str, str]] = []  # (function, event subject), for tests and logs
+        self.delivered: deque[tuple[str, str]] = deque(maxlen=1000)  # (function, subject): the latest, for tests
         on_create = getattr(services.db, "on_create", None)
         if on_create is not None and not getattr(services.db, "_runtime_attached", False):
             on_create("badgeMails/*/*", self._mail_created)
