@@ -11,6 +11,7 @@ from email import policy
 
 from badgeforge import config
 from badgeforge.runtime import LocalRuntime, events
+from badgeforge.services import links
 from tests.functions.conftest import FailingBadgeWrites, make_user, outbox
 
 
@@ -222,3 +223,22 @@ def test_every_write_is_delivered_like_production_and_outputs_are_ignored(servic
         ("send_badge_mail", f"refs/badgeMails/{user.uid}/{key}"),
     ]
     assert runtime.errors == [] and list(services.db.get(f"jobs/{user.uid}")) == ["j1"]
+
+
+def test_page_link_mode_mails_a_revocable_download_page_link(services, small_csv):
+    page = dataclasses.replace(
+        services,
+        settings=dataclasses.replace(services.settings, link_mode="page", public_base_url="https://badges.example"),
+    )
+    runtime = LocalRuntime(page)
+    try:
+        user = make_user(page)
+        runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+        (node,) = page.db.get(f"badgeMails/{user.uid}").values()
+        assert node["status"] == "sent" and node["badgeLink"].startswith("https://badges.example/d/")
+        token = node["badgeLink"].rsplit("/", 1)[1]
+        assert links.resolve_download_token(page, token).path == f"badges/{user.uid}/j1/badges.pdf"
+        assert node["badgeLink"] in outbox(page)[0].read_text().replace("=\n", "")
+    finally:
+        runtime.close()
+        config.use_services(None)
