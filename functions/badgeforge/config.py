@@ -77,6 +77,7 @@ class Settings:
     mail_from_name: str = "BadgeForge"
     smtp_url: str = field(default="", repr=False)
     sendgrid_api_key: str = field(default="", repr=False)
+    sendgrid_host: str = ""  # empty: SendGrid's API; tests point it at a local recorder
     csv_max_bytes: int = 10_000_000
     csv_max_rows: int = 50_000
     image_max_bytes: int = 10_000_000
@@ -119,6 +120,7 @@ class Settings:
             mail_from_name=env.get("BADGEFORGE_MAIL_FROM_NAME", cls.mail_from_name),
             smtp_url=env.get("BADGEFORGE_SMTP_URL", ""),
             sendgrid_api_key=env.get("SENDGRID_API_KEY", ""),
+            sendgrid_host=env.get("BADGEFORGE_SENDGRID_HOST", ""),
             csv_max_bytes=_int_env(env, "BADGEFORGE_CSV_MAX_BYTES", cls.csv_max_bytes),
             csv_max_rows=_int_env(env, "BADGEFORGE_CSV_MAX_ROWS", cls.csv_max_rows),
             image_max_bytes=_int_env(env, "BADGEFORGE_IMAGE_MAX_BYTES", cls.image_max_bytes),
