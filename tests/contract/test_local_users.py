@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from badgeforge.adapters.local.users import LocalUserDirectory, UserExists, check_password, hash_password
+from badgeforge.adapters.local.users import LocalUserDirectory, check_password, hash_password
+from badgeforge.ports import UserExists
 
 
 def test_passwords_are_salted_scrypt_hashes():

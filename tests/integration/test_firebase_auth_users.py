@@ -6,8 +6,7 @@ import pytest
 from firebase_admin import auth
 
 from badgeforge.adapters.firebase.auth_users import FirebaseUserDirectory
-from badgeforge.adapters.local.users import UserExists
-from badgeforge.ports import UserDirectory
+from badgeforge.ports import UserDirectory, UserExists
 from tests.servers.auth_emulator import XDIST_GROUP
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(XDIST_GROUP)]

@@ -7,8 +7,8 @@ import threading
 import pytest
 from firebase_admin import db
 
-from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase, PushKeys, TransactionAbortedError
-from badgeforge.ports import TreeDatabase
+from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase, PushKeys
+from badgeforge.ports import TransactionAborted, TreeDatabase
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +114,7 @@ def test_transaction_aborts_after_max_attempts(firebase_db_app):
         db.reference("/n", app=firebase_db_app).set(len(calls) * 10)
         return -1
 
-    with pytest.raises(TransactionAbortedError):
+    with pytest.raises(TransactionAborted):
         tree.transaction("n", always_conflicting)
     assert len(calls) == 3
     assert tree.get("n") == 30

@@ -42,6 +42,8 @@ def plain_zip_bytes() -> bytes:
         (b"Name\nAda\x00\x01\x02\x03\xff\xfe\x00\x00garbage", "binary data"),
         (bytes(range(1, 32)) * 20, "does not look like text"),
     ],
+    # Stable ids: zip/gzip bytes embed timestamps, and xdist workers must collect identical test names.
+    ids=["png", "pdf", "jpeg", "xlsx", "zip", "gzip", "xls", "binary", "control-chars"],
 )
 def test_binary_files_are_refused_with_a_one_line_message(data: bytes, says: str) -> None:
     with pytest.raises(CsvError) as caught:

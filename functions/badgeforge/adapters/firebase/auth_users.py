@@ -10,8 +10,7 @@ from __future__ import annotations
 import firebase_admin
 from firebase_admin import auth
 
-from badgeforge.adapters.local.users import UserExists
-from badgeforge.ports import UserRecord
+from badgeforge.ports import UserExists, UserRecord
 
 ADMIN_CLAIM = "admin"
 

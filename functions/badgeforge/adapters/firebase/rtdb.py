@@ -3,7 +3,7 @@
 Why our own transaction loop instead of `Reference.transaction`: that one cannot write None (it refuses a None
 value, so fn could not delete the node) and retries without any pause, so a hot counter aborts under contention.
 Ours keeps its contract (read with ETag, conditional write, fn re-run on conflict, at most 25 attempts, then
-TransactionAbortedError; an exception from fn propagates unchanged and nothing is written) and adds a jittered
+ports.TransactionAborted; an exception from fn propagates unchanged and nothing is written) and adds a jittered
 exponential pause between attempts (20 writers on one counter all commit).
 """
 
@@ -18,8 +18,9 @@ from typing import Any
 import firebase_admin
 from firebase_admin import db, exceptions
 
+from badgeforge.ports import TransactionAborted
+
 MAX_TRANSACTION_ATTEMPTS = 25
-TransactionAbortedError = db.TransactionAbortedError
 
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _BAD_KEY_CHARS = frozenset(".$#[]/") | frozenset(chr(c) for c in range(32)) | {"\x7f"}
@@ -138,7 +139,7 @@ class FirebaseTreeDatabase:
                 return new_value
             if attempt + 1 < self._max_attempts and self._pause_seconds:  # exponential backoff, full jitter
                 time.sleep(random.uniform(0, min(self._max_pause_seconds, self._pause_seconds * 2**attempt)))
-        raise TransactionAbortedError(f"transaction on {path!r} aborted after {self._max_attempts} conflicting writes")
+        raise TransactionAborted(f"transaction on {path!r} aborted after {self._max_attempts} conflicting writes")
 
 
 def _write_if_unchanged(ref: db.Reference, etag: str, value: Any) -> tuple[bool, Any, str]:

@@ -11,14 +11,10 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgeforge.ports import UserRecord
+from badgeforge.ports import UserExists, UserRecord
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
-
-class UserExists(ValueError):
-    """An account with this email already exists."""
 
 
 def hash_password(password: str) -> str:
