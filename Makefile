@@ -12,14 +12,17 @@ NODE_STAMP := tools/node_modules/.installed
 $(STAMP): requirements.txt functions/requirements.txt pyproject.toml
 	@bash scripts/system_deps.sh runtime
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@echo "Installing Python packages into $(VENV)/ (log: $(VENV)/install.log)"
+	@{ $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip \
+	  && $(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt \
+	  && $(BIN)/python -m pip install --disable-pip-version-check --no-deps -e . ; } > $(VENV)/install.log 2>&1 \
+	  || { tail -n 30 $(VENV)/install.log; echo "pip install failed: see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 
 $(NODE_STAMP): tools/package.json tools/package-lock.json
 	@bash scripts/system_deps.sh node
-	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	@echo "Installing Node tools into tools/node_modules/ (firebase-tools, targaryen)"
+	@cd tools && npm ci --no-audit --no-fund --loglevel=error > /dev/null
 	@touch $(NODE_STAMP)
 
 run: $(STAMP)
