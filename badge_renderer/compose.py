@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from badge_renderer.designs import BadgeDesign, Element, hex_to_rgb, load_design
+from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
@@ -135,18 +135,19 @@ class BadgeComposer:
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
         palette = self.palette(attendee.ticket_type)
+        printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
             if element.kind == "name":
                 self._draw_name(ctx, attendee, element, palette, issues)
             elif element.kind == "text":
                 if element.option == "pronouns" and not self.options.show_pronouns:
                     continue
-                value = _format(element.format, attendee)
-                if value:
-                    column = _first_field(element.format)
+                value, column = fill_format(element.format, attendee.get)
+                if value and value.casefold() not in printed:
+                    printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
                     if truncated:
-                        issues.append(_shortened(attendee, column, value))
+                        issues.append(_shortened(attendee, column or _first_field(element.format), value))
             elif element.kind == "qr":
                 self._draw_qr(ctx, attendee, element, palette)
         ctx.restore()
@@ -283,11 +284,8 @@ def _lookup(mapping: Any, key: str) -> str | None:
 
 
 def _format(template: str, attendee: Attendee) -> str:
-    """Fill "{field}" placeholders from the attendee (no Jinja, no attribute access); collapse empty separators."""
-    from badge_renderer.designs import FORMAT_FIELD
-
-    filled = FORMAT_FIELD.sub(lambda m: attendee.get(m.group(1)).strip(), template)
-    return " · ".join(part.strip() for part in filled.split("·") if part.strip()) if "·" in template else filled.strip()
+    """Fill "{field}" / "{field|fallback}" placeholders from the attendee (no Jinja, no attribute access)."""
+    return fill_format(template, attendee.get)[0]
 
 
 def _first_field(template: str) -> str:

@@ -6,8 +6,16 @@ Boxes are fractions of the badge, so one design serves every badge size; the sta
 manifest.json: name, title, description, default_badge_size ("4x3in"), safe_area_mm (text boxes are clipped to it),
 colors {background, accent, text, muted?, on_accent?, ticket_types {type: "#rrggbb"}}, elements [...] and optionally
 back {elements [...]} with static_back.svg.j2. An element: kind (name | text | qr | logo | event_name), box [x, y, w, h]
-as fractions, and for text kinds: format ("{role}"; text only), family, weight (regular | bold), max_size, min_size,
-max_lines, align, valign, color (a colour role or "#rrggbb"), uppercase, option ("pronouns").
+as fractions, and for text kinds: format (text only), family, weight (regular | bold), max_size, min_size,
+max_lines, align (left | center | right | start | end), valign, color (a colour role or "#rrggbb"), uppercase,
+option ("pronouns").
+
+format: "{field}" placeholders, any attendee field ("{organization} · {role}"); "{role|ticket_type}" is the first
+non-empty of the fields (most exports have a ticket type but no role column, so a role line falls back to it).
+A text element that would print the same words (ignoring case) as an earlier text element of the same side is left
+out, so list the ticket-type label before the role line: a "SPEAKER" band and a role line falling back to "Speaker"
+never print twice. Empty parts around " · " disappear.
+align "start"/"end" follow the line's direction: an Arabic or Hebrew organisation starts at the right edge.
 static.svg.j2 gets width/height (points; viewBox 0 0 width height), colors, ticket_type, event_name, has_logo,
 has_background_image, side; the renderer paints the background colour/image under it.
 """
@@ -16,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +36,9 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NOT_DESIGNS = {"fonts", "email"}
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
-FORMAT_FIELD = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_ ]*)\}")
+_FIELD_NAME = r"[a-zA-Z_][a-zA-Z0-9_ ]*"
+FORMAT_FIELD = re.compile(rf"\{{({_FIELD_NAME}(?:\s*\|\s*{_FIELD_NAME})*)\}}")  # "{role}" or "{role|ticket_type}"
+ALIGNS = ("left", "center", "right", "start", "end")  # as badge_renderer.text.draw_text
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class Element:
 
     kind: str
     box: Box
-    format: str = ""  # text: "{role}" or "{organization} · {role}"; unknown fields print empty
+    format: str = ""  # text: "{role|ticket_type}" or "{organization} · {role}"; unknown fields print empty
     family: str | None = None  # None: the render option's font family
     weight: str = "bold"
     max_size: float = 36.0
@@ -187,7 +197,7 @@ def _parse_element(raw: Mapping[str, Any]) -> Element:
     known = {f for f in Element.__dataclass_fields__ if f not in ("kind", "box")}
     kwargs = {k: v for k, v in raw.items() if k in known}
     element = Element(kind=kind, box=Box(x, y, w, h), **kwargs)
-    if element.align not in ("left", "center", "right") or element.valign not in ("top", "middle", "bottom"):
+    if element.align not in ALIGNS or element.valign not in ("top", "middle", "bottom"):
         raise ValueError(f"{kind} align/valign {element.align}/{element.valign} is not valid")
     if element.color not in ("text", "accent", "muted", "on_accent", "background") and not HEX_COLOR.match(
         element.color
@@ -197,8 +207,29 @@ def _parse_element(raw: Mapping[str, Any]) -> Element:
 
 
 def format_fields(template: str) -> tuple[str, ...]:
-    """The field names a simple "{field}" format refers to."""
-    return tuple(FORMAT_FIELD.findall(template))
+    """Every field name a format refers to, fallbacks included ("{role|ticket_type}" -> role, ticket_type)."""
+    return tuple(name.strip() for group in FORMAT_FIELD.findall(template) for name in group.split("|"))
+
+
+def fill_format(template: str, value_of: Callable[[str], str]) -> tuple[str, str]:
+    """The filled format and the field the first non-empty placeholder came from ("" when none was).
+
+    Each "{a|b}" takes the first of a, b with a non-blank value; empty parts around " · " are dropped.
+    """
+    used: list[str] = []
+
+    def first_filled(match: re.Match[str]) -> str:
+        for name in (n.strip() for n in match.group(1).split("|")):
+            value = value_of(name).strip()
+            if value:
+                used.append(name)
+                return value
+        return ""
+
+    filled = FORMAT_FIELD.sub(first_filled, template)
+    if "·" in template:
+        filled = " · ".join(part.strip() for part in filled.split("·") if part.strip())
+    return filled.strip(), (used[0] if used else "")
 
 
 def hex_to_rgb(value: str) -> tuple[float, float, float]:
