@@ -68,3 +68,43 @@ def test_role_and_ticket_type_both_show_when_they_differ(design: str) -> None:
 def test_the_pass_back_shows_the_ticket_type_too() -> None:
     ada = Attendee(row=2, first_name="Ada", ticket_type="Staff")
     assert "STAFF" in [line.upper() for line in printed_text("pass", ada, side="back")]
+
+
+def ink_columns(design: str, attendee: Attendee, box: tuple[float, float, float, float]) -> tuple[int, int]:
+    """Leftmost and rightmost columns of text inside `box` (fractions) of a 72 dpi preview (vs its corner colour)."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    from badge_renderer.render import render_preview_png
+
+    image = Image.open(io.BytesIO(render_preview_png(attendee, RenderOptions(design=design), dpi=72))).convert("L")
+    x, y, w, h = (round(v * s) for v, s in zip(box, (*image.size, *image.size), strict=True))
+    crop = image.crop((x, y, x + w, y + h))
+    background = Image.new("L", crop.size, crop.getpixel((0, 0)))
+    left, _, right, _ = ImageChops.difference(crop, background).point(lambda v: 255 if v > 64 else 0).getbbox()
+    return x + left, x + right
+
+
+@pytest.mark.parametrize("design", ["classic", "modern"])
+def test_organisation_lines_start_on_the_side_their_script_starts(design: str) -> None:
+    """align "start": a Latin organisation hugs the left edge of its box, an Arabic one the right edge."""
+    org = next(e for e in list_designs() if e.name == design).elements
+    box = next(e.box for e in org if e.format == "{organization}")
+    frac = (box.x, box.y, box.w, box.h)
+    latin_left, latin_right = ink_columns(design, Attendee(row=2, first_name="A", organization="Engines Ltd"), frac)
+    arabic_left, arabic_right = ink_columns(design, Attendee(row=2, first_name="A", organization="شركة المحركات"), frac)
+    box_left, box_right = box.x * 288, (box.x + box.w) * 288
+    assert latin_left - box_left < 6 and box_right - latin_right > 40
+    assert box_right - arabic_right < 6 and arabic_left - box_left > 40
+
+
+def test_manifests_accept_start_and_end_alignment(tmp_path: Any) -> None:
+    import json
+
+    from badge_renderer.designs import _parse_manifest
+
+    (tmp_path / "static.svg.j2").write_text("<svg/>")
+    elements = [{"kind": "text", "box": [0, 0, 1, 0.5], "align": a} for a in ("start", "end")]
+    design = _parse_manifest(json.loads(json.dumps({"colors": {}, "elements": elements})), tmp_path)
+    assert [e.align for e in design.elements] == ["start", "end"]
