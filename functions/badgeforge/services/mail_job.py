@@ -35,31 +35,40 @@ class MailOutcome:
     permanent: bool = False
 
 
-def _claim(services: Services, path: str) -> dict[str, Any] | None:
+def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
+    """("claimed", node) -> this caller sends; ("gave_up", node) -> the attempt limit was reached by an attempt that
+    stopped without a result (its lease ran out), now failed; ("busy", None) -> sent, failed for good, or in flight."""
     now = services.clock.now()
     stamp, lease_until = iso(now), iso(now + services.settings.mail_lease)
     max_attempts = services.settings.max_attempts
-    decision: dict[str, bool] = {}
+    decision: dict[str, str] = {}
 
     def body(node):
-        decision["claimed"] = False
+        decision["outcome"] = "busy"
         if not node:
             return node
         status = node.get("status", "pending")
         attempts = int(node.get("attempts", 0))
-        if status == "sent" or attempts >= max_attempts:
-            return node
-        if status == "failed" and node.get("permanent"):
+        if status == "sent" or (status == "failed" and (node.get("permanent") or attempts >= max_attempts)):
             return node
         if status == "sending":
             lease = parse_iso(node.get("lease_until"))
             if lease is not None and lease > now:
                 return node
-        decision["claimed"] = True
+        if attempts >= max_attempts:
+            decision["outcome"] = "gave_up"
+            reason = _gave_up(attempts, "the last attempt stopped without a result")
+            return {**node, **_failure(reason, stamp, permanent=False)}
+        decision["outcome"] = "claimed"
         return {**node, "status": "sending", "attempts": attempts + 1, "lease_until": lease_until, "updated_at": stamp}
 
     node = services.db.transaction(path, body)
-    return node if decision.get("claimed") else None
+    outcome = decision.get("outcome", "busy")
+    return outcome, node if outcome != "busy" else None
+
+
+def _gave_up(attempts: int, reason: str) -> str:
+    return f"gave up after {attempts} attempts: {reason}"
 
 
 def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[OutgoingMail, str]:
@@ -109,26 +118,30 @@ def _as_list(value: Any) -> list[Any]:
 def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
     """Entry for the RTDB trigger (and the sweep): at most one successful send and one charge per node."""
     path = job_paths.mail_node(uid, key)
-    node = _claim(services, path)
+    outcome, node = _claim(services, path)
     if node is None:
         return MailOutcome("skipped")
     job_id = str(node.get("badgeId", ""))
+    if outcome == "gave_up":
+        usage.release_job(services, uid, job_id)  # never mailed: consumes nothing
+        return MailOutcome("failed", error=node.get("error"))
     try:
         mail, link = _compose(services, uid, node, services.db.get(job_paths.job_node(uid, job_id)) or {})
         if not mail.to:
             raise MailPermanentError("The account has no email address.")
         receipt = services.mailer.send(mail)
-    except MailTemporaryError as err:
-        if int(node.get("attempts", 0)) >= services.settings.max_attempts:
-            usage.release_job(services, uid, job_id)  # last try: a job never mailed consumes nothing
-            return _failed(services, path, f"gave up after {node['attempts']} attempts: {err}", permanent=False)
-        return _failed(services, path, str(err), permanent=False)
     except MailPermanentError as err:
         usage.release_job(services, uid, job_id)
         return _failed(services, path, str(err), permanent=True)
-    except Exception as err:  # a bug or a template problem: keep the node retryable and say why
-        log.exception("mail %s failed", path)
-        return _failed(services, path, f"unexpected: {err}", permanent=False)
+    except Exception as err:  # provider trouble, or a bug or template problem: retry later, within the limit
+        if not isinstance(err, MailTemporaryError):
+            log.exception("mail %s failed", path)
+        reason = str(err) if isinstance(err, MailTemporaryError) else f"unexpected: {err}"
+        attempts = int(node.get("attempts", 0))
+        if attempts >= services.settings.max_attempts:
+            usage.release_job(services, uid, job_id)  # last try: a job never mailed consumes nothing
+            return _failed(services, path, _gave_up(attempts, reason), permanent=False)
+        return _failed(services, path, reason, permanent=False)
     services.db.update(
         path,
         {
@@ -145,15 +158,17 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
     return MailOutcome("sent", message_id=receipt.message_id)
 
 
+def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:
+    """The node fields of a failed attempt (permanent: the sweep leaves it alone)."""
+    return {
+        "status": "failed",
+        "error": reason,
+        "permanent": permanent or None,
+        "lease_until": None,
+        "failed_at": stamp,
+    }
+
+
 def _failed(services: Services, path: str, reason: str, *, permanent: bool) -> MailOutcome:
-    services.db.update(
-        path,
-        {
-            "status": "failed",
-            "error": reason,
-            "permanent": permanent or None,
-            "lease_until": None,
-            "failed_at": iso(services.clock.now()),
-        },
-    )
+    services.db.update(path, _failure(reason, iso(services.clock.now()), permanent=permanent))
     return MailOutcome("failed", error=reason, permanent=permanent)

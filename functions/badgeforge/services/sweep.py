@@ -28,15 +28,18 @@ PENDING_GRACE_SECONDS = 300
 
 
 def _mail_due(node: dict, now: datetime, max_attempts: int) -> bool:
-    """failed (temporary), sending past its lease, or pending so long that its trigger must have been dropped."""
-    if not isinstance(node, dict) or int(node.get("attempts", 0)) >= max_attempts:
+    """failed (temporary), sending past its lease (even on the last attempt: the mail job then gives up and releases
+    the hold), or pending so long that its trigger must have been dropped."""
+    if not isinstance(node, dict):
         return False
     status = node.get("status")
-    if status == "failed":
-        return not node.get("permanent")
     if status == "sending":
         lease = parse_iso(node.get("lease_until"))
         return lease is None or lease <= now
+    if int(node.get("attempts", 0)) >= max_attempts:
+        return False
+    if status == "failed":
+        return not node.get("permanent")
     if status == "pending":
         created = parse_iso(node.get("createdAt"))
         return created is not None and (now - created).total_seconds() > PENDING_GRACE_SECONDS

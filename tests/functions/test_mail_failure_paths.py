@@ -1,0 +1,55 @@
+"""Mail failure paths that must still end with one email and one charge, or none of either and the hold released.
+
+Fault injection here (the real failures cannot be caused on purpose): a Mailer that raises an unexpected error, and a
+TreeDatabase wrapper whose next transaction on users/ gives up as RTDB does after 25 conflicts.
+"""
+
+from __future__ import annotations
+
+from tests.functions.conftest import make_user, outbox
+
+
+def _account(services, uid):
+    return services.db.get(f"users/{uid}")
+
+
+def _only_mail(services, uid):
+    ((key, node),) = services.db.get(f"badgeMails/{uid}").items()
+    return key, node
+
+
+def test_unexpected_mail_error_on_every_attempt_gives_up_and_releases_the_hold(services, runtime, small_csv):
+    user = make_user(services)
+
+    def broken(mail):
+        raise RuntimeError("template blew up (injected)")
+
+    services.mailer.send = broken
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    for _ in range(services.settings.max_attempts + 2):
+        runtime.sweep()
+    _, node = _only_mail(services, user.uid)
+    assert node["status"] == "failed" and node["attempts"] == services.settings.max_attempts
+    assert "gave up" in node["error"] and "template blew up" in node["error"]
+    account = _account(services, user.uid)
+    assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")
+
+
+def test_mail_left_sending_by_a_dead_last_attempt_gives_up_and_releases_the_hold(services, runtime, small_csv):
+    user = make_user(services)
+    services.mailer.down = True
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    key, _ = _only_mail(services, user.uid)
+    # The last allowed attempt claimed the node and its instance died mid-send: its lease has run out.
+    services.db.update(
+        f"badgeMails/{user.uid}/{key}",
+        {"status": "sending", "attempts": services.settings.max_attempts, "lease_until": "2000-01-01T00:00:00.000000Z"},
+    )
+    services.mailer.down = False
+    runtime.sweep()
+    runtime.sweep()
+    _, node = _only_mail(services, user.uid)
+    assert node["status"] == "failed" and "gave up" in node["error"] and node.get("lease_until") is None
+    assert services.mailer.calls == 1 and outbox(services) == []  # bounded: no attempt beyond the limit
+    account = _account(services, user.uid)
+    assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")
