@@ -6,6 +6,11 @@ TreeDatabase wrapper whose next transaction on users/ gives up as RTDB does afte
 
 from __future__ import annotations
 
+import dataclasses
+
+from badgeforge import config
+from badgeforge.ports import TransactionAborted
+from badgeforge.runtime import LocalRuntime
 from tests.functions.conftest import make_user, outbox
 
 
@@ -53,3 +58,47 @@ def test_mail_left_sending_by_a_dead_last_attempt_gives_up_and_releases_the_hold
     assert services.mailer.calls == 1 and outbox(services) == []  # bounded: no attempt beyond the limit
     account = _account(services, user.uid)
     assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")
+
+
+class AbortNextUserTransaction:
+    """A TreeDatabase whose next transaction on users/ (once armed) raises TransactionAborted, writing nothing."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.armed = False
+
+    def transaction(self, path, fn):
+        if self.armed and path.startswith("users/"):
+            self.armed = False
+            raise TransactionAborted("too many conflicts (injected)")
+        return self.inner.transaction(path, fn)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_mail_sent_but_charge_aborted_is_charged_once_by_the_sweep(services, small_csv):
+    db = AbortNextUserTransaction(services.db)
+    flaky = dataclasses.replace(services, db=db)
+    real_send = services.mailer.send
+
+    def send_then_arm(mail):
+        receipt = real_send(mail)
+        db.armed = True  # the charge right after this send is the transaction that aborts
+        return receipt
+
+    services.mailer.send = send_then_arm
+    runtime = LocalRuntime(flaky)
+    try:
+        user = make_user(flaky)
+        runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+        _, node = _only_mail(flaky, user.uid)
+        assert node["status"] == "sent" and "j1" in _account(flaky, user.uid)["holds"]  # sent, not yet charged
+        runtime.sweep()
+        runtime.sweep()
+        account = _account(flaky, user.uid)
+        assert account["allowed_usage"] == 9 and not account.get("holds") and "j1" in account["charged"]
+        assert len(outbox(flaky)) == 1 and len(flaky.db.get(f"usage_log/{user.uid}")) == 1
+    finally:
+        runtime.close()
+        config.use_services(None)

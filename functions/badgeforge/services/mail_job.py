@@ -154,8 +154,16 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
             "lease_until": None,
         },
     )
-    usage.settle_job(services, uid, job_id)
+    settle_sent(services, uid, key, job_id)
     return MailOutcome("sent", message_id=receipt.message_id)
+
+
+def settle_sent(services: Services, uid: str, key: str, job_id: str) -> None:
+    """Charge a sent mail's job once, then mark the node charged. Why a mark: if the charge fails after the send
+    (a transaction that keeps conflicting, an instance that dies), the sweep finds sent nodes not marked and charges
+    them; settling twice is harmless (users/{uid}/charged/{jobId})."""
+    usage.settle_job(services, uid, job_id)
+    services.db.update(job_paths.mail_node(uid, key), {"charged": True})
 
 
 def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:

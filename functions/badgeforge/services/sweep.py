@@ -22,6 +22,7 @@ class SweepReport:
     mails_retried: list[str] = field(default_factory=list)
     mails_sent: list[str] = field(default_factory=list)
     jobs_retried: list[str] = field(default_factory=list)
+    mails_settled: list[str] = field(default_factory=list)
 
 
 PENDING_GRACE_SECONDS = 300
@@ -52,7 +53,10 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     max_attempts = services.settings.max_attempts
     for uid, nodes in (services.db.get("badgeMails") or {}).items():
         for key, node in (nodes or {}).items():
-            if _mail_due(node, now, max_attempts):
+            if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):
+                report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
+                mail_job.settle_sent(services, uid, key, str(node.get("badgeId", "")))
+            elif _mail_due(node, now, max_attempts):
                 report.mails_retried.append(f"{uid}/{key}")
                 if mail_job.send_badge_mail(services, uid, key).status == "sent":
                     report.mails_sent.append(f"{uid}/{key}")
