@@ -20,7 +20,7 @@ class RenderOptions:
     paper: str = "A4"
     badge_size: str | None = None  # None: the design's default size
     preset: str | None = None  # a label sheet preset; overrides paper/badge_size/margins
-    margin_mm: float = 10
+    margin_mm: float | None = None  # None: automatic (10 mm, down to 5 mm when that fits more per sheet)
     gutter_mm: float = 0
     offset_x_mm: float = 0
     offset_y_mm: float = 0
@@ -87,7 +87,8 @@ class RenderOptions:
         if self.qr_kind not in ("text", "vcard"):
             raise OptionsError(f"'{self.qr_kind}' is not text or vcard", column="qr_kind")
         for key in ("margin_mm", "gutter_mm"):
-            if not 0 <= getattr(self, key) <= 100:
+            value = getattr(self, key)
+            if value is not None and not 0 <= value <= 100:
                 raise OptionsError(f"{key} must be between 0 and 100 mm", column=key)
         for key in ("offset_x_mm", "offset_y_mm"):
             if not -50 <= getattr(self, key) <= 50:
@@ -146,6 +147,8 @@ def _coerce(key: str, value: Any, images: Mapping[str, bytes]) -> Any:
         if isinstance(value, str) and value in images:
             return images[value]
         raise OptionsError(f"Image '{value}' was not uploaded with the job", column=key)
+    if key == "margin_mm" and isinstance(value, str) and value.strip().lower() == "auto":
+        return None
     if key in _TYPES:
         expected = _TYPES[key]
         if isinstance(value, bool) and bool not in expected:

@@ -5,7 +5,7 @@ cairo, so the options check and the cloud functions can plan a sheet cheaply.
 """
 
 from badge_renderer.layout.geometry import Line, SheetLayout, Size, Slot
-from badge_renderer.layout.imposition import SIDES, plan_sheet
+from badge_renderer.layout.imposition import SIDES, auto_margin_mm, plan_sheet
 from badge_renderer.layout.marks import crop_marks
 from badge_renderer.layout.presets import PRESETS, SheetPreset, find_preset, plan_preset
 from badge_renderer.layout.sizes import BADGE_SIZES, PAPERS, parse_badge_size, parse_paper
@@ -22,6 +22,7 @@ __all__ = [
     "SheetPreset",
     "Size",
     "Slot",
+    "auto_margin_mm",
     "crop_marks",
     "find_preset",
     "mm",

@@ -14,13 +14,15 @@ from badge_renderer.layout.units import MM, format_mm, mm_text
 Sides = Literal["single", "duplex", "foldover"]
 SIDES: tuple[str, ...] = ("single", "duplex", "foldover")
 _FIT_TOLERANCE = 1e-6  # points; A6 on A4 without margins fits exactly and must not lose to rounding
+AUTO_MARGIN_MM = 10.0  # what an automatic margin plans with: clear of any printer's unprintable border
+SMALLEST_AUTO_MARGIN_MM = 5.0  # a typical office printer's unprintable border; auto never goes below it
 
 
 def plan_sheet(
     paper: Size,
     badge: Size,
     *,
-    margin_mm: float = 10.0,
+    margin_mm: float | None = 10.0,
     gutter_mm: float = 0.0,
     offset_x_mm: float = 0.0,
     offset_y_mm: float = 0.0,
@@ -30,11 +32,14 @@ def plan_sheet(
 ) -> SheetLayout:
     """As many badges as fit the paper inside the margins, as a grid centred on the page, then moved by the printer
     calibration offset (positive = right / down). With `one_per_page` the page is the badge itself (badge printers).
+    `margin_mm=None` is the automatic margin (see `auto_margin_mm`); a number is used as given.
 
     Fold-over puts each badge's back directly above its front, upside down, so the pair folds along their shared edge;
     the pair is what has to fit. Duplex puts the backs on the next page, mirrored left-right.
     """
     check_sides(sides)
+    if margin_mm is None:
+        margin_mm = auto_margin_mm(paper, badge, gutter_mm=gutter_mm, sides=sides)
     margin = _length(margin_mm, "margin_mm")
     gutter = _length(gutter_mm, "gutter_mm")
     offset_x, offset_y = calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm")
@@ -58,6 +63,33 @@ def plan_sheet(
             for c in range(columns)
         ]
     return impose(page, badge, origins, sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks)
+
+
+def auto_margin_mm(paper: Size, badge: Size, *, gutter_mm: float = 0.0, sides: str = "single") -> float:
+    """The margin an automatic layout uses: 10 mm, unless a margin down to 5 mm fits more badges on the sheet.
+
+    Then it is the largest margin that still gets that larger count (the space the bigger grid leaves on its tighter
+    side), e.g. two 4 in columns on US Letter leave 1/4 in (6.35 mm). The grid is centred either way, so every margin
+    between this one and 5 mm gives the same sheet; this one is the honest figure to report. Avery's 4 x 3 in insert
+    sheets print 6 per Letter sheet with 1/4 in side margins, where a fixed 10 mm margin allowed only 3.
+    """
+    gutter = _length(gutter_mm, "gutter_mm")
+    height = badge.height * (2 if sides == "foldover" else 1)
+
+    def grid(margin_mm: float) -> tuple[int, int]:
+        margin = margin_mm * MM
+        return _count(paper.width - 2 * margin, badge.width, gutter), _count(paper.height - 2 * margin, height, gutter)
+
+    planned, tightest = grid(AUTO_MARGIN_MM), grid(SMALLEST_AUTO_MARGIN_MM)
+    if tightest[0] * tightest[1] == 0:
+        return SMALLEST_AUTO_MARGIN_MM  # nothing fits even then: the error names the margin really tried
+    if tightest[0] * tightest[1] <= planned[0] * planned[1]:
+        return AUTO_MARGIN_MM
+    columns, rows = tightest
+    slack_x = paper.width - (columns * badge.width + (columns - 1) * gutter)
+    slack_y = paper.height - (rows * height + (rows - 1) * gutter)
+    margin_mm = min(slack_x, slack_y) / 2 / MM
+    return max(SMALLEST_AUTO_MARGIN_MM, min(AUTO_MARGIN_MM, margin_mm))
 
 
 def impose(

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from badge_renderer.errors import DesignError, OptionsError
-from badge_renderer.layout import SheetLayout, Slot, parse_badge_size, parse_paper, plan_sheet
+from badge_renderer.layout import SheetLayout, Slot, auto_margin_mm, parse_badge_size, parse_paper, plan_sheet
 from badge_renderer.layout.units import MM
 
 # (paper, badge, margin mm) -> (columns, rows), worked out by hand from the sizes in mm:
@@ -177,3 +177,52 @@ def test_plans_are_immutable_values() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         layout.page = layout.badge  # type: ignore[misc]
     assert layout == plan_sheet(parse_paper("A4"), parse_badge_size("A7"))
+
+
+# Automatic margin (margin_mm=None): 10 mm, or down to 5 mm when that fits more badges per sheet.
+def test_auto_margin_puts_two_columns_of_4x3in_on_letter_like_avery_inserts() -> None:
+    letter, badge = parse_paper("letter"), parse_badge_size("4x3in")
+    layout = plan_sheet(letter, badge, margin_mm=None)
+    assert layout.per_sheet == 6 and _grid(layout) == (2, 3)
+    assert min(s.x for s in layout.fronts) == pytest.approx(0.25 * 72)  # Avery 5392's 1/4 in side margins
+    assert auto_margin_mm(letter, badge) == pytest.approx(6.35)
+
+
+def test_an_explicit_margin_is_used_as_given() -> None:
+    assert plan_sheet(parse_paper("letter"), parse_badge_size("4x3in"), margin_mm=10).per_sheet == 3
+    assert plan_sheet(parse_paper("A4"), parse_badge_size("4x3in"), margin_mm=10).per_sheet == 3
+
+
+def test_auto_margin_on_a4_keeps_the_printer_border() -> None:
+    """Two 4 in columns need 3.4 mm side margins on A4: below a printer's 5 mm border, so A4 stays at 3."""
+    a4, badge = parse_paper("A4"), parse_badge_size("4x3in")
+    assert plan_sheet(a4, badge, margin_mm=None).per_sheet == 3
+    assert auto_margin_mm(a4, badge) == 10.0
+
+
+@pytest.mark.parametrize(
+    ("paper", "badge", "before", "after"),
+    [("A4", "3.5x2.25in", 8, 10), ("legal", "4x3in", 4, 8), ("A3", "3x4in", 9, 12), ("A4", "ID-1", 10, 10)],
+)
+def test_auto_margin_gains_only_where_a_smaller_margin_fits_more(paper: str, badge: str, before: int, after: int):
+    page, size = parse_paper(paper), parse_badge_size(badge)
+    assert plan_sheet(page, size, margin_mm=10).per_sheet == before
+    auto = plan_sheet(page, size, margin_mm=None)
+    assert auto.per_sheet == after
+    margin = auto_margin_mm(page, size)
+    assert 5.0 <= margin <= 10.0
+    assert plan_sheet(page, size, margin_mm=margin).fronts == auto.fronts  # the chosen margin really gets that count
+    left = min(s.x for s in auto.fronts)
+    assert left == pytest.approx(page.width - max(s.right for s in auto.fronts))  # still centred
+    assert min(left, min(s.y for s in auto.fronts)) >= 5 * MM - 1e-6
+
+
+def test_auto_margin_says_5_mm_when_nothing_fits() -> None:
+    with pytest.raises(DesignError, match="5 mm margins"):
+        plan_sheet(parse_paper("A5"), parse_badge_size("5.5x4in"), margin_mm=None)
+
+
+def test_auto_margin_counts_fold_over_pairs() -> None:
+    # A fold-over pair of 4x3in is 4x6in: two fit down Legal; two across only with 1/4 in side margins.
+    layout = plan_sheet(parse_paper("legal"), parse_badge_size("4x3in"), margin_mm=None, sides="foldover")
+    assert layout.per_sheet == 4 and len(layout.backs) == 4

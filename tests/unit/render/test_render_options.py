@@ -72,3 +72,15 @@ def test_importing_the_package_loads_no_heavy_dependency() -> None:
     code = f"import badge_renderer, sys; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_default_margin_is_automatic_and_an_explicit_one_is_kept() -> None:
+    from badge_renderer.render_support import plan_for
+
+    letter = {"paper": "letter", "badge_size": "4x3in"}
+    assert RenderOptions.from_dict(letter).margin_mm is None
+    assert plan_for(RenderOptions.from_dict(letter)).per_sheet == 6  # 1/4 in side margins, as Avery's inserts
+    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": "auto"})).per_sheet == 6
+    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 3
+    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
+    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 3
