@@ -111,12 +111,7 @@ class RenderOptions:
         layout = layout_module()
         try:
             if self.preset:
-                if self.preset not in layout.PRESETS:
-                    raise OptionsError(
-                        f"Unknown label preset '{self.preset}'",
-                        hint=f"Choose one of: {', '.join(sorted(layout.PRESETS)) or '(none)'}.",
-                        column="preset",
-                    )
+                layout.find_preset(self.preset)  # forgiving: "Avery 5395" is avery-5395; else OptionsError(preset)
             else:
                 layout.parse_paper(self.paper)
                 layout.parse_badge_size(self.badge_size or design.default_badge_size)

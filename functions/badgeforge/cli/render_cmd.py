@@ -55,7 +55,17 @@ def _read_image(path: str | None, option: str) -> bytes | None:
 @click.option("--design", default="classic", show_default=True, help="Design name (see `badgeforge designs`).")
 @click.option("--paper", default="A4", show_default=True, help="A3, A4, A5, letter, legal or WxHmm.")
 @click.option("--badge-size", default=None, help="4x3in, A6, ID-1, 90x54mm ... (default: the design's).")
-@click.option("--preset", default=None, help="Label sheet preset (overrides paper and badge size).")
+@click.option(
+    "--preset", default=None, help="Label sheet preset, e.g. 'Avery 5395' (overrides paper, badge size, margins)."
+)
+@click.option(
+    "--margin",
+    type=float,
+    default=None,
+    metavar="MM",
+    help="Margin around the badges in mm (default: auto, 10 mm or down to 5 mm when more badges fit).",
+)
+@click.option("--gutter", type=float, default=0.0, show_default=True, metavar="MM", help="Space between badges in mm.")
 @click.option("--png-zip", type=click.Path(dir_okay=False), default=None, help="Also write a ZIP of 300 dpi PNGs.")
 @click.option("--preview", type=click.Path(dir_okay=False), default=None, help="Also write a PNG of the first badge.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Take a field from a named column.")
@@ -126,6 +136,8 @@ def _render(
         paper=opts["paper"],
         badge_size=opts["badge_size"],
         preset=opts["preset"],
+        margin_mm=opts["margin"],
+        gutter_mm=opts["gutter"],
         offset_x_mm=opts["offset_x"],
         offset_y_mm=opts["offset_y"],
         crop_marks=opts["crop_marks"],

@@ -91,3 +91,30 @@ def test_missing_libcairo_says_how_to_install_it(monkeypatch) -> None:  # type: 
     assert done.exit_code == 1
     assert "sudo apt-get install libcairo2" in done.output
     assert "Traceback" not in done.output
+
+
+SEVEN = "Name,Ticket Type\n" + "".join(f"Person {i},Attendee\n" for i in range(7))
+
+
+def render_pages(tmp_path: Path, *args: str) -> dict[str, object]:
+    from click.testing import CliRunner
+
+    from badgeforge.cli.render_cmd import render
+
+    (tmp_path / "seven.csv").write_text(SEVEN)
+    done = CliRunner().invoke(render, [str(tmp_path / "seven.csv"), "-o", str(tmp_path / "s.pdf"), "--json", *args])
+    return json.loads(done.output.strip().splitlines()[-1])
+
+
+def test_margin_and_gutter_options_change_the_sheet(tmp_path: Path) -> None:
+    letter = ("--paper", "letter", "--badge-size", "4x3in")
+    assert render_pages(tmp_path, *letter)["pages"] == 2  # auto margin: 6 per Letter sheet
+    assert render_pages(tmp_path, *letter, "--margin", "10")["pages"] == 3  # 3 per sheet
+    assert render_pages(tmp_path, *letter, "--margin", "5", "--gutter", "20")["pages"] == 3  # one column
+    assert render_pages(tmp_path, *letter, "--margin", "101")["error"]["column"] == "margin_mm"  # type: ignore[index]
+
+
+def test_preset_names_are_forgiving(tmp_path: Path) -> None:
+    assert render_pages(tmp_path, "--preset", "Avery 5395")["pages"] == 1  # 8 per sheet
+    assert render_pages(tmp_path, "--preset", "AVERY-5392")["pages"] == 2  # 6 per sheet
+    assert render_pages(tmp_path, "--preset", "Avery 0000")["error"]["column"] == "preset"  # type: ignore[index]

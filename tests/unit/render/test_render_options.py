@@ -84,3 +84,11 @@ def test_the_default_margin_is_automatic_and_an_explicit_one_is_kept() -> None:
     assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 3
     assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
     assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 3
+
+
+def test_job_json_takes_margin_gutter_and_a_forgiving_preset_name() -> None:
+    options = RenderOptions.from_dict({"margin_mm": 6, "gutter_mm": 3, "preset": "Avery 5395"})
+    assert (options.margin_mm, options.gutter_mm, options.preset) == (6, 3, "Avery 5395")
+    with pytest.raises(OptionsError) as caught:
+        RenderOptions.from_dict({"preset": "Avery 9999"})
+    assert caught.value.column == "preset" and "avery-5395" in (caught.value.hint or "")
