@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 
 from badgeforge import config
-from badgeforge.ports import TransactionAborted
+from badgeforge.ports import MailPermanentError, TransactionAborted
 from badgeforge.runtime import LocalRuntime
+from badgeforge.services import mail_job, usage
 from tests.functions.conftest import make_user, outbox
 
 
@@ -102,3 +103,39 @@ def test_mail_sent_but_charge_aborted_is_charged_once_by_the_sweep(services, sma
     finally:
         runtime.close()
         config.use_services(None)
+
+
+def test_redriven_mail_of_a_released_job_never_overdraws(services, runtime, small_csv):
+    user = make_user(services, usage=1)
+    real_send = services.mailer.send
+
+    def refuse(mail):
+        raise MailPermanentError("400 invalid recipient (injected)")
+
+    services.mailer.send = refuse
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})  # refused for good: hold released, no charge
+    key, _ = _only_mail(services, user.uid)
+    services.mailer.send = real_send
+    runtime.upload(user.uid, "j2", {"attendees.csv": small_csv})  # the one use left
+    assert _account(services, user.uid)["allowed_usage"] == 0
+    # An admin re-drives the first mail (as api.pipeline does: attempts reset, permanent cleared).
+    services.db.update(f"badgeMails/{user.uid}/{key}", {"attempts": 0, "permanent": None})
+    outcome = mail_job.send_badge_mail(services, user.uid, key)
+    assert outcome.status == "failed" and "no badge generations left" in outcome.error.lower()
+    assert len(outbox(services)) == 1 and _account(services, user.uid)["allowed_usage"] == 0
+    assert not _account(services, user.uid).get("holds")
+
+
+def test_admin_set_below_running_holds_mails_only_what_is_allowed(services, runtime, small_csv):
+    user = make_user(services, usage=2)
+    services.mailer.down = True
+    for job in ("j1", "j2"):
+        runtime.upload(user.uid, job, {"attendees.csv": small_csv})  # both rendered, both held, mails failed
+    assert len(_account(services, user.uid)["holds"]) == 2
+    usage.adjust_usage(services, True, "admin@example.com", uid=user.uid, set_to=1, reason="one more only")
+    services.mailer.down = False
+    runtime.sweep()
+    statuses = sorted(n["status"] for n in services.db.get(f"badgeMails/{user.uid}").values())
+    assert statuses == ["failed", "sent"] and len(outbox(services)) == 1
+    account = _account(services, user.uid)
+    assert account["allowed_usage"] == 0 and not account.get("holds") and len(account["charged"]) == 1

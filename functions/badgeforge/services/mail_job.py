@@ -1,9 +1,10 @@
 """When badgeMails/{uid}/{key} appears, email the link once and charge one use once.
 
 Claim the node (pending, or failed-temporary under the attempt limit, or sending with an expired lease -> sending),
-send, then record the result. Temporary provider trouble leaves it failed for the sweep, with no charge; a permanent
-refusal releases the hold; success marks it sent and settles usage in one transaction that also records the job as
-charged, so a redelivered event can never send or charge twice.
+confirm that the job holds a use it may spend (usage.confirm), send, then record the result. Temporary provider
+trouble leaves it failed for the sweep, with no charge; a permanent refusal releases the hold; the attempt limit
+gives up and releases the hold; success marks it sent and settles usage in one transaction that also records the
+job as charged, so a redelivered event can never send or charge twice.
 """
 
 from __future__ import annotations
@@ -126,10 +127,13 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         usage.release_job(services, uid, job_id)  # never mailed: consumes nothing
         return MailOutcome("failed", error=node.get("error"))
     try:
+        usage.confirm_job(services, uid, job_id)
         mail, link = _compose(services, uid, node, services.db.get(job_paths.job_node(uid, job_id)) or {})
         if not mail.to:
             raise MailPermanentError("The account has no email address.")
         receipt = services.mailer.send(mail)
+    except usage.NoUsageLeft as err:  # nothing to spend (the hold, if any, is released): do not send
+        return _failed(services, path, str(err), permanent=True)
     except MailPermanentError as err:
         usage.release_job(services, uid, job_id)
         return _failed(services, path, str(err), permanent=True)

@@ -116,14 +116,8 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
 
 
 def _reserve(services: Services, ref: UploadRef) -> None:
-    record = services.users.get(ref.uid)
     now = iso(services.clock.now())
-    default = usage.new_user(
-        record.email if record else "",
-        services.settings.default_allowed_usage,
-        now,
-        record.display_name if record else "",
-    )
+    default = usage.default_user(services, ref.uid, now)
     try:
         services.db.transaction(
             job_paths.user_node(ref.uid), lambda user: usage.reserve(user, ref.job_id, now, default=default)

@@ -44,6 +44,17 @@ def new_user(email: str, allowed_usage: int, now: str, display_name: str = "") -
     return {"email": email, "display_name": display_name, "allowed_usage": allowed_usage, "created_at": now}
 
 
+def default_user(services: Services, uid: str, now: str) -> dict[str, Any]:
+    """users/{uid} for an account seen for the first time: the configured default allowed usage."""
+    record = services.users.get(uid)
+    return new_user(
+        record.email if record else "",
+        services.settings.default_allowed_usage,
+        now,
+        record.display_name if record else "",
+    )
+
+
 def available(user: dict[str, Any] | None) -> int:
     """Uses that may still start: allowed minus jobs holding one."""
     if not user:
@@ -74,6 +85,29 @@ def release(user: dict[str, Any] | None, job_id: str) -> dict[str, Any] | None:
     del holds[job_id]
     current["holds"] = holds or None
     return current
+
+
+def confirm(
+    user: dict[str, Any] | None, job_id: str, now: str, *, default: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """Before a mail goes out: (new user node, may send). The job must hold a use within allowed_usage.
+
+    Why: holds are taken at render, but a job can reach the mailer without a valid one. A mail re-driven by an admin
+    after its hold was released takes a hold again if one is available; and when an admin lowered allowed_usage below
+    the number of jobs holding one, the over-committed hold is released instead of charged (settle would otherwise
+    clamp at zero and the user would get more generations than allowed).
+    """
+    user = dict(user) if user else dict(default)
+    if job_id in (user.get("charged") or {}):
+        return user, True
+    holds = user.get("holds") or {}
+    if job_id not in holds:
+        if available(user) <= 0:
+            return user, False
+        return {**user, "holds": {**holds, job_id: now}}, True
+    if int(user.get("allowed_usage", 0)) < len(holds):
+        return release(user, job_id) or user, False
+    return user, True
 
 
 def settle(user: dict[str, Any] | None, job_id: str, now: str) -> dict[str, Any] | None:
@@ -148,6 +182,26 @@ def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
         job=job_id,
     )
     return change
+
+
+def confirm_job(services: Services, uid: str, job_id: str) -> None:
+    """Make sure job_id holds a use it may spend (see `confirm`); raises NoUsageLeft, its hold then released."""
+    now = iso(services.clock.now())
+    default = default_user(services, uid, now)
+    seen: dict[str, Any] = {}
+
+    def body(user):
+        new, seen["ok"] = confirm(user, job_id, now, default=default)
+        seen["user"] = user or default
+        return new
+
+    services.db.transaction(job_paths.user_node(uid), body)
+    if not seen["ok"]:
+        user = seen["user"]
+        raise NoUsageLeft(
+            f"No badge generations left for this job (allowed {int(user.get('allowed_usage', 0))}, "
+            f"{len(user.get('holds') or {})} in progress). Ask an administrator for more, then send it again."
+        )
 
 
 def release_job(services: Services, uid: str, job_id: str) -> None:

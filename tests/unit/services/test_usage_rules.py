@@ -47,3 +47,27 @@ def test_adjust_never_goes_below_zero_and_needs_a_user():
     assert usage.adjust({"allowed_usage": 2}, set_to=9)["allowed_usage"] == 9
     with pytest.raises(usage.UnknownUser):
         usage.adjust(None, delta=1)
+
+
+def test_confirm_keeps_a_hold_that_fits_and_takes_one_when_missing():
+    user = usage.reserve(None, "j1", "t", default=DEFAULT)
+    assert usage.confirm(user, "j1", "t2", default=DEFAULT) == (user, True)
+    again, ok = usage.confirm(user, "j2", "t2", default=DEFAULT)  # a re-driven job whose hold was released
+    assert ok and again["holds"] == {"j1": "t", "j2": "t2"}
+    full, ok = usage.confirm(again, "j3", "t3", default=DEFAULT)
+    assert not ok and full == again
+
+
+def test_confirm_releases_an_over_committed_hold():
+    user = usage.reserve(usage.reserve(None, "j1", "t", default=DEFAULT), "j2", "t", default=DEFAULT)
+    lowered = usage.adjust(user, set_to=1)
+    after, ok = usage.confirm(lowered, "j1", "t2", default=DEFAULT)
+    assert not ok and after["holds"] == {"j2": "t"}
+    assert usage.confirm(after, "j2", "t2", default=DEFAULT) == (after, True)
+    charged = usage.settle(after, "j2", "t3")
+    assert usage.confirm(charged, "j2", "t4", default=DEFAULT)[1]  # charged already: nothing to check
+
+
+def test_confirm_creates_a_missing_user_from_the_default():
+    user, ok = usage.confirm(None, "j1", "t", default=DEFAULT)
+    assert ok and user["holds"] == {"j1": "t"} and user["allowed_usage"] == 2
