@@ -59,7 +59,7 @@ def write_pdf_part(
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
                 composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
-            _crop_marks(ctx, layout)
+            _crop_marks(ctx, layout, side="back")
             surface.show_page()
             pages += 1
         if progress:
@@ -71,13 +71,15 @@ def write_pdf_part(
     return PartResult(pages, tuple(issues))
 
 
-def _crop_marks(ctx: Any, layout: Any) -> None:
-    if not layout.crop_marks:
+def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
+    """Hairline crop marks of a front page, or of a duplex back page (computed from its own back slots)."""
+    marks = layout.marks_for(side)
+    if not marks:
         return
     ctx.save()
     ctx.set_source_rgb(0, 0, 0)
     ctx.set_line_width(0.25)
-    for line in layout.crop_marks:
+    for line in marks:
         ctx.move_to(line.x1, line.y1)
         ctx.line_to(line.x2, line.y2)
     ctx.stroke()

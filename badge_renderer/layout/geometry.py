@@ -72,7 +72,8 @@ class SheetLayout:
 
     `fronts[i]` and `backs[i]` belong to the same badge. With `backs_on_next_page` (duplex) the backs are printed on
     the page after the fronts, mirrored left-right; otherwise (fold-over) they share the front page. `crop_marks`
-    are drawn on the front pages only: they are where the guillotine cuts.
+    belong to the front page (fold-over: around each front+back pair); `back_crop_marks` to a duplex back page,
+    computed from the back slots themselves.
     """
 
     page: Size
@@ -81,6 +82,11 @@ class SheetLayout:
     backs_on_next_page: bool
     crop_marks: tuple[Line, ...]
     badge: Size
+    back_crop_marks: tuple[Line, ...] = ()
+
+    def marks_for(self, side: str) -> tuple[Line, ...]:
+        """The crop marks of a "front" page or of a duplex "back" page."""
+        return self.back_crop_marks if side == "back" and self.backs_on_next_page else self.crop_marks
 
     @property
     def per_sheet(self) -> int:

@@ -119,6 +119,11 @@ def impose(
     dx, dy = offset
     fronts, backs, pieces = ([s.moved(dx, dy) for s in group] for group in (fronts, backs, pieces))
     marks: tuple[Line, ...] = compute_crop_marks(pieces, page) if crop_marks else ()
+    # Duplex backs get their own marks, from where the backs really are (not a copy of the front's): professional
+    # imposition marks both sides, so the operator can hold a sheet to the light to see how far this printer's
+    # duplex registration drifts, and cut from either side. Copying the front marks was only right while every
+    # grid was left-right symmetric (centred grids are, with any offset); an off-centre label sheet is not.
+    back_marks: tuple[Line, ...] = compute_crop_marks(backs, page) if crop_marks and sides == "duplex" else ()
     return SheetLayout(
         page=page,
         fronts=tuple(fronts),
@@ -126,6 +131,7 @@ def impose(
         backs_on_next_page=sides == "duplex",
         crop_marks=marks,
         badge=badge,
+        back_crop_marks=back_marks,
     )
 
 

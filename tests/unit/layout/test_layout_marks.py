@@ -114,3 +114,32 @@ def test_crop_marks_never_touch_a_badge_nor_leave_the_page(
         assert min(mark.y1, mark.y2) >= -EPS and max(mark.y1, mark.y2) <= page.height + EPS
         for slot in badges:
             assert not _near(mark, slot, 1.5 * MM - 1e-3), (mark, slot)
+
+
+def test_duplex_back_marks_follow_the_back_slots_of_an_off_centre_sheet() -> None:
+    """A sheet with a wide right margin: backs are mirrored, so their marks must be too (not the front's copy)."""
+    from badge_renderer.layout import PAPERS, SheetPreset, plan_preset
+    from badge_renderer.layout.units import INCH
+
+    badge = Size(3 * INCH, 2 * INCH, "3x2in")
+    sheet = SheetPreset(
+        "test-off-centre", "test", PAPERS["letter"], badge, 2, 4, 0.5 * INCH, 1 * INCH, 3.25 * INCH, 2.25 * INCH
+    )
+    layout = plan_preset(sheet, sides="duplex", crop_marks=True)
+
+    def vertical_mark_xs(marks: tuple[Line, ...]) -> set[float]:
+        return {round(m.x1, 3) for m in marks if m.x1 == m.x2}
+
+    front_edges = {round(v, 3) for s in layout.fronts for v in (s.x, s.right)}
+    back_edges = {round(v, 3) for s in layout.backs for v in (s.x, s.right)}
+    assert front_edges != back_edges
+    assert vertical_mark_xs(layout.marks_for("front")) == front_edges
+    assert vertical_mark_xs(layout.marks_for("back")) == back_edges
+    assert layout.back_crop_marks == crop_marks(layout.backs, layout.page)
+
+
+def test_single_and_foldover_sheets_have_no_separate_back_marks() -> None:
+    a4, card = parse_paper("A4"), parse_badge_size("ID-1")
+    for sides in ("single", "foldover"):
+        layout = plan_sheet(a4, card, sides=sides, crop_marks=True)
+        assert layout.back_crop_marks == () and layout.marks_for("back") == layout.crop_marks
