@@ -6,8 +6,10 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
+from badge_renderer.designs import list_designs, load_design
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_png_zip, render_preview_png
 
@@ -41,3 +43,22 @@ def test_zip_has_one_300_dpi_png_per_badge(tmp_path: Path) -> None:
         first = Image.open(io.BytesIO(archive.read(names[0])))
         assert first.size == (round(90 / 25.4 * 300), round(54 / 25.4 * 300))
     assert seen[-1] == (3, 3)
+
+
+@pytest.mark.parametrize("design", [d.name for d in list_designs() if any(e.kind == "event_name" for e in d.elements)])
+def test_the_web_preview_shows_the_event_name_in_its_box(design: str) -> None:
+    """The web page builds options with RenderOptions.from_dict (job.json) and calls render_preview_png."""
+    from PIL import ImageChops
+
+    box = next(e.box for e in load_design(design).elements if e.kind == "event_name")
+
+    def preview(**extra: str) -> Image.Image:
+        options = RenderOptions.from_dict({"design": design, **extra})
+        return Image.open(io.BytesIO(render_preview_png(ADA, options, dpi=72))).convert("RGB")
+
+    plain, named = preview(), preview(event_name="PyCon Example 2026")
+    changed = ImageChops.difference(plain, named).getbbox()
+    assert changed is not None, "the event name is not drawn"
+    width, height = plain.size
+    left, top, right, bottom = box.x * width, box.y * height, (box.x + box.w) * width, (box.y + box.h) * height
+    assert left - 1 <= changed[0] and top - 1 <= changed[1] and changed[2] <= right + 1 and changed[3] <= bottom + 1
