@@ -138,9 +138,11 @@ def _load_options(services: Services, ref: UploadRef, metadata: Mapping[str, str
     except BlobTooLarge as err:
         raise JobFailed("options_too_large", f"job.json is over {OPTIONS_MAX_BYTES} bytes", file="job.json") from err
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # -sig: editors on Windows start UTF-8 files with a BOM
     except (UnicodeDecodeError, ValueError) as err:
         raise JobFailed("bad_options", f"job.json is not valid JSON: {err}", file="job.json") from err
+    except RecursionError as err:  # 64 KB of '[' is valid-looking JSON that overflows the parser
+        raise JobFailed("bad_options", "job.json is nested too deeply to be job options", file="job.json") from err
     if not isinstance(data, dict):
         raise JobFailed("bad_options", "job.json must hold a JSON object", file="job.json")
     return data

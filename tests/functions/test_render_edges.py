@@ -1,0 +1,181 @@
+"""render_badges at its edges: odd object names, broken job.json, concurrent duplicates, dropped and dead deliveries."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from badgeforge.runtime import events
+from badgeforge.services.keys import iso
+from tests.functions.conftest import make_user, outbox
+
+
+def _job(services, uid, job_id="j1"):
+    return services.db.get(f"jobs/{uid}/{job_id}")
+
+
+@pytest.mark.parametrize("name", ["ATTENDEES.CSV", "liste des invités 2026.csv", "名簿.Csv"])
+def test_any_csv_name_starts_a_job(services, runtime, small_csv, name):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {name: small_csv})
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["source"] == f"uploads/{user.uid}/j1/{name}"
+    assert len(outbox(services)) == 1
+
+
+def test_a_csv_in_a_sub_folder_starts_nothing(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/old/attendees.csv", small_csv, content_type="text/csv")
+    runtime.object_finalized(f"uploads/{user.uid}/j1/old/attendees.csv")
+    assert services.db.get("jobs") is None and runtime.errors == []
+
+
+@pytest.mark.parametrize(
+    "job_json",
+    [
+        b"\xef\xbb\xbf" + b'{"event_name": "Conf"}',  # Windows editors write a BOM: still valid JSON
+        b"[" * 20_000 + b"]" * 20_000,  # nested deeper than the parser's recursion limit
+        b'{"event_name": "Conf",}',
+        b"\xff\xfe{}",
+        b"[1, 2]",
+    ],
+    ids=["bom", "deeply-nested", "trailing-comma", "utf16", "not-an-object"],
+)
+def test_broken_job_json_fails_clearly_or_is_read(services, runtime, small_csv, job_json):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": job_json})
+    job = _job(services, user.uid)
+    if job_json.startswith(b"\xef\xbb\xbf"):
+        assert job["status"] == "done" and job["event_name"] == "Conf"
+        return
+    assert job["status"] == "failed" and job["error"]["code"] == "bad_options", job["error"]
+    assert "Traceback" not in job["error"]["message"] and job["error"].get("file") == "job.json"
+    account = services.db.get(f"users/{user.uid}")
+    assert account["allowed_usage"] == 10 and not account.get("holds") and services.db.get("badgeMails") is None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"paper": 5},
+        {"event_name": ["a", "b"]},
+        {"accent": {"r": 1}},
+        {"margin_mm": "wide"},
+        {"ticket_types": 7},
+        {"crop_marks": "yes please"},
+        {"sides": None},
+        {"design": 3.5},
+        {"mapping": {"name": 1}},
+        {"background_image": 5},
+        {"background_image": "missing.png"},
+        {"logo_image": "../other/logo.png"},
+    ],
+    ids=lambda o: next(iter(o)),
+)
+def test_job_json_with_wrong_types_fails_with_a_reason_and_no_traceback(services, runtime, small_csv, options):
+    import json
+
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": json.dumps(options).encode()})
+    job = _job(services, user.uid)
+    if job["status"] == "done":
+        return  # the renderer accepted it (e.g. a value it can coerce)
+    assert job["error"]["code"] != "internal", job["error"]
+    assert job["error"]["message"] and "Traceback" not in job["error"]["message"]
+    assert services.db.get(f"users/{user.uid}/allowed_usage") == 10 and services.db.get("badgeMails") is None
+
+
+def test_huge_job_json_fails_fast(services, runtime, small_csv):
+    user = make_user(services)
+    huge = b'{"event_name": "' + b"x" * 100_000 + b'"}'
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv, "job.json": huge})
+    job = _job(services, user.uid)
+    assert job["status"] == "failed" and job["error"]["code"] == "options_too_large"
+
+
+def test_same_storage_event_delivered_twice_at_once_renders_once(services, runtime, small_csv):
+    user = make_user(services)
+    writes: list[str] = []
+    real_write = services.blobs.write_file
+
+    def counting_write(path, local_path, **kwargs):
+        writes.append(path)
+        return real_write(path, local_path, **kwargs)
+
+    services.blobs.write_file = counting_write
+    info = services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    event = events.storage_finalized(services.blobs.bucket, info, small_csv)
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def deliver() -> None:
+        barrier.wait()
+        try:
+            runtime.main.render_badges(event)
+        except BaseException as err:  # reported by the assertion below
+            failures.append(err)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and writes == [f"badges/{user.uid}/j1/badges.pdf"]
+    assert len(services.db.get(f"badgeMails/{user.uid}")) == 1 and len(outbox(services)) == 1
+    assert services.db.get(f"users/{user.uid}/allowed_usage") == 9
+
+
+def test_same_database_event_delivered_twice_at_once_sends_and_charges_once(services, runtime, small_csv):
+    user = make_user(services)
+    services.mailer.down = True
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    services.mailer.down = False
+    ((key, node),) = services.db.get(f"badgeMails/{user.uid}").items()
+    services.db.update(f"badgeMails/{user.uid}/{key}", {"status": "pending", "attempts": 0, "error": None})
+    event = events.database_created(
+        f"badgeMails/{user.uid}/{key}", node, instance="x-default-rtdb", location="us-central1"
+    )
+    barrier = threading.Barrier(2)
+
+    def deliver() -> None:
+        barrier.wait()
+        runtime.main.send_badge_mail(event)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    account = services.db.get(f"users/{user.uid}")
+    assert len(outbox(services)) == 1 and account["allowed_usage"] == 9 and not account.get("holds")
+    assert len(services.db.get(f"usage_log/{user.uid}")) == 1
+
+
+def test_two_sweeps_racing_on_a_dead_render_redrive_it_once(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    services.db.set(
+        f"jobs/{user.uid}/j1",
+        {
+            "status": "rendering",
+            "attempts": 1,
+            "source": f"uploads/{user.uid}/j1/attendees.csv",
+            "lease_until": iso(services.clock.now()),
+        },
+    )
+    services.clock.advance(seconds=1)  # the dead instance's lease has just run out
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        barrier.wait()
+        runtime.sweep()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["attempts"] == 2
+    assert len(outbox(services)) == 1 and services.db.get(f"users/{user.uid}/allowed_usage") == 9
