@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from badgeforge.ports import MailPermanentError
 from badgeforge.runtime import events
 from badgeforge.services.keys import iso
 from tests.functions.conftest import make_user, outbox
@@ -179,3 +180,53 @@ def test_two_sweeps_racing_on_a_dead_render_redrive_it_once(services, runtime, s
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["attempts"] == 2
     assert len(outbox(services)) == 1 and services.db.get(f"users/{user.uid}/allowed_usage") == 9
+
+
+def test_a_render_that_died_after_creating_its_mail_node_is_not_rendered_again(services, runtime, small_csv):
+    user = make_user(services)
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    pdf = f"badges/{user.uid}/j1/badges.pdf"
+    generation = services.blobs.info(pdf).generation
+    # As if the instance died between creating badgeMails and marking the job done.
+    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    runtime.sweep()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["badges"] == 3
+    assert services.blobs.info(pdf).generation == generation  # one PDF write
+    assert len(services.db.get(f"badgeMails/{user.uid}")) == 1 and len(outbox(services)) == 1
+    assert services.db.get(f"users/{user.uid}/allowed_usage") == 9
+
+
+def test_a_render_that_died_after_storing_its_pdf_creates_the_node_without_rendering_again(
+    services, runtime, small_csv
+):
+    user = make_user(services)
+    services.mailer.down = True
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    pdf = f"badges/{user.uid}/j1/badges.pdf"
+    generation = services.blobs.info(pdf).generation
+    # As if the instance died after recording the results, before creating badgeMails.
+    services.db.delete(f"badgeMails/{user.uid}")
+    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    services.mailer.down = False
+    runtime.sweep()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and services.blobs.info(pdf).generation == generation
+    (node,) = services.db.get(f"badgeMails/{user.uid}").values()
+    assert node["badges"] == 3 and node["objectPath"] == pdf and node["status"] == "sent"
+    account = services.db.get(f"users/{user.uid}")
+    assert account["allowed_usage"] == 9 and not account.get("holds") and len(outbox(services)) == 1
+
+
+def test_a_redelivered_job_whose_mail_was_refused_takes_no_new_hold(services, runtime, small_csv):
+    user = make_user(services)
+
+    def refuse(mail):
+        raise MailPermanentError("400 invalid recipient (injected)")
+
+    services.mailer.send = refuse
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    runtime.sweep()
+    assert _job(services, user.uid)["status"] == "done"
+    assert not services.db.get(f"users/{user.uid}/holds")  # the refused mail released it; nothing took it again

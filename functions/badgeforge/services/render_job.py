@@ -301,18 +301,28 @@ def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _O
 
 
 def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> RenderOutcome:
-    """Claim, hold a use, render, store, create the mail node; any failure releases the hold and says why."""
+    """Claim, hold a use, render, store, create the mail node; any failure releases the hold and says why.
+
+    A job re-driven after its instance died resumes where that attempt stopped: with its mail node created, it is
+    only marked done (the mail job owns the hold from then on); with its PDF stored and recorded, the node is created
+    without rendering again. So a job writes its PDF once.
+    """
     job = _claim(services, ref)
     if job is None:
         return RenderOutcome("skipped", ref.uid, ref.job_id)
+    if services.db.get(job_paths.mail_node(ref.uid, job["mail_key"])) is not None:
+        return _done(services, ref, job["mail_key"])
     held = False
     try:
         _reserve(services, ref)
         held = True
-        inputs = _read_inputs(services, ref, metadata, renderer)
-        out = _render_and_store(services, ref, inputs, renderer)
-        _record_results(services, ref, inputs, out)
-        _create_mail_node(services, ref, job["mail_key"], out.pdf, out.name, out.result.badges)
+        stored = _stored_earlier(services, job)
+        if stored is None:
+            inputs = _read_inputs(services, ref, metadata, renderer)
+            out = _render_and_store(services, ref, inputs, renderer)
+            _record_results(services, ref, inputs, out)
+            stored = (out.pdf, out.name, out.result.badges)
+        _create_mail_node(services, ref, job["mail_key"], *stored)
     except JobFailed as err:
         return _fail(services, ref, err.error, held)
     except BadgeForgeError as err:
@@ -320,11 +330,23 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     except Exception as err:  # an unexpected failure must still leave a status and release the hold
         log.exception("render job %s/%s failed", ref.uid, ref.job_id)
         return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
+    return _done(services, ref, job["mail_key"])
+
+
+def _stored_earlier(services: Services, job: Mapping[str, Any]) -> tuple[str, str, int] | None:
+    """(pdf path, download name, badges) if an earlier attempt stored the PDF and recorded its results."""
+    output, badges = job.get("output"), job.get("badges")
+    if not isinstance(output, str) or not isinstance(badges, int) or services.blobs.info(output) is None:
+        return None
+    return output, str(job.get("download_name") or "badges.pdf"), badges
+
+
+def _done(services: Services, ref: UploadRef, key: str) -> RenderOutcome:
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
         {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())},
     )
-    return RenderOutcome("done", ref.uid, ref.job_id, job["mail_key"])
+    return RenderOutcome("done", ref.uid, ref.job_id, key)
 
 
 def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str, name: str, badges: int) -> None:
