@@ -118,3 +118,22 @@ def test_preset_names_are_forgiving(tmp_path: Path) -> None:
     assert render_pages(tmp_path, "--preset", "Avery 5395")["pages"] == 1  # 8 per sheet
     assert render_pages(tmp_path, "--preset", "AVERY-5392")["pages"] == 2  # 6 per sheet
     assert render_pages(tmp_path, "--preset", "Avery 0000")["error"]["column"] == "preset"  # type: ignore[index]
+
+
+def test_qr_from_a_recognised_column_uses_the_field_it_was_read_into(tmp_path: Path) -> None:
+    """ "Order code" is read into ticket_id; --qr "Order code" must still find it (it printed no QR code before)."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from badgeforge.cli.render_cmd import render
+
+    (tmp_path / "a.csv").write_text("First Name,Last Name,Order code\nAda,Lovelace,PCE26-7KQ2M\n")
+
+    def preview(*qr: str) -> Image.Image:
+        out = tmp_path / f"p{len(qr)}.png"
+        args = [str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"), "--design", "minimal", "--preview", str(out)]
+        assert CliRunner().invoke(render, [*args, *qr]).exit_code == 0
+        return Image.open(out).convert("L")
+
+    without, with_qr = preview(), preview("--qr", "order CODE")
+    assert without.tobytes() != with_qr.tobytes()
