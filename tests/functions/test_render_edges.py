@@ -197,6 +197,22 @@ def test_a_render_that_died_after_creating_its_mail_node_is_not_rendered_again(s
     assert services.db.get(f"users/{user.uid}/allowed_usage") == 9
 
 
+def test_a_queued_job_whose_upload_event_was_dropped_is_rendered_by_the_sweep(services, runtime, clock, small_csv):
+    user = make_user(services)
+    stamp = iso(clock.now())
+    # As the web API does: the job node first (queued), then the upload, whose Storage event never arrived.
+    services.db.set(
+        f"jobs/{user.uid}/j1", {"status": "queued", "progress": 0, "created_at": stamp, "updated_at": stamp}
+    )
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    runtime.sweep()
+    assert _job(services, user.uid)["status"] == "queued"  # just submitted: its event may still be on its way
+    clock.advance(minutes=10)
+    runtime.sweep()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and len(outbox(services)) == 1
+
+
 def test_a_render_that_died_after_storing_its_pdf_creates_the_node_without_rendering_again(
     services, runtime, small_csv
 ):

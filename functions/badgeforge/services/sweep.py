@@ -1,6 +1,7 @@
 """Re-drive what the platform will not retry (Storage and RTDB triggers run with retries off): mails that failed
-temporarily or were left 'sending' past their lease, and jobs left 'rendering' past their lease. Each goes through
-the same idempotent service as the first delivery, so a sweep racing a late event still sends and charges once."""
+temporarily, were left 'sending' past their lease or 'pending' with no event, mails sent but not charged, jobs left
+'rendering' past their lease and jobs left 'queued' whose upload event never came. Each goes through the same
+idempotent service as the first delivery, so a sweep racing a late event still sends and charges once."""
 
 from __future__ import annotations
 
@@ -47,6 +48,33 @@ def _mail_due(node: dict, now: datetime, max_attempts: int) -> bool:
     return False
 
 
+def _job_due(job: dict, now: datetime) -> bool:
+    """rendering past its lease (the instance died), or queued so long that its upload event must have been dropped
+    (the web API writes the queued node before the upload; the Storage trigger has no retries)."""
+    if not isinstance(job, dict):
+        return False
+    if job.get("status") == "rendering":
+        lease = parse_iso(job.get("lease_until"))
+        return lease is None or lease <= now
+    if job.get("status") == "queued":
+        since = parse_iso(job.get("updated_at") or job.get("created_at"))
+        return since is None or (now - since).total_seconds() > PENDING_GRACE_SECONDS
+    return False
+
+
+def _upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRef:
+    """The CSV that starts the job: its recorded source, else the CSV in its upload folder (web jobs record
+    source "web" until claimed), else the web API's name."""
+    ref = parse_upload(str(job.get("source") or ""))
+    if ref is not None and (ref.uid, ref.job_id) == (uid, job_id):
+        return ref
+    for info in services.blobs.list(f"uploads/{uid}/{job_id}/"):
+        found = parse_upload(info.path)
+        if found is not None:
+            return found
+    return UploadRef(uid, job_id, "attendees.csv")
+
+
 def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> SweepReport:
     report = SweepReport()
     now = services.clock.now()
@@ -62,12 +90,8 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
                     report.mails_sent.append(f"{uid}/{key}")
     for uid, jobs in (services.db.get("jobs") or {}).items():
         for job_id, job in (jobs or {}).items():
-            if not isinstance(job, dict) or job.get("status") != "rendering":
+            if not _job_due(job, now):
                 continue
-            lease = parse_iso(job.get("lease_until"))
-            if lease is not None and lease > now:
-                continue
-            ref = parse_upload(job.get("source", "")) or UploadRef(uid, job_id, "attendees.csv")
             report.jobs_retried.append(f"{uid}/{job_id}")
-            render_job.handle_upload(services, ref.csv_path, renderer=renderer)
+            render_job.handle_upload(services, _upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
     return report
