@@ -75,3 +75,16 @@ def test_concurrent_transactions_lose_no_update(tree_db):
     for t in threads:
         t.join()
     assert tree_db.get("users/u1/count") == 80
+
+
+def test_dense_integer_keys_come_back_as_arrays_in_order(tree_db):
+    """As RTDB answers: an object whose keys are all integers, more than half of 0..max present, is an array."""
+    tree_db.set("w", [f"w{i}" for i in range(12)])
+    assert tree_db.get("w") == [f"w{i}" for i in range(12)]
+    tree_db.set("g", {"0": "a", "2": "c"})
+    assert tree_db.get("g") == ["a", None, "c"]
+    tree_db.set("h", {"1": {"x": 1}, "2": {"x": 2}})
+    assert tree_db.get("h") == [None, {"x": 1}, {"x": 2}]
+    tree_db.set("m", {"01": "a", "1": "b"})  # a leading zero is not an array index
+    assert tree_db.get("m") == {"01": "a", "1": "b"}
+    assert tree_db.transaction("w/11", lambda v: v + "!") == "w11!"

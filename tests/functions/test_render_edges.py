@@ -246,3 +246,17 @@ def test_a_redelivered_job_whose_mail_was_refused_takes_no_new_hold(services, ru
     runtime.sweep()
     assert _job(services, user.uid)["status"] == "done"
     assert not services.db.get(f"users/{user.uid}/holds")  # the refused mail released it; nothing took it again
+
+
+def test_numeric_job_ids_work_although_rtdb_returns_their_nodes_as_arrays(services, runtime, small_csv):
+    user = make_user(services)
+    services.mailer.down = True
+    for job_id in ("1", "2", "3"):  # jobs/{uid} and users/{uid}/holds then read back as arrays
+        runtime.upload(user.uid, job_id, {"attendees.csv": small_csv})
+    jobs = services.db.get(f"jobs/{user.uid}")
+    assert [j["status"] for j in (jobs.values() if isinstance(jobs, dict) else jobs) if j] == ["done"] * 3
+    services.mailer.down = False
+    runtime.sweep()
+    account = services.db.get(f"users/{user.uid}")
+    assert account["allowed_usage"] == 7 and not account.get("holds") and len(outbox(services)) == 3
+    assert runtime.errors == []

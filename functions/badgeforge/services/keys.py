@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 _MAIL_KEY = re.compile(r"^(\d{4})_(\d{2})_(\d{2})T(\d{2})U(\d{2})U(\d{2})D(\d{6})Z_[0-9a-f]{10}$")
 _FORBIDDEN = re.compile(r"[.$#\[\]/\x00-\x1f\x7f]")
@@ -41,3 +42,11 @@ def parse_iso(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def as_map(value: Any) -> dict[str, Any]:
+    """A node read back from RTDB as a mapping of key -> child. Why: RTDB answers an object whose keys are all small
+    integers (job ids '1', '2', '3') as an array, with None in the gaps."""
+    if isinstance(value, list):
+        return {str(i): child for i, child in enumerate(value) if child is not None}
+    return dict(value) if isinstance(value, dict) else {}

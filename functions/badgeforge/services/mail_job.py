@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from badgeforge.config import templates_dir
 from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
 from badgeforge.services import job_paths, links, usage
-from badgeforge.services.keys import iso, parse_iso
+from badgeforge.services.keys import as_map, iso, parse_iso
 from badgeforge.services.mail_content import render_badge_mail
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping
     record = services.users.get(uid)
     to = (record.email if record else "") or user.get("email", "")
     allowed = int(user.get("allowed_usage", 0))
-    charged = job_id in (user.get("charged") or {})
+    charged = job_id in as_map(user.get("charged"))
     ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
     context = {
         "display_name": (record.display_name if record else "") or user.get("display_name", ""),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from badgeforge.services import mail_job, render_job
 from badgeforge.services.job_paths import UploadRef, parse_upload
-from badgeforge.services.keys import parse_iso
+from badgeforge.services.keys import as_map, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
 
 if TYPE_CHECKING:
@@ -79,8 +79,8 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     report = SweepReport()
     now = services.clock.now()
     max_attempts = services.settings.max_attempts
-    for uid, nodes in (services.db.get("badgeMails") or {}).items():
-        for key, node in (nodes or {}).items():
+    for uid, nodes in as_map(services.db.get("badgeMails")).items():
+        for key, node in as_map(nodes).items():
             if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):
                 report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
                 mail_job.settle_sent(services, uid, key, str(node.get("badgeId", "")))
@@ -88,8 +88,8 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
                 report.mails_retried.append(f"{uid}/{key}")
                 if mail_job.send_badge_mail(services, uid, key).status == "sent":
                     report.mails_sent.append(f"{uid}/{key}")
-    for uid, jobs in (services.db.get("jobs") or {}).items():
-        for job_id, job in (jobs or {}).items():
+    for uid, jobs in as_map(services.db.get("jobs")).items():
+        for job_id, job in as_map(jobs).items():
             if not _job_due(job, now):
                 continue
             report.jobs_retried.append(f"{uid}/{job_id}")

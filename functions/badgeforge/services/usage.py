@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.services import job_paths
-from badgeforge.services.keys import iso
+from badgeforge.services.keys import as_map, iso
 
 if TYPE_CHECKING:
     from badgeforge.config import Services
@@ -59,29 +59,29 @@ def available(user: dict[str, Any] | None) -> int:
     """Uses that may still start: allowed minus jobs holding one."""
     if not user:
         return 0
-    return int(user.get("allowed_usage", 0)) - len(user.get("holds") or {})
+    return int(user.get("allowed_usage", 0)) - len(as_map(user.get("holds")))
 
 
 def reserve(user: dict[str, Any] | None, job_id: str, now: str, *, default: dict[str, Any]) -> dict[str, Any]:
     """Hold one use for job_id (creating the user from `default` if absent); raises NoUsageLeft."""
     current = dict(user) if user else dict(default)
-    if job_id in (current.get("holds") or {}) or job_id in (current.get("charged") or {}):
+    if job_id in as_map(current.get("holds")) or job_id in as_map(current.get("charged")):
         return current
     if available(current) <= 0:
         raise NoUsageLeft(
             f"No badge generations left (allowed {int(current.get('allowed_usage', 0))}, "
-            f"{len(current.get('holds') or {})} in progress). Ask an administrator for more."
+            f"{len(as_map(current.get('holds')))} in progress). Ask an administrator for more."
         )
-    current["holds"] = {**(current.get("holds") or {}), job_id: now}
+    current["holds"] = {**as_map(current.get("holds")), job_id: now}
     return current
 
 
 def release(user: dict[str, Any] | None, job_id: str) -> dict[str, Any] | None:
     """Drop job_id's hold (a failed job consumes nothing)."""
-    if not user or job_id not in (user.get("holds") or {}):
+    if not user or job_id not in as_map(user.get("holds")):
         return user
     current = dict(user)
-    holds = dict(current["holds"])
+    holds = as_map(current["holds"])
     del holds[job_id]
     current["holds"] = holds or None
     return current
@@ -98,9 +98,9 @@ def confirm(
     clamp at zero and the user would get more generations than allowed).
     """
     user = dict(user) if user else dict(default)
-    if job_id in (user.get("charged") or {}):
+    if job_id in as_map(user.get("charged")):
         return user, True
-    holds = user.get("holds") or {}
+    holds = as_map(user.get("holds"))
     if job_id not in holds:
         if available(user) <= 0:
             return user, False
@@ -112,14 +112,14 @@ def confirm(
 
 def settle(user: dict[str, Any] | None, job_id: str, now: str) -> dict[str, Any] | None:
     """Charge job_id once: allowed_usage - 1, hold removed, charged[job_id] = now. Charging twice does nothing."""
-    if not user or job_id in (user.get("charged") or {}):
+    if not user or job_id in as_map(user.get("charged")):
         return user
     current = dict(user)
     current["allowed_usage"] = max(0, int(current.get("allowed_usage", 0)) - 1)
-    holds = dict(current.get("holds") or {})
+    holds = as_map(current.get("holds"))
     holds.pop(job_id, None)
     current["holds"] = holds or None
-    current["charged"] = {**(current.get("charged") or {}), job_id: now}
+    current["charged"] = {**as_map(current.get("charged")), job_id: now}
     return current
 
 
@@ -168,7 +168,7 @@ def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
         return settle(user, job_id, now)
 
     result = services.db.transaction(job_paths.user_node(uid), body)
-    if not result or (result.get("charged") or {}).get(job_id) != now:
+    if not result or as_map(result.get("charged")).get(job_id) != now:
         return None
     change = UsageChange(uid, seen["before"], int(result.get("allowed_usage", 0)))
     log_change(
@@ -200,7 +200,7 @@ def confirm_job(services: Services, uid: str, job_id: str) -> None:
         user = seen["user"]
         raise NoUsageLeft(
             f"No badge generations left for this job (allowed {int(user.get('allowed_usage', 0))}, "
-            f"{len(user.get('holds') or {})} in progress). Ask an administrator for more, then send it again."
+            f"{len(as_map(user.get('holds')))} in progress). Ask an administrator for more, then send it again."
         )
 
 

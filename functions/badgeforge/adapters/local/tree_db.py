@@ -160,7 +160,7 @@ class SqliteTreeDatabase:
             for key in keys[:-1]:
                 node = node.setdefault(key, {})
             node[keys[-1]] = json.loads(raw)
-        return tree
+        return _present(tree)
 
     @staticmethod
     def _write(conn: sqlite3.Connection, parts: list[str], value: Any) -> None:
@@ -234,6 +234,19 @@ class SqliteTreeDatabase:
             return self._read(conn, parts), self._emit(conn, created)
 
         return self._in_write_txn(body)
+
+
+def _present(value: Any) -> Any:
+    """Answer as RTDB does: an object whose keys are all integers (no leading zeros), with more than half of 0..max
+    present, comes back as an array with None in the gaps. Why: the services see the same shapes as in the cloud."""
+    if not isinstance(value, dict):
+        return value
+    children = {key: _present(child) for key, child in value.items()}
+    if all(key.isdigit() and (key == "0" or not key.startswith("0")) for key in children):
+        top = max(int(key) for key in children)
+        if top < 2 * len(children):
+            return [children.get(str(i)) for i in range(top + 1)]
+    return children
 
 
 def _nodes_at(value: Any, depth: int) -> list[list[str]]:
