@@ -7,6 +7,7 @@ TreeDatabase wrapper whose next transaction on users/ gives up as RTDB does afte
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 from badgeforge import config
 from badgeforge.ports import MailPermanentError, TransactionAborted
@@ -139,3 +140,20 @@ def test_admin_set_below_running_holds_mails_only_what_is_allowed(services, runt
     assert statuses == ["failed", "sent"] and len(outbox(services)) == 1
     account = _account(services, user.uid)
     assert account["allowed_usage"] == 0 and not account.get("holds") and len(account["charged"]) == 1
+
+
+class FrozenClock:
+    """A clock that does not move: two settles can then happen 'at the same instant'."""
+
+    def now(self):
+        return datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_settling_twice_at_the_same_instant_charges_and_logs_once(services):
+    frozen = dataclasses.replace(services, clock=FrozenClock())
+    user = make_user(frozen)
+    frozen.db.set(f"users/{user.uid}/holds/j1", "t")
+    first = usage.settle_job(frozen, user.uid, "j1")
+    second = usage.settle_job(frozen, user.uid, "j1")
+    assert first is not None and second is None
+    assert _account(frozen, user.uid)["allowed_usage"] == 9 and len(frozen.db.get(f"usage_log/{user.uid}")) == 1

@@ -161,14 +161,15 @@ def log_change(
 def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
     """Charge one use for a mailed job; returns the change, or None if it was charged before."""
     now = iso(services.clock.now())
-    seen: dict[str, int] = {}
+    seen: dict[str, Any] = {}
 
-    def body(user):
+    def body(user):  # the last run is the one committed, so `seen` describes the write that happened
         seen["before"] = int((user or {}).get("allowed_usage", 0))
+        seen["charges"] = bool(user) and job_id not in as_map(user.get("charged"))
         return settle(user, job_id, now)
 
     result = services.db.transaction(job_paths.user_node(uid), body)
-    if not result or as_map(result.get("charged")).get(job_id) != now:
+    if not result or not seen["charges"]:
         return None
     change = UsageChange(uid, seen["before"], int(result.get("allowed_usage", 0)))
     log_change(
