@@ -8,7 +8,9 @@ import pytest
 
 from badgeforge.ports import MailPermanentError
 from badgeforge.runtime import events
+from badgeforge.services import render_job
 from badgeforge.services.keys import iso
+from badgeforge.services.renderer import LibraryRenderer
 from tests.functions.conftest import make_user, outbox
 
 
@@ -260,3 +262,35 @@ def test_numeric_job_ids_work_although_rtdb_returns_their_nodes_as_arrays(servic
     account = services.db.get(f"users/{user.uid}")
     assert account["allowed_usage"] == 7 and not account.get("holds") and len(outbox(services)) == 3
     assert runtime.errors == []
+
+
+class RaisingRenderer(LibraryRenderer):
+    """Fault injection: the real renderer, except that drawing raises the given error (cannot be caused on purpose)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def render_pdf(self, attendees, options, out, progress):
+        raise self.error
+
+
+def test_a_render_out_of_memory_fails_the_job_and_releases_the_hold(services, runtime, small_csv):
+    user = make_user(services)
+    name = f"uploads/{user.uid}/j1/attendees.csv"
+    services.blobs.write_bytes(name, small_csv, content_type="text/csv")
+    outcome = render_job.handle_upload(services, name, renderer=RaisingRenderer(MemoryError()))
+    job = _job(services, user.uid)
+    assert outcome.status == "failed" and job["status"] == "failed" and job["error"]["code"] == "internal"
+    assert not services.db.get(f"users/{user.uid}/holds") and services.db.get("badgeMails") is None
+
+
+def test_an_interrupted_render_releases_the_hold_and_is_redriven_by_the_next_sweep(services, runtime, small_csv):
+    user = make_user(services, usage=1)
+    name = f"uploads/{user.uid}/j1/attendees.csv"
+    services.blobs.write_bytes(name, small_csv, content_type="text/csv")
+    with pytest.raises(KeyboardInterrupt):
+        render_job.handle_upload(services, name, renderer=RaisingRenderer(KeyboardInterrupt()))
+    assert not services.db.get(f"users/{user.uid}/holds")  # the one use is free again at once
+    runtime.sweep()  # no waiting for the lease: the interrupted attempt gave it up
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["attempts"] == 2 and len(outbox(services)) == 1

@@ -330,7 +330,23 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     except Exception as err:  # an unexpected failure must still leave a status and release the hold
         log.exception("render job %s/%s failed", ref.uid, ref.job_id)
         return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
+    except BaseException:  # KeyboardInterrupt, SystemExit: not the job's fault, so it is retried, not failed
+        _interrupted(services, ref, held)
+        raise
     return _done(services, ref, job["mail_key"])
+
+
+def _interrupted(services: Services, ref: UploadRef, held: bool) -> None:
+    """Give the use back and drop the lease, so the next sweep re-drives the job at once (best effort: the process
+    is going away; if these writes fail, the lease runs out and the sweep's attempt limit releases the hold)."""
+    try:
+        if held:
+            usage.release_job(services, ref.uid, ref.job_id)
+        services.db.update(
+            job_paths.job_node(ref.uid, ref.job_id), {"lease_until": None, "updated_at": iso(services.clock.now())}
+        )
+    except Exception:
+        log.exception("could not record the interruption of %s/%s", ref.uid, ref.job_id)
 
 
 def _stored_earlier(services: Services, job: Mapping[str, Any]) -> tuple[str, str, int] | None:
