@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
+from badgeforge import config
 from badgeforge.ports import MailPermanentError
-from badgeforge.runtime import events
+from badgeforge.runtime import LocalRuntime, events
 from badgeforge.services import render_job
 from badgeforge.services.keys import iso
 from badgeforge.services.renderer import LibraryRenderer
@@ -294,3 +295,18 @@ def test_an_interrupted_render_releases_the_hold_and_is_redriven_by_the_next_swe
     runtime.sweep()  # no waiting for the lease: the interrupted attempt gave it up
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["attempts"] == 2 and len(outbox(services)) == 1
+
+
+def test_a_new_local_runtime_on_the_same_database_receives_its_mail_events(services, small_csv):
+    first = LocalRuntime(services, background=True)
+    first.close()
+    second = LocalRuntime(services)
+    try:
+        user = make_user(services)
+        second.upload(user.uid, "j1", {"attendees.csv": small_csv})
+        assert _job(services, user.uid)["status"] == "done"
+        (node,) = services.db.get(f"badgeMails/{user.uid}").values()
+        assert node["status"] == "sent" and len(outbox(services)) == 1 and second.errors == []
+    finally:
+        second.close()
+        config.use_services(None)

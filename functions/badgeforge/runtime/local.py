@@ -85,6 +85,15 @@ class ObservedBlobStore:
         return getattr(self.inner, name)
 
 
+def _attach(db: Any, runtime: LocalRuntime) -> None:
+    """Route the database's badgeMails creations to `runtime`. The listener is registered once per database and
+    follows the latest runtime, so a runtime made later (after another was closed) still gets its events."""
+    if not getattr(db, "_badgeforge_runtime_listener", False):
+        db.on_create("badgeMails/*/*", lambda path, value: db._badgeforge_runtime._mail_created(path, value))
+        db._badgeforge_runtime_listener = True
+    db._badgeforge_runtime = runtime
+
+
 class LocalRuntime:
     """Delivers production-shaped events for `services` (installed as the process-wide Services for main.py).
 
@@ -104,9 +113,8 @@ class LocalRuntime:
         self.errors: list[BaseException] = []
         self.delivered: deque[tuple[str, str]] = deque(maxlen=1000)  # (function, subject): the latest, for tests
         on_create = getattr(services.db, "on_create", None)
-        if on_create is not None and not getattr(services.db, "_runtime_attached", False):
-            on_create("badgeMails/*/*", self._mail_created)
-            services.db._runtime_attached = True
+        if on_create is not None:
+            _attach(getattr(on_create, "__self__", services.db), self)
 
     # -- uploads --------------------------------------------------------------------------------------------------
     def upload(
@@ -139,11 +147,16 @@ class LocalRuntime:
 
     # -- database -------------------------------------------------------------------------------------------------
     def _mail_created(self, path: str, value: Any) -> None:
+        """Deliver the RTDB created event; a delivery problem never fails the write that caused it (as in RTDB)."""
         settings = self.services.settings
         event = events.database_created(
             path, value, instance=f"{settings.project_id}-default-rtdb", location=settings.database_location
         )
-        self.deliver(event, self.main.send_badge_mail)
+        try:
+            self.deliver(event, self.main.send_badge_mail)
+        except Exception as err:
+            log.exception("could not deliver the event for %s", path)
+            self.errors.append(err)
 
     # -- delivery -------------------------------------------------------------------------------------------------
     def deliver(self, event: CloudEvent, function) -> None:
