@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from badgeforge import config
-from badgeforge.ports import MailTemporaryError
+from badgeforge.ports import MailPermanentError, MailTemporaryError
 from badgeforge.runtime import LocalRuntime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +116,44 @@ def make_user(services, email: str = "org@example.com", usage: int = 10):
     record = services.users.create(email)
     ensure_user(services, record, allowed_usage=usage)
     return record
+
+
+EXPIRED = "2000-01-01T00:00:00.000000Z"  # a lease that ran out long ago: its instance died
+
+
+def refuse_mail(mail):
+    """Fault injection for Mailer.send: the provider refuses the message for good (a 400)."""
+    raise MailPermanentError("400 invalid recipient (injected)")
+
+
+def die_while_rendering(services, uid: str, job_id: str = "j1") -> None:
+    """As if the instance rendering the job died: the job stays 'rendering' and its lease has run out."""
+    services.db.update(f"jobs/{uid}/{job_id}", {"status": "rendering", "lease_until": EXPIRED})
+
+
+def dead_first_attempt(services, uid: str, csv: bytes, job_id: str = "j1") -> None:
+    """The CSV is uploaded (its event long gone) and its first attempt died while rendering: only the sweep is left."""
+    source = f"uploads/{uid}/{job_id}/attendees.csv"
+    services.blobs.write_bytes(source, csv, content_type="text/csv")
+    services.db.set(f"jobs/{uid}/{job_id}", {"status": "rendering", "attempts": 1, "source": source})
+    die_while_rendering(services, uid, job_id)
+
+
+def at_once(*calls: Callable[[], object]) -> list[BaseException]:
+    """Run the calls on threads released together by a barrier (concurrent deliveries); return what they raised."""
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            call()
+        except BaseException as err:  # reported to the test, which asserts there were none
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import email
 import io
-import threading
 import zipfile
 from email import policy
+from functools import partial
 
 from badgeforge import config
 from badgeforge.runtime import LocalRuntime, events
 from badgeforge.services import links
-from tests.functions.conftest import FailingBadgeWrites, make_user, outbox
+from tests.functions.conftest import FailingBadgeWrites, at_once, make_user, outbox
 
 
 def _state(services, uid):
@@ -85,17 +85,8 @@ def test_mail_outage_leaves_failed_node_then_sweep_sends_once(services, runtime,
 
 def test_twenty_concurrent_jobs_with_five_uses_left(services, runtime, small_csv):
     user = make_user(services, usage=5)
-    barrier = threading.Barrier(20)
-
-    def upload(i: int) -> None:
-        barrier.wait()
-        runtime.upload(user.uid, f"job{i:02d}", {"attendees.csv": small_csv})
-
-    threads = [threading.Thread(target=upload, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    uploads = [partial(runtime.upload, user.uid, f"job{i:02d}", {"attendees.csv": small_csv}) for i in range(20)]
+    assert at_once(*uploads) == []
     account, jobs, mails = _state(services, user.uid)
     statuses = [job["status"] for job in jobs.values()]
     assert statuses.count("done") == 5 and statuses.count("failed") == 15

@@ -10,10 +10,10 @@ import dataclasses
 from datetime import UTC, datetime
 
 from badgeforge import config
-from badgeforge.ports import MailPermanentError, TransactionAborted
+from badgeforge.ports import TransactionAborted
 from badgeforge.runtime import LocalRuntime
 from badgeforge.services import mail_job, usage
-from tests.functions.conftest import make_user, outbox
+from tests.functions.conftest import EXPIRED, make_user, outbox, refuse_mail
 
 
 def _account(services, uid):
@@ -50,7 +50,7 @@ def test_mail_left_sending_by_a_dead_last_attempt_gives_up_and_releases_the_hold
     # The last allowed attempt claimed the node and its instance died mid-send: its lease has run out.
     services.db.update(
         f"badgeMails/{user.uid}/{key}",
-        {"status": "sending", "attempts": services.settings.max_attempts, "lease_until": "2000-01-01T00:00:00.000000Z"},
+        {"status": "sending", "attempts": services.settings.max_attempts, "lease_until": EXPIRED},
     )
     services.mailer.down = False
     runtime.sweep()
@@ -109,11 +109,7 @@ def test_mail_sent_but_charge_aborted_is_charged_once_by_the_sweep(services, sma
 def test_redriven_mail_of_a_released_job_never_overdraws(services, runtime, small_csv):
     user = make_user(services, usage=1)
     real_send = services.mailer.send
-
-    def refuse(mail):
-        raise MailPermanentError("400 invalid recipient (injected)")
-
-    services.mailer.send = refuse
+    services.mailer.send = refuse_mail
     runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})  # refused for good: hold released, no charge
     key, _ = _only_mail(services, user.uid)
     services.mailer.send = real_send

@@ -8,7 +8,7 @@ contract tests). The RTDB trigger is delivered by the test, as Eventarc would, f
 from __future__ import annotations
 
 import dataclasses
-import threading
+from functools import partial
 
 import pytest
 
@@ -16,7 +16,7 @@ from badgeforge import config
 from badgeforge.adapters.local.users import LocalUserDirectory
 from badgeforge.runtime import LocalRuntime, events
 from tests.contract import firebase_adapters
-from tests.functions.conftest import MovableClock, make_user
+from tests.functions.conftest import MovableClock, at_once, make_user
 
 pytestmark = pytest.mark.integration
 
@@ -71,17 +71,8 @@ def test_concurrent_jobs_never_overdraw(cloud, small_csv):
     runtime, mail = cloud
     services = runtime.services
     user = make_user(services, usage=3)
-    barrier = threading.Barrier(8)
-
-    def upload(i: int) -> None:
-        barrier.wait()
-        runtime.upload(user.uid, f"job{i}", {"attendees.csv": small_csv})
-
-    threads = [threading.Thread(target=upload, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    uploads = [partial(runtime.upload, user.uid, f"job{i}", {"attendees.csv": small_csv}) for i in range(8)]
+    assert at_once(*uploads) == []
     _deliver_mail_events(runtime, user.uid)
     statuses = [j["status"] for j in services.db.get(f"jobs/{user.uid}").values()]
     assert statuses.count("done") == 3 and statuses.count("failed") == 5

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from badgeforge import config
-from badgeforge.ports import MailPermanentError
 from badgeforge.runtime import LocalRuntime, events
 from badgeforge.services import render_job
 from badgeforge.services.keys import iso
 from badgeforge.services.renderer import LibraryRenderer
-from tests.functions.conftest import make_user, outbox
+from tests.functions.conftest import (
+    at_once,
+    dead_first_attempt,
+    die_while_rendering,
+    make_user,
+    outbox,
+    refuse_mail,
+)
 
 
 def _job(services, uid, job_id="j1"):
@@ -110,21 +114,7 @@ def test_same_storage_event_delivered_twice_at_once_renders_once(services, runti
     services.blobs.write_file = counting_write
     info = services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
     event = events.storage_finalized(services.blobs.bucket, info, small_csv)
-    barrier = threading.Barrier(2)
-    failures: list[BaseException] = []
-
-    def deliver() -> None:
-        barrier.wait()
-        try:
-            runtime.main.render_badges(event)
-        except BaseException as err:  # reported by the assertion below
-            failures.append(err)
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    failures = at_once(lambda: runtime.main.render_badges(event), lambda: runtime.main.render_badges(event))
     assert failures == [] and writes == [f"badges/{user.uid}/j1/badges.pdf"]
     assert len(services.db.get(f"badgeMails/{user.uid}")) == 1 and len(outbox(services)) == 1
     assert services.db.get(f"users/{user.uid}/allowed_usage") == 9
@@ -140,17 +130,7 @@ def test_same_database_event_delivered_twice_at_once_sends_and_charges_once(serv
     event = events.database_created(
         f"badgeMails/{user.uid}/{key}", node, instance="x-default-rtdb", location="us-central1"
     )
-    barrier = threading.Barrier(2)
-
-    def deliver() -> None:
-        barrier.wait()
-        runtime.main.send_badge_mail(event)
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert at_once(lambda: runtime.main.send_badge_mail(event), lambda: runtime.main.send_badge_mail(event)) == []
     account = services.db.get(f"users/{user.uid}")
     assert len(outbox(services)) == 1 and account["allowed_usage"] == 9 and not account.get("holds")
     assert len(services.db.get(f"usage_log/{user.uid}")) == 1
@@ -158,28 +138,8 @@ def test_same_database_event_delivered_twice_at_once_sends_and_charges_once(serv
 
 def test_two_sweeps_racing_on_a_dead_render_redrive_it_once(services, runtime, small_csv):
     user = make_user(services)
-    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
-    services.db.set(
-        f"jobs/{user.uid}/j1",
-        {
-            "status": "rendering",
-            "attempts": 1,
-            "source": f"uploads/{user.uid}/j1/attendees.csv",
-            "lease_until": iso(services.clock.now()),
-        },
-    )
-    services.clock.advance(seconds=1)  # the dead instance's lease has just run out
-    barrier = threading.Barrier(2)
-
-    def sweep() -> None:
-        barrier.wait()
-        runtime.sweep()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    dead_first_attempt(services, user.uid, small_csv)
+    assert at_once(runtime.sweep, runtime.sweep) == []
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["attempts"] == 2
     assert len(outbox(services)) == 1 and services.db.get(f"users/{user.uid}/allowed_usage") == 9
@@ -191,7 +151,7 @@ def test_a_render_that_died_after_creating_its_mail_node_is_not_rendered_again(s
     pdf = f"badges/{user.uid}/j1/badges.pdf"
     generation = services.blobs.info(pdf).generation
     # As if the instance died between creating badgeMails and marking the job done.
-    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    die_while_rendering(services, user.uid)
     runtime.sweep()
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["badges"] == 3
@@ -226,7 +186,7 @@ def test_a_render_that_died_after_storing_its_pdf_creates_the_node_without_rende
     generation = services.blobs.info(pdf).generation
     # As if the instance died after recording the results, before creating badgeMails.
     services.db.delete(f"badgeMails/{user.uid}")
-    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    die_while_rendering(services, user.uid)
     services.mailer.down = False
     runtime.sweep()
     job = _job(services, user.uid)
@@ -239,13 +199,9 @@ def test_a_render_that_died_after_storing_its_pdf_creates_the_node_without_rende
 
 def test_a_redelivered_job_whose_mail_was_refused_takes_no_new_hold(services, runtime, small_csv):
     user = make_user(services)
-
-    def refuse(mail):
-        raise MailPermanentError("400 invalid recipient (injected)")
-
-    services.mailer.send = refuse
+    services.mailer.send = refuse_mail
     runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
-    services.db.update(f"jobs/{user.uid}/j1", {"status": "rendering", "lease_until": "2000-01-01T00:00:00.000000Z"})
+    die_while_rendering(services, user.uid)
     runtime.sweep()
     assert _job(services, user.uid)["status"] == "done"
     assert not services.db.get(f"users/{user.uid}/holds")  # the refused mail released it; nothing took it again

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
-from badgeforge.ports import MailPermanentError
-from tests.functions.conftest import make_user, outbox
+from tests.functions.conftest import EXPIRED, dead_first_attempt, make_user, outbox, refuse_mail
 
 
 def test_job_stuck_in_rendering_is_finished_after_its_lease(services, runtime, clock, small_csv):
     user = make_user(services)
-    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
-    # A worker claimed the job and died (no event left to retry it).
-    services.db.set(
-        f"jobs/{user.uid}/j1",
-        {
-            "status": "rendering",
-            "attempts": 1,
-            "source": f"uploads/{user.uid}/j1/attendees.csv",
-            "lease_until": "2000-01-01T00:00:00.000000Z",
-        },
-    )
+    dead_first_attempt(services, user.uid, small_csv)  # no event is left to retry it
     runtime.sweep()
     job = services.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "done" and job["attempts"] == 2
@@ -51,11 +40,7 @@ def test_mail_retries_are_bounded_and_keep_the_reason(services, runtime, small_c
 
 def test_permanent_refusal_releases_the_hold_and_is_not_retried(services, runtime, small_csv):
     user = make_user(services)
-
-    def refuse(mail):
-        raise MailPermanentError("400 invalid recipient")
-
-    services.mailer.send = refuse
+    services.mailer.send = refuse_mail
     runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
     runtime.sweep()
     (node,) = services.db.get(f"badgeMails/{user.uid}").values()
@@ -89,9 +74,9 @@ def test_render_attempts_are_bounded_and_release_the_hold(services, runtime, sma
     attempts = services.settings.max_attempts
     services.db.set(
         f"jobs/{user.uid}/j1",
-        {"status": "rendering", "attempts": attempts, "lease_until": "2000-01-01T00:00:00.000000Z"},
+        {"status": "rendering", "attempts": attempts, "lease_until": EXPIRED},
     )
-    services.db.set(f"users/{user.uid}/holds/j1", "2000-01-01T00:00:00.000000Z")  # held by the dead attempt
+    services.db.set(f"users/{user.uid}/holds/j1", EXPIRED)  # held by the dead attempt
     runtime.sweep()
     job = services.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "failed" and job["error"]["code"] == "gave_up"
