@@ -153,3 +153,20 @@ def test_settling_twice_at_the_same_instant_charges_and_logs_once(services):
     second = usage.settle_job(frozen, user.uid, "j1")
     assert first is not None and second is None
     assert _account(frozen, user.uid)["allowed_usage"] == 9 and len(frozen.db.get(f"usage_log/{user.uid}")) == 1
+
+
+def test_a_mail_whose_badges_were_deleted_meanwhile_is_not_sent_nor_charged(services, runtime, small_csv):
+    user = make_user(services)
+    services.mailer.down = True
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
+    # The organizer deletes the job (as the web API does) while its mail waits for the provider to come back.
+    for blob in services.blobs.list(f"badges/{user.uid}/j1/"):
+        services.blobs.delete(blob.path)
+    services.db.delete(f"jobs/{user.uid}/j1")
+    services.mailer.down = False
+    runtime.sweep()
+    _, node = _only_mail(services, user.uid)
+    assert node["status"] == "failed" and node["permanent"] and "deleted" in node["error"]
+    assert outbox(services) == []
+    account = _account(services, user.uid)
+    assert account["allowed_usage"] == 10 and not account.get("holds") and not account.get("charged")

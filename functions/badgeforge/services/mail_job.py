@@ -127,6 +127,8 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         usage.release_job(services, uid, job_id)  # never mailed: consumes nothing
         return MailOutcome("failed", error=node.get("error"))
     try:
+        if services.blobs.info(str(node.get("objectPath") or "")) is None:  # an email with a dead link: no charge
+            raise MailPermanentError("The badges were deleted before they could be mailed.")
         usage.confirm_job(services, uid, job_id)
         mail, link = _compose(services, uid, node, services.db.get(job_paths.job_node(uid, job_id)) or {})
         if not mail.to:
