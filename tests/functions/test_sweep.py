@@ -80,4 +80,5 @@ def test_render_attempts_are_bounded_and_release_the_hold(services, runtime, sma
     runtime.sweep()
     job = services.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "failed" and job["error"]["code"] == "gave_up"
+    assert "time limit" in job["error"]["message"] and job["error"].get("hint")  # says why, and what to do
     assert not services.db.get(f"users/{user.uid}/holds") and outbox(services) == []

@@ -92,7 +92,12 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
                 status="failed",
                 updated_at=stamp,
                 lease_until=None,
-                error={"code": "gave_up", "message": f"Rendering failed {attempts - 1} times; giving up."},
+                error={
+                    "code": "gave_up",
+                    "message": f"Rendering stopped {attempts - 1} times without finishing (each attempt ran out of "
+                    "its time limit or its server stopped); giving up.",
+                    "hint": "Split the attendee file into smaller ones, or leave out the PNG images, and upload again.",
+                },
             )
             return job
         decision["outcome"] = "claimed"
