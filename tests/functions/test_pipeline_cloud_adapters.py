@@ -87,3 +87,17 @@ def test_no_usage_left_with_cloud_adapters(cloud, small_csv):
     runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
     assert services.db.get(f"jobs/{user.uid}/j1/error/code") == "no_usage_left"
     assert services.db.get(f"badgeMails/{user.uid}") is None and mail.delivered() == []
+
+
+def test_numeric_job_ids_with_the_rtdb_array_shape(cloud, small_csv):
+    runtime, mail = cloud
+    services = runtime.services
+    user = make_user(services)
+    for job_id in ("1", "2"):  # RTDB then answers jobs/{uid} and users/{uid}/holds as arrays
+        runtime.upload(user.uid, job_id, {"attendees.csv": small_csv})
+    _deliver_mail_events(runtime, user.uid)
+    jobs = services.db.get(f"jobs/{user.uid}")
+    assert isinstance(jobs, list) and [j["status"] for j in jobs if j] == ["done", "done"]
+    account = services.db.get(f"users/{user.uid}")
+    assert account["allowed_usage"] == 8 and not account.get("holds") and len(mail.delivered()) == 2
+    assert runtime.errors == []
