@@ -266,3 +266,12 @@ def test_a_new_local_runtime_on_the_same_database_receives_its_mail_events(servi
     finally:
         second.close()
         config.use_services(None)
+
+
+def test_options_from_custom_metadata_keep_text_that_looks_like_a_number(services, runtime, small_csv):
+    user = make_user(services)
+    metadata = {"event_name": "2026", "crop_marks": "true", "margin_mm": "12", "design": "classic"}
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv}, metadata=metadata)  # gsutil -h x-goog-meta-...
+    job = _job(services, user.uid)
+    assert job["status"] == "done", job.get("error")
+    assert job["event_name"] == "2026" and job["download_name"] == "2026 badges.pdf"

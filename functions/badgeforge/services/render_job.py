@@ -134,12 +134,16 @@ def _reserve(services: Services, ref: UploadRef) -> None:
 # -- inputs -----------------------------------------------------------------------------------------------------
 
 
-def _load_options(services: Services, ref: UploadRef, metadata: Mapping[str, str]) -> dict[str, Any]:
-    """job.json beside the CSV, else the object's custom metadata (strings; 'true'/'false' and numbers decoded)."""
+def _load_options(
+    services: Services, ref: UploadRef, metadata: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(options, metadata text): job.json beside the CSV, else the object's custom metadata (strings; 'true'/'false'
+    and numbers decoded, the strings kept for options that are text after all)."""
     try:
         raw = services.blobs.read_bytes(ref.options_path, max_bytes=OPTIONS_MAX_BYTES)
     except BlobNotFound:
-        return {k: _decode_metadata(v) for k, v in metadata.items() if not k.startswith(("firebase", "x-"))}
+        text = {k: v for k, v in metadata.items() if isinstance(v, str) and not k.startswith(("firebase", "x-"))}
+        return {k: _decode_metadata(v) for k, v in text.items()}, text
     except BlobTooLarge as err:
         raise JobFailed("options_too_large", f"job.json is over {OPTIONS_MAX_BYTES} bytes", file="job.json") from err
     try:
@@ -150,7 +154,7 @@ def _load_options(services: Services, ref: UploadRef, metadata: Mapping[str, str
         raise JobFailed("bad_options", "job.json is nested too deeply to be job options", file="job.json") from err
     if not isinstance(data, dict):
         raise JobFailed("bad_options", "job.json must hold a JSON object", file="job.json")
-    return data
+    return data, {}
 
 
 def _pop_mapping(option_data: dict[str, Any]) -> dict[str, str] | None:
@@ -161,6 +165,22 @@ def _pop_mapping(option_data: dict[str, Any]) -> dict[str, str] | None:
     if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
         raise JobFailed("bad_options", "mapping must map field names to column names", column="mapping")
     return mapping
+
+
+def _build_options(
+    renderer: BadgeRenderer, data: dict[str, Any], images: Mapping[str, bytes], text: Mapping[str, str]
+) -> Any:
+    """RenderOptions from the decoded options. Custom metadata is all strings, decoded by guess ('2026' -> 2026,
+    'true' -> True); when the renderer refuses a guessed value for its column, that option is retried as the
+    string it was given (an event named '2026'). Each option is retried at most once."""
+    while True:
+        try:
+            return renderer.options(data, images)
+        except BadgeForgeError as err:
+            column = getattr(err, "column", None)
+            if column not in text or data.get(column) == text[column]:
+                raise
+            data = {**data, column: text[column]}
 
 
 def _decode_metadata(value: str) -> Any:
@@ -246,10 +266,11 @@ class _Outputs:
 def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
     """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
     data = _read_csv(services, ref)
-    option_data = _load_options(services, ref, metadata)
+    option_data, metadata_text = _load_options(services, ref, metadata)
     mapping = _pop_mapping(option_data)
     png_zip = option_data.pop("png_zip", False) is True
-    options = renderer.options(option_data, _load_images(services, ref, option_data))
+    images = _load_images(services, ref, option_data)
+    options = _build_options(renderer, option_data, images, metadata_text)
     settings = services.settings
     table = renderer.read_attendees(
         data, mapping=mapping, filename=ref.csv_name, max_bytes=settings.csv_max_bytes, max_rows=settings.csv_max_rows
