@@ -36,6 +36,13 @@ class MovableClock:
         self.offset += timedelta(**delta)
 
 
+class FrozenClock:
+    """A clock that does not move: things can then happen 'at the same instant' (same microsecond)."""
+
+    def now(self) -> datetime:
+        return datetime(2026, 11, 23, 12, 0, 0, 123456, tzinfo=UTC)
+
+
 class FailingBadgeWrites:
     """Fault injection: a BlobStore that refuses every write under badges/ (a Storage outage mid-job)."""
 

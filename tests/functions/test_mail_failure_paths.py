@@ -7,13 +7,12 @@ TreeDatabase wrapper whose next transaction on users/ gives up as RTDB does afte
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 from badgeforge import config
 from badgeforge.ports import TransactionAborted
 from badgeforge.runtime import LocalRuntime
 from badgeforge.services import mail_job, usage
-from tests.functions.conftest import EXPIRED, make_user, outbox, refuse_mail
+from tests.functions.conftest import EXPIRED, FrozenClock, make_user, outbox, refuse_mail
 
 
 def _account(services, uid):
@@ -136,13 +135,6 @@ def test_admin_set_below_running_holds_mails_only_what_is_allowed(services, runt
     assert statuses == ["failed", "sent"] and len(outbox(services)) == 1
     account = _account(services, user.uid)
     assert account["allowed_usage"] == 0 and not account.get("holds") and len(account["charged"]) == 1
-
-
-class FrozenClock:
-    """A clock that does not move: two settles can then happen 'at the same instant'."""
-
-    def now(self):
-        return datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_settling_twice_at_the_same_instant_charges_and_logs_once(services):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from functools import partial
+
 import pytest
 
 from badgeforge import config
@@ -10,6 +13,7 @@ from badgeforge.services import render_job
 from badgeforge.services.keys import iso
 from badgeforge.services.renderer import LibraryRenderer
 from tests.functions.conftest import (
+    FrozenClock,
     at_once,
     dead_first_attempt,
     die_while_rendering,
@@ -275,3 +279,17 @@ def test_options_from_custom_metadata_keep_text_that_looks_like_a_number(service
     job = _job(services, user.uid)
     assert job["status"] == "done", job.get("error")
     assert job["event_name"] == "2026" and job["download_name"] == "2026 badges.pdf"
+
+
+def test_two_jobs_of_one_user_at_the_same_microsecond_get_their_own_mail(services, small_csv):
+    frozen = dataclasses.replace(services, clock=FrozenClock())
+    runtime = LocalRuntime(frozen)
+    try:
+        user = make_user(frozen)
+        assert at_once(*(partial(runtime.upload, user.uid, job, {"attendees.csv": small_csv}) for job in "AB")) == []
+        mails = frozen.db.get(f"badgeMails/{user.uid}")
+        assert sorted(node["badgeId"] for node in mails.values()) == ["A", "B"] and len(outbox(frozen)) == 2
+        assert all(key.startswith("2026_11_23T12U00U00D123456Z_") for key in mails)
+    finally:
+        runtime.close()
+        config.use_services(None)
