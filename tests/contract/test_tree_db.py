@@ -88,3 +88,13 @@ def test_dense_integer_keys_come_back_as_arrays_in_order(tree_db):
     tree_db.set("m", {"01": "a", "1": "b"})  # a leading zero is not an array index
     assert tree_db.get("m") == {"01": "a", "1": "b"}
     assert tree_db.transaction("w/11", lambda v: v + "!") == "w11!"
+
+
+def test_a_transaction_that_cannot_be_written_writes_nothing(tree_db):
+    tree_db.set("t", {"a": 1})
+    with pytest.raises(Exception):  # noqa: B017 - each adapter names the refusal its own way; nothing is written
+        tree_db.transaction("t", lambda v: {**v, "a": 2, "b.c": 3})
+    assert tree_db.get("t") == {"a": 1}
+    with pytest.raises(KeyboardInterrupt):
+        tree_db.transaction("t", lambda v: (_ for _ in ()).throw(KeyboardInterrupt()))
+    assert tree_db.transaction("t", lambda v: {**v, "a": 5}) == {"a": 5}
