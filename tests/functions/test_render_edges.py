@@ -293,3 +293,12 @@ def test_two_jobs_of_one_user_at_the_same_microsecond_get_their_own_mail(service
     finally:
         runtime.close()
         config.use_services(None)
+
+
+def test_a_new_user_who_set_a_display_name_first_still_gets_the_default_usage(services, runtime, small_csv):
+    record = services.users.create("new@example.com")
+    services.db.set(f"users/{record.uid}/display_name", "Ada")  # the rules let the owner write this from the web
+    runtime.upload(record.uid, "j1", {"attendees.csv": small_csv})
+    account = services.db.get(f"users/{record.uid}")
+    assert _job(services, record.uid)["status"] == "done", _job(services, record.uid).get("error")
+    assert account["allowed_usage"] == 9 and account["display_name"] == "Ada" and account["email"] == "new@example.com"

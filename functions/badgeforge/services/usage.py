@@ -44,6 +44,14 @@ def new_user(email: str, allowed_usage: int, now: str, display_name: str = "") -
     return {"email": email, "display_name": display_name, "allowed_usage": allowed_usage, "created_at": now}
 
 
+def with_defaults(user: dict[str, Any] | None, default: dict[str, Any]) -> dict[str, Any]:
+    """users/{uid} as the usage rules need it. Why not just `user or default`: the owner may write display_name
+    from the web before any job, so the node can exist without allowed_usage; the default still applies then."""
+    if not user:
+        return dict(default)
+    return dict(user) if "allowed_usage" in user else {**default, **user}
+
+
 def default_user(services: Services, uid: str, now: str) -> dict[str, Any]:
     """users/{uid} for an account seen for the first time: the configured default allowed usage."""
     record = services.users.get(uid)
@@ -64,7 +72,7 @@ def available(user: dict[str, Any] | None) -> int:
 
 def reserve(user: dict[str, Any] | None, job_id: str, now: str, *, default: dict[str, Any]) -> dict[str, Any]:
     """Hold one use for job_id (creating the user from `default` if absent); raises NoUsageLeft."""
-    current = dict(user) if user else dict(default)
+    current = with_defaults(user, default)
     if job_id in as_map(current.get("holds")) or job_id in as_map(current.get("charged")):
         return current
     if available(current) <= 0:
@@ -97,7 +105,7 @@ def confirm(
     the number of jobs holding one, the over-committed hold is released instead of charged (settle would otherwise
     clamp at zero and the user would get more generations than allowed).
     """
-    user = dict(user) if user else dict(default)
+    user = with_defaults(user, default)
     if job_id in as_map(user.get("charged")):
         return user, True
     holds = as_map(user.get("holds"))
@@ -193,7 +201,7 @@ def confirm_job(services: Services, uid: str, job_id: str) -> None:
 
     def body(user):
         new, seen["ok"] = confirm(user, job_id, now, default=default)
-        seen["user"] = user or default
+        seen["user"] = with_defaults(user, default)
         return new
 
     services.db.transaction(job_paths.user_node(uid), body)
@@ -250,7 +258,7 @@ def adjust_usage(
     seen: dict[str, int] = {}
 
     def body(user):
-        current = user or default
+        current = with_defaults(user, default)
         seen["before"] = int(current.get("allowed_usage", 0))
         return adjust(current, delta=delta, set_to=set_to)
 
@@ -275,4 +283,4 @@ def ensure_user(services: Services, record: UserRecord, *, allowed_usage: int | 
     default = new_user(record.email, usage, now, record.display_name)
     if record.admin:
         default["admin"] = True
-    return services.db.transaction(job_paths.user_node(record.uid), lambda user: user or default)
+    return services.db.transaction(job_paths.user_node(record.uid), lambda user: with_defaults(user, default))
