@@ -27,6 +27,15 @@ class AttendeeTable:
     def __len__(self) -> int:
         return len(self.attendees)
 
+    def field_for(self, name: str) -> str:
+        """The attendee field a column was read into ("Order code" -> ticket_id), else `name` unchanged.
+
+        Organizers name columns as they see them in the spreadsheet (--qr, job.json's qr_field); a recognised
+        column no longer exists under its own name on the attendee, so without this such a value prints empty.
+        """
+        wanted = name.strip().casefold()
+        return next((f for f, column in self.field_map.items() if column.strip().casefold() == wanted), name)
+
 
 def select_ticket_types(attendees: Iterable[Attendee], types: Collection[str]) -> tuple[Attendee, ...]:
     """Attendees whose ticket type (or role, when the file has no ticket type) is one of `types`, ignoring case.

@@ -40,16 +40,6 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _field_for_column(field_map: dict[str, str] | Any, column: str) -> str:
-    """The attendee field a CSV column was read into ("Order code" -> ticket_id), else the name as given.
-
-    --qr names a column as the organizer sees it in the spreadsheet; a recognised column no longer exists under
-    its own name on the attendee, so without this the QR code would silently stay empty.
-    """
-    wanted = column.strip().casefold()
-    return next((field for field, source in field_map.items() if source.strip().casefold() == wanted), column)
-
-
 def _read_image(path: str | None, option: str) -> bytes | None:
     if not path:
         return None
@@ -158,7 +148,7 @@ def _render(
         background_color=opts["background_color"],
         font_family=opts["font"],
         show_pronouns=not opts["no_pronouns"],
-        qr_field=None if qr in (None, "vcard") else _field_for_column(table.field_map, qr),
+        qr_field=None if qr in (None, "vcard") else table.field_for(qr),
         qr_kind="vcard" if qr == "vcard" else "text",
         ticket_types=tuple(opts["ticket_types"]),
         background_image=_read_image(opts["background"], "background"),
