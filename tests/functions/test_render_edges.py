@@ -302,3 +302,36 @@ def test_a_new_user_who_set_a_display_name_first_still_gets_the_default_usage(se
     account = services.db.get(f"users/{record.uid}")
     assert _job(services, record.uid)["status"] == "done", _job(services, record.uid).get("error")
     assert account["allowed_usage"] == 9 and account["display_name"] == "Ada" and account["email"] == "new@example.com"
+
+
+def test_custom_metadata_that_is_not_an_option_is_ignored(services, runtime, small_csv):
+    """The Firebase JS SDK adds firebaseStorageDownloadTokens to every upload; other apps add their own keys."""
+    user = make_user(services)
+    metadata = {"firebaseStorageDownloadTokens": "abc", "uploaded-by": "crm-sync", "event_name": "Meta Conf"}
+    runtime.upload(user.uid, "j1", {"attendees.csv": small_csv}, metadata=metadata)
+    job = _job(services, user.uid)
+    assert job["status"] == "done", job.get("error")
+    assert job["event_name"] == "Meta Conf"
+
+
+class RecordingRenderer(LibraryRenderer):
+    """The real renderer, remembering the options it was asked to draw with (to see what the job resolved)."""
+
+    def __init__(self) -> None:
+        self.options_seen: list = []
+
+    def render_pdf(self, attendees, options, out, progress):
+        self.options_seen.append(options)
+        return super().render_pdf(attendees, options, out, progress)
+
+
+def test_job_json_qr_field_names_the_spreadsheet_column(services, runtime, small_csv):
+    user = make_user(services)
+    base = f"uploads/{user.uid}/j1/"
+    services.blobs.write_bytes(base + "job.json", b'{"qr_field": "Order code"}', content_type="application/json")
+    services.blobs.write_bytes(base + "attendees.csv", small_csv, content_type="text/csv")
+    renderer = RecordingRenderer()
+    outcome = render_job.handle_upload(services, base + "attendees.csv", renderer=renderer)
+    assert outcome.status == "done"
+    (options,) = renderer.options_seen
+    assert options.qr_field == "ticket_id"  # "Order code" was read into ticket_id; the QR would print empty otherwise

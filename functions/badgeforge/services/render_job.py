@@ -142,7 +142,8 @@ def _load_options(
     try:
         raw = services.blobs.read_bytes(ref.options_path, max_bytes=OPTIONS_MAX_BYTES)
     except BlobNotFound:
-        text = {k: v for k, v in metadata.items() if isinstance(v, str) and not k.startswith(("firebase", "x-"))}
+        known = _metadata_option_names()  # custom metadata is shared with other tools: take only our options
+        text = {k: v for k, v in metadata.items() if isinstance(v, str) and k in known}
         return {k: _decode_metadata(v) for k, v in text.items()}, text
     except BlobTooLarge as err:
         raise JobFailed("options_too_large", f"job.json is over {OPTIONS_MAX_BYTES} bytes", file="job.json") from err
@@ -181,6 +182,16 @@ def _build_options(
             if column not in text or data.get(column) == text[column]:
                 raise
             data = {**data, column: text[column]}
+
+
+def _metadata_option_names() -> frozenset[str]:
+    """Render options (and png_zip) that an upload's custom metadata may set; every other key belongs to someone
+    else (the Firebase SDK's firebaseStorageDownloadTokens, an app's own bookkeeping) and is ignored."""
+    from dataclasses import fields
+
+    from badge_renderer.options import RenderOptions
+
+    return frozenset(f.name for f in fields(RenderOptions)) - {"background_image", "logo_image"} | {"png_zip"}
 
 
 def _decode_metadata(value: str) -> Any:
@@ -277,6 +288,9 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     )
     if not table.attendees:
         raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
+    qr_field = getattr(options, "qr_field", None)
+    if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
+        options = options.with_changes(qr_field=table.field_for(qr_field))
     return _Inputs(table, options, png_zip)
 
 
