@@ -11,6 +11,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from badgeforge.services.keys import as_map
+
 from .auth import Principal
 from .errors import ApiError
 
@@ -33,8 +35,8 @@ def usage_of(services: Any, uid: str) -> dict[str, int]:
     """allowed_usage as stored, what running jobs hold, what is left to start new jobs, and what was used."""
     node = services.db.get(f"users/{uid}") or {}
     allowed = int(node.get("allowed_usage", default_usage(services))) if node else default_usage(services)
-    held = len(node.get("holds") or {})
-    used = len(node.get("charged") or {})
+    held = len(as_map(node.get("holds")))
+    used = len(as_map(node.get("charged")))
     return {"allowed_usage": allowed, "held": held, "usage_left": max(allowed - held, 0), "used": used}
 
 

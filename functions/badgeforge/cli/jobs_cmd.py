@@ -8,17 +8,18 @@ from typing import Any
 import click
 
 from badgeforge.cli._context import find_user, services
+from badgeforge.services.keys import as_map
 
 
 def job_rows(svc, uid_filter: str | None = None) -> list[dict[str, Any]]:
-    users = svc.db.get("users") or {}
-    mails_by_user = svc.db.get("badgeMails") or {}
+    users = as_map(svc.db.get("users"))
+    mails_by_user = as_map(svc.db.get("badgeMails"))
     rows = []
-    for uid, jobs in (svc.db.get("jobs") or {}).items():
+    for uid, jobs in as_map(svc.db.get("jobs")).items():
         if uid_filter and uid != uid_filter:
             continue
-        for job_id, job in (jobs or {}).items():
-            mail = (mails_by_user.get(uid) or {}).get(job.get("mail_key", "")) or {}
+        for job_id, job in as_map(jobs).items():
+            mail = as_map(mails_by_user.get(uid)).get(job.get("mail_key", "")) or {}
             rows.append(
                 {
                     "uid": uid,

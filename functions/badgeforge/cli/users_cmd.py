@@ -8,6 +8,7 @@ import sys
 import click
 
 from badgeforge.cli._context import friendly_errors, services
+from badgeforge.services.keys import as_map
 
 
 @click.group()
@@ -53,14 +54,14 @@ def list_users(as_json: bool) -> None:
     """Every user with allowed usage, jobs in progress and admin flag."""
     svc = services()
     rows = []
-    for uid, node in sorted((svc.db.get("users") or {}).items(), key=lambda item: item[1].get("email", "")):
+    for uid, node in sorted(as_map(svc.db.get("users")).items(), key=lambda item: item[1].get("email", "")):
         record = svc.users.get(uid)
         rows.append(
             {
                 "uid": uid,
                 "email": node.get("email") or (record.email if record else ""),
                 "allowed_usage": int(node.get("allowed_usage", 0)),
-                "in_progress": len(node.get("holds") or {}),
+                "in_progress": len(as_map(node.get("holds"))),
                 "admin": bool(record.admin if record else node.get("admin")),
             }
         )

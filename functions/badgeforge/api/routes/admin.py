@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from badgeforge.services.keys import as_map
+
 from .. import pipeline
 from ..context import api, current_admin
 from ..errors import ApiError
@@ -17,7 +19,7 @@ MAX_USERS = 200
 
 def _last_job(jobs: dict[str, Any] | None) -> dict[str, Any] | None:
     best = None
-    for job_id, job in (jobs or {}).items():
+    for job_id, job in as_map(jobs).items():
         if isinstance(job, dict) and (best is None or (job.get("created_at") or "") > (best.get("created_at") or "")):
             best = {"id": job_id, "status": job.get("status"), "created_at": job.get("created_at")}
     return best
@@ -25,7 +27,7 @@ def _last_job(jobs: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _all_users(services: Any) -> list[tuple[str, dict[str, Any]]]:
     """Accounts from the database, plus directory accounts that have no database node yet (never ran a job)."""
-    nodes = {uid: dict(node) for uid, node in (services.db.get("users") or {}).items() if isinstance(node, dict)}
+    nodes = {uid: dict(node) for uid, node in as_map(services.db.get("users")).items() if isinstance(node, dict)}
     list_all = getattr(services.users, "all", None)
     for record in list_all() if list_all else []:
         node = nodes.setdefault(record.uid, {"email": record.email, "display_name": record.display_name})
@@ -75,8 +77,8 @@ def failed():
     current_admin()
     db = api().services.db
     jobs = []
-    for uid, user_jobs in (db.get("jobs") or {}).items():
-        for job_id, job in (user_jobs or {}).items():
+    for uid, user_jobs in as_map(db.get("jobs")).items():
+        for job_id, job in as_map(user_jobs).items():
             if isinstance(job, dict) and job.get("status") == "failed":
                 jobs.append(
                     {
@@ -88,8 +90,8 @@ def failed():
                     }
                 )
     mails = []
-    for uid, nodes in (db.get("badgeMails") or {}).items():
-        for key, node in (nodes or {}).items():
+    for uid, nodes in as_map(db.get("badgeMails")).items():
+        for key, node in as_map(nodes).items():
             if isinstance(node, dict) and node.get("status") == "failed":
                 mails.append(
                     {

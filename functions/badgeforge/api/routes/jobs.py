@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from badgeforge.services.keys import as_map
+
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
@@ -89,7 +91,7 @@ def create_job():
 def list_jobs():
     user = current_user()
     services = api().services
-    jobs = services.db.get(f"jobs/{user.uid}") or {}
+    jobs = as_map(services.db.get(f"jobs/{user.uid}"))
     views = [
         job_view(services, user.uid, key, job, with_link=False) for key, job in jobs.items() if isinstance(job, dict)
     ]
