@@ -157,3 +157,30 @@ def test_the_browser_cannot_choose_workers_or_name_image_files(env):
     start_job(env, headers, options=json.dumps({"workers": 64, "logo_image": "../../x.png", "event_name": "E"}))
     sent = json.loads(env.submitter.calls[0][2]["job.json"])
     assert sent == {"event_name": "E"}
+
+
+def test_handing_out_the_pdf_settles_the_job_once(env):
+    """The web link is delivery too: a job whose mail never went out must not be free, nor charged twice."""
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+    for _ in range(3):
+        assert env.client.get(f"/api/jobs/{job_id}", headers=headers).get_json()["link"]
+        assert env.client.post(f"/api/jobs/{job_id}/link", headers=headers).status_code == 200
+    user = env.services.db.get(f"users/{env.organizer.uid}")
+    assert user["allowed_usage"] == 2  # the default 3, charged once
+    assert list(user["charged"]) == [job_id] and not user.get("holds")
+    log = env.client.get(f"/api/admin/usage-log?uid={env.organizer.uid}", headers=env.headers("admin@example.com"))
+    assert [entry["reason"] for entry in log.get_json()["entries"]] == ["badges downloaded from the web page"]
+
+
+def test_no_link_when_the_job_holds_no_use_and_none_is_left(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+    env.services.db.set(f"users/{env.organizer.uid}", {"email": "organizer@example.com", "allowed_usage": 0})
+    job = env.client.get(f"/api/jobs/{job_id}", headers=headers).get_json()
+    assert job["status"] == "done" and "link" not in job
+    assert job["link_error"]["code"] == "no_usage_left"
+    response = env.client.post(f"/api/jobs/{job_id}/link", headers=headers)
+    assert response.status_code == 402 and response.get_json()["error"]["code"] == "no_usage_left"

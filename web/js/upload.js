@@ -133,8 +133,13 @@ async function follow(jobId) {
       ? `Done: ${job.badges} badges on ${job.pages} pages. We also emailed you the link.`
       : job.status === "failed" ? "" : `${job.status}… ${$("progress").value}%`;
     if (job.status === "done") {
-      $("download").href = job.link;
-      $("download").hidden = false;
+      if (job.link) {
+        $("download").href = job.link;
+        $("download").hidden = false;
+      } else if (job.link_error) {
+        // e.g. no usage left for a job whose use was given back: say why instead of a dead button
+        $("submit-error").textContent = describeError({ message: job.link_error.message, body: job.link_error });
+      }
       await refreshUsage();
       return;
     }

@@ -41,10 +41,21 @@ def usage_of(services: Any, uid: str) -> dict[str, int]:
 
 
 def job_link(services: Any, uid: str, job_id: str, job: dict[str, Any]) -> str | None:
-    """A fresh download link for a finished job, in the configured link mode, or None if not ready."""
+    """A fresh download link for a finished job, in the configured link mode, or None if not ready.
+
+    Handing the PDF out is delivery, so it settles the job's use exactly as the mail does (once per job, whichever
+    comes first). Why: a job whose mail failed for good stays 'done'; without this its badges were free. Raises
+    ApiError 402 when the job holds no use it may spend (its hold was released and none is left).
+    """
     if job.get("status") != "done" or not job.get("output"):
         return None
-    from badgeforge.services import links
+    from badgeforge.services import links, usage
+
+    try:
+        usage.confirm_job(services, uid, job_id)
+    except usage.NoUsageLeft as err:
+        raise ApiError(402, "no_usage_left", str(err)) from err
+    usage.settle_job(services, uid, job_id, reason="badges downloaded from the web page")
 
     name = job.get("download_name") or links.download_name(str(job.get("event_name") or ""))
     return links.badge_link(services, uid, job_id, str(job["output"]), name)

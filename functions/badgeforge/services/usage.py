@@ -166,8 +166,10 @@ def log_change(
     services.db.set(f"{job_paths.usage_log_node(uid)}/{services.db.push_key()}", entry)
 
 
-def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
-    """Charge one use for a mailed job; returns the change, or None if it was charged before."""
+def settle_job(
+    services: Services, uid: str, job_id: str, *, reason: str = "badges generated and mailed"
+) -> UsageChange | None:
+    """Charge one use for a delivered job (mailed, or downloaded from the web); None if it was charged before."""
     now = iso(services.clock.now())
     seen: dict[str, Any] = {}
 
@@ -184,7 +186,7 @@ def settle_job(services: Services, uid: str, job_id: str) -> UsageChange | None:
         services,
         uid,
         delta=-1,
-        reason="badges generated and mailed",
+        reason=reason,
         by="system",
         before=change.before,
         after=change.after,

@@ -39,7 +39,10 @@ def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_
     if isinstance(view.get("warnings"), dict):  # RTDB turns lists into dicts when keys are numeric
         view["warnings"] = list(view["warnings"].values())
     if with_link and job.get("status") == "done":
-        view["link"] = pipeline.job_link(services, uid, job_id, job)
+        try:
+            view["link"] = pipeline.job_link(services, uid, job_id, job)
+        except ApiError as err:  # the status itself is still worth showing; the page explains the missing link
+            view["link_error"] = err.body
     return view
 
 
