@@ -37,6 +37,7 @@ class RenderOptions:
     qr_field: str | None = None
     qr_kind: Literal["text", "vcard"] = "text"
     ticket_types: tuple[str, ...] = ()
+    group_by_type: bool = False
     background_image: bytes | None = field(default=None, repr=False)
     logo_image: bytes | None = field(default=None, repr=False)
     workers: int | None = None
@@ -131,6 +132,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "one_per_page": (bool,),
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
+    "group_by_type": (bool,),
     "workers": (int,),
 }
 

@@ -28,12 +28,19 @@ class RenderResult:
 
 
 def select_for_options(attendees: Sequence[Attendee], options: RenderOptions) -> Sequence[Attendee]:
-    """Only the ticket types asked for (case-insensitive, on ticket type, else role), in file order."""
-    if not options.ticket_types:
-        return attendees
-    from badge_renderer.attendees import select_ticket_types
+    """Only the ticket types asked for (case-insensitive, on ticket type, else role), in file order; with
+    group_by_type, each type's badges together (stable, types in order of first appearance) so a print shop can
+    change card stock or lanyards between groups."""
+    if options.ticket_types:
+        from badge_renderer.attendees import select_ticket_types
 
-    return select_ticket_types(attendees, options.ticket_types)
+        attendees = select_ticket_types(attendees, options.ticket_types)
+    if options.group_by_type:
+        order: dict[str, int] = {}
+        for person in attendees:
+            order.setdefault((person.ticket_type or person.role).strip().casefold(), len(order))
+        attendees = sorted(attendees, key=lambda p: order[(p.ticket_type or p.role).strip().casefold()])
+    return attendees
 
 
 def render_pdf(

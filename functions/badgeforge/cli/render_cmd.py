@@ -79,6 +79,7 @@ def _read_image(path: str | None, option: str) -> bytes | None:
 @click.option("--font", default="sans", show_default=True, help="Font family from the bundled set.")
 @click.option("--qr", "qr", default=None, metavar="COLUMN", help="QR code from a column, or 'vcard'.")
 @click.option("--ticket-type", "ticket_types", multiple=True, help="Only these ticket types (repeatable).")
+@click.option("--group-by-type", is_flag=True, help="Print each ticket type's badges together.")
 @click.option("--no-pronouns", is_flag=True, help="Leave the pronouns line out.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
 @click.option("--one-per-page", is_flag=True, help="One badge per page (badge printers).")
@@ -151,6 +152,7 @@ def _render(
         qr_field=None if qr in (None, "vcard") else table.field_for(qr),
         qr_kind="vcard" if qr == "vcard" else "text",
         ticket_types=tuple(opts["ticket_types"]),
+        group_by_type=opts["group_by_type"],
         background_image=_read_image(opts["background"], "background"),
         logo_image=_read_image(opts["logo"], "logo"),
         workers=opts["workers"],
