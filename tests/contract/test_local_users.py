@@ -27,3 +27,20 @@ def test_sign_in_and_duplicates(tmp_path):
     assert users.verify_password("bob@example.com", "") is None  # no password set: cannot sign in
     users.set_password(without.uid, "now-has-one")
     assert users.verify_password("bob@example.com", "now-has-one").uid == without.uid
+
+
+def test_unknown_email_costs_the_same_key_derivation_as_a_wrong_password(tmp_path, monkeypatch):
+    """Sign-in must not reveal which emails have accounts by answering faster for unknown ones; we count scrypt
+    runs instead of timing them (timing assertions are flaky)."""
+    import hashlib
+
+    users = LocalUserDirectory(tmp_path / "users.sqlite")
+    users.create("known@example.com", password="correct horse battery")
+    users.verify_password("warm@example.com", "x")  # the dummy hash is made once per process
+    runs = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: runs.append(1) or real(*a, **k))
+    assert users.verify_password("known@example.com", "wrong password") is None
+    wrong_password = len(runs)
+    assert users.verify_password("nobody@example.com", "wrong password") is None
+    assert len(runs) - wrong_password == wrong_password == 1

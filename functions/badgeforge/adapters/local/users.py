@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -33,6 +34,12 @@ def check_password(password: str, stored: str) -> bool:
     params = {**_SCRYPT, "n": int(n)}
     candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **params)
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown accounts so sign-in takes as long as for real ones."""
+    return hash_password(secrets.token_hex(16))
 
 
 class LocalUserDirectory:
@@ -111,7 +118,10 @@ class LocalUserDirectory:
             )
             .fetchone()
         )
-        if row is None or not row[4] or not check_password(password, row[4]):
+        if row is None or not row[4]:
+            check_password(password, _dummy_hash())  # same scrypt cost: timing must not tell which emails exist
+            return None
+        if not check_password(password, row[4]):
             return None
         return self._record(row[:4])
 
