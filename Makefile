@@ -10,7 +10,7 @@ NODE_STAMP := tools/node_modules/.installed
 .PHONY: run test lint format bench serve clean system-deps
 
 $(STAMP): requirements.txt functions/requirements.txt pyproject.toml
-	@bash scripts/system_deps.sh runtime
+	@PYTHON=$(PYTHON) bash scripts/system_deps.sh runtime
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Python packages into $(VENV)/ (log: $(VENV)/install.log)"
 	@{ $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip \

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering).
+# Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering) and pythonX.Y-venv.
 # `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests).
 set -euo pipefail
 want=()
 case "${1:-runtime}" in
-  runtime) ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || want+=(libcairo2) ;;
+  runtime) ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || want+=(libcairo2)
+           # Debian/Ubuntu split venv (ensurepip) out of python3: `python3 -m venv` fails without it
+           "${PYTHON:-python3}" -c 'import ensurepip, venv' 2>/dev/null \
+             || want+=("python$("${PYTHON:-python3}" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv") ;;
   node)    command -v npm >/dev/null || want+=(nodejs npm) ;;
   test)    [ -x /usr/bin/chromium ] || want+=(chromium)
            [ -x /usr/bin/chromedriver ] || want+=(chromium-driver) ;;
