@@ -65,8 +65,14 @@ def test_organizer_uploads_previews_renders_downloads_and_gets_the_email(server,
     assert "Ada" in page.locator("#first-rows tbody tr").first.inner_text()
     assert page.get_by_label("First name").input_value() == "First Name"
     assert "Ada" in page.locator("#preview-status").inner_text()
+    before = page.locator("#preview-image").get_attribute("src")
     page.get_by_label("Event name").fill("PyCon Example 2026")
-    page.wait_for_function("document.querySelector('#preview-status').textContent.startsWith('First badge')")
+    # the live preview is rendered again by the server with the event name (a new image, not the old one)
+    page.wait_for_function(
+        "(old) => document.querySelector('#preview-image').src !== old"
+        " && document.querySelector('#preview-status').textContent.startsWith('First badge')",
+        arg=before,
+    )
     screenshot(page, "upload.png")
 
     page.get_by_role("button", name="Make badges").click()
