@@ -162,6 +162,14 @@ class UserRecord:
     admin: bool = False
 
 
+def normalize_email(email: str) -> str:
+    """The one spelling of an account's email every directory stores and looks up (trimmed, lower case)."""
+    normalized = email.strip().lower()
+    if "@" not in normalized:
+        raise ValueError(f"not an email address: {normalized!r}")
+    return normalized
+
+
 @runtime_checkable
 class UserDirectory(Protocol):
     def get(self, uid: str) -> UserRecord | None: ...

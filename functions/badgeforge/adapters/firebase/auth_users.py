@@ -10,7 +10,7 @@ from __future__ import annotations
 import firebase_admin
 from firebase_admin import auth
 
-from badgeforge.ports import UserExists, UserRecord
+from badgeforge.ports import UserExists, UserRecord, normalize_email
 
 ADMIN_CLAIM = "admin"
 
@@ -46,9 +46,7 @@ class FirebaseUserDirectory:
     def create(
         self, email: str, *, password: str | None = None, admin: bool = False, display_name: str = ""
     ) -> UserRecord:
-        email = email.strip().lower()
-        if "@" not in email:
-            raise ValueError(f"not an email address: {email!r}")
+        email = normalize_email(email)
         try:
             user = auth.create_user(
                 email=email, password=password or None, display_name=display_name or None, app=self._app

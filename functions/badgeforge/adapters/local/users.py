@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgeforge.ports import UserExists, UserRecord
+from badgeforge.ports import UserExists, UserRecord, normalize_email
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -81,9 +81,7 @@ class LocalUserDirectory:
     def create(
         self, email: str, *, password: str | None = None, admin: bool = False, display_name: str = ""
     ) -> UserRecord:
-        email = email.strip().lower()
-        if "@" not in email:
-            raise ValueError(f"not an email address: {email!r}")
+        email = normalize_email(email)
         uid = "".join(secrets.choice(_UID_ALPHABET) for _ in range(28))
         try:
             self._conn().execute(
