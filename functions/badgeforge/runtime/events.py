@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import zlib
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import google_crc32c
 from cloudevents.http import CloudEvent
 
 from badgeforge.ports import BlobInfo
@@ -27,6 +27,11 @@ def rfc3339(at: datetime, digits: int = 3) -> str:
     """2026-11-23T11:42:07.123Z (Eventarc always sends the fraction; the SDK's parser requires it)."""
     text = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
     return text[: len(text) - (6 - digits)] + "Z"
+
+
+def crc32c_b64(content: bytes) -> str:
+    """Cloud Storage's `crc32c`: CRC-32C (Castagnoli, not zlib's CRC-32), big-endian, base64."""
+    return base64.b64encode(google_crc32c.value(content).to_bytes(4, "big")).decode()
 
 
 def storage_object_data(bucket: str, info: BlobInfo, content: bytes | None = None) -> dict[str, Any]:
@@ -53,7 +58,7 @@ def storage_object_data(bucket: str, info: BlobInfo, content: bytes | None = Non
     }
     if content is not None:
         data["md5Hash"] = base64.b64encode(hashlib.md5(content).digest()).decode()
-        data["crc32c"] = base64.b64encode(zlib.crc32(content).to_bytes(4, "big")).decode()  # stand-in checksum
+        data["crc32c"] = crc32c_b64(content)
     if info.metadata:
         data["metadata"] = dict(info.metadata)
     return data

@@ -1,0 +1,87 @@
+"""How each Cloud Function is sized and bound, in one place, with the reason for every number.
+
+Why here and not inline in main.py: the figures come from measurements (bench/render_job_memory.py) and platform
+rules that the docs and tests refer to; main.py stays glue that passes them to the decorators.
+
+Sizing rules of Cloud Functions 2nd gen (Cloud Run) that the numbers follow:
+- concurrency > 1 needs at least 1 full vCPU; firebase-tools turns concurrency=None on cpu >= 1 into 80.
+- cpu="gcf_gen1" (the SDK default) means a fraction of a vCPU tied to memory (0.583 at 1 GiB) and concurrency 1.
+- memory 4 GiB needs cpu >= 1, 8 GiB cpu >= 2 (and the writable filesystem, /tmp included, is memory).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from firebase_functions import options
+
+REGION = "us-central1"  # a Storage trigger here needs a bucket in us-central1 or the US multi-region; RTDB likewise
+
+# render_badges: ONE job per instance. Rendering is CPU-bound (cairo, one process); 8 concurrent 2,000-badge renders
+# on one instance took 35 s against 5.8 s alone, and each concurrent job adds its own peak memory. So concurrency=1,
+# 2 vCPUs (the render's worker pool and the upload run beside each other), and memory sized to the largest job the
+# row limit allows: bench/render_job_memory.py measured the peak RSS of a 50,000-row job (see docs/deploy.md).
+RENDER = {
+    "memory": options.MemoryOption.GB_2,
+    "cpu": 2,
+    "concurrency": 1,
+    "timeout_sec": 540,  # the most an event-triggered function may run
+    "max_instances": 10,
+}
+
+# api: short I/O-bound requests (token check, database reads, a signed link). A full vCPU and 40 concurrent requests
+# per instance instead of gcf_gen1's 0.58 vCPU x 1: the Flask app keeps no per-request state outside Flask's request
+# context, and the adapters it uses are safe to share between threads (badgeforge.api.app builds the app once).
+API = {
+    "memory": options.MemoryOption.GB_1,
+    "cpu": 1,
+    "concurrency": 40,
+    "timeout_sec": 120,
+    "max_instances": 10,
+}
+
+
+def database_instance(env: Mapping[str, str] | None = None) -> str:
+    """The RTDB instance send_badge_mail listens on (never '*': any instance in the project would fire it).
+
+    BADGEFORGE_DATABASE_INSTANCE (in functions/.env.<project>) wins; else the instance of FIREBASE_CONFIG's
+    databaseURL, which firebase-tools sets at deploy discovery and Cloud Functions at run time; else the project's
+    default instance name. Read at import time because the SDK needs a plain string for the trigger filter (it
+    builds a path pattern from it when decorating), so a StringParam expression cannot go there.
+    """
+    env = os.environ if env is None else env
+    explicit = env.get("BADGEFORGE_DATABASE_INSTANCE", "").strip()
+    if explicit:
+        return explicit
+    config = _firebase_config(env)
+    url = str(config.get("databaseURL") or "")
+    if url:
+        parsed = urlparse(url)
+        namespace = parse_qs(parsed.query).get("ns", [""])[0]  # emulator URLs: http://127.0.0.1:9000/?ns=NAME
+        host_name = (parsed.hostname or "").split(".")[0]
+        if namespace or host_name:
+            return namespace or host_name
+    project = str(config.get("projectId") or env.get("GCLOUD_PROJECT") or "").strip()
+    if not project:
+        raise ValueError(
+            "cannot tell which Realtime Database instance send_badge_mail listens on: set FIREBASE_CONFIG (firebase-"
+            "tools and Cloud Functions do) or BADGEFORGE_DATABASE_INSTANCE"
+        )
+    return f"{project}-default-rtdb"
+
+
+def _firebase_config(env: Mapping[str, str]) -> dict[str, Any]:
+    raw = env.get("FIREBASE_CONFIG", "").strip()
+    if not raw:
+        return {}
+    try:
+        if raw.startswith("{"):
+            return json.loads(raw)
+        with open(raw, encoding="utf-8") as handle:  # firebase-tools may pass a file path
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,75 @@
+"""What firebase-tools deploys, read from the real decorators' manifests (`__firebase_endpoint__`) in main.py, plus
+the Storage times and the database instance main.py must cope with."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from badgeforge import deployment
+from tests.fixtures.events import UPLOAD_CSV_NANOS, UPLOAD_CSV_NO_FRACTION, load_event
+from tests.functions.conftest import make_user, outbox
+
+
+def test_render_badges_runs_one_job_per_instance_on_two_cpus(runtime):
+    endpoint = runtime.main.render_badges.__firebase_endpoint__
+    assert endpoint.concurrency == 1  # None would become 80 on cpu 2
+    assert endpoint.cpu == 2
+    assert endpoint.availableMemoryMb >= 2048
+    assert endpoint.timeoutSeconds == 540
+
+
+def test_api_has_a_full_cpu_and_serves_requests_concurrently(runtime):
+    endpoint = runtime.main.api.__firebase_endpoint__
+    assert endpoint.cpu != "gcf_gen1" and endpoint.cpu >= 1
+    assert endpoint.concurrency >= 20
+
+
+def test_send_badge_mail_listens_on_the_projects_instance_only(runtime):
+    trigger = runtime.main.send_badge_mail.__firebase_endpoint__.eventTrigger
+    settings = runtime.services.settings
+    assert trigger["eventFilters"]["instance"] == settings.database_url.split("//")[1].split(".")[0]
+    assert "instance" not in trigger.get("eventFilterPathPatterns", {})  # no wildcard
+
+
+def test_secrets_are_secret_params_where_they_are_read(runtime):
+    main = runtime.main
+    for name in ("render_badges", "send_badge_mail", "api", "retry_failed_mail"):
+        secrets = {s["key"] for s in getattr(main, name).__firebase_endpoint__.secretEnvironmentVariables or []}
+        assert "BADGEFORGE_LINK_SECRET" in secrets, name
+    for name in ("send_badge_mail", "api", "retry_failed_mail"):
+        secrets = {s["key"] for s in getattr(main, name).__firebase_endpoint__.secretEnvironmentVariables or []}
+        assert "SENDGRID_API_KEY" in secrets, name
+
+
+@pytest.mark.parametrize("fixture", [UPLOAD_CSV_NO_FRACTION, UPLOAD_CSV_NANOS])
+def test_render_badges_accepts_every_rfc3339_time(services, runtime, small_csv, fixture):
+    user = make_user(services)
+    path = f"uploads/{user.uid}/j-time/attendees.csv"
+    services.blobs.write_bytes(path, small_csv, content_type="text/csv")
+    runtime.main.render_badges(load_event(fixture, object_name=path, size=len(small_csv)))
+    assert services.db.get(f"jobs/{user.uid}/j-time/status") == "done"
+    assert len(outbox(services)) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"BADGEFORGE_DATABASE_INSTANCE": "events-eu", "FIREBASE_CONFIG": "{}"}, "events-eu"),
+        ({"FIREBASE_CONFIG": json.dumps({"databaseURL": "https://p1-default-rtdb.firebaseio.com"})}, "p1-default-rtdb"),
+        (
+            {"FIREBASE_CONFIG": json.dumps({"databaseURL": "https://eu1.europe-west1.firebasedatabase.app"})},
+            "eu1",
+        ),
+        ({"FIREBASE_CONFIG": json.dumps({"databaseURL": "http://127.0.0.1:9000/?ns=demo-x"})}, "demo-x"),
+        ({"FIREBASE_CONFIG": json.dumps({"projectId": "p2"})}, "p2-default-rtdb"),
+    ],
+)
+def test_database_instance_sources(env, expected):
+    assert deployment.database_instance(env) == expected
+
+
+def test_database_instance_never_falls_back_to_a_wildcard():
+    with pytest.raises(ValueError, match="BADGEFORGE_DATABASE_INSTANCE"):
+        deployment.database_instance({})
