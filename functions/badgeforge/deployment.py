@@ -24,9 +24,12 @@ REGION = "us-central1"  # a Storage trigger here needs a bucket in us-central1 o
 # render_badges: ONE job per instance. Rendering is CPU-bound (cairo, one process); 8 concurrent 2,000-badge renders
 # on one instance took 35 s against 5.8 s alone, and each concurrent job adds its own peak memory. So concurrency=1,
 # 2 vCPUs (the render's worker pool and the upload run beside each other), and memory sized to the largest job the
-# row limit allows: bench/render_job_memory.py measured the peak RSS of a 50,000-row job (see docs/deploy.md).
+# row limit allows. bench/render_job_memory.py, 50,000 rows (background image, logo, QR per badge): peak RSS 147 MB
+# (61 MB of it the imported runtime) and a 96 MB PDF, which is rendered into /tmp before the resumable upload
+# streams it to Storage in 8 MiB pieces; /tmp is memory on Cloud Functions, so the job needs about 250 MB. 1 GiB keeps
+# four times that (the CSV limit, 10 MB, is the other bound: wider rows than the bench's cost a little more).
 RENDER = {
-    "memory": options.MemoryOption.GB_2,
+    "memory": options.MemoryOption.GB_1,
     "cpu": 2,
     "concurrency": 1,
     "timeout_sec": 540,  # the most an event-triggered function may run

@@ -160,6 +160,7 @@ class UserRecord:
     email: str
     display_name: str = ""
     admin: bool = False
+    email_verified: bool = False  # only a verified address gets the default usage and badge mail
 
 
 def normalize_email(email: str) -> str:

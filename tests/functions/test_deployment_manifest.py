@@ -16,7 +16,7 @@ def test_render_badges_runs_one_job_per_instance_on_two_cpus(runtime):
     endpoint = runtime.main.render_badges.__firebase_endpoint__
     assert endpoint.concurrency == 1  # None would become 80 on cpu 2
     assert endpoint.cpu == 2
-    assert endpoint.availableMemoryMb >= 2048
+    assert endpoint.availableMemoryMb >= 1024  # 4x the measured 50,000-row job (docs/deploy.md)
     assert endpoint.timeoutSeconds == 540
 
 

@@ -70,24 +70,44 @@ def test_expected_match_blocks(blocks: dict[str, str]) -> None:
     }
 
 
-def test_uploads_owner_only_with_size_and_type_limits(text: str, blocks: dict[str, str]) -> None:
+def test_uploads_owner_only_verified_create_once(text: str, blocks: dict[str, str]) -> None:
     body = blocks["/uploads/{uid}/{jobId}/{file}"]
-    write = _allow(body, "create")
-    assert write == _allow(body, "update")
-    for needed in ("isOwner(uid)", "withinLimit()", "isCsv()", "isImage()", "file == 'job.json' && isJobOptions()"):
-        assert needed in write
-    assert _allow(body, "read") == "isOwner(uid)"
+    create = _allow(body, "create")
+    for needed in ("isOwner(uid)", "emailVerified()", "safeName(file)", "allowedFile(file)"):
+        assert needed in create
+    assert _allow(body, "update") == "false"  # no overwrite: a job's CSV, options and images never change under it
     assert _allow(body, "delete") == "false"
+    assert _allow(body, "read") == "isOwner(uid)"
+    assert not re.search(r"allow\s+[\w\s,]*\bwrite\b", re.sub(r"match\s+\S+\s*\{.*", "", body, flags=re.S))
 
     functions = _functions(text)
     assert "request.auth.uid == uid" in functions["isOwner"]
     assert "request.auth != null" in functions["signedIn"]
-    assert "10 * 1024 * 1024" in functions["withinLimit"]  # 10 MB for CSVs and images alike
-    assert "request.resource.size > 0" in functions["withinLimit"]
+    assert "request.auth.token.email_verified == true" in functions["emailVerified"]
+    assert "request.resource.size > 0" in functions["sizeAtMost"]
+    allowed = " ".join(functions["allowedFile"].split())
+    assert "isCsv() && sizeAtMost(csvLimit())" in allowed
+    assert "isImage() && sizeAtMost(imageLimit())" in allowed
+    assert "file == 'job.json' && isJobOptions() && sizeAtMost(optionsLimit())" in allowed
     for content_type in ("text/csv", "text/plain", "application/vnd[.]ms-excel"):
         assert content_type in functions["isCsv"]
     assert "image/(png|jpeg|webp)" in functions["isImage"]
     assert "application/json" in functions["isJobOptions"]
+
+
+def _limit(text: str, name: str) -> int:
+    return int(re.search(r"return\s+(\d+)\s*;", _functions(text)[name]).group(1))
+
+
+def test_size_limits_are_the_render_jobs_own(text: str) -> None:
+    """A direct upload the rules accept must not be one the render job then refuses as too large (or vice versa)."""
+    from badgeforge.config import Settings
+    from badgeforge.services.render_job import OPTIONS_MAX_BYTES
+
+    settings = Settings()
+    assert _limit(text, "csvLimit") == settings.csv_max_bytes
+    assert _limit(text, "imageLimit") == settings.image_max_bytes
+    assert _limit(text, "optionsLimit") == OPTIONS_MAX_BYTES
 
 
 def test_content_type_patterns_accept_and_refuse_the_right_types(text: str) -> None:

@@ -129,11 +129,15 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
     try:
         if services.blobs.info(str(node.get("objectPath") or "")) is None:  # an email with a dead link: no charge
             raise MailPermanentError("The badges were deleted before they could be mailed.")
+        usage.require_verified(services, uid)  # badge mail goes to verified addresses only
         usage.confirm_job(services, uid, job_id)
         mail, link = _compose(services, uid, node, services.db.get(job_paths.job_node(uid, job_id)) or {})
         if not mail.to:
             raise MailPermanentError("The account has no email address.")
         receipt = services.mailer.send(mail)
+    except usage.EmailNotVerified as err:  # not mailed: the hold goes back, nothing is charged
+        usage.release_job(services, uid, job_id)
+        return _failed(services, path, str(err), permanent=True)
     except usage.NoUsageLeft as err:  # nothing to spend (the hold, if any, is released): do not send
         return _failed(services, path, str(err), permanent=True)
     except MailPermanentError as err:

@@ -128,6 +128,10 @@ def _reserve(services: Services, ref: UploadRef) -> None:
             job_paths.user_node(ref.uid), lambda user: usage.reserve(user, ref.job_id, now, default=default)
         )
     except usage.NoUsageLeft as err:
+        try:
+            usage.require_verified(services, ref.uid)
+        except usage.EmailNotVerified as unverified:
+            raise JobFailed("email_not_verified", str(unverified)) from err
         raise JobFailed("no_usage_left", str(err)) from err
 
 

@@ -52,15 +52,32 @@ def with_defaults(user: dict[str, Any] | None, default: dict[str, Any]) -> dict[
     return dict(user) if "allowed_usage" in user else {**default, **user}
 
 
+class EmailNotVerified(NoUsageLeft):
+    """The account's email is not verified, so it has no default usage (any Firebase Auth sign-up, with anyone's
+    address, would otherwise get free generations and have badge mail sent to that address)."""
+
+
 def default_user(services: Services, uid: str, now: str) -> dict[str, Any]:
-    """users/{uid} for an account seen for the first time: the configured default allowed usage."""
+    """users/{uid} for an account seen for the first time: the configured default allowed usage if its email is
+    verified, else none (an administrator may still grant some)."""
     record = services.users.get(uid)
+    verified = record is not None and record.email_verified
     return new_user(
         record.email if record else "",
-        services.settings.default_allowed_usage,
+        services.settings.default_allowed_usage if verified else 0,
         now,
         record.display_name if record else "",
     )
+
+
+def require_verified(services: Services, uid: str) -> None:
+    """Raise EmailNotVerified when the directory knows the account and its address is not verified."""
+    record = services.users.get(uid)
+    if record is not None and not record.email_verified:
+        raise EmailNotVerified(
+            f"The email address {record.email or '(none)'} is not verified yet. Open the verification link we sent "
+            "when you signed up (or ask for a new one on the sign-in page), then upload again."
+        )
 
 
 def available(user: dict[str, Any] | None) -> int:

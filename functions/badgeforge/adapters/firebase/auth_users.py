@@ -22,6 +22,7 @@ def _record(user: auth.UserRecord) -> UserRecord:
         email=user.email or "",
         display_name=user.display_name or "",
         admin=claims.get(ADMIN_CLAIM) is True,
+        email_verified=bool(user.email_verified),
     )
 
 

@@ -1,4 +1,8 @@
-"""The local identity provider: accounts in SQLite, passwords as scrypt hashes (stdlib hashlib.scrypt)."""
+"""The local identity provider: accounts in SQLite, passwords as scrypt hashes (stdlib hashlib.scrypt).
+
+Local accounts count as verified (email_verified=True): they are made by the operator of the machine (CLI, `serve`),
+and there is no verification mail to click locally.
+"""
 
 from __future__ import annotations
 
@@ -66,7 +70,7 @@ class LocalUserDirectory:
     def _record(row) -> UserRecord | None:
         if row is None:
             return None
-        return UserRecord(uid=row[0], email=row[1], display_name=row[2], admin=bool(row[3]))
+        return UserRecord(uid=row[0], email=row[1], display_name=row[2], admin=bool(row[3]), email_verified=True)
 
     def get(self, uid: str) -> UserRecord | None:
         row = self._conn().execute("SELECT uid, email, display_name, admin FROM accounts WHERE uid = ?", (uid,))
@@ -98,7 +102,7 @@ class LocalUserDirectory:
             )
         except sqlite3.IntegrityError as err:
             raise UserExists(f"an account for {email} already exists") from err
-        return UserRecord(uid=uid, email=email, display_name=display_name, admin=admin)
+        return UserRecord(uid=uid, email=email, display_name=display_name, admin=admin, email_verified=True)
 
     def set_admin(self, uid: str, admin: bool) -> None:
         self._conn().execute("UPDATE accounts SET admin = ? WHERE uid = ?", (int(admin), uid))
@@ -125,4 +129,6 @@ class LocalUserDirectory:
 
     def all(self) -> list[UserRecord]:
         rows = self._conn().execute("SELECT uid, email, display_name, admin FROM accounts ORDER BY email")
-        return [UserRecord(uid=r[0], email=r[1], display_name=r[2], admin=bool(r[3])) for r in rows]
+        return [
+            UserRecord(uid=r[0], email=r[1], display_name=r[2], admin=bool(r[3]), email_verified=True) for r in rows
+        ]
