@@ -1,13 +1,17 @@
 # Two commands do all set-up on a fresh Debian/Ubuntu machine with Python 3.11+:
 #   make run    render the example attendees locally and print where the results are
 #   make test   lint, format check and the whole test suite
+# Firebase (docs/deploy.md):
+#   make deploy PROJECT=your-project-id [ONLY=functions]   bundle, discovery venv, firebase deploy
+#   make bundle   just build/functions (+ its venv), e.g. for `firebase emulators:start`
+#   make lock     re-resolve functions/requirements.lock (hashes, python313) after changing functions/requirements.txt
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := tools/node_modules/.installed
 
-.PHONY: run test lint format bench serve clean system-deps
+.PHONY: run test lint format bench serve clean system-deps bundle deploy lock
 
 $(STAMP): requirements.txt functions/requirements.txt pyproject.toml
 	@PYTHON=$(PYTHON) bash scripts/system_deps.sh runtime
@@ -44,5 +48,20 @@ bench: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/badgeforge serve
 
+FIREBASE := tools/node_modules/.bin/firebase
+BUNDLE   := build/functions
+
+bundle: $(STAMP)
+	@bash scripts/bundle_functions.sh $(BUNDLE)
+	@bash scripts/functions_venv.sh $(BUNDLE)
+
+deploy: $(NODE_STAMP) bundle
+	@test -n "$(PROJECT)" || { echo "make deploy PROJECT=your-project-id  (see docs/deploy.md; demo-* ids cannot deploy)"; exit 1; }
+	@case "$(PROJECT)" in demo-*) echo "$(PROJECT) is a demo project: firebase-tools never deploys those"; exit 1;; esac
+	$(FIREBASE) deploy --project "$(PROJECT)" $(if $(ONLY),--only $(ONLY))
+
+lock: $(STAMP)
+	@bash scripts/lock_functions.sh
+
 clean:
-	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache
+	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache build

@@ -28,7 +28,7 @@ SENDGRID_API_KEY = SecretParam("SENDGRID_API_KEY")
 LINK_SECRET = SecretParam("BADGEFORGE_LINK_SECRET")  # signs download-page links (BADGEFORGE_LINK_MODE=page)
 DATABASE_INSTANCE = deployment.database_instance()
 
-options.set_global_options(region=REGION, max_instances=10)
+options.set_global_options(region=REGION, max_instances=10, service_account=deployment.runtime_service_account())
 
 
 def _services() -> config.Services:

@@ -48,6 +48,14 @@ API = {
 }
 
 
+def runtime_service_account(env: Mapping[str, str] | None = None) -> str:
+    """The identity every function runs as: a dedicated account with only the roles docs/deploy.md grants, never the
+    default compute account (Editor on the whole project). "NAME@" is firebase-tools' short form for
+    NAME@PROJECT.iam.gserviceaccount.com; BADGEFORGE_RUNTIME_SERVICE_ACCOUNT (functions/.env.<project>) overrides."""
+    env = os.environ if env is None else env
+    return env.get("BADGEFORGE_RUNTIME_SERVICE_ACCOUNT", "").strip() or "badgeforge-runtime@"
+
+
 def database_instance(env: Mapping[str, str] | None = None) -> str:
     """The RTDB instance send_badge_mail listens on (never '*': any instance in the project would fire it).
 

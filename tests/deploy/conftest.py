@@ -1,11 +1,13 @@
-"""Builds the deployable functions bundle ONCE per test session: a temp copy of functions/, the predeploy script run
-into it, and a FRESH virtualenv (python -m venv) with only functions/requirements.txt installed from the registry.
+"""Builds the deployable functions bundle ONCE per test session, with the commands `make bundle` runs, in a temp
+copy of the project: scripts/bundle_functions.sh (build/functions with the lock as requirements.txt) and
+scripts/functions_venv.sh (a FRESH virtualenv with only functions/requirements.txt, from the registry).
 
-The layout mirrors a Firebase project so the emulator test can use it as is:
+The layout is a Firebase project, so the emulator test can use it as is:
     <tmp>/project/firebase.json, .firebaserc   copies of the repository's (tests may rewrite the ports)
-    <tmp>/project/web/                          Hosting's public folder
-    <tmp>/project/functions/                   the bundle: main.py, badgeforge/, badge_renderer/, templates/
-    <tmp>/project/functions/venv/              the fresh virtualenv (where firebase-tools looks for it)
+    <tmp>/project/web/ scripts/ functions/ badge_renderer/ templates/   copies of the sources
+    <tmp>/project/build/functions/             the bundle: main.py, badgeforge/, badge_renderer/, templates/,
+                                               requirements.txt (= functions/requirements.lock)
+    <tmp>/project/build/functions/venv/        the fresh virtualenv (where firebase-tools looks for it)
 
 pip keeps its normal cache (~/.cache/pip, or PIP_CACHE_DIR), so a re-run installs from cached wheels in seconds.
 BADGEFORGE_FUNCTIONS_SOURCE points the build at another functions folder (to check the test against a stand-in).
@@ -16,7 +18,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,8 @@ NOT_SOURCE = ("venv", ".venv", "__pycache__", "*.pyc", ".pytest_cache", "badge_r
 
 @dataclass(frozen=True)
 class Bundle:
-    project: Path  # a Firebase project directory (firebase.json, .firebaserc, functions/)
-    functions: Path  # the bundled functions source
+    project: Path  # a Firebase project directory (firebase.json, .firebaserc, build/functions/)
+    functions: Path  # the bundled functions source (firebase.json functions.source)
     python: Path  # the fresh virtualenv's interpreter
 
 
@@ -53,31 +54,41 @@ def run_bundle_script(target: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_project_script(project: Path, script: str, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """One of the project's own scripts, as `make bundle` runs it (cwd = the project, a clean environment)."""
+    return subprocess.run(
+        ["bash", str(project / "scripts" / script), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(),
+        check=False,
+    )
+
+
+def copy_project(project: Path, functions: Path | None = None) -> None:
+    """The parts of the repository a deploy reads, into `project` (functions/ from `functions`, default ours)."""
+    ignore = shutil.ignore_patterns(*NOT_SOURCE)
+    shutil.copytree(functions or ROOT / "functions", project / "functions", ignore=ignore, symlinks=False)
+    for name in ("firebase.json", ".firebaserc", "database.rules.json", "storage.rules"):
+        shutil.copy2(ROOT / name, project / name)
+    for name in ("web", "scripts", "templates"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "badge_renderer", project / "badge_renderer", ignore=shutil.ignore_patterns("__pycache__"))
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     source = functions_source()
     if not (source / "main.py").is_file():
         pytest.skip(f"{source}/main.py does not exist yet: nothing to bundle")
     project = tmp_path_factory.mktemp("deploy") / "project"
-    functions = project / "functions"
-    shutil.copytree(source, functions, ignore=shutil.ignore_patterns(*NOT_SOURCE), symlinks=False)
-    for name in ("firebase.json", ".firebaserc"):
-        shutil.copy2(ROOT / name, project / name)
-    shutil.copytree(ROOT / "web", project / "web")  # Hosting's public folder, for the hosting emulator
-
-    built = run_bundle_script(functions)
+    project.mkdir()
+    copy_project(project, source)
+    built = run_project_script(project, "bundle_functions.sh")
     assert built.returncode == 0, built.stderr
-
-    venv = functions / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120, env=clean_env())
-    python = venv / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-r", str(functions / "requirements.txt")],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=clean_env(),
-        check=False,
-    )
-    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
-    return Bundle(project=project, functions=functions, python=python)
+    venv = run_project_script(project, "functions_venv.sh", timeout=900)
+    assert venv.returncode == 0, venv.stdout[-3000:] + venv.stderr[-3000:]
+    functions = project / "build" / "functions"
+    return Bundle(project=project, functions=functions, python=functions / "venv" / "bin" / "python")

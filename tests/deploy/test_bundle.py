@@ -99,29 +99,43 @@ def test_every_endpoint_targets_the_python_v2_platform(probe: dict[str, Any]) ->
         assert endpoint["entryPoint"] == name
 
 
-def test_script_refuses_a_folder_that_is_not_the_functions_source(tmp_path: Path) -> None:
-    result = run_bundle_script(tmp_path)
+def test_bundle_installs_the_lock(bundle: Bundle) -> None:
+    """Cloud Build installs the source's requirements.txt: in the bundle that is the hashed lock."""
+    assert (bundle.functions / "requirements.txt").read_text() == (ROOT / "functions" / "requirements.lock").read_text()
+
+
+def test_venv_answers_to_the_runtimes_interpreter_name(bundle: Bundle) -> None:
+    """firebase-tools runs `python3.13` inside the activated venv for runtime python313."""
+    assert (bundle.functions / "venv" / "bin" / "python3.13").exists()
+
+
+@pytest.mark.parametrize("folder", ["functions", ".", "templates"])
+def test_script_refuses_to_build_into_a_source_folder(folder: str) -> None:
+    result = run_bundle_script(ROOT / folder)
     assert result.returncode != 0
-    assert "does not look like the functions source" in result.stderr
-    assert not (tmp_path / "badge_renderer").exists()
+    assert "is a source folder" in result.stderr
+    assert (ROOT / "functions" / "main.py").is_file()
 
 
-def test_script_replaces_stale_copies(tmp_path: Path) -> None:
-    """A file deleted from badge_renderer/ must not survive in the bundle from an earlier build."""
-    (tmp_path / "main.py").write_text("")
+def test_script_replaces_stale_copies_and_keeps_the_venv(tmp_path: Path) -> None:
+    """A file deleted from badge_renderer/ must not survive in the bundle from an earlier build; venv/ stays."""
     stale = tmp_path / "badge_renderer" / "removed_module.py"
     stale.parent.mkdir()
     stale.write_text("")
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "kept").write_text("")
     result = run_bundle_script(tmp_path)
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
     assert (tmp_path / "badge_renderer" / "__init__.py").is_file()
+    assert (tmp_path / "venv" / "kept").is_file()
+    assert (tmp_path / "main.py").is_file() and (tmp_path / "badgeforge" / "__init__.py").is_file()
 
 
-def test_firebase_json_predeploy_runs_this_script() -> None:
+def test_firebase_json_deploys_the_bundle_on_python313() -> None:
     config = json.loads((ROOT / "firebase.json").read_text())
     (functions,) = config["functions"]
-    assert functions["source"] == "functions"
-    assert functions["runtime"] == "python311"
+    assert functions["source"] == "build/functions"
+    assert functions["runtime"] == "python313"  # python311 is deprecated in 2027-10; 313 keeps the Ubuntu 22.04 image
     assert any("scripts/bundle_functions.sh" in step and "$RESOURCE_DIR" in step for step in functions["predeploy"])
     assert {"venv", "__pycache__", "tests"} <= set(functions["ignore"])

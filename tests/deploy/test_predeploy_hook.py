@@ -1,5 +1,5 @@
 """firebase.json's predeploy command, run by firebase-tools' own lifecycle-hook code, bundles into the functions
-source of THAT project (its $RESOURCE_DIR), from THAT project's badge_renderer/ and templates/.
+source of THAT project (its $RESOURCE_DIR = build/functions), from THAT project's sources and lock.
 
 Why through firebase-tools: the command is wrapped in cross-env-shell with its quotes escaped, and PROJECT_DIR /
 RESOURCE_DIR are set by firebase-tools; calling the script directly would not prove the quoting or the variables.
@@ -47,11 +47,14 @@ def test_predeploy_bundles_into_the_projects_functions_source(project: Path) -> 
     result = _predeploy(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PREDEPLOY OK" in result.stdout
-    assert (project / "functions" / "badge_renderer" / "only_in_this_copy.py").is_file()
-    assert (project / "functions" / "badge_renderer" / "__init__.py").is_file()
-    assert sorted(p.name for p in (project / "functions" / "templates").iterdir()) == sorted(
+    built = project / "build" / "functions"
+    assert (built / "badge_renderer" / "only_in_this_copy.py").is_file()
+    assert (built / "badge_renderer" / "__init__.py").is_file()
+    assert sorted(p.name for p in (built / "templates").iterdir()) == sorted(
         p.name for p in (project / "templates").iterdir()
     )
+    assert (built / "main.py").read_text() == (project / "functions" / "main.py").read_text()
+    assert (built / "requirements.txt").read_text() == (project / "functions" / "requirements.lock").read_text()
 
 
 def test_predeploy_failure_stops_the_deploy(project: Path) -> None:

@@ -33,6 +33,17 @@ def test_send_badge_mail_listens_on_the_projects_instance_only(runtime):
     assert "instance" not in trigger.get("eventFilterPathPatterns", {})  # no wildcard
 
 
+def test_every_function_runs_as_the_dedicated_service_account(runtime):
+    for name in ("render_badges", "send_badge_mail", "adjust_usage", "api", "retry_failed_mail"):
+        assert getattr(runtime.main, name).__firebase_endpoint__.serviceAccountEmail == "badgeforge-runtime@", name
+
+
+def test_runtime_service_account_can_be_named():
+    assert deployment.runtime_service_account(
+        {"BADGEFORGE_RUNTIME_SERVICE_ACCOUNT": "bf@p.iam.gserviceaccount.com"}
+    ) == ("bf@p.iam.gserviceaccount.com")
+
+
 def test_secrets_are_secret_params_where_they_are_read(runtime):
     main = runtime.main
     for name in ("render_badges", "send_badge_mail", "api", "retry_failed_mail"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from badgeforge.services import mail_job, render_job
+from badgeforge.services import mail_job, render_job, upload_reconcile
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import as_map, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
@@ -94,4 +94,5 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
                 continue
             report.jobs_retried.append(f"{uid}/{job_id}")
             render_job.handle_upload(services, _upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
+    report.jobs_retried += upload_reconcile.reconcile_uploads(services, renderer)  # uploads whose event was dropped
     return report
