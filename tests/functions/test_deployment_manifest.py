@@ -84,3 +84,52 @@ def test_database_instance_sources(env, expected):
 def test_database_instance_never_falls_back_to_a_wildcard():
     with pytest.raises(ValueError, match="BADGEFORGE_DATABASE_INSTANCE"):
         deployment.database_instance({})
+
+
+def test_api_serves_concurrent_requests_with_one_app(services, runtime, monkeypatch):
+    """api runs 40 requests at once per instance: concurrent first requests must build ONE app, and every request
+    gets its own answer (Flask request contexts are per thread)."""
+    import threading
+    import time
+
+    import flask
+
+    import badgeforge.api.app as api_app
+
+    built: list[object] = []
+    real_create_app = api_app.create_app
+
+    def slow_create_app(*args, **kwargs):
+        time.sleep(0.05)  # widen the window in which a second thread would build its own app
+        app = real_create_app(*args, **kwargs)
+        built.append(app)
+        return app
+
+    monkeypatch.setattr(api_app, "create_app", slow_create_app)
+    api_app._cloud_app = None
+    barrier = threading.Barrier(20)
+    answers: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+
+    def call(i: int) -> None:
+        barrier.wait()
+        try:
+            path = "/api/auth/config" if i % 2 else f"/d/not-a-token-{i}"
+            with flask.Flask(f"api-test-{i}").test_request_context(path, method="GET"):
+                response = runtime.main.api(flask.request)
+            answers.append((response.status_code, path))
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(20)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        api_app._cloud_app = None
+    assert not errors
+    assert len(built) == 1
+    assert len(answers) == 20 and all(status < 500 for status, _ in answers)
+    assert {status for status, path in answers if path == "/api/auth/config"} == {200}

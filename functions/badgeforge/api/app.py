@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
 
 
 _cloud_app: Flask | None = None
+_cloud_app_lock = threading.Lock()
 
 
 def handle_request(req: Any, services: Any | None = None) -> Any:
@@ -95,13 +97,20 @@ def handle_request(req: Any, services: Any | None = None) -> Any:
 
     `req` is the flask.Request the Functions Framework hands over; the app is built once per instance (from
     `services`, else the process-wide badgeforge.config.get_services()) and answers with a flask.Response.
+    The api function serves many requests at once on one instance (Functions Framework threads): the app is
+    built under a lock, and each request runs in its own Flask request context, so no state is shared but the
+    app and the adapters (which are safe to share between threads).
     """
     global _cloud_app
-    if _cloud_app is None:
-        if services is None:
-            from badgeforge.config import get_services
+    app = _cloud_app
+    if app is None:
+        with _cloud_app_lock:
+            if _cloud_app is None:
+                if services is None:
+                    from badgeforge.config import get_services
 
-            services = get_services()
-        _cloud_app = create_app(services)
-    with _cloud_app.request_context(req.environ):
-        return _cloud_app.full_dispatch_request()
+                    services = get_services()
+                _cloud_app = create_app(services)
+            app = _cloud_app
+    with app.request_context(req.environ):
+        return app.full_dispatch_request()
