@@ -51,7 +51,7 @@ serve: $(STAMP)
 FIREBASE := tools/node_modules/.bin/firebase
 BUNDLE   := build/functions
 
-bundle: $(STAMP)
+bundle:
 	@bash scripts/bundle_functions.sh $(BUNDLE)
 	@bash scripts/functions_venv.sh $(BUNDLE)
 
