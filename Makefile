@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := tools/node_modules/.installed
 
-.PHONY: run test lint format bench serve clean system-deps bundle deploy lock
+.PHONY: run test lint format bench serve clean system-deps bundle deploy deploy-check lock
 
 $(STAMP): requirements.txt functions/requirements.txt pyproject.toml
 	@PYTHON=$(PYTHON) bash scripts/system_deps.sh runtime
@@ -55,9 +55,11 @@ bundle:
 	@bash scripts/bundle_functions.sh $(BUNDLE)
 	@bash scripts/functions_venv.sh $(BUNDLE)
 
-deploy: $(NODE_STAMP) bundle
-	@test -n "$(PROJECT)" || { echo "make deploy PROJECT=your-project-id  (see docs/deploy.md; demo-* ids cannot deploy)"; exit 1; }
+deploy-check:
+	@test -n "$(PROJECT)" || { echo "make deploy PROJECT=your-project-id  (see docs/deploy.md)"; exit 1; }
 	@case "$(PROJECT)" in demo-*) echo "$(PROJECT) is a demo project: firebase-tools never deploys those"; exit 1;; esac
+
+deploy: deploy-check $(NODE_STAMP) bundle
 	$(FIREBASE) deploy --project "$(PROJECT)" $(if $(ONLY),--only $(ONLY))
 
 lock: $(STAMP)
