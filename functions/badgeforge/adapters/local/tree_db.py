@@ -2,12 +2,15 @@
 
 Why leaves: reading a subtree is one indexed range scan, writing replaces exactly the rows below a path, and
 empty objects vanish by themselves (as in RTDB). Transactions take SQLite's write lock (BEGIN IMMEDIATE), so they
-are atomic across threads and processes; each thread has its own connection.
+are atomic across threads and processes; each thread has its own connection. `max_bytes` caps the file (PRAGMA
+max_page_count, set on every connection: SQLite does not store it); a write beyond the cap, or onto a full disk,
+raises ports.DatabaseFull and writes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -16,6 +19,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from badgeforge.ports import DatabaseFull
+
+log = logging.getLogger(__name__)
 FORBIDDEN_KEY_CHARS = set(".$#[]/")
 CreateListener = Callable[[str, Any], None]
 
@@ -77,8 +83,9 @@ class _PushIds:
 class SqliteTreeDatabase:
     """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
         self.path = Path(path)
+        self.max_bytes = max_bytes or None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._push_ids = _PushIds()
@@ -93,8 +100,16 @@ class SqliteTreeDatabase:
             conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            if self.max_bytes:
+                page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+                conn.execute(f"PRAGMA max_page_count = {max(1, self.max_bytes // page_size)}")
             self._local.conn = conn
         return conn
+
+    def size_bytes(self) -> int:
+        """The database's size as SQLite counts it against `max_bytes` (pages in use or free, times page size)."""
+        conn = self._connect()
+        return conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -183,8 +198,13 @@ class SqliteTreeDatabase:
         try:
             result, events = body(conn)
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            _rollback(conn)
+            if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+                raise DatabaseFull(f"{err} ({self.path.name})") from err
+            raise
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         for listener, path, value in events:
             listener(path, value)
@@ -234,6 +254,17 @@ class SqliteTreeDatabase:
             return self._read(conn, parts), self._emit(conn, created)
 
         return self._in_write_txn(body)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back only a transaction that is still open. Why: on SQLITE_FULL (and I/O errors) SQLite may already
+    have rolled it back; a ROLLBACK then raises "no transaction is active", which would hide the real error."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        log.exception("rollback failed after an error (the error itself is raised)")
 
 
 def _present(value: Any) -> Any:
