@@ -20,6 +20,7 @@ import click
 from badgeforge.cli._context import friendly_errors, services
 
 BAD_INPUT_EXIT = 2
+SERVER_FAULTS = ("internal", "database_full")  # not the input's fault: exit 1, as for any other server error
 FIREBASE_WAIT_SECONDS = 600
 
 
@@ -192,4 +193,4 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
         click.echo(f"error: {message}", err=True)
     if result["status"] != "done":
         code = (result["error"] or {}).get("code", "")
-        sys.exit(1 if code == "internal" else BAD_INPUT_EXIT)
+        sys.exit(1 if code in SERVER_FAULTS else BAD_INPUT_EXIT)

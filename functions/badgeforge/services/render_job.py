@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.ports import BlobNotFound, BlobTooLarge
+from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
 from badgeforge.services import job_paths, links, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
@@ -352,7 +352,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         return RenderOutcome("skipped", ref.uid, ref.job_id)
     if services.db.get(job_paths.mail_node(ref.uid, job["mail_key"])) is not None:
         return _done(services, ref, job["mail_key"])
-    held = False
+    held, attempt = False, job.get("attempts")
     try:
         _reserve(services, ref)
         held = True
@@ -364,12 +364,16 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
             stored = (out.pdf, out.name, out.result.badges)
         _create_mail_node(services, ref, job["mail_key"], *stored)
     except JobFailed as err:
-        return _fail(services, ref, err.error, held)
+        return _fail(services, ref, err.error, held, attempt)
     except BadgeForgeError as err:
-        return _fail(services, ref, err.to_dict(), held)
+        return _fail(services, ref, err.to_dict(), held, attempt)
+    except DatabaseFull as err:  # not the organizer's doing, and no traceback helps: say what is full
+        log.error("render job %s/%s failed: %s", ref.uid, ref.job_id, err)
+        return _fail(services, ref, _database_full(err), held, attempt)
     except Exception as err:  # an unexpected failure must still leave a status and release the hold
         log.exception("render job %s/%s failed", ref.uid, ref.job_id)
-        return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
+        error = {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}
+        return _fail(services, ref, error, held, attempt)
     except BaseException:  # KeyboardInterrupt, SystemExit: not the job's fault, so it is retried, not failed
         _interrupted(services, ref, held)
         raise
@@ -420,16 +424,42 @@ def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str,
     services.db.transaction(job_paths.mail_node(ref.uid, key), lambda current: current or node)
 
 
-def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool) -> RenderOutcome:
+def _database_full(err: DatabaseFull) -> dict[str, Any]:
+    return {
+        "code": "database_full",
+        "message": f"The job could not be recorded: {err}. Nothing was charged.",
+        "hint": "An administrator has to free disk space (or raise BADGEFORGE_DATABASE_MAX_BYTES); then re-drive the "
+        "job or upload the file again.",
+    }
+
+
+def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool, attempt: Any) -> RenderOutcome:
+    """Release the hold, then mark the job failed, while this attempt still owns the job (one re-driven after this
+    one's lease ran out is left alone, hold included). The writes are tried one by one: on a full database the
+    release frees room for the status; what still cannot be written is left to the sweep (the lease runs out, the
+    job is re-driven within its attempts, and a failed job's leftover hold is released)."""
+    current = services.db.get(job_paths.job_node(ref.uid, ref.job_id)) or {}
+    if current.get("status") == "rendering" and current.get("attempts") != attempt:
+        log.warning("render %s/%s attempt %s failed after a newer attempt took over", ref.uid, ref.job_id, attempt)
+        return RenderOutcome("skipped", ref.uid, ref.job_id, error=error)
+    steps = [lambda: _mark_failed(services, ref, error, attempt)]
     if held:
-        usage.release_job(services, ref.uid, ref.job_id)
-    services.db.update(
-        job_paths.job_node(ref.uid, ref.job_id),
-        {
-            "status": "failed",
-            "error": dict(error),
-            "lease_until": None,
-            "updated_at": iso(services.clock.now()),
-        },
-    )
+        steps.insert(0, lambda: usage.release_job(services, ref.uid, ref.job_id))
+    for step in steps:
+        try:
+            step()
+        except DatabaseFull as err:
+            log.error("could not record the failure of %s/%s: %s", ref.uid, ref.job_id, err)
     return RenderOutcome("failed", ref.uid, ref.job_id, error=error)
+
+
+def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], attempt: Any) -> None:
+    """jobs/.../status = failed with the reason, in one transaction that checks the attempt still owns the job."""
+    changes = {"status": "failed", "error": dict(error), "lease_until": None, "updated_at": iso(services.clock.now())}
+
+    def body(job):
+        if not job or job.get("status") != "rendering" or job.get("attempts") != attempt:
+            return job
+        return {**job, **changes}
+
+    services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
