@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
-from badgeforge.services import job_paths, links, usage
+from badgeforge.services import job_paths, links, render_scratch, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -62,7 +61,17 @@ def handle_upload(
     ref = parse_upload(object_name)
     if ref is None:
         return RenderOutcome("ignored")
+    _remove_dead_scratch(services)
     return run_job(services, ref, metadata or {}, renderer or LibraryRenderer())
+
+
+def _remove_dead_scratch(services: Services) -> None:
+    """On Cloud Functions each instance has its own /tmp, which no sweep elsewhere can see: a render cleans up
+    after the dead renders of its own instance (a timed-out one leaves its files in memory). Best effort."""
+    try:
+        render_scratch.remove_dead(services)
+    except Exception:
+        log.exception("could not clean up the scratch folders of dead renders")
 
 
 # -- claim ------------------------------------------------------------------------------------------------------
@@ -294,11 +303,15 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     return _Inputs(table, options, png_zip)
 
 
-def _render_and_store(services: Services, ref: UploadRef, inputs: _Inputs, renderer: BadgeRenderer) -> _Outputs:
-    """Render into a temp folder, then write badges/{uid}/{jobId}/ (a storage failure raises, nothing is mailed)."""
+def _render_and_store(
+    services: Services, ref: UploadRef, inputs: _Inputs, renderer: BadgeRenderer, attempt: Any
+) -> _Outputs:
+    """Render into a scratch folder, then write badges/{uid}/{jobId}/ (a storage failure raises, nothing is mailed).
+    The folder names its job and attempt, so a sweep removes it if this process dies mid-render."""
     name = links.download_name(getattr(inputs.options, "event_name", "") or "")
     attendees = inputs.table.attendees
-    with tempfile.TemporaryDirectory(prefix="badgeforge-") as tmp:
+    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
+    with scratch as tmp:
         result = renderer.render_pdf(attendees, inputs.options, Path(tmp) / "badges.pdf", _Progress(services, ref))
         pdf = job_paths.pdf_path(ref.uid, ref.job_id)
         services.blobs.write_file(
@@ -359,7 +372,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         stored = _stored_earlier(services, job)
         if stored is None:
             inputs = _read_inputs(services, ref, metadata, renderer)
-            out = _render_and_store(services, ref, inputs, renderer)
+            out = _render_and_store(services, ref, inputs, renderer, attempt)
             _record_results(services, ref, inputs, out)
             stored = (out.pdf, out.name, out.result.badges)
         _create_mail_node(services, ref, job["mail_key"], *stored)
