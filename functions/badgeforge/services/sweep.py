@@ -141,6 +141,8 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     report = SweepReport()
     now = services.clock.now()
     max_attempts = services.settings.max_attempts
+    # First, so that what the dead renders left is reported here (each re-driven render would clean it silently).
+    _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
     for uid, nodes in as_map(services.db.get("badgeMails")).items():
         for key, node in as_map(nodes).items():
             if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):
@@ -170,5 +172,4 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
 
             _isolated(report, f"job {uid}/{job_id}", rerender)
     _release_leftover_holds(services, report, jobs)
-    _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
     return report
