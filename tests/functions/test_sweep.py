@@ -6,9 +6,12 @@ import json
 import os
 import socket
 import subprocess
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
+from badgeforge.runtime.scheduler import SweepLoop, describe
 from badgeforge.services.sweep import run_sweep
 from tests.functions.conftest import EXPIRED, dead_first_attempt, make_user, outbox, refuse_mail
 
@@ -143,3 +146,26 @@ def test_a_render_leaves_no_scratch_folder(services, runtime, small_csv):
     runtime.upload(user.uid, "j1", {"attendees.csv": small_csv})
     assert services.db.get(f"jobs/{user.uid}/j1/status") == "done"
     assert list(services.settings.render_scratch_root().iterdir()) == []
+
+
+def test_the_serve_sweep_loop_outlives_a_failing_pass_and_stops_when_asked():
+    class Broken:  # a runtime whose services cannot be swept: every pass raises inside run_sweep
+        services = None
+
+    loop = SweepLoop(Broken(), timedelta(milliseconds=10)).start()
+    deadline = time.monotonic() + 10
+    while loop.passes < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    loop.stop(timeout=5)
+    assert loop.passes >= 3 and not loop._thread.is_alive()
+
+
+def test_the_serve_sweep_loop_sweeps_at_start_and_reports(services, runtime, small_csv):
+    user = make_user(services)
+    dead_first_attempt(services, user.uid, small_csv)
+    reports = []
+    loop = SweepLoop(runtime, timedelta(0), on_report=reports.append).start()  # 0: at start only
+    loop.stop(timeout=60)
+    assert loop.passes == 1 and reports[0].jobs_retried == [f"{user.uid}/j1"]
+    assert describe(reports[0]).startswith("sweep: 1 render jobs re-driven")
+    assert services.db.get(f"jobs/{user.uid}/j1/status") == "done"
