@@ -83,7 +83,7 @@ def job_due(job: Any, now: datetime) -> bool:
     return False
 
 
-def _upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRef:
+def upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRef:
     """The CSV that starts the job: its recorded source, else the CSV in its upload folder (web jobs record
     source "web" until claimed), else the web API's name."""
     ref = parse_upload(str(job.get("source") or ""))
@@ -168,7 +168,7 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
 
             def rerender(uid: str = uid, job_id: str = job_id, job: dict = job) -> None:
                 report.jobs_retried.append(f"{uid}/{job_id}")
-                render_job.handle_upload(services, _upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
+                render_job.handle_upload(services, upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
 
             _isolated(report, f"job {uid}/{job_id}", rerender)
     _release_leftover_holds(services, report, jobs)
