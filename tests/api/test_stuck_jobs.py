@@ -101,3 +101,14 @@ def test_the_cloud_submitter_redelivers_by_writing_the_upload_again(tmp_path):
     assert int(again.generation) > int(first.generation)  # a new generation: a new finalized event
     assert blobs.read_bytes("uploads/u/j/attendees.csv") == b"name\nAda\n"
     assert (again.content_type, dict(again.metadata)) == ("text/csv", {"a": "1"})
+
+
+def test_deleting_a_stuck_job_says_it_will_be_retried(env):
+    uid = _stuck_setup(env)
+    headers = env.headers("organizer@example.com")
+    stuck = env.client.delete("/api/jobs/dead", headers=headers)
+    assert stuck.status_code == 409 and stuck.get_json()["error"]["code"] == "job_stuck"
+    assert "retried automatically" in stuck.get_json()["error"]["message"]
+    live = env.client.delete("/api/jobs/live", headers=headers)
+    assert live.status_code == 409 and live.get_json()["error"]["code"] == "job_running"
+    assert env.services.db.get(f"jobs/{uid}/dead/status") == "rendering"

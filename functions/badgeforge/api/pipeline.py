@@ -110,6 +110,13 @@ def _unverified_job_id(token: str) -> str | None:
         return None
 
 
+def is_stuck(services: Any, job: dict[str, Any]) -> bool:
+    """Queued or rendering, but so long that the sweep would re-drive it (its server stopped, its event was lost)."""
+    from badgeforge.services.sweep import job_due
+
+    return job_due(job, now(services))
+
+
 def redrive(services: Any, submitter: Any, uid: str, job_id: str | None, mail_key: str | None) -> dict[str, Any]:
     """An admin's second chance for a failed job or mail, through the same idempotent services as the sweep.
 
