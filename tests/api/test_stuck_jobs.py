@@ -1,10 +1,16 @@
 """The admin console's stuck jobs: listed with what a re-drive will charge, and re-driven through the same
-endpoint as failed jobs (reset to queued, upload delivered again)."""
+endpoint as failed jobs (reset to queued, upload delivered again). Also: DELETE of a stuck job, and the API on a
+full database."""
 
 from __future__ import annotations
 
+import pytest
+
 from badgeforge.adapters.local.blobs import FolderBlobStore
 from badgeforge.api.submit import BlobSubmitter
+from badgeforge.ports import DatabaseFull
+
+from .conftest import make_env, upload_form
 
 EXPIRED = "2000-01-01T00:00:00.000000Z"
 LIVE = "2999-01-01T00:00:00.000000Z"
@@ -112,3 +118,16 @@ def test_deleting_a_stuck_job_says_it_will_be_retried(env):
     live = env.client.delete("/api/jobs/live", headers=headers)
     assert live.status_code == 409 and live.get_json()["error"]["code"] == "job_running"
     assert env.services.db.get(f"jobs/{uid}/dead/status") == "rendering"
+
+
+def test_a_full_database_answers_507_with_the_reason_and_submits_nothing(tmp_path):
+    """The SQLite tree capped at 32 KB (PRAGMA max_page_count, BADGEFORGE_DATABASE_MAX_BYTES), filled to the brim."""
+    env = make_env(tmp_path, database_max_bytes=32_768)
+    with pytest.raises(DatabaseFull):
+        for i in range(100):
+            env.services.db.set(f"filler/{i}", "x" * 1000)
+    response = env.client.post("/api/jobs", headers=env.headers("organizer@example.com"), data=upload_form())
+    assert response.status_code == 507, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "database_full" and "database or disk is full" in error["message"]
+    assert env.submitter.calls == []

@@ -8,8 +8,10 @@ job failed with a reason, and creates no mail node, so a failed job consumes and
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -383,6 +385,13 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     except DatabaseFull as err:  # not the organizer's doing, and no traceback helps: say what is full
         log.error("render job %s/%s failed: %s", ref.uid, ref.job_id, err)
         return _fail(services, ref, _database_full(err), held, attempt)
+    except OSError as err:
+        if not _out_of_space(services, err):
+            log.exception("render job %s/%s failed", ref.uid, ref.job_id)
+            error = {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}
+            return _fail(services, ref, error, held, attempt)
+        log.error("render job %s/%s failed: %s", ref.uid, ref.job_id, err)
+        return _fail(services, ref, _storage_full(err), held, attempt)
     except Exception as err:  # an unexpected failure must still leave a status and release the hold
         log.exception("render job %s/%s failed", ref.uid, ref.job_id)
         error = {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}
@@ -446,23 +455,45 @@ def _database_full(err: DatabaseFull) -> dict[str, Any]:
     }
 
 
+def _out_of_space(services: Services, err: OSError) -> bool:
+    """ENOSPC/EDQUOT, or a write error (cairo reports only CAIRO_STATUS_WRITE_ERROR) on a disk with almost
+    nothing free where the render writes."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    try:
+        return shutil.disk_usage(services.settings.render_scratch_root()).free < 1_000_000
+    except OSError:
+        return False
+
+
+def _storage_full(err: OSError) -> dict[str, Any]:
+    return {
+        "code": "storage_full",
+        "message": f"The badges could not be stored: {err.strerror or err}. Nothing was charged.",
+        "hint": "An administrator has to free disk space; then re-drive the job or upload the file again.",
+    }
+
+
 def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool, attempt: Any) -> RenderOutcome:
     """Release the hold, then mark the job failed, while this attempt still owns the job (one re-driven after this
     one's lease ran out is left alone, hold included). The writes are tried one by one: on a full database the
-    release frees room for the status; what still cannot be written is left to the sweep (the lease runs out, the
-    job is re-driven within its attempts, and a failed job's leftover hold is released)."""
+    release frees room for the status. If the status still cannot be written, DatabaseFull is raised (the caller
+    must learn the job has no recorded end) and the rest is left to the sweep: the lease runs out, the job is
+    re-driven within its attempts, and a failed job's leftover hold is released."""
     current = services.db.get(job_paths.job_node(ref.uid, ref.job_id)) or {}
     if current.get("status") == "rendering" and current.get("attempts") != attempt:
         log.warning("render %s/%s attempt %s failed after a newer attempt took over", ref.uid, ref.job_id, attempt)
         return RenderOutcome("skipped", ref.uid, ref.job_id, error=error)
-    steps = [lambda: _mark_failed(services, ref, error, attempt)]
     if held:
-        steps.insert(0, lambda: usage.release_job(services, ref.uid, ref.job_id))
-    for step in steps:
         try:
-            step()
-        except DatabaseFull as err:
-            log.error("could not record the failure of %s/%s: %s", ref.uid, ref.job_id, err)
+            usage.release_job(services, ref.uid, ref.job_id)
+        except DatabaseFull as err:  # the status may still fit; the sweep gives back a failed job's hold
+            log.error("could not give back the use held by %s/%s: %s", ref.uid, ref.job_id, err)
+    try:
+        _mark_failed(services, ref, error, attempt)
+    except DatabaseFull as err:
+        log.error("could not record the failure of %s/%s: %s", ref.uid, ref.job_id, err)
+        raise
     return RenderOutcome("failed", ref.uid, ref.job_id, error=error)
 
 
