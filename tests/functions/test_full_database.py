@@ -130,3 +130,15 @@ def test_a_really_full_disk_fails_the_run_clearly_and_the_sweep_recovers_once_sp
         assert all(status in ("done", "failed") for status in statuses) and not user.get("holds")
         assert user["allowed_usage"] == 10 - statuses.count("done")  # charged only for badges delivered
         db.close()
+
+
+def test_adding_a_user_on_a_full_disk_says_so_without_a_traceback(tmp_path):
+    with small_disk(tmp_path / "disk", 1024) as disk:
+        env = {**os.environ, "BADGEFORGE_HOME": str(disk / "home"), "BADGEFORGE_MODE": "local"}
+        env.pop("FIREBASE_CONFIG", None)
+        cli = partial(subprocess.run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert cli([str(BADGEFORGE), "users", "add", "first@example.com"]).returncode == 0
+        (disk / "filler").write_bytes(b"\0" * shutil.disk_usage(disk).free)  # every last block
+        added = cli([str(BADGEFORGE), "users", "add", "second@example.com"])
+        assert added.returncode == 1 and "database or disk is full" in added.stderr
+        assert "Traceback" not in added.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
@@ -97,12 +98,16 @@ class SqliteTreeDatabase:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            if self.max_bytes:
-                page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-                conn.execute(f"PRAGMA max_page_count = {max(1, self.max_bytes // page_size)}")
+            try:
+                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")  # creates -wal and -shm: fails on a full disk
+                conn.execute("PRAGMA synchronous=NORMAL")
+                if self.max_bytes:
+                    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+                    conn.execute(f"PRAGMA max_page_count = {max(1, self.max_bytes // page_size)}")
+            except sqlite3.OperationalError as err:
+                raise_if_full(err, self.path)
+                raise
             self._local.conn = conn
         return conn
 
@@ -200,8 +205,7 @@ class SqliteTreeDatabase:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as err:
             _rollback(conn)
-            if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-                raise DatabaseFull(f"{err} ({self.path.name})") from err
+            raise_if_full(err, self.path)
             raise
         except BaseException:
             _rollback(conn)
@@ -254,6 +258,23 @@ class SqliteTreeDatabase:
             return self._read(conn, parts), self._emit(conn, created)
 
         return self._in_write_txn(body)
+
+
+def raise_if_full(err: sqlite3.OperationalError, path: Path) -> None:
+    """SQLITE_FULL (a full disk, or max_page_count reached) becomes ports.DatabaseFull naming the file; so does an
+    I/O error on a disk with no room left (opening needs room for the -wal and -shm files, and SQLite then says
+    only "disk I/O error")."""
+    if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+        raise DatabaseFull(f"{err} ({path.name})") from err
+    if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_IOERR and _no_room(path):
+        raise DatabaseFull(f"database or disk is full ({path.name}: {err}; no room left on its disk)") from err
+
+
+def _no_room(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
