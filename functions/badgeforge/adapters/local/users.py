@@ -12,8 +12,8 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgeforge.ports import UserExists, UserRecord, normalize_email
 from badgeforge.adapters.local.tree_db import raise_if_full
+from badgeforge.ports import UserExists, UserRecord, normalize_email
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
