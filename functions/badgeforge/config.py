@@ -39,6 +39,14 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from err
 
 
+def _seconds_env(env: Mapping[str, str], name: str, default: timedelta, *, minimum: int = 1) -> timedelta:
+    """A duration given in whole seconds (at least `minimum`), e.g. BADGEFORGE_RENDER_LEASE_SECONDS=30."""
+    seconds = _int_env(env, name, int(default.total_seconds()))
+    if seconds < minimum:
+        raise ConfigError(f"{name} must be at least {minimum} (seconds), not {seconds}")
+    return timedelta(seconds=seconds)
+
+
 def _firebase_config(env: Mapping[str, str]) -> dict[str, Any]:
     raw = env.get("FIREBASE_CONFIG", "").strip()
     if not raw:
@@ -82,8 +90,11 @@ class Settings:
     csv_max_rows: int = 50_000
     image_max_bytes: int = 10_000_000
     max_attempts: int = 5
-    render_lease: timedelta = timedelta(minutes=10)
+    render_lease: timedelta = timedelta(minutes=10)  # a render still 'rendering' after this is dead: re-driven
     mail_lease: timedelta = timedelta(minutes=2)
+    sweep_interval: timedelta = timedelta(seconds=60)  # `badgeforge serve` sweeps this often (the cloud: scheduler)
+    database_max_bytes: int = 0  # local SQLite tree: 0 = no cap; over it, writes fail with "database ... is full"
+    scratch_dir: Path | None = None  # where renders keep their temporary files (see render_scratch_root)
     signer_service_account: str = ""
 
     @classmethod
@@ -125,8 +136,23 @@ class Settings:
             csv_max_rows=_int_env(env, "BADGEFORGE_CSV_MAX_ROWS", cls.csv_max_rows),
             image_max_bytes=_int_env(env, "BADGEFORGE_IMAGE_MAX_BYTES", cls.image_max_bytes),
             max_attempts=_int_env(env, "BADGEFORGE_MAX_ATTEMPTS", cls.max_attempts),
+            render_lease=_seconds_env(env, "BADGEFORGE_RENDER_LEASE_SECONDS", cls.render_lease),
+            sweep_interval=_seconds_env(env, "BADGEFORGE_SWEEP_INTERVAL_SECONDS", cls.sweep_interval, minimum=0),
+            database_max_bytes=_int_env(env, "BADGEFORGE_DATABASE_MAX_BYTES", 0),
+            scratch_dir=Path(env["BADGEFORGE_SCRATCH_DIR"]).expanduser() if env.get("BADGEFORGE_SCRATCH_DIR") else None,
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
         )
+
+    def render_scratch_root(self) -> Path:
+        """Renders' temporary folders: BADGEFORGE_SCRATCH_DIR, else inside BADGEFORGE_HOME locally (so the sweep
+        finds what a killed render left), else the instance's temp folder (Cloud Functions: its in-memory /tmp)."""
+        if self.scratch_dir is not None:
+            return self.scratch_dir
+        if self.mode == "local":
+            return self.home / "scratch"
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "badgeforge-scratch"
 
     def with_secrets(self, **values: str) -> Settings:
         """A copy with secrets filled in (read from SecretParam.value inside a handler, never at import)."""

@@ -29,6 +29,11 @@ class TransactionAborted(RuntimeError):
     """A database transaction kept conflicting with other writers and gave up; nothing was written."""
 
 
+class DatabaseFull(RuntimeError):
+    """The database had no room for a write (its disk is full, or its size cap is reached); nothing was written.
+    Why a type of its own: a failed job must say so, not hide it behind an unexpected error."""
+
+
 class MailTemporaryError(RuntimeError):
     """The mail provider failed in a way worth retrying later (timeout, 429, 5xx)."""
 

@@ -9,7 +9,9 @@ import urllib.request
 
 import pytest
 
-from .conftest import BADGEFORGE, ROOT
+from tests.functions.test_recovery_cli import kill_mid_render, many_attendees, wait_for
+
+from .conftest import BADGEFORGE, ROOT, serving
 
 pytestmark = pytest.mark.integration
 
@@ -42,3 +44,20 @@ def test_serve_prints_its_url_serves_the_pages_and_stops_on_ctrl_c(tmp_path):
     assert process.returncode == 0
     assert "Stopped." in out
     assert "Traceback" not in out
+
+
+def test_serve_recovers_a_killed_render_by_itself(tmp_path):
+    """A render SIGKILLed while `serve` runs (a `badgeforge run` on the same data): with a 2 s lease and a 1 s
+    sweep interval, serve's own sweep re-drives it; the job finishes, one mail, one use charged, nothing held."""
+    home = tmp_path / "home"
+    home.mkdir()
+    with serving(home, BADGEFORGE_RENDER_LEASE_SECONDS="2", BADGEFORGE_SWEEP_INTERVAL_SECONDS="1") as server:
+        db = kill_mid_render(server.env, many_attendees(tmp_path / "attendees.csv", 600), "killed")
+        (uid,) = db.get("jobs")
+        wait_for(lambda: db.get(f"jobs/{uid}/killed/status") == "done", timeout=120, every=0.2)
+        wait_for(lambda: list((home / "outbox").glob("*.eml")), timeout=60, every=0.2)
+        assert db.get(f"jobs/{uid}/killed/attempts") >= 2
+        account = db.get(f"users/{uid}")
+        assert account["allowed_usage"] == 4 and not account.get("holds")  # 5 by default here, one charged
+        wait_for(lambda: "render jobs re-driven" in (home / "serve.log").read_text(), timeout=10)
+    assert list((home / "scratch").iterdir()) == [] and len(list((home / "outbox").glob("*.eml"))) == 1

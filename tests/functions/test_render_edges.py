@@ -335,3 +335,26 @@ def test_job_json_qr_field_names_the_spreadsheet_column(services, runtime, small
     assert outcome.status == "done"
     (options,) = renderer.options_seen
     assert options.qr_field == "ticket_id"  # "Order code" was read into ticket_id; the QR would print empty otherwise
+
+
+class _OvertakenRenderer(LibraryRenderer):
+    """Fault injection (a slow attempt cannot be made slow on purpose): while this attempt reads the CSV, its lease
+    runs out and a newer attempt claims the job; then this one fails."""
+
+    def __init__(self, services, uid: str) -> None:
+        self.services, self.uid = services, uid
+
+    def read_attendees(self, data, **kwargs):
+        self.services.db.update(f"jobs/{self.uid}/j1", {"attempts": 2, "lease_until": "2999-01-01T00:00:00.000000Z"})
+        raise RuntimeError("the overtaken attempt fails late (injected)")
+
+
+def test_a_failure_of_an_overtaken_attempt_leaves_the_newer_attempt_and_its_hold_alone(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
+    renderer = _OvertakenRenderer(services, user.uid)
+    outcome = render_job.handle_upload(services, f"uploads/{user.uid}/j1/attendees.csv", renderer=renderer)
+    assert outcome.status == "skipped"
+    job = _job(services, user.uid)
+    assert job["status"] == "rendering" and job["attempts"] == 2 and not job.get("error")
+    assert list(services.db.get(f"users/{user.uid}/holds")) == ["j1"]  # the newer attempt's hold

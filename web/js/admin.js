@@ -1,4 +1,5 @@
-// Admin console: users and their usage, adjustments through the adjust_usage callable, usage log, re-drives.
+// Admin console: users and their usage, adjustments through the adjust_usage callable, usage log, stuck and
+// failed jobs with re-drives.
 import { callFunction, describeError, el, get, post } from "./api.js";
 import { requireSignIn } from "./signin.js";
 
@@ -77,13 +78,34 @@ async function loadFailed() {
         onclick: redrive({ uid: m.uid, mailKey: m.key }) })))));
 }
 
+async function loadStuck() {
+  const { jobs, lease_seconds: lease } = await get("/api/admin/stuck");
+  $("stuck-lease").textContent = `${lease} s`;
+  const redrive = (job) => async () => {
+    try {
+      const result = await post("/api/admin/redrive", { uid: job.uid, jobId: job.id });
+      $("stuck-result").textContent = `Re-driven job ${job.id}: ${result.status}. ${result.charge ? result.charge.summary : ""}`;
+      await Promise.all([loadStuck(), loadFailed(), loadUsers()]);
+    } catch (err) { $("stuck-result").textContent = describeError(err); }
+  };
+  const nothing = jobs.length === 0
+    ? [el("tr", {}, el("td", { colspan: "7", class: "muted", text: "No job is stuck." }))] : [];
+  document.querySelector("#stuck tbody").replaceChildren(...nothing, ...jobs.map((j) => el("tr", { "data-job": j.id },
+    el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
+    el("td", { text: `${j.reason}${j.status === "rendering" ? ` (${j.progress || 0} % done)` : ""}` }),
+    el("td", { text: when(j.stuck_since) }), el("td", { text: String(j.attempts || 0) }),
+    el("td", { class: "charge", text: j.redrive.summary }),
+    el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive stuck job ${j.id}`,
+      onclick: redrive(j) })))));
+}
+
 async function start() {
   const me = await requireSignIn({ title: "Sign in to the admin console" });
   if (!me.admin) { $("admin-error").textContent = "Only administrators can use the console."; return; }
   $("app").hidden = false;
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); loadUsers().catch(showError); });
   $("adjust-form").addEventListener("submit", adjust);
-  await Promise.all([loadUsers(), loadFailed()]);
+  await Promise.all([loadUsers(), loadStuck(), loadFailed()]);
 }
 
 function showError(err) { $("admin-error").textContent = describeError(err); }

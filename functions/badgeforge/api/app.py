@@ -14,7 +14,7 @@ from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
 from .limits import MAX_BODY_BYTES, JobRate
-from .routes import admin, designs, download, jobs, preview, session, usage_callable
+from .routes import admin, designs, download, jobs, preview, session, stuck, usage_callable
 from .submit import BlobSubmitter, Submitter
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
@@ -42,16 +42,20 @@ def create_app(
     app.extensions["badgeforge"] = ApiContext(
         services=services,
         authenticator=sessions or FirebaseTokens(),
-        submitter=submitter or BlobSubmitter(services.blobs),
+        submitter=submitter or BlobSubmitter(services.blobs, _csv_max_bytes(services)),
         sessions=sessions,
         job_rate=job_rate or JobRate(),
     )
     install_error_handlers(app)
-    for module in (session, designs, preview, jobs, admin, download, usage_callable):
+    for module in (session, designs, preview, jobs, admin, stuck, download, usage_callable):
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
     return app
+
+
+def _csv_max_bytes(services: Any) -> int:
+    return int(getattr(getattr(services, "settings", None), "csv_max_bytes", 10_000_000))
 
 
 def _session_secret(services: Any) -> bytes:

@@ -12,6 +12,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from badge_renderer.errors import BadgeForgeError
+from badgeforge.ports import DatabaseFull
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,12 @@ def install_error_handlers(app: Flask) -> None:
             413: "too_large",
         }.get(err.code or 500, "http_error")
         return error_response(err.code or 500, {"code": code, "message": err.description or err.name})
+
+    @app.errorhandler(DatabaseFull)
+    def _database_full(err: DatabaseFull):
+        log.error("API write refused: %s", err)
+        message = "The server has run out of space (database or disk is full); nothing was saved. Try again later."
+        return error_response(507, {"code": "database_full", "message": message})
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

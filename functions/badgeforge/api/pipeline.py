@@ -110,16 +110,24 @@ def _unverified_job_id(token: str) -> str | None:
         return None
 
 
+def is_stuck(services: Any, job: dict[str, Any]) -> bool:
+    """Queued or rendering, but so long that the sweep would re-drive it (its server stopped, its event was lost)."""
+    from badgeforge.services.sweep import job_due
+
+    return job_due(job, now(services))
+
+
 def redrive(services: Any, submitter: Any, uid: str, job_id: str | None, mail_key: str | None) -> dict[str, Any]:
     """An admin's second chance for a failed job or mail, through the same idempotent services as the sweep.
 
-    Attempts are reset (the admin decided to try again); a job is reset to queued and its upload event delivered
-    again, so the render job claims, reserves usage and renders exactly as on first delivery.
+    Attempts are reset (the admin decided to try again); a job (failed, or stuck: rendering past its lease) is reset
+    to queued and its upload event delivered again, so the render job claims, reserves usage and renders exactly as
+    on first delivery; the answer says what that will charge.
     """
     if mail_key:
         return {"redriven": "mail", "status": _redrive_mail(services, uid, mail_key)}
     if job_id:
-        return {"redriven": "job", "status": _redrive_job(services, submitter, uid, job_id)}
+        return _redrive_job(services, submitter, uid, job_id)
     raise ApiError(400, "missing_field", "Say which job (jobId) or mail (mailKey) to re-drive.", field="jobId")
 
 
@@ -146,17 +154,42 @@ def _redrive_mail(services: Any, uid: str, key: str) -> str:
     return mail_job.send_badge_mail(services, uid, key).status
 
 
-def _redrive_job(services: Any, submitter: Any, uid: str, job_id: str) -> str:
+def _redrive_job(services: Any, submitter: Any, uid: str, job_id: str) -> dict[str, Any]:
+    """A failed job, or a stuck one (rendering past its lease, or queued with no upload event: what the sweep would
+    re-drive), is reset to queued with its attempts at zero and its upload delivered again. The answer says what
+    the re-drive will charge (stuck_jobs.redrive_charge)."""
+    from badgeforge.services import stuck_jobs, sweep
+
     job = services.db.get(f"jobs/{uid}/{job_id}") or {}
-    source = str(job.get("source") or f"uploads/{uid}/{job_id}/attendees.csv")
+    source = sweep.upload_of(services, uid, job_id, job).csv_path  # web jobs say "web" until their first claim
     if services.blobs.info(source) is None:
         raise ApiError(409, "upload_gone", "The job's uploaded CSV is gone, so it cannot be run again.")
-    stamp = iso(now(services))
-    _reset(
-        services,
-        f"jobs/{uid}/{job_id}",
-        "status",
-        {"status": "queued", "attempts": 0, "error": None, "updated_at": stamp},
-    )
+    moment = now(services)
+    state: dict[str, Any] = {}
+
+    def body(node):
+        state["status"] = (node or {}).get("status")
+        state["lease_until"] = (node or {}).get("lease_until")
+        state["reset"] = bool(node) and (node.get("status") == "failed" or sweep.job_due(node, moment))
+        if not state["reset"]:
+            return node
+        return {
+            **node,
+            "status": "queued",
+            "attempts": 0,
+            "error": None,
+            "lease_until": None,
+            "updated_at": iso(moment),
+        }
+
+    services.db.transaction(f"jobs/{uid}/{job_id}", body)
+    if state.get("status") is None:
+        raise ApiError(404, "not_found", "Nothing to re-drive there.")
+    if not state["reset"]:
+        until = f" (its lease runs until {state['lease_until']})" if state.get("lease_until") else ""
+        raise ApiError(
+            409, "not_failed", f"This job is {state['status']}{until}, not failed or stuck: nothing to re-drive."
+        )
+    charge = stuck_jobs.redrive_charge(services.db.get(f"users/{uid}"), job_id, default_usage(services))
     submitter.redeliver(source)
-    return "queued"
+    return {"redriven": "job", "status": "queued", "charge": charge}

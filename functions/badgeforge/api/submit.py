@@ -44,8 +44,18 @@ class Submitter(Protocol):
 class BlobSubmitter:
     """Cloud: write the objects; the Storage trigger does the rest."""
 
-    def __init__(self, blobs: Any) -> None:
+    def __init__(self, blobs: Any, max_bytes: int = 10_000_000) -> None:
         self._blobs = blobs
+        self._max_bytes = max_bytes
+
+    def redeliver(self, csv_path: str) -> None:
+        """Write the CSV again over itself (same bytes, type and metadata): a new generation is a new finalized
+        event, which is the only way to make the Storage trigger see an upload again (what `gsutil cp` would do)."""
+        info = self._blobs.info(csv_path)
+        if info is None:
+            raise FileNotFoundError(csv_path)
+        data = self._blobs.read_bytes(csv_path, max_bytes=self._max_bytes)
+        self._blobs.write_bytes(csv_path, data, content_type=info.content_type, metadata=dict(info.metadata))
 
     def submit(self, uid: str, job_id: str, files: Mapping[str, bytes], metadata: Mapping[str, str]) -> None:
         prefix = upload_prefix(uid, job_id)

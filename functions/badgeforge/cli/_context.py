@@ -20,11 +20,18 @@ def services() -> Services:
 
 @contextmanager
 def friendly_errors() -> Iterator[None]:
-    """Known problems exit 2 with their message (never a traceback)."""
+    """Known problems exit 2 with their message (never a traceback); a full database exits 1 (not the input's
+    fault) and says what to do."""
+    from badgeforge.ports import DatabaseFull
     from badgeforge.services.usage import UsageError
 
     try:
         yield
+    except DatabaseFull as err:
+        click.echo(
+            f"error: {err}; nothing was recorded. Free disk space (or raise BADGEFORGE_DATABASE_MAX_BYTES).", err=True
+        )
+        sys.exit(1)
     except (UsageError, ConfigError, ValueError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, str] = {
     "admin": "badgeforge.cli.admin_cmd:admin",
     "jobs": "badgeforge.cli.jobs_cmd:jobs",
     "serve": "badgeforge.cli.serve_cmd:serve",
+    "sweep": "badgeforge.cli.sweep_cmd:sweep",
 }
 
 

@@ -20,6 +20,7 @@ import click
 from badgeforge.cli._context import friendly_errors, services
 
 BAD_INPUT_EXIT = 2
+SERVER_FAULTS = ("internal", "database_full", "storage_full")  # not the input's fault: exit 1
 FIREBASE_WAIT_SECONDS = 600
 
 
@@ -93,15 +94,17 @@ def run(input_csv: Path, email: str, job_id: str | None, as_json: bool, **opts: 
         record = svc.users.find_by_email(email) or svc.users.create(email)
         before = int(ensure_user(svc, record).get("allowed_usage", 0))
         job_id = job_id or f"cli-{datetime.now(UTC).strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+        problems: list[BaseException] = []
         if svc.settings.mode == "local":
-            _run_local(svc, record.uid, job_id, files, show_progress=not as_json and sys.stderr.isatty())
+            problems = _run_local(svc, record.uid, job_id, files, show_progress=not as_json and sys.stderr.isatty())
         else:
             _run_firebase(svc, record.uid, job_id, files)
-        result = _result(svc, record.uid, job_id, before)
+        result = _result(svc, record.uid, job_id, before, problems)
     _report(result, as_json)
 
 
-def _run_local(svc, uid: str, job_id: str, files: dict[str, bytes], show_progress: bool) -> None:
+def _run_local(svc, uid: str, job_id: str, files: dict[str, bytes], show_progress: bool) -> list[BaseException]:
+    """Run the job; returns what the functions raised (the platform logs and drops those; we report them)."""
     from badgeforge.runtime import LocalRuntime
 
     runtime = LocalRuntime(svc)
@@ -110,6 +113,7 @@ def _run_local(svc, uid: str, job_id: str, files: dict[str, bytes], show_progres
     if show_progress:
         _show_progress(svc, uid, job_id, worker)
     worker.join()
+    return list(runtime.errors)
 
 
 def _run_firebase(svc, uid: str, job_id: str, files: dict[str, bytes]) -> None:
@@ -144,7 +148,25 @@ def _show_progress(svc, uid: str, job_id: str, worker: threading.Thread) -> None
             progress.update(task, completed=percent)
 
 
-def _result(svc, uid: str, job_id: str, before: int) -> dict[str, Any]:
+def _unrecorded(job: dict[str, Any], problems: list[BaseException]) -> dict[str, Any] | None:
+    """Why a job has no recorded end (still queued/rendering, or no node at all): the database could not take it."""
+    from badgeforge.ports import DatabaseFull
+
+    if job.get("status") in ("done", "failed"):
+        return None
+    for problem in problems:
+        if isinstance(problem, DatabaseFull):
+            return {
+                "code": "database_full",
+                "message": f"The job could not be recorded: {problem}. Nothing was charged.",
+                "hint": "Free disk space (or raise BADGEFORGE_DATABASE_MAX_BYTES), then run `badgeforge sweep`.",
+            }
+    if problems:
+        return {"code": "internal", "message": f"The job stopped without a result: {problems[-1]}"}
+    return None
+
+
+def _result(svc, uid: str, job_id: str, before: int, problems: list[BaseException] | None = None) -> dict[str, Any]:
     job = svc.db.get(f"jobs/{uid}/{job_id}") or {}
     node = (svc.db.get(f"badgeMails/{uid}/{job['mail_key']}") if job.get("mail_key") else None) or {}
     after = int(svc.db.get(f"users/{uid}/allowed_usage") or 0)
@@ -155,7 +177,7 @@ def _result(svc, uid: str, job_id: str, before: int) -> dict[str, Any]:
     warnings = job.get("warnings") or []
     if isinstance(warnings, dict):
         warnings = [warnings[k] for k in sorted(warnings, key=int)]
-    error = job.get("error")
+    error = job.get("error") or _unrecorded(job, problems or [])
     if error is None and node.get("status") == "failed":
         error = {"code": "mail_failed", "message": f"The email could not be sent yet: {node.get('error')}"}
     return {
@@ -192,4 +214,4 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
         click.echo(f"error: {message}", err=True)
     if result["status"] != "done":
         code = (result["error"] or {}).get("code", "")
-        sys.exit(1 if code == "internal" else BAD_INPUT_EXIT)
+        sys.exit(1 if code in SERVER_FAULTS else BAD_INPUT_EXIT)

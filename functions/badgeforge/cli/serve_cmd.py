@@ -1,7 +1,9 @@
 """`badgeforge serve`: the web pages and the API on 127.0.0.1, with the local adapters and the local runtime.
 
 Jobs run on the runtime's background threads (the same main.render_badges / main.send_badge_mail the cloud runs),
-so the page follows real progress. Ctrl-C (or SIGTERM) stops the server and waits for running jobs to finish.
+so the page follows real progress. The sweep runs at start and then every --sweep-interval seconds (retries off,
+as in the cloud: it is what re-drives dead renders and deferred mails). Ctrl-C (or SIGTERM) stops the server and
+waits for running jobs to finish.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+from datetime import timedelta
 
 import click
 
@@ -29,7 +32,14 @@ def _raise_interrupt(signum, frame):  # SIGTERM behaves like Ctrl-C: a clean sto
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--quiet", is_flag=True, help="Do not log every request.")
-def serve(port: int, host: str, quiet: bool) -> None:
+@click.option(
+    "--sweep-interval",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Sweep this often (default BADGEFORGE_SWEEP_INTERVAL_SECONDS, else 60; 0: only at start).",
+)
+def serve(port: int, host: str, quiet: bool, sweep_interval: int | None) -> None:
     """Serve the upload form, My badges, the admin console and download links locally."""
     from werkzeug.serving import make_server
 
@@ -38,6 +48,7 @@ def serve(port: int, host: str, quiet: bool) -> None:
     from badgeforge.api.submit import RuntimeSubmitter
     from badgeforge.config import ConfigError, Settings, build_services
     from badgeforge.runtime import LocalRuntime
+    from badgeforge.runtime.scheduler import SweepLoop, describe
 
     try:
         settings = Settings.from_env()
@@ -59,11 +70,14 @@ def serve(port: int, host: str, quiet: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING if quiet else logging.INFO)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     click.echo(f"BadgeForge is running at {url}/  (data in {settings.home}; Ctrl-C to stop)", err=False)
+    interval = settings.sweep_interval if sweep_interval is None else timedelta(seconds=sweep_interval)
+    sweeper = SweepLoop(runtime, interval, on_report=lambda report: click.echo(describe(report))).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopping: waiting for running jobs to finish…")
     finally:
         server.server_close()
+        sweeper.stop()
         runtime.close()
     click.echo("Stopped.")

@@ -20,7 +20,7 @@ from typing import Any
 from cloudevents.http import CloudEvent
 
 from badgeforge import config
-from badgeforge.ports import BlobInfo, BlobStore
+from badgeforge.ports import BlobInfo, BlobStore, DatabaseFull
 from badgeforge.runtime import events
 from badgeforge.services.keys import is_safe_key
 
@@ -173,6 +173,9 @@ class LocalRuntime:
         self.delivered.append((getattr(function, "__name__", str(function)), event["subject"]))
         try:
             function(event)
+        except DatabaseFull as err:  # a known state of the machine, not a bug: one line, no traceback
+            log.error("%s failed for %s: %s", getattr(function, "__name__", function), event["subject"], err)
+            self.errors.append(err)
         except Exception as err:  # retries are off in production too: the sweep re-drives from the database
             log.exception("%s failed for %s", getattr(function, "__name__", function), event["subject"])
             self.errors.append(err)

@@ -8,9 +8,10 @@ job failed with a reason, and creates no mail node, so a failed job consumes and
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
-import tempfile
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.ports import BlobNotFound, BlobTooLarge
-from badgeforge.services import job_paths, links, usage
+from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
+from badgeforge.services import job_paths, links, render_scratch, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -62,7 +63,17 @@ def handle_upload(
     ref = parse_upload(object_name)
     if ref is None:
         return RenderOutcome("ignored")
+    _remove_dead_scratch(services)
     return run_job(services, ref, metadata or {}, renderer or LibraryRenderer())
+
+
+def _remove_dead_scratch(services: Services) -> None:
+    """On Cloud Functions each instance has its own /tmp, which no sweep elsewhere can see: a render cleans up
+    after the dead renders of its own instance (a timed-out one leaves its files in memory). Best effort."""
+    try:
+        render_scratch.remove_dead(services)
+    except Exception:
+        log.exception("could not clean up the scratch folders of dead renders")
 
 
 # -- claim ------------------------------------------------------------------------------------------------------
@@ -298,11 +309,15 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     return _Inputs(table, options, png_zip)
 
 
-def _render_and_store(services: Services, ref: UploadRef, inputs: _Inputs, renderer: BadgeRenderer) -> _Outputs:
-    """Render into a temp folder, then write badges/{uid}/{jobId}/ (a storage failure raises, nothing is mailed)."""
+def _render_and_store(
+    services: Services, ref: UploadRef, inputs: _Inputs, renderer: BadgeRenderer, attempt: Any
+) -> _Outputs:
+    """Render into a scratch folder, then write badges/{uid}/{jobId}/ (a storage failure raises, nothing is mailed).
+    The folder names its job and attempt, so a sweep removes it if this process dies mid-render."""
     name = links.download_name(getattr(inputs.options, "event_name", "") or "")
     attendees = inputs.table.attendees
-    with tempfile.TemporaryDirectory(prefix="badgeforge-") as tmp:
+    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
+    with scratch as tmp:
         result = renderer.render_pdf(attendees, inputs.options, Path(tmp) / "badges.pdf", _Progress(services, ref))
         pdf = job_paths.pdf_path(ref.uid, ref.job_id)
         services.blobs.write_file(
@@ -356,24 +371,35 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         return RenderOutcome("skipped", ref.uid, ref.job_id)
     if services.db.get(job_paths.mail_node(ref.uid, job["mail_key"])) is not None:
         return _done(services, ref, job["mail_key"])
-    held = False
+    held, attempt = False, job.get("attempts")
     try:
         _reserve(services, ref)
         held = True
         stored = _stored_earlier(services, job)
         if stored is None:
             inputs = _read_inputs(services, ref, metadata, renderer)
-            out = _render_and_store(services, ref, inputs, renderer)
+            out = _render_and_store(services, ref, inputs, renderer, attempt)
             _record_results(services, ref, inputs, out)
             stored = (out.pdf, out.name, out.result.badges)
         _create_mail_node(services, ref, job["mail_key"], *stored)
     except JobFailed as err:
-        return _fail(services, ref, err.error, held)
+        return _fail(services, ref, err.error, held, attempt)
     except BadgeForgeError as err:
-        return _fail(services, ref, err.to_dict(), held)
+        return _fail(services, ref, err.to_dict(), held, attempt)
+    except DatabaseFull as err:  # not the organizer's doing, and no traceback helps: say what is full
+        log.error("render job %s/%s failed: %s", ref.uid, ref.job_id, err)
+        return _fail(services, ref, _database_full(err), held, attempt)
+    except OSError as err:
+        if not _out_of_space(services, err):
+            log.exception("render job %s/%s failed", ref.uid, ref.job_id)
+            error = {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}
+            return _fail(services, ref, error, held, attempt)
+        log.error("render job %s/%s failed: %s", ref.uid, ref.job_id, err)
+        return _fail(services, ref, _storage_full(err), held, attempt)
     except Exception as err:  # an unexpected failure must still leave a status and release the hold
         log.exception("render job %s/%s failed", ref.uid, ref.job_id)
-        return _fail(services, ref, {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}, held)
+        error = {"code": "internal", "message": f"Rendering failed unexpectedly: {err}"}
+        return _fail(services, ref, error, held, attempt)
     except BaseException:  # KeyboardInterrupt, SystemExit: not the job's fault, so it is retried, not failed
         _interrupted(services, ref, held)
         raise
@@ -424,16 +450,64 @@ def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str,
     services.db.transaction(job_paths.mail_node(ref.uid, key), lambda current: current or node)
 
 
-def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool) -> RenderOutcome:
+def _database_full(err: DatabaseFull) -> dict[str, Any]:
+    return {
+        "code": "database_full",
+        "message": f"The job could not be recorded: {err}. Nothing was charged.",
+        "hint": "An administrator has to free disk space (or raise BADGEFORGE_DATABASE_MAX_BYTES); then re-drive the "
+        "job or upload the file again.",
+    }
+
+
+def _out_of_space(services: Services, err: OSError) -> bool:
+    """ENOSPC/EDQUOT, or a write error (cairo reports only CAIRO_STATUS_WRITE_ERROR) on a disk with almost
+    nothing free where the render writes."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    try:
+        return shutil.disk_usage(services.settings.render_scratch_root()).free < 1_000_000
+    except OSError:
+        return False
+
+
+def _storage_full(err: OSError) -> dict[str, Any]:
+    return {
+        "code": "storage_full",
+        "message": f"The badges could not be stored: {err.strerror or err}. Nothing was charged.",
+        "hint": "An administrator has to free disk space; then re-drive the job or upload the file again.",
+    }
+
+
+def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bool, attempt: Any) -> RenderOutcome:
+    """Release the hold, then mark the job failed, while this attempt still owns the job (one re-driven after this
+    one's lease ran out is left alone, hold included). The writes are tried one by one: on a full database the
+    release frees room for the status. If the status still cannot be written, DatabaseFull is raised (the caller
+    must learn the job has no recorded end) and the rest is left to the sweep: the lease runs out, the job is
+    re-driven within its attempts, and a failed job's leftover hold is released."""
+    current = services.db.get(job_paths.job_node(ref.uid, ref.job_id)) or {}
+    if current.get("status") == "rendering" and current.get("attempts") != attempt:
+        log.warning("render %s/%s attempt %s failed after a newer attempt took over", ref.uid, ref.job_id, attempt)
+        return RenderOutcome("skipped", ref.uid, ref.job_id, error=error)
     if held:
-        usage.release_job(services, ref.uid, ref.job_id)
-    services.db.update(
-        job_paths.job_node(ref.uid, ref.job_id),
-        {
-            "status": "failed",
-            "error": dict(error),
-            "lease_until": None,
-            "updated_at": iso(services.clock.now()),
-        },
-    )
+        try:
+            usage.release_job(services, ref.uid, ref.job_id)
+        except DatabaseFull as err:  # the status may still fit; the sweep gives back a failed job's hold
+            log.error("could not give back the use held by %s/%s: %s", ref.uid, ref.job_id, err)
+    try:
+        _mark_failed(services, ref, error, attempt)
+    except DatabaseFull as err:
+        log.error("could not record the failure of %s/%s: %s", ref.uid, ref.job_id, err)
+        raise
     return RenderOutcome("failed", ref.uid, ref.job_id, error=error)
+
+
+def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], attempt: Any) -> None:
+    """jobs/.../status = failed with the reason, in one transaction that checks the attempt still owns the job."""
+    changes = {"status": "failed", "error": dict(error), "lease_until": None, "updated_at": iso(services.clock.now())}
+
+    def body(job):
+        if not job or job.get("status") != "rendering" or job.get("attempts") != attempt:
+            return job
+        return {**job, **changes}
+
+    services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)

@@ -1,15 +1,23 @@
 """Re-drive what the platform will not retry (Storage and RTDB triggers run with retries off): mails that failed
 temporarily, were left 'sending' past their lease or 'pending' with no event, mails sent but not charged, jobs left
 'rendering' past their lease and jobs left 'queued' whose upload event never came. Each goes through the same
-idempotent service as the first delivery, so a sweep racing a late event still sends and charges once."""
+idempotent service as the first delivery, so a sweep racing a late event still sends and charges once.
+
+It also gives back uses still held by jobs that can no longer spend them (failed, deleted, or mailed in vain: the
+release after a failure did not get written, e.g. on a full database) and removes the temporary folders of renders
+that died. One item's failure is reported and the pass goes on: one bad node must not block the others.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from badgeforge.services import mail_job, render_job, upload_reconcile
+from badgeforge.ports import DatabaseFull
+from badgeforge.services import job_paths, mail_job, render_job, render_scratch, upload_reconcile, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import as_map, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
@@ -17,13 +25,26 @@ from badgeforge.services.renderer import BadgeRenderer
 if TYPE_CHECKING:
     from badgeforge.config import Services
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class SweepReport:
+    """What one pass re-drove, each as uid/key (jobs: uid/jobId); `errors` says what failed and why."""
+
     mails_retried: list[str] = field(default_factory=list)
     mails_sent: list[str] = field(default_factory=list)
     jobs_retried: list[str] = field(default_factory=list)
     mails_settled: list[str] = field(default_factory=list)
+    holds_released: list[str] = field(default_factory=list)
+    scratch_removed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return asdict(self)
+
+    def did_something(self) -> bool:
+        return any(self.to_dict().values())
 
 
 PENDING_GRACE_SECONDS = 300
@@ -48,7 +69,7 @@ def _mail_due(node: dict, now: datetime, max_attempts: int) -> bool:
     return False
 
 
-def _job_due(job: dict, now: datetime) -> bool:
+def job_due(job: Any, now: datetime) -> bool:
     """rendering past its lease (the instance died), or queued so long that its upload event must have been dropped
     (the web API writes the queued node before the upload; the Storage trigger has no retries)."""
     if not isinstance(job, dict):
@@ -62,7 +83,7 @@ def _job_due(job: dict, now: datetime) -> bool:
     return False
 
 
-def _upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRef:
+def upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRef:
     """The CSV that starts the job: its recorded source, else the CSV in its upload folder (web jobs record
     source "web" until claimed), else the web API's name."""
     ref = parse_upload(str(job.get("source") or ""))
@@ -75,24 +96,83 @@ def _upload_of(services: Services, uid: str, job_id: str, job: dict) -> UploadRe
     return UploadRef(uid, job_id, "attendees.csv")
 
 
+def _leftover_hold(job: Any, mail: Any, max_attempts: int) -> bool:
+    """A hold its job can no longer spend: the job failed or is gone, or its mail failed for good uncharged."""
+    if not isinstance(job, dict) or job.get("status") == "failed":
+        return True
+    if job.get("status") != "done" or not isinstance(mail, dict) or mail.get("charged"):
+        return False
+    final = mail.get("permanent") or int(mail.get("attempts", 0)) >= max_attempts
+    return mail.get("status") == "failed" and bool(final)
+
+
+def _release_leftover_holds(services: Services, report: SweepReport, jobs: dict[str, Any]) -> None:
+    max_attempts = services.settings.max_attempts
+    for uid, user in as_map(services.db.get("users")).items():
+        for job_id in as_map(user.get("holds") if isinstance(user, dict) else None):
+            job = as_map(jobs.get(uid)).get(job_id)
+            if isinstance(job, dict) and job.get("status") in ("queued", "rendering"):
+                continue  # in flight: its hold is in use
+
+            def release(uid: str = uid, job_id: str = job_id) -> None:
+                job = services.db.get(job_paths.job_node(uid, job_id))  # again, now: a re-drive may have started
+                key = job.get("mail_key") if isinstance(job, dict) else None
+                mail = services.db.get(job_paths.mail_node(uid, key)) if key else None
+                if _leftover_hold(job, mail, max_attempts):
+                    usage.release_job(services, uid, job_id)
+                    report.holds_released.append(f"{uid}/{job_id}")
+
+            _isolated(report, f"hold {uid}/{job_id}", release)
+
+
+def _isolated(report: SweepReport, what: str, step: Callable[[], None]) -> None:
+    """Run one item's re-drive; a failure is reported (without a traceback for a full database) and the pass goes on."""
+    try:
+        step()
+    except DatabaseFull as err:
+        log.error("sweep: %s failed: %s", what, err)
+        report.errors.append(f"{what}: {err}")
+    except Exception as err:
+        log.exception("sweep: %s failed", what)
+        report.errors.append(f"{what}: {err}")
+
+
 def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> SweepReport:
     report = SweepReport()
     now = services.clock.now()
     max_attempts = services.settings.max_attempts
+    # First, so that what the dead renders left is reported here (each re-driven render would clean it silently).
+    _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
     for uid, nodes in as_map(services.db.get("badgeMails")).items():
         for key, node in as_map(nodes).items():
             if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):
-                report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
-                mail_job.settle_sent(services, uid, key, str(node.get("badgeId", "")))
+
+                def settle(uid: str = uid, key: str = key, node: dict = node) -> None:
+                    report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
+                    mail_job.settle_sent(services, uid, key, str(node.get("badgeId", "")))
+
+                _isolated(report, f"mail {uid}/{key}", settle)
             elif _mail_due(node, now, max_attempts):
-                report.mails_retried.append(f"{uid}/{key}")
-                if mail_job.send_badge_mail(services, uid, key).status == "sent":
-                    report.mails_sent.append(f"{uid}/{key}")
-    for uid, jobs in as_map(services.db.get("jobs")).items():
-        for job_id, job in as_map(jobs).items():
-            if not _job_due(job, now):
+
+                def resend(uid: str = uid, key: str = key) -> None:
+                    report.mails_retried.append(f"{uid}/{key}")
+                    if mail_job.send_badge_mail(services, uid, key).status == "sent":
+                        report.mails_sent.append(f"{uid}/{key}")
+
+                _isolated(report, f"mail {uid}/{key}", resend)
+    jobs = as_map(services.db.get("jobs"))
+    for uid, user_jobs in jobs.items():
+        for job_id, job in as_map(user_jobs).items():
+            if not job_due(job, now):
                 continue
-            report.jobs_retried.append(f"{uid}/{job_id}")
-            render_job.handle_upload(services, _upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
-    report.jobs_retried += upload_reconcile.reconcile_uploads(services, renderer)  # uploads whose event was dropped
+
+            def rerender(uid: str = uid, job_id: str = job_id, job: dict = job) -> None:
+                report.jobs_retried.append(f"{uid}/{job_id}")
+                render_job.handle_upload(services, upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
+
+            _isolated(report, f"job {uid}/{job_id}", rerender)
+    _release_leftover_holds(services, report, jobs)
+    _isolated(
+        report, "uploads", lambda: report.jobs_retried.extend(upload_reconcile.reconcile_uploads(services, renderer))
+    )
     return report

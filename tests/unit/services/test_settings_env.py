@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -43,3 +44,21 @@ def test_firebase_mode_needs_a_link_secret_for_page_links(tmp_path):
         Settings(mode="firebase", home=tmp_path).effective_link_secret()
     local = Settings(home=tmp_path)
     assert local.effective_link_secret() == local.effective_link_secret()  # kept in BADGEFORGE_HOME
+
+
+def test_recovery_settings_come_from_the_environment(tmp_path):
+    default = Settings.from_env({"BADGEFORGE_HOME": str(tmp_path)})
+    assert default.render_lease == timedelta(minutes=10) and default.database_max_bytes == 0
+    assert default.render_scratch_root() == tmp_path.resolve() / "scratch"
+    tuned = Settings.from_env(
+        {
+            "BADGEFORGE_RENDER_LEASE_SECONDS": "5",
+            "BADGEFORGE_SWEEP_INTERVAL_SECONDS": "0",
+            "BADGEFORGE_DATABASE_MAX_BYTES": "1000000",
+            "BADGEFORGE_SCRATCH_DIR": str(tmp_path / "s"),
+        }
+    )
+    assert tuned.render_lease == timedelta(seconds=5) and tuned.sweep_interval == timedelta(0)
+    assert tuned.database_max_bytes == 1_000_000 and tuned.render_scratch_root() == tmp_path / "s"
+    with pytest.raises(ConfigError, match="BADGEFORGE_RENDER_LEASE_SECONDS must be at least 1"):
+        Settings.from_env({"BADGEFORGE_RENDER_LEASE_SECONDS": "0"})

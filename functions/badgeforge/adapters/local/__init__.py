@@ -22,7 +22,7 @@ def build(settings: Settings) -> dict[str, Any]:
     return {
         "blobs": blobs,
         "links": LocalLinkSigner(settings.effective_link_secret(), settings.public_base_url),
-        "db": SqliteTreeDatabase(home / "database.sqlite"),
+        "db": SqliteTreeDatabase(home / "database.sqlite", max_bytes=settings.database_max_bytes),
         "mailer": build_mailer(home / "outbox", settings.smtp_url),
         "users": LocalUserDirectory(home / "users.sqlite"),
         "clock": SystemClock(),

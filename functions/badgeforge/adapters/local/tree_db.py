@@ -2,13 +2,17 @@
 
 Why leaves: reading a subtree is one indexed range scan, writing replaces exactly the rows below a path, and
 empty objects vanish by themselves (as in RTDB). Transactions take SQLite's write lock (BEGIN IMMEDIATE), so they
-are atomic across threads and processes; each thread has its own connection.
+are atomic across threads and processes; each thread has its own connection. `max_bytes` caps the file (PRAGMA
+max_page_count, set on every connection: SQLite does not store it); a write beyond the cap, or onto a full disk,
+raises ports.DatabaseFull and writes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
@@ -16,6 +20,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from badgeforge.ports import DatabaseFull
+
+log = logging.getLogger(__name__)
 FORBIDDEN_KEY_CHARS = set(".$#[]/")
 CreateListener = Callable[[str, Any], None]
 
@@ -77,8 +84,9 @@ class _PushIds:
 class SqliteTreeDatabase:
     """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
         self.path = Path(path)
+        self.max_bytes = max_bytes or None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._push_ids = _PushIds()
@@ -90,11 +98,23 @@ class SqliteTreeDatabase:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")  # creates -wal and -shm: fails on a full disk
+                conn.execute("PRAGMA synchronous=NORMAL")
+                if self.max_bytes:
+                    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+                    conn.execute(f"PRAGMA max_page_count = {max(1, self.max_bytes // page_size)}")
+            except sqlite3.OperationalError as err:
+                raise_if_full(err, self.path)
+                raise
             self._local.conn = conn
         return conn
+
+    def size_bytes(self) -> int:
+        """The database's size as SQLite counts it against `max_bytes` (pages in use or free, times page size)."""
+        conn = self._connect()
+        return conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -183,8 +203,12 @@ class SqliteTreeDatabase:
         try:
             result, events = body(conn)
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            _rollback(conn)
+            raise_if_full(err, self.path)
+            raise
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         for listener, path, value in events:
             listener(path, value)
@@ -234,6 +258,34 @@ class SqliteTreeDatabase:
             return self._read(conn, parts), self._emit(conn, created)
 
         return self._in_write_txn(body)
+
+
+def raise_if_full(err: sqlite3.OperationalError, path: Path) -> None:
+    """SQLITE_FULL (a full disk, or max_page_count reached) becomes ports.DatabaseFull naming the file; so does an
+    I/O error on a disk with no room left (opening needs room for the -wal and -shm files, and SQLite then says
+    only "disk I/O error")."""
+    if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+        raise DatabaseFull(f"{err} ({path.name})") from err
+    if getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_IOERR and _no_room(path):
+        raise DatabaseFull(f"database or disk is full ({path.name}: {err}; no room left on its disk)") from err
+
+
+def _no_room(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back only a transaction that is still open. Why: on SQLITE_FULL (and I/O errors) SQLite may already
+    have rolled it back; a ROLLBACK then raises "no transaction is active", which would hide the real error."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        log.exception("rollback failed after an error (the error itself is raised)")
 
 
 def _present(value: Any) -> Any:

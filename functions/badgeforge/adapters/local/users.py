@@ -16,6 +16,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from badgeforge.adapters.local.tree_db import raise_if_full
 from badgeforge.ports import UserExists, UserRecord, normalize_email
 
 _UID_ALPHABET = string.ascii_letters + string.digits
@@ -88,7 +89,7 @@ class LocalUserDirectory:
         email = normalize_email(email)
         uid = "".join(secrets.choice(_UID_ALPHABET) for _ in range(28))
         try:
-            self._conn().execute(
+            self._write(
                 "INSERT INTO accounts (uid, email, display_name, admin, password_hash, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -105,10 +106,18 @@ class LocalUserDirectory:
         return UserRecord(uid=uid, email=email, display_name=display_name, admin=admin, email_verified=True)
 
     def set_admin(self, uid: str, admin: bool) -> None:
-        self._conn().execute("UPDATE accounts SET admin = ? WHERE uid = ?", (int(admin), uid))
+        self._write("UPDATE accounts SET admin = ? WHERE uid = ?", (int(admin), uid))
 
     def set_password(self, uid: str, password: str) -> None:
-        self._conn().execute("UPDATE accounts SET password_hash = ? WHERE uid = ?", (hash_password(password), uid))
+        self._write("UPDATE accounts SET password_hash = ? WHERE uid = ?", (hash_password(password), uid))
+
+    def _write(self, sql: str, params: tuple) -> None:
+        """One autocommitted statement; a full disk is ports.DatabaseFull (a one-line error, not a traceback)."""
+        try:
+            self._conn().execute(sql, params)
+        except sqlite3.OperationalError as err:
+            raise_if_full(err, self.path)
+            raise
 
     def verify_password(self, email: str, password: str) -> UserRecord | None:
         """The account when email and password match (for the local web sign-in), else None."""

@@ -112,6 +112,13 @@ def get_job(job_id: str):
 def delete_job(job_id: str):
     uid, job = _own_job(job_id)
     if job.get("status") in ("queued", "rendering"):
+        if pipeline.is_stuck(api().services, job):
+            raise ApiError(
+                409,
+                "job_stuck",
+                "This job stopped before it finished; it is retried automatically within minutes (an administrator "
+                "can re-drive it now). Delete it once it has finished or failed.",
+            )
         raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
     services = api().services
     for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
