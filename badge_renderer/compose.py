@@ -122,16 +122,23 @@ class BadgeComposer:
     def draw(
         self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front"
     ) -> list[RowIssue]:
-        """Draw one badge side with its top-left corner at (x, y); returns warnings (text shortened, ...).
+        """Draw one badge side in the slot whose top-left corner is (x, y), turned `rotation` degrees clockwise
+        (90/270: on its side, the slot is the badge's height wide); returns warnings (text shortened, ...).
 
         The back repeats the front (names readable whichever way a badge flips) unless the design has a back.
         """
         issues: list[RowIssue] = []
         ctx.save()
         ctx.translate(x, y)
+        # (x, y) is the slot's top-left corner on the page; turn the badge about it so it fills the slot.
         if rotation == 180:
             ctx.translate(self.width, self.height)
-            ctx.rotate(math.pi)
+        elif rotation == 90:
+            ctx.translate(self.height, 0)
+        elif rotation == 270:
+            ctx.translate(0, self.width)
+        if rotation:
+            ctx.rotate(math.radians(rotation))
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
         palette = self.palette(attendee.ticket_type)

@@ -26,6 +26,7 @@ class RenderOptions:
     offset_y_mm: float = 0
     crop_marks: bool = False
     one_per_page: bool = False
+    rotate: bool = True  # turn badges 90 degrees when that fits more per sheet
     sides: Sides = "single"
     event_name: str = ""
     accent: str | None = None
@@ -130,6 +131,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "offset_y_mm": (int, float),
     "crop_marks": (bool,),
     "one_per_page": (bool,),
+    "rotate": (bool,),
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
     "group_by_type": (bool,),

@@ -81,9 +81,12 @@ def test_the_default_margin_is_automatic_and_an_explicit_one_is_kept() -> None:
     assert RenderOptions.from_dict(letter).margin_mm is None
     assert plan_for(RenderOptions.from_dict(letter)).per_sheet == 6  # 1/4 in side margins, as Avery's inserts
     assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": "auto"})).per_sheet == 6
-    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 3
-    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
-    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 3
+    upright = {**letter, "rotate": False}
+    assert plan_for(RenderOptions.from_dict({**upright, "margin_mm": 10})).per_sheet == 3
+    assert plan_for(RenderOptions.from_dict({**upright, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
+    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 4  # turned: 2 x 2
+    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in", rotate=False)).per_sheet == 3
+    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 4
 
 
 def test_job_json_takes_margin_gutter_and_a_forgiving_preset_name() -> None:
