@@ -114,6 +114,7 @@ class RenderOptions:
         try:
             if self.preset:
                 layout.find_preset(self.preset)  # forgiving: "Avery 5395" is avery-5395; else OptionsError(preset)
+                _check_preset_sides(self)
             else:
                 layout.parse_paper(self.paper)
                 layout.parse_badge_size(self.badge_size or design.default_badge_size)
@@ -122,6 +123,18 @@ class RenderOptions:
         except BadgeForgeError as err:
             column = "paper" if "paper" in err.message.lower() else "badge_size"
             raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
+
+
+def _check_preset_sides(options: RenderOptions) -> None:
+    """A preset that cannot take these sides (fold-over on spaced labels, duplex on a label printer) is refused
+    when the job is submitted, not when it renders."""
+    from badge_renderer.errors import DesignError
+    from badge_renderer.render_support import layout_module
+
+    try:
+        layout_module().plan_preset(options.preset, sides=options.sides)
+    except DesignError as err:
+        raise OptionsError(err.message, hint=err.hint, column="sides") from err
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -113,7 +113,7 @@ def plan_preset(
         )
         if count < 2 or abs(pitch - length) > _FLUSH:
             raise DesignError(
-                f"The {sheet.title} sheet cannot be used for fold-over badges: its pieces do not touch, so a front "
+                f"The '{sheet.name}' sheet cannot be used for fold-over badges: its pieces do not touch, so a front "
                 "and its back cannot share a fold line",
                 hint="Use duplex printing with this sheet, or fold-over on plain paper without --preset.",
             )
@@ -135,7 +135,7 @@ def _plan_label(
     """One badge per page at exactly the label's size (a continuous roll: at the length the design's shape needs)."""
     if sides != "single":
         raise DesignError(
-            f"The {sheet.title} cannot be printed {sides}: a label printer prints one side of each label",
+            f"The '{sheet.name}' labels cannot be printed {sides}: a label printer prints one side of each label",
             hint="Print single-sided, or use a sheet preset or plain paper for two-sided badges.",
         )
     page, badge = sheet.paper, sheet.badge

@@ -95,3 +95,18 @@ def test_job_json_takes_margin_gutter_and_a_forgiving_preset_name() -> None:
     with pytest.raises(OptionsError) as caught:
         RenderOptions.from_dict({"preset": "Avery 9999"})
     assert caught.value.column == "preset" and "avery-5395" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("preset", "sides", "words"),
+    [
+        ("HERMA 4412", "foldover", "fold-over"),
+        ("DYMO 30856", "duplex", "one side"),
+        ("zebra-4x6in", "foldover", "one side"),
+    ],
+)
+def test_a_preset_that_cannot_take_these_sides_is_refused_when_the_job_is_read(preset: str, sides: str, words: str):
+    with pytest.raises(OptionsError) as caught:
+        RenderOptions.from_dict({"preset": preset, "sides": sides})
+    assert caught.value.column == "sides" and words in caught.value.message
+    assert RenderOptions.from_dict({"preset": "Durable 1445-02", "sides": "foldover"}).preset  # touching rows: fine
