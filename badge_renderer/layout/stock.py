@@ -6,7 +6,7 @@ A value object only; the products themselves are in `catalogue.py`, lookup and p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from badge_renderer.layout.geometry import Size
 from badge_renderer.layout.units import INCH, MM, mm_text
@@ -90,6 +90,7 @@ def _size(width: float, height: float, unit: float, suffix: str) -> Size:
     return Size(width * unit, height * unit, f"{width:g}x{height:g}{suffix}")
 
 
+# `about` carries the descriptive fields (brand, part, aliases, source, glabels, confirmed) through unchanged.
 def sheet(
     name: str,
     title: str,
@@ -101,7 +102,7 @@ def sheet(
     pitch: Pair,
     inches: bool = False,
     rotation: Literal[0, 90] = 0,
-    **about: object,
+    **about: Any,
 ) -> SheetPreset:
     """A sheet product in the unit its maker publishes (mm, or inches for US sheets); `size` is the badge drawn."""
     unit, suffix = (INCH, "in") if inches else (MM, "mm")
@@ -117,21 +118,21 @@ def sheet(
         pitch[0] * unit,
         pitch[1] * unit,
         rotation=rotation,
-        **about,  # type: ignore[arg-type]
+        **about,
     )
 
 
-def label(name: str, title: str, *, size: Pair, inches: bool = False, **about: object) -> SheetPreset:
+def label(name: str, title: str, *, size: Pair, inches: bool = False, **about: Any) -> SheetPreset:
     """A label printer's die-cut label: the page is the label, width x height as the label leaves the printer."""
     unit, suffix = (INCH, "in") if inches else (MM, "mm")
     badge = _size(*size, unit, suffix)
     page = Size(badge.width, badge.height, f"{badge.name} label")
-    return SheetPreset(name, title, page, badge, 1, 1, 0.0, 0.0, badge.width, badge.height, kind="label", **about)  # type: ignore[arg-type]
+    return SheetPreset(name, title, page, badge, 1, 1, 0.0, 0.0, badge.width, badge.height, kind="label", **about)
 
 
-def roll(name: str, title: str, *, width_mm: float, **about: object) -> SheetPreset:
+def roll(name: str, title: str, *, width_mm: float, **about: Any) -> SheetPreset:
     """A continuous roll: the width is fixed, the length follows the design (`presets.plan_preset` sets it)."""
     width = width_mm * MM
     page = Size(width, width, f"{mm_text(width)} mm roll")
     badge = Size(width, width, f"{mm_text(width)} mm wide")
-    return SheetPreset(name, title, page, badge, 1, 1, 0.0, 0.0, width, width, kind="continuous", **about)  # type: ignore[arg-type]
+    return SheetPreset(name, title, page, badge, 1, 1, 0.0, 0.0, width, width, kind="continuous", **about)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from badge_renderer.layout import PRESETS, Slot
+from badge_renderer.layout import PRESETS, SheetLayout, Slot
 from badge_renderer.layout.units import MM
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_pdf
@@ -58,7 +58,7 @@ def page_image(pdf: Path, page: int, tmp_path: Path) -> Image.Image:
     return Image.open(f"{stem}.pgm")
 
 
-def render(tmp_path: Path, count: int, **options: object) -> tuple[Path, object]:
+def render(tmp_path: Path, count: int, **options: object) -> tuple[Path, SheetLayout]:
     opts = RenderOptions(**options)  # type: ignore[arg-type]
     out = tmp_path / "badges.pdf"
     render_pdf(people(count), opts, out)
@@ -98,9 +98,9 @@ def _badge_point(slot: Slot, badge_w: float, badge_h: float, bx: float, by: floa
     }[slot.rotation]
 
 
-def assert_upright_in_its_slot(image: Image.Image, slot: Slot, layout: object) -> None:
+def assert_upright_in_its_slot(image: Image.Image, slot: Slot, layout: SheetLayout) -> None:
     """The classic design's wide coloured band is at the top of the badge, its white body below: sample both."""
-    badge = layout.badge  # type: ignore[attr-defined]
+    badge = layout.badge
     scale = _DPI / 72
 
     def ink(bx: float, by: float) -> int:
@@ -113,9 +113,9 @@ def assert_upright_in_its_slot(image: Image.Image, slot: Slot, layout: object) -
 
 def test_turned_badges_fit_four_4x3in_on_a4_and_their_content_turns_with_them(tmp_path: Path) -> None:
     pdf, layout = render(tmp_path, 4, paper="A4", badge_size="4x3in")
-    assert layout.per_sheet == 4  # type: ignore[attr-defined]
+    assert layout.per_sheet == 4
     found, image = words(pdf), page_image(pdf, 1, tmp_path)
-    for name, slot in zip(NAMES, layout.fronts, strict=False):  # type: ignore[attr-defined]
+    for name, slot in zip(NAMES, layout.fronts, strict=False):
         assert slot.rotation == 90
         x0, y0, x1, y1 = found[name]
         assert inside(found[name], slot) and (y1 - y0) > (x1 - x0), "the name must run down its turned badge"
@@ -124,17 +124,17 @@ def test_turned_badges_fit_four_4x3in_on_a4_and_their_content_turns_with_them(tm
 
 def test_no_rotate_keeps_three_upright(tmp_path: Path) -> None:
     pdf, layout = render(tmp_path, 4, paper="A4", badge_size="4x3in", rotate=False)
-    assert layout.per_sheet == 3 and all(s.rotation == 0 for s in layout.fronts)  # type: ignore[attr-defined]
+    assert layout.per_sheet == 3 and all(s.rotation == 0 for s in layout.fronts)
     image = page_image(pdf, 1, tmp_path)
-    for slot in layout.fronts:  # type: ignore[attr-defined]
+    for slot in layout.fronts:
         assert_upright_in_its_slot(image, slot, layout)
 
 
 def test_turned_duplex_backs_lie_behind_their_fronts_the_other_way_round(tmp_path: Path) -> None:
     pdf, layout = render(tmp_path, 4, paper="A4", badge_size="4x3in", sides="duplex")
     front_words, back_words, back_image = words(pdf, 1), words(pdf, 2), page_image(pdf, 2, tmp_path)
-    page_w = layout.page.width  # type: ignore[attr-defined]
-    for name, front, back in zip(NAMES, layout.fronts, layout.backs, strict=False):  # type: ignore[attr-defined]
+    page_w = layout.page.width
+    for name, front, back in zip(NAMES, layout.fronts, layout.backs, strict=False):
         assert (front.rotation, back.rotation) == (90, 270)
         assert back.x == pytest.approx(page_w - front.right)  # behind the front when flipped on the long edge
         assert inside(front_words[name], front) and inside(back_words[name], back)
@@ -143,9 +143,9 @@ def test_turned_duplex_backs_lie_behind_their_fronts_the_other_way_round(tmp_pat
 
 def test_turned_fold_over_pairs_join_at_the_badges_top_edges(tmp_path: Path) -> None:
     pdf, layout = render(tmp_path, 2, paper="A4", badge_size="4x3in", sides="foldover")
-    assert layout.per_sheet == 2  # a 4 x 6 in pair fits once upright, twice turned  # type: ignore[attr-defined]
+    assert layout.per_sheet == 2  # a 4 x 6 in pair fits once upright, twice turned
     image = page_image(pdf, 1, tmp_path)
-    for front, back in zip(layout.fronts, layout.backs, strict=True):  # type: ignore[attr-defined]
+    for front, back in zip(layout.fronts, layout.backs, strict=True):
         assert (front.rotation, back.rotation) == (90, 270) and back.x == pytest.approx(front.right)
         assert_upright_in_its_slot(image, front, layout)
         assert_upright_in_its_slot(image, back, layout)
@@ -156,7 +156,7 @@ def test_turned_preset_pieces_hold_their_badges_upright_on_their_side(tmp_path: 
     count = PRESETS[name].per_sheet
     pdf, layout = render(tmp_path, count, preset=name)
     found, image = words(pdf), page_image(pdf, 1, tmp_path)
-    for person, slot in zip(NAMES, layout.fronts, strict=False):  # type: ignore[attr-defined]
+    for person, slot in zip(NAMES, layout.fronts, strict=False):
         assert inside(found[person], slot)
         assert_upright_in_its_slot(image, slot, layout)
 
@@ -164,6 +164,8 @@ def test_turned_preset_pieces_hold_their_badges_upright_on_their_side(tmp_path: 
 def test_a_label_printer_page_is_the_label(tmp_path: Path) -> None:
     pdf, _ = render(tmp_path, 2, preset="DYMO 30856")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())  # type: ignore[union-attr]
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size, info
+    width, height = map(float, size.groups())
     assert (width / MM, height / MM) == pytest.approx((62, 106), abs=0.01)
     assert "Pages:           2" in info
