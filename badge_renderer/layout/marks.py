@@ -9,8 +9,9 @@ from badge_renderer.layout.units import MM
 
 MARK_LENGTH = 5 * MM
 MARK_GAP = 1.5 * MM  # marks start this far from the corner, and keep this clearance from every badge
-MARK_MINIMUM = 1 * MM  # a mark squeezed below this by a narrow gutter is noise, not a guide
+_SHORTEST = 1 * MM  # a mark squeezed below this by a narrow gutter is noise, not a guide
 _EPS = 1e-6
+MARK_MINIMUM = _SHORTEST  # public: the imposition says when a margin leaves no room for even this much
 
 
 def crop_marks(
@@ -68,7 +69,7 @@ def _clip(line: Line, rects: Sequence[Slot], page: Size, gap: float) -> Line | N
             continue  # zone lies behind the start (the mark's own badge)
         limit = min(limit, max(enter, 0.0))
     reach = min(reach, limit)
-    if reach < MARK_MINIMUM:
+    if reach < _SHORTEST:
         return None
     low, high = sorted((start, start + direction * reach))
     return Line(low, fixed, high, fixed) if horizontal else Line(fixed, low, fixed, high)
