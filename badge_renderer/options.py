@@ -20,7 +20,7 @@ class RenderOptions:
     paper: str = "A4"
     badge_size: str | None = None  # None: the design's default size
     preset: str | None = None  # a label sheet preset; overrides paper/badge_size/margins
-    margin_mm: float | None = None  # None: automatic (10 mm, down to 5 mm when that fits more per sheet)
+    margin_mm: float | None = None  # None: automatic (10 mm, down to 4 mm when that fits more per sheet)
     gutter_mm: float = 0
     offset_x_mm: float = 0
     offset_y_mm: float = 0

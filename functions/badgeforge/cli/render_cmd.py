@@ -66,7 +66,7 @@ def _read_image(path: str | None, option: str) -> bytes | None:
     type=float,
     default=None,
     metavar="MM",
-    help="Margin around the badges in mm (default: auto, 10 mm or down to 5 mm when more badges fit).",
+    help="Margin around the badges in mm (default: auto, 10 mm or down to 4 mm when more badges fit).",
 )
 @click.option("--gutter", type=float, default=0.0, show_default=True, metavar="MM", help="Space between badges in mm.")
 @click.option("--png-zip", type=click.Path(dir_okay=False), default=None, help="Also write a ZIP of 300 dpi PNGs.")
