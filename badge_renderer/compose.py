@@ -44,8 +44,8 @@ class BadgeComposer:
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
-        inset = self.design.safe_area_mm * MM
-        self._safe = (inset, inset, width - inset, height - inset)
+        inset_x, inset_y = _safe_insets(self.design, width, height)
+        self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
         logo = next((e for e in self.design.elements if e.kind == "logo"), None)
         logo_box = logo.box.scaled(width, height)[2:] if logo else (width / 3, height / 4)
@@ -122,16 +122,23 @@ class BadgeComposer:
     def draw(
         self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front"
     ) -> list[RowIssue]:
-        """Draw one badge side with its top-left corner at (x, y); returns warnings (text shortened, ...).
+        """Draw one badge side in the slot whose top-left corner is (x, y), turned `rotation` degrees clockwise
+        (90/270: on its side, the slot is the badge's height wide); returns warnings (text shortened, ...).
 
         The back repeats the front (names readable whichever way a badge flips) unless the design has a back.
         """
         issues: list[RowIssue] = []
         ctx.save()
         ctx.translate(x, y)
+        # (x, y) is the slot's top-left corner on the page; turn the badge about it so it fills the slot.
         if rotation == 180:
             ctx.translate(self.width, self.height)
-            ctx.rotate(math.pi)
+        elif rotation == 90:
+            ctx.translate(self.height, 0)
+        elif rotation == 270:
+            ctx.translate(0, self.width)
+        if rotation:
+            ctx.rotate(math.radians(rotation))
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
         palette = self.palette(attendee.ticket_type)
@@ -261,6 +268,22 @@ class BadgeComposer:
         x0, y0 = max(x, left), max(y, top)
         x1, y1 = min(x + w, right), min(y + h, bottom)
         return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+
+
+def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[float, float]:
+    """The design's safe area on a badge of this size, across and down: all of it at the design's size or larger
+    (cutting tolerance does not grow with the badge), proportionally less where the badge is smaller, as every
+    element box scales. A fixed 5 mm inset on a 54 x 70 mm label printer label squeezed a bottom band's text to 4 pt.
+    """
+    from badge_renderer.errors import BadgeForgeError
+    from badge_renderer.render_support import layout_module
+
+    inset = design.safe_area_mm * MM
+    try:
+        drawn_for = layout_module().parse_badge_size(design.default_badge_size)
+    except BadgeForgeError:  # a design's size is checked when it is loaded; never fail a render over the inset
+        return inset, inset
+    return inset * min(1.0, width / drawn_for.width), inset * min(1.0, height / drawn_for.height)
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:

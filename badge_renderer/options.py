@@ -20,12 +20,13 @@ class RenderOptions:
     paper: str = "A4"
     badge_size: str | None = None  # None: the design's default size
     preset: str | None = None  # a label sheet preset; overrides paper/badge_size/margins
-    margin_mm: float | None = None  # None: automatic (10 mm, down to 5 mm when that fits more per sheet)
+    margin_mm: float | None = None  # None: automatic (10 mm, down to 4 mm when that fits more per sheet)
     gutter_mm: float = 0
     offset_x_mm: float = 0
     offset_y_mm: float = 0
     crop_marks: bool = False
     one_per_page: bool = False
+    rotate: bool = True  # turn badges 90 degrees when that fits more per sheet
     sides: Sides = "single"
     event_name: str = ""
     accent: str | None = None
@@ -113,6 +114,7 @@ class RenderOptions:
         try:
             if self.preset:
                 layout.find_preset(self.preset)  # forgiving: "Avery 5395" is avery-5395; else OptionsError(preset)
+                _check_preset_sides(self)
             else:
                 layout.parse_paper(self.paper)
                 layout.parse_badge_size(self.badge_size or design.default_badge_size)
@@ -123,6 +125,18 @@ class RenderOptions:
             raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
 
 
+def _check_preset_sides(options: RenderOptions) -> None:
+    """A preset that cannot take these sides (fold-over on spaced labels, duplex on a label printer) is refused
+    when the job is submitted, not when it renders."""
+    from badge_renderer.errors import DesignError
+    from badge_renderer.render_support import layout_module
+
+    try:
+        layout_module().plan_preset(options.preset, sides=options.sides)
+    except DesignError as err:
+        raise OptionsError(err.message, hint=err.hint, column="sides") from err
+
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "margin_mm": (int, float),
     "gutter_mm": (int, float),
@@ -130,6 +144,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "offset_y_mm": (int, float),
     "crop_marks": (bool,),
     "one_per_page": (bool,),
+    "rotate": (bool,),
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
     "group_by_type": (bool,),

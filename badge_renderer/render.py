@@ -63,7 +63,10 @@ def render_pdf(
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = choose_workers(len(selected), options.workers)
     part = write_pdf(selected, options, out, workers, progress)
-    return RenderResult(len(selected), part.pages, out, out.stat().st_size, part.issues)
+    from badge_renderer.render_support import layout_warnings
+
+    issues = layout_warnings(options) + part.issues  # sheet-level first: they concern every badge
+    return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
 
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:

@@ -29,6 +29,7 @@ def plan_for(options: RenderOptions) -> Any:
     from badge_renderer.designs import load_design
 
     layout = layout_module()
+    design = load_design(options.design)
     if options.preset:
         return layout.plan_preset(
             options.preset,
@@ -36,8 +37,8 @@ def plan_for(options: RenderOptions) -> Any:
             offset_y_mm=options.offset_y_mm,
             sides=options.sides,
             crop_marks=options.crop_marks,
+            design_size=layout.parse_badge_size(options.badge_size or design.default_badge_size),
         )
-    design = load_design(options.design)
     return layout.plan_sheet(
         layout.parse_paper(options.paper),
         layout.parse_badge_size(options.badge_size or design.default_badge_size),
@@ -48,4 +49,13 @@ def plan_for(options: RenderOptions) -> Any:
         one_per_page=options.one_per_page,
         sides=options.sides,
         crop_marks=options.crop_marks,
+        rotate=options.rotate,
     )
+
+
+def layout_warnings(options: RenderOptions) -> tuple[Any, ...]:
+    """The sheet plan's notes (unconfirmed preset, badges turned, crop marks dropped) as job-level RowIssues."""
+    from badge_renderer.model import RowIssue
+
+    column = "preset" if options.preset else "layout"
+    return tuple(RowIssue(None, column, note) for note in plan_for(options).notes)

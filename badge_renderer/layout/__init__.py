@@ -7,7 +7,7 @@ cairo, so the options check and the cloud functions can plan a sheet cheaply.
 from badge_renderer.layout.geometry import Line, SheetLayout, Size, Slot
 from badge_renderer.layout.imposition import SIDES, auto_margin_mm, plan_sheet
 from badge_renderer.layout.marks import crop_marks
-from badge_renderer.layout.presets import PRESETS, SheetPreset, find_preset, plan_preset
+from badge_renderer.layout.presets import PRESETS, SheetPreset, find_preset, plan_preset, preset_warnings
 from badge_renderer.layout.sizes import BADGE_SIZES, PAPERS, parse_badge_size, parse_paper
 from badge_renderer.layout.units import MM, mm
 
@@ -30,4 +30,5 @@ __all__ = [
     "parse_paper",
     "plan_preset",
     "plan_sheet",
+    "preset_warnings",
 ]

@@ -10,7 +10,7 @@ from typing import Literal
 
 from badge_renderer.layout.units import mm_text
 
-Rotation = Literal[0, 180]
+Rotation = Literal[0, 90, 180, 270]  # degrees clockwise: with 90 the badge's top edge is the slot's right edge
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,11 @@ class Size:
 
 @dataclass(frozen=True)
 class Slot:
-    """Where one badge goes on the page. With rotation 180 the badge is drawn upside down inside this box."""
+    """Where one badge goes on the page: the box it covers there, and how the badge is turned inside it.
+
+    With rotation 180 the badge is drawn upside down; with 90 or 270 it lies on its side, so the box is the badge's
+    height wide and its width tall.
+    """
 
     x: float
     y: float
@@ -73,7 +77,7 @@ class SheetLayout:
     `fronts[i]` and `backs[i]` belong to the same badge. With `backs_on_next_page` (duplex) the backs are printed on
     the page after the fronts, mirrored left-right; otherwise (fold-over) they share the front page. `crop_marks`
     belong to the front page (fold-over: around each front+back pair); `back_crop_marks` to a duplex back page,
-    computed from the back slots themselves.
+    computed from the back slots themselves. `notes` say what the plan changed from what was asked, in words.
     """
 
     page: Size
@@ -83,6 +87,7 @@ class SheetLayout:
     crop_marks: tuple[Line, ...]
     badge: Size
     back_crop_marks: tuple[Line, ...] = ()
+    notes: tuple[str, ...] = ()  # what the user should know about this plan (badges turned, crop marks dropped)
 
     def marks_for(self, side: str) -> tuple[Line, ...]:
         """The crop marks of a "front" page or of a duplex "back" page."""

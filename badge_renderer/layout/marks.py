@@ -11,6 +11,7 @@ MARK_LENGTH = 5 * MM
 MARK_GAP = 1.5 * MM  # marks start this far from the corner, and keep this clearance from every badge
 _SHORTEST = 1 * MM  # a mark squeezed below this by a narrow gutter is noise, not a guide
 _EPS = 1e-6
+MARK_MINIMUM = _SHORTEST  # public: the imposition says when a margin leaves no room for even this much
 
 
 def crop_marks(

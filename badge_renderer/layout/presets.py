@@ -1,145 +1,84 @@
-"""Label sheets and badge-insert sheets sold for name badges, with the makers' geometry, and their sheet plans.
+"""Finding a label product by the name people type, and its sheet plan exactly at its pieces.
 
-A preset is placed exactly where the die-cut or perforated pieces are (not centred by computation), so the print
-lands on the labels; only the printer calibration offset moves it. Sources are named per preset; where the exact
-geometry could not be confirmed the preset says so (`confirmed=False`) and uses the sheet's centred geometry.
+A preset is placed where the die-cut or perforated pieces are (not centred by computation), so the print lands on
+the labels; only the printer calibration offset moves it. The products and their sources are in `catalogue.py`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 
 from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.catalogue import PRESETS
 from badge_renderer.layout.geometry import SheetLayout, Size
 from badge_renderer.layout.imposition import calibration_offset, check_sides, impose
-from badge_renderer.layout.sizes import PAPERS
-from badge_renderer.layout.units import INCH, MM
+from badge_renderer.layout.stock import SheetPreset
+from badge_renderer.layout.units import MM, mm_text
 
-_FLUSH = 0.01  # points: rows closer than this share an edge (perforated inserts)
+__all__ = ["PRESETS", "SheetPreset", "find_preset", "plan_preset", "preset_warnings"]
 
-
-@dataclass(frozen=True)
-class SheetPreset:
-    """One product's sheet: `columns` x `rows` badges, the first at (`left`, `top`), then every `pitch_x`/`pitch_y`."""
-
-    name: str
-    title: str
-    paper: Size
-    badge: Size
-    columns: int
-    rows: int
-    left: float
-    top: float
-    pitch_x: float
-    pitch_y: float
-    confirmed: bool = True
-
-    @property
-    def per_sheet(self) -> int:
-        return self.columns * self.rows
+_FLUSH = 0.01  # points: pieces closer than this share an edge (perforated inserts)
+_SHORTEST_ROLL, _LONGEST_ROLL = 20 * MM, 1000 * MM  # a continuous label shorter or longer is a typo
 
 
-Pair = tuple[float, float]
+def _key(text: str) -> str:
+    """'HERMA 4412', 'herma-4412' and 'Herma4412' are one key; so are 'Lyreco 143.344' and 'lyreco-143344'."""
+    return re.sub(r"[^0-9a-z]+", "", str(text).casefold())
 
 
-def _letter(
-    name: str,
-    title: str,
-    size_in: Pair,
-    grid: tuple[int, int],
-    first_in: Pair,
-    pitch_in: Pair,
-    *,
-    confirmed: bool = True,
-) -> SheetPreset:
-    """A US Letter sheet described in inches, as its maker publishes it."""
-    (w, h), (left, top), (px, py) = size_in, first_in, pitch_in
-    badge = Size(w * INCH, h * INCH, f"{w:g}x{h:g}in")
-    return SheetPreset(
-        name, title, PAPERS["letter"], badge, *grid, left * INCH, top * INCH, px * INCH, py * INCH, confirmed
-    )
+def _index(presets: Mapping[str, SheetPreset]) -> Mapping[str, SheetPreset]:
+    """Every name a preset answers to: its name, brand + part, the part alone, each alias with and without brand.
+
+    A bare part number that two brands share (none today) is left out rather than guessed.
+    """
+    found: dict[str, SheetPreset] = {}
+    shared: set[str] = set()
+
+    def add(key: str, preset: SheetPreset, *, exact: bool) -> None:
+        if not key:
+            return
+        if exact:
+            found[key] = preset
+        elif key in found and found[key] is not preset:
+            shared.add(key)
+        else:
+            found.setdefault(key, preset)
+
+    for preset in presets.values():
+        add(_key(preset.name), preset, exact=True)
+        for alias in (preset.part, *preset.aliases):
+            add(_key(f"{preset.brand} {alias}"), preset, exact=False)
+            add(_key(alias), preset, exact=False)
+    exact = {_key(p.name) for p in presets.values()}
+    return MappingProxyType({k: v for k, v in found.items() if k not in shared or k in exact})
 
 
-def _centred_a4(name: str, title: str, size_mm: Pair, grid: tuple[int, int]) -> SheetPreset:
-    """An A4 sheet whose exact geometry is unconfirmed: the grid is centred, pieces edge to edge."""
-    paper = PAPERS["a4"]
-    (w, h), (cols, rows) = (v * MM for v in size_mm), grid
-    left, top = (paper.width - cols * w) / 2, (paper.height - rows * h) / 2
-    badge = Size(w, h, f"{size_mm[0]:g}x{size_mm[1]:g}mm")
-    return SheetPreset(name, title, paper, badge, cols, rows, left, top, w, h, confirmed=False)
-
-
-# gLabels avery-us-templates.xml and Perl Paper::Specs agree: first label at 11/16 x 7/12 in, pitch 3.75 x 2.5 in.
-_AVERY_5395 = _letter(
-    "avery-5395",
-    "Avery 5395 Name Badge Labels, 2-1/3 x 3-3/8 in, 8 per Letter sheet",
-    size_in=(3.375, 7 / 3),
-    grid=(2, 4),
-    first_in=(0.6875, 7 / 12),
-    pitch_in=(3.75, 2.5),
-)
-# Perl Paper::Specs Avery 5392 and 74541: 2 x 3 inserts of 4 x 3 in, 0.25 in side and 1 in top margin, no gaps.
-# (One Word template variant puts the top at 1.125 in; the sheet is symmetric, which 1 in matches.)
-_AVERY_5392 = _letter(
-    "avery-5392",
-    "Avery 5392 / 74459 Name Badge Inserts, 3 x 4 in, 6 per Letter sheet",
-    size_in=(4, 3),
-    grid=(2, 3),
-    first_in=(0.25, 1.0),
-    pitch_in=(4, 3),
-)
-# 2 x 4 inserts of 3-1/2 x 2-1/4 in, edge to edge. NOT exactly confirmed: sources disagree on the top margin
-# (Paper::Specs: 1.0625 in with 2.219 in rows; a Word template: 1.167 in), so the centred 1 in is used.
-_AVERY_5390 = _letter(
-    "avery-5390",
-    "Avery 5390 / 74536 Name Badge Inserts, 2-1/4 x 3-1/2 in, 8 per Letter sheet",
-    size_in=(3.5, 2.25),
-    grid=(2, 4),
-    first_in=(0.75, 1.0),
-    pitch_in=(3.5, 2.25),
-    confirmed=False,
-)
-# NOT confirmed: no published template geometry was found for these two, and the HERMA 4412 label size (80 x 50 mm)
-# is from memory of the catalogue, not a checked spec. Centred, edge to edge, until someone measures a real sheet.
-_HERMA_4412 = _centred_a4(
-    "herma-4412", "HERMA 4412 name badge labels, 80 x 50 mm, 10 per A4 sheet", size_mm=(80, 50), grid=(2, 5)
-)
-_DURABLE_1452 = _centred_a4(
-    "durable-1452", "Durable 1452 badge inserts, 54 x 90 mm, 10 per A4 sheet", size_mm=(90, 54), grid=(2, 5)
-)
-
-
-def _renamed(preset: SheetPreset, name: str) -> SheetPreset:
-    """The same sheet sold under another product number."""
-    return replace(preset, name=name)
-
-
-PRESETS: Mapping[str, SheetPreset] = MappingProxyType(
-    {
-        p.name: p
-        for p in (
-            _AVERY_5395,
-            _AVERY_5392,
-            _renamed(_AVERY_5392, "avery-74459"),
-            _AVERY_5390,
-            _renamed(_AVERY_5390, "avery-74536"),
-            _HERMA_4412,
-            _DURABLE_1452,
-            _renamed(_DURABLE_1452, "durable-54x90"),
-        )
-    }
-)
+_BY_KEY = _index(PRESETS)
 
 
 def find_preset(name: str) -> SheetPreset:
-    """A preset by name, forgiving case and spaces ("Avery 5395" finds avery-5395)."""
-    key = "-".join(str(name).strip().lower().split())
-    if key in PRESETS:
-        return PRESETS[key]
+    """A preset by any name people type: "HERMA 4412", "Durable 1445-02", "avery 5395", "L4785", "dymo-30856"."""
+    preset = _BY_KEY.get(_key(name))
+    if preset is not None:
+        return preset
     raise OptionsError(
-        f"Unknown label preset '{name}'", hint=f"Choose one of: {', '.join(sorted(PRESETS))}.", column="preset"
+        f"Unknown label preset '{name}'",
+        hint=f"Choose one of: {', '.join(sorted(PRESETS))} (see `badgeforge presets`).",
+        column="preset",
+    )
+
+
+def preset_warnings(preset: SheetPreset | str) -> tuple[str, ...]:
+    """What the user must hear every time this preset is used (an unconfirmed geometry), in words."""
+    sheet = preset if isinstance(preset, SheetPreset) else find_preset(preset)
+    if sheet.confirmed:
+        return ()
+    return (
+        f"The '{sheet.name}' preset's geometry is not confirmed ({sheet.source}): print one test sheet on plain "
+        "paper and hold it against a real sheet before printing on labels; correct with --offset-x/--offset-y.",
     )
 
 
@@ -150,27 +89,64 @@ def plan_preset(
     offset_y_mm: float = 0.0,
     sides: str = "single",
     crop_marks: bool = False,
+    design_size: Size | None = None,
 ) -> SheetLayout:
     """The sheet plan of a label product, exactly at its labels, moved by the calibration offset.
 
-    Fold-over uses two touching rows per badge (back above, upside down), so it needs a sheet whose rows share an
-    edge; duplex mirrors the backs left-right on the next page like any sheet.
+    Fold-over uses two touching pieces per badge (back against the front's top edge, upside down), so it needs a
+    sheet whose pieces share an edge; duplex mirrors the backs left-right on the next page like any sheet. Label
+    printers print one side of one label per page. A continuous roll is cut as long as `design_size` (the design's
+    badge size) is in shape at the roll's width.
     """
     sheet = preset if isinstance(preset, SheetPreset) else find_preset(preset)
     check_sides(sides)
     offset = (calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm"))
-    row_step = 1
+    if sheet.kind != "sheet":
+        return _plan_label(sheet, offset, sides, crop_marks, design_size)
+    piece_w, piece_h = sheet.piece
+    col_step = row_step = 1
     if sides == "foldover":
-        if sheet.rows < 2 or abs(sheet.pitch_y - sheet.badge.height) > _FLUSH:
+        # Upright badges fold along a row edge (back above), badges on their side along a column edge (back right).
+        along_rows = sheet.rotation == 0
+        count, pitch, length = (
+            (sheet.rows, sheet.pitch_y, piece_h) if along_rows else (sheet.columns, sheet.pitch_x, piece_w)
+        )
+        if count < 2 or abs(pitch - length) > _FLUSH:
             raise DesignError(
-                f"The {sheet.title} sheet cannot be used for fold-over badges: its rows do not touch, so a front and "
-                "its back cannot share a fold line",
+                f"The '{sheet.name}' sheet cannot be used for fold-over badges: its pieces do not touch, so a front "
+                "and its back cannot share a fold line",
                 hint="Use duplex printing with this sheet, or fold-over on plain paper without --preset.",
             )
-        row_step = 2
+        row_step, col_step = (2, 1) if along_rows else (1, 2)
     origins = [
         (sheet.left + c * sheet.pitch_x, sheet.top + r * sheet.pitch_y)
         for r in range(0, sheet.rows - row_step + 1, row_step)
-        for c in range(sheet.columns)
+        for c in range(0, sheet.columns - col_step + 1, col_step)
     ]
-    return impose(sheet.paper, sheet.badge, origins, sides=sides, offset=offset, crop_marks=crop_marks)
+    layout = impose(
+        sheet.paper, sheet.badge, origins, sides=sides, offset=offset, crop_marks=crop_marks, turn=sheet.rotation
+    )
+    return replace(layout, notes=preset_warnings(sheet) + layout.notes)
+
+
+def _plan_label(
+    sheet: SheetPreset, offset: tuple[float, float], sides: str, crop_marks: bool, design_size: Size | None
+) -> SheetLayout:
+    """One badge per page at exactly the label's size (a continuous roll: at the length the design's shape needs)."""
+    if sides != "single":
+        raise DesignError(
+            f"The '{sheet.name}' labels cannot be printed {sides}: a label printer prints one side of each label",
+            hint="Print single-sided, or use a sheet preset or plain paper for two-sided badges.",
+        )
+    page, badge = sheet.paper, sheet.badge
+    if sheet.kind == "continuous":
+        width = sheet.paper.width
+        length = width * (design_size.height / design_size.width) if design_size else width
+        length = min(max(length, _SHORTEST_ROLL), _LONGEST_ROLL)
+        page = Size(width, length, f"{mm_text(width)} x {mm_text(length)} mm cut from the roll")
+        badge = Size(width, length, f"{mm_text(width)}x{mm_text(length)}mm")
+    layout = impose(page, badge, [(0.0, 0.0)], sides="single", offset=offset, crop_marks=False)
+    notes = preset_warnings(sheet)
+    if crop_marks:
+        notes += ("Crop marks were dropped: a label printer cuts (or die-cuts) each label itself.",)
+    return replace(layout, notes=notes)

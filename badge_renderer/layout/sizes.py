@@ -10,7 +10,7 @@ from badge_renderer.errors import OptionsError
 from badge_renderer.layout.geometry import Size
 from badge_renderer.layout.units import INCH, MM, parse_dimensions
 
-# Portrait, as the sheets come out of the tray; there is no automatic rotation anywhere in the layout.
+# Portrait, as the sheets come out of the tray; the imposition may turn badges on them (never the paper).
 PAPERS: Mapping[str, Size] = MappingProxyType(
     {
         "a3": Size(297 * MM, 420 * MM, "A3"),

@@ -15,6 +15,7 @@ ADMIN_ROUTES = [
 USER_ROUTES = [
     ("get", "/api/me"),
     ("get", "/api/designs"),
+    ("get", "/api/presets"),
     ("post", "/api/preview"),
     ("post", "/api/jobs"),
     ("get", "/api/jobs"),

@@ -21,6 +21,14 @@ def test_designs_list_has_preview_images_that_load(env):
         assert image.data.startswith(PNG_MAGIC)
 
 
+def test_presets_list_the_label_stock_a_job_may_name(env):
+    presets = env.client.get("/api/presets", headers=env.headers("organizer@example.com")).get_json()["presets"]
+    herma = next(p for p in presets if p["name"] == "herma-4412")
+    assert (herma["left_mm"], herma["top_mm"], herma["pitch_x_mm"], herma["pitch_y_mm"]) == (17.5, 13.5, 95, 55)
+    assert {p["name"] for p in presets if not p["confirmed"]} == {"avery-5390", "durable-8334-02"}
+    assert all({"brand", "part", "paper", "badge", "columns", "rows", "aliases"} <= set(p) for p in presets)
+
+
 def test_unknown_design_preview_is_404_json(env):
     response = env.client.get("/api/designs/no-such-design/preview.png")
     assert response.status_code == 404

@@ -56,3 +56,13 @@ def test_users_admin_and_jobs_commands(tmp_path):
     assert bad.returncode == 2 and json.loads(bad.stdout)["status"] == "failed"
     jobs = json.loads(_cli(tmp_path, "jobs", "a@example.com", "--json").stdout)
     assert [j["status"] for j in jobs] == ["failed"] and jobs[0]["error"]["message"]
+
+
+def test_run_forwards_the_preset_and_no_rotate_into_job_json(tmp_path):
+    from badgeforge.cli.run_cmd import _job_files
+
+    csv = tmp_path / "a.csv"
+    csv.write_text("Name\nAda\n")
+    files = _job_files(csv, {"preset": "HERMA 4412", "no_rotate": True})
+    assert json.loads(files["job.json"]) == {"preset": "HERMA 4412", "rotate": False}
+    assert "job.json" not in _job_files(csv, {"no_rotate": False})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from functools import partial
 
 import pytest
@@ -358,3 +359,16 @@ def test_a_failure_of_an_overtaken_attempt_leaves_the_newer_attempt_and_its_hold
     job = _job(services, user.uid)
     assert job["status"] == "rendering" and job["attempts"] == 2 and not job.get("error")
     assert list(services.db.get(f"users/{user.uid}/holds")) == ["j1"]  # the newer attempt's hold
+
+
+def test_an_unconfirmed_preset_is_a_job_warning_and_a_confirmed_one_is_not(services, runtime, small_csv):
+    user = make_user(services)
+    for job_id, preset in (("j1", "avery-5390"), ("j2", "Durable 1445-02")):
+        job_json = json.dumps({"preset": preset}).encode()
+        runtime.upload(user.uid, job_id, {"job.json": job_json, "attendees.csv": small_csv})
+    unconfirmed, confirmed = _job(services, user.uid, "j1"), _job(services, user.uid, "j2")
+    assert unconfirmed["status"] == confirmed["status"] == "done"
+    warnings = unconfirmed["warnings"]
+    warnings = list(warnings.values()) if isinstance(warnings, dict) else warnings
+    assert warnings[0]["column"] == "preset" and "not confirmed" in warnings[0]["message"]
+    assert not any(w.get("column") == "preset" for w in (confirmed.get("warnings") or []))

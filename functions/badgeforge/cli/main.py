@@ -10,6 +10,7 @@ import click
 SUBCOMMANDS: dict[str, str] = {
     "render": "badgeforge.cli.render_cmd:render",
     "designs": "badgeforge.cli.render_cmd:designs",
+    "presets": "badgeforge.cli.presets_cmd:presets",
     "run": "badgeforge.cli.run_cmd:run",
     "users": "badgeforge.cli.users_cmd:users",
     "admin": "badgeforge.cli.admin_cmd:admin",

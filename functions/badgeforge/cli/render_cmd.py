@@ -56,14 +56,17 @@ def _read_image(path: str | None, option: str) -> bytes | None:
 @click.option("--paper", default="A4", show_default=True, help="A3, A4, A5, letter, legal or WxHmm.")
 @click.option("--badge-size", default=None, help="4x3in, A6, ID-1, 90x54mm ... (default: the design's).")
 @click.option(
-    "--preset", default=None, help="Label sheet preset, e.g. 'Avery 5395' (overrides paper, badge size, margins)."
+    "--preset",
+    default=None,
+    help="Label sheet or label-printer preset, e.g. 'HERMA 4412' (see `badgeforge presets`; overrides paper, "
+    "badge size, margins).",
 )
 @click.option(
     "--margin",
     type=float,
     default=None,
     metavar="MM",
-    help="Margin around the badges in mm (default: auto, 10 mm or down to 5 mm when more badges fit).",
+    help="Margin around the badges in mm (default: auto, 10 mm or down to 4 mm when more badges fit).",
 )
 @click.option("--gutter", type=float, default=0.0, show_default=True, metavar="MM", help="Space between badges in mm.")
 @click.option("--png-zip", type=click.Path(dir_okay=False), default=None, help="Also write a ZIP of 300 dpi PNGs.")
@@ -83,6 +86,7 @@ def _read_image(path: str | None, option: str) -> bytes | None:
 @click.option("--no-pronouns", is_flag=True, help="Leave the pronouns line out.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
 @click.option("--one-per-page", is_flag=True, help="One badge per page (badge printers).")
+@click.option("--no-rotate", is_flag=True, help="Keep badges upright even when turning them fits more per sheet.")
 @click.option("--duplex", "sides", flag_value="duplex", help="Backs on alternate pages, mirrored.")
 @click.option("--fold-over", "sides", flag_value="foldover", help="Back above the front, rotated 180 degrees.")
 @click.option("--offset-x", type=float, default=0.0, help="Printer offset calibration in mm.")
@@ -143,6 +147,7 @@ def _render(
         offset_y_mm=opts["offset_y"],
         crop_marks=opts["crop_marks"],
         one_per_page=opts["one_per_page"],
+        rotate=not opts["no_rotate"],
         sides=opts["sides"] or "single",
         event_name=opts["event_name"],
         accent=opts["accent"],

@@ -39,6 +39,8 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
             job[flag] = True
     if opts.get("sides"):
         job["sides"] = opts["sides"]
+    if opts.get("no_rotate"):
+        job["rotate"] = False
     if opts.get("ticket_types"):
         job["ticket_types"] = list(opts["ticket_types"])
     if opts.get("maps"):
@@ -68,7 +70,7 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
 @click.option("--design", default=None, help="Design name (see `badgeforge designs`).")
 @click.option("--paper", default=None, help="A3, A4, A5, letter, legal or WxHmm.")
 @click.option("--badge-size", default=None, help="4x3in, A6, ID-1, 90x54mm ...")
-@click.option("--preset", default=None, help="Label sheet preset.")
+@click.option("--preset", default=None, help="Label sheet or label-printer preset (see `badgeforge presets`).")
 @click.option("--event-name", default=None, help="Event name printed on every badge.")
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None, help="Logo image.")
 @click.option("--background", type=click.Path(exists=True, dir_okay=False), default=None, help="Background image.")
@@ -80,6 +82,7 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Take a field from a named column.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
 @click.option("--one-per-page", is_flag=True, help="One badge per page.")
+@click.option("--no-rotate", is_flag=True, help="Keep badges upright even when turning them fits more per sheet.")
 @click.option("--duplex", "sides", flag_value="duplex", help="Backs on alternate pages, mirrored.")
 @click.option("--fold-over", "sides", flag_value="foldover", help="Back above the front, rotated.")
 @click.option("--job-id", default=None, help="Job id (default: a new one).")

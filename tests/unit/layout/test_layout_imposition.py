@@ -41,14 +41,14 @@ def _grid(layout: SheetLayout) -> tuple[int, int]:
 
 @pytest.mark.parametrize(("paper", "badge", "margin", "grid"), COUNTS)
 def test_badges_per_page(paper: str, badge: str, margin: float, grid: tuple[int, int]) -> None:
-    layout = plan_sheet(parse_paper(paper), parse_badge_size(badge), margin_mm=margin)
+    layout = plan_sheet(parse_paper(paper), parse_badge_size(badge), margin_mm=margin, rotate=False)
     assert _grid(layout) == grid
     assert layout.per_sheet == grid[0] * grid[1]
 
 
 @pytest.mark.parametrize(("paper", "badge", "margin", "grid"), COUNTS)
 def test_grid_is_centred_and_inside_the_margins(paper: str, badge: str, margin: float, grid) -> None:
-    layout = plan_sheet(parse_paper(paper), parse_badge_size(badge), margin_mm=margin)
+    layout = plan_sheet(parse_paper(paper), parse_badge_size(badge), margin_mm=margin)  # turned or not
     left = min(s.x for s in layout.fronts)
     right = layout.page.width - max(s.right for s in layout.fronts)
     top = min(s.y for s in layout.fronts)
@@ -68,13 +68,13 @@ def test_slots_run_left_to_right_then_top_to_bottom_without_overlap() -> None:
 
 def test_gutters_separate_badges_and_can_cost_a_column() -> None:
     a4, card = parse_paper("A4"), parse_badge_size("ID-1")
-    layout = plan_sheet(a4, card, margin_mm=10, gutter_mm=5)
+    layout = plan_sheet(a4, card, margin_mm=10, gutter_mm=5, rotate=False)
     first, second, below = layout.fronts[0], layout.fronts[1], layout.fronts[2]
     assert second.x - first.right == pytest.approx(5 * MM)
     assert below.y - first.bottom == pytest.approx(5 * MM)
     assert _grid(layout) == (2, 4)  # 5 x 54 + 4 x 5 = 290 mm > 277 mm: one row fewer
     # 20 mm gutters: 2 x 85.6 + 20 = 191.2 mm > 190 mm (one column); 4 x 54 + 3 x 20 = 276 mm <= 277 mm (four rows)
-    assert _grid(plan_sheet(a4, card, margin_mm=10, gutter_mm=20)) == (1, 4)
+    assert _grid(plan_sheet(a4, card, margin_mm=10, gutter_mm=20, rotate=False)) == (1, 4)
 
 
 def test_calibration_offset_moves_everything_right_and_down() -> None:
@@ -140,7 +140,7 @@ def test_foldover_pairs_are_centred() -> None:
 
 def test_badge_that_does_not_fit_says_sizes_margins_and_what_to_do() -> None:
     with pytest.raises(DesignError) as err:
-        plan_sheet(parse_paper("A5"), parse_badge_size("5.5x4in"), margin_mm=10)
+        plan_sheet(parse_paper("A5"), parse_badge_size("5.5x4in"), margin_mm=10, rotate=False)
     text = str(err.value)
     assert "5.5x4in (139.7 x 101.6 mm)" in text
     assert "A5 (148 x 210 mm)" in text
@@ -179,7 +179,7 @@ def test_plans_are_immutable_values() -> None:
     assert layout == plan_sheet(parse_paper("A4"), parse_badge_size("A7"))
 
 
-# Automatic margin (margin_mm=None): 10 mm, or down to 5 mm when that fits more badges per sheet.
+# Automatic margin (margin_mm=None): 10 mm, or down to 4 mm when that fits more badges per sheet.
 def test_auto_margin_puts_two_columns_of_4x3in_on_letter_like_avery_inserts() -> None:
     letter, badge = parse_paper("letter"), parse_badge_size("4x3in")
     layout = plan_sheet(letter, badge, margin_mm=None)
@@ -189,14 +189,16 @@ def test_auto_margin_puts_two_columns_of_4x3in_on_letter_like_avery_inserts() ->
 
 
 def test_an_explicit_margin_is_used_as_given() -> None:
-    assert plan_sheet(parse_paper("letter"), parse_badge_size("4x3in"), margin_mm=10).per_sheet == 3
-    assert plan_sheet(parse_paper("A4"), parse_badge_size("4x3in"), margin_mm=10).per_sheet == 3
+    letter, a4, badge = parse_paper("letter"), parse_paper("A4"), parse_badge_size("4x3in")
+    assert plan_sheet(letter, badge, margin_mm=10, rotate=False).per_sheet == 3
+    assert plan_sheet(a4, badge, margin_mm=10, rotate=False).per_sheet == 3
+    assert plan_sheet(a4, badge, margin_mm=10).per_sheet == 4  # turned: 2 x 2 of 3 x 4 in
 
 
 def test_auto_margin_on_a4_keeps_the_printer_border() -> None:
-    """Two 4 in columns need 3.4 mm side margins on A4: below a printer's 5 mm border, so A4 stays at 3."""
+    """Two upright 4 in columns need 3.4 mm side margins on A4: below a printer's 4 mm border, so upright stays 3."""
     a4, badge = parse_paper("A4"), parse_badge_size("4x3in")
-    assert plan_sheet(a4, badge, margin_mm=None).per_sheet == 3
+    assert plan_sheet(a4, badge, margin_mm=None, rotate=False).per_sheet == 3
     assert auto_margin_mm(a4, badge) == 10.0
 
 
@@ -206,20 +208,23 @@ def test_auto_margin_on_a4_keeps_the_printer_border() -> None:
 )
 def test_auto_margin_gains_only_where_a_smaller_margin_fits_more(paper: str, badge: str, before: int, after: int):
     page, size = parse_paper(paper), parse_badge_size(badge)
-    assert plan_sheet(page, size, margin_mm=10).per_sheet == before
-    auto = plan_sheet(page, size, margin_mm=None)
+    assert plan_sheet(page, size, margin_mm=10, rotate=False).per_sheet == before
+    auto = plan_sheet(page, size, margin_mm=None, rotate=False)
     assert auto.per_sheet == after
     margin = auto_margin_mm(page, size)
-    assert 5.0 <= margin <= 10.0
-    assert plan_sheet(page, size, margin_mm=margin).fronts == auto.fronts  # the chosen margin really gets that count
+    assert 4.0 <= margin <= 10.0
+    # the chosen margin really gets that count
+    assert plan_sheet(page, size, margin_mm=margin, rotate=False).fronts == auto.fronts
     left = min(s.x for s in auto.fronts)
     assert left == pytest.approx(page.width - max(s.right for s in auto.fronts))  # still centred
-    assert min(left, min(s.y for s in auto.fronts)) >= 5 * MM - 1e-6
+    assert min(left, min(s.y for s in auto.fronts)) >= 4 * MM - 1e-6
 
 
-def test_auto_margin_says_5_mm_when_nothing_fits() -> None:
-    with pytest.raises(DesignError, match="5 mm margins"):
-        plan_sheet(parse_paper("A5"), parse_badge_size("5.5x4in"), margin_mm=None)
+def test_auto_margin_says_4_mm_when_nothing_fits() -> None:
+    with pytest.raises(DesignError, match="4 mm margins"):
+        plan_sheet(parse_paper("A5"), parse_badge_size("5.8x4in"), margin_mm=None, rotate=False)
+    with pytest.raises(DesignError, match="4 mm margins"):  # neither way round
+        plan_sheet(parse_paper("A5"), parse_badge_size("8x6in"), margin_mm=None)
 
 
 def test_auto_margin_counts_fold_over_pairs() -> None:

@@ -49,12 +49,28 @@ def test_malformed_manifests_are_refused(tmp_path: Path, broken: dict[str, objec
 @pytest.mark.parametrize("design", [d.name for d in list_designs()])
 def test_every_text_box_stays_inside_the_safe_area(design: str) -> None:
     composer = BadgeComposer(RenderOptions(design=design), 288, 216)
+    left, top, right, bottom = composer._safe  # the design's safe area, less on a badge smaller than its own size
     inset = composer.design.safe_area_mm * MM
+    assert inset * 0.74 <= min(left, top) and max(left, top) <= inset + 1e-6  # 216 pt is 3/4 of a 3 x 4 in badge
     for element in (*composer.design.elements, *composer.design.back_elements):
         if element.kind in ("name", "text", "event_name", "qr"):
             x, y, w, h = composer._box(element)
-            assert x >= inset - 1e-6 and y >= inset - 1e-6
-            assert x + w <= 288 - inset + 1e-6 and y + h <= 216 - inset + 1e-6
+            assert x >= left - 1e-6 and y >= top - 1e-6
+            assert x + w <= right + 1e-6 and y + h <= bottom + 1e-6
+
+
+@pytest.mark.parametrize("design", [d.name for d in list_designs()])
+def test_the_whole_safe_area_applies_at_the_design_size_and_shrinks_only_on_smaller_badges(design: str) -> None:
+    from badge_renderer.layout import parse_badge_size
+
+    own = parse_badge_size(load_design(design).default_badge_size)
+    inset = load_design(design).safe_area_mm * MM
+    for width, height in ((own.width, own.height), (own.width * 2, own.height * 2)):
+        left, top, right, bottom = BadgeComposer(RenderOptions(design=design), width, height)._safe
+        assert (left, top) == pytest.approx((inset, inset))
+        assert (width - right, height - bottom) == pytest.approx((inset, inset))
+    half = BadgeComposer(RenderOptions(design=design), own.width / 2, own.height)._safe
+    assert half[0] == pytest.approx(inset / 2) and half[1] == pytest.approx(inset)
 
 
 def test_qr_runs_cover_exactly_the_dark_modules() -> None:

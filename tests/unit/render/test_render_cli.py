@@ -109,8 +109,9 @@ def render_pages(tmp_path: Path, *args: str) -> dict[str, object]:
 def test_margin_and_gutter_options_change_the_sheet(tmp_path: Path) -> None:
     letter = ("--paper", "letter", "--badge-size", "4x3in")
     assert render_pages(tmp_path, *letter)["pages"] == 2  # auto margin: 6 per Letter sheet
-    assert render_pages(tmp_path, *letter, "--margin", "10")["pages"] == 3  # 3 per sheet
-    assert render_pages(tmp_path, *letter, "--margin", "5", "--gutter", "20")["pages"] == 3  # one column
+    assert render_pages(tmp_path, *letter, "--margin", "10", "--no-rotate")["pages"] == 3  # 3 per sheet
+    assert render_pages(tmp_path, *letter, "--margin", "10")["pages"] == 2  # turned: 4 per sheet
+    assert render_pages(tmp_path, *letter, "--margin", "5", "--gutter", "20", "--no-rotate")["pages"] == 3
     assert render_pages(tmp_path, *letter, "--margin", "101")["error"]["column"] == "margin_mm"  # type: ignore[index]
 
 

@@ -81,9 +81,12 @@ def test_the_default_margin_is_automatic_and_an_explicit_one_is_kept() -> None:
     assert RenderOptions.from_dict(letter).margin_mm is None
     assert plan_for(RenderOptions.from_dict(letter)).per_sheet == 6  # 1/4 in side margins, as Avery's inserts
     assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": "auto"})).per_sheet == 6
-    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 3
-    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
-    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 3
+    upright = {**letter, "rotate": False}
+    assert plan_for(RenderOptions.from_dict({**upright, "margin_mm": 10})).per_sheet == 3
+    assert plan_for(RenderOptions.from_dict({**upright, "margin_mm": 10, "gutter_mm": 2.5})).per_sheet == 3
+    assert plan_for(RenderOptions.from_dict({**letter, "margin_mm": 10})).per_sheet == 4  # turned: 2 x 2
+    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in", rotate=False)).per_sheet == 3
+    assert plan_for(RenderOptions(paper="A4", badge_size="4x3in")).per_sheet == 4
 
 
 def test_job_json_takes_margin_gutter_and_a_forgiving_preset_name() -> None:
@@ -92,3 +95,18 @@ def test_job_json_takes_margin_gutter_and_a_forgiving_preset_name() -> None:
     with pytest.raises(OptionsError) as caught:
         RenderOptions.from_dict({"preset": "Avery 9999"})
     assert caught.value.column == "preset" and "avery-5395" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("preset", "sides", "words"),
+    [
+        ("HERMA 4412", "foldover", "fold-over"),
+        ("DYMO 30856", "duplex", "one side"),
+        ("zebra-4x6in", "foldover", "one side"),
+    ],
+)
+def test_a_preset_that_cannot_take_these_sides_is_refused_when_the_job_is_read(preset: str, sides: str, words: str):
+    with pytest.raises(OptionsError) as caught:
+        RenderOptions.from_dict({"preset": preset, "sides": sides})
+    assert caught.value.column == "sides" and words in caught.value.message
+    assert RenderOptions.from_dict({"preset": "Durable 1445-02", "sides": "foldover"}).preset  # touching rows: fine

@@ -1,4 +1,4 @@
-"""The design gallery: names, titles and preview images of the bundled designs."""
+"""The design gallery (names, titles and preview images of the bundled designs) and the label presets."""
 
 from __future__ import annotations
 
@@ -46,6 +46,15 @@ def _describe(design) -> dict:
 def designs():
     current_user()
     return jsonify({"designs": [_describe(d) for d in _designs()]})
+
+
+@bp.get("/api/presets")
+def presets():
+    """The label sheets and label-printer stock a job may name in `preset` (same shape as `badgeforge presets`)."""
+    current_user()
+    from badge_renderer.layout import PRESETS
+
+    return jsonify({"presets": [preset.describe() for preset in PRESETS.values()]})
 
 
 @bp.get("/api/designs/<name>/preview.png")

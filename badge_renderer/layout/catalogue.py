@@ -1,0 +1,320 @@
+"""The label and badge-insert products BadgeForge prints on, at their makers' published geometry.
+
+Every preset names its source. gLabels = the gLabels template database (Debian `glabels-data`); a test compares
+every preset that gLabels describes with it. pretix = the figures of pretix's badge exporter, which prints on these
+sheets in production. A preset nobody could confirm says so (`confirmed=False`) and warns whenever it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from badge_renderer.layout.sizes import PAPERS
+from badge_renderer.layout.stock import SheetPreset, label, roll, sheet
+
+A4, LETTER = PAPERS["a4"], PAPERS["letter"]
+_PRETIX = "pretix badge exporter figures"
+_GLABELS = "gLabels template database"
+_A4_HALF_W, _A4_HALF_H, _A4_QUARTER_H = 105.0, 148.5, 74.25  # the pieces of a perforated A4 sheet
+
+_SHEETS = (
+    # --- A4 sheets ---------------------------------------------------------------------------------------------
+    sheet(
+        "herma-4412",
+        "HERMA 4412 name badge labels, 80 x 50 mm, 10 per A4 sheet",
+        paper=A4,
+        size=(80, 50),
+        grid=(2, 5),
+        first=(17.5, 13.5),
+        pitch=(95, 55),
+        brand="HERMA",
+        part="4412",
+        source=_PRETIX,
+    ),
+    sheet(
+        "avery-l4785",
+        "Avery L4785 self-adhesive name badges, 80 x 50 mm, 10 per A4 sheet",
+        paper=A4,
+        size=(80, 50),
+        grid=(2, 5),
+        first=(18, 13),
+        pitch=(95, 55),
+        brand="Avery",
+        part="L4785",
+        aliases=("L4784", "L4786", "L4787"),
+        source=_GLABELS,
+        glabels=(("Avery", "L4785"), ("Avery", "L4784"), ("Avery", "L4786"), ("Avery", "L4787")),
+    ),
+    sheet(
+        # 2 x 5 inserts, edge to edge; pretix: 15 mm side and 15 mm bottom margins, so the top is 12 mm.
+        "durable-1445-02",
+        "Durable BADGEMAKER 1445-02 name badge inserts, 90 x 54 mm, 10 per A4 sheet",
+        paper=A4,
+        size=(90, 54),
+        grid=(2, 5),
+        first=(15, 12),
+        pitch=(90, 54),
+        brand="Durable",
+        part="1445-02",
+        # "durable-1452" and "durable-54x90" were this preset's names before it was placed at 1445-02's geometry.
+        aliases=("1445", "durable-1452", "durable-54x90", "BADGEMAKER 54x90"),
+        source=_PRETIX,
+    ),
+    sheet(
+        "durable-1453-02",
+        "Durable BADGEMAKER 1453-02 name badge inserts, 75 x 40 mm, 12 per A4 sheet",
+        paper=A4,
+        size=(75, 40),
+        grid=(2, 6),
+        first=(30, 28.5),
+        pitch=(75, 40),
+        brand="Durable",
+        part="1453-02",
+        aliases=("1453", "BADGEMAKER 40x75"),
+        source=_PRETIX,
+    ),
+    sheet(
+        "durable-1456-02",
+        "Durable BADGEMAKER 1456-02 name badge inserts, 90 x 60 mm, 8 per A4 sheet",
+        paper=A4,
+        size=(90, 60),
+        grid=(2, 4),
+        first=(15, 28.5),
+        pitch=(90, 60),
+        brand="Durable",
+        part="1456-02",
+        aliases=("1456", "BADGEMAKER 60x90"),
+        source=_PRETIX,
+    ),
+    sheet(
+        # pretix gives this sheet 1453-02's margins with a 93 x 60 mm pitch, which puts the sixth row 31 mm below the
+        # bottom of the A4 page: that figure cannot be right. Until someone measures a sheet, the same 40 x 75 mm
+        # pieces are placed on 1453-02's edge-to-edge grid, and the preset warns.
+        "durable-8334-02",
+        "Durable BADGEFIX 8334-02 name badges, 75 x 40 mm, 12 per A4 sheet",
+        paper=A4,
+        size=(75, 40),
+        grid=(2, 6),
+        first=(30, 28.5),
+        pitch=(75, 40),
+        confirmed=False,
+        brand="Durable",
+        part="8334-02",
+        aliases=("8334", "BADGEFIX 40x75"),
+        source="estimated: Durable 1453-02's grid (pretix's own pitch for 8334-02 overflows the page)",
+    ),
+    sheet(
+        "herma-9642",
+        "HERMA 9642 labels, 40 x 40 mm, 24 per A4 sheet",
+        paper=A4,
+        size=(40, 40),
+        grid=(4, 6),
+        first=(15, 13.5),
+        pitch=(46, 46),
+        brand="HERMA",
+        part="9642",
+        source=_PRETIX,
+    ),
+    sheet(
+        "lyreco-143.344",
+        "Lyreco 143.344 labels, 70 x 36 mm, 24 per A4 sheet",
+        paper=A4,
+        size=(70, 36),
+        grid=(3, 8),
+        first=(0, 4.5),
+        pitch=(70, 36),
+        brand="Lyreco",
+        part="143.344",
+        source=_PRETIX,
+    ),
+    # Perforated A4 sheets: the pieces are exact fractions of the sheet (a quarter is 105 x 148.5 mm, not A6's 148).
+    sheet(
+        "a4-4xa6",
+        "4 x A6 on perforated A4, portrait pieces 105 x 148.5 mm",
+        paper=A4,
+        size=(_A4_HALF_W, _A4_HALF_H),
+        grid=(2, 2),
+        first=(0, 0),
+        pitch=(_A4_HALF_W, _A4_HALF_H),
+        part="4xA6",
+        aliases=("4xA6", "A6 on A4", "4-up A6"),
+        source="the sheet's own arithmetic (A4 perforated in quarters)",
+    ),
+    sheet(
+        "a4-4xa6-landscape",
+        "4 x A6 on perforated A4, landscape badges 148.5 x 105 mm turned into the portrait pieces",
+        paper=A4,
+        size=(_A4_HALF_H, _A4_HALF_W),
+        grid=(2, 2),
+        first=(0, 0),
+        pitch=(_A4_HALF_W, _A4_HALF_H),
+        rotation=90,
+        part="4xA6 landscape",
+        aliases=("4xA6 landscape", "A6 landscape on A4"),
+        source="the sheet's own arithmetic (A4 perforated in quarters)",
+    ),
+    sheet(
+        "a4-8xa7",
+        "8 x A7 on perforated A4, landscape pieces 105 x 74.25 mm",
+        paper=A4,
+        size=(_A4_HALF_W, _A4_QUARTER_H),
+        grid=(2, 4),
+        first=(0, 0),
+        pitch=(_A4_HALF_W, _A4_QUARTER_H),
+        part="8xA7",
+        aliases=("8xA7", "A7 on A4", "8-up A7"),
+        source="the sheet's own arithmetic (A4 perforated in eighths)",
+    ),
+    sheet(
+        "a4-8xa7-portrait",
+        "8 x A7 on perforated A4, portrait badges 74.25 x 105 mm turned into the landscape pieces",
+        paper=A4,
+        size=(_A4_QUARTER_H, _A4_HALF_W),
+        grid=(2, 4),
+        first=(0, 0),
+        pitch=(_A4_HALF_W, _A4_QUARTER_H),
+        rotation=90,
+        part="8xA7 portrait",
+        aliases=("8xA7 portrait", "A7 portrait on A4"),
+        source="the sheet's own arithmetic (A4 perforated in eighths)",
+    ),
+    # --- US Letter sheets --------------------------------------------------------------------------------------
+    sheet(
+        "avery-5395",
+        "Avery 5395 name badge labels, 3-3/8 x 2-1/3 in, 8 per Letter sheet",
+        paper=LETTER,
+        size=(3.375, 7 / 3),
+        grid=(2, 4),
+        first=(0.6875, 7 / 12),
+        pitch=(3.75, 2.5),
+        inches=True,
+        brand="Avery",
+        part="5395",
+        aliases=("8395", "5095", "5895", "15395"),
+        source=_GLABELS,
+        glabels=(("Avery", "5395"), ("Avery", "8395"), ("Avery", "5095"), ("Avery", "5895"), ("Avery", "15395")),
+    ),
+    sheet(
+        # Perl Paper::Specs (Avery 5392, 74541): 2 x 3 inserts of 4 x 3 in, 1/4 in side and 1 in top margin.
+        "avery-5392",
+        "Avery 5392 name badge inserts, 4 x 3 in, 6 per Letter sheet",
+        paper=LETTER,
+        size=(4, 3),
+        grid=(2, 3),
+        first=(0.25, 1.0),
+        pitch=(4, 3),
+        inches=True,
+        brand="Avery",
+        part="5392",
+        aliases=("74459", "avery-74459"),
+        source="Perl Paper::Specs",
+    ),
+    sheet(
+        # Sources disagree on the top margin (Paper::Specs: 1.0625 in with 2.219 in rows; a Word template:
+        # 1.167 in), so the grid is centred, edge to edge, until someone measures a sheet.
+        "avery-5390",
+        "Avery 5390 name badge inserts, 3-1/2 x 2-1/4 in, 8 per Letter sheet",
+        paper=LETTER,
+        size=(3.5, 2.25),
+        grid=(2, 4),
+        first=(0.75, 1.0),
+        pitch=(3.5, 2.25),
+        inches=True,
+        confirmed=False,
+        brand="Avery",
+        part="5390",
+        aliases=("74536", "avery-74536"),
+        source="estimated: centred grid (published top margins disagree)",
+    ),
+)
+
+_LABEL_PRINTERS = (
+    label(
+        # Brother publishes 62 x 100 mm; gLabels lists the same label as DK-1202 in whole points (176 x 283 pt).
+        "brother-dk-11202",
+        "Brother DK-11202 die-cut labels, 62 x 100 mm, one badge per label",
+        size=(62, 100),
+        brand="Brother",
+        part="DK-11202",
+        aliases=("DK-1202", "DK11202"),
+        source="Brother DK-11202 specification; " + _GLABELS + " (DK-1202)",
+        glabels=(("Brother", "DK-1202"),),
+    ),
+    roll(
+        "brother-dk-2205",
+        "Brother DK-2205 continuous paper tape, 62 mm wide, as long as the design's shape needs",
+        width_mm=62,
+        brand="Brother",
+        part="DK-2205",
+        aliases=("DK-22205", "DK2205"),
+        source="Brother DK-2205 specification (62 mm continuous)",
+    ),
+    label(
+        "dymo-30856",
+        "DYMO 30856 name badge labels, 62 x 106 mm, one badge per label",
+        size=(62, 106),
+        brand="DYMO",
+        part="30856",
+        source=_GLABELS,
+        glabels=(("Dymo", "30856"),),
+    ),
+    label(
+        "dymo-30374",
+        "DYMO 30374 name badge labels, 51 x 89 mm, one badge per label",
+        size=(51, 89),
+        brand="DYMO",
+        part="30374",
+        source=_GLABELS,
+        glabels=(("Dymo", "30374"),),
+    ),
+    label(
+        "dymo-99015",
+        "DYMO 99015 name badge labels, 54 x 70 mm, one badge per label",
+        size=(54, 70),
+        brand="DYMO",
+        part="99015",
+        source=_GLABELS,
+        glabels=(("Dymo", "99015"),),
+    ),
+    label(
+        "dymo-99014",
+        "DYMO 99014 shipping / name badge labels, 54 x 101 mm, one badge per label",
+        size=(54, 101),
+        brand="DYMO",
+        part="99014",
+        source=_GLABELS,
+        glabels=(("Dymo", "99014"),),
+    ),
+    label(
+        "dymo-11356",
+        "DYMO 11356 small name badge labels, 41 x 89 mm, one badge per label",
+        size=(41, 89),
+        brand="DYMO",
+        part="11356",
+        source=_GLABELS,
+        glabels=(("Dymo", "11356"),),
+    ),
+    label(
+        "zebra-4x3in",
+        "Zebra direct-thermal badge labels, 4 x 3 in, one badge per label",
+        size=(4, 3),
+        inches=True,
+        brand="Zebra",
+        part="4x3in",
+        aliases=("zebra 4x3", "4x3 label"),
+        source="common Zebra badge stock (4 in print width)",
+    ),
+    label(
+        "zebra-4x6in",
+        "Zebra direct-thermal labels, 4 x 6 in, one badge per label",
+        size=(4, 6),
+        inches=True,
+        brand="Zebra",
+        part="4x6in",
+        aliases=("zebra 4x6", "4x6 label"),
+        source="common Zebra badge stock (4 in print width)",
+    ),
+)
+
+PRESETS: Mapping[str, SheetPreset] = MappingProxyType({p.name: p for p in (*_SHEETS, *_LABEL_PRINTERS)})

@@ -1,0 +1,74 @@
+"""Every bundled design on label-printer stock (portrait labels, a continuous roll): no text below 6 pt and no
+text outside the label, read back from the PDF (pypdf for the sizes cairo wrote, pdftotext -bbox for the boxes)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from badge_renderer.designs import list_designs
+from badge_renderer.layout import PRESETS
+from badge_renderer.layout.units import MM
+from badge_renderer.model import Attendee
+from badge_renderer.render import RenderOptions, render_pdf
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # cairo repeats XObject keys; pypdf warns about each
+SMALLEST_PT = 6.0  # the house rule: nothing smaller reads on a badge
+LABELS = sorted(name for name, preset in PRESETS.items() if preset.kind != "sheet")
+# Long values in every field a design prints: the fitter has to shrink, wrap or shorten each of them.
+PERSON = Attendee(
+    row=2,
+    first_name="Maximiliane",
+    last_name="Wolkenstein-Rodeneck",
+    role="Head of Developer Relations",
+    organization="Internationale Gesellschaft fuer Datenverarbeitung",
+    pronouns="she/her",
+    ticket_type="Speaker",
+    email="m@example.org",
+    ticket_id="PCE26-7KQ2M",
+)
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">')
+
+
+def text_sizes(pdf: Path) -> list[tuple[float, str]]:
+    """(size in points as printed, text) of every text run cairo wrote: font size x the text and graphics scale."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            runs.append((size * math.hypot(c, d), text.strip()))
+
+    PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("preset", LABELS)
+@pytest.mark.parametrize("design", [d.name for d in list_designs()])
+def test_designs_on_label_stock_print_nothing_below_6_pt(tmp_path: Path, design: str, preset: str) -> None:
+    out = tmp_path / "label.pdf"
+    render_pdf([PERSON], RenderOptions(design=design, preset=preset, event_name="PyCon Europe 2026"), out)
+    runs = text_sizes(out)
+    assert len(runs) >= 4  # name, event, role, organization ... really drawn as text
+    small = [(round(size, 2), text) for size, text in runs if size < SMALLEST_PT - 0.01]
+    assert not small, f"{design} on {preset}: text below 6 pt: {small}"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed (make test does)")
+@pytest.mark.parametrize("design", [d.name for d in list_designs()])
+def test_designs_on_a_portrait_62x100_label_keep_every_word_on_the_label(tmp_path: Path, design: str) -> None:
+    out = tmp_path / "label.pdf"
+    render_pdf([PERSON], RenderOptions(design=design, preset="Brother DK-11202", event_name="PyCon 2026"), out)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    boxes = [tuple(map(float, m)) for m in _WORD.findall(bbox)]
+    assert len(boxes) >= 6
+    inset = 1 * MM  # clear of the label printer's cut
+    for x0, y0, x1, y1 in boxes:
+        assert inset <= x0 and x1 <= 62 * MM - inset and inset <= y0 and y1 <= 100 * MM - inset, (design, x0, y1)
