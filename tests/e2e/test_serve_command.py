@@ -46,6 +46,7 @@ def test_serve_prints_its_url_serves_the_pages_and_stops_on_ctrl_c(tmp_path):
     assert "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_serve_recovers_a_killed_render_by_itself(tmp_path):
     """A render SIGKILLed while `serve` runs (a `badgeforge run` on the same data): with a 2 s lease and a 1 s
     sweep interval, serve's own sweep re-drives it; the job finishes, one mail, one use charged, nothing held."""
