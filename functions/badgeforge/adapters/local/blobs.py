@@ -15,13 +15,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgeforge.ports import BlobInfo, BlobNotFound, BlobTooLarge
+from badgeforge.ports import BlobInfo, BlobNotFound, BlobTooLarge, is_object_path
 
 
 def check_object_path(path: str) -> str:
-    """Reject paths that could leave the bucket folder (.., absolute, empty segments)."""
-    parts = path.split("/")
-    if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in path:
+    """Reject paths that could leave the bucket folder (.., absolute, empty segments, control characters)."""
+    if not is_object_path(path):
         raise ValueError(f"not a valid object path: {path!r}")
     return path
 
