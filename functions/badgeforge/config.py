@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
 Mode = Literal["local", "firebase"]
 LinkMode = Literal["signed", "page"]
@@ -29,14 +31,28 @@ class ConfigError(ValueError):
     """The environment does not describe a usable configuration (message says which variable to set)."""
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: int() would also take "1_000" and "١٢"
+# Variable -> (lowest, highest) accepted. Why: a typo (10^30 badges, a negative TTL, a link TTL past what datetime
+# can add) must stop start-up with a message naming the variable, not become an unlimited account or a 500 later.
+_INT_BOUNDS = {
+    "BADGEFORGE_DEFAULT_USAGE": (0, MAX_ALLOWED_USAGE),
+    "BADGEFORGE_LINK_TTL_HOURS": (1, 24 * 3650),
+    "BADGEFORGE_PAGE_LINK_TTL_DAYS": (1, 3650),
+    "BADGEFORGE_MAX_ATTEMPTS": (1, 100),
+}
+
+
 def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError as err:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from err
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise ConfigError(f"{name} must be a whole number, not {raw[:40]!r}")
+    value = int(raw)
+    low, high = _INT_BOUNDS.get(name, (-(2**63), 2**63 - 1))
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:,} and {high:,}, not {value:,}")
+    return value
 
 
 def _firebase_config(env: Mapping[str, str]) -> dict[str, Any]:

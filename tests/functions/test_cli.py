@@ -56,3 +56,17 @@ def test_users_admin_and_jobs_commands(tmp_path):
     assert bad.returncode == 2 and json.loads(bad.stdout)["status"] == "failed"
     jobs = json.loads(_cli(tmp_path, "jobs", "a@example.com", "--json").stdout)
     assert [j["status"] for j in jobs] == ["failed"] and jobs[0]["error"]["message"]
+
+
+def test_admin_and_users_commands_refuse_absurd_numbers_and_reasons(tmp_path):
+    assert _cli(tmp_path, "users", "add", "a@example.com", "--usage", "2").returncode == 0
+    huge = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", str(10**30), "--reason", "typo")
+    assert huge.returncode == 2 and "1,000,000" in huge.stderr and "Traceback" not in huge.stderr
+    below = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", "-5", "--reason", "refund")
+    assert below.returncode == 2 and "below zero" in below.stderr
+    long_reason = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", "1", "--reason", "x" * 501)
+    assert long_reason.returncode == 2 and "500" in long_reason.stderr
+    too_many = _cli(tmp_path, "users", "add", "b@example.com", "--usage", str(10**30))
+    assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
+    listed = json.loads(_cli(tmp_path, "users", "list", "--json").stdout)
+    assert [(u["email"], u["allowed_usage"]) for u in listed] == [("a@example.com", 2)]

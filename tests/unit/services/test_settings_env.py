@@ -43,3 +43,27 @@ def test_firebase_mode_needs_a_link_secret_for_page_links(tmp_path):
         Settings(mode="firebase", home=tmp_path).effective_link_secret()
     local = Settings(home=tmp_path)
     assert local.effective_link_secret() == local.effective_link_secret()  # kept in BADGEFORGE_HOME
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("BADGEFORGE_DEFAULT_USAGE", str(10**30)),
+        ("BADGEFORGE_DEFAULT_USAGE", "-1"),
+        ("BADGEFORGE_DEFAULT_USAGE", "1_000"),
+        ("BADGEFORGE_DEFAULT_USAGE", "\u0661\u0662"),
+        ("BADGEFORGE_PAGE_LINK_TTL_DAYS", str(10**12)),  # timedelta would overflow: a traceback, not a message
+        ("BADGEFORGE_PAGE_LINK_TTL_DAYS", "0"),
+        ("BADGEFORGE_LINK_TTL_HOURS", "-5"),
+        ("BADGEFORGE_MAX_ATTEMPTS", "0"),
+    ],
+)
+def test_numbers_out_of_range_name_the_variable_and_the_range(name, raw):
+    env = {name: raw, "BADGEFORGE_LINK_MODE": "page"}
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env(env)
+
+
+def test_numbers_in_range_are_read():
+    settings = Settings.from_env({"BADGEFORGE_DEFAULT_USAGE": "1000000", "BADGEFORGE_MAX_ATTEMPTS": " 7 "})
+    assert (settings.default_allowed_usage, settings.max_attempts) == (1_000_000, 7)
