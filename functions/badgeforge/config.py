@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+from badgeforge.private_files import read_or_create_secret
 from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
 Mode = Literal["local", "firebase"]
@@ -154,13 +155,8 @@ class Settings:
             return self.link_secret
         if self.mode != "local":
             raise ConfigError("set BADGEFORGE_LINK_SECRET (a long random string) to sign download-page links")
-        path = self.home / "link_secret"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(secrets.token_urlsafe(32))
-            os.replace(tmp, path)
-        return path.read_text().strip()
+        secret = read_or_create_secret(self.home / "link_secret", lambda: secrets.token_urlsafe(32).encode())
+        return secret.decode().strip()
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,9 @@ def _session_secret(services: Any) -> bytes:
     home = getattr(getattr(services, "settings", None), "home", None)
     if home is None:
         return secrets.token_bytes(32)  # sessions last for this process only
-    key_file = Path(home) / "session.key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_bytes(secrets.token_bytes(32))
-        key_file.chmod(0o600)
-    return key_file.read_bytes()
+    from badgeforge.private_files import read_or_create_secret
+
+    return read_or_create_secret(Path(home) / "session.key", lambda: secrets.token_bytes(32))
 
 
 def _serve_pages(app: Flask, web_dir: Path) -> None:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from badgeforge.private_files import private_file
+
 FORBIDDEN_KEY_CHARS = set(".$#[]/")
 CreateListener = Callable[[str, Any], None]
 
@@ -78,8 +80,7 @@ class SqliteTreeDatabase:
     """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(Path(path))  # before SQLite opens it: its -wal/-shm files take this file's mode
         self._local = threading.local()
         self._push_ids = _PushIds()
         self._listeners: list[tuple[list[str], CreateListener]] = []
