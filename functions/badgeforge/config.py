@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from badge_renderer import limits
 from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
 from badgeforge.private_files import read_or_create_secret
 from badgeforge.services.usage import MAX_ALLOWED_USAGE
@@ -40,6 +41,9 @@ _INT_BOUNDS = {
     "BADGEFORGE_LINK_TTL_HOURS": (1, 24 * 3650),
     "BADGEFORGE_PAGE_LINK_TTL_DAYS": (1, 3650),
     "BADGEFORGE_MAX_ATTEMPTS": (1, 100),
+    "BADGEFORGE_CSV_MAX_BYTES": (1, limits.CSV_MAX_BYTES_CEILING),
+    "BADGEFORGE_CSV_MAX_ROWS": (1, limits.CSV_MAX_ROWS_CEILING),
+    "BADGEFORGE_IMAGE_MAX_BYTES": (1, limits.IMAGE_MAX_BYTES),  # the renderer's cap: only lower it
 }
 
 
@@ -95,9 +99,9 @@ class Settings:
     smtp_url: str = field(default="", repr=False)
     sendgrid_api_key: str = field(default="", repr=False)
     sendgrid_host: str = ""  # empty: SendGrid's API; tests point it at a local recorder
-    csv_max_bytes: int = 10_000_000
-    csv_max_rows: int = 50_000
-    image_max_bytes: int = 10_000_000
+    csv_max_bytes: int = limits.CSV_MAX_BYTES
+    csv_max_rows: int = limits.CSV_MAX_ROWS
+    image_max_bytes: int = limits.IMAGE_MAX_BYTES
     max_attempts: int = 5
     render_lease: timedelta = timedelta(minutes=10)
     mail_lease: timedelta = timedelta(minutes=2)

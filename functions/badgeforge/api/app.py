@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Flask, send_from_directory
 
-from . import security_headers
+from . import security_headers, uploads
 from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
-from .limits import MAX_BODY_BYTES, JobRate
+from .limits import JobRate
 from .routes import admin, designs, download, jobs, preview, session, usage_callable
 from .submit import BlobSubmitter, Submitter
 
@@ -35,7 +35,7 @@ def create_app(
     (default: write them to the BlobStore, which is what triggers the Storage function in the cloud).
     """
     app = Flask(__name__, static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = uploads.InputLimits.of(services).form_bytes
     app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
     mode = getattr(getattr(services, "settings", None), "mode", "local")
     sessions = LocalSessions(services.users, session_secret or _session_secret(services)) if mode == "local" else None

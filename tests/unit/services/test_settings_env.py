@@ -56,6 +56,9 @@ def test_firebase_mode_needs_a_link_secret_for_page_links(tmp_path):
         ("BADGEFORGE_PAGE_LINK_TTL_DAYS", "0"),
         ("BADGEFORGE_LINK_TTL_HOURS", "-5"),
         ("BADGEFORGE_MAX_ATTEMPTS", "0"),
+        ("BADGEFORGE_IMAGE_MAX_BYTES", "20000000"),  # above the renderer's cap: the API would accept what it refuses
+        ("BADGEFORGE_CSV_MAX_ROWS", "0"),
+        ("BADGEFORGE_CSV_MAX_BYTES", "-1"),
     ],
 )
 def test_numbers_out_of_range_name_the_variable_and_the_range(name, raw):
