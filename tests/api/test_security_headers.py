@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from badgeforge.api import create_app
@@ -15,10 +13,10 @@ from .conftest import RecordingSubmitter, make_env
 EXPECTED_OVER_HTTP = {k: v for k, v in SECURITY_HEADERS.items() if k != "Strict-Transport-Security"}
 
 
-@pytest.fixture
-def served(tmp_path: Path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
     """The app as `badgeforge serve` builds it: API plus the static pages."""
-    env = make_env(tmp_path)
+    env = make_env(tmp_path_factory.mktemp("served"))
     app = create_app(env.services, submitter=RecordingSubmitter(), web_dir=WEB_DIR)
     app.testing = True
     return env, app.test_client()
@@ -60,13 +58,14 @@ def test_hsts_only_over_https(served):
 
 
 def test_an_unexpected_error_still_carries_them(served):
-    _, client = served
+    env, _ = served
+    app = create_app(env.services, submitter=RecordingSubmitter())
 
     def boom():
         raise RuntimeError("bug")
 
-    client.application.add_url_rule("/api/boom", "boom", boom)
-    response = client.get("/api/boom")
+    app.add_url_rule("/api/boom", "boom", boom)
+    response = app.test_client().get("/api/boom")
     assert response.status_code == 500
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"

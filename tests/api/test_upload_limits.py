@@ -16,7 +16,10 @@ from badge_renderer.images import MAX_BYTES as RENDERER_IMAGE_MAX_BYTES
 from badgeforge.api import limits as api_limits
 from badgeforge.config import Settings
 
-from .conftest import CSV, make_env
+from .conftest import CSV
+from .shared_env import module_env_fixture
+
+env = module_env_fixture()  # refused uploads write nothing; accepted ones are only recorded by the submitter
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 
@@ -36,25 +39,24 @@ def test_every_layer_starts_from_the_same_limits():
     assert api_limits.MAX_IMAGE_BYTES >= limits.IMAGE_MAX_BYTES, "the API's own ceiling never undercuts settings"
 
 
-def test_an_image_between_8_mib_and_10_mb_is_accepted(tmp_path):
-    env = make_env(tmp_path)
-    response = _post(env, logo=PNG_HEADER + b"\x00" * 9_000_000)
-    assert response.status_code != 413, response.get_json()
-    assert env.submitter.calls and "logo.png" in env.submitter.calls[0][2]
+def test_an_image_between_8_mib_and_10_mb_is_accepted(env):
+    response = _post(env.with_settings(), logo=PNG_HEADER + b"\x00" * 8_400_000)  # 8 MiB is 8,388,608 bytes
+    assert response.status_code == 202, response.get_json()
+    assert "logo.png" in env.submitter.calls[-1][2]
 
 
-def test_an_image_over_the_configured_limit_names_it(tmp_path):
-    env = make_env(tmp_path, image_max_bytes=2_000)
-    response = _post(env, logo=PNG_HEADER + b"\x00" * 3_000)
+def test_an_image_over_the_configured_limit_names_it(env):
+    calls = len(env.submitter.calls)
+    response = _post(env.with_settings(image_max_bytes=2_000), logo=PNG_HEADER + b"\x00" * 3_000)
     assert response.status_code == 413
     error = response.get_json()["error"]
     assert (error["code"], error["field"]) == ("too_large", "logo")
     assert "2 kB" in error["message"]
-    assert env.submitter.calls == []
+    assert len(env.submitter.calls) == calls
 
 
-def test_the_csv_byte_limit_comes_from_the_settings(tmp_path):
-    env = make_env(tmp_path, csv_max_bytes=60)
+def test_the_csv_byte_limit_comes_from_the_settings(env):
+    env = env.with_settings(csv_max_bytes=60)
     for path in ("/api/jobs", "/api/preview"):
         response = _post(env, path=path)
         assert response.status_code == 413, path
@@ -63,19 +65,20 @@ def test_the_csv_byte_limit_comes_from_the_settings(tmp_path):
         assert "60 bytes" in error["message"]
 
 
-def test_the_csv_row_limit_comes_from_the_settings(tmp_path):
-    env = make_env(tmp_path, csv_max_rows=1)
+def test_the_csv_row_limit_comes_from_the_settings(env):
+    calls = len(env.submitter.calls)
+    env = env.with_settings(csv_max_rows=1)
     for path in ("/api/jobs", "/api/preview"):
         response = _post(env, path=path)
         assert response.status_code == 400, path
         error = response.get_json()["error"]
         assert error["code"] == "too_many_rows" and "1 attendee" in error["message"]
-    assert env.submitter.calls == [], "a CSV the render job would refuse never becomes a job"
+    assert len(env.submitter.calls) == calls, "a CSV the render job would refuse never becomes a job"
 
 
 @pytest.mark.parametrize("csv_max", [10_000_000, 50_000_000])
-def test_the_body_limit_fits_the_largest_allowed_form(tmp_path, csv_max):
-    env = make_env(tmp_path, csv_max_bytes=csv_max)
+def test_the_body_limit_fits_the_largest_allowed_form(env, csv_max):
+    env = env.with_settings(csv_max_bytes=csv_max)
     assert env.app.config["MAX_CONTENT_LENGTH"] >= csv_max + 2 * env.services.settings.image_max_bytes
 
 

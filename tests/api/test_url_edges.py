@@ -12,6 +12,9 @@ import pytest
 
 from badgeforge.adapters.local.links import LocalLinkSigner
 
+from .shared_env import module_env_fixture
+
+env = module_env_fixture()  # every case here is refused before anything is written
 PDF = "badges/u1/j1/badges.pdf"
 
 
@@ -76,7 +79,7 @@ def test_signer_refuses_a_non_canonical_expiry_directly():
 @pytest.mark.parametrize(
     "bad_path", ["../outside.txt", "badges/../../outside.txt", "badges//x.pdf", "badges/u1/j1/\x00.pdf"]
 )
-def test_a_signed_path_that_leaves_the_bucket_is_404(env, bad_path, tmp_path):
+def test_a_signed_path_that_leaves_the_bucket_is_404(env, bad_path):
     (env.services.settings.home / "storage" / "outside.txt").parent.mkdir(parents=True, exist_ok=True)
     (env.services.settings.home / "storage" / "outside.txt").write_text("secret")
     url = env.services.links.signed_url(bad_path, expires=timedelta(hours=1))  # signed by us, still not a file
@@ -137,3 +140,26 @@ def test_page_link_tokens_that_are_not_ours_are_invalid_not_a_crash(env, token):
     response = env.client.get(f"/api/links/{quote(token)}")
     assert response.status_code == 200
     assert response.get_json()["state"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("path", "who"),
+    [
+        ("/api/auth/signin", None),
+        ("/api/jobs/j1/link", "organizer@example.com"),
+        ("/api/admin/redrive", "admin@example.com"),
+    ],
+)
+@pytest.mark.parametrize("body", [[1], "text", 5, True])
+def test_json_bodies_that_are_not_objects_are_400(env, path, who, body):
+    headers = env.headers(who) if who else {}
+    response = env.client.post(path, headers=headers, json=body)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["code"] == "bad_json"
+
+
+def test_the_callable_keeps_its_own_error_shape_for_such_bodies(env):
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/adjust_usage", headers=headers, json=[1])
+    assert response.status_code == 400
+    assert response.get_json()["error"]["status"] == "INVALID_ARGUMENT"

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, send_from_directory
 
-from . import security_headers, uploads
+from . import inputs, security_headers, uploads
 from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
@@ -51,6 +51,7 @@ def create_app(
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
+    inputs.install(app)
     security_headers.install(app)
     return app
 

@@ -11,7 +11,7 @@ from badgeforge.services.keys import as_map
 from .. import pipeline
 from ..context import api, current_admin
 from ..errors import ApiError
-from ..keys import request_key
+from ..inputs import request_key
 
 bp = Blueprint("admin", __name__)
 
