@@ -151,7 +151,7 @@ def adjust(user: dict[str, Any] | None, *, delta: int | None = None, set_to: int
     after = set_to if set_to is not None else before + (delta or 0)
     if after < 0:
         raise BelowZero(
-            f"The account has {before} left; taking away {-(delta or 0)} would go below zero. "
+            f"Allowed usage is {before}; taking away {-(delta or 0)} would go below zero. "
             f"Take away at most {before}, or use set 0."
         )
     if after > MAX_ALLOWED_USAGE:

@@ -43,7 +43,7 @@ def test_settle_charges_once():
 
 
 def test_adjust_refuses_to_go_below_zero_or_above_the_cap_and_needs_a_user():
-    with pytest.raises(usage.BelowZero, match="has 2 left; taking away 5"):
+    with pytest.raises(usage.BelowZero, match="is 2; taking away 5 would go below zero"):
         usage.adjust({"allowed_usage": 2}, delta=-5)
     assert usage.adjust({"allowed_usage": 2}, delta=-2)["allowed_usage"] == 0
     assert usage.adjust({"allowed_usage": 2}, set_to=9)["allowed_usage"] == 9
