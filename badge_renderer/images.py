@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from badge_renderer import limits
 from badge_renderer.errors import ImageError
 
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
-MAX_PIXELS = 40_000_000  # ~ an A4 page at 600 dpi; anything larger is refused before decoding
-MAX_BYTES = 15_000_000
+MAX_PIXELS = limits.IMAGE_MAX_PIXELS  # anything larger is refused before decoding
+MAX_BYTES = limits.IMAGE_MAX_BYTES
 PRINT_DPI = 300
 
 

@@ -42,6 +42,16 @@ class MailPermanentError(RuntimeError):
     """The mail provider refused the message for good (4xx other than 429): retrying will not help."""
 
 
+def is_object_path(path: object) -> bool:
+    """A blob path every BlobStore accepts: non-empty segments, no `.`/`..`, no leading slash, backslash or control
+    character. Why here: the folder store, the /files/ route and callers must agree on what stays in the bucket."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
 @dataclass(frozen=True)
 class BlobInfo:
     """What the store knows about one object."""

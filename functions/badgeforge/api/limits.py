@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from badge_renderer import limits as input_limits
+
 from .errors import ApiError
 
-MAX_BODY_BYTES = 25 * 1024 * 1024
-MAX_CSV_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
+# Ceilings only: the limits that apply are the configured Settings (csv_max_bytes, image_max_bytes), checked first
+# by api/uploads.py; their defaults and these ceilings come from the one source, badge_renderer.limits.
+MAX_CSV_BYTES = input_limits.CSV_MAX_BYTES_CEILING
+MAX_IMAGE_BYTES = input_limits.IMAGE_MAX_BYTES
+MAX_BODY_BYTES = MAX_CSV_BYTES + 2 * MAX_IMAGE_BYTES + 1_000_000
 
 # Magic numbers of things people upload by mistake instead of a CSV (spreadsheets, PDFs, archives, images).
 _NOT_CSV = {

@@ -21,6 +21,7 @@ from badgeforge.cli._context import friendly_errors, services
 
 BAD_INPUT_EXIT = 2
 SERVER_FAULTS = ("internal", "database_full", "storage_full")  # not the input's fault: exit 1
+MAIL_FAILED_EXIT = 3  # the badges were rendered, but the email with the link did not go out
 FIREBASE_WAIT_SECONDS = 600
 
 
@@ -182,7 +183,7 @@ def _result(svc, uid: str, job_id: str, before: int, problems: list[BaseExceptio
         warnings = [warnings[k] for k in sorted(warnings, key=int)]
     error = job.get("error") or _unrecorded(job, problems or [])
     if error is None and node.get("status") == "failed":
-        error = {"code": "mail_failed", "message": f"The email could not be sent yet: {node.get('error')}"}
+        error = _mail_error(node, svc.settings.max_attempts)
     return {
         "job_id": job_id,
         "status": job.get("status", "unknown"),
@@ -195,6 +196,24 @@ def _result(svc, uid: str, job_id: str, before: int, problems: list[BaseExceptio
         "warnings": warnings,
         "error": error,
     }
+
+
+def _mail_error(node: dict[str, Any], max_attempts: int) -> dict[str, Any]:
+    """What the failed mail means for the user: final (only an admin's re-drive sends it) or retried later."""
+    from badgeforge.services.mail_job import failed_for_good
+
+    final = failed_for_good(node, max_attempts)
+    if final:
+        message = (
+            f"The email was not sent and will not be retried: {node.get('error')}. Nothing was charged. "
+            "Fix the cause, then send it again from the admin console (`badgeforge serve`, /admin)."
+        )
+    else:
+        message = (
+            f"The email was not sent yet: {node.get('error')}. Nothing was charged; the retry sweep sends it later "
+            "(every 10 minutes in the cloud), or re-drive it from the admin console (`badgeforge serve`, /admin)."
+        )
+    return {"code": "mail_failed", "message": message, "final": final}
 
 
 def _report(result: dict[str, Any], as_json: bool) -> None:
@@ -215,6 +234,8 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
     else:
         message = (result["error"] or {}).get("message", "the job did not finish")
         click.echo(f"error: {message}", err=True)
+    code = (result["error"] or {}).get("code", "")
     if result["status"] != "done":
-        code = (result["error"] or {}).get("code", "")
         sys.exit(1 if code in SERVER_FAULTS else BAD_INPUT_EXIT)
+    if code == "mail_failed":
+        sys.exit(MAIL_FAILED_EXIT)

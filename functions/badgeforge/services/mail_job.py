@@ -50,7 +50,7 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
             return node
         status = node.get("status", "pending")
         attempts = int(node.get("attempts", 0))
-        if status == "sent" or (status == "failed" and (node.get("permanent") or attempts >= max_attempts)):
+        if status == "sent" or failed_for_good(node, max_attempts):
             return node
         if status == "sending":
             lease = parse_iso(node.get("lease_until"))
@@ -70,6 +70,13 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
 
 def _gave_up(attempts: int, reason: str) -> str:
     return f"gave up after {attempts} attempts: {reason}"
+
+
+def failed_for_good(node: Mapping[str, Any], max_attempts: int) -> bool:
+    """A failed mail nothing will retry (the provider refused it for good, or the attempts ran out); only an admin's
+    re-drive sends it. Anything else that failed is retried by the sweep."""
+    attempts = int(node.get("attempts", 0))
+    return node.get("status") == "failed" and bool(node.get("permanent") or attempts >= max_attempts)
 
 
 def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[OutgoingMail, str]:

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from badgeforge.ports import UserRecord
 
 
+MAX_ALLOWED_USAGE = 1_000_000
+"""The most badge generations one account may hold. Why a cap: a typo such as 10^30 would be stored as is (RTDB keeps
+doubles, so it would also come back rounded) and the account would be unlimited without anyone deciding so."""
+MAX_REASON_CHARS = 500
+"""A usage-log reason, counted as database.rules.json counts it (`.length`, UTF-16 code units)."""
+
+
 class UsageError(Exception):
     """A usage request that cannot be done; `code` matches the callable error codes."""
 
@@ -38,6 +45,10 @@ class UnknownUser(UsageError):
 
 class InvalidRequest(UsageError):
     code = "invalid-argument"
+
+
+class BelowZero(UsageError):
+    """Taking away more than is left: refused, so the log never records a change that did not happen."""
 
 
 def new_user(email: str, allowed_usage: int, now: str, display_name: str = "") -> dict[str, Any]:
@@ -149,12 +160,46 @@ def settle(user: dict[str, Any] | None, job_id: str, now: str) -> dict[str, Any]
 
 
 def adjust(user: dict[str, Any] | None, *, delta: int | None = None, set_to: int | None = None) -> dict[str, Any]:
-    """Add delta or set a value; never below zero. The user must exist."""
+    """Add delta or set a value, within 0..MAX_ALLOWED_USAGE; raises BelowZero or InvalidRequest outside it.
+    The user must exist."""
     if not user:
         raise UnknownUser("No such user in the database yet.")
     before = int(user.get("allowed_usage", 0))
     after = set_to if set_to is not None else before + (delta or 0)
-    return {**user, "allowed_usage": max(0, int(after))}
+    if after < 0:
+        raise BelowZero(
+            f"Allowed usage is {before}; taking away {-(delta or 0)} would go below zero. "
+            f"Take away at most {before}, or use set 0."
+        )
+    if after > MAX_ALLOWED_USAGE:
+        raise InvalidRequest(f"That would make {after:,}; an account may hold at most {MAX_ALLOWED_USAGE:,}.")
+    return {**user, "allowed_usage": int(after)}
+
+
+def _check_request(uid: Any, email: Any, delta: Any, set_to: Any, reason: Any) -> None:
+    """Refuse what the callable's JSON may carry but the usage log cannot hold, before touching the database."""
+    from badgeforge.services.keys import is_safe_key
+
+    if (delta is None) == (set_to is None):
+        raise InvalidRequest("Give exactly one of delta or set.")
+    for name, value in (("delta", delta), ("set", set_to)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidRequest("delta and set must be whole numbers.")
+        if abs(value) > MAX_ALLOWED_USAGE:
+            raise InvalidRequest(f"{name} must be between -{MAX_ALLOWED_USAGE:,} and {MAX_ALLOWED_USAGE:,}.")
+    if set_to is not None and set_to < 0:
+        raise InvalidRequest("set must be zero or more.")
+    if uid is not None and not (isinstance(uid, str) and is_safe_key(uid)):
+        raise InvalidRequest("uid must be a user id (no . $ # [ ] / or control characters).")
+    if email is not None and not (isinstance(email, str) and len(email) <= 320):
+        raise InvalidRequest("email must be an email address of at most 320 characters.")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidRequest("Say why (reason) — it is kept in the usage log.")
+    units = len(reason.strip().encode("utf-16-le")) // 2
+    if units > MAX_REASON_CHARS:
+        raise InvalidRequest(f"The reason is {units} characters long; keep it to {MAX_REASON_CHARS}.")
 
 
 # -- operations on the database (each one transaction on users/{uid}, then an append-only log entry) ----------
@@ -262,15 +307,7 @@ def adjust_usage(
     """The admin operation behind the `adjust_usage` callable and `badgeforge admin usage`."""
     if not actor_admin:
         raise PermissionDenied("Only administrators may change allowed usage.")
-    if (delta is None) == (set_to is None):
-        raise InvalidRequest("Give exactly one of delta or set.")
-    for value in (delta, set_to):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InvalidRequest("delta and set must be whole numbers.")
-    if set_to is not None and set_to < 0:
-        raise InvalidRequest("set must be zero or more.")
-    if not reason or not reason.strip():
-        raise InvalidRequest("Say why (reason) — it is kept in the usage log.")
+    _check_request(uid, email, delta, set_to, reason)
     record = resolve_target(services, uid=uid, email=email)
     now = iso(services.clock.now())
     default = new_user(record.email, services.settings.default_allowed_usage, now, record.display_name)

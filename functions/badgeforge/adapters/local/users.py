@@ -18,6 +18,7 @@ from pathlib import Path
 
 from badgeforge.adapters.local.tree_db import raise_if_full
 from badgeforge.ports import UserExists, UserRecord, normalize_email
+from badgeforge.private_files import private_file
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -51,8 +52,7 @@ class LocalUserDirectory:
     """UserDirectory on SQLite; uids look like Firebase Auth's (28 letters and digits); emails are case-insensitive."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(Path(path))  # password hashes: owner only (and so its -wal/-shm files)
         self._local = threading.local()
         self._conn().execute(
             "CREATE TABLE IF NOT EXISTS accounts (uid TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "

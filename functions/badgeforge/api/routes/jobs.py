@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from badgeforge.services.keys import as_map
+from badgeforge.services.keys import as_map, is_safe_key
 
 from .. import pipeline
 from ..context import api, current_user
@@ -55,7 +55,8 @@ def _own_job(job_id: str) -> tuple[str, dict[str, Any]]:
 
 
 def _safe_key(key: str) -> bool:
-    return bool(key) and not any(ch in key for ch in "./#$[]") and len(key) <= 128
+    """A job id as the database can hold it (no . # $ [ ] /, controls or NUL); anything else is no job of ours."""
+    return is_safe_key(key) and len(key) <= 128
 
 
 @bp.post("/api/jobs")
