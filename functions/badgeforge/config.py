@@ -82,6 +82,7 @@ class Settings:
     csv_max_rows: int = 50_000
     image_max_bytes: int = 10_000_000
     max_attempts: int = 5
+    jobs_per_minute: int = 10  # per user, web and SDK uploads alike (services/rate_limits.py)
     render_lease: timedelta = timedelta(minutes=10)
     mail_lease: timedelta = timedelta(minutes=2)
     signer_service_account: str = ""
@@ -125,6 +126,7 @@ class Settings:
             csv_max_rows=_int_env(env, "BADGEFORGE_CSV_MAX_ROWS", cls.csv_max_rows),
             image_max_bytes=_int_env(env, "BADGEFORGE_IMAGE_MAX_BYTES", cls.image_max_bytes),
             max_attempts=_int_env(env, "BADGEFORGE_MAX_ATTEMPTS", cls.max_attempts),
+            jobs_per_minute=_int_env(env, "BADGEFORGE_JOBS_PER_MINUTE", cls.jobs_per_minute),
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
         )
 

@@ -43,7 +43,7 @@ def create_app(
         authenticator=sessions or FirebaseTokens(),
         submitter=submitter or BlobSubmitter(services.blobs),
         sessions=sessions,
-        job_rate=job_rate or JobRate(),
+        job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
     for module in (session, designs, preview, jobs, admin, download, usage_callable):
@@ -51,6 +51,11 @@ def create_app(
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
     return app
+
+
+def _job_rate(services: Any) -> JobRate:
+    settings = getattr(services, "settings", None)
+    return JobRate.from_settings(settings) if settings is not None else JobRate()
 
 
 def _session_secret(services: Any) -> bytes:

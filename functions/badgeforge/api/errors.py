@@ -29,9 +29,11 @@ class ApiError(Exception):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429/503): clients know when to come back
         self.body: dict[str, Any] = {"code": code, "message": message}
         for key, value in (("field", field), ("row", row), ("column", column), ("hint", hint)):
             if value not in (None, ""):
@@ -55,7 +57,10 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
-        return error_response(err.status, err.body)
+        body, status = error_response(err.status, err.body)
+        if err.retry_after is not None:
+            body.headers["Retry-After"] = str(err.retry_after)
+        return body, status
 
     @app.errorhandler(BadgeForgeError)
     def _badgeforge_error(err: BadgeForgeError):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge
-from badgeforge.services import job_paths, links, usage
+from badgeforge.services import job_paths, links, rate_limits, upload_checks, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPTIONS_MAX_BYTES = 64_000
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 class JobFailed(Exception):
@@ -118,6 +118,21 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
     if decision.get("outcome") == "gave_up":
         usage.release_job(services, ref.uid, ref.job_id)  # an earlier attempt may have held a use
     return job if decision.get("outcome") == "claimed" else None
+
+
+def _admit(services: Services, ref: UploadRef, job: Mapping[str, Any]) -> None:
+    """Count an upload that did not come through POST /api/jobs against the same job rate (once per job).
+
+    Why here: files written straight into uploads/{uid}/{jobId}/ with an SDK start a job too; the API marks the jobs
+    it admitted, so a web job is never counted twice and a re-driven job is not counted again."""
+    if job.get("admitted"):
+        return
+    rate = rate_limits.JobRate.from_settings(services.settings)
+    try:
+        rate_limits.take_job(services.db, ref.uid, ref.job_id, services.clock.now(), rate)
+    except rate_limits.RateLimited as err:
+        raise JobFailed("rate_limited", str(err), hint="Wait a minute, then upload the file again.") from err
+    services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"admitted": True})
 
 
 def _reserve(services: Services, ref: UploadRef) -> None:
@@ -213,12 +228,17 @@ def _load_images(services: Services, ref: UploadRef, options: Mapping[str, Any])
             continue
         if "/" in name or name.startswith(".") or not name.lower().endswith(IMAGE_SUFFIXES):
             raise JobFailed("bad_options", f"'{name}' is not an image file beside the CSV", column=key)
+        limit = services.settings.image_max_bytes
         try:
-            images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=services.settings.image_max_bytes)
+            images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=limit)
         except BlobNotFound as err:
             raise JobFailed("bad_options", f"Image '{name}' was not uploaded with the job", column=key) from err
         except BlobTooLarge as err:
             raise JobFailed("image_too_large", f"Image '{name}' is too large", column=key) from err
+        try:
+            upload_checks.check_image_content(images[name], max_bytes=limit)
+        except upload_checks.ContentRefused as err:
+            raise JobFailed(err.code, f"{name}: {err}", column=key, file=name, hint=err.hint) from err
     return images
 
 
@@ -277,7 +297,13 @@ class _Outputs:
 def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
     """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
     data = _read_csv(services, ref)
+    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
+        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
+    except upload_checks.ContentRefused as err:
+        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
     option_data, metadata_text = _load_options(services, ref, metadata)
+    for key in upload_checks.SERVER_DECIDES:
+        option_data.pop(key, None)
     mapping = _pop_mapping(option_data)
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
@@ -354,6 +380,7 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         return _done(services, ref, job["mail_key"])
     held = False
     try:
+        _admit(services, ref, job)
         _reserve(services, ref)
         held = True
         stored = _stored_earlier(services, job)

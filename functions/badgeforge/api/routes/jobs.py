@@ -11,7 +11,7 @@ from badgeforge.services.keys import as_map
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
-from ..limits import check_job_rate
+from ..limits import take_job_slot
 from ..mail import send_fresh_link
 from ..submit import CSV_NAME, upload_prefix
 from ..uploads import read_table, read_upload, render_options
@@ -64,13 +64,13 @@ def create_job():
     ctx = api()
     services = ctx.services
     moment = pipeline.now(services)
-    check_job_rate(services.db.get(f"jobs/{user.uid}"), moment, ctx.job_rate)
+    job_id = services.db.push_key()
+    take_job_slot(services.db, user.uid, job_id, moment, ctx.job_rate)  # first: refusals cost no parsing
     upload = read_upload()
     table = read_table(upload)  # refuse a CSV the renderer cannot use now: clear error, nothing consumed
     render_options(upload)
     if pipeline.usage_of(services, user.uid)["usage_left"] <= 0:
         raise ApiError(402, "no_usage_left", "You have no badge generations left; ask an administrator for more.")
-    job_id = services.db.push_key()
     stamp = pipeline.iso(moment)
     services.db.set(
         f"jobs/{user.uid}/{job_id}",
@@ -83,6 +83,7 @@ def create_job():
             "event_name": str(upload.options.get("event_name", ""))[:200],
             "design": str(upload.options.get("design", "")),
             "source": "web",
+            "admitted": True,  # rate and content checked here; the render job checks direct uploads itself
         },
     )
     files = {**upload.files(), CSV_NAME: upload.csv}

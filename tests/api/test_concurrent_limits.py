@@ -1,0 +1,47 @@
+"""Limits under real concurrency: threads released together against the Flask app on the local SQLite tree."""
+
+from __future__ import annotations
+
+import threading
+
+from badgeforge.api import create_app
+from badgeforge.api.limits import JobRate
+
+from .conftest import PASSWORD, upload_form
+
+
+def at_once(count: int, call) -> list:
+    """Run call(i) on `count` threads released by one barrier; return the results in order."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = call(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_thirty_concurrent_job_posts_accept_exactly_the_rate(env):
+    app = create_app(env.services, submitter=env.submitter, job_rate=JobRate(max_jobs=10))
+    app.testing = True
+    client = app.test_client()
+    token = client.post("/api/auth/signin", json={"email": "organizer@example.com", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    env.services.db.set(f"users/{env.organizer.uid}", {"email": "organizer@example.com", "allowed_usage": 100})
+
+    def post(_: int):
+        return app.test_client().post("/api/jobs", headers=headers, data=upload_form())
+
+    responses = at_once(30, post)
+    codes = sorted(r.status_code for r in responses)
+    assert codes.count(202) == 10 and codes.count(429) == 20, codes
+    refused = next(r for r in responses if r.status_code == 429)
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert len(env.submitter.calls) == 10
