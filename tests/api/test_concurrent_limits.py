@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import email
 import threading
+from email import policy
 
 from badgeforge.api import create_app
 from badgeforge.api.limits import JobRate
 
 from .conftest import PASSWORD, upload_form
+from .test_jobs import finish, start_job
 
 
 def at_once(count: int, call) -> list:
@@ -45,3 +48,36 @@ def test_thirty_concurrent_job_posts_accept_exactly_the_rate(env):
     assert refused.get_json()["error"]["code"] == "rate_limited"
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert len(env.submitter.calls) == 10
+
+
+def _outbox(env) -> list:
+    return sorted((env.services.settings.home / "outbox").glob("*.eml"))
+
+
+def test_thirty_concurrent_fresh_link_emails_send_only_what_the_limit_allows(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+
+    def ask(_: int):
+        return env.app.test_client().post(f"/api/jobs/{job_id}/link", headers=headers, json={"email": True})
+
+    responses = at_once(30, ask)
+    codes = [r.status_code for r in responses]
+    assert codes.count(200) == 3 and codes.count(429) == 27, codes
+    refused = next(r for r in responses if r.status_code == 429)
+    assert "this job" in refused.get_json()["error"]["message"] and int(refused.headers["Retry-After"]) > 0
+    assert len(_outbox(env)) == 3
+
+
+def test_an_event_name_with_line_breaks_still_gets_its_fresh_link_mail(env):
+    headers = env.headers("organizer@example.com")
+    job_id = start_job(env, headers)
+    finish(env, env.organizer.uid, job_id)
+    env.services.db.update(f"jobs/{env.organizer.uid}/{job_id}", {"event_name": "PyCon\r\nBcc: victim@example.com"})
+    response = env.client.post(f"/api/jobs/{job_id}/link", headers=headers, json={"email": True})
+    assert response.status_code == 200, response.get_json()
+    (mail,) = _outbox(env)
+    message = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
+    assert message["Subject"] == "A new download link for your badges: PyCon Bcc: victim@example.com"
+    assert message["Bcc"] is None

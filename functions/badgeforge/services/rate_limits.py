@@ -92,6 +92,17 @@ def take_job(db: TreeDatabase, uid: str, job_id: str, now: datetime, rate: JobRa
     take(db, job_rate_node(uid), job_id, now, [window])
 
 
+FRESH_LINK_MAILS = (
+    Window(3, timedelta(hours=1), "New links by email for this job", same_tag=True),
+    Window(10, timedelta(hours=1), "New links by email"),
+)
+
+
+def take_fresh_link_mail(db: TreeDatabase, uid: str, job_id: str, key: str, now: datetime) -> None:
+    """One "email me a new link" for job_id (per job and per user, one node so both are one transaction)."""
+    take(db, f"limits/{uid}/link_mails", key, now, FRESH_LINK_MAILS, tag=job_id)
+
+
 def job_rate_node(uid: str) -> str:
     return f"limits/{uid}/jobs"
 

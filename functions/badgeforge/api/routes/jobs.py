@@ -12,7 +12,7 @@ from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
 from ..limits import take_job_slot
-from ..mail import send_fresh_link
+from ..mail import send_fresh_link, take_mail_slot
 from ..submit import CSV_NAME, upload_prefix
 from ..uploads import read_table, read_upload, render_options
 
@@ -128,8 +128,10 @@ def fresh_link(job_id: str):
     if job.get("status") != "done":
         raise ApiError(409, "not_ready", "The badges are not ready yet.")
     services = api().services
-    link = pipeline.job_link(services, uid, job_id, job)
     body = request.get_json(silent=True) or {}
+    if body.get("email"):
+        take_mail_slot(services, uid, job_id, pipeline.now(services))
+    link = pipeline.job_link(services, uid, job_id, job)
     emailed = False
     if body.get("email"):
         send_fresh_link(services, current_user().email, link, job)
