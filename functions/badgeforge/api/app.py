@@ -15,6 +15,7 @@ from .errors import ApiError, install_error_handlers
 from .limits import MAX_BODY_BYTES, JobRate
 from .routes import admin, designs, download, jobs, preview, session, usage_callable
 from .submit import BlobSubmitter, Submitter
+from .throttle import SignInThrottle
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
@@ -37,7 +38,13 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
     mode = getattr(getattr(services, "settings", None), "mode", "local")
-    sessions = LocalSessions(services.users, session_secret or _session_secret(services)) if mode == "local" else None
+    sessions = (
+        LocalSessions(
+            services.users, session_secret or _session_secret(services), SignInThrottle(services.db, services.clock)
+        )
+        if mode == "local"
+        else None
+    )
     app.extensions["badgeforge"] = ApiContext(
         services=services,
         authenticator=sessions or FirebaseTokens(),
