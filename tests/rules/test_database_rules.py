@@ -103,6 +103,13 @@ CASES: list[tuple[str, Any, str, str, Any, bool]] = [
     ("admin-cannot-write-badgemails", ADMIN, "write", "/badgeMails/alice/k1/status", "sent", False),
     ("admin-cannot-write-holds", ADMIN, "write", "/users/alice/holds/j1", None, False),
     ("admin-cannot-write-root", ADMIN, "write", "/", {}, False),
+    # limits (job rate, fresh-link mails, sign-in throttle) belong to the functions: nobody reads or resets them
+    ("owner-cannot-read-own-limits", ALICE, "read", "/limits/alice", None, False),
+    ("owner-cannot-reset-job-rate", ALICE, "write", "/limits/alice/jobs", None, False),
+    ("anon-cannot-reset-signin-throttle", ANON, "write", "/limits/signin", None, False),
+    ("admin-cannot-reset-limits", ADMIN, "write", "/limits/alice", None, False),
+    # a link in badgeMails is what downloads badges: nobody but the mail job (after the charge) may put one there
+    ("owner-cannot-plant-badge-link", ALICE, "write", "/badgeMails/alice/k1/badgeLink", "https://x", False),
 ]
 
 # Shapes of the function-owned nodes: the Admin SDK bypasses .validate, so these rules guard any client writer a

@@ -376,8 +376,9 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     job = _claim(services, ref)
     if job is None:
         return RenderOutcome("skipped", ref.uid, ref.job_id)
-    if services.db.get(job_paths.mail_node(ref.uid, job["mail_key"])) is not None:
-        return _done(services, ref, job["mail_key"])
+    mail = services.db.get(job_paths.mail_node(ref.uid, job["mail_key"]))
+    if mail is not None:
+        return _resume_mail(services, ref, job["mail_key"], mail)
     held = False
     try:
         _admit(services, ref, job)
@@ -424,20 +425,47 @@ def _stored_earlier(services: Services, job: Mapping[str, Any]) -> tuple[str, st
     return output, str(job.get("download_name") or "badges.pdf"), badges
 
 
+def _resume_mail(services: Services, ref: UploadRef, key: str, mail: Mapping[str, Any]) -> RenderOutcome:
+    """A re-driven job whose PDF and mail node exist: done, unless its mail failed (e.g. refused for lack of usage):
+    then the mail is armed and sent again now, and the job ends as the mail does (the mail job records that)."""
+    if not isinstance(mail, dict) or mail.get("status") != "failed":
+        return _done(services, ref, key)
+    from badgeforge.services import mail_job  # the mail job knows nothing of rendering: no import circle
+
+    services.db.update(job_paths.mail_node(ref.uid, key), {"status": "pending", "attempts": 0, "permanent": None})
+    services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"lease_until": None})
+    mail_job.send_badge_mail(services, ref.uid, key)
+    job = services.db.get(job_paths.job_node(ref.uid, ref.job_id)) or {}
+    if job.get("status") == "failed":  # refused again: the mail job said why in the job's status
+        return RenderOutcome("failed", ref.uid, ref.job_id, key, error=job.get("error"))
+    return _done(services, ref, key)  # sent, or failed for a while (the sweep sends it): the badges are done
+
+
 def _done(services: Services, ref: UploadRef, key: str) -> RenderOutcome:
-    services.db.update(
-        job_paths.job_node(ref.uid, ref.job_id),
-        {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())},
-    )
+    """Mark the job done, unless its mail job already refused it (the mail trigger may run before this step)."""
+    finished = {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())}
+    seen: dict[str, Any] = {}
+
+    def body(job):
+        seen["job"] = job
+        if isinstance(job, dict) and job.get("status") == "failed":
+            return job
+        return {**(job or {}), **finished}
+
+    services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    job = seen.get("job")
+    if isinstance(job, dict) and job.get("status") == "failed":
+        return RenderOutcome("failed", ref.uid, ref.job_id, key, error=job.get("error"))
     return RenderOutcome("done", ref.uid, ref.job_id, key)
 
 
 def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str, name: str, badges: int) -> None:
-    """badgeMails/{uid}/{key}, written only if absent (the RTDB trigger must fire once per job)."""
-    link = links.badge_link(services, ref.uid, ref.job_id, output, name)
+    """badgeMails/{uid}/{key}, written only if absent (the RTDB trigger must fire once per job).
+
+    No link yet: the owner can read this node, and a link minted now would download badges that were never charged
+    if the mail job is refused. The mail job mints it when it sends and records it once the use is charged."""
     node = {
         "badgeId": ref.job_id,
-        "badgeLink": link,
         "objectPath": output,
         "badges": badges,
         "createdAt": iso(services.clock.now()),
