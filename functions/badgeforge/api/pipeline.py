@@ -36,7 +36,9 @@ def usage_of(services: Any, uid: str) -> dict[str, int]:
     node = services.db.get(f"users/{uid}") or {}
     allowed = int(node.get("allowed_usage", default_usage(services))) if node else default_usage(services)
     held = len(as_map(node.get("holds")))
-    used = len(as_map(node.get("charged")))
+    from badgeforge.services import usage
+
+    used = usage.used(node)
     return {"allowed_usage": allowed, "held": held, "usage_left": max(allowed - held, 0), "used": used}
 
 

@@ -82,7 +82,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping
     record = services.users.get(uid)
     to = (record.email if record else "") or user.get("email", "")
     allowed = int(user.get("allowed_usage", 0))
-    charged = job_id in as_map(user.get("charged"))
+    charged = job_id in as_map(user.get("charged")) or usage.is_charged(services, uid, job_id)
     ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
     context = {
         "display_name": (record.display_name if record else "") or user.get("display_name", ""),

@@ -136,6 +136,8 @@ def _admit(services: Services, ref: UploadRef, job: Mapping[str, Any]) -> None:
 
 
 def _reserve(services: Services, ref: UploadRef) -> None:
+    if usage.is_charged(services, ref.uid, ref.job_id):
+        return  # a re-driven job that was charged before holds nothing new
     now = iso(services.clock.now())
     default = usage.default_user(services, ref.uid, now)
     try:
