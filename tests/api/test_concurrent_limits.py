@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email
 import threading
+from datetime import timedelta
 from email import policy
 
 from badgeforge.api import create_app
 from badgeforge.api.limits import JobRate
+from badgeforge.services import rate_limits
 
 from .conftest import PASSWORD, upload_form
 from .test_jobs import finish, start_job
@@ -81,3 +83,15 @@ def test_an_event_name_with_line_breaks_still_gets_its_fresh_link_mail(env):
     message = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
     assert message["Subject"] == "A new download link for your badges: PyCon Bcc: victim@example.com"
     assert message["Bcc"] is None
+
+
+def test_live_previews_are_limited_per_user(env, monkeypatch):
+    """Each preview parses the CSV and renders a badge; a script must not get thousands a minute."""
+    monkeypatch.setattr(rate_limits, "PREVIEWS", (rate_limits.Window(2, timedelta(minutes=1), "Previews"),))
+    headers = env.headers("organizer@example.com")
+    codes = [env.client.post("/api/preview", headers=headers, data=upload_form()).status_code for _ in range(2)]
+    refused = env.client.post("/api/preview", headers=headers, data=upload_form())
+    assert codes == [200, 200] and refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "rate_limited" and int(refused.headers["Retry-After"]) > 0
+    other = env.client.post("/api/preview", headers=env.headers("admin@example.com"), data=upload_form())
+    assert other.status_code == 200, "the limit is per user"

@@ -14,7 +14,7 @@ from badgeforge.services.rate_limits import JobRate
 
 from .errors import ApiError
 
-__all__ = ["JobRate", "check_csv_bytes", "check_image_bytes", "image_type", "take_job_slot"]
+__all__ = ["JobRate", "check_csv_bytes", "check_image_bytes", "image_type", "take_job_slot", "take_preview_slot"]
 
 MAX_BODY_BYTES = 25 * 1024 * 1024
 MAX_CSV_BYTES = 10 * 1024 * 1024
@@ -50,5 +50,13 @@ def take_job_slot(db: Any, uid: str, job_id: str, now: datetime, rate: JobRate) 
     """Check and record the new job in one transaction (services.rate_limits); 429 with Retry-After when full."""
     try:
         rate_limits.take_job(db, uid, job_id, now, rate)
+    except rate_limits.RateLimited as err:
+        raise ApiError(429, "rate_limited", str(err), retry_after=err.retry_after) from err
+
+
+def take_preview_slot(services: Any, uid: str, now: datetime) -> None:
+    """Count one live preview before the CSV is read (429 with Retry-After beyond the per-minute limit)."""
+    try:
+        rate_limits.take_preview(services.db, uid, services.db.push_key(), now)
     except rate_limits.RateLimited as err:
         raise ApiError(429, "rate_limited", str(err), retry_after=err.retry_after) from err

@@ -103,6 +103,14 @@ def take_fresh_link_mail(db: TreeDatabase, uid: str, job_id: str, key: str, now:
     take(db, f"limits/{uid}/link_mails", key, now, FRESH_LINK_MAILS, tag=job_id)
 
 
+PREVIEWS = (Window(60, timedelta(minutes=1), "Previews"),)
+
+
+def take_preview(db: TreeDatabase, uid: str, key: str, now: datetime) -> None:
+    """One live preview (it parses the CSV and renders a badge: cheap once, not 1,000 times a second)."""
+    take(db, f"limits/{uid}/previews", key, now, PREVIEWS)
+
+
 def job_rate_node(uid: str) -> str:
     return f"limits/{uid}/jobs"
 

@@ -111,14 +111,20 @@ def get_job(job_id: str):
 
 @bp.delete("/api/jobs/<job_id>")
 def delete_job(job_id: str):
-    uid, job = _own_job(job_id)
-    if job.get("status") in ("queued", "rendering"):
-        raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
+    uid, _ = _own_job(job_id)
     services = api().services
+    seen: dict[str, Any] = {}
+
+    def remove_unless_running(current):  # check and delete in one step: a re-drive may start it meanwhile
+        seen["status"] = (current or {}).get("status") if isinstance(current, dict) else None
+        return current if seen["status"] in ("queued", "rendering") else None
+
+    services.db.transaction(f"jobs/{uid}/{job_id}", remove_unless_running)  # page-mode links resolve through it
+    if seen["status"] in ("queued", "rendering"):
+        raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
     for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
         for blob in services.blobs.list(prefix + "/"):
             services.blobs.delete(blob.path)
-    services.db.delete(f"jobs/{uid}/{job_id}")  # links of the page mode resolve through this node: now revoked
     return jsonify({"id": job_id, "deleted": True})
 
 
