@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import threading
 from datetime import timedelta
@@ -9,6 +10,7 @@ from email import policy
 
 from badgeforge.api import create_app
 from badgeforge.api.limits import JobRate
+from badgeforge.ports import TransactionAborted
 from badgeforge.services import rate_limits
 
 from .conftest import PASSWORD, upload_form
@@ -95,3 +97,25 @@ def test_live_previews_are_limited_per_user(env, monkeypatch):
     assert refused.get_json()["error"]["code"] == "rate_limited" and int(refused.headers["Retry-After"]) > 0
     other = env.client.post("/api/preview", headers=env.headers("admin@example.com"), data=upload_form())
     assert other.status_code == 200, "the limit is per user"
+
+
+class ContendedTree:
+    """Fault injection: every transaction gives up as RTDB does after 25 conflicting writers (cannot be caused here
+    on purpose: the local tree serialises writers instead of refusing them)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def transaction(self, path, fn):
+        raise TransactionAborted(f"transaction on {path!r} aborted (injected)")
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_limit_transaction_that_keeps_conflicting_answers_503_not_500(env):
+    headers = env.headers("organizer@example.com")
+    app = create_app(dataclasses.replace(env.services, db=ContendedTree(env.services.db)), submitter=env.submitter)
+    response = app.test_client().post("/api/jobs", headers=headers, data=upload_form())
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "busy"
+    assert response.headers["Retry-After"] == "1" and env.submitter.calls == []

@@ -12,6 +12,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from badge_renderer.errors import BadgeForgeError
+from badgeforge.ports import TransactionAborted
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,15 @@ def install_error_handlers(app: Flask) -> None:
     def _badgeforge_error(err: BadgeForgeError):
         api = from_badgeforge_error(err)
         return error_response(api.status, api.body)
+
+    @app.errorhandler(TransactionAborted)
+    def _contended(err: TransactionAborted):
+        # Many concurrent requests on one node (a burst of jobs or sign-ins): nothing was written; say when to retry.
+        body, status = error_response(
+            503, {"code": "busy", "message": "Too many requests are changing this at once; try again in a moment."}
+        )
+        body.headers["Retry-After"] = "1"
+        return body, status
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
