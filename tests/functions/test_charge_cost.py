@@ -83,3 +83,32 @@ def test_an_account_with_a_long_charged_map_is_compacted_by_its_next_charge(serv
     assert list(node["charged"]) == ["j1"] and node["used"] == 2001 and node["allowed_usage"] == 9
     assert len(services.db.get(f"charges/{user.uid}")) == 2001
     assert usage.settle_job(services, user.uid, "old00042") is None, "a legacy charge still counts once"
+
+
+class AdminCutsUsageAfterFirstUserTransaction:
+    """Fault injection: right after the first transaction on users/ commits, an admin sets allowed usage to 0 (the
+    gap between two transactions cannot be hit on purpose otherwise)."""
+
+    def __init__(self, inner, uid: str) -> None:
+        self.inner, self.uid, self.fired = inner, uid, False
+
+    def transaction(self, path, fn):
+        result = self.inner.transaction(path, fn)
+        if path == f"users/{self.uid}" and not self.fired:
+            self.fired = True
+            self.inner.update(path, {"allowed_usage": 0})
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_handing_out_the_pdf_confirms_and_charges_in_one_step(services):
+    """The web link used to confirm, then settle: an admin cut between the two was charged past zero."""
+    user = make_user(services, usage=1)
+    services.db.set(f"users/{user.uid}/holds/j1", "t")
+    services.db.set(f"jobs/{user.uid}/j1", {"status": "done", "output": "badges/x/j1/badges.pdf"})
+    racing = dataclasses.replace(services, db=AdminCutsUsageAfterFirstUserTransaction(services.db, user.uid))
+    assert pipeline.job_link(racing, user.uid, "j1", services.db.get(f"jobs/{user.uid}/j1"))
+    (entry,) = services.db.get(f"usage_log/{user.uid}").values()
+    assert (entry["before"], entry["after"]) == (1, 0), "charged while the use was still allowed"

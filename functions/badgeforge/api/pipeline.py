@@ -54,10 +54,9 @@ def job_link(services: Any, uid: str, job_id: str, job: dict[str, Any]) -> str |
     from badgeforge.services import links, usage
 
     try:
-        usage.confirm_job(services, uid, job_id)
+        usage.confirm_and_settle_job(services, uid, job_id, reason="badges downloaded from the web page")
     except usage.NoUsageLeft as err:
         raise ApiError(402, "no_usage_left", str(err)) from err
-    usage.settle_job(services, uid, job_id, reason="badges downloaded from the web page")
 
     name = job.get("download_name") or links.download_name(str(job.get("event_name") or ""))
     return links.badge_link(services, uid, job_id, str(job["output"]), name)

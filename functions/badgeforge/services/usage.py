@@ -218,18 +218,42 @@ def settle_job(
     """Charge one use for a delivered job (mailed, or downloaded from the web); None if it was charged before.
 
     Cost does not depend on history: the ledger read is one key, and users/{uid} holds only recent markers."""
+    return _charge(services, uid, job_id, reason, confirm_first=False)
+
+
+def confirm_and_settle_job(services: Services, uid: str, job_id: str, *, reason: str) -> UsageChange | None:
+    """`confirm` and `settle` in ONE transaction, for a delivery that happens after the charge (the web page handing
+    out the PDF). Why: as two transactions, an admin lowering usage between them was charged past zero (clamped)
+    and the link still handed out. Raises NoUsageLeft (nothing charged; an over-committed hold released)."""
+    return _charge(services, uid, job_id, reason, confirm_first=True)
+
+
+def _charge(services: Services, uid: str, job_id: str, reason: str, *, confirm_first: bool) -> UsageChange | None:
     if is_charged(services, uid, job_id):
         return None
     moment = services.clock.now()
     now = iso(moment)
+    default = default_user(services, uid, now) if confirm_first else {}
     seen: dict[str, Any] = {}
 
     def body(user):  # the last run is the one committed, so `seen` describes the write that happened
+        seen["refused"] = False
+        if confirm_first:
+            user, ok = confirm(user, job_id, now, default=default)
+            if not ok:
+                seen["refused"], seen["user"] = True, user
+                return user
         seen["before"] = int((user or {}).get("allowed_usage", 0))
         seen["charges"] = bool(user) and job_id not in as_map(user.get("charged"))
         return settle(user, job_id, now)
 
     result = services.db.transaction(job_paths.user_node(uid), body)
+    if seen["refused"]:
+        user = seen["user"]
+        raise NoUsageLeft(
+            f"No badge generations left for this job (allowed {int(user.get('allowed_usage', 0))}, "
+            f"{len(as_map(user.get('holds')))} in progress). Ask an administrator for more."
+        )
     marker = as_map((result or {}).get("charged")).get(job_id)
     if marker is not None:
         services.db.set(charge_node(uid, job_id), marker)
