@@ -66,10 +66,14 @@ def admit(events: Any, key: str, now: datetime, windows: Sequence[Window], tag: 
             kept[event_key] = event
     if key in kept:
         return kept
+    stamps = {k: parse_iso(e.get("at")) for k, e in kept.items()}
     for window in windows:
         since = now - window.span
-        times = sorted(parse_iso(e["at"]) for e in kept.values() if not window.same_tag or e.get("tag", "") == tag)
-        times = [t for t in times if t is not None and t > since]
+        times = sorted(
+            at
+            for k, at in stamps.items()
+            if at is not None and at > since and (not window.same_tag or kept[k].get("tag", "") == tag)
+        )
         if len(times) >= window.max_events:
             wait = (times[len(times) - window.max_events] + window.span - now).total_seconds()
             raise RateLimited(
