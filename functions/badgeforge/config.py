@@ -114,7 +114,8 @@ class Settings:
     csv_max_rows: int = limits.CSV_MAX_ROWS
     image_max_bytes: int = limits.IMAGE_MAX_BYTES
     max_attempts: int = 5
-    render_lease: timedelta = timedelta(minutes=10)  # a render still 'rendering' after this is dead: re-driven
+    jobs_per_minute: int = 10  # per user, web and SDK uploads alike (services/rate_limits.py)
+    render_lease: timedelta = timedelta(minutes=10)
     mail_lease: timedelta = timedelta(minutes=2)
     sweep_interval: timedelta = timedelta(seconds=60)  # `badgeforge serve` sweeps this often (the cloud: scheduler)
     database_max_bytes: int = 0  # local SQLite tree: 0 = no cap; over it, writes fail with "database ... is full"
@@ -164,6 +165,7 @@ class Settings:
             sweep_interval=_seconds_env(env, "BADGEFORGE_SWEEP_INTERVAL_SECONDS", cls.sweep_interval, minimum=0),
             database_max_bytes=_int_env(env, "BADGEFORGE_DATABASE_MAX_BYTES", 0),
             scratch_dir=Path(env["BADGEFORGE_SCRATCH_DIR"]).expanduser() if env.get("BADGEFORGE_SCRATCH_DIR") else None,
+            jobs_per_minute=_int_env(env, "BADGEFORGE_JOBS_PER_MINUTE", cls.jobs_per_minute),
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
         )
 

@@ -25,6 +25,10 @@ class UserExists(ValueError):
     """An account with that email already exists in the user directory."""
 
 
+class DirectoryBusy(RuntimeError):
+    """The user directory is at its limit of concurrent password checks; the caller should try again shortly."""
+
+
 class TransactionAborted(RuntimeError):
     """A database transaction kept conflicting with other writers and gave up; nothing was written."""
 

@@ -17,6 +17,7 @@ from .errors import ApiError, install_error_handlers
 from .limits import JobRate
 from .routes import admin, designs, download, jobs, preview, session, stuck, usage_callable
 from .submit import BlobSubmitter, Submitter
+from .throttle import SignInThrottle
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
@@ -39,13 +40,19 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = uploads.InputLimits.of(services).form_bytes
     app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
     mode = getattr(getattr(services, "settings", None), "mode", "local")
-    sessions = LocalSessions(services.users, session_secret or _session_secret(services)) if mode == "local" else None
+    sessions = (
+        LocalSessions(
+            services.users, session_secret or _session_secret(services), SignInThrottle(services.db, services.clock)
+        )
+        if mode == "local"
+        else None
+    )
     app.extensions["badgeforge"] = ApiContext(
         services=services,
         authenticator=sessions or FirebaseTokens(),
         submitter=submitter or BlobSubmitter(services.blobs, _csv_max_bytes(services)),
         sessions=sessions,
-        job_rate=job_rate or JobRate(),
+        job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
     for module in (session, designs, preview, jobs, admin, stuck, download, usage_callable):
@@ -59,6 +66,11 @@ def create_app(
 
 def _csv_max_bytes(services: Any) -> int:
     return int(getattr(getattr(services, "settings", None), "csv_max_bytes", 10_000_000))
+
+
+def _job_rate(services: Any) -> JobRate:
+    settings = getattr(services, "settings", None)
+    return JobRate.from_settings(settings) if settings is not None else JobRate()
 
 
 def _session_secret(services: Any) -> bytes:

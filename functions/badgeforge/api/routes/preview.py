@@ -1,4 +1,5 @@
-"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs nothing."""
+"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs no usage
+(but is rate-limited per user: each one parses the CSV and renders a badge)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from flask import Blueprint, jsonify
 
 from badge_renderer.errors import BadgeForgeError
 
-from ..context import current_user
+from .. import pipeline
+from ..context import api, current_user
 from ..errors import from_badgeforge_error
+from ..limits import take_preview_slot
 from ..uploads import read_table, read_upload, render_options
 
 bp = Blueprint("preview", __name__)
@@ -36,7 +39,9 @@ def first_rows(data: bytes, encoding: str, delimiter: str, limit: int = FIRST_RO
 
 @bp.post("/api/preview")
 def preview():
-    current_user()
+    user = current_user()
+    services = api().services
+    take_preview_slot(services, user.uid, pipeline.now(services))
     upload = read_upload()
     table = read_table(upload)
     options = render_options(upload)
