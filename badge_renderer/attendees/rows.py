@@ -9,6 +9,7 @@ from badge_renderer.attendees.decoding import REPLACEMENT
 from badge_renderer.attendees.limits import CsvLimits
 from badge_renderer.errors import CsvError
 from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.printable import printable
 
 _UNDECODABLE = "The value has characters that could not be decoded (shown as \ufffd)"
 _HINTS = {
@@ -16,6 +17,7 @@ _HINTS = {
     "field_too_long": "Shorten the value; it was cut to fit.",
     "bad_encoding": "Save the file as 'CSV UTF-8' and upload it again.",
     "bad_row": "Check the row for a delimiter or quote inside a value.",
+    "unprintable": "Retype the value without the hidden characters; the badge was made without them.",
 }
 
 
@@ -60,6 +62,7 @@ class RowBuilder:
                     message = f"The value is {len(value):,} characters long (limit {self.max_chars:,}); it was cut"
                     self._problem(row, self.columns[index], message, "field_too_long")
                     values[index] = value[: self.max_chars]
+        self._drop_unprintable(row, values)
         if self.check_encoding:
             for index, value in enumerate(values):
                 if REPLACEMENT in value:
@@ -73,6 +76,19 @@ class RowBuilder:
         for field, index in self._custom:
             extra[field] = values[index]
         self.attendees.append(Attendee(row=row, extra=extra, **known))
+
+    def _drop_unprintable(self, row: int, values: list[str]) -> None:
+        """Every attendee value enters the renderer here, so this is where what cannot be printed is taken out."""
+        for index, value in enumerate(values):
+            cleaned = printable(value)
+            if cleaned.removed:
+                count = len(cleaned.removed)
+                what = (
+                    "character that cannot be printed was" if count == 1 else "characters that cannot be printed were"
+                )
+                message = f"{count} {what} removed: {cleaned.describe()}"
+                self._problem(row, self.columns[index], message, "unprintable")
+                values[index] = cleaned.text.strip()
 
     def _problem(self, row: int, column: str | None, message: str, code: str) -> None:
         """Callers print `row, column: message`, so the message itself does not repeat where."""
