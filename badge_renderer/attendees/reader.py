@@ -78,6 +78,7 @@ def read_attendees(
         delimiter=delimiter,
         source_format=fmt,
         has_header=has_header,
+        sample_rows=tuple(builder.sample_rows),
     )
 
 

@@ -11,6 +11,7 @@ from badge_renderer.errors import CsvError
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.printable import printable
 
+SAMPLE_ROWS = 5  # records kept as read, for the live preview's table
 _UNDECODABLE = "The value has characters that could not be decoded (shown as \ufffd)"
 _HINTS = {
     "no_name": "Fill in the name or remove the row; it gets no badge.",
@@ -42,6 +43,7 @@ class RowBuilder:
         self.check_encoding = damaged_text
         self.attendees: list[Attendee] = []
         self.warnings: list[RowIssue] = []
+        self.sample_rows: list[tuple[str, ...]] = []
         self._known = tuple(plan.known.items())
         self._custom = tuple(plan.custom.items())
         self._others = plan.others
@@ -63,6 +65,8 @@ class RowBuilder:
                     self._problem(row, self.columns[index], message, "field_too_long")
                     values[index] = value[: self.max_chars]
         self._drop_unprintable(row, values)
+        if len(self.sample_rows) < SAMPLE_ROWS:
+            self.sample_rows.append(tuple(values))
         if self.check_encoding:
             for index, value in enumerate(values):
                 if REPLACEMENT in value:

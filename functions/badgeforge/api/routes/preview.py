@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
+from typing import Any
 
 from flask import Blueprint, jsonify
 
@@ -18,20 +17,13 @@ bp = Blueprint("preview", __name__)
 
 FIRST_ROWS = 5
 MAX_WARNINGS = 50
+MAX_CELL_CHARS = 200
 
 
-def first_rows(data: bytes, encoding: str, delimiter: str, limit: int = FIRST_ROWS) -> list[list[str]]:
-    """The first data rows as the spreadsheet shows them, so the user can check the column mapping."""
-    text = data.decode(encoding or "utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",")
-    rows = []
-    for index, row in enumerate(reader):
-        if index == 0:
-            continue
-        rows.append([cell[:200] for cell in row])
-        if len(rows) >= limit:
-            break
-    return rows
+def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
+    """The first data rows as the reader read them (never a second parse: that one disagreed with the reader on
+    bare CRs and long fields), so the user can check the column mapping."""
+    return [[cell[:MAX_CELL_CHARS] for cell in row] for row in table.sample_rows[:limit]]
 
 
 @bp.post("/api/preview")
@@ -49,7 +41,7 @@ def preview():
     return jsonify(
         {
             "columns": list(table.columns),
-            "rows": first_rows(upload.csv, table.encoding, table.delimiter) if table.has_header else [],
+            "rows": first_rows(table),
             "mapping": dict(table.field_map),
             "count": len(table.attendees),
             "source_format": table.source_format,
