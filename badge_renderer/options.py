@@ -11,6 +11,9 @@ from badge_renderer.printable import printable
 
 Sides = Literal["single", "duplex", "foldover"]
 _IMAGE_OPTIONS = ("background_image", "logo_image")
+# Options that size the machine rather than the badges: a CLI user may choose them for their own computer, but a
+# server decides them itself on every path (web form, job.json, custom metadata), never the uploader.
+SERVER_SIZED_OPTIONS = ("workers",)
 
 
 @dataclass(frozen=True)

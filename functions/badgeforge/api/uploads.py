@@ -9,13 +9,14 @@ from typing import Any
 from flask import request
 
 from badge_renderer.errors import BadgeForgeError
+from badge_renderer.options import SERVER_SIZED_OPTIONS
 
 from .errors import ApiError, from_badgeforge_error
 from .limits import check_csv_bytes, check_image_bytes
 
 # Options a browser may not choose: how many processes render is the server's business, and images come only
 # from the uploaded files (named by us), never from a name the form made up.
-SERVER_DECIDES = ("workers", "background_image", "logo_image")
+SERVER_DECIDES = (*SERVER_SIZED_OPTIONS, "background_image", "logo_image")
 IMAGE_FIELDS = {"background": "background_image", "logo": "logo_image"}
 _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 
