@@ -38,3 +38,43 @@ def test_unprintable_characters_are_reported_not_a_500(env):
     body = response.get_json()
     assert body["first"]["name"] == "Ada"
     assert {w["column"] for w in body["warnings"]} == {"Name", "Company"}
+
+
+def test_a_user_gets_at_most_two_previews_drawing_at_once(env, monkeypatch):
+    """Previews decode images and draw: the third at once is refused (429) without work; other users go on."""
+    import threading
+
+    import badge_renderer.render as render
+
+    release, entered = threading.Event(), threading.Semaphore(0)
+    real = render.render_preview_png
+
+    def slow(*args, **kwargs):
+        entered.release()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_preview_png", slow)
+    organizer = env.headers("organizer@example.com")
+    other = env.headers("admin@example.com")
+    results: list[int] = []
+
+    def post(headers):
+        client = env.app.test_client()
+        results.append(client.post("/api/preview", headers=headers, data=upload_form()).status_code)
+
+    threads = [threading.Thread(target=post, args=(organizer,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    assert entered.acquire(timeout=10) and entered.acquire(timeout=10)  # both are drawing now
+    busy = env.app.test_client().post("/api/preview", headers=organizer, data=upload_form())
+    assert busy.status_code == 429 and busy.get_json()["error"]["code"] == "preview_busy"
+    threads.append(threading.Thread(target=post, args=(other,)))
+    threads[-1].start()
+    assert entered.acquire(timeout=10)  # another user's preview is not held up
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert results == [200, 200, 200]
+    again = env.app.test_client().post("/api/preview", headers=organizer, data=upload_form())
+    assert again.status_code == 200  # the slots were given back

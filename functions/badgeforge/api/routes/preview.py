@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 
 from badge_renderer.errors import BadgeForgeError
 
-from ..context import current_user
+from ..context import api, current_user
 from ..errors import from_badgeforge_error
 from ..uploads import read_table, read_upload, render_options
 
@@ -28,16 +28,17 @@ def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
 
 @bp.post("/api/preview")
 def preview():
-    current_user()
-    upload = read_upload()
-    table = read_table(upload)
-    options = render_options(upload)
-    from badge_renderer.render import render_preview_png
+    user = current_user()
+    with api().previews.hold(user.uid):
+        upload = read_upload()
+        table = read_table(upload)
+        options = render_options(upload)
+        from badge_renderer.render import render_preview_png
 
-    try:
-        png = render_preview_png(table.attendees[0], options, dpi=96)
-    except BadgeForgeError as err:
-        raise from_badgeforge_error(err) from err
+        try:
+            png = render_preview_png(table.attendees[0], options, dpi=96)
+        except BadgeForgeError as err:
+            raise from_badgeforge_error(err) from err
     return jsonify(
         {
             "columns": list(table.columns),
