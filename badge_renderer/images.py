@@ -70,7 +70,7 @@ def prepare_image(
             target = _pixel_box_any_orientation(box_width_pt, box_height_pt, img.size, cover=cover)
             if img.format == "JPEG":
                 # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
-                img.draft("RGB", target)
+                img.draft("RGB", _jpeg_draft_size(img.size, target))
             _check_decoded_size(img, label, target)
             with _decode_slots:
                 img = _decode(img, target)
@@ -131,6 +131,19 @@ def _check_decoded_size(img: Any, label: str, target: tuple[int, int]) -> None:
         column=label,
         code="image_too_large",
     )
+
+
+def _jpeg_draft_size(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+    """The JPEG scale (1, 1/2, 1/4, 1/8) to decode at: the smallest that still gives `target` pixels, or a smaller
+    one when that would not fit the decode budget (a little under 300 dpi beats refusing a photo)."""
+    width, height = size
+    scales = [(-(-width // d), -(-height // d)) for d in (1, 2, 4, 8)]
+    chosen = next((s for s in reversed(scales) if s[0] >= target[0] and s[1] >= target[1]), scales[0])
+    for scaled in scales[scales.index(chosen) :]:
+        chosen = scaled
+        if scaled[0] * scaled[1] * 4 <= MAX_DECODED_BYTES:
+            break
+    return chosen
 
 
 def _bytes_per_pixel(mode: str) -> int:

@@ -117,3 +117,11 @@ def test_at_most_two_images_are_decoded_at_once(monkeypatch) -> None:
     for thread in threads:
         thread.join()
     assert most[0] == images.MAX_CONCURRENT_DECODES
+
+
+def test_a_big_jpeg_on_a_big_badge_is_drafted_within_budget_not_refused() -> None:
+    """6320 x 6320 at full scale is 160 MB; half scale (3160 px, ~285 dpi of 280 mm) fits the budget."""
+    out = io.BytesIO()
+    Image.new("RGB", (SIDE, SIDE), (200, 90, 30)).save(out, "JPEG", quality=60)
+    prepared = prepare_image(out.getvalue(), box_width_pt=567, box_height_pt=794, cover=True)
+    assert (prepared.width, prepared.height) == (3160, 3160)
