@@ -38,3 +38,13 @@ def test_strict_mode_stops_at_the_first_unprintable_value() -> None:
         read_attendees("Name,Company\nAda,Eng\ufffe\n".encode(), strict=True)
     assert (caught.value.row, caught.value.column, caught.value.code) == (2, "Company", "unprintable")
     assert "U+FFFE" in str(caught.value)
+
+
+def test_control_characters_get_a_warning_naming_the_column_too() -> None:
+    ordinary = b"Grace,Navy\n" * 10  # a file made mostly of control characters counts as binary
+    table = read_attendees(b"Na\x07me,Company\nAda,Eng\x1bines\n" + ordinary + b"\x1a")
+    assert table.columns == ("Name", "Company")
+    assert [(a.full_name, a.organization) for a in table.attendees][:2] == [("Ada", "Engines"), ("Grace", "Navy")]
+    assert len(table.attendees) == 11
+    assert [(w.row, w.column) for w in table.warnings] == [(2, "Company")]  # a DOS end-of-file mark is no row
+    assert "U+001B (a control character)" in table.warnings[0].message
