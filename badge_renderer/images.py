@@ -165,6 +165,10 @@ def _decode(img: Any, target: tuple[int, int]) -> Any:
     factor = max(1, min(width // max(target[0], 1), height // max(target[1], 1)))
     if img.mode == mode:
         return img.reduce(factor) if factor > 1 else img
+    # A palette image of 64 MP is within the budget but four times that in colour: reduce a step further
+    # (a little under 300 dpi) rather than hold the full-size colour copy.
+    while -(-width // factor) * -(-height // factor) * 4 > MAX_DECODED_BYTES:
+        factor += 1
     return _convert_in_strips(img, mode, factor)
 
 

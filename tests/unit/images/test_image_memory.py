@@ -125,3 +125,10 @@ def test_a_big_jpeg_on_a_big_badge_is_drafted_within_budget_not_refused() -> Non
     Image.new("RGB", (SIDE, SIDE), (200, 90, 30)).save(out, "JPEG", quality=60)
     prepared = prepare_image(out.getvalue(), box_width_pt=567, box_height_pt=794, cover=True)
     assert (prepared.width, prepared.height) == (3160, 3160)
+
+
+def test_a_huge_palette_png_on_a_big_badge_is_reduced_so_its_colour_copy_fits_the_budget() -> None:
+    """At 300 dpi of a 200 x 280 mm badge the 6320 px palette image needs no reduction, but in colour it would be
+    160 MB: it is halved (3160 px, ~285 dpi) instead."""
+    prepared = prepare_image(PALETTE_6320.read_bytes(), box_width_pt=567, box_height_pt=794, cover=True)
+    assert (prepared.width, prepared.height) == (3160, 3160)
