@@ -16,6 +16,16 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("BADGEFORGE_FUZZ_EXAMPLES", "0") or 0)
+PROGRESS = os.environ.get("BADGEFORGE_FUZZ_PROGRESS", "")  # a file that a long run keeps its example count in
+_counts: dict[str, int] = {}
+
+
+def count_example(name: str) -> None:
+    """In a long run, write how many examples `name` has run to BADGEFORGE_FUZZ_PROGRESS every 100 examples."""
+    _counts[name] = _counts.get(name, 0) + 1
+    if PROGRESS and _counts[name] % 100 == 0:
+        with open(PROGRESS, "a", encoding="utf-8") as log:
+            log.write(f"{name} {_counts[name]}\n")
 
 
 def fuzz_settings(default_examples: int) -> settings:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import event, given
 
 from tests.api.conftest import make_env
-from tests.hostile_inputs import attendee_files, fuzz_settings, images, job_options
+from tests.hostile_inputs import attendee_files, count_example, fuzz_settings, images, job_options
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,7 @@ def _form(data: bytes, options: dict, background: bytes | None, logo: bytes | No
 @fuzz_settings(default_examples=20)
 @given(data=attendee_files(), options=job_options(), background=images(), logo=images())
 def test_the_preview_route_never_answers_500(signed_in, data, options, background, logo) -> None:
+    count_example("preview")
     env, headers = signed_in
     response = env.client.post("/api/preview", headers=headers, data=_form(data, options, background, logo, None))
     body = response.get_json()
