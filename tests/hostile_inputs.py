@@ -7,6 +7,7 @@ a small profile; BADGEFORGE_FUZZ_EXAMPLES=10000 runs the big one (see docs/archi
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import struct
@@ -144,12 +145,14 @@ def images(draw: st.DrawFn) -> bytes | None:
     return b"\x89PNG\r\n\x1a\n" + draw(st.binary(max_size=64))
 
 
+@functools.cache
 def _design_names() -> list[str]:
     from badge_renderer.designs import list_designs
 
     return sorted(d.name for d in list_designs())
 
 
+@functools.cache
 def _font_families() -> list[str]:
     from badge_renderer.render_support import font_families
 
@@ -158,20 +161,14 @@ def _font_families() -> list[str]:
 
 def _mostly(valid: list, odd: list) -> st.SearchStrategy:
     """A valid value nine times in ten, else an odd one (wrong on purpose, or hostile text)."""
-    return st.sampled_from(range(10)).flatmap(
-        lambda n: st.sampled_from(valid) if n < 9 else st.sampled_from([*odd, ""]) | cells
-    )
+    usual, unusual = st.sampled_from(valid), st.sampled_from([*odd, ""]) | cells
+    return st.sampled_from(range(10)).flatmap(lambda n: usual if n < 9 else unusual)
 
 
-@st.composite
-def job_options(draw: st.DrawFn) -> dict:
-    """job.json as an organizer (or an attacker) might write it; some values are wrong on purpose."""
-    options: dict = {
-        "design": draw(_mostly(_design_names(), ["nope", "../classic"])),
-        "event_name": draw(cells),
-        "font_family": draw(_mostly(_font_families(), ["Comic"])),
-    }
-    optional = {
+@functools.cache
+def _optional_options() -> dict[str, st.SearchStrategy]:
+    """Built once: constructing strategies on every draw was half of a big run's time."""
+    return {
         "qr_field": _mostly(["ticket_id", "email", "Name", "Notes", "Order code", "full_name"], []),
         "qr_kind": _mostly(["text", "vcard"], ["bogus"]),
         "sides": _mostly(["single", "duplex", "foldover"], ["triple"]),
@@ -187,6 +184,17 @@ def job_options(draw: st.DrawFn) -> dict:
         "margin_mm": _mostly([0, 5, "auto"], [99, -1]),
         "workers": st.sampled_from([1, 64, "lots"]),
     }
+
+
+@st.composite
+def job_options(draw: st.DrawFn) -> dict:
+    """job.json as an organizer (or an attacker) might write it; some values are wrong on purpose."""
+    options: dict = {
+        "design": draw(_mostly(_design_names(), ["nope", "../classic"])),
+        "event_name": draw(cells),
+        "font_family": draw(_mostly(_font_families(), ["Comic"])),
+    }
+    optional = _optional_options()
     for key, strategy in optional.items():
         if draw(st.sampled_from(range(4))) == 0:
             options[key] = draw(strategy)
