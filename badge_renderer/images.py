@@ -72,11 +72,12 @@ def prepare_image(
                 # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
                 img.draft("RGB", _jpeg_draft_size(img.size, target))
             _check_decoded_size(img, label, target)
-            with _decode_slots:
+            with _decode_slots:  # held until the full-size pixels are gone
                 img = _decode(img, target)
-            # Orientation last and in place: transposing costs a copy, and without in_place even an upright
-            # image is copied whole.
-            ImageOps.exif_transpose(img, in_place=True)
+                # Orientation last and in place: transposing costs a copy, and without in_place even an upright
+                # image is copied whole.
+                ImageOps.exif_transpose(img, in_place=True)
+                img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
@@ -91,7 +92,6 @@ def prepare_image(
         raise ImageError(
             f"The {label} could not be read ({err})", hint="Save it again as PNG or JPEG.", column=label
         ) from err
-    img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
     return _encode(img.convert("RGBA") if img.mode == "RGBa" else img)
 
 
