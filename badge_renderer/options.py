@@ -7,9 +7,13 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from badge_renderer.errors import BadgeForgeError, OptionsError
+from badge_renderer.printable import printable
 
 Sides = Literal["single", "duplex", "foldover"]
 _IMAGE_OPTIONS = ("background_image", "logo_image")
+# Options that size the machine rather than the badges: a CLI user may choose them for their own computer, but a
+# server decides them itself on every path (web form, job.json, custom metadata), never the uploader.
+SERVER_SIZED_OPTIONS = ("workers",)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,13 @@ class RenderOptions:
     background_image: bytes | None = field(default=None, repr=False)
     logo_image: bytes | None = field(default=None, repr=False)
     workers: int | None = None
+
+    def __post_init__(self) -> None:
+        # The event name is printed on every badge (through the design's SVG too) and used in the mail subject and
+        # the file name: one line of printable characters, whoever built the options (job.json, CLI, a script).
+        cleaned = " ".join(printable(self.event_name).text.split()) if isinstance(self.event_name, str) else ""
+        if cleaned != self.event_name:
+            object.__setattr__(self, "event_name", cleaned)
 
     def __hash__(self) -> int:  # accents_by_type is a dict, so the generated hash would raise; equal => same hash
         return hash((self.design, self.paper, self.badge_size, self.event_name, self.accent))

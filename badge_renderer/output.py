@@ -27,6 +27,8 @@ Progress = Callable[[int, int], None]
 class PartResult:
     pages: int
     issues: tuple[RowIssue, ...]
+    failed: int = 0
+    """Badges whose drawing failed (left blank, each with a row issue)."""
 
 
 def write_pdf_part(
@@ -36,30 +38,31 @@ def write_pdf_part(
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer
+    from badge_renderer.isolation import BadgeDrawer
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
     composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
     surface = cairo.PDFSurface(str(out), layout.page.width, layout.page.height)
     surface.set_metadata(cairo.PDF_METADATA_CREATOR, "BadgeForge")
-    ctx = cairo.Context(surface)
+    drawer = BadgeDrawer(composer, surface)
     issues: list[RowIssue] = []
     pages = 0
     per_sheet = layout.per_sheet
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
-            issues.extend(composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation))
+            issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
         if layout.backs and not layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
-        _crop_marks(ctx, layout)
+                drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+        _crop_marks(drawer.ctx, layout)
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
-            _crop_marks(ctx, layout, side="back")
+                drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+            _crop_marks(drawer.ctx, layout, side="back")
             surface.show_page()
             pages += 1
         if progress:
@@ -68,7 +71,7 @@ def write_pdf_part(
         surface.show_page()
         pages = 1
     surface.finish()
-    return PartResult(pages, tuple(issues))
+    return PartResult(pages, tuple(issues), len(drawer.failed_rows))
 
 
 def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
@@ -135,7 +138,8 @@ def write_pdf(
             queue.put(None)
             listener.join(timeout=5)
         merge_pdfs(parts, out)
-    return PartResult(sum(r.pages for r in results), tuple(issue for r in results for issue in r.issues))
+    issues = tuple(issue for r in results for issue in r.issues)
+    return PartResult(sum(r.pages for r in results), issues, sum(r.failed for r in results))
 
 
 _progress_queue: Any = None
@@ -188,6 +192,8 @@ def badge_png(
     """One badge as PNG bytes at `dpi` (white behind transparent artwork)."""
     import cairocffi as cairo
 
+    from badge_renderer.isolation import BadgeDrawer
+
     if composer is None:
         composer = make_composer(options)
     scale = dpi / 72
@@ -198,7 +204,7 @@ def badge_png(
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
     ctx.scale(scale, scale)
-    issues = composer.draw(ctx, attendee, 0, 0)
+    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0)
     buffer = io.BytesIO()
     surface.write_to_png(buffer)
     surface.finish()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from badge_renderer.designs import list_designs
-from badge_renderer.errors import OptionsError
+from badge_renderer.errors import OptionsError, RenderError
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
 
@@ -65,6 +65,13 @@ def render_pdf(
     part = write_pdf(selected, options, out, workers, progress)
     from badge_renderer.render_support import layout_warnings
 
+    if part.failed >= len(selected):
+        first = next((issue.message for issue in part.issues if issue.column is None), "")
+        raise RenderError(
+            f"None of the {len(selected):,} badges could be drawn. First problem: {first}",
+            hint="Check the attendee file and the options; if they look right, report this job.",
+            code="render_failed",
+        )
     issues = layout_warnings(options) + part.issues  # sheet-level first: they concern every badge
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
 

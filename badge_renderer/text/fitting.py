@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from badge_renderer.errors import DesignError
+from badge_renderer.printable import printable
 from badge_renderer.text.breaks import break_units
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
@@ -265,7 +266,7 @@ def _is_cut_point(text: str, index: int) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, no control characters."""
-    text = unicodedata.normalize("NFC", text.encode("utf-8", "replace").decode("utf-8"))
-    text = "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, and only what printable()
+    allows: whoever calls, cairo never sees a string it refuses."""
+    text = unicodedata.normalize("NFC", printable(text).text)
     return _SPACES.sub(" ", text).strip()

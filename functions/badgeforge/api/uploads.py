@@ -10,6 +10,7 @@ from flask import request
 
 from badge_renderer import limits as input_limits
 from badge_renderer.errors import BadgeForgeError
+from badge_renderer.options import SERVER_SIZED_OPTIONS
 
 from .context import api
 from .errors import ApiError, from_badgeforge_error
@@ -17,7 +18,7 @@ from .limits import check_csv_bytes, check_image_bytes
 
 # Options a browser may not choose: how many processes render is the server's business, and images come only
 # from the uploaded files (named by us), never from a name the form made up.
-SERVER_DECIDES = ("workers", "background_image", "logo_image")
+SERVER_DECIDES = (*SERVER_SIZED_OPTIONS, "background_image", "logo_image")
 IMAGE_FIELDS = {"background": "background_image", "logo": "logo_image"}
 _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 FORM_FIELDS_BYTES = 1_000_000  # options, mapping and multipart framing, beside the files

@@ -301,6 +301,7 @@ class _Inputs:
     table: Any
     options: Any
     png_zip: bool
+    notes: tuple[dict[str, Any], ...] = ()  # job-level warnings (an option the server decided instead)
 
 
 @dataclass(frozen=True)
@@ -319,9 +320,8 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     except upload_checks.ContentRefused as err:
         raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
     option_data, metadata_text = _load_options(services, ref, metadata)
-    for key in upload_checks.SERVER_DECIDES:
-        option_data.pop(key, None)
     mapping = _pop_mapping(option_data)
+    notes = _drop_server_sized(option_data)
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
     options = _build_options(renderer, option_data, images, metadata_text)
@@ -334,7 +334,19 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     qr_field = getattr(options, "qr_field", None)
     if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
         options = options.with_changes(qr_field=table.field_for(qr_field))
-    return _Inputs(table, options, png_zip)
+    return _Inputs(table, options, png_zip, notes)
+
+
+def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """Remove what sizes the server ({"workers": 64} once spawned 85 processes); the server's default applies."""
+    from badge_renderer.options import SERVER_SIZED_OPTIONS
+
+    notes = []
+    for key in SERVER_SIZED_OPTIONS:
+        if key in option_data:
+            option_data.pop(key)
+            notes.append({"row": None, "column": key, "message": f"'{key}' is decided by the server; it was ignored"})
+    return tuple(notes)
 
 
 def _render_and_store(
@@ -370,7 +382,7 @@ def _render_and_store(
 
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
     """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
-    warnings = [w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings)]
+    warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
         {

@@ -25,9 +25,6 @@ _IMAGE_MAGIC = (
     (b"GIF89a", "image/gif"),
 )
 
-# Options only the server chooses: how many processes render is its business, whoever wrote job.json.
-SERVER_DECIDES = ("workers",)
-
 
 class ContentRefused(ValueError):
     """An upload refused for what it is; `status` is the HTTP answer the API gives for it."""

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
+from typing import Any
 
 from flask import Blueprint, jsonify
 
@@ -21,20 +20,13 @@ bp = Blueprint("preview", __name__)
 
 FIRST_ROWS = 5
 MAX_WARNINGS = 50
+MAX_CELL_CHARS = 200
 
 
-def first_rows(data: bytes, encoding: str, delimiter: str, limit: int = FIRST_ROWS) -> list[list[str]]:
-    """The first data rows as the spreadsheet shows them, so the user can check the column mapping."""
-    text = data.decode(encoding or "utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",")
-    rows = []
-    for index, row in enumerate(reader):
-        if index == 0:
-            continue
-        rows.append([cell[:200] for cell in row])
-        if len(rows) >= limit:
-            break
-    return rows
+def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
+    """The first data rows as the reader read them (never a second parse: that one disagreed with the reader on
+    bare CRs and long fields), so the user can check the column mapping."""
+    return [[cell[:MAX_CELL_CHARS] for cell in row] for row in table.sample_rows[:limit]]
 
 
 @bp.post("/api/preview")
@@ -42,19 +34,20 @@ def preview():
     user = current_user()
     services = api().services
     take_preview_slot(services, user.uid, pipeline.now(services))
-    upload = read_upload()
-    table = read_table(upload)
-    options = render_options(upload)
-    from badge_renderer.render import render_preview_png
+    with api().previews.hold(user.uid):
+        upload = read_upload()
+        table = read_table(upload)
+        options = render_options(upload)
+        from badge_renderer.render import render_preview_png
 
-    try:
-        png = render_preview_png(table.attendees[0], options, dpi=96)
-    except BadgeForgeError as err:
-        raise from_badgeforge_error(err) from err
+        try:
+            png = render_preview_png(table.attendees[0], options, dpi=96)
+        except BadgeForgeError as err:
+            raise from_badgeforge_error(err) from err
     return jsonify(
         {
             "columns": list(table.columns),
-            "rows": first_rows(upload.csv, table.encoding, table.delimiter) if table.has_header else [],
+            "rows": first_rows(table),
             "mapping": dict(table.field_map),
             "count": len(table.attendees),
             "source_format": table.source_format,
