@@ -15,7 +15,7 @@ from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import draw_qr, qr_payload, qr_runs
+from badge_renderer.qr import draw_qr, encode_qr, qr_payload
 from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
@@ -244,13 +244,8 @@ class BadgeComposer:
             return
         x, y, w, h = self._box(element)
         side = min(w, h)
-        # QR modules stay dark on a light square whatever the design's colours, so every scanner reads them.
-        ctx.save()
-        ctx.set_source_rgb(1, 1, 1)
-        ctx.rectangle(x + (w - side) / 2, y + (h - side) / 2, side, side)
-        ctx.fill()
-        ctx.restore()
-        draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        # Modules stay black on a white square (quiet zone included) whatever the design's colours.
+        draw_qr(ctx, encode_qr(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""

@@ -1,4 +1,9 @@
-"""QR codes as vector rectangles: dark modules of a row merged into runs, so a badge adds a few dozen fills."""
+"""QR codes for badges: encoded with one fixed mask and drawn as one 1-bit image mask per code.
+
+Why a fixed mask: ISO/IEC 18004 allows any of the eight masks; scoring all eight is optional work that took ~90 % of
+a vCard job (segno: 14.8 ms per code scored, 2.3 ms with a fixed mask). Why an image mask: a vCard code drawn as
+rectangles is ~400 path operations (~6 KB per badge); as a stencil it is one small Flate-compressed bitmap.
+"""
 
 from __future__ import annotations
 
@@ -7,51 +12,96 @@ from typing import Any
 
 from badge_renderer.model import Attendee
 
-QUIET_ZONE = 2  # modules; the badge around it is usually white enough, 4 would waste space
+QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004); scanners need it on busy artwork
+FIXED_MASK = 0  # any mask is valid; a fixed one skips the scoring of all eight
+MM = 72 / 25.4
+MIN_SYMBOL_MM = 15.0  # the code itself (quiet zone excluded): a short ticket id scans from a phone at ~15 cm
+MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module printable and scannable
 
 
 @dataclass(frozen=True)
-class QrRuns:
-    """Dark runs (row, first column, length) on a `size` x `size` module grid (quiet zone included)."""
+class QrCode:
+    """A module grid of `size` x `size` (quiet zone included), as rows of 1-bit pixels (cairo A1, dark = 1)."""
 
     size: int
-    runs: tuple[tuple[int, int, int], ...]
+    stride: int
+    bits: bytes  # `size` rows of `stride` bytes; bit order as cairo's A1 format on this machine
+
+    @property
+    def symbol_modules(self) -> int:
+        """Modules of the code itself, without the quiet zone."""
+        return self.size - 2 * QUIET_ZONE
+
+    def is_dark(self, row: int, col: int) -> bool:
+        byte = self.bits[row * self.stride + col // 8]
+        return bool(byte >> _bit(col) & 1)
 
 
-def qr_runs(text: str) -> QrRuns:
-    """Encode `text` (error correction M, boosted when it fits) and merge each row's dark modules into runs."""
+def encode_qr(text: str) -> QrCode:
+    """Encode `text` (error correction M, boosted when that fits the same version) with the fixed mask."""
     import segno
 
-    code = segno.make(text, error="m", micro=False)
+    code = segno.make(text, error="m", micro=False, mask=FIXED_MASK)
     rows = list(code.matrix_iter(scale=1, border=QUIET_ZONE))
-    runs: list[tuple[int, int, int]] = []
+    return _pack(rows)
+
+
+def _pack(rows: list[Any]) -> QrCode:
+    size = len(rows)
+    stride = _a1_stride(size)
+    out = bytearray(stride * size)
     for y, row in enumerate(rows):
-        start = None
+        base = y * stride
         for x, dark in enumerate(row):
-            if dark and start is None:
-                start = x
-            elif not dark and start is not None:
-                runs.append((y, start, x - start))
-                start = None
-        if start is not None:
-            runs.append((y, start, len(row) - start))
-    return QrRuns(size=len(rows), runs=tuple(runs))
+            if dark:
+                out[base + x // 8] |= 1 << _bit(x)
+    return QrCode(size=size, stride=stride, bits=bytes(out))
 
 
-def draw_qr(ctx: Any, code: QrRuns, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
-    """Fill the code as one path of rectangles in a `side` x `side` square at (x, y)."""
-    module = side / code.size
+def _bit(x: int) -> int:
+    """cairo's A1 pixels are packed in native 32-bit words: least significant bit first on little-endian."""
+    import sys
+
+    return x % 8 if sys.byteorder == "little" else 7 - x % 8
+
+
+def _a1_stride(width: int) -> int:
+    return (width + 31) // 32 * 4  # cairo_format_stride_for_width(A1): whole 32-bit words
+
+
+def symbol_mm(code: QrCode, side: float) -> float:
+    """How wide the code itself prints (mm) when the whole grid, quiet zone included, is `side` points."""
+    return side / code.size * code.symbol_modules / MM
+
+
+def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
+    """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
+
+    The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
+    module edges sharp in the PDF (/Interpolate false) and in PNGs.
+    """
+    import cairocffi as cairo
+
+    mask = cairo.ImageSurface.create_for_data(bytearray(code.bits), cairo.FORMAT_A1, code.size, code.size, code.stride)
+    pattern = cairo.SurfacePattern(mask)
+    pattern.set_filter(cairo.FILTER_NEAREST)
+    scale = side / code.size
+    pattern.set_matrix(cairo.Matrix(xx=1 / scale, yy=1 / scale, x0=-x / scale, y0=-y / scale))
     ctx.save()
-    ctx.set_source_rgb(*color)
-    for row, col, length in code.runs:
-        # A hair of overlap avoids hairline seams between rows in some PDF viewers.
-        ctx.rectangle(x + col * module, y + row * module, length * module, module * 1.02)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.rectangle(x, y, side, side)
     ctx.fill()
+    ctx.set_source_rgb(*color)
+    ctx.mask(pattern)
     ctx.restore()
+    mask.finish()
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
-    """The text to encode for one attendee: a column's value, or a vCard of name, organization and email."""
+    """The text to encode for one attendee: a column's value, or a vCard 3.0 of name, organization and email.
+
+    vCard lines end in CRLF (RFC 2426 / RFC 6350); some phone address books refuse bare LF.
+    """
     if kind == "vcard":
         lines = ["BEGIN:VCARD", "VERSION:3.0"]
         lines.append(f"N:{_vcard_escape(attendee.last_name)};{_vcard_escape(attendee.first_name)};;;")
@@ -61,9 +111,10 @@ def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
         if attendee.email:
             lines.append(f"EMAIL:{_vcard_escape(attendee.email)}")
         lines.append("END:VCARD")
-        return "\n".join(lines)
+        return "\r\n".join(lines) + "\r\n"
     return attendee.get(field).strip()
 
 
 def _vcard_escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")

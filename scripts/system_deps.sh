@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering) and pythonX.Y-venv.
-# `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests).
+# `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests), and the print
+# checks: zbar-tools (zbarimg decodes QR codes), qpdf (qpdf --check), poppler-utils (pdftoppm, pdfinfo -box).
 set -euo pipefail
 want=()
 case "${1:-runtime}" in
@@ -10,7 +11,10 @@ case "${1:-runtime}" in
              || want+=("python$("${PYTHON:-python3}" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv") ;;
   node)    command -v npm >/dev/null || want+=(nodejs npm) ;;
   test)    [ -x /usr/bin/chromium ] || want+=(chromium)
-           [ -x /usr/bin/chromedriver ] || want+=(chromium-driver) ;;
+           [ -x /usr/bin/chromedriver ] || want+=(chromium-driver)
+           command -v zbarimg >/dev/null || want+=(zbar-tools)
+           command -v qpdf >/dev/null || want+=(qpdf)
+           command -v pdftoppm >/dev/null || want+=(poppler-utils) ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

@@ -13,7 +13,7 @@ from badge_renderer.designs import _parse_manifest, list_designs, load_design
 from badge_renderer.errors import DesignError
 from badge_renderer.model import Attendee
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import QUIET_ZONE, qr_payload, qr_runs
+from badge_renderer.qr import FIXED_MASK, QUIET_ZONE, encode_qr, qr_payload
 
 MM = 72 / 25.4
 
@@ -57,13 +57,15 @@ def test_every_text_box_stays_inside_the_safe_area(design: str) -> None:
             assert x + w <= 288 - inset + 1e-6 and y + h <= 216 - inset + 1e-6
 
 
-def test_qr_runs_cover_exactly_the_dark_modules() -> None:
-    code = qr_runs("PCE26-7KQ2M")
-    matrix = list(segno.make("PCE26-7KQ2M", error="m", micro=False).matrix_iter(scale=1, border=QUIET_ZONE))
-    painted = {(row, col + i) for row, col, length in code.runs for i in range(length)}
+def test_qr_bitmap_is_exactly_the_segno_matrix_with_a_4_module_quiet_zone() -> None:
+    code = encode_qr("PCE26-7KQ2M")
+    matrix = list(
+        segno.make("PCE26-7KQ2M", error="m", micro=False, mask=FIXED_MASK).matrix_iter(scale=1, border=QUIET_ZONE)
+    )
     dark = {(y, x) for y, line in enumerate(matrix) for x, on in enumerate(line) if on}
-    assert painted == dark and code.size == len(matrix)
-    assert len(code.runs) < len(dark)  # merged, not one square per module
+    painted = {(y, x) for y in range(code.size) for x in range(code.size) if code.is_dark(y, x)}
+    assert QUIET_ZONE == 4 and painted == dark and code.size == len(matrix)
+    assert not any(code.is_dark(y, x) for y in range(code.size) for x in range(QUIET_ZONE))  # light quiet zone
 
 
 def test_vcard_payload_escapes_separators() -> None:
@@ -71,3 +73,6 @@ def test_vcard_payload_escapes_separators() -> None:
     card = qr_payload(ada, "", "vcard")
     assert "N:Love\\;lace;Ada;;;" in card and "ORG:Engines\\, Ltd" in card and "EMAIL:a@x.org" in card
     assert qr_payload(ada, "email") == "a@x.org"
+    lines = card.split("\r\n")
+    assert lines[0] == "BEGIN:VCARD" and lines[-2:] == ["END:VCARD", ""]  # every line ends in CRLF
+    assert "\n" not in card.replace("\r\n", "")
