@@ -15,7 +15,7 @@ from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import draw_qr, encode_qr, qr_payload
+from badge_renderer.qr import MIN_MODULE_MM, QrDataTooLong, draw_qr, encode_qr, module_mm, qr_payload
 from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
@@ -149,7 +149,9 @@ class BadgeComposer:
                     if truncated:
                         issues.append(_shortened(attendee, column or _first_field(element.format), value))
             elif element.kind == "qr":
-                self._draw_qr(ctx, attendee, element, palette)
+                issue = self._draw_qr(ctx, attendee, element)
+                if issue:
+                    issues.append(issue)
         ctx.restore()
         return issues
 
@@ -236,16 +238,30 @@ class BadgeComposer:
         color = palette.rgb(element.color)
         self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
 
-    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
         if not self.options.qr_field and self.options.qr_kind != "vcard":
-            return
+            return None
         payload = qr_payload(attendee, self.options.qr_field or "", self.options.qr_kind)
         if not payload:
-            return
+            return None
+        column = self.options.qr_field or "email"
         x, y, w, h = self._box(element)
         side = min(w, h)
+        try:
+            code = encode_qr(payload)
+        except QrDataTooLong:
+            code = None
+        if code is None or module_mm(code, side) < MIN_MODULE_MM:
+            return RowIssue(
+                attendee.row,
+                column,
+                f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
+                "it was left out. Shorten the fields it encodes or choose a larger badge size.",
+            )
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
-        draw_qr(ctx, encode_qr(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        return None
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""

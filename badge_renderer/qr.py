@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_renderer.model import Attendee
+from badge_renderer.qr_encoder import QrDataTooLong, a1_bit, encode_bytes, text_bytes
+
+__all__ = ["QrCode", "QrDataTooLong", "draw_qr", "encode_qr", "module_mm", "qr_payload", "symbol_mm"]
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004); scanners need it on busy artwork
-FIXED_MASK = 0  # any mask is valid; a fixed one skips the scoring of all eight
+FIXED_MASK = 0  # any mask is valid; a fixed one skips the scoring of all eight (qr_encoder applies mask 0)
+MIN_MODULE_MM = 0.3  # below this a phone camera at badge distance (and a 150 dpi render) no longer resolves modules
 MM = 72 / 25.4
 MIN_SYMBOL_MM = 15.0  # the code itself (quiet zone excluded): a short ticket id scans from a phone at ~15 cm
 MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module printable and scannable
@@ -34,39 +38,21 @@ class QrCode:
 
     def is_dark(self, row: int, col: int) -> bool:
         byte = self.bits[row * self.stride + col // 8]
-        return bool(byte >> _bit(col) & 1)
+        return bool(byte >> a1_bit(col) & 1)
 
 
 def encode_qr(text: str) -> QrCode:
-    """Encode `text` (error correction M, boosted when that fits the same version) with the fixed mask."""
-    import segno
+    """Encode `text` as UTF-8 bytes (error correction M, boosted when that fits the same version), fixed mask 0.
 
-    code = segno.make(text, error="m", micro=False, mask=FIXED_MASK)
-    rows = list(code.matrix_iter(scale=1, border=QUIET_ZONE))
-    return _pack(rows)
-
-
-def _pack(rows: list[Any]) -> QrCode:
-    size = len(rows)
-    stride = _a1_stride(size)
-    out = bytearray(stride * size)
-    for y, row in enumerate(rows):
-        base = y * stride
-        for x, dark in enumerate(row):
-            if dark:
-                out[base + x // 8] |= 1 << _bit(x)
-    return QrCode(size=size, stride=stride, bits=bytes(out))
+    Raises QrDataTooLong when even a version 40 symbol cannot hold it.
+    """
+    code = encode_bytes(text_bytes(text), level="M", border=QUIET_ZONE)
+    return QrCode(size=code.size, stride=code.stride, bits=code.bits)
 
 
-def _bit(x: int) -> int:
-    """cairo's A1 pixels are packed in native 32-bit words: least significant bit first on little-endian."""
-    import sys
-
-    return x % 8 if sys.byteorder == "little" else 7 - x % 8
-
-
-def _a1_stride(width: int) -> int:
-    return (width + 31) // 32 * 4  # cairo_format_stride_for_width(A1): whole 32-bit words
+def module_mm(code: QrCode, side: float) -> float:
+    """How wide one module prints (mm) when the whole grid is `side` points."""
+    return side / code.size / MM
 
 
 def symbol_mm(code: QrCode, side: float) -> float:
