@@ -41,6 +41,7 @@ class BadgeComposer:
         self.options = options
         self.design: BadgeDesign = load_design(options.design)
         self.width, self.height = width, height
+        self.bleed = options.bleed_mm * MM  # artwork past the trim on every side (the page code clips neighbours)
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
@@ -90,13 +91,17 @@ class BadgeComposer:
 
         from badge_renderer.svg_layer import render_svg_layer
 
-        w, h = self.width, self.height
-        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h))
+        w, h, b = self.width, self.height, self.bleed
+        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (-b, -b, w + 2 * b, h + 2 * b))
         ctx = cairo.Context(layer)
+        # cairo rounds a recording's extents out to whole points (a 90 mm badge becomes 256 pt wide): clip to the
+        # exact artwork box so nothing reaches past the trim (or the bleed) by that rounding.
+        ctx.rectangle(-b, -b, w + 2 * b, h + 2 * b)
+        ctx.clip()
         ctx.set_source_rgb(*palette.rgb("background"))
         ctx.paint()
         if self.background:
-            _paint_image(ctx, self.background, 0, 0, w, h, cover=True)
+            _paint_image(ctx, self.background, -b, -b, w + 2 * b, h + 2 * b, cover=True)
         artwork = render_svg_layer(
             self.design,
             width=w,
@@ -108,8 +113,7 @@ class BadgeComposer:
             has_logo=self.logo is not None,
             side=side,
         )
-        ctx.set_source_surface(artwork, 0, 0)
-        ctx.paint()
+        _paint_with_bleed(ctx, artwork, w, h, b)
         for element in self.design.side_elements(side):
             x, y, bw, bh = self._box(element)
             if element.kind == "logo" and self.logo:
@@ -272,6 +276,27 @@ class BadgeComposer:
         x0, y0 = max(x, left), max(y, top)
         x1, y1 = min(x + w, right), min(y + h, bottom)
         return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+
+
+def _paint_with_bleed(ctx: Any, artwork: Any, w: float, h: float, bleed: float) -> None:
+    """Paint the design artwork inside the trim, and into the bleed as its mirror image across each edge.
+
+    Mirroring continues every band, bar and background shape that touches an edge with no design changes; only the
+    outer `bleed` of the artwork is mirrored, which designs keep free of text (their safe area is at least 3 mm).
+    """
+    for mx in (0,) if not bleed else (-1, 0, 1):
+        for my in (0,) if not bleed else (-1, 0, 1):
+            x0, x1 = ((-bleed, 0.0), (0.0, w), (w, w + bleed))[mx + 1]
+            y0, y1 = ((-bleed, 0.0), (0.0, h), (h, h + bleed))[my + 1]
+            ctx.save()
+            ctx.rectangle(x0, y0, x1 - x0, y1 - y0)
+            ctx.clip()
+            # Mirror across x = 0 (mx = -1) or x = w (mx = 1); likewise for y.
+            ctx.translate(0 if mx <= 0 else 2 * w, 0 if my <= 0 else 2 * h)
+            ctx.scale(-1 if mx else 1, -1 if my else 1)
+            ctx.set_source_surface(artwork, 0, 0)
+            ctx.paint()
+            ctx.restore()
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:

@@ -27,6 +27,8 @@ class RenderOptions:
     crop_marks: bool = False
     one_per_page: bool = False
     sides: Sides = "single"
+    bleed_mm: float = 0  # artwork past the trim (3 mm is usual); pages get TrimBox/BleedBox, neighbours a gutter
+    pdfx: bool = False  # PDF/X-4-style file: sRGB OutputIntent, GTS_PDFXVersion in the XMP, /Trapped
     event_name: str = ""
     accent: str | None = None
     accents_by_type: Mapping[str, str] = field(default_factory=dict)
@@ -94,6 +96,9 @@ class RenderOptions:
         for key in ("offset_x_mm", "offset_y_mm"):
             if not -50 <= getattr(self, key) <= 50:
                 raise OptionsError(f"{key} must be between -50 and 50 mm", column=key)
+        from badge_renderer.render_support import layout_module as _layout
+
+        _layout().check_bleed(self.bleed_mm)  # range and type, OptionsError(column="bleed_mm")
         if self.workers is not None and not 1 <= self.workers <= 64:
             raise OptionsError("workers must be between 1 and 64", column="workers")
         try:
@@ -121,6 +126,19 @@ class RenderOptions:
         except BadgeForgeError as err:
             column = "paper" if "paper" in err.message.lower() else "badge_size"
             raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
+        if self.bleed_mm:
+            self._check_bleed_fits()
+
+    def _check_bleed_fits(self) -> None:
+        """A bleed must fit the sheet (die-cut label gaps, margins): say so before rendering, naming bleed_mm."""
+        from badge_renderer.render_support import plan_for
+
+        try:
+            plan_for(self)
+        except OptionsError:
+            raise
+        except BadgeForgeError:
+            pass  # the badge does not fit the paper at all: render_pdf reports that as before
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -133,6 +151,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
     "group_by_type": (bool,),
+    "bleed_mm": (int, float),
+    "pdfx": (bool,),
     "workers": (int,),
 }
 

@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,19 +46,23 @@ def write_pdf_part(
     issues: list[RowIssue] = []
     pages = 0
     per_sheet = layout.per_sheet
+    foldover = bool(layout.backs) and not layout.backs_on_next_page
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
-            issues.extend(composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation))
-        if layout.backs and not layout.backs_on_next_page:
+            with _bleed_clip(ctx, layout, slot, "top" if foldover else None):
+                issues.extend(composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation))
+        if foldover:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
+                with _bleed_clip(ctx, layout, slot, "bottom"):
+                    composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
         _crop_marks(ctx, layout)
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
+                with _bleed_clip(ctx, layout, slot):
+                    composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
             _crop_marks(ctx, layout, side="back")
             surface.show_page()
             pages += 1
@@ -69,6 +73,23 @@ def write_pdf_part(
         pages = 1
     surface.finish()
     return PartResult(pages, tuple(issues))
+
+
+@contextmanager
+def _bleed_clip(ctx: Any, layout: Any, slot: Any, fold: str | None = None) -> Iterator[None]:
+    """With a bleed, keep each badge's artwork to its own trim + bleed (and off the other half of a fold-over)."""
+    if not layout.bleed:
+        yield
+        return
+    from badge_renderer.layout.bleed import bleed_clip
+
+    ctx.save()
+    ctx.rectangle(*bleed_clip(slot, layout.bleed, fold))
+    ctx.clip()
+    try:
+        yield
+    finally:
+        ctx.restore()
 
 
 def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:

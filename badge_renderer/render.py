@@ -63,7 +63,17 @@ def render_pdf(
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = choose_workers(len(selected), options.workers)
     part = write_pdf(selected, options, out, workers, progress)
+    _finish(out, options)
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, part.issues)
+
+
+def _finish(out: Path, options: RenderOptions) -> None:
+    """Page boxes, title, clean dictionaries and (with options.pdfx) the PDF/X-4 parts: see pdf_finish."""
+    from badge_renderer.pdf_finish import finish_pdf
+    from badge_renderer.render_support import plan_for
+
+    event = " ".join(options.event_name.split())
+    finish_pdf(out, plan_for(options), title=f"{event} badges" if event else "Badges", pdfx=options.pdfx)
 
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:

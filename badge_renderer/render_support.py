@@ -36,6 +36,7 @@ def plan_for(options: RenderOptions) -> Any:
             offset_y_mm=options.offset_y_mm,
             sides=options.sides,
             crop_marks=options.crop_marks,
+            bleed_mm=options.bleed_mm,
         )
     design = load_design(options.design)
     return layout.plan_sheet(
@@ -48,4 +49,5 @@ def plan_for(options: RenderOptions) -> Any:
         one_per_page=options.one_per_page,
         sides=options.sides,
         crop_marks=options.crop_marks,
+        bleed_mm=options.bleed_mm,
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.bleed import check_bleed, mark_gap, marks_reach
 from badge_renderer.layout.geometry import Line, SheetLayout, Size, Slot
 from badge_renderer.layout.marks import crop_marks as compute_crop_marks
 from badge_renderer.layout.units import MM, format_mm, mm_text
@@ -29,6 +30,7 @@ def plan_sheet(
     one_per_page: bool = False,
     sides: str = "single",
     crop_marks: bool = False,
+    bleed_mm: float = 0.0,
 ) -> SheetLayout:
     """As many badges as fit the paper inside the margins, as a grid centred on the page, then moved by the printer
     calibration offset (positive = right / down). With `one_per_page` the page is the badge itself (badge printers).
@@ -36,19 +38,32 @@ def plan_sheet(
 
     Fold-over puts each badge's back directly above its front, upside down, so the pair folds along their shared edge;
     the pair is what has to fit. Duplex puts the backs on the next page, mirrored left-right.
+
+    `bleed_mm` (see layout.bleed): the gutter grows to at least two bleeds, so a cut that misses the trim by up to a
+    bleed still shows this badge's own artwork; one-per-page pages grow by the bleed (and room for marks outside it).
     """
     check_sides(sides)
+    bleed = check_bleed(bleed_mm)
+    gutter_mm = max(gutter_mm, 2 * bleed_mm)
     if margin_mm is None:
-        margin_mm = auto_margin_mm(paper, badge, gutter_mm=gutter_mm, sides=sides)
+        margin_mm = max(auto_margin_mm(paper, badge, gutter_mm=gutter_mm, sides=sides), bleed_mm)
     margin = _length(margin_mm, "margin_mm")
     gutter = _length(gutter_mm, "gutter_mm")
     offset_x, offset_y = calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm")
     piece = Size(badge.width, badge.height * (2 if sides == "foldover" else 1))
 
     if one_per_page:
-        page = Size(piece.width, piece.height, badge.name)
-        origins: list[tuple[float, float]] = [(0.0, 0.0)]
+        border = bleed + (marks_reach(bleed) if crop_marks and bleed else 0.0)
+        page = Size(piece.width + 2 * border, piece.height + 2 * border, badge.name)
+        origins: list[tuple[float, float]] = [(border, border)]
     else:
+        if bleed and margin < bleed:
+            raise OptionsError(
+                f"A {format_mm(bleed)} bleed needs margins of at least {format_mm(bleed)} (the margin is "
+                f"{format_mm(margin)})",
+                hint="Raise --margin, or leave --margin on auto.",
+                column="bleed_mm",
+            )
         page = paper
         columns = _count(paper.width - 2 * margin, piece.width, gutter)
         rows = _count(paper.height - 2 * margin, piece.height, gutter)
@@ -62,7 +77,7 @@ def plan_sheet(
             for r in range(rows)
             for c in range(columns)
         ]
-    return impose(page, badge, origins, sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks)
+    return impose(page, badge, origins, sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks, bleed=bleed)
 
 
 def auto_margin_mm(paper: Size, badge: Size, *, gutter_mm: float = 0.0, sides: str = "single") -> float:
@@ -100,6 +115,7 @@ def impose(
     sides: str,
     offset: tuple[float, float],
     crop_marks: bool,
+    bleed: float = 0.0,
 ) -> SheetLayout:
     """Fronts, backs and marks for pieces whose top-left corners are `origins` (uncalibrated), then the offset.
 
@@ -118,12 +134,13 @@ def impose(
         pieces = fronts
     dx, dy = offset
     fronts, backs, pieces = ([s.moved(dx, dy) for s in group] for group in (fronts, backs, pieces))
-    marks: tuple[Line, ...] = compute_crop_marks(pieces, page) if crop_marks else ()
+    gap = mark_gap(bleed)
+    marks: tuple[Line, ...] = compute_crop_marks(pieces, page, gap=gap) if crop_marks else ()
     # Duplex backs get their own marks, from where the backs really are (not a copy of the front's): professional
     # imposition marks both sides, so the operator can hold a sheet to the light to see how far this printer's
     # duplex registration drifts, and cut from either side. Copying the front marks was only right while every
     # grid was left-right symmetric (centred grids are, with any offset); an off-centre label sheet is not.
-    back_marks: tuple[Line, ...] = compute_crop_marks(backs, page) if crop_marks and sides == "duplex" else ()
+    back_marks: tuple[Line, ...] = compute_crop_marks(backs, page, gap=gap) if crop_marks and sides == "duplex" else ()
     return SheetLayout(
         page=page,
         fronts=tuple(fronts),
@@ -132,6 +149,7 @@ def impose(
         crop_marks=marks,
         badge=badge,
         back_crop_marks=back_marks,
+        bleed=bleed,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.bleed import check_bleed, label_bleed_room, no_room_error
 from badge_renderer.layout.geometry import SheetLayout, Size
 from badge_renderer.layout.imposition import calibration_offset, check_sides, impose
 from badge_renderer.layout.sizes import PAPERS
@@ -150,14 +151,28 @@ def plan_preset(
     offset_y_mm: float = 0.0,
     sides: str = "single",
     crop_marks: bool = False,
+    bleed_mm: float = 0.0,
 ) -> SheetLayout:
     """The sheet plan of a label product, exactly at its labels, moved by the calibration offset.
 
     Fold-over uses two touching rows per badge (back above, upside down), so it needs a sheet whose rows share an
-    edge; duplex mirrors the backs left-right on the next page like any sheet.
+    edge; duplex mirrors the backs left-right on the next page like any sheet. A bleed must fit between the die-cut
+    labels (half the gap) and inside the sheet's margins, else OptionsError says how much fits.
     """
     sheet = preset if isinstance(preset, SheetPreset) else find_preset(preset)
     check_sides(sides)
+    bleed = check_bleed(bleed_mm)
+    if bleed:
+        room = label_bleed_room(
+            sheet.left,
+            sheet.top,
+            sheet.pitch_x - sheet.badge.width,
+            sheet.pitch_y - sheet.badge.height,
+            sheet.columns,
+            sheet.rows,
+        )
+        if bleed > room + _FLUSH:
+            raise no_room_error(sheet.title, bleed, room)
     offset = (calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm"))
     row_step = 1
     if sides == "foldover":
@@ -173,4 +188,4 @@ def plan_preset(
         for r in range(0, sheet.rows - row_step + 1, row_step)
         for c in range(sheet.columns)
     ]
-    return impose(sheet.paper, sheet.badge, origins, sides=sides, offset=offset, crop_marks=crop_marks)
+    return impose(sheet.paper, sheet.badge, origins, sides=sides, offset=offset, crop_marks=crop_marks, bleed=bleed)
