@@ -204,9 +204,10 @@ def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
 
 
 def badge_png(
-    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None
+    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None, side: str = "front"
 ) -> tuple[bytes, list[RowIssue]]:
-    """One badge as PNG bytes at `dpi` (white behind transparent artwork)."""
+    """One badge side as PNG bytes at `dpi` (white behind transparent artwork), with its dpi in a pHYs chunk so
+    printer drivers and image editors print it at its real size."""
     import cairocffi as cairo
 
     if composer is None:
@@ -219,11 +220,23 @@ def badge_png(
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
     ctx.scale(scale, scale)
-    issues = composer.draw(ctx, attendee, 0, 0)
+    issues = composer.draw(ctx, attendee, 0, 0, side=side)
     buffer = io.BytesIO()
     surface.write_to_png(buffer)
     surface.finish()
-    return buffer.getvalue(), issues
+    return png_with_dpi(buffer.getvalue(), dpi), issues
+
+
+def png_with_dpi(png: bytes, dpi: float) -> bytes:
+    """`png` with a pHYs chunk (pixels per metre) right after IHDR; cairo writes none, so viewers assume 72 dpi."""
+    import struct
+    import zlib
+
+    ihdr_end = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, CRC
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    return png[:ihdr_end] + chunk + png[ihdr_end:]
 
 
 def make_composer(options: RenderOptions) -> Any:

@@ -247,7 +247,7 @@ def _make_pdfx(pdf: Any, title: str, now: datetime) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
     stamp = pikepdf.String("D:" + now.strftime("%Y%m%d%H%M%S") + "Z")
     pdf.docinfo["/GTS_PDFXVersion"] = pikepdf.String(PDFX_VERSION)
-    pdf.docinfo["/Trapped"] = pikepdf.Name.False_
+    pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
     pdf.docinfo["/Producer"] = pikepdf.String("BadgeForge (cairo, qpdf)")
