@@ -47,8 +47,8 @@ def test_one_per_page_grows_by_the_bleed_and_room_for_marks() -> None:
 def test_a_fold_over_pair_does_not_bleed_across_its_fold() -> None:
     layout = plan_sheet(A4, parse_badge_size("4x3in"), sides="foldover", bleed_mm=3)
     front, back = layout.fronts[0], layout.backs[0]
-    fx, fy, fw, fh = bleed_clip(front, layout.bleed, "top")
-    bx, by, bw, bh = bleed_clip(back, layout.bleed, "bottom")
+    fx, fy, _fw, fh = bleed_clip(front, layout.bleed, "top")
+    _bx, by, _bw, bh = bleed_clip(back, layout.bleed, "bottom")
     assert fy == pytest.approx(front.y) and by + bh == pytest.approx(back.bottom) == pytest.approx(front.y)
     assert fx == pytest.approx(front.x - 3 * MM) and fy + fh == pytest.approx(front.bottom + 3 * MM)
 

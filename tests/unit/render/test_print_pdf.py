@@ -85,7 +85,7 @@ def test_qpdf_check_passes_and_boxes_nest_in_every_mode(mode: str, tmp_path: Pat
 
 
 def test_a_bleed_box_is_the_trim_plus_the_bleed_and_one_per_page_pages_grow(tmp_path: Path) -> None:
-    pdf, options = _render(tmp_path, "opp", one_per_page=True, bleed_mm=3)
+    pdf, _ = _render(tmp_path, "opp", one_per_page=True, bleed_mm=3)
     boxes = _boxes(pdf)[0]
     trim, bleed, media = boxes["TrimBox"], boxes["BleedBox"], boxes["MediaBox"]
     assert trim[2] - trim[0] == pytest.approx(4 * 72, abs=0.02)  # classic is 4 x 3 in: the trim is the badge
