@@ -25,7 +25,8 @@ MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module pr
 
 @dataclass(frozen=True)
 class QrCode:
-    """A module grid of `size` x `size` (quiet zone included), as rows of 1-bit pixels (cairo A1, dark = 1)."""
+    """A module grid of `size` x `size` (quiet zone included) as a cairo A1 bitmap (dark = 1), transposed: bitmap
+    row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way round)."""
 
     size: int
     stride: int
@@ -37,8 +38,8 @@ class QrCode:
         return self.size - 2 * QUIET_ZONE
 
     def is_dark(self, row: int, col: int) -> bool:
-        byte = self.bits[row * self.stride + col // 8]
-        return bool(byte >> a1_bit(col) & 1)
+        byte = self.bits[col * self.stride + row // 8]
+        return bool(byte >> a1_bit(row) & 1)
 
 
 def encode_qr(text: str) -> QrCode:
@@ -72,7 +73,8 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     pattern = cairo.SurfacePattern(mask)
     pattern.set_filter(cairo.FILTER_NEAREST)
     scale = side / code.size
-    pattern.set_matrix(cairo.Matrix(xx=1 / scale, yy=1 / scale, x0=-x / scale, y0=-y / scale))
+    # User (u, v) -> bitmap pixel (v - y, u - x) / scale: the bitmap's rows are the symbol's columns.
+    pattern.set_matrix(cairo.Matrix(xx=0, yx=1 / scale, xy=1 / scale, yy=0, x0=-y / scale, y0=-x / scale))
     ctx.save()
     ctx.set_source_rgb(1, 1, 1)
     ctx.rectangle(x, y, side, side)

@@ -4,20 +4,19 @@ Why not segno per badge: even with a fixed mask segno spends ~2.3 ms per vCard c
 module, which made a 10,000-badge vCard job several times slower than the same job without codes. Everything in a
 QR symbol except the message bits is fixed per (version, level, mask), and Reed-Solomon parity is linear over
 GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity row per data
-byte, and scatters the message bits with one `operator.itemgetter` call straight into cairo's 1-bit image layout.
+byte, and copies the message bits with a few hundred string slices straight into cairo's 1-bit image layout.
 The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
 figures, read from segno's constants; tests check every symbol module for module against segno.make.
 """
 
 from __future__ import annotations
 
-import operator
 import sys
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
-_PAD = (0xEC, 0x11)
+_PAD_RUN = bytes([0xEC, 0x11]) * 1500  # ISO 18004 pad codewords, alternating; longer than any symbol holds
 
 
 class QrDataTooLong(ValueError):
@@ -26,7 +25,8 @@ class QrDataTooLong(ValueError):
 
 @dataclass(frozen=True)
 class EncodedQr:
-    """A symbol as cairo A1 rows: `size` x `size` pixels including `border` light modules on each side."""
+    """A symbol as a cairo A1 bitmap, transposed (bitmap row k is symbol column k): `size` x `size` pixels
+    including `border` light modules on each side."""
 
     version: int
     level: str
@@ -63,19 +63,25 @@ def _level_const(level: str) -> int:
     ]
 
 
-def _header_bits(length: int, version: int) -> int:
-    return 4 + (8 if version < 10 else 16)  # byte-mode indicator + character count
+@cache
+def _capacity_bits(level: str) -> tuple[int, ...]:
+    """Data bits of versions 1..40 at `level` (index 0 is version 1)."""
+    from segno import consts
+
+    const = _level_const(level)
+    return tuple(consts.SYMBOL_CAPACITY[version][const] for version in range(1, 41))
 
 
 def _fits(length: int, version: int, level: str) -> bool:
-    from segno import consts
-
-    return consts.SYMBOL_CAPACITY[version][_level_const(level)] >= _header_bits(length, version) + 8 * length
+    header = 4 + (8 if version < 10 else 16)  # byte-mode indicator + character count
+    return _capacity_bits(level)[version - 1] >= header + 8 * length
 
 
 def _smallest_version(length: int, level: str, max_version: int) -> int:
+    capacity = _capacity_bits(level)
+    need = 12 + 8 * length
     for version in range(1, max_version + 1):
-        if _fits(length, version, level):
+        if capacity[version - 1] >= need + (8 if version >= 10 else 0):
             return version
     raise QrDataTooLong(f"{length} bytes do not fit a version {max_version} QR code at level {level}")
 
@@ -93,8 +99,7 @@ def _message(data: bytes, version: int, level: str, plan: _Plan) -> str:
     value <<= -used % 8
     used += -used % 8
     stream = bytearray(value.to_bytes(used // 8, "big"))
-    for i in range(capacity_bytes - len(stream)):
-        stream.append(_PAD[i % 2])
+    stream += _PAD_RUN[: capacity_bytes - len(stream)]
     count = len(plan.blocks)
     short = plan.blocks[0][0]
     out = bytearray(plan.total_codewords)
@@ -206,20 +211,37 @@ class _Plan:
     long_blocks: int  # blocks with one data byte more than the first (they come last)
     remainder: int
     blocks: tuple[tuple[int, tuple[tuple[int, ...], ...], int], ...]  # (data length, parity rows, parity length)
-    pick: operator.itemgetter  # message chars (+ inverted copy + "01") -> A1 bitmap bits, most significant first
+    slices: tuple[slice, ...]  # message (+ a run of zeros) -> every pixel of the transposed bitmap, in order
+    zeros: str
+    mask_bits: int  # data modules that mask 0 inverts, as bitmap bits
+    dark_bits: int  # dark function modules (finders, timing, alignment, format, version), as bitmap bits
     total_bits: int
 
     def scatter(self, message: str) -> bytes:
-        source = message + message.translate(_INVERT) + "01"
-        bits = "".join(self.pick(source))
-        return int(bits, 2).to_bytes(self.total_bits // 8, "little")
+        """The A1 bitmap (rows = symbol columns) of this message: a few hundred string slices, one int parse."""
+        source = message + self.zeros
+        pixels = "".join([source[cut] for cut in self.slices])
+        value = int(pixels[::-1], 2) if _LITTLE else int(pixels, 2)
+        value = (value ^ self.mask_bits) | self.dark_bits
+        return value.to_bytes(self.total_bits // 8, "little" if _LITTLE else "big")
 
 
-_INVERT = str.maketrans("01", "10")
+_LITTLE = sys.byteorder == "little"
+
+
+def _pixel_bit(index: int, total: int) -> int:
+    """The integer bit of pixel `index` (row-major, rows padded to the stride) in cairo's A1 layout."""
+    return 1 << index if _LITTLE else 1 << (total - 1 - index)
 
 
 @lru_cache(maxsize=64)
 def _plan(version: int, level: str, border: int) -> _Plan:
+    """Everything about a (version, level) symbol that does not depend on the message, computed once.
+
+    The bitmap is the symbol transposed (a bitmap row is a symbol column) because the placement walks columns:
+    down a column, consecutive data modules take message bits at a constant stride, so each run is one slice.
+    `draw_qr` transposes it back when painting.
+    """
     import segno
     from segno import consts
 
@@ -240,23 +262,71 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     fixed = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     size = n + 2 * border
     stride = (size + 31) // 32 * 4
-    total_bits = stride * size * 8
+    width = stride * 8
+    total_bits = width * size
     length = len(order)
     index_of = {cell: i for i, cell in enumerate(order)}
-    constant_light, constant_dark = 2 * length, 2 * length + 1
-    source = [constant_light] * total_bits  # bit k of the little-endian bitmap integer
-    for r in range(n):
-        for c in range(n):
-            y, x = r + border, c + border
-            bit = (y * stride + x // 8) * 8 + a1_bit(x)
-            if (r, c) in function:
-                source[bit] = constant_dark if fixed[r][c] else constant_light
+    zero = length  # where the run of zeros starts in message + zeros
+    sources: list[int] = []  # per pixel of the transposed bitmap: an index into message + zeros
+    mask_bits = dark_bits = 0
+    for y in range(size):
+        c = y - border
+        for x in range(width):
+            r = x - border
+            pixel = y * width + x
+            if not (0 <= r < n and 0 <= c < n):
+                sources.append(zero)
+            elif (r, c) in function:
+                sources.append(zero)
+                if fixed[r][c]:
+                    dark_bits |= _pixel_bit(pixel, total_bits)
             else:
-                i = index_of[(r, c)]
-                source[bit] = i + length if (r + c) % 2 == 0 else i  # mask 0 inverts where (r + c) is even
-    pick = operator.itemgetter(*reversed(source))
+                sources.append(index_of[(r, c)])
+                if (r + c) % 2 == 0:  # mask 0 inverts where (row + column) is even
+                    mask_bits |= _pixel_bit(pixel, total_bits)
+    slices = _as_slices(sources, zero, width)
     long_blocks = sum(1 for b in blocks if b[0] > blocks[0][0])
-    return _Plan(size, stride, data_bytes, total_codewords, long_blocks, remainder, tuple(blocks), pick, total_bits)
+    return _Plan(
+        size,
+        stride,
+        data_bytes,
+        total_codewords,
+        long_blocks,
+        remainder,
+        tuple(blocks),
+        slices,
+        "0" * width,
+        mask_bits,
+        dark_bits,
+        total_bits,
+    )
+
+
+def _as_slices(sources: list[int], zero: int, longest_zero_run: int) -> tuple[slice, ...]:
+    """Cover the index sequence with slices: runs of message indices at a constant step, and zero runs (each zero
+    pixel reads the next character of the zero run, so a run of k zeros is one slice of length k)."""
+    out: list[slice] = []
+    i = 0
+    while i < len(sources):
+        first = sources[i]
+        if first >= zero:
+            j = i
+            while j < len(sources) and sources[j] >= zero and j - i < longest_zero_run:
+                j += 1
+            out.append(slice(zero, zero + (j - i)))
+            i = j
+            continue
+        j = i + 1
+        step = sources[j] - first if j < len(sources) and sources[j] < zero else 1
+        if step == 0:
+            step = 1
+        while j < len(sources) and sources[j] < zero and sources[j] - sources[j - 1] == step:
+            j += 1
+        last = sources[j - 1]
+        stop = last + step
+        out.append(slice(first, stop if stop >= 0 else None, step))
+        i = j
+    return tuple(out)
 
 
 def a1_bit(x: int) -> int:
