@@ -94,6 +94,7 @@ def finish_pdf(path: Path, layout: Any, *, title: str, pdfx: bool = False) -> No
             else:
                 page.artbox = pikepdf.Array(list(boxes.trim))
         _name_fallback_fonts(pdf)
+        _exact_artwork_boxes(pdf, layout)
         now = datetime.now(UTC)
         pdf.docinfo["/Title"] = title
         pdf.docinfo["/Creator"] = "BadgeForge"
@@ -153,6 +154,30 @@ def _name_fallback_fonts(pdf: Any) -> None:
             if descriptor is not None:
                 descriptor.FontName = new_name
                 descriptor.FontFamily = pikepdf.String(family)
+
+
+def _exact_artwork_boxes(pdf: Any, layout: Any) -> None:
+    """cairo writes a badge's recorded artwork as a form whose /BBox is rounded out to whole points (a 90 mm badge
+    becomes 256 pt wide, past its trim). The drawing inside is clipped exactly; give the box the same exact size."""
+    import math
+
+    import pikepdf
+
+    w, h, b = layout.badge.width, layout.badge.height, layout.bleed
+    exact = [(0.0, 0.0, w, h), (-b, -b, w + b, h + b)]
+    rounded = {
+        (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)): (x0, y0, x1, y1) for x0, y0, x1, y1 in exact
+    }
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Form" or "/Matrix" in obj:
+            continue
+        try:
+            key = tuple(int(v) for v in obj.BBox)
+        except (TypeError, ValueError):
+            continue
+        box = rounded.get(key)  # type: ignore[arg-type]
+        if box is not None:
+            obj.BBox = pikepdf.Array([round(v, 4) for v in box])
 
 
 _HEX = re.compile(r"<([0-9A-Fa-f]+)>")

@@ -128,6 +128,10 @@ def test_artwork_stops_exactly_at_the_trim_not_at_the_next_whole_point(tmp_path:
     inside = image.getpixel((int((slot.right - 0.5) * scale), int((slot.y + 40) * scale)))
     outside = image.getpixel((int((slot.right + 0.45) * scale) + 1, int((slot.y + 40) * scale)))
     assert max(inside) < 40 and min(outside) > 230, (inside, outside)
+    with pikepdf.open(pdf) as doc:  # and the artwork's form says so: its box is the badge, not 256 x 154 pt
+        forms = [o for o in doc.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
+        assert forms and all(float(f.BBox[2]) <= slot.width + 1e-3 for f in forms)
+        assert any(abs(float(f.BBox[2]) - slot.width) < 1e-3 for f in forms)
 
 
 def test_bleed_carries_the_edge_artwork_past_the_trim_and_no_further(tmp_path: Path) -> None:
