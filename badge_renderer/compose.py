@@ -15,7 +15,17 @@ from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import MIN_MODULE_MM, QrDataTooLong, draw_qr, encode_qr, module_mm, qr_payload
+from badge_renderer.qr import (
+    MIN_MODULE_MM,
+    MIN_SYMBOL_MM,
+    MIN_VCARD_SYMBOL_MM,
+    QrDataTooLong,
+    draw_qr,
+    encode_qr,
+    module_mm,
+    qr_payload,
+    symbol_mm,
+)
 from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
@@ -45,6 +55,7 @@ class BadgeComposer:
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        self._small_qr_reported = False
         inset = self.design.safe_area_mm * MM
         self._safe = (inset, inset, width - inset, height - inset)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -265,6 +276,16 @@ class BadgeComposer:
             )
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
         draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        wanted = MIN_VCARD_SYMBOL_MM if self.options.qr_kind == "vcard" else MIN_SYMBOL_MM
+        printed = symbol_mm(code, side)
+        if printed + 1e-6 < wanted and not self._small_qr_reported:
+            self._small_qr_reported = True  # once per job: it is the badge size, not this row
+            return RowIssue(
+                None,
+                "badge_size",
+                f"QR codes print {printed:.1f} mm wide at this badge size, under the {wanted:g} mm that phones "
+                "scan reliably; choose a larger badge size or the design's default size.",
+            )
         return None
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:

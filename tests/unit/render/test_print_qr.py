@@ -97,3 +97,14 @@ def test_a_code_is_one_image_mask_not_hundreds_of_rectangles(tmp_path: Path) -> 
         if m.group(1)[:1] == b"x"
     )
     assert page_content.count(b" re") < 40  # the light square and the artwork, not one per dark run
+
+
+def test_a_badge_size_too_small_for_a_scannable_code_is_said_once(tmp_path: Path) -> None:
+    people = [ADA, ADA, ADA]
+    small = render_pdf(
+        people, RenderOptions(design="minimal", badge_size="70x42mm", qr_kind="vcard"), tmp_path / "s.pdf"
+    )
+    notes = [w for w in small.warnings if w.column == "badge_size"]
+    assert len(notes) == 1 and "under the 20 mm" in notes[0].message and notes[0].row is None
+    default = render_pdf(people, RenderOptions(design="minimal", qr_kind="vcard"), tmp_path / "d.pdf")
+    assert not [w for w in default.warnings if w.column == "badge_size"]
