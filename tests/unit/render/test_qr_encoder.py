@@ -50,8 +50,8 @@ def test_parity_lookup_rows_equal_plain_reed_solomon_division() -> None:
     for _ in range(20):
         block = [rng.randrange(256) for _ in range(31)]
         combined = 0
-        for row, byte in zip(rows, block, strict=True):
-            combined ^= row[byte]
+        for position, byte in enumerate(block):
+            combined ^= rows[32 * position + (byte & 15)] ^ rows[32 * position + 16 + (byte >> 4)]
         assert combined.to_bytes(18, "big") == bytes(_parity(block, 18))
 
 
