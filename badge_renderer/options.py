@@ -96,16 +96,16 @@ class RenderOptions:
         for key in ("offset_x_mm", "offset_y_mm"):
             if not -50 <= getattr(self, key) <= 50:
                 raise OptionsError(f"{key} must be between -50 and 50 mm", column=key)
-        from badge_renderer.render_support import layout_module as _layout
+        from badge_renderer.render_support import layout_module
 
-        _layout().check_bleed(self.bleed_mm)  # range and type, OptionsError(column="bleed_mm")
+        layout_module().check_bleed(self.bleed_mm)  # range and type, OptionsError(column="bleed_mm")
         if self.workers is not None and not 1 <= self.workers <= 64:
             raise OptionsError("workers must be between 1 and 64", column="workers")
         try:
             design = load_design(self.design)
         except BadgeForgeError as err:
             raise OptionsError(err.message, hint=err.hint, column="design") from err
-        from badge_renderer.render_support import font_families, layout_module
+        from badge_renderer.render_support import font_families
 
         families = font_families()
         if self.font_family not in families:

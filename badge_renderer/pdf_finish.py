@@ -215,15 +215,9 @@ def _synthetic_bold_face(points: set[int]) -> tuple[str, str] | None:
     from badge_renderer.render_support import text_module
 
     library = text_module().FontLibrary.default()
-    candidates = {}
-    for key in library.families:
-        bold = library.family(key).file("bold")
-        if bold.synthetic_bold:
-            candidates[bold.path] = bold
-    for font in getattr(library, "_fallbacks", ()):
-        bold = font.file("bold")
-        if bold.synthetic_bold:
-            candidates[bold.path] = bold
+    candidates = {
+        font.path: font for key in library.families for font in library.chain(key, "bold") if font.synthetic_bold
+    }
     covering = [f for f in candidates.values() if points and points <= set(f.cmap) | {0x20}]
     if len(covering) != 1 and len(candidates) == 1:
         covering = list(candidates.values())
