@@ -15,7 +15,17 @@ from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import draw_qr, qr_payload, qr_runs
+from badge_renderer.qr import (
+    MIN_MODULE_MM,
+    MIN_SYMBOL_MM,
+    MIN_VCARD_SYMBOL_MM,
+    QrDataTooLong,
+    draw_qr,
+    encode_qr,
+    module_mm,
+    qr_payload,
+    symbol_mm,
+)
 from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
@@ -41,9 +51,11 @@ class BadgeComposer:
         self.options = options
         self.design: BadgeDesign = load_design(options.design)
         self.width, self.height = width, height
+        self.bleed = options.bleed_mm * MM  # artwork past the trim on every side (the page code clips neighbours)
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        self._small_qr_reported = False
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -90,13 +102,17 @@ class BadgeComposer:
 
         from badge_renderer.svg_layer import render_svg_layer
 
-        w, h = self.width, self.height
-        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h))
+        w, h, b = self.width, self.height, self.bleed
+        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (-b, -b, w + 2 * b, h + 2 * b))
         ctx = cairo.Context(layer)
+        # cairo rounds a recording's extents out to whole points (a 90 mm badge becomes 256 pt wide): clip to the
+        # exact artwork box so nothing reaches past the trim (or the bleed) by that rounding.
+        ctx.rectangle(-b, -b, w + 2 * b, h + 2 * b)
+        ctx.clip()
         ctx.set_source_rgb(*palette.rgb("background"))
         ctx.paint()
         if self.background:
-            _paint_image(ctx, self.background, 0, 0, w, h, cover=True)
+            _paint_image(ctx, self.background, -b, -b, w + 2 * b, h + 2 * b, cover=True)
         artwork = render_svg_layer(
             self.design,
             width=w,
@@ -108,8 +124,7 @@ class BadgeComposer:
             has_logo=self.logo is not None,
             side=side,
         )
-        ctx.set_source_surface(artwork, 0, 0)
-        ctx.paint()
+        _paint_with_bleed(ctx, artwork, w, h, b)
         for element in self.design.side_elements(side):
             x, y, bw, bh = self._box(element)
             if element.kind == "logo" and self.logo:
@@ -156,7 +171,9 @@ class BadgeComposer:
                     if truncated:
                         issues.append(_shortened(attendee, column or _first_field(element.format), value))
             elif element.kind == "qr":
-                self._draw_qr(ctx, attendee, element, palette)
+                issue = self._draw_qr(ctx, attendee, element)
+                if issue:
+                    issues.append(issue)
         ctx.restore()
         return issues
 
@@ -243,21 +260,40 @@ class BadgeComposer:
         color = palette.rgb(element.color)
         self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
 
-    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
         if not self.options.qr_field and self.options.qr_kind != "vcard":
-            return
+            return None
         payload = qr_payload(attendee, self.options.qr_field or "", self.options.qr_kind)
         if not payload:
-            return
+            return None
+        column = self.options.qr_field or "email"
         x, y, w, h = self._box(element)
         side = min(w, h)
-        # QR modules stay dark on a light square whatever the design's colours, so every scanner reads them.
-        ctx.save()
-        ctx.set_source_rgb(1, 1, 1)
-        ctx.rectangle(x + (w - side) / 2, y + (h - side) / 2, side, side)
-        ctx.fill()
-        ctx.restore()
-        draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        try:
+            code = encode_qr(payload)
+        except QrDataTooLong:
+            code = None
+        if code is None or module_mm(code, side) < MIN_MODULE_MM:
+            return RowIssue(
+                attendee.row,
+                column,
+                f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
+                "it was left out. Shorten the fields it encodes or choose a larger badge size.",
+            )
+        # Modules stay black on a white square (quiet zone included) whatever the design's colours.
+        draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        wanted = MIN_VCARD_SYMBOL_MM if self.options.qr_kind == "vcard" else MIN_SYMBOL_MM
+        printed = symbol_mm(code, side)
+        if printed + 1e-6 < wanted and not self._small_qr_reported:
+            self._small_qr_reported = True  # once per job: it is the badge size, not this row
+            return RowIssue(
+                None,
+                "badge_size",
+                f"QR codes print {printed:.1f} mm wide at this badge size, under the {wanted:g} mm that phones "
+                "scan reliably; choose a larger badge size or the design's default size.",
+            )
+        return None
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
@@ -284,6 +320,27 @@ def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[floa
     except BadgeForgeError:  # a design's size is checked when it is loaded; never fail a render over the inset
         return inset, inset
     return inset * min(1.0, width / drawn_for.width), inset * min(1.0, height / drawn_for.height)
+
+
+def _paint_with_bleed(ctx: Any, artwork: Any, w: float, h: float, bleed: float) -> None:
+    """Paint the design artwork inside the trim, and into the bleed as its mirror image across each edge.
+
+    Mirroring continues every band, bar and background shape that touches an edge with no design changes; only the
+    outer `bleed` of the artwork is mirrored, which designs keep free of text (their safe area is at least 3 mm).
+    """
+    for mx in (0,) if not bleed else (-1, 0, 1):
+        for my in (0,) if not bleed else (-1, 0, 1):
+            x0, x1 = ((-bleed, 0.0), (0.0, w), (w, w + bleed))[mx + 1]
+            y0, y1 = ((-bleed, 0.0), (0.0, h), (h, h + bleed))[my + 1]
+            ctx.save()
+            ctx.rectangle(x0, y0, x1 - x0, y1 - y0)
+            ctx.clip()
+            # Mirror across x = 0 (mx = -1) or x = w (mx = 1); likewise for y.
+            ctx.translate(0 if mx <= 0 else 2 * w, 0 if my <= 0 else 2 * h)
+            ctx.scale(-1 if mx else 1, -1 if my else 1)
+            ctx.set_source_surface(artwork, 0, 0)
+            ctx.paint()
+            ctx.restore()
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:

@@ -32,6 +32,8 @@ class RenderOptions:
     one_per_page: bool = False
     rotate: bool = True  # turn badges 90 degrees when that fits more per sheet
     sides: Sides = "single"
+    bleed_mm: float = 0  # artwork past the trim (3 mm is usual); pages get TrimBox/BleedBox, neighbours a gutter
+    pdfx: bool = False  # PDF/X-4-style file: sRGB OutputIntent, GTS_PDFXVersion in the XMP, /Trapped
     event_name: str = ""
     accent: str | None = None
     accents_by_type: Mapping[str, str] = field(default_factory=dict)
@@ -106,13 +108,16 @@ class RenderOptions:
         for key in ("offset_x_mm", "offset_y_mm"):
             if not -50 <= getattr(self, key) <= 50:
                 raise OptionsError(f"{key} must be between -50 and 50 mm", column=key)
+        from badge_renderer.render_support import layout_module
+
+        layout_module().check_bleed(self.bleed_mm)  # range and type, OptionsError(column="bleed_mm")
         if self.workers is not None and not 1 <= self.workers <= 64:
             raise OptionsError("workers must be between 1 and 64", column="workers")
         try:
             design = load_design(self.design)
         except BadgeForgeError as err:
             raise OptionsError(err.message, hint=err.hint, column="design") from err
-        from badge_renderer.render_support import font_families, layout_module
+        from badge_renderer.render_support import font_families
 
         families = font_families()
         if self.font_family not in families:
@@ -134,6 +139,19 @@ class RenderOptions:
         except BadgeForgeError as err:
             column = "paper" if "paper" in err.message.lower() else "badge_size"
             raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
+        if self.bleed_mm:
+            self._check_bleed_fits()
+
+    def _check_bleed_fits(self) -> None:
+        """A bleed must fit the sheet (die-cut label gaps, margins): say so before rendering, naming bleed_mm."""
+        from badge_renderer.render_support import plan_for
+
+        try:
+            plan_for(self)
+        except OptionsError:
+            raise
+        except BadgeForgeError:
+            pass  # the badge does not fit the paper at all: render_pdf reports that as before
 
 
 def _check_preset_sides(options: RenderOptions) -> None:
@@ -159,6 +177,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
     "group_by_type": (bool,),
+    "bleed_mm": (int, float),
+    "pdfx": (bool,),
     "workers": (int,),
 }
 

@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,19 +49,23 @@ def write_pdf_part(
     issues: list[RowIssue] = []
     pages = 0
     per_sheet = layout.per_sheet
+    foldover = bool(layout.backs) and not layout.backs_on_next_page
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
-            issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
-        if layout.backs and not layout.backs_on_next_page:
+            with _bleed_clip(drawer.ctx, layout, slot, foldover):
+                issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
+        if foldover:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+                with _bleed_clip(drawer.ctx, layout, slot, fold=True):
+                    drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
         _crop_marks(drawer.ctx, layout)
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+                with _bleed_clip(drawer.ctx, layout, slot):
+                    drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
             _crop_marks(drawer.ctx, layout, side="back")
             surface.show_page()
             pages += 1
@@ -72,6 +76,23 @@ def write_pdf_part(
         pages = 1
     surface.finish()
     return PartResult(pages, tuple(issues), len(drawer.failed_rows))
+
+
+@contextmanager
+def _bleed_clip(ctx: Any, layout: Any, slot: Any, fold: bool = False) -> Iterator[None]:
+    """With a bleed, keep each badge's artwork to its own trim + bleed (and off the other half of a fold-over)."""
+    if not layout.bleed:
+        yield
+        return
+    from badge_renderer.layout.bleed import bleed_clip
+
+    ctx.save()
+    ctx.rectangle(*bleed_clip(slot, layout.bleed, fold))
+    ctx.clip()
+    try:
+        yield
+    finally:
+        ctx.restore()
 
 
 def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
@@ -187,9 +208,10 @@ def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
 
 
 def badge_png(
-    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None
+    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None, side: str = "front"
 ) -> tuple[bytes, list[RowIssue]]:
-    """One badge as PNG bytes at `dpi` (white behind transparent artwork)."""
+    """One badge side as PNG bytes at `dpi` (white behind transparent artwork), with its dpi in a pHYs chunk so
+    printer drivers and image editors print it at its real size."""
     import cairocffi as cairo
 
     from badge_renderer.isolation import BadgeDrawer
@@ -204,11 +226,23 @@ def badge_png(
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
     ctx.scale(scale, scale)
-    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0)
+    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side)
     buffer = io.BytesIO()
     surface.write_to_png(buffer)
     surface.finish()
-    return buffer.getvalue(), issues
+    return png_with_dpi(buffer.getvalue(), dpi), issues
+
+
+def png_with_dpi(png: bytes, dpi: float) -> bytes:
+    """`png` with a pHYs chunk (pixels per metre) right after IHDR; cairo writes none, so viewers assume 72 dpi."""
+    import struct
+    import zlib
+
+    ihdr_end = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, CRC
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    return png[:ihdr_end] + chunk + png[ihdr_end:]
 
 
 def make_composer(options: RenderOptions) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -72,8 +73,18 @@ def render_pdf(
             hint="Check the attendee file and the options; if they look right, report this job.",
             code="render_failed",
         )
+    _finish(out, options)
     issues = layout_warnings(options) + part.issues  # sheet-level first: they concern every badge
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
+
+
+def _finish(out: Path, options: RenderOptions) -> None:
+    """Page boxes, title, clean dictionaries and (with options.pdfx) the PDF/X-4 parts: see pdf_finish."""
+    from badge_renderer.pdf_finish import finish_pdf
+    from badge_renderer.render_support import plan_for
+
+    event = " ".join(options.event_name.split())
+    finish_pdf(out, plan_for(options), title=f"{event} badges" if event else "Badges", pdfx=options.pdfx)
 
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
@@ -95,15 +106,24 @@ def render_png_zip(
     composer = make_composer(options)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    two_sided = composer.design.has_back
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for index, attendee in enumerate(selected, start=1):
+            stem = f"{index:05d}-{_slug(attendee.display_name)}"
             png, _ = badge_png(attendee, options, dpi, composer)
-            archive.writestr(f"{index:05d}-{_slug(attendee.display_name)}.png", png)
+            archive.writestr(f"{stem}.png", png)
+            if two_sided:  # a design with its own back: card printers print both sides from the pair
+                back, _ = badge_png(attendee, options, dpi, composer, side="back")
+                archive.writestr(f"{stem}-back.png", back)
             if progress:
                 progress(index, len(selected))
     return out
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return slug[:40] or "badge"
+    """A file name part that keeps every letter of the name in its own script (ZIP stores it as UTF-8): letters,
+    marks (Devanagari vowel signs, accents) and digits stay, anything else becomes one hyphen."""
+    name = unicodedata.normalize("NFC", name)
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in name)
+    slug = re.sub(r"-+", "-", kept).strip("-").lower()
+    return slug[:40].rstrip("-") or "badge"

@@ -35,9 +35,11 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
         job["font_family"] = opts["font"]
     if opts.get("qr"):
         job["qr_field"], job["qr_kind"] = (None, "vcard") if opts["qr"] == "vcard" else (opts["qr"], "text")
-    for flag in ("crop_marks", "one_per_page"):
+    for flag in ("crop_marks", "one_per_page", "pdfx"):
         if opts.get(flag):
             job[flag] = True
+    if opts.get("bleed"):
+        job["bleed_mm"] = opts["bleed"]
     if opts.get("sides"):
         job["sides"] = opts["sides"]
     if opts.get("no_rotate"):
@@ -82,6 +84,8 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
 @click.option("--ticket-type", "ticket_types", multiple=True, help="Only these ticket types (repeatable).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Take a field from a named column.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
+@click.option("--bleed", type=float, default=None, metavar="MM", help="Artwork past the trim (3 mm is usual; 0-6).")
+@click.option("--pdfx", is_flag=True, help="Write a PDF/X-4-style file (sRGB output intent, XMP, /Trapped).")
 @click.option("--one-per-page", is_flag=True, help="One badge per page.")
 @click.option("--no-rotate", is_flag=True, help="Keep badges upright even when turning them fits more per sheet.")
 @click.option("--duplex", "sides", flag_value="duplex", help="Backs on alternate pages, mirrored.")
