@@ -7,6 +7,7 @@ printed literally and cannot load anything.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
+_rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
+STAMP_CACHE = 8192  # text stamps kept per composer (~1 KB each); names that repeat are drawn from here
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class _Palette:
     on_accent: str
 
     def rgb(self, role: str) -> tuple[float, float, float]:
-        return hex_to_rgb(getattr(self, role) if not role.startswith("#") else role)
+        return _rgb(getattr(self, role) if not role.startswith("#") else role)
 
 
 class BadgeComposer:
@@ -44,6 +47,11 @@ class BadgeComposer:
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        # Per-badge hot path: what is the same for every badge of a ticket group is worked out once.
+        self._palettes: dict[str, _Palette] = {}
+        self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
+        self._variants: dict[int, tuple[Element, Element]] = {}
+        self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         inset = self.design.safe_area_mm * MM
         self._safe = (inset, inset, width - inset, height - inset)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -59,6 +67,12 @@ class BadgeComposer:
 
     # ---- colours -------------------------------------------------------------------------------------------
     def palette(self, ticket_type: str) -> _Palette:
+        palette = self._palettes.get(ticket_type)
+        if palette is None:
+            palette = self._palettes[ticket_type] = self._make_palette(ticket_type)
+        return palette
+
+    def _make_palette(self, ticket_type: str) -> _Palette:
         colors = self.design.colors
         accent = (
             _lookup(self.options.accents_by_type, ticket_type)
@@ -93,6 +107,7 @@ class BadgeComposer:
         w, h = self.width, self.height
         layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h))
         ctx = cairo.Context(layer)
+        self.text.stamps.prepare_context(ctx)
         ctx.set_source_rgb(*palette.rgb("background"))
         ctx.paint()
         if self.background:
@@ -134,6 +149,7 @@ class BadgeComposer:
             ctx.rotate(math.pi)
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
+        self.text.stamps.prepare_context(ctx)
         palette = self.palette(attendee.ticket_type)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
@@ -151,6 +167,7 @@ class BadgeComposer:
             elif element.kind == "qr":
                 self._draw_qr(ctx, attendee, element, palette)
         ctx.restore()
+        self.text.stamps.check_context(ctx)
         return issues
 
     def _draw_name(
@@ -164,7 +181,7 @@ class BadgeComposer:
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
-            last_el = _with(element, max_size=element.max_size * 0.5, weight="regular")
+            last_el = self._last_name_element(element)
             first_fit = self._fit(first, element, w, first_h, max_lines=1)
             last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
             cut = first_fit.truncated or last_fit.truncated
@@ -182,6 +199,16 @@ class BadgeComposer:
             issues.append(
                 RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
             )
+
+    def _last_name_element(self, element: Element) -> Element:
+        """The name element's smaller, regular-weight variant for the last name (made once per element)."""
+        cached = self._variants.get(id(element))
+        if cached is None or cached[0] is not element:
+            cached = self._variants[id(element)] = (
+                element,
+                _with(element, max_size=element.max_size * 0.5, weight="regular"),
+            )
+        return cached[1]
 
     def _draw_line(
         self,
@@ -232,9 +259,16 @@ class BadgeComposer:
         *,
         valign: str | None = None,
     ) -> None:
-        x, y, w, h = box
-        color = palette.rgb(element.color)
-        self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
+        valign = valign or element.valign
+        key = (id(fitted), box, palette.rgb(element.color), element.align, valign)
+        cached = self._stamps.get(key)
+        if cached is None or cached[0] is not fitted:  # the fitted object pins its id while the entry lives
+            x, y, w, h = box
+            stamp = self.text.stamps.make_stamp(fitted, x, y, w, h, color=key[2], align=element.align, valign=valign)
+            cached = (fitted, stamp)
+            if len(self._stamps) < STAMP_CACHE:
+                self._stamps[key] = cached
+        cached[1].draw(ctx)
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
         if not self.options.qr_field and self.options.qr_kind != "vcard":
@@ -254,6 +288,12 @@ class BadgeComposer:
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
+        cached = self._boxes.get(id(element))
+        if cached is None or cached[0] is not element:
+            cached = self._boxes[id(element)] = (element, self._clipped_box(element))
+        return cached[1]
+
+    def _clipped_box(self, element: Element) -> tuple[float, float, float, float]:
         x, y, w, h = element.box.scaled(self.width, self.height)
         if element.kind == "logo":
             return x, y, w, h
