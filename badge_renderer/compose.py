@@ -52,6 +52,9 @@ class BadgeComposer:
         self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._formats: dict[str, tuple[str, ...]] = {}
+        self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         inset = self.design.safe_area_mm * MM
         self._safe = (inset, inset, width - inset, height - inset)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -158,7 +161,7 @@ class BadgeComposer:
             elif element.kind == "text":
                 if element.option == "pronouns" and not self.options.show_pronouns:
                     continue
-                value, column = fill_format(element.format, attendee.get)
+                value, column = self._filled(element.format, attendee)
                 if value and value.casefold() not in printed:
                     printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
@@ -193,12 +196,28 @@ class BadgeComposer:
         if cut:
             column = "full_name" if attendee.full_name else "first_name"
             issues.append(_shortened(attendee, column, attendee.display_name))
-        missing = self.text.missing_glyphs(attendee.display_name, element.family or self.options.font_family)
+        family = element.family or self.options.font_family
+        missing = self.text.missing_glyphs(attendee.display_name, family, library=self._library)
         if missing:
             name_column = "full_name" if attendee.full_name else "first_name"
             issues.append(
                 RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
             )
+
+    def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
+        """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
+        from badge_renderer.designs import format_fields
+
+        fields = self._formats.get(template)
+        if fields is None:
+            fields = self._formats[template] = format_fields(template)
+        key = (template, *(attendee.get(name) for name in fields))
+        filled = self._filled_cache.get(key)
+        if filled is None:
+            filled = fill_format(template, attendee.get)
+            if len(self._filled_cache) < STAMP_CACHE:
+                self._filled_cache[key] = filled
+        return filled
 
     def _last_name_element(self, element: Element) -> Element:
         """The name element's smaller, regular-weight variant for the last name (made once per element)."""
@@ -232,7 +251,7 @@ class BadgeComposer:
             value = value.upper()
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
-        key = (value, family, element.weight, element.max_size, element.min_size, lines, round(w, 2), round(h, 2))
+        key = (value, family, element.weight, element.max_size, element.min_size, lines, w, h)
         fitted = self._fit_cache.get(key)
         if fitted is None:
             fitted = self.text.fit_text(
@@ -244,6 +263,7 @@ class BadgeComposer:
                 max_size=element.max_size,
                 min_size=element.min_size,
                 max_lines=lines,
+                library=self._library,
             )
             if len(self._fit_cache) < 4096:
                 self._fit_cache[key] = fitted

@@ -4,15 +4,7 @@ big jobs and merged; single-badge PNGs for previews and ZIPs."""
 from __future__ import annotations
 
 import io
-import itertools
-import logging
-import multiprocessing
-import os
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,16 +22,24 @@ class PartResult:
 
 
 def write_pdf_part(
-    attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Callable[[int], None] | None = None
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    composer: Any = None,
 ) -> PartResult:
-    """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished."""
+    """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
+
+    `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's)."""
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
-    composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
+    if composer is None:
+        composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
     surface = cairo.PDFSurface(str(out), layout.page.width, layout.page.height)
     surface.set_metadata(cairo.PDF_METADATA_CREATOR, "BadgeForge")
     ctx = cairo.Context(surface)
@@ -87,20 +87,20 @@ def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
 
 
 def choose_workers(badges: int, requested: int | None) -> int:
-    """One process unless asked otherwise.
+    """All usable cores when the job is big enough to gain (see badge_renderer.parallel), else one process."""
+    from badge_renderer.parallel import choose_workers as choose
 
-    Measured here (bench/render_speed.py, 10,000 badges, 2 cores): one process draws them in ~1.7 s, while merging
-    the parts with pypdf alone takes ~1.5 s and starting the workers ~1.3 s, so a pool is slower at every size
-    (drawing and merging both grow with the page count). `workers=N` still splits by page ranges when wanted,
-    e.g. for scripts whose shaping is much slower than Latin.
-    """
-    return max(1, min(requested, badges)) if requested else 1
+    return choose(badges, requested)
 
 
 def write_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
 ) -> PartResult:
-    """The whole PDF: directly for one worker, else page ranges in a process pool merged with pypdf."""
+    """The whole PDF: directly for one worker, else page ranges in forked workers merged with qpdf."""
+    if workers > 1:
+        from badge_renderer.parallel import render_parallel
+
+        return render_parallel(attendees, options, out, workers, progress)
     total = len(attendees)
     done = [0]
 
@@ -109,77 +109,7 @@ def write_pdf(
         if progress:
             progress(done[0], total)
 
-    if workers <= 1:
-        return write_pdf_part(attendees, options, out, advance)
-    from badge_renderer.render_support import plan_for
-
-    per_sheet = plan_for(options).per_sheet
-    sheets = -(-total // per_sheet)
-    bounds = [round(i * sheets / workers) * per_sheet for i in range(workers + 1)]
-    chunks = [attendees[a:b] for a, b in itertools.pairwise(bounds) if a < b]
-    with tempfile.TemporaryDirectory(prefix="badgeforge-", dir=out.parent) as tmp:
-        parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(chunks))]
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        queue = context.Queue()
-        listener = threading.Thread(target=_forward_progress, args=(queue, advance), daemon=True)
-        listener.start()
-        try:
-            with ProcessPoolExecutor(
-                max_workers=len(chunks), mp_context=context, initializer=_init_worker, initargs=(queue,)
-            ) as pool:
-                futures = [
-                    pool.submit(_worker, list(chunk), options, part) for chunk, part in zip(chunks, parts, strict=True)
-                ]
-                results = [f.result() for f in futures]
-        finally:
-            queue.put(None)
-            listener.join(timeout=5)
-        merge_pdfs(parts, out)
-    return PartResult(sum(r.pages for r in results), tuple(issue for r in results for issue in r.issues))
-
-
-_progress_queue: Any = None
-
-
-def _init_worker(queue: Any) -> None:
-    global _progress_queue
-    _progress_queue = queue
-
-
-def _worker(attendees: list[Attendee], options: RenderOptions, part: Path) -> PartResult:
-    return write_pdf_part(attendees, options, part, _progress_queue.put if _progress_queue is not None else None)
-
-
-def _forward_progress(queue: Any, advance: Callable[[int], None]) -> None:
-    while (count := queue.get()) is not None:
-        advance(count)
-
-
-@contextmanager
-def _quiet_pypdf():
-    # cairo repeats an XObject key per use in a page's resources; pypdf logs a warning for each one.
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
-    """Concatenate part PDFs; shared objects of a part (fonts, images, static forms) stay shared."""
-    from pypdf import PdfWriter
-
-    with _quiet_pypdf():
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(str(part))
-        writer.add_metadata({"/Creator": "BadgeForge"})
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out)
+    return write_pdf_part(attendees, options, out, advance)
 
 
 def badge_png(
