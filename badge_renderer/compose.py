@@ -53,6 +53,7 @@ class BadgeComposer:
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self._formats: dict[str, tuple[str, ...]] = {}
+        self._qr_codes: dict[str, Any] = {}
         self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         inset = self.design.safe_area_mm * MM
@@ -304,7 +305,12 @@ class BadgeComposer:
         ctx.rectangle(x + (w - side) / 2, y + (h - side) / 2, side, side)
         ctx.fill()
         ctx.restore()
-        draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        code = self._qr_codes.get(payload)
+        if code is None:  # encoding (segno tries 8 masks) costs more than drawing: a warm preview reuses it
+            code = qr_runs(payload)
+            if len(self._qr_codes) < 256:
+                self._qr_codes[payload] = code
+        draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
