@@ -22,7 +22,7 @@ from badge_renderer.render_support import text_module
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
 _rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
-STAMP_CACHE = 8192  # text stamps kept per composer (~1 KB each); names that repeat are drawn from here
+STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
 @dataclass(frozen=True)
@@ -216,8 +216,7 @@ class BadgeComposer:
         filled = self._filled_cache.get(key)
         if filled is None:
             filled = fill_format(template, attendee.get)
-            if len(self._filled_cache) < STAMP_CACHE:
-                self._filled_cache[key] = filled
+            _remember(self._filled_cache, key, filled)
         return filled
 
     def _last_name_element(self, element: Element) -> Element:
@@ -266,8 +265,7 @@ class BadgeComposer:
                 max_lines=lines,
                 library=self._library,
             )
-            if len(self._fit_cache) < 4096:
-                self._fit_cache[key] = fitted
+            _remember(self._fit_cache, key, fitted)
         return fitted
 
     def _draw_fitted(
@@ -287,8 +285,7 @@ class BadgeComposer:
             x, y, w, h = box
             stamp = self.text.stamps.make_stamp(fitted, x, y, w, h, color=key[2], align=element.align, valign=valign)
             cached = (fitted, stamp)
-            if len(self._stamps) < STAMP_CACHE:
-                self._stamps[key] = cached
+            _remember(self._stamps, key, cached)
         cached[1].draw(ctx)
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
@@ -327,6 +324,14 @@ class BadgeComposer:
         x0, y0 = max(x, left), max(y, top)
         x1, y1 = min(x + w, right), min(y + h, bottom)
         return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value`, dropping the oldest entry when full: a duplex back, drawn a page after its front, still
+    finds its text here after 50,000 distinct names (a cache that stopped filling missed every one)."""
+    if len(cache) >= STAMP_CACHE:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:
