@@ -139,3 +139,9 @@ def test_the_cloud_renderer_ignores_a_worker_count_in_job_json() -> None:
 
     options = LibraryRenderer().options({"design": "classic", "workers": 8}, {})
     assert options.workers is None  # the server's CPUs decide (choose_workers), never the uploader
+
+
+def test_this_process_takes_a_smaller_first_range_because_it_also_merges() -> None:
+    spans = parallel.page_ranges(10_000, 3, 2, parallel.PARENT_SHARE)
+    assert spans[0][0] == 0 and spans[-1][1] == 10_000 and spans[0][1] % 3 == 0
+    assert 0.4 * 10_000 < spans[0][1] < 0.5 * 10_000
