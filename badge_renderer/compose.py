@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
@@ -22,6 +24,7 @@ from badge_renderer.render_support import text_module
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
 _rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
+_TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
 STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
@@ -52,7 +55,7 @@ class BadgeComposer:
         self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-        self._formats: dict[str, tuple[str, ...]] = {}
+        self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[str, Any] = {}
         self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
@@ -209,10 +212,15 @@ class BadgeComposer:
         """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
         from badge_renderer.designs import format_fields
 
-        fields = self._formats.get(template)
-        if fields is None:
-            fields = self._formats[template] = format_fields(template)
-        key = (template, *(attendee.get(name) for name in fields))
+        values = self._formats.get(template)
+        if values is None:
+            fields = format_fields(template)
+            if all(name in _TEXT_FIELDS for name in fields):  # plain attributes: one C call reads them all
+                getter = operator.attrgetter(*fields)
+                values = self._formats[template] = getter if len(fields) > 1 else lambda a: (getter(a),)
+            else:
+                values = self._formats[template] = lambda a: tuple(a.get(name) for name in fields)
+        key = (template, *values(attendee))
         filled = self._filled_cache.get(key)
         if filled is None:
             filled = fill_format(template, attendee.get)
