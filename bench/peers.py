@@ -2,8 +2,10 @@
 
 - `render_reportlab`: reportlab with the static artwork as one Form XObject and the bundled Noto fonts embedded;
   per badge it measures and centres 4-5 strings (shrink-to-fit by width, no shaping, no wrapping).
-- `render_cairo_floor`: the least cairo can do: the static layer recorded once, and per badge 3-5 glyph runs that
-  were shaped and converted to C arrays before the clock starts, shown with direct libcairo calls.
+- `render_cairo_floor`: the least a cairocffi program does: the static layer recorded once, and per badge 5 glyph
+  runs shaped and placed before the clock starts, shown with cairocffi's show_glyphs (the floor of issue 13).
+  With `direct=True` the runs are C arrays made in advance and shown with direct libcairo calls: what cairo
+  itself costs, with no Python per glyph at all (printed too, as the hard floor).
 
 Both take the same attendees and images as BadgeForge; bench only (reportlab is a dev/bench dependency).
 """
@@ -108,20 +110,14 @@ def prepare_cairo_floor(people: Sequence[Attendee], options: RenderOptions) -> A
         ):
             fit = fit_text(text, box_width=box[2], box_height=box[3], weight=weight, max_size=size, max_lines=1)
             for run in place_text(fit, *box):
-                runs.append(
-                    (
-                        cairo_font_face(run.font)._pointer,
-                        run.size,
-                        ffi.new("cairo_glyph_t[]", run.glyphs),
-                        len(run.glyphs),
-                    )
-                )
+                face = cairo_font_face(run.font)
+                runs.append((face, run.size, run.glyphs, ffi.new("cairo_glyph_t[]", run.glyphs), len(run.glyphs)))
         badges.append(runs)
     return layout, static, badges
 
 
-def render_cairo_floor(prepared: Any, out: Path) -> None:
-    """Paint the static layer and show the pre-made glyph runs: no fitting, no shaping, no Python per glyph."""
+def render_cairo_floor(prepared: Any, out: Path, *, direct: bool = False) -> None:
+    """Paint the static layer and show the pre-shaped glyph runs: no fitting, no shaping."""
     import cairocffi
 
     layout, static, badges = prepared
@@ -132,13 +128,25 @@ def render_cairo_floor(prepared: Any, out: Path) -> None:
     per_sheet = len(layout.fronts)
     for start in range(0, len(badges), per_sheet):
         for runs, slot in zip(badges[start : start + per_sheet], layout.fronts, strict=False):
+            if not direct:
+                ctx.save()
+                ctx.translate(slot.x, slot.y)
+                ctx.set_source_surface(static, 0, 0)
+                ctx.paint()
+                ctx.set_source_rgb(0.1, 0.12, 0.14)
+                for face, size, glyphs, _, _ in runs:
+                    ctx.set_font_face(face)
+                    ctx.set_font_size(size)
+                    ctx.show_glyphs(glyphs)
+                ctx.restore()
+                continue
             lib.cairo_save(pointer)
             lib.cairo_translate(pointer, slot.x, slot.y)
             ctx.set_source_surface(static, 0, 0)
             lib.cairo_paint(pointer)
             lib.cairo_set_source_rgb(pointer, 0.1, 0.12, 0.14)
-            for face, size, glyphs, count in runs:
-                lib.cairo_set_font_face(pointer, face)
+            for face, size, _, glyphs, count in runs:
+                lib.cairo_set_font_face(pointer, face._pointer)
                 lib.cairo_set_font_size(pointer, size)
                 lib.cairo_show_glyphs(pointer, glyphs, count)
             lib.cairo_restore(pointer)

@@ -72,18 +72,19 @@ def one_core(people, tmp: Path, repeat: int) -> float:
             "badgeforge": lambda: render_pdf(people, options, tmp / "bf.pdf"),
             "reportlab": lambda: render_reportlab(people, options, tmp / "rl.pdf"),
             "floor": lambda: render_cairo_floor(floor, tmp / "floor.pdf"),
+            "c floor": lambda: render_cairo_floor(floor, tmp / "c-floor.pdf", direct=True),
         },
         repeat,
     )
-    bf, rl, fl = medians["badgeforge"], medians["reportlab"], medians["floor"]
+    bf, rl, fl, cf = medians["badgeforge"], medians["reportlab"], medians["floor"], medians["c floor"]
     print(f"one core, {len(people):,} badges (medians of {repeat}, interleaved):")
     print(
         f"  BadgeForge {bf:.2f} s ({(tmp / 'bf.pdf').stat().st_size / 1e6:.1f} MB)  reportlab+Form {rl:.2f} s  "
-        f"cairo floor {fl:.2f} s"
+        f"cairo floor {fl:.2f} s  C-array floor {cf:.2f} s"
     )
     print(
         f"  BadgeForge / reportlab = {bf / rl:.2f}x (target <= 0.8)   BadgeForge / floor = {bf / fl:.2f}x "
-        "(target <= 1.5)"
+        f"(target <= 1.5)   BadgeForge / C-array floor = {bf / cf:.2f}x"
     )
     return bf
 
