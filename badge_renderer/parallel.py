@@ -41,6 +41,7 @@ MIN_BADGES_PER_WORKER = 1_500
 PARENT_SHARE = 0.8
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "200000 100000" = 2 CPUs of quota; "max" = none
 
 
 def usable_cpus() -> int:
@@ -50,7 +51,7 @@ def usable_cpus() -> int:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        quota, period = CGROUP_CPU_MAX.read_text().split()[:2]
         if quota != "max":
             cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
     except (OSError, ValueError):

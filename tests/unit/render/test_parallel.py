@@ -145,3 +145,18 @@ def test_this_process_takes_a_smaller_first_range_because_it_also_merges() -> No
     spans = parallel.page_ranges(10_000, 3, 2, parallel.PARENT_SHARE)
     assert spans[0][0] == 0 and spans[-1][1] == 10_000 and spans[0][1] % 3 == 0
     assert 0.4 * 10_000 < spans[0][1] < 0.5 * 10_000
+
+
+def test_a_cgroup_cpu_quota_caps_the_worker_count(tmp_path: Path, monkeypatch) -> None:
+    """Cloud Run / Docker give a quota, not fewer CPUs in the affinity mask: 2 vCPUs on a 32-core host is 2."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(32)))
+    quota = tmp_path / "cpu.max"
+    monkeypatch.setattr(parallel, "CGROUP_CPU_MAX", quota)
+    quota.write_text("200000 100000\n")
+    assert parallel.usable_cpus() == 2
+    quota.write_text("150000 100000\n")
+    assert parallel.usable_cpus() == 2  # 1.5 CPUs: the second one still helps
+    quota.write_text("max 100000\n")
+    assert parallel.usable_cpus() == 32
+    quota.unlink()
+    assert parallel.usable_cpus() == 32
