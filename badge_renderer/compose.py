@@ -7,8 +7,11 @@ printed literally and cannot load anything.
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
@@ -30,6 +33,9 @@ from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
+_rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
+_TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
+STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class _Palette:
     on_accent: str
 
     def rgb(self, role: str) -> tuple[float, float, float]:
-        return hex_to_rgb(getattr(self, role) if not role.startswith("#") else role)
+        return _rgb(getattr(self, role) if not role.startswith("#") else role)
 
 
 class BadgeComposer:
@@ -55,6 +61,15 @@ class BadgeComposer:
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        # Per-badge hot path: what is the same for every badge of a ticket group is worked out once.
+        self._palettes: dict[str, _Palette] = {}
+        self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
+        self._variants: dict[int, tuple[Element, Element]] = {}
+        self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
+        self._qr_codes: dict[str, Any] = {}
+        self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
@@ -71,6 +86,12 @@ class BadgeComposer:
 
     # ---- colours -------------------------------------------------------------------------------------------
     def palette(self, ticket_type: str) -> _Palette:
+        palette = self._palettes.get(ticket_type)
+        if palette is None:
+            palette = self._palettes[ticket_type] = self._make_palette(ticket_type)
+        return palette
+
+    def _make_palette(self, ticket_type: str) -> _Palette:
         colors = self.design.colors
         accent = (
             _lookup(self.options.accents_by_type, ticket_type)
@@ -105,6 +126,7 @@ class BadgeComposer:
         w, h, b = self.width, self.height, self.bleed
         layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (-b, -b, w + 2 * b, h + 2 * b))
         ctx = cairo.Context(layer)
+        self.text.stamps.prepare_context(ctx)
         # cairo rounds a recording's extents out to whole points (a 90 mm badge becomes 256 pt wide): clip to the
         # exact artwork box so nothing reaches past the trim (or the bleed) by that rounding.
         ctx.rectangle(-b, -b, w + 2 * b, h + 2 * b)
@@ -156,6 +178,7 @@ class BadgeComposer:
             ctx.rotate(math.radians(rotation))
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
+        self.text.stamps.prepare_context(ctx)
         palette = self.palette(attendee.ticket_type)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
@@ -164,7 +187,7 @@ class BadgeComposer:
             elif element.kind == "text":
                 if element.option == "pronouns" and not self.options.show_pronouns:
                     continue
-                value, column = fill_format(element.format, attendee.get)
+                value, column = self._filled(element.format, attendee)
                 if value and value.casefold() not in printed:
                     printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
@@ -175,6 +198,7 @@ class BadgeComposer:
                 if issue:
                     issues.append(issue)
         ctx.restore()
+        self.text.stamps.check_context(ctx)
         return issues
 
     def _draw_name(
@@ -188,7 +212,7 @@ class BadgeComposer:
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
-            last_el = _with(element, max_size=element.max_size * 0.5, weight="regular")
+            last_el = self._last_name_element(element)
             first_fit = self._fit(first, element, w, first_h, max_lines=1)
             last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
             cut = first_fit.truncated or last_fit.truncated
@@ -200,12 +224,42 @@ class BadgeComposer:
         if cut:
             column = "full_name" if attendee.full_name else "first_name"
             issues.append(_shortened(attendee, column, attendee.display_name))
-        missing = self.text.missing_glyphs(attendee.display_name, element.family or self.options.font_family)
+        family = element.family or self.options.font_family
+        missing = self.text.missing_glyphs(attendee.display_name, family, library=self._library)
         if missing:
             name_column = "full_name" if attendee.full_name else "first_name"
             issues.append(
                 RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
             )
+
+    def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
+        """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
+        from badge_renderer.designs import format_fields
+
+        values = self._formats.get(template)
+        if values is None:
+            fields = format_fields(template)
+            if all(name in _TEXT_FIELDS for name in fields):  # plain attributes: one C call reads them all
+                getter = operator.attrgetter(*fields)
+                values = self._formats[template] = getter if len(fields) > 1 else lambda a: (getter(a),)
+            else:
+                values = self._formats[template] = lambda a: tuple(a.get(name) for name in fields)
+        key = (template, *values(attendee))
+        filled = self._filled_cache.get(key)
+        if filled is None:
+            filled = fill_format(template, attendee.get)
+            _remember(self._filled_cache, key, filled)
+        return filled
+
+    def _last_name_element(self, element: Element) -> Element:
+        """The name element's smaller, regular-weight variant for the last name (made once per element)."""
+        cached = self._variants.get(id(element))
+        if cached is None or cached[0] is not element:
+            cached = self._variants[id(element)] = (
+                element,
+                _with(element, max_size=element.max_size * 0.5, weight="regular"),
+            )
+        return cached[1]
 
     def _draw_line(
         self,
@@ -229,7 +283,7 @@ class BadgeComposer:
             value = value.upper()
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
-        key = (value, family, element.weight, element.max_size, element.min_size, lines, round(w, 2), round(h, 2))
+        key = (value, family, element.weight, element.max_size, element.min_size, lines, w, h)
         fitted = self._fit_cache.get(key)
         if fitted is None:
             fitted = self.text.fit_text(
@@ -241,9 +295,9 @@ class BadgeComposer:
                 max_size=element.max_size,
                 min_size=element.min_size,
                 max_lines=lines,
+                library=self._library,
             )
-            if len(self._fit_cache) < 4096:
-                self._fit_cache[key] = fitted
+            _remember(self._fit_cache, key, fitted)
         return fitted
 
     def _draw_fitted(
@@ -256,9 +310,15 @@ class BadgeComposer:
         *,
         valign: str | None = None,
     ) -> None:
-        x, y, w, h = box
-        color = palette.rgb(element.color)
-        self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
+        valign = valign or element.valign
+        key = (id(fitted), box, palette.rgb(element.color), element.align, valign)
+        cached = self._stamps.get(key)
+        if cached is None or cached[0] is not fitted:  # the fitted object pins its id while the entry lives
+            x, y, w, h = box
+            stamp = self.text.stamps.make_stamp(fitted, x, y, w, h, color=key[2], align=element.align, valign=valign)
+            cached = (fitted, stamp)
+            _remember(self._stamps, key, cached)
+        cached[1].draw(ctx)
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
@@ -270,10 +330,7 @@ class BadgeComposer:
         column = self.options.qr_field or "email"
         x, y, w, h = self._box(element)
         side = min(w, h)
-        try:
-            code = encode_qr(payload)
-        except QrDataTooLong:
-            code = None
+        code = self._qr_code(payload)
         if code is None or module_mm(code, side) < MIN_MODULE_MM:
             return RowIssue(
                 attendee.row,
@@ -295,8 +352,27 @@ class BadgeComposer:
             )
         return None
 
+    def _qr_code(self, payload: str) -> Any:
+        """The payload's code, encoded once: a warm preview, a duplex back or a repeated value reuse it. None when no
+        QR version holds it."""
+        if payload in self._qr_codes:
+            return self._qr_codes[payload]
+        try:
+            code = encode_qr(payload)
+        except QrDataTooLong:
+            code = None
+        if len(self._qr_codes) < 256:
+            self._qr_codes[payload] = code
+        return code
+
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
+        cached = self._boxes.get(id(element))
+        if cached is None or cached[0] is not element:
+            cached = self._boxes[id(element)] = (element, self._clipped_box(element))
+        return cached[1]
+
+    def _clipped_box(self, element: Element) -> tuple[float, float, float, float]:
         x, y, w, h = element.box.scaled(self.width, self.height)
         if element.kind == "logo":
             return x, y, w, h
@@ -341,6 +417,14 @@ def _paint_with_bleed(ctx: Any, artwork: Any, w: float, h: float, bleed: float) 
             ctx.set_source_surface(artwork, 0, 0)
             ctx.paint()
             ctx.restore()
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value`, dropping the oldest entry when full: a duplex back, drawn a page after its front, still
+    finds its text here after 50,000 distinct names (a cache that stopped filling missed every one)."""
+    if len(cache) >= STAMP_CACHE:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:

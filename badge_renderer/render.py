@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,35 +87,25 @@ def _finish(out: Path, options: RenderOptions) -> None:
 
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
-    """The first badge as a PNG (for the web page and `--preview`)."""
-    from badge_renderer.output import badge_png
+    """The first badge as a PNG (for the web page and `--preview`); warm calls reuse the composer."""
+    from badge_renderer.output import preview_png
 
     options.validate()
-    return badge_png(attendee, options, dpi)[0]
+    return preview_png(attendee, options, dpi)[0]
 
 
 def render_png_zip(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, dpi: int = 300, progress: Progress | None = None
 ) -> Path:
-    """A ZIP with one PNG per badge (for badge printers that take images)."""
-    from badge_renderer.output import badge_png, make_composer
+    """A ZIP with one PNG per badge (for badge printers that take images); big jobs use every core."""
+    from badge_renderer.output import write_png_zip
 
     options.validate()
     selected = select_for_options(attendees, options)
-    composer = make_composer(options)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    two_sided = composer.design.has_back
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for index, attendee in enumerate(selected, start=1):
-            stem = f"{index:05d}-{_slug(attendee.display_name)}"
-            png, _ = badge_png(attendee, options, dpi, composer)
-            archive.writestr(f"{stem}.png", png)
-            if two_sided:  # a design with its own back: card printers print both sides from the pair
-                back, _ = badge_png(attendee, options, dpi, composer, side="back")
-                archive.writestr(f"{stem}-back.png", back)
-            if progress:
-                progress(index, len(selected))
+    stems = [f"{index:05d}-{_slug(attendee.display_name)}" for index, attendee in enumerate(selected, start=1)]
+    write_png_zip(selected, stems, options, out, dpi, progress)
     return out
 
 

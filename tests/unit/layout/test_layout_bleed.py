@@ -58,7 +58,7 @@ def test_a_turned_fold_over_pair_does_not_bleed_across_its_fold_either() -> None
     layout = plan_sheet(A4, parse_badge_size("4x3in"), sides="foldover", bleed_mm=3)
     front, back = layout.fronts[0], layout.backs[0]
     assert (front.rotation, back.rotation) == (90, 270) and back.x == pytest.approx(front.right)
-    fx, fy, fw, fh = bleed_clip(front, layout.bleed, fold=True)
+    fx, fy, fw, _fh = bleed_clip(front, layout.bleed, fold=True)
     bx, by, bw, bh = bleed_clip(back, layout.bleed, fold=True)
     assert fx + fw == pytest.approx(front.right) == pytest.approx(bx)  # neither half paints over the other
     assert fx == pytest.approx(front.x - 3 * MM) and fy == pytest.approx(front.y - 3 * MM)
