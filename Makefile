@@ -36,6 +36,7 @@ test: $(STAMP) $(NODE_STAMP)
 	@bash scripts/system_deps.sh test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

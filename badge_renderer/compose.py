@@ -240,7 +240,7 @@ class BadgeComposer:
         if values is None:
             fields = format_fields(template)
             if all(name in _TEXT_FIELDS for name in fields):  # plain attributes: one C call reads them all
-                getter = operator.attrgetter(*fields)
+                getter: Callable[[Attendee], Any] = operator.attrgetter(*fields)  # one field: a bare value
                 values = self._formats[template] = getter if len(fields) > 1 else lambda a: (getter(a),)
             else:
                 values = self._formats[template] = lambda a: tuple(a.get(name) for name in fields)

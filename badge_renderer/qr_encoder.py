@@ -12,8 +12,10 @@ figures, read from segno's constants; tests check every symbol module for module
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any, cast
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
 _PAD_RUN = bytes([0xEC, 0x11]) * 1500  # ISO 18004 pad codewords, alternating; longer than any symbol holds
@@ -69,7 +71,8 @@ def _capacity_bits(level: str) -> tuple[int, ...]:
     from segno import consts
 
     const = _level_const(level)
-    return tuple(consts.SYMBOL_CAPACITY[version][const] for version in range(1, 41))
+    capacity = cast("Mapping[int, Mapping[int, int]]", consts.SYMBOL_CAPACITY)  # an untyped literal in segno
+    return tuple(capacity[version][const] for version in range(1, 41))
 
 
 def _fits(length: int, version: int, level: str) -> bool:
@@ -252,8 +255,9 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     import segno
     from segno import consts
 
-    groups = consts.ECC[version][_level_const(level)]
-    blocks = []
+    ecc = cast("Mapping[int, Mapping[int, tuple[Any, ...]]]", consts.ECC)  # an untyped literal in segno
+    groups = ecc[version][_level_const(level)]
+    blocks: list[tuple[int, tuple[int, ...], int]] = []
     for group in groups:
         ec_len = group.num_total - group.num_data
         rows = _parity_rows(group.num_data, ec_len)

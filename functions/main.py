@@ -74,7 +74,7 @@ def adjust_usage(req: https_fn.CallableRequest) -> dict[str, Any]:
         change = usage.adjust_usage(
             _services(),
             bool(req.auth.token.get("admin")),
-            req.auth.token.get("email") or req.auth.uid,
+            str(req.auth.token.get("email") or req.auth.uid or ""),
             uid=data.get("uid"),
             email=data.get("email"),
             delta=data.get("delta"),

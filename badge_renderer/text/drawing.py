@@ -151,4 +151,4 @@ def _font_options() -> cairocffi.FontOptions:
         options.set_hint_style(cairocffi.HINT_STYLE_NONE)
         options.set_hint_metrics(cairocffi.HINT_METRICS_OFF)
         _options["options"] = options
-    return _options["options"]  # type: ignore[return-value]
+    return _options["options"]

@@ -182,7 +182,8 @@ class Settings:
 
     def with_secrets(self, **values: str) -> Settings:
         """A copy with secrets filled in (read from SecretParam.value inside a handler, never at import)."""
-        return replace(self, **{k: v for k, v in values.items() if v})
+        filled: dict[str, Any] = {k: v for k, v in values.items() if v}  # str fields; replace() checks the names
+        return replace(self, **filled)
 
     def effective_link_secret(self) -> str:
         """The HMAC key for page links: BADGEFORGE_LINK_SECRET, or locally a random key kept in BADGEFORGE_HOME."""

@@ -14,10 +14,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, urlparse
 
 from firebase_functions import options
+
+
+class Sizing(TypedDict):
+    """A function's sizing, typed so the decorators' keyword checks (memory, cpu, ...) see the real value types."""
+
+    memory: options.MemoryOption
+    cpu: int
+    concurrency: int
+    timeout_sec: int
+    max_instances: int
+
 
 REGION = "us-central1"  # a Storage trigger here needs a bucket in us-central1 or the US multi-region; RTDB likewise
 
@@ -28,7 +39,7 @@ REGION = "us-central1"  # a Storage trigger here needs a bucket in us-central1 o
 # (61 MB of it the imported runtime) and a 96 MB PDF, which is rendered into /tmp before the resumable upload
 # streams it to Storage in 8 MiB pieces; /tmp is memory on Cloud Functions, so the job needs about 250 MB. 1 GiB keeps
 # four times that (the CSV limit, 10 MB, is the other bound: wider rows than the bench's cost a little more).
-RENDER = {
+RENDER: Sizing = {
     "memory": options.MemoryOption.GB_1,
     "cpu": 2,
     "concurrency": 1,
@@ -39,7 +50,7 @@ RENDER = {
 # api: short I/O-bound requests (token check, database reads, a signed link). A full vCPU and 40 concurrent requests
 # per instance instead of gcf_gen1's 0.58 vCPU x 1: the Flask app keeps no per-request state outside Flask's request
 # context, and the adapters it uses are safe to share between threads (badgeforge.api.app builds the app once).
-API = {
+API: Sizing = {
     "memory": options.MemoryOption.GB_1,
     "cpu": 1,
     "concurrency": 40,

@@ -211,7 +211,7 @@ def _build_options(
             return renderer.options(data, images)
         except BadgeForgeError as err:
             column = getattr(err, "column", None)
-            if column not in text or data.get(column) == text[column]:
+            if not isinstance(column, str) or column not in text or data.get(column) == text[column]:
                 raise
             data = {**data, column: text[column]}
 

@@ -73,6 +73,7 @@ class SmtpMailer:
     def send(self, mail: OutgoingMail) -> MailReceipt:
         message = build_message(mail)
         try:
+            client: smtplib.SMTP
             if self.ssl:
                 client = smtplib.SMTP_SSL(
                     self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
