@@ -66,4 +66,6 @@ def test_serve_recovers_a_killed_render_by_itself(tmp_path):
         account = db.get(f"users/{uid}")
         assert account["allowed_usage"] == 4 and not account.get("holds")  # 5 by default here, one charged
         wait_for(lambda: "render jobs re-driven" in (home / "serve.log").read_text(), timeout=10)
+        # the re-driven render removes its own folder just after the job says done (and the sweep the dead one's)
+        wait_for(lambda: not list((home / "scratch").iterdir()), timeout=30, every=0.2)
     assert list((home / "scratch").iterdir()) == [] and len(list((home / "outbox").glob("*.eml"))) == 1
