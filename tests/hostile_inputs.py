@@ -29,6 +29,11 @@ def count_example(name: str) -> None:
             log.write(f"{name} {_counts[name]}\n")
 
 
+def label(text: str) -> str:
+    """An event label Hypothesis can report: its statistics are UTF-8 encoded, and hostile text holds surrogates."""
+    return text.encode("ascii", "backslashreplace").decode("ascii")
+
+
 def fuzz_settings(default_examples: int) -> settings:
     """`default_examples` in the suite (a few seconds), BADGEFORGE_FUZZ_EXAMPLES when set."""
     return settings(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import event, given
 
 from tests.api.conftest import make_env
-from tests.hostile_inputs import attendee_files, count_example, fuzz_settings, images, job_options
+from tests.hostile_inputs import attendee_files, count_example, fuzz_settings, images, job_options, label
 
 
 @pytest.fixture(scope="module")
@@ -45,4 +45,4 @@ def test_the_preview_route_never_answers_500(signed_in, data, options, backgroun
     else:
         assert body["error"]["code"] and body["error"]["message"]
         error = body["error"]
-        event(f"{response.status_code} {error['code']} {error.get('field', '')} {error['message'][:70]}")
+        event(label(f"{response.status_code} {error['code']} {error.get('field', '')}"))

@@ -17,7 +17,7 @@ from badge_renderer.attendees import CsvLimits, read_attendees
 from badge_renderer.errors import BadgeForgeError
 from badge_renderer.options import SERVER_SIZED_OPTIONS, RenderOptions
 from badge_renderer.render import render_pdf, select_for_options
-from tests.hostile_inputs import attendee_files, count_example, fuzz_settings, images, job_options
+from tests.hostile_inputs import attendee_files, count_example, fuzz_settings, images, job_options, label
 
 LIMITS = CsvLimits(max_bytes=200_000, max_rows=8)
 
@@ -39,10 +39,7 @@ def render_or_error(data: bytes, option_data: dict, background: bytes | None, lo
         result = render_pdf(table.attendees, options, out)
     except BadgeForgeError as err:
         assert str(err) and "Traceback" not in str(err)
-        event(
-            f"refused: {type(err).__name__} {err.column or err.code}"
-            + (f" {err.message[:60]}" if err.code in ("not_text", "bad_input") else "")
-        )
+        event(label(f"refused: {type(err).__name__} {err.code} {err.column or ''}"))
         return err
     event("rendered")
     assert result.badges == len(select_for_options(table.attendees, options))
