@@ -260,3 +260,31 @@ def test_totp_disable_needs_password_and_code(accounts):
     assert client.post(disable, headers=headers, json={"password": PASSWORD, "code": code}).status_code == 200
     plain = client.post("/api/auth/signin", json={"email": "admin@example.com", "password": PASSWORD}).get_json()
     assert "token" in plain
+
+
+def test_a_mail_failure_is_a_clear_503_and_the_link_can_be_sent_again(accounts):
+    """The mailer is a stand-in here only because an outbox folder cannot fail on demand."""
+    client, services, _ = accounts
+    from badgeforge.ports import MailTemporaryError
+
+    class DownMailer:
+        def send(self, mail):
+            raise MailTemporaryError("smtp down")
+
+    down = create_app(dataclasses.replace(services, mailer=DownMailer())).test_client()
+    failed = sign_up(down)
+    assert failed.status_code == 503 and failed.get_json()["error"]["code"] == "mail_failed"
+    assert client.post("/api/auth/resend-verification", json={"email": NEW}).status_code == 202
+    assert client.post("/api/auth/verify", json={"token": token_from(mails(services, NEW)[0])}).status_code == 200
+
+
+def test_a_busy_directory_answers_503_not_a_traceback(accounts, monkeypatch):
+    client, services, _ = accounts
+    from badgeforge.ports import DirectoryBusy
+
+    def busy(*args, **kwargs):
+        raise DirectoryBusy("Too many sign-ins are being checked right now; try again in a few seconds.")
+
+    monkeypatch.setattr(services.users, "create", busy)  # the scrypt slots are full: simulated, not waited for
+    answer = sign_up(client)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"

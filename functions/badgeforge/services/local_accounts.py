@@ -133,6 +133,8 @@ def sign_up(services: Services, email: str, password: str) -> None:
     try:
         record = _local(services).create(email, password=password, email_verified=False)
     except UserExists:
+        # the same scrypt cost as creating an account: how long the answer takes must not tell that one exists
+        _local(services).check_password_of("", password)
         existing = services.users.find_by_email(email)
         if existing is None:
             return

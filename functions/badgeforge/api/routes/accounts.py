@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from badgeforge.ports import MailPermanentError, MailTemporaryError
+from badgeforge.ports import DirectoryBusy, MailPermanentError, MailTemporaryError
 from badgeforge.services import local_accounts
 
 from .. import pipeline, second_factor
@@ -25,7 +25,7 @@ SENT = "If that address can use BadgeForge, an email is on its way; open the lin
 
 
 def local_only(route: Callable[..., Any]) -> Callable[..., Any]:
-    """404 in Firebase mode; AccountError and mail failures become the API's JSON errors."""
+    """404 in Firebase mode; AccountError, a busy directory and mail failures become the API's JSON errors."""
 
     @wraps(route)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -35,6 +35,8 @@ def local_only(route: Callable[..., Any]) -> Callable[..., Any]:
             return route(*args, **kwargs)
         except local_accounts.AccountError as err:
             raise ApiError(err.status, err.code, str(err), field=err.field) from err
+        except DirectoryBusy as err:  # too many passwords being hashed at once
+            raise ApiError(503, "busy", str(err), retry_after=2) from err
         except (MailTemporaryError, MailPermanentError) as err:
             raise ApiError(
                 503, "mail_failed", "We could not send the email just now; try again in a minute.", retry_after=60
