@@ -180,3 +180,21 @@ def test_links_expire(short_links_server, new_page):
     page.get_by_label("New password again").fill("too-late-password")
     page.get_by_role("button", name="Save the new password").click()
     expect(page.locator("#reset-error")).to_contain_text("has expired")
+
+
+def test_an_invite_only_install_says_how_to_get_access(tmp_path, new_page):
+    env = {
+        "BADGEFORGE_SIGNUP": "invite",
+        "BADGEFORGE_DEFAULT_USAGE": "0",
+        "BADGEFORGE_ACCESS_CONTACT": "ops@example.org",
+    }
+    with serving(tmp_path, **env) as server:
+        page, console = new_page()
+        page.goto(server.url + "/")
+        expect(page.locator("#signin-access")).to_have_text(
+            "BadgeForge here is by invitation: ask ops@example.org for an account."
+        )
+        assert page.get_by_role("button", name="Create an account").count() == 0
+        status, body = server.api("POST", "/api/auth/signup", body={"email": "x@example.com", "password": PASSWORD})
+        assert status == 403 and body["error"]["code"] == "invite_only"
+        assert not script_errors(console)
