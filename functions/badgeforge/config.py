@@ -24,6 +24,7 @@ from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
 Mode = Literal["local", "firebase"]
 LinkMode = Literal["signed", "page"]
+SignUp = Literal["open", "invite"]
 
 MAX_SIGNED_TTL = timedelta(days=7)  # V4 signed URLs cannot live longer (ValueError beyond)
 LOCAL_BUCKET = "badgeforge-local.appspot.com"
@@ -47,6 +48,8 @@ _INT_BOUNDS = {
     "BADGEFORGE_RENDER_LEASE_SECONDS": (0, 7 * 24 * 3600),  # at least 1: _seconds_env says so
     "BADGEFORGE_SWEEP_INTERVAL_SECONDS": (0, 24 * 3600),
     "BADGEFORGE_DATABASE_MAX_BYTES": (0, 2**50),
+    "BADGEFORGE_VERIFY_TTL_SECONDS": (1, 30 * 24 * 3600),
+    "BADGEFORGE_RESET_TTL_SECONDS": (1, 7 * 24 * 3600),
 }
 
 
@@ -121,6 +124,10 @@ class Settings:
     database_max_bytes: int = 0  # local SQLite tree: 0 = no cap; over it, writes fail with "database ... is full"
     scratch_dir: Path | None = None  # where renders keep their temporary files (see render_scratch_root)
     signer_service_account: str = ""
+    signup: SignUp = "open"  # invite: no sign-up form; accounts come from an administrator (`badgeforge users add`)
+    access_contact: str = ""  # who to ask for access or more generations; the sign-in page shows it
+    verify_ttl: timedelta = timedelta(days=2)  # how long an email verification link works
+    reset_ttl: timedelta = timedelta(hours=1)  # how long a password reset link works
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -136,6 +143,9 @@ class Settings:
         ttl = timedelta(hours=_int_env(env, "BADGEFORGE_LINK_TTL_HOURS", 7 * 24))
         if link_mode == "signed" and ttl > MAX_SIGNED_TTL:
             raise ConfigError("BADGEFORGE_LINK_TTL_HOURS may be at most 168 for signed links (a V4 URL limit)")
+        signup = env.get("BADGEFORGE_SIGNUP", "open").strip().lower() or "open"
+        if signup not in ("open", "invite"):
+            raise ConfigError(f"BADGEFORGE_SIGNUP must be 'open' or 'invite', not {signup!r}")
         fb = _firebase_config(env)
         project = fb.get("projectId") or env.get("GCLOUD_PROJECT") or cls.project_id
         home = Path(env.get("BADGEFORGE_HOME", ".badgeforge")).expanduser()
@@ -167,6 +177,10 @@ class Settings:
             scratch_dir=Path(env["BADGEFORGE_SCRATCH_DIR"]).expanduser() if env.get("BADGEFORGE_SCRATCH_DIR") else None,
             jobs_per_minute=_int_env(env, "BADGEFORGE_JOBS_PER_MINUTE", cls.jobs_per_minute),
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
+            signup=signup,  # type: ignore[arg-type]
+            access_contact=env.get("BADGEFORGE_ACCESS_CONTACT", "").strip()[:200],
+            verify_ttl=_seconds_env(env, "BADGEFORGE_VERIFY_TTL_SECONDS", cls.verify_ttl),
+            reset_ttl=_seconds_env(env, "BADGEFORGE_RESET_TTL_SECONDS", cls.reset_ttl),
         )
 
     def render_scratch_root(self) -> Path:

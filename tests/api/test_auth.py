@@ -82,4 +82,4 @@ def test_admin_flag_is_read_from_the_directory_on_each_request(env):
 
 
 def test_auth_config_tells_the_pages_the_mode(env):
-    assert env.client.get("/api/auth/config").get_json() == {"mode": "local"}
+    assert env.client.get("/api/auth/config").get_json() == {"mode": "local", "signup": "open", "starting_usage": 3}

@@ -41,8 +41,11 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_cloud_mode_has_no_password_sign_in(cloud):
-    assert cloud.get("/api/auth/config").get_json() == {"mode": "firebase"}
+    assert cloud.get("/api/auth/config").get_json()["mode"] == "firebase"
     assert cloud.post("/api/auth/signin", json={"email": "a@b.c", "password": "x"}).status_code == 404
+    # Firebase Authentication signs people up and resets passwords there
+    assert cloud.post("/api/auth/signup", json={"email": "a@b.c", "password": "x" * 12}).status_code == 404
+    assert cloud.post("/api/auth/reset-request", json={"email": "a@b.c"}).status_code == 404
 
 
 def test_a_verified_id_token_identifies_the_user(cloud):

@@ -7,18 +7,23 @@ never from anything the browser could edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from flask import request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from badgeforge.adapters.local.account_tokens import SECOND_FACTOR, SESSION
 from badgeforge.ports import DirectoryBusy
 from badgeforge.services.rate_limits import RateLimited
 
+from . import second_factor
 from .errors import ApiError
 
 SESSION_MAX_AGE_S = 12 * 3600
+SECOND_FACTOR_TTL = timedelta(minutes=5)  # between the right password and the code
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Principal:
     uid: str
     email: str
     admin: bool = False
+    pending: bool = False  # password right, two-factor code still due: not signed in yet
 
 
 class Authenticator(Protocol):
@@ -35,45 +41,92 @@ class Authenticator(Protocol):
 
 
 class LocalSessions:
-    """Email+password sign-in against the local UserDirectory; sessions are HMAC-signed tokens with an expiry.
+    """Email+password sign-in against the local UserDirectory, then a TOTP code if the account has two-factor on.
 
     `users` is the local directory (badgeforge.adapters.local.users): it checks the scrypt hashes itself in
-    `verify_password(email, password) -> UserRecord | None`, so the API never sees a hash.
+    `verify_password(email, password) -> UserRecord | None`, so the API never sees a hash. A session is a random
+    id kept (as a digest) in users.tokens and signed with the session key: the browser holds an opaque string
+    that says nothing about the account, a forged one is refused without a lookup, and a new password ends it.
     """
 
-    def __init__(self, users: Any, secret: str | bytes, throttle: Any = None) -> None:
+    def __init__(self, users: Any, secret: str | bytes, throttle: Any = None, clock: Any = None) -> None:
         self._users = users
         self._serializer = URLSafeTimedSerializer(secret, salt="badgeforge-session")
         self._throttle = throttle  # api.throttle.SignInThrottle; None only in tests of the token format
+        self._clock = clock
 
-    def sign_in(self, email: str, password: str, address: str = "") -> tuple[str, Principal]:
-        """Return (token, principal) or raise 401 without saying which half was wrong; 429 (with Retry-After) when
-        this email or address failed too often, 503 when the directory is busy checking other passwords."""
-        email = email.strip()
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    def _checked(self, email: str, address: str, check: Callable[[], Any]) -> Any:
+        """Run one throttled check (a password, a code): 429 while locked, 503 when the directory is busy."""
         if self._throttle is not None:
             try:
                 self._throttle.before(email, address)
             except RateLimited as err:
                 raise ApiError(429, "too_many_attempts", str(err), retry_after=err.retry_after) from err
         try:
-            record = self._users.verify_password(email, password) if password else None
+            result = check()
         except DirectoryBusy as err:
             raise ApiError(503, "busy", str(err), retry_after=2) from err
+        if result and self._throttle is not None:
+            self._throttle.succeeded(email, address)
+        return result
+
+    def sign_in(self, email: str, password: str, address: str = "") -> tuple[str, Principal]:
+        """Return (token, principal) or raise 401 without saying which half was wrong; 429 (with Retry-After) when
+        this email or address failed too often, 503 when the directory is busy checking other passwords.
+        With two-factor on, the token is a short challenge for `second_factor`, and principal.pending is True."""
+        email = email.strip()
+        record = self._checked(
+            email, address, lambda: self._users.verify_password(email, password) if password else None
+        )
         if record is None:
             raise ApiError(401, "bad_credentials", "Wrong email or password.")
-        if self._throttle is not None:
-            self._throttle.succeeded(email, address)
         principal = Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
-        return self._serializer.dumps({"uid": record.uid}), principal
+        if self._users.second_factors.state(record.uid).secret:
+            challenge = self._users.tokens.issue(record.uid, SECOND_FACTOR, SECOND_FACTOR_TTL, self._now())
+            return challenge, Principal(principal.uid, principal.email, principal.admin, pending=True)
+        return self.open_session(record.uid), principal
 
-    def principal_from_token(self, token: str) -> Principal:
+    def second_factor(self, challenge: str, code: str, address: str = "") -> tuple[str, Principal]:
+        """Trade the challenge from `sign_in` and a TOTP (or recovery) code for a session token."""
+        tokens = self._users.tokens
+        uid = tokens.lookup(challenge, SECOND_FACTOR, self._now())
+        record = self._users.get(uid) if uid else None
+        if record is None:
+            raise ApiError(401, "challenge_expired", "Too slow: sign in with your password again.")
+        if not self._checked(
+            record.email, address, lambda: second_factor.check_code(self._users, uid, code, self._now())
+        ):
+            raise ApiError(401, "wrong_code", "That code is not right (or was used already); try the newest one.")
+        if tokens.consume(challenge, SECOND_FACTOR, self._now()) is None:
+            raise ApiError(401, "challenge_expired", "Too slow: sign in with your password again.")
+        return self.open_session(record.uid), Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
+
+    def open_session(self, uid: str) -> str:
+        sid = self._users.tokens.issue(uid, SESSION, timedelta(seconds=SESSION_MAX_AGE_S), self._now())
+        return self._serializer.dumps(sid)
+
+    def session_id(self, token: str) -> str:
+        """The random id inside a signed token (for sign-out and for keeping this session on a password change)."""
         try:
-            data = self._serializer.loads(token, max_age=SESSION_MAX_AGE_S)
+            return str(self._serializer.loads(token, max_age=SESSION_MAX_AGE_S))
         except SignatureExpired as err:
             raise ApiError(401, "session_expired", "Your session has expired; please sign in again.") from err
         except BadSignature as err:
             raise ApiError(401, "bad_token", "This sign-in token is not valid; please sign in again.") from err
-        record = self._users.get(str(data.get("uid", "")))
+
+    def sign_out(self, token: str) -> None:
+        self._users.tokens.end(self.session_id(token))
+
+    def principal_from_token(self, token: str) -> Principal:
+        uid = self._users.tokens.lookup(self.session_id(token), SESSION, self._now())
+        if uid is None:
+            raise ApiError(
+                401, "session_ended", "You were signed out (or your password changed); please sign in again."
+            )
+        record = self._users.get(uid)
         if record is None:
             raise ApiError(401, "unknown_user", "This account no longer exists.")
         return Principal(uid=record.uid, email=record.email, admin=bool(record.admin))

@@ -34,7 +34,10 @@ def default_usage(services: Any) -> int:
 def usage_of(services: Any, uid: str) -> dict[str, int]:
     """allowed_usage as stored, what running jobs hold, what is left to start new jobs, and what was used."""
     node = services.db.get(f"users/{uid}") or {}
-    allowed = int(node.get("allowed_usage", default_usage(services))) if node else default_usage(services)
+    record = services.users.get(uid)
+    # as usage.default_user will create the node: an unverified address starts with none
+    default = default_usage(services) if record is None or record.email_verified else 0
+    allowed = int(node.get("allowed_usage", default)) if node else default
     held = len(as_map(node.get("holds")))
     from badgeforge.services import usage
 

@@ -35,3 +35,13 @@ def render_badge_mail(templates: Path, context: dict[str, Any]) -> tuple[str, st
     text = plain.get_template("badges_ready.txt.j2").render(**context)
     html = _environment(folder, True).get_template("badges_ready.html.j2").render(**context)
     return subject, text, html
+
+
+def render_mail(templates: Path, name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/email/<name>.{subject,txt,html}.j2 (account emails use this too)."""
+    folder = str(Path(templates) / "email")
+    plain = _environment(folder, False)
+    subject = header_text(plain.get_template(f"{name}.subject.j2").render(**context))
+    text = plain.get_template(f"{name}.txt.j2").render(**context)
+    html = _environment(folder, True).get_template(f"{name}.html.j2").render(**context)
+    return subject, text, html

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from badgeforge.services import local_accounts
+
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
@@ -13,8 +15,15 @@ bp = Blueprint("session", __name__)
 
 @bp.get("/api/auth/config")
 def auth_config():
-    """Tells the sign-in page whether to show the email+password form (local) or Firebase Auth (cloud)."""
-    return jsonify({"mode": "local" if api().local else "firebase"})
+    """Tells the sign-in page which forms to show: email+password (local) or Firebase Auth (cloud), whether people
+    may sign up, and what to tell them when accounts are by invitation or start without generations."""
+    settings = getattr(api().services, "settings", None)
+    signup = getattr(settings, "signup", "open")
+    starting = int(getattr(settings, "default_allowed_usage", 0))
+    answer = {"mode": "local" if api().local else "firebase", "signup": signup, "starting_usage": starting}
+    if settings is not None and (signup != "open" or starting == 0):
+        answer["access"] = local_accounts.invite_message(settings)
+    return jsonify(answer)
 
 
 @bp.post("/api/auth/signin")
@@ -30,6 +39,22 @@ def sign_in():
         )
     # remote_addr, not X-Forwarded-For: a header the client writes must not choose whose throttle it counts against
     token, user = ctx.sessions.sign_in(email, password, request.remote_addr or "")
+    if user.pending:
+        return jsonify({"second_factor": "totp", "challenge": token})
+    return jsonify({"token": token, "email": user.email, "admin": user.admin})
+
+
+@bp.post("/api/auth/signin/second-factor")
+def sign_in_second_factor():
+    """The second step for accounts with two-factor on: the challenge from /api/auth/signin and a code."""
+    ctx = api()
+    if ctx.sessions is None:
+        raise ApiError(404, "not_found", "Sign in with Firebase Authentication in cloud mode.")
+    body = request.get_json(silent=True) or {}
+    challenge, code = str(body.get("challenge", "")), str(body.get("code", ""))
+    if not code.strip():
+        raise ApiError(400, "missing_field", "Enter the code from your authenticator app.", field="code")
+    token, user = ctx.sessions.second_factor(challenge, code, request.remote_addr or "")
     return jsonify({"token": token, "email": user.email, "admin": user.admin})
 
 
@@ -37,4 +62,6 @@ def sign_in():
 def me():
     user = current_user()
     usage = pipeline.usage_of(api().services, user.uid)
-    return jsonify({"uid": user.uid, "email": user.email, "admin": user.admin, **usage})
+    record = api().services.users.get(user.uid)
+    verified = bool(record and record.email_verified)
+    return jsonify({"uid": user.uid, "email": user.email, "admin": user.admin, "email_verified": verified, **usage})
