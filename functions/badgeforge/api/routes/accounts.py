@@ -99,7 +99,7 @@ def reset():
 @bp.post("/api/auth/signout")
 @local_only
 def sign_out():
-    api().sessions.sign_out(bearer_token())  # type: ignore[union-attr]
+    api().sessions.sign_out(bearer_token())
     return jsonify({"ok": True})
 
 
@@ -124,7 +124,7 @@ def account():
 @local_only
 def change_password():
     user, body = current_user(), _body()
-    keep = api().sessions.session_id(bearer_token())  # type: ignore[union-attr]
+    keep = api().sessions.session_id(bearer_token())
     current = _field(body, "current_password", "current password")
     new = _field(body, "new_password", "new password")
     local_accounts.change_password(api().services, user.uid, current, new, keep)
