@@ -18,7 +18,7 @@ from typing import Any
 import firebase_admin
 from firebase_admin import db, exceptions
 
-from badgeforge.ports import TransactionAborted
+from badgeforge.ports import QueryNotIndexed, Scalar, TransactionAborted
 
 MAX_TRANSACTION_ATTEMPTS = 25
 
@@ -127,6 +127,44 @@ class FirebaseTreeDatabase:
 
     def push_key(self) -> str:
         return self._push_keys.next()
+
+    def query(
+        self,
+        path: str,
+        *,
+        order_by: str,
+        equal_to: Scalar | None = None,
+        start_at: Scalar | None = None,
+        end_at: Scalar | None = None,
+        limit_to_first: int | None = None,
+        limit_to_last: int | None = None,
+    ) -> dict[str, Any]:
+        """firebase-admin's Query. Without a lower bound it starts at false, the first scalar in RTDB's order: why,
+        children lacking the child sort first and would otherwise use up the limit (the port never returns them)."""
+        query = self._ref(path).order_by_child(order_by)
+        if equal_to is not None:
+            query = query.equal_to(equal_to)
+        else:
+            query = query.start_at(False if start_at is None else start_at)
+            if end_at is not None:
+                query = query.end_at(end_at)
+        if limit_to_first is not None:
+            query = query.limit_to_first(limit_to_first)
+        if limit_to_last is not None:
+            query = query.limit_to_last(limit_to_last)
+        try:
+            found = query.get()
+        except exceptions.InvalidArgumentError as error:
+            if "Index not defined" in str(error):
+                raise QueryNotIndexed(str(error)) from error
+            raise
+        if isinstance(found, list):  # integer keys come back as an array
+            found = {str(i): v for i, v in enumerate(found) if v is not None}
+        return {
+            key: value
+            for key, value in (found or {}).items()
+            if isinstance(value, dict) and isinstance(value.get(order_by), str | int | float | bool)
+        }
 
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
         ref = self._ref(path)
