@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from badgeforge.config import templates_dir
 from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
-from badgeforge.services import job_paths, links, usage
+from badgeforge.services import job_paths, links, open_work, usage
 from badgeforge.services.keys import as_map, iso, parse_iso
 from badgeforge.services.mail_content import render_badge_mail
 
@@ -65,6 +65,8 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
 
     node = services.db.transaction(path, body)
     outcome = decision.get("outcome", "busy")
+    if outcome == "claimed" and node and node.get("badgeId"):  # due at once: if the charge after the send fails,
+        open_work.mark(services, path.split("/")[1], str(node["badgeId"]), now)  # the next pass settles it
     return outcome, node if outcome != "busy" else None
 
 
@@ -151,7 +153,9 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         if attempts >= services.settings.max_attempts:
             usage.release_job(services, uid, job_id)  # last try: a job never mailed consumes nothing
             return _failed(services, path, _gave_up(attempts, reason), permanent=False)
-        return _failed(services, path, reason, permanent=False)
+        failed = _failed(services, path, reason, permanent=False)
+        open_work.mark(services, uid, job_id, services.clock.now())  # retried by the next sweep
+        return failed
     services.db.update(
         path,
         {
@@ -174,6 +178,7 @@ def settle_sent(services: Services, uid: str, key: str, job_id: str) -> None:
     them; settling twice is harmless (users/{uid}/charged/{jobId})."""
     usage.settle_job(services, uid, job_id)
     services.db.update(job_paths.mail_node(uid, key), {"charged": True})
+    open_work.close(services, uid, job_id)  # delivered and charged: nothing left for the sweep
 
 
 def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from badgeforge.services import open_work
 from badgeforge.services.keys import as_map
 
 from .. import pipeline
@@ -72,6 +73,7 @@ def create_job():
         raise ApiError(402, "no_usage_left", "You have no badge generations left; ask an administrator for more.")
     job_id = services.db.push_key()
     stamp = pipeline.iso(moment)
+    open_work.mark(services, user.uid, job_id, moment + open_work.PENDING_GRACE)  # if its upload event never comes
     services.db.set(
         f"jobs/{user.uid}/{job_id}",
         {
