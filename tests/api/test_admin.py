@@ -10,7 +10,9 @@ def call(env, email: str, data) -> tuple[int, dict]:
     return response.status_code, response.get_json()
 
 
-def test_users_list_shows_directory_accounts_with_usage_and_search(env):
+def test_users_list_shows_signed_in_accounts_with_usage_and_search(env):
+    for email in ("organizer@example.com", "admin@example.com"):  # a first sign-in records the account's email
+        assert env.client.get("/api/me", headers=env.headers(email)).status_code == 200
     headers = env.headers("admin@example.com")
     users = env.client.get("/api/admin/users", headers=headers).get_json()["users"]
     assert {u["email"] for u in users} == {"organizer@example.com", "admin@example.com"}

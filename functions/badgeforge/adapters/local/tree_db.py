@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import shutil
 import sqlite3
@@ -38,8 +39,11 @@ def split_path(path: str) -> list[str]:
     return [p for p in path.strip("/").split("/") if p]
 
 
+_BAD_KEY = re.compile(r"[.$#\[\]/\x00-\x1f\x7f]")
+
+
 def check_key(key: str) -> str:
-    if not key or FORBIDDEN_KEY_CHARS & set(key) or any(ord(c) < 32 or ord(c) == 127 for c in key):
+    if not key or _BAD_KEY.search(key):
         raise ValueError(f"invalid database key {key!r}: keys may not be empty or contain . $ # [ ] / or controls")
     return key
 
@@ -99,6 +103,7 @@ class SqliteTreeDatabase:
         self._listeners: list[tuple[list[str], CreateListener]] = []
         self.indexes: Indexes = load_indexes() if indexes is None else dict(indexes)
         self._index_depths = {len(pattern) + 2 for pattern in self.indexes}
+        self._index_children = {child for children in self.indexes.values() for child in children}
         with self._connect() as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS leaves (path TEXT PRIMARY KEY, value TEXT NOT NULL)")
             conn.execute(
@@ -135,6 +140,8 @@ class SqliteTreeDatabase:
     def _index_rows(self, rows: list[tuple[str, str]]) -> list[tuple[Any, ...]]:
         found = []
         for leaf_path, raw in rows:
+            if leaf_path.rpartition("/")[2] not in self._index_children:  # most leaves: one set lookup
+                continue
             parts = leaf_path.split("/")
             if len(parts) not in self._index_depths or not is_indexed(self.indexes, parts[:-2], parts[-1]):
                 continue
