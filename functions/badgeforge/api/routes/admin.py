@@ -92,6 +92,11 @@ def failed():
                     }
                 )
     jobs.sort(key=lambda j: j.get("updated_at") or "", reverse=True)
+    emails: dict[str, str] = {}
+    for row in [*jobs, *mails]:  # the console shows who, by email, never a bare uid
+        if row["uid"] not in emails:
+            emails[row["uid"]] = str(db.get(f"users/{row['uid']}/email") or "")
+        row["email"] = emails[row["uid"]]
     return jsonify({"jobs": jobs, "mails": mails})
 
 
