@@ -20,7 +20,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.ports import DatabaseFull
-from badgeforge.services import job_paths, mail_job, open_work, render_job, render_scratch, upload_reconcile, usage
+from badgeforge.services import (
+    job_paths,
+    mail_job,
+    open_work,
+    render_job,
+    render_scratch,
+    retention,
+    trash,
+    upload_reconcile,
+    usage,
+)
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
@@ -41,6 +51,8 @@ class SweepReport:
     mails_settled: list[str] = field(default_factory=list)
     holds_released: list[str] = field(default_factory=list)
     scratch_removed: list[str] = field(default_factory=list)
+    jobs_purged: list[str] = field(default_factory=list)
+    files_expired: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, list[str]]:
@@ -185,4 +197,6 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     _isolated(
         report, "uploads", lambda: report.jobs_retried.extend(upload_reconcile.reconcile_uploads(services, renderer))
     )
+    _isolated(report, "deleted jobs", lambda: report.jobs_purged.extend(trash.purge_due(services, now)))
+    _isolated(report, "retention", lambda: report.files_expired.extend(retention.expire_local(services)))
     return report

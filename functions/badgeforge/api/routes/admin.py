@@ -68,7 +68,7 @@ def failed():
     jobs = []
     for uid, user_jobs in as_map(db.get("jobs")).items():
         for job_id, job in as_map(user_jobs).items():
-            if isinstance(job, dict) and job.get("status") == "failed":
+            if isinstance(job, dict) and job.get("status") == "failed" and not job.get("deleted_at"):
                 jobs.append(
                     {
                         "uid": uid,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from badgeforge.services import open_work
+from badgeforge.services import open_work, trash
 from badgeforge.services.keys import as_map
 
 from .. import pipeline
@@ -14,7 +14,7 @@ from ..context import api, current_user
 from ..errors import ApiError
 from ..limits import check_job_rate
 from ..mail import send_fresh_link
-from ..submit import CSV_NAME, upload_prefix
+from ..submit import CSV_NAME
 from ..uploads import read_table, read_upload, render_options
 
 bp = Blueprint("jobs", __name__)
@@ -47,11 +47,12 @@ def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_
     return view
 
 
-def _own_job(job_id: str) -> tuple[str, dict[str, Any]]:
+def _own_job(job_id: str, *, deleted: bool = False) -> tuple[str, dict[str, Any]]:
+    """The caller's job; a soft-deleted one only when `deleted` (restore), else it is hidden (404)."""
     user = current_user()
     job = api().services.db.get(f"jobs/{user.uid}/{job_id}") if _safe_key(job_id) else None
-    if not isinstance(job, dict):
-        raise ApiError(404, "not_found", "No such job.")
+    if not isinstance(job, dict) or trash.is_deleted(job) != deleted:
+        raise ApiError(404, "not_found", "No deleted job by that id." if deleted else "No such job.")
     return user.uid, job
 
 
@@ -98,7 +99,9 @@ def list_jobs():
     services = api().services
     jobs = as_map(services.db.get(f"jobs/{user.uid}"))
     views = [
-        job_view(services, user.uid, key, job, with_link=False) for key, job in jobs.items() if isinstance(job, dict)
+        job_view(services, user.uid, key, job, with_link=False)
+        for key, job in jobs.items()
+        if isinstance(job, dict) and not trash.is_deleted(job)
     ]
     views.sort(key=lambda v: (v.get("created_at") or "", v["id"]), reverse=True)
     return jsonify({"jobs": views})
@@ -122,12 +125,17 @@ def delete_job(job_id: str):
                 "can re-drive it now). Delete it once it has finished or failed.",
             )
         raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
-    services = api().services
-    for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
-        for blob in services.blobs.list(prefix + "/"):
-            services.blobs.delete(blob.path)
-    services.db.delete(f"jobs/{uid}/{job_id}")  # links of the page mode resolve through this node: now revoked
-    return jsonify({"id": job_id, "deleted": True})
+    # Hidden now (its links stop working), restorable for 30 days, then purged with its files by the sweep.
+    deleted = trash.soft_delete(api().services, uid, job_id)
+    return jsonify({"id": job_id, "deleted": True, "restorable_until": deleted.purge_at})
+
+
+@bp.post("/api/jobs/<job_id>/restore")
+def restore_job(job_id: str):
+    """Undo a delete within its 30 days."""
+    uid, _ = _own_job(job_id, deleted=True)
+    job = trash.restore(api().services, uid, job_id)
+    return jsonify(job_view(api().services, uid, job_id, job, with_link=False))
 
 
 @bp.post("/api/jobs/<job_id>/link")
