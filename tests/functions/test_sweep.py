@@ -12,6 +12,7 @@ from pathlib import Path
 
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
 from badgeforge.runtime.scheduler import SweepLoop, describe
+from badgeforge.services import open_work
 from badgeforge.services.sweep import run_sweep
 from tests.functions.conftest import EXPIRED, dead_first_attempt, left_open, make_user, outbox, refuse_mail
 
@@ -174,3 +175,15 @@ def test_the_serve_sweep_loop_sweeps_at_start_and_reports(services, runtime, sma
     assert loop.passes == 1 and reports[0].jobs_retried == [f"{user.uid}/j1"]
     assert describe(reports[0]).startswith("sweep: 1 render jobs re-driven")
     assert services.db.get(f"jobs/{user.uid}/j1/status") == "done"
+
+
+def test_a_database_from_before_the_index_is_indexed_once_by_rebuild(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/old/attendees.csv", small_csv, content_type="text/csv")
+    services.db.set(f"jobs/{user.uid}/old", {"status": "rendering", "attempts": 1, "lease_until": EXPIRED})
+    services.db.set(f"jobs/{user.uid}/settled", {"status": "done", "created_at": EXPIRED})
+    assert run_sweep(services).jobs_retried == []  # the sweep reads only the index, which knows nothing yet
+    assert open_work.rebuild(services) == 1  # the settled job is not indexed
+    assert run_sweep(services).jobs_retried == [f"{user.uid}/old"]
+    assert services.db.get(f"jobs/{user.uid}/old/status") == "done"
+    assert services.db.get("open_work") is None  # delivered and charged: its entry is gone
