@@ -78,3 +78,10 @@ def test_unindexed_child_is_refused_like_rtdb(jobs_db):
         jobs_db.query("jobs/u1", order_by="progress", start_at=0)
     with pytest.raises(QueryNotIndexed):
         jobs_db.query("jobs", order_by="status", equal_to="done")  # indexed one level down, not here
+
+
+def test_integer_keys_keep_their_keys(tree_db):
+    """Jobs uploaded as uploads/{uid}/1/... have integer ids; RTDB answers such a list as an array."""
+    tree_db.set("jobs/u9", {"0": {"status": "done"}, "1": {"status": "failed"}, "2": {"status": "done"}})
+    assert list(tree_db.query("jobs/u9", order_by="status", equal_to="done")) == ["0", "2"]
+    assert list(tree_db.query("jobs/u9", order_by="status", start_at="e")) == ["1"]

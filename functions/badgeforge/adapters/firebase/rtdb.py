@@ -153,18 +153,21 @@ class FirebaseTreeDatabase:
         if limit_to_last is not None:
             query = query.limit_to_last(limit_to_last)
         try:
-            found = query.get()
+            # The raw answer, not Query.get(): that one sorts an array answer (dense integer keys) into a list and
+            # so loses the keys; here an array's indexes are its keys, and we sort as RTDB orders.
+            found = query._client.body("get", query._pathurl, params=query._querystr)
         except exceptions.InvalidArgumentError as error:
             if "Index not defined" in str(error):
                 raise QueryNotIndexed(str(error)) from error
             raise
-        if isinstance(found, list):  # integer keys come back as an array
+        if isinstance(found, list):
             found = {str(i): v for i, v in enumerate(found) if v is not None}
-        return {
-            key: value
+        rows = [
+            (_rtdb_order(value[order_by]), key, value)
             for key, value in (found or {}).items()
             if isinstance(value, dict) and isinstance(value.get(order_by), str | int | float | bool)
-        }
+        ]
+        return {key: value for _, key, value in sorted(rows, key=lambda row: (row[0], row[1]))}
 
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
         ref = self._ref(path)
@@ -178,6 +181,15 @@ class FirebaseTreeDatabase:
             if attempt + 1 < self._max_attempts and self._pause_seconds:  # exponential backoff, full jitter
                 time.sleep(random.uniform(0, min(self._max_pause_seconds, self._pause_seconds * 2**attempt)))
         raise TransactionAborted(f"transaction on {path!r} aborted after {self._max_attempts} conflicting writes")
+
+
+def _rtdb_order(value: Any) -> tuple[int, Any]:
+    """RTDB's order of scalars: false, true, numbers, strings."""
+    if isinstance(value, bool):
+        return (2 if value else 1, 0)
+    if isinstance(value, int | float):
+        return (3, value)
+    return (4, value)
 
 
 def _write_if_unchanged(ref: db.Reference, etag: str, value: Any) -> tuple[bool, Any, str]:
