@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from badgeforge.config import templates_dir
 from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
-from badgeforge.services import job_paths, links, open_work, usage
+from badgeforge.services import failures, job_paths, links, open_work, usage
 from badgeforge.services.keys import as_map, iso, parse_iso
 from badgeforge.services.mail_content import render_badge_mail
 
@@ -65,6 +65,8 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
 
     node = services.db.transaction(path, body)
     outcome = decision.get("outcome", "busy")
+    if outcome == "gave_up":
+        failures.record(services, path.split("/")[1], "mail", path.split("/")[2])
     if outcome == "claimed" and node and node.get("badgeId"):  # due at once: if the charge after the send fails,
         open_work.mark(services, path.split("/")[1], str(node["badgeId"]), now)  # the next pass settles it
     return outcome, node if outcome != "busy" else None
@@ -194,4 +196,6 @@ def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:
 
 def _failed(services: Services, path: str, reason: str, *, permanent: bool) -> MailOutcome:
     services.db.update(path, _failure(reason, iso(services.clock.now()), permanent=permanent))
+    _, uid, key = path.split("/")
+    failures.record(services, uid, "mail", key)
     return MailOutcome("failed", error=reason, permanent=permanent)

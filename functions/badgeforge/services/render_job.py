@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
-from badgeforge.services import job_paths, links, open_work, render_scratch, usage
+from badgeforge.services import failures, job_paths, links, open_work, render_scratch, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -128,6 +128,7 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
     if decision.get("outcome") == "gave_up":
+        failures.record(services, ref.uid, "job", ref.job_id)
         usage.release_job(services, ref.uid, ref.job_id)  # an earlier attempt may have held a use
     return job if decision.get("outcome") == "claimed" else None
 
@@ -513,3 +514,4 @@ def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], a
         return {**job, **changes}
 
     services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    failures.record(services, ref.uid, "job", ref.job_id)

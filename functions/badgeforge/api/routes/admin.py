@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from badgeforge.services import user_pages
-from badgeforge.services.keys import as_map
+from badgeforge.services import failures, user_pages
 
 from .. import pipeline
 from ..context import api, current_admin
@@ -63,39 +62,35 @@ def usage_log():
 
 @bp.get("/api/admin/failed")
 def failed():
+    """The latest failed jobs and mails (failures index, newest first), each with the account's email."""
     current_admin()
-    db = api().services.db
-    jobs = []
-    for uid, user_jobs in as_map(db.get("jobs")).items():
-        for job_id, job in as_map(user_jobs).items():
-            if isinstance(job, dict) and job.get("status") == "failed" and not job.get("deleted_at"):
-                jobs.append(
-                    {
-                        "uid": uid,
-                        "id": job_id,
-                        "error": job.get("error"),
-                        "attempts": job.get("attempts", 0),
-                        "updated_at": job.get("updated_at"),
-                    }
-                )
-    mails = []
-    for uid, nodes in as_map(db.get("badgeMails")).items():
-        for key, node in as_map(nodes).items():
-            if isinstance(node, dict) and node.get("status") == "failed":
-                mails.append(
-                    {
-                        "uid": uid,
-                        "key": key,
-                        "jobId": node.get("badgeId"),
-                        "error": node.get("error"),
-                        "attempts": node.get("attempts", 0),
-                    }
-                )
-    jobs.sort(key=lambda j: j.get("updated_at") or "", reverse=True)
+    services = api().services
+    jobs, mails = [], []
+    for kind, uid, item_id, node in failures.recent(services):
+        if kind == "job":
+            jobs.append(
+                {
+                    "uid": uid,
+                    "id": item_id,
+                    "error": node.get("error"),
+                    "attempts": node.get("attempts", 0),
+                    "updated_at": node.get("updated_at"),
+                }
+            )
+        else:
+            mails.append(
+                {
+                    "uid": uid,
+                    "key": item_id,
+                    "jobId": node.get("badgeId"),
+                    "error": node.get("error"),
+                    "attempts": node.get("attempts", 0),
+                }
+            )
     emails: dict[str, str] = {}
     for row in [*jobs, *mails]:  # the console shows who, by email, never a bare uid
         if row["uid"] not in emails:
-            emails[row["uid"]] = str(db.get(f"users/{row['uid']}/email") or "")
+            emails[row["uid"]] = str(services.db.get(f"users/{row['uid']}/email") or "")
         row["email"] = emails[row["uid"]]
     return jsonify({"jobs": jobs, "mails": mails})
 
