@@ -38,6 +38,11 @@ class DatabaseFull(RuntimeError):
     Why a type of its own: a failed job must say so, not hide it behind an unexpected error."""
 
 
+class QueryNotIndexed(ValueError):
+    """A query ordered by a child that the rules do not index (`.indexOn`); RTDB answers 400 "Index not defined".
+    Why refuse rather than scan: an unindexed query downloads the whole list, the cost this port exists to avoid."""
+
+
 class MailTemporaryError(RuntimeError):
     """The mail provider failed in a way worth retrying later (timeout, 429, 5xx)."""
 
@@ -116,6 +121,9 @@ class LinkSigner(Protocol):
     def signed_url(self, path: str, *, expires: timedelta, download_name: str | None = None) -> str: ...
 
 
+Scalar = str | int | float | bool
+
+
 @runtime_checkable
 class TreeDatabase(Protocol):
     """The Realtime Database tree (or SQLite holding the same JSON tree)."""
@@ -132,6 +140,24 @@ class TreeDatabase(Protocol):
 
     def push_key(self) -> str:
         """A new chronologically ordered, RTDB-safe unique key."""
+        ...
+
+    def query(
+        self,
+        path: str,
+        *,
+        order_by: str,
+        equal_to: Scalar | None = None,
+        start_at: Scalar | None = None,
+        end_at: Scalar | None = None,
+        limit_to_first: int | None = None,
+        limit_to_last: int | None = None,
+    ) -> dict[str, Any]:
+        """The children of `path` ordered by their child `order_by` (RTDB order: false, true, numbers, strings;
+        ties by key), filtered by equal_to or start_at/end_at (inclusive), then the first or last `limit`; as an
+        insertion-ordered dict key -> child. Children without a scalar `order_by` are never returned (so a limit is
+        never spent on them). The child must be indexed (`.indexOn` in database.rules.json), else QueryNotIndexed.
+        """
         ...
 
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:

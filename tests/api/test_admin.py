@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from badgeforge.services import failures
+
 
 def call(env, email: str, data) -> tuple[int, dict]:
     response = env.client.post("/adjust_usage", headers=env.headers(email), json={"data": data})
     return response.status_code, response.get_json()
 
 
-def test_users_list_shows_directory_accounts_with_usage_and_search(env):
+def test_users_list_shows_signed_in_accounts_with_usage_and_search(env):
+    for email in ("organizer@example.com", "admin@example.com"):  # a first sign-in records the account's email
+        assert env.client.get("/api/me", headers=env.headers(email)).status_code == 200
     headers = env.headers("admin@example.com")
     users = env.client.get("/api/admin/users", headers=headers).get_json()["users"]
     assert {u["email"] for u in users} == {"organizer@example.com", "admin@example.com"}
@@ -78,9 +82,15 @@ def test_failed_lists_failed_jobs_and_mails_with_reasons(env):
     env.services.db.set(f"jobs/{uid}/j1", {"status": "failed", "error": {"code": "no_usage_left", "message": "none"}})
     env.services.db.set(f"jobs/{uid}/j2", {"status": "done"})
     env.services.db.set(f"badgeMails/{uid}/k1", {"status": "failed", "badgeId": "j3", "error": "smtp down"})
+    for kind, item in (("job", "j1"), ("job", "j2"), ("mail", "k1")):  # as the services record them (j2: stale)
+        failures.record(env.services, uid, kind, item)
     body = env.client.get("/api/admin/failed", headers=env.headers("admin@example.com")).get_json()
     assert [(j["id"], j["error"]["code"]) for j in body["jobs"]] == [("j1", "no_usage_left")]
     assert [(m["key"], m["error"]) for m in body["mails"]] == [("k1", "smtp down")]
+    assert body["jobs"][0]["email"] == "" and set(env.services.db.get("failures")) == {
+        f"{uid}:job:j1",
+        f"{uid}:mail:k1",
+    }
 
 
 def test_redrive_needs_uid_and_a_target(env):

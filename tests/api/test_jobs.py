@@ -86,14 +86,16 @@ def test_list_shows_own_jobs_newest_first(env):
     assert env.client.get("/api/jobs", headers=env.headers("admin@example.com")).get_json()["jobs"] == []
 
 
-def test_delete_removes_files_and_record_but_not_while_running(env):
+def test_delete_hides_the_job_but_not_while_running(env):
     headers = env.headers("organizer@example.com")
     job_id = start_job(env, headers)
     assert env.client.delete(f"/api/jobs/{job_id}", headers=headers).status_code == 409
     finish(env, env.organizer.uid, job_id)
-    assert env.client.delete(f"/api/jobs/{job_id}", headers=headers).get_json() == {"id": job_id, "deleted": True}
-    assert env.services.blobs.list(f"badges/{env.organizer.uid}/") == []
+    deleted = env.client.delete(f"/api/jobs/{job_id}", headers=headers).get_json()
+    assert deleted["id"] == job_id and deleted["deleted"] is True and deleted["restorable_until"]
     assert env.client.get(f"/api/jobs/{job_id}", headers=headers).status_code == 404
+    assert env.client.get("/api/jobs", headers=headers).get_json()["jobs"] == []
+    assert env.services.blobs.list(f"badges/{env.organizer.uid}/") != []  # kept for 30 days: restorable
 
 
 def test_bad_csv_creates_no_job_and_consumes_nothing(env):

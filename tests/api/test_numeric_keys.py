@@ -10,15 +10,20 @@ from click.testing import CliRunner
 
 from badgeforge import config
 from badgeforge.cli.jobs_cmd import jobs as jobs_command
+from badgeforge.services import failures
 
 
 def _numeric_jobs(env) -> str:
     uid = env.organizer.uid
     db = env.services.db
-    db.set(f"jobs/{uid}/1", {"status": "failed", "error": {"code": "no_name_column", "message": "x"}})
-    db.set(f"jobs/{uid}/2", {"status": "done", "badges": 2})
+    stamp = "2026-11-23T12:00:00.000000Z"  # every claimed job has created_at: the console's last job orders by it
+    db.set(
+        f"jobs/{uid}/1", {"status": "failed", "error": {"code": "no_name_column", "message": "x"}, "created_at": stamp}
+    )
+    db.set(f"jobs/{uid}/2", {"status": "done", "badges": 2, "created_at": stamp})
     db.set(f"users/{uid}", {"email": "organizer@example.com", "allowed_usage": 3, "holds": {"3": "2026-11-23T12:00Z"}})
     db.set(f"users/{uid}/charged/2", "2026-11-23T12:00Z")
+    failures.record(env.services, uid, "job", "1")  # as the render job records its failure
     assert isinstance(db.get(f"jobs/{uid}"), list)  # the database really answers with an array here
     return uid
 

@@ -25,6 +25,8 @@ def _stuck_setup(env):
     db.set(f"jobs/{uid}/live", {"status": "rendering", "attempts": 1, "lease_until": LIVE})
     db.set(f"jobs/{uid}/lost", {"status": "queued", "source": "web", "created_at": OLD, "updated_at": OLD})
     db.set(f"jobs/{uid}/fine", {"status": "done"})
+    for job_id, due in (("dead", EXPIRED), ("live", LIVE), ("lost", OLD)):  # as their claims / the web API left them
+        db.set(f"open_work/{uid}:{job_id}", {"uid": uid, "job": job_id, "due_at": due})
     for job_id in ("dead", "lost"):
         env.services.blobs.write_bytes(f"uploads/{uid}/{job_id}/attendees.csv", b"name\nAda\n", content_type="text/csv")
     return uid

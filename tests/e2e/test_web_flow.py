@@ -106,7 +106,7 @@ def test_admin_raises_usage_and_the_log_shows_it(server, new_page):
     add_user(server, "speaker@example.com", usage=2)
     page, console = new_page()
     sign_in(page, server, "boss@example.com", "/admin")
-    page.get_by_label("Search by email or name").fill("speaker@")
+    page.get_by_label("Search by email (its start) or user id").fill("speaker@")
     page.get_by_role("button", name="Search").click()
     row = page.locator("#users tbody tr", has_text="speaker@example.com")
     row.wait_for()

@@ -136,9 +136,15 @@ def refuse_mail(mail):
     raise MailPermanentError("400 invalid recipient (injected)")
 
 
+def left_open(services, uid: str, job_id: str = "j1", due: str = EXPIRED) -> None:
+    """The open-work entry the services write before a claim (tests that write a job's state by hand add it)."""
+    services.db.set(f"open_work/{uid}:{job_id}", {"uid": uid, "job": job_id, "due_at": due})
+
+
 def die_while_rendering(services, uid: str, job_id: str = "j1") -> None:
     """As if the instance rendering the job died: the job stays 'rendering' and its lease has run out."""
     services.db.update(f"jobs/{uid}/{job_id}", {"status": "rendering", "lease_until": EXPIRED})
+    left_open(services, uid, job_id)  # its claim had marked it due at the lease
 
 
 def dead_first_attempt(services, uid: str, csv: bytes, job_id: str = "j1") -> None:

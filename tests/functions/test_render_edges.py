@@ -10,7 +10,7 @@ import pytest
 
 from badgeforge import config
 from badgeforge.runtime import LocalRuntime, events
-from badgeforge.services import render_job
+from badgeforge.services import open_work, render_job
 from badgeforge.services.keys import iso
 from badgeforge.services.renderer import LibraryRenderer
 from tests.functions.conftest import (
@@ -18,6 +18,7 @@ from tests.functions.conftest import (
     at_once,
     dead_first_attempt,
     die_while_rendering,
+    left_open,
     make_user,
     outbox,
     refuse_mail,
@@ -172,6 +173,7 @@ def test_a_queued_job_whose_upload_event_was_dropped_is_rendered_by_the_sweep(se
     services.db.set(
         f"jobs/{user.uid}/j1", {"status": "queued", "progress": 0, "created_at": stamp, "updated_at": stamp}
     )
+    left_open(services, user.uid, "j1", due=iso(clock.now() + open_work.PENDING_GRACE))
     services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", small_csv, content_type="text/csv")
     runtime.sweep()
     assert _job(services, user.uid)["status"] == "queued"  # just submitted: its event may still be on its way

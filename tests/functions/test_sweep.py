@@ -12,8 +12,9 @@ from pathlib import Path
 
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
 from badgeforge.runtime.scheduler import SweepLoop, describe
+from badgeforge.services import open_work
 from badgeforge.services.sweep import run_sweep
-from tests.functions.conftest import EXPIRED, dead_first_attempt, make_user, outbox, refuse_mail
+from tests.functions.conftest import EXPIRED, dead_first_attempt, left_open, make_user, outbox, refuse_mail
 
 LIVE = "2999-01-01T00:00:00.000000Z"
 
@@ -73,7 +74,8 @@ def test_pending_node_whose_event_was_dropped_is_sent(services, runtime, clock):
         "createdAt": "2026-01-01T00:00:00.000000Z",
         "badgeLink": "",
     }
-    services.db.update("", {f"jobs/{user.uid}/j7/status": "done"})
+    services.db.update("", {f"jobs/{user.uid}/j7/status": "done", f"jobs/{user.uid}/j7/mail_key": "k7"})
+    left_open(services, user.uid, "j7")  # as its render's claim left it
     # Written through a second handle on the same file, which delivers no event: the trigger was dropped.
     SqliteTreeDatabase(services.db.path).set(f"badgeMails/{user.uid}/k7", node)
     runtime.sweep()
@@ -89,6 +91,7 @@ def test_render_attempts_are_bounded_and_release_the_hold(services, runtime, sma
         {"status": "rendering", "attempts": attempts, "lease_until": EXPIRED},
     )
     services.db.set(f"users/{user.uid}/holds/j1", EXPIRED)  # held by the dead attempt
+    left_open(services, user.uid, "j1")
     runtime.sweep()
     job = services.db.get(f"jobs/{user.uid}/j1")
     assert job["status"] == "failed" and job["error"]["code"] == "gave_up"
@@ -102,6 +105,8 @@ def test_a_use_still_held_by_a_failed_job_is_given_back(services, runtime):
     services.db.set(f"jobs/{user.uid}/j1", {"status": "failed", "attempts": 1, "error": {"code": "database_full"}})
     services.db.set(f"jobs/{user.uid}/j2", {"status": "rendering", "attempts": 1, "lease_until": LIVE})
     services.db.update(f"users/{user.uid}/holds", {"j1": EXPIRED, "j2": EXPIRED, "gone": EXPIRED})
+    for job_id in ("j1", "j2", "gone"):
+        left_open(services, user.uid, job_id)
     report = run_sweep(services)
     assert sorted(report.holds_released) == [f"{user.uid}/gone", f"{user.uid}/j1"]
     assert list(services.db.get(f"users/{user.uid}/holds")) == ["j2"]  # the live render keeps its use
@@ -113,6 +118,7 @@ def test_one_broken_job_does_not_stop_the_sweep(services, runtime, small_csv):
     user = make_user(services)
     dead_first_attempt(services, user.uid, small_csv, job_id="good")
     services.db.set(f"jobs/{user.uid}/bad", {"status": "rendering", "attempts": "garbage", "lease_until": EXPIRED})
+    left_open(services, user.uid, "bad")
     report = run_sweep(services)
     assert len(report.errors) == 1 and report.errors[0].startswith(f"job {user.uid}/bad")
     assert services.db.get(f"jobs/{user.uid}/good/status") == "done" and len(outbox(services)) == 1
@@ -169,3 +175,15 @@ def test_the_serve_sweep_loop_sweeps_at_start_and_reports(services, runtime, sma
     assert loop.passes == 1 and reports[0].jobs_retried == [f"{user.uid}/j1"]
     assert describe(reports[0]).startswith("sweep: 1 render jobs re-driven")
     assert services.db.get(f"jobs/{user.uid}/j1/status") == "done"
+
+
+def test_a_database_from_before_the_index_is_indexed_once_by_rebuild(services, runtime, small_csv):
+    user = make_user(services)
+    services.blobs.write_bytes(f"uploads/{user.uid}/old/attendees.csv", small_csv, content_type="text/csv")
+    services.db.set(f"jobs/{user.uid}/old", {"status": "rendering", "attempts": 1, "lease_until": EXPIRED})
+    services.db.set(f"jobs/{user.uid}/settled", {"status": "done", "created_at": EXPIRED})
+    assert run_sweep(services).jobs_retried == []  # the sweep reads only the index, which knows nothing yet
+    assert open_work.rebuild(services) == 1  # the settled job is not indexed
+    assert run_sweep(services).jobs_retried == [f"{user.uid}/old"]
+    assert services.db.get(f"jobs/{user.uid}/old/status") == "done"
+    assert services.db.get("open_work") is None  # delivered and charged: its entry is gone

@@ -2,8 +2,10 @@
 
 Why not the Firebase RTDB emulator: it needs Java and a download that is unreachable here. This server speaks the
 part of the REST protocol firebase-admin uses: `.json` paths with `?ns=`, GET (with `X-Firebase-ETag: true`,
-`if-none-match`, `shallow=true`), PUT / PATCH / POST / DELETE, `if-match` conditional PUT/DELETE answering 412 with
-the current value and ETag, and `print=silent`. Data follows RTDB rules: null deletes, empty objects vanish,
+`if-none-match`, `shallow=true`, and the queries orderBy="child" with equalTo / startAt / endAt / limitToFirst /
+limitToLast, refused with 400 "Index not defined" unless database.rules.json indexes that child there), PUT /
+PATCH / POST / DELETE, `if-match` conditional PUT/DELETE answering 412 with the current value and ETag, and
+`print=silent`. Data follows RTDB rules: null deletes, empty objects vanish,
 arrays are stored as objects keyed by index, POST answers `{"name": pushId}`. One JSON tree per namespace.
 """
 
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from badgeforge.adapters.local.rules_index import Indexes, is_indexed, load_indexes, not_indexed_message
 
 _BAD_KEY = re.compile(r"[.$#\[\]/\x00-\x1f\x7f]")
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
@@ -122,6 +126,50 @@ class TreeStore:
         return "".join(reversed(stamp)) + "".join(_PUSH_CHARS[n] for n in self._last_rand)
 
 
+def _rank(value: Any) -> tuple[int, Any]:
+    """RTDB's orderByChild order: null, false, true, numbers, strings, objects (objects compare equal)."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool):
+        return (2 if value else 1, 0)
+    if isinstance(value, int | float):
+        return (3, value)
+    if isinstance(value, str):
+        return (4, value)
+    return (5, 0)
+
+
+def run_query(value: Any, parts: list[str], params: dict[str, str], indexes: Indexes) -> Any:
+    """Answer a REST query as RTDB does: filter and limit children by their orderBy child (the JSON answer is
+    unordered; clients sort it)."""
+    try:
+        order_by = json.loads(params["orderBy"])
+        bounds = {name: json.loads(params[name]) for name in ("equalTo", "startAt", "endAt") if name in params}
+        limits = {name: int(params[name]) for name in ("limitToFirst", "limitToLast") if name in params}
+    except ValueError as err:
+        raise RtdbError(f"Invalid query parameter: {err}") from err
+    if not isinstance(order_by, str) or order_by.startswith("$"):
+        raise RtdbError("orderBy must be a child name (this test server supports no $key/$value/$priority)")
+    if not is_indexed(indexes, parts, order_by):
+        raise RtdbError(not_indexed_message(parts, order_by))
+    if not isinstance(value, dict):
+        return None
+    rows = sorted(
+        (_rank(child.get(order_by) if isinstance(child, dict) else None), key, child) for key, child in value.items()
+    )
+    if "equalTo" in bounds:
+        rows = [row for row in rows if row[0] == _rank(bounds["equalTo"])]
+    if "startAt" in bounds:
+        rows = [row for row in rows if row[0] >= _rank(bounds["startAt"])]
+    if "endAt" in bounds:
+        rows = [row for row in rows if row[0] <= _rank(bounds["endAt"])]
+    if "limitToFirst" in limits:
+        rows = rows[: limits["limitToFirst"]]
+    if "limitToLast" in limits:
+        rows = rows[len(rows) - min(len(rows), limits["limitToLast"]) :]
+    return {key: child for _, key, child in rows} or None
+
+
 def _split_path(raw: str) -> list[str]:
     path = unquote(raw)
     if not path.endswith(".json"):
@@ -181,6 +229,12 @@ class _Handler(BaseHTTPRequestHandler):
                 if self.headers.get("if-none-match") == tag:
                     self._send(304, empty=True)
                     return
+                if "orderBy" in query:
+                    try:
+                        current = run_query(current, parts, query, self.server.indexes)
+                    except RtdbError as err:
+                        self._send(400, {"error": str(err)})
+                        return
                 value = _present(current)
                 if query.get("shallow") == "true" and isinstance(value, dict | list):
                     keys = value.keys() if isinstance(value, dict) else [str(i) for i, v in enumerate(value) if v]
@@ -245,11 +299,12 @@ class _Handler(BaseHTTPRequestHandler):
 class _RtdbHttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int]) -> None:
+    def __init__(self, address: tuple[str, int], indexes: Indexes) -> None:
         import random
         import time
 
         super().__init__(address, _Handler)
+        self.indexes = indexes
         self.store = TreeStore()
         self.random = random.Random()
         self.now_ms = lambda: int(time.time() * 1000)
@@ -277,9 +332,10 @@ class RtdbServer:
 
 
 @contextmanager
-def running_rtdb_server(host: str = "127.0.0.1") -> Iterator[RtdbServer]:
-    """Start the server on a free port in a background thread; always shut it down."""
-    httpd = _RtdbHttpServer((host, 0))
+def running_rtdb_server(host: str = "127.0.0.1", indexes: Indexes | None = None) -> Iterator[RtdbServer]:
+    """Start the server on a free port in a background thread; always shut it down. `indexes`: the `.indexOn`s
+    queries may use (default: the project's database.rules.json)."""
+    httpd = _RtdbHttpServer((host, 0), load_indexes() if indexes is None else indexes)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="rtdb-server", daemon=True)
     thread.start()
     try:

@@ -6,11 +6,23 @@ import { requireSignIn } from "./signin.js";
 const $ = (id) => document.getElementById(id);
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 let selected = null;
+// The server pages the users (email order); a page is fetched with the cursor of its neighbour.
+let page = { q: "", after: "", before: "", next: null, prev: null };
 
-async function loadUsers() {
-  const q = $("search").value.trim();
-  const { users } = await get(`/api/admin/users${q ? `?q=${encodeURIComponent(q)}` : ""}`);
-  document.querySelector("#users tbody").replaceChildren(...users.map((user) => el("tr", { "data-uid": user.uid },
+async function loadUsers(move = {}) {
+  if (move.search !== undefined) page = { q: move.search, after: "", before: "", next: null, prev: null };
+  else if (move.after) page = { ...page, after: move.after, before: "" };
+  else if (move.before) page = { ...page, before: move.before, after: "" };
+  const params = new URLSearchParams();
+  for (const name of ["q", "after", "before"]) if (page[name]) params.set(name, page[name]);
+  const query = params.toString();
+  const { users, next, prev } = await get(`/api/admin/users${query ? `?${query}` : ""}`);
+  page = { ...page, next, prev };
+  $("users-next").disabled = !next;
+  $("users-prev").disabled = !prev;
+  const none = users.length === 0
+    ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "No account matches." }))] : [];
+  document.querySelector("#users tbody").replaceChildren(...none, ...users.map((user) => el("tr", { "data-uid": user.uid },
     el("td", { text: user.email + (user.admin ? " (admin)" : "") }),
     el("td", { class: "usage-left", text: String(user.usage_left) }),
     el("td", { text: String(user.allowed_usage) }),
@@ -68,11 +80,11 @@ async function loadFailed() {
     ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "Nothing has failed." }))] : [];
   document.querySelector("#failed tbody").replaceChildren(
     ...nothing,
-    ...jobs.map((j) => el("tr", {}, el("td", { text: "job" }), el("td", { text: j.uid }), el("td", { text: j.id }),
+    ...jobs.map((j) => el("tr", {}, el("td", { text: "job" }), el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
       el("td", { text: (j.error && j.error.message) || "" }), el("td", { text: String(j.attempts || 0) }),
       el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive job ${j.id}`,
         onclick: redrive({ uid: j.uid, jobId: j.id }) })))),
-    ...mails.map((m) => el("tr", {}, el("td", { text: "mail" }), el("td", { text: m.uid }), el("td", { text: m.key }),
+    ...mails.map((m) => el("tr", {}, el("td", { text: "mail" }), el("td", { text: m.email || m.uid }), el("td", { text: m.key }),
       el("td", { text: (m.error && (m.error.message || m.error)) || "" }), el("td", { text: String(m.attempts || 0) }),
       el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive mail ${m.key}`,
         onclick: redrive({ uid: m.uid, mailKey: m.key }) })))));
@@ -103,7 +115,12 @@ async function start() {
   const me = await requireSignIn({ title: "Sign in to the admin console" });
   if (!me.admin) { $("admin-error").textContent = "Only administrators can use the console."; return; }
   $("app").hidden = false;
-  $("search-form").addEventListener("submit", (e) => { e.preventDefault(); loadUsers().catch(showError); });
+  $("search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    loadUsers({ search: $("search").value.trim() }).catch(showError);
+  });
+  $("users-next").addEventListener("click", () => loadUsers({ after: page.next }).catch(showError));
+  $("users-prev").addEventListener("click", () => loadUsers({ before: page.prev }).catch(showError));
   $("adjust-form").addEventListener("submit", adjust);
   await Promise.all([loadUsers(), loadStuck(), loadFailed()]);
 }

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from badgeforge.services import open_work
 from badgeforge.services.keys import as_map
 
 from .auth import Principal
@@ -155,6 +156,9 @@ def _redrive_mail(services: Any, uid: str, key: str) -> str:
     from badgeforge.services import mail_job
 
     _reset(services, f"badgeMails/{uid}/{key}", "status", {"attempts": 0, "permanent": None})
+    job_id = services.db.get(f"badgeMails/{uid}/{key}/badgeId")
+    if job_id:  # open again: the sweep retries it if this attempt fails for a while
+        open_work.mark(services, uid, str(job_id), now(services))
     return mail_job.send_badge_mail(services, uid, key).status
 
 

@@ -21,19 +21,31 @@ LABELS = {
     "mails_settled": "charged sent mail",
     "holds_released": "gave back the use held by",
     "scratch_removed": "removed temporary folder",
+    "jobs_purged": "purged deleted job",
+    "files_expired": "expired",
     "errors": "error:",
 }
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: what was re-driven, and errors.")
-def sweep(as_json: bool) -> None:
+@click.option(
+    "--rebuild-index",
+    is_flag=True,
+    help="First index every unsettled job from a full scan (once, for a database from before the open-work index).",
+)
+def sweep(as_json: bool, rebuild_index: bool) -> None:
     """Re-drive once what stopped or failed: renders past their lease, mails to retry, uses still held, and the
-    temporary folders of dead renders. Exits 1 if any item failed (listed under errors)."""
+    temporary folders of dead renders; purge jobs deleted 30 days ago and expire old files. Exits 1 if any item
+    failed (listed under errors)."""
     from badgeforge.services.sweep import run_sweep
 
     with friendly_errors():
         svc = services()
+        if rebuild_index:
+            from badgeforge.services import open_work
+
+            click.echo(f"indexed {open_work.rebuild(svc)} open jobs", err=as_json)
         if svc.settings.mode == "local":
             from badgeforge.runtime import LocalRuntime
 

@@ -98,6 +98,8 @@ def resolve_download_token(services: Services, token: str) -> DownloadTarget:
     """What a /d/<token> link points to; raises LinkInvalid, LinkExpired or LinkRevoked."""
     uid, job_id = read_token(services.settings.effective_link_secret(), token, services.clock.now().timestamp())
     job = services.db.get(job_paths.job_node(uid, job_id)) or {}
+    if job.get("deleted_at"):  # deleted (restorable for a while): its links stop at once, as if it were gone
+        raise LinkInvalid("These badges are no longer available.")
     if job.get("revoked"):
         raise LinkRevoked(f"This download link was withdrawn by the organizer. {RENEW_HINT}")
     if job.get("status") != "done" or not job.get("output"):

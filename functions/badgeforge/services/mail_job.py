@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from badgeforge.config import templates_dir
 from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
-from badgeforge.services import job_paths, links, usage
+from badgeforge.services import failures, job_paths, links, open_work, usage
 from badgeforge.services.keys import as_map, iso, parse_iso
 from badgeforge.services.mail_content import render_badge_mail
 
@@ -65,6 +65,10 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
 
     node = services.db.transaction(path, body)
     outcome = decision.get("outcome", "busy")
+    if outcome == "gave_up":
+        failures.record(services, path.split("/")[1], "mail", path.split("/")[2])
+    if outcome == "claimed" and node and node.get("badgeId"):  # due at once: if the charge after the send fails,
+        open_work.mark(services, path.split("/")[1], str(node["badgeId"]), now)  # the next pass settles it
     return outcome, node if outcome != "busy" else None
 
 
@@ -159,7 +163,9 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         if attempts >= services.settings.max_attempts:
             usage.release_job(services, uid, job_id)  # last try: a job never mailed consumes nothing
             return _failed(services, path, _gave_up(attempts, reason), permanent=False)
-        return _failed(services, path, reason, permanent=False)
+        failed = _failed(services, path, reason, permanent=False)
+        open_work.mark(services, uid, job_id, services.clock.now())  # retried by the next sweep
+        return failed
     services.db.update(
         path,
         {
@@ -183,6 +189,7 @@ def settle_sent(services: Services, uid: str, key: str, job_id: str, link: str |
     them; settling twice is harmless (the charge is recorded once per job)."""
     usage.settle_job(services, uid, job_id)
     services.db.update(job_paths.mail_node(uid, key), {"charged": True, **({"badgeLink": link} if link else {})})
+    open_work.close(services, uid, job_id)  # delivered and charged: nothing left for the sweep
 
 
 def _refuse_job(services: Services, uid: str, job_id: str, reason: str) -> None:
@@ -222,4 +229,6 @@ def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:
 
 def _failed(services: Services, path: str, reason: str, *, permanent: bool) -> MailOutcome:
     services.db.update(path, _failure(reason, iso(services.clock.now()), permanent=permanent))
+    _, uid, key = path.split("/")
+    failures.record(services, uid, "mail", key)
     return MailOutcome("failed", error=reason, permanent=permanent)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
-from badgeforge.services import job_paths, links, rate_limits, render_scratch, upload_checks, usage
+from badgeforge.services import failures, job_paths, links, open_work, rate_limits, render_scratch, upload_checks, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -85,6 +85,7 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
     settings = services.settings
     stamp, lease_until, key = iso(now), iso(now + settings.render_lease), mail_key(now, ref.job_id)
     decision: dict[str, str] = {}
+    open_work.mark(services, ref.uid, ref.job_id, now + settings.render_lease)  # before: a crash leaves a trace
 
     def body(job):
         decision["outcome"] = "busy"
@@ -127,6 +128,7 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
     if decision.get("outcome") == "gave_up":
+        failures.record(services, ref.uid, "job", ref.job_id)
         usage.release_job(services, ref.uid, ref.job_id)  # an earlier attempt may have held a use
     return job if decision.get("outcome") == "claimed" else None
 
@@ -457,6 +459,7 @@ def _interrupted(services: Services, ref: UploadRef, held: bool) -> None:
         services.db.update(
             job_paths.job_node(ref.uid, ref.job_id), {"lease_until": None, "updated_at": iso(services.clock.now())}
         )
+        open_work.mark(services, ref.uid, ref.job_id, services.clock.now())
     except Exception:
         log.exception("could not record the interruption of %s/%s", ref.uid, ref.job_id)
 
@@ -580,3 +583,4 @@ def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], a
         return {**job, **changes}
 
     services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    failures.record(services, ref.uid, "job", ref.job_id)

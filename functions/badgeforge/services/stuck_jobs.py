@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from badgeforge.services import open_work
 from badgeforge.services.keys import as_map, parse_iso
 from badgeforge.services.sweep import job_due
 from badgeforge.services.usage import available, with_defaults
@@ -58,30 +59,31 @@ def _why(job: dict[str, Any]) -> tuple[str, str | None]:
 def list_stuck(services: Services, now: datetime | None = None) -> list[dict[str, Any]]:
     """Stuck jobs, longest stuck first (at most MAX_LISTED), each with its re-drive charge."""
     now = now or services.clock.now()
-    users = as_map(services.db.get("users"))
     default_usage = services.settings.default_allowed_usage
     rows = []
-    for uid, jobs in as_map(services.db.get("jobs")).items():
-        for job_id, job in as_map(jobs).items():
-            if not job_due(job, now):
-                continue
-            reason, since = _why(job)
-            moment = parse_iso(since)
-            user = users.get(uid)
-            rows.append(
-                {
-                    "uid": uid,
-                    "email": (user or {}).get("email", "") if isinstance(user, dict) else "",
-                    "id": job_id,
-                    "status": job.get("status"),
-                    "reason": reason,
-                    "stuck_since": since,
-                    "stuck_seconds": int((now - moment).total_seconds()) if moment else None,
-                    "attempts": job.get("attempts", 0),
-                    "progress": job.get("progress", 0),
-                    "filename": job.get("filename"),
-                    "redrive": redrive_charge(user, job_id, default_usage),
-                }
-            )
+    # Only what the open-work index says is due (the sweep's own read): the console costs what is stuck.
+    for entry in open_work.due_entries(services, now):
+        uid, job_id = str(entry["uid"]), str(entry["job"])
+        job = services.db.get(f"jobs/{uid}/{job_id}")
+        if not job_due(job, now):
+            continue
+        reason, since = _why(job)
+        moment = parse_iso(since)
+        user = services.db.get(f"users/{uid}")
+        rows.append(
+            {
+                "uid": uid,
+                "email": (user or {}).get("email", "") if isinstance(user, dict) else "",
+                "id": job_id,
+                "status": job.get("status"),
+                "reason": reason,
+                "stuck_since": since,
+                "stuck_seconds": int((now - moment).total_seconds()) if moment else None,
+                "attempts": job.get("attempts", 0),
+                "progress": job.get("progress", 0),
+                "filename": job.get("filename"),
+                "redrive": redrive_charge(user, job_id, default_usage),
+            }
+        )
     rows.sort(key=lambda row: row["stuck_since"] or "")
     return rows[:MAX_LISTED]

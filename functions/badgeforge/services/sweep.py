@@ -3,6 +3,9 @@ temporarily, were left 'sending' past their lease or 'pending' with no event, ma
 'rendering' past their lease and jobs left 'queued' whose upload event never came. Each goes through the same
 idempotent service as the first delivery, so a sweep racing a late event still sends and charges once.
 
+What it reads is the open-work index (services/open_work.py): only the jobs whose next look is due, never the
+whole of `jobs`, `badgeMails` or `users`; so a pass costs what is due, not the history.
+
 It also gives back uses still held by jobs that can no longer spend them (failed, deleted, or mailed in vain: the
 release after a failure did not get written, e.g. on a full database) and removes the temporary folders of renders
 that died. One item's failure is reported and the pass goes on: one bad node must not block the others.
@@ -17,9 +20,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.ports import DatabaseFull
-from badgeforge.services import job_paths, mail_job, render_job, render_scratch, upload_reconcile, usage
+from badgeforge.services import (
+    job_paths,
+    mail_job,
+    open_work,
+    render_job,
+    render_scratch,
+    retention,
+    trash,
+    upload_reconcile,
+    usage,
+)
 from badgeforge.services.job_paths import UploadRef, parse_upload
-from badgeforge.services.keys import as_map, parse_iso
+from badgeforge.services.keys import iso, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
 
 if TYPE_CHECKING:
@@ -38,6 +51,8 @@ class SweepReport:
     mails_settled: list[str] = field(default_factory=list)
     holds_released: list[str] = field(default_factory=list)
     scratch_removed: list[str] = field(default_factory=list)
+    jobs_purged: list[str] = field(default_factory=list)
+    files_expired: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, list[str]]:
@@ -106,23 +121,13 @@ def _leftover_hold(job: Any, mail: Any, max_attempts: int) -> bool:
     return mail.get("status") == "failed" and bool(final)
 
 
-def _release_leftover_holds(services: Services, report: SweepReport, jobs: dict[str, Any]) -> None:
+def _release_if_leftover(services: Services, report: SweepReport, uid: str, job_id: str) -> None:
     max_attempts = services.settings.max_attempts
-    for uid, user in as_map(services.db.get("users")).items():
-        for job_id in as_map(user.get("holds") if isinstance(user, dict) else None):
-            job = as_map(jobs.get(uid)).get(job_id)
-            if isinstance(job, dict) and job.get("status") in ("queued", "rendering"):
-                continue  # in flight: its hold is in use
-
-            def release(uid: str = uid, job_id: str = job_id) -> None:
-                job = services.db.get(job_paths.job_node(uid, job_id))  # again, now: a re-drive may have started
-                key = job.get("mail_key") if isinstance(job, dict) else None
-                mail = services.db.get(job_paths.mail_node(uid, key)) if key else None
-                if _leftover_hold(job, mail, max_attempts):
-                    usage.release_job(services, uid, job_id)
-                    report.holds_released.append(f"{uid}/{job_id}")
-
-            _isolated(report, f"hold {uid}/{job_id}", release)
+    job = services.db.get(job_paths.job_node(uid, job_id))  # again, now: a re-drive may have started
+    _, mail = open_work.mail_of_job(services, uid, job_id, job)
+    if _leftover_hold(job, mail, max_attempts):
+        usage.release_job(services, uid, job_id)
+        report.holds_released.append(f"{uid}/{job_id}")
 
 
 def _isolated(report: SweepReport, what: str, step: Callable[[], None]) -> None:
@@ -137,42 +142,61 @@ def _isolated(report: SweepReport, what: str, step: Callable[[], None]) -> None:
         report.errors.append(f"{what}: {err}")
 
 
+def _look_at(
+    services: Services,
+    report: SweepReport,
+    renderer: BadgeRenderer | None,
+    uid: str,
+    job_id: str,
+    entry: dict[str, Any],
+    now: datetime,
+) -> None:
+    """One due open-work entry: settle, resend, re-render or release what is due, then say when to look again."""
+    max_attempts = services.settings.max_attempts
+    job = services.db.get(job_paths.job_node(uid, job_id))
+    key, mail = open_work.mail_of_job(services, uid, job_id, job)
+    if isinstance(mail, dict) and mail.get("status") == "sent" and not mail.get("charged"):
+        report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
+        mail_job.settle_sent(services, uid, str(key), job_id)
+    elif key and _mail_due(mail, now, max_attempts):
+        report.mails_retried.append(f"{uid}/{key}")
+        if mail_job.send_badge_mail(services, uid, str(key)).status == "sent":
+            report.mails_sent.append(f"{uid}/{key}")
+    elif job_due(job, now):
+        report.jobs_retried.append(f"{uid}/{job_id}")
+        render_job.handle_upload(services, upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
+    elif services.db.get(f"{job_paths.user_node(uid)}/holds/{job_id}") is not None and not (
+        isinstance(job, dict) and job.get("status") in ("queued", "rendering")
+    ):
+        _release_if_leftover(services, report, uid, job_id)
+    job = services.db.get(job_paths.job_node(uid, job_id))
+    _, mail = open_work.mail_of_job(services, uid, job_id, job)
+    held = services.db.get(f"{job_paths.user_node(uid)}/holds/{job_id}") is not None
+    later = open_work.next_look(job, mail, held, now, max_attempts)
+    if later is None:
+        open_work.close_if_unchanged(services, uid, job_id, entry)
+    else:  # a service that re-marked it meanwhile knows better: keep its hint
+        services.db.transaction(
+            open_work.entry_path(uid, job_id),
+            lambda current: {**entry, "due_at": iso(later)} if current == entry else current,
+        )
+
+
 def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> SweepReport:
     report = SweepReport()
     now = services.clock.now()
-    max_attempts = services.settings.max_attempts
     # First, so that what the dead renders left is reported here (each re-driven render would clean it silently).
     _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
-    for uid, nodes in as_map(services.db.get("badgeMails")).items():
-        for key, node in as_map(nodes).items():
-            if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):
+    for entry in open_work.due_entries(services, now):
+        uid, job_id = str(entry["uid"]), str(entry["job"])
 
-                def settle(uid: str = uid, key: str = key, node: dict = node) -> None:
-                    report.mails_settled.append(f"{uid}/{key}")  # sent, but the charge after it did not happen
-                    mail_job.settle_sent(services, uid, key, str(node.get("badgeId", "")))
+        def look(uid: str = uid, job_id: str = job_id, entry: dict[str, Any] = entry) -> None:
+            _look_at(services, report, renderer, uid, job_id, entry, now)
 
-                _isolated(report, f"mail {uid}/{key}", settle)
-            elif _mail_due(node, now, max_attempts):
-
-                def resend(uid: str = uid, key: str = key) -> None:
-                    report.mails_retried.append(f"{uid}/{key}")
-                    if mail_job.send_badge_mail(services, uid, key).status == "sent":
-                        report.mails_sent.append(f"{uid}/{key}")
-
-                _isolated(report, f"mail {uid}/{key}", resend)
-    jobs = as_map(services.db.get("jobs"))
-    for uid, user_jobs in jobs.items():
-        for job_id, job in as_map(user_jobs).items():
-            if not job_due(job, now):
-                continue
-
-            def rerender(uid: str = uid, job_id: str = job_id, job: dict = job) -> None:
-                report.jobs_retried.append(f"{uid}/{job_id}")
-                render_job.handle_upload(services, upload_of(services, uid, job_id, job).csv_path, renderer=renderer)
-
-            _isolated(report, f"job {uid}/{job_id}", rerender)
-    _release_leftover_holds(services, report, jobs)
+        _isolated(report, f"job {uid}/{job_id}", look)
     _isolated(
         report, "uploads", lambda: report.jobs_retried.extend(upload_reconcile.reconcile_uploads(services, renderer))
     )
+    _isolated(report, "deleted jobs", lambda: report.jobs_purged.extend(trash.purge_due(services, now)))
+    _isolated(report, "retention", lambda: report.files_expired.extend(retention.expire_local(services)))
     return report

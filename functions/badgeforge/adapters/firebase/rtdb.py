@@ -18,7 +18,7 @@ from typing import Any
 import firebase_admin
 from firebase_admin import db, exceptions
 
-from badgeforge.ports import TransactionAborted
+from badgeforge.ports import QueryNotIndexed, Scalar, TransactionAborted
 
 MAX_TRANSACTION_ATTEMPTS = 25
 
@@ -128,6 +128,47 @@ class FirebaseTreeDatabase:
     def push_key(self) -> str:
         return self._push_keys.next()
 
+    def query(
+        self,
+        path: str,
+        *,
+        order_by: str,
+        equal_to: Scalar | None = None,
+        start_at: Scalar | None = None,
+        end_at: Scalar | None = None,
+        limit_to_first: int | None = None,
+        limit_to_last: int | None = None,
+    ) -> dict[str, Any]:
+        """firebase-admin's Query. Without a lower bound it starts at false, the first scalar in RTDB's order: why,
+        children lacking the child sort first and would otherwise use up the limit (the port never returns them)."""
+        query = self._ref(path).order_by_child(order_by)
+        if equal_to is not None:
+            query = query.equal_to(equal_to)
+        else:
+            query = query.start_at(False if start_at is None else start_at)
+            if end_at is not None:
+                query = query.end_at(end_at)
+        if limit_to_first is not None:
+            query = query.limit_to_first(limit_to_first)
+        if limit_to_last is not None:
+            query = query.limit_to_last(limit_to_last)
+        try:
+            # The raw answer, not Query.get(): that one sorts an array answer (dense integer keys) into a list and
+            # so loses the keys; here an array's indexes are its keys, and we sort as RTDB orders.
+            found = query._client.body("get", query._pathurl, params=query._querystr)
+        except exceptions.InvalidArgumentError as error:
+            if "Index not defined" in str(error):
+                raise QueryNotIndexed(str(error)) from error
+            raise
+        if isinstance(found, list):
+            found = {str(i): v for i, v in enumerate(found) if v is not None}
+        rows = [
+            (_rtdb_order(value[order_by]), key, value)
+            for key, value in (found or {}).items()
+            if isinstance(value, dict) and isinstance(value.get(order_by), str | int | float | bool)
+        ]
+        return {key: value for _, key, value in sorted(rows, key=lambda row: (row[0], row[1]))}
+
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
         ref = self._ref(path)
         current, etag = ref.get(etag=True)
@@ -140,6 +181,15 @@ class FirebaseTreeDatabase:
             if attempt + 1 < self._max_attempts and self._pause_seconds:  # exponential backoff, full jitter
                 time.sleep(random.uniform(0, min(self._max_pause_seconds, self._pause_seconds * 2**attempt)))
         raise TransactionAborted(f"transaction on {path!r} aborted after {self._max_attempts} conflicting writes")
+
+
+def _rtdb_order(value: Any) -> tuple[int, Any]:
+    """RTDB's order of scalars: false, true, numbers, strings."""
+    if isinstance(value, bool):
+        return (2 if value else 1, 0)
+    if isinstance(value, int | float):
+        return (3, value)
+    return (4, value)
 
 
 def _write_if_unchanged(ref: db.Reference, etag: str, value: Any) -> tuple[bool, Any, str]:

@@ -5,12 +5,18 @@ empty objects vanish by themselves (as in RTDB). Transactions take SQLite's writ
 are atomic across threads and processes; each thread has its own connection. `max_bytes` caps the file (PRAGMA
 max_page_count, set on every connection: SQLite does not store it); a write beyond the cap, or onto a full disk,
 raises ports.DatabaseFull and writes nothing.
+
+Queries: for every child the rules index (`.indexOn` in database.rules.json), a row in `child_index` is kept in
+step with its leaf, in the same transaction. A query is then one range scan of that index plus a read of each node
+it returns, so its cost follows the answer, not the size of the list. A file opened with other indexes than it was
+built with is re-indexed once.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import shutil
 import sqlite3
@@ -20,7 +26,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from badgeforge.ports import DatabaseFull
+from badgeforge.adapters.local.rules_index import Indexes, is_indexed, load_indexes, not_indexed_message
+from badgeforge.ports import DatabaseFull, QueryNotIndexed, Scalar
 from badgeforge.private_files import private_file
 
 log = logging.getLogger(__name__)
@@ -33,8 +40,11 @@ def split_path(path: str) -> list[str]:
     return [p for p in path.strip("/").split("/") if p]
 
 
+_BAD_KEY = re.compile(r"[.$#\[\]/\x00-\x1f\x7f]")
+
+
 def check_key(key: str) -> str:
-    if not key or FORBIDDEN_KEY_CHARS & set(key) or any(ord(c) < 32 or ord(c) == 127 for c in key):
+    if not key or _BAD_KEY.search(key):
         raise ValueError(f"invalid database key {key!r}: keys may not be empty or contain . $ # [ ] / or controls")
     return key
 
@@ -85,14 +95,73 @@ class _PushIds:
 class SqliteTreeDatabase:
     """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
 
-    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None, indexes: Indexes | None = None) -> None:
         self.path = private_file(Path(path))  # before SQLite opens it: its -wal/-shm files take this file's mode
         self.max_bytes = max_bytes or None
         self._local = threading.local()
         self._push_ids = _PushIds()
         self._listeners: list[tuple[list[str], CreateListener]] = []
+        self.indexes: Indexes = load_indexes() if indexes is None else dict(indexes)
+        self._index_depths = {len(pattern) + 2 for pattern in self.indexes}
+        self._index_children = {child for children in self.indexes.values() for child in children}
         with self._connect() as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS leaves (path TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS child_index (leaf TEXT PRIMARY KEY, parent TEXT NOT NULL, "
+                "child TEXT NOT NULL, key TEXT NOT NULL, rank INTEGER NOT NULL, num REAL, str TEXT)"
+            )
+            conn.execute(
+                "CREATE INDEX IF NOT EXISTS child_index_order ON child_index (parent, child, rank, num, str, key)"
+            )
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self._reindex_if_changed()
+
+    # -- the child index -----------------------------------------------------------------------------------------
+    def _signature(self) -> str:
+        return json.dumps(sorted(["/".join(p), sorted(c)] for p, c in self.indexes.items()))
+
+    def _reindex_if_changed(self) -> None:
+        """Rebuild child_index when this file was indexed under other rules (or before indexes existed)."""
+        signature = self._signature()
+
+        def body(conn):
+            row = conn.execute("SELECT value FROM meta WHERE name = 'indexes'").fetchone()
+            if row is None or row[0] != signature:
+                conn.execute("DELETE FROM child_index")
+                for leaf_path, raw in conn.execute("SELECT path, value FROM leaves").fetchall():
+                    self._index_leaf(conn, leaf_path, raw)
+                conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('indexes', ?)", (signature,))
+            return None, []
+
+        row = self._connect().execute("SELECT value FROM meta WHERE name = 'indexes'").fetchone()
+        if row is None or row[0] != signature:
+            self._in_write_txn(body)
+
+    def _index_rows(self, rows: list[tuple[str, str]]) -> list[tuple[Any, ...]]:
+        found = []
+        for leaf_path, raw in rows:
+            if leaf_path.rpartition("/")[2] not in self._index_children:  # most leaves: one set lookup
+                continue
+            parts = leaf_path.split("/")
+            if len(parts) not in self._index_depths or not is_indexed(self.indexes, parts[:-2], parts[-1]):
+                continue
+            value = json.loads(raw)
+            rank, num, text = _order_of(value)
+            if rank:
+                found.append((leaf_path, "/".join(parts[:-2]), parts[-1], parts[-2], rank, num, text))
+        return found
+
+    def _index_leaf(self, conn: sqlite3.Connection, leaf_path: str, raw: str) -> None:
+        self._insert_index(conn, self._index_rows([(leaf_path, raw)]))
+
+    @staticmethod
+    def _insert_index(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            conn.executemany(
+                "INSERT OR REPLACE INTO child_index (leaf, parent, child, key, rank, num, str) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
 
     # -- connections ---------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -182,20 +251,29 @@ class SqliteTreeDatabase:
             node[keys[-1]] = json.loads(raw)
         return _present(tree)
 
-    @staticmethod
-    def _write(conn: sqlite3.Connection, parts: list[str], value: Any) -> None:
+    def _write(self, conn: sqlite3.Connection, parts: list[str], value: Any) -> None:
         for key in parts:
             check_key(key)
         path = "/".join(parts)
+        indexed = bool(self.indexes)
         if path:
-            conn.execute("DELETE FROM leaves WHERE path = ? OR (path > ? AND path < ?)", (path, path + "/", path + "0"))
+            below = (path, path + "/", path + "0")
+            conn.execute("DELETE FROM leaves WHERE path = ? OR (path > ? AND path < ?)", below)
+            if indexed:
+                conn.execute("DELETE FROM child_index WHERE leaf = ? OR (leaf > ? AND leaf < ?)", below)
             # A scalar at an ancestor is replaced by the object we write below it.
             ancestors = ["/".join(parts[:i]) for i in range(1, len(parts))]
             if ancestors and value is not None:
                 conn.executemany("DELETE FROM leaves WHERE path = ?", [(a,) for a in ancestors])
+                if indexed:
+                    conn.executemany("DELETE FROM child_index WHERE leaf = ?", [(a,) for a in ancestors])
         else:
             conn.execute("DELETE FROM leaves")
-        conn.executemany("INSERT INTO leaves (path, value) VALUES (?, ?)", list(_leaves(path, value)))
+            conn.execute("DELETE FROM child_index")
+        rows = list(_leaves(path, value))
+        conn.executemany("INSERT INTO leaves (path, value) VALUES (?, ?)", rows)
+        if indexed:
+            self._insert_index(conn, self._index_rows(rows))
 
     def _in_write_txn(self, body: Callable[[sqlite3.Connection], Any]) -> Any:
         conn = self._connect()
@@ -248,6 +326,50 @@ class SqliteTreeDatabase:
     def push_key(self) -> str:
         return self._push_ids.next()
 
+    def query(
+        self,
+        path: str,
+        *,
+        order_by: str,
+        equal_to: Scalar | None = None,
+        start_at: Scalar | None = None,
+        end_at: Scalar | None = None,
+        limit_to_first: int | None = None,
+        limit_to_last: int | None = None,
+    ) -> dict[str, Any]:
+        parts = split_path(path)
+        if not is_indexed(self.indexes, parts, order_by):
+            raise QueryNotIndexed(not_indexed_message(parts, order_by))
+        if limit_to_first is not None and limit_to_last is not None:
+            raise ValueError("a query takes limit_to_first or limit_to_last, not both")
+        where, args = ["parent = ?", "child = ?"], ["/".join(parts), order_by]
+        if equal_to is not None:
+            _bound(where, args, equal_to, "=")
+        else:
+            if start_at is not None:
+                _bound(where, args, start_at, ">=")
+            if end_at is not None:
+                _bound(where, args, end_at, "<=")
+        last = limit_to_last is not None
+        order = " DESC" if last else ""
+        sql = (
+            f"SELECT key FROM child_index WHERE {' AND '.join(where)} "
+            f"ORDER BY rank{order}, num{order}, str{order}, key{order}"
+        )
+        limit = limit_to_last if last else limit_to_first
+        if limit is not None:
+            sql += f" LIMIT {max(0, int(limit))}"
+        conn = self._connect()
+        conn.execute("BEGIN")  # one snapshot: the keys and the nodes they name agree
+        try:
+            keys = [row[0] for row in conn.execute(sql, args).fetchall()]
+            if last:
+                keys.reverse()
+            found = {key: self._read(conn, [*parts, key]) for key in keys}
+        finally:
+            conn.execute("COMMIT")
+        return {key: node for key, node in found.items() if node is not None}
+
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
         parts = split_path(path)
 
@@ -299,6 +421,36 @@ def _present(value: Any) -> Any:
         if top < 2 * len(children):
             return [children.get(str(i)) for i in range(top + 1)]
     return children
+
+
+def _order_of(value: Any) -> tuple[int, float | None, str | None]:
+    """(rank, number, text) in RTDB's order: false 1, true 2, numbers 3, strings 4; 0 = not an indexable scalar."""
+    if isinstance(value, bool):
+        return (2 if value else 1), None, None
+    if isinstance(value, int | float):
+        return 3, float(value), None
+    if isinstance(value, str):
+        return 4, None, value
+    return 0, None, None
+
+
+def _bound(where: list[str], args: list[Any], value: Any, op: str) -> None:
+    """One side of a query range (or equality) on (rank, value), as SQL over child_index."""
+    rank, num, text = _order_of(value)
+    if not rank:
+        raise ValueError(f"a query bound must be a string, number or boolean, not {value!r}")
+    column, bound = ("num", num) if rank == 3 else ("str", text) if rank == 4 else (None, None)
+    if op == "=":
+        where.append("rank = ?" + (f" AND {column} = ?" if column else ""))
+        args.extend([rank, bound] if column else [rank])
+        return
+    outer = ">" if op == ">=" else "<"
+    if column:
+        where.append(f"(rank {outer} ? OR (rank = ? AND {column} {op} ?))")
+        args.extend([rank, rank, bound])
+    else:
+        where.append(f"rank {op} ?")
+        args.append(rank)
 
 
 def _nodes_at(value: Any, depth: int) -> list[list[str]]:

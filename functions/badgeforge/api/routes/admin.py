@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, request
 
-from badgeforge.services.keys import as_map
+from badgeforge.services import failures, user_pages
 
 from .. import pipeline
 from ..context import api, current_admin
@@ -15,51 +13,41 @@ from ..inputs import request_key
 
 bp = Blueprint("admin", __name__)
 
-MAX_USERS = 200
 
-
-def _last_job(jobs: dict[str, Any] | None) -> dict[str, Any] | None:
-    best = None
-    for job_id, job in as_map(jobs).items():
-        if isinstance(job, dict) and (best is None or (job.get("created_at") or "") > (best.get("created_at") or "")):
-            best = {"id": job_id, "status": job.get("status"), "created_at": job.get("created_at")}
-    return best
-
-
-def _all_users(services: Any) -> list[tuple[str, dict[str, Any]]]:
-    """Accounts from the database, plus directory accounts that have no database node yet (never ran a job)."""
-    nodes = {uid: dict(node) for uid, node in as_map(services.db.get("users")).items() if isinstance(node, dict)}
-    list_all = getattr(services.users, "all", None)
-    for record in list_all() if list_all else []:
-        node = nodes.setdefault(record.uid, {"email": record.email, "display_name": record.display_name})
-        node["admin"] = bool(record.admin)
-    return sorted(nodes.items(), key=lambda item: str(item[1].get("email", "")))
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ApiError(400, "invalid_field", f"{name} must be a whole number.", field=name)
+    return int(raw)
 
 
 @bp.get("/api/admin/users")
 def users():
+    """One page of accounts (email order), searched by email prefix or exact uid; `next`/`prev` are the cursors
+    to pass back as `after`/`before`."""
     current_admin()
     services = api().services
-    query = request.args.get("q", "").strip().lower()
-    rows = []
-    for uid, node in _all_users(services):
-        email = str(node.get("email", ""))
-        name = str(node.get("display_name", ""))
-        if query and not any(query in text.lower() for text in (email, uid, name)):
-            continue
-        rows.append(
-            {
-                "uid": uid,
-                "email": email,
-                "display_name": name,
-                "admin": bool(node.get("admin")),
-                **pipeline.usage_of(services, uid),
-                "last_job": _last_job(services.db.get(f"jobs/{uid}")),
-            }
-        )
-        if len(rows) >= MAX_USERS:
-            break
-    return jsonify({"users": rows})
+    page = user_pages.page_of_users(
+        services,
+        query=request.args.get("q", ""),
+        after=request.args.get("after", "").strip().lower(),
+        before=request.args.get("before", "").strip().lower(),
+        limit=_int_arg("limit", user_pages.PAGE_SIZE),
+    )
+    rows = [
+        {
+            "uid": uid,
+            "email": str(node.get("email", "")),
+            "display_name": str(node.get("display_name", "")),
+            "admin": bool(node.get("admin")),
+            **pipeline.usage_of(services, uid),
+            "last_job": user_pages.last_job(services, uid),
+        }
+        for uid, node in page.users
+    ]
+    return jsonify({"users": rows, "next": page.after, "prev": page.before})
 
 
 @bp.get("/api/admin/usage-log")
@@ -75,35 +63,36 @@ def usage_log():
 
 @bp.get("/api/admin/failed")
 def failed():
+    """The latest failed jobs and mails (failures index, newest first), each with the account's email."""
     current_admin()
-    db = api().services.db
-    jobs = []
-    for uid, user_jobs in as_map(db.get("jobs")).items():
-        for job_id, job in as_map(user_jobs).items():
-            if isinstance(job, dict) and job.get("status") == "failed":
-                jobs.append(
-                    {
-                        "uid": uid,
-                        "id": job_id,
-                        "error": job.get("error"),
-                        "attempts": job.get("attempts", 0),
-                        "updated_at": job.get("updated_at"),
-                    }
-                )
-    mails = []
-    for uid, nodes in as_map(db.get("badgeMails")).items():
-        for key, node in as_map(nodes).items():
-            if isinstance(node, dict) and node.get("status") == "failed":
-                mails.append(
-                    {
-                        "uid": uid,
-                        "key": key,
-                        "jobId": node.get("badgeId"),
-                        "error": node.get("error"),
-                        "attempts": node.get("attempts", 0),
-                    }
-                )
-    jobs.sort(key=lambda j: j.get("updated_at") or "", reverse=True)
+    services = api().services
+    jobs, mails = [], []
+    for kind, uid, item_id, node in failures.recent(services):
+        if kind == "job":
+            jobs.append(
+                {
+                    "uid": uid,
+                    "id": item_id,
+                    "error": node.get("error"),
+                    "attempts": node.get("attempts", 0),
+                    "updated_at": node.get("updated_at"),
+                }
+            )
+        else:
+            mails.append(
+                {
+                    "uid": uid,
+                    "key": item_id,
+                    "jobId": node.get("badgeId"),
+                    "error": node.get("error"),
+                    "attempts": node.get("attempts", 0),
+                }
+            )
+    emails: dict[str, str] = {}
+    for row in [*jobs, *mails]:  # the console shows who, by email, never a bare uid
+        if row["uid"] not in emails:
+            emails[row["uid"]] = str(services.db.get(f"users/{row['uid']}/email") or "")
+        row["email"] = emails[row["uid"]]
     return jsonify({"jobs": jobs, "mails": mails})
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from badgeforge.services import open_work, trash
 from badgeforge.services.keys import as_map, is_safe_key
 
 from .. import pipeline
@@ -13,7 +14,7 @@ from ..context import api, current_user
 from ..errors import ApiError
 from ..limits import take_job_slot
 from ..mail import send_fresh_link, take_mail_slot
-from ..submit import CSV_NAME, upload_prefix
+from ..submit import CSV_NAME
 from ..uploads import read_table, read_upload, render_options
 
 bp = Blueprint("jobs", __name__)
@@ -46,11 +47,12 @@ def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_
     return view
 
 
-def _own_job(job_id: str) -> tuple[str, dict[str, Any]]:
+def _own_job(job_id: str, *, deleted: bool = False) -> tuple[str, dict[str, Any]]:
+    """The caller's job; a soft-deleted one only when `deleted` (restore), else it is hidden (404)."""
     user = current_user()
     job = api().services.db.get(f"jobs/{user.uid}/{job_id}") if _safe_key(job_id) else None
-    if not isinstance(job, dict):
-        raise ApiError(404, "not_found", "No such job.")
+    if not isinstance(job, dict) or trash.is_deleted(job) != deleted:
+        raise ApiError(404, "not_found", "No deleted job by that id." if deleted else "No such job.")
     return user.uid, job
 
 
@@ -73,6 +75,7 @@ def create_job():
     if pipeline.usage_of(services, user.uid)["usage_left"] <= 0:
         raise ApiError(402, "no_usage_left", "You have no badge generations left; ask an administrator for more.")
     stamp = pipeline.iso(moment)
+    open_work.mark(services, user.uid, job_id, moment + open_work.PENDING_GRACE)  # if its upload event never comes
     services.db.set(
         f"jobs/{user.uid}/{job_id}",
         {
@@ -98,7 +101,9 @@ def list_jobs():
     services = api().services
     jobs = as_map(services.db.get(f"jobs/{user.uid}"))
     views = [
-        job_view(services, user.uid, key, job, with_link=False) for key, job in jobs.items() if isinstance(job, dict)
+        job_view(services, user.uid, key, job, with_link=False)
+        for key, job in jobs.items()
+        if isinstance(job, dict) and not trash.is_deleted(job)
     ]
     views.sort(key=lambda v: (v.get("created_at") or "", v["id"]), reverse=True)
     return jsonify({"jobs": views})
@@ -114,26 +119,28 @@ def get_job(job_id: str):
 def delete_job(job_id: str):
     uid, _ = _own_job(job_id)
     services = api().services
-    seen: dict[str, Any] = {}
-
-    def remove_unless_running(current):  # check and delete in one step: a re-drive may start it meanwhile
-        seen["job"] = current if isinstance(current, dict) else {}
-        return current if seen["job"].get("status") in ("queued", "rendering") else None
-
-    services.db.transaction(f"jobs/{uid}/{job_id}", remove_unless_running)  # page-mode links resolve through it
-    if seen["job"].get("status") in ("queued", "rendering"):
-        if pipeline.is_stuck(services, seen["job"]):
+    try:
+        # Hidden now (its links stop working), restorable for 30 days, then purged with its files by the sweep; the
+        # running check and the hiding are one transaction: a re-drive may start it meanwhile.
+        deleted = trash.soft_delete(services, uid, job_id, refuse_running=True)
+    except trash.StillRunning as running:
+        if pipeline.is_stuck(services, running.job):
             raise ApiError(
                 409,
                 "job_stuck",
                 "This job stopped before it finished; it is retried automatically within minutes (an administrator "
                 "can re-drive it now). Delete it once it has finished or failed.",
-            )
-        raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
-    for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
-        for blob in services.blobs.list(prefix + "/"):
-            services.blobs.delete(blob.path)
-    return jsonify({"id": job_id, "deleted": True})
+            ) from running
+        raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.") from running
+    return jsonify({"id": job_id, "deleted": True, "restorable_until": deleted.purge_at})
+
+
+@bp.post("/api/jobs/<job_id>/restore")
+def restore_job(job_id: str):
+    """Undo a delete within its 30 days."""
+    uid, _ = _own_job(job_id, deleted=True)
+    job = trash.restore(api().services, uid, job_id)
+    return jsonify(job_view(api().services, uid, job_id, job, with_link=False))
 
 
 @bp.post("/api/jobs/<job_id>/link")

@@ -61,7 +61,12 @@ def sign_in_second_factor():
 @bp.get("/api/me")
 def me():
     user = current_user()
-    usage = pipeline.usage_of(api().services, user.uid)
-    record = api().services.users.get(user.uid)
+    services = api().services
+    if user.email and services.db.get(f"users/{user.uid}/email") is None:
+        # First sign-in: the admin console lists accounts by their email in the database (users.email is indexed).
+        # Only the email: the usage defaults still apply until the first job or an admin's change.
+        services.db.transaction(f"users/{user.uid}", lambda node: {"email": user.email.lower(), **(node or {})})
+    usage = pipeline.usage_of(services, user.uid)
+    record = services.users.get(user.uid)
     verified = bool(record and record.email_verified)
     return jsonify({"uid": user.uid, "email": user.email, "admin": user.admin, "email_verified": verified, **usage})
