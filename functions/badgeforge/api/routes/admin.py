@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from badgeforge.services.keys import as_map
+from badgeforge.services.stuck_jobs import failed_job_redrive, failed_mail_redrive
 
 from .. import pipeline
 from ..context import api, current_admin
@@ -76,7 +77,10 @@ def usage_log():
 @bp.get("/api/admin/failed")
 def failed():
     current_admin()
-    db = api().services.db
+    services = api().services
+    db = services.db
+    users = as_map(db.get("users"))
+    default_usage = services.settings.default_allowed_usage
     jobs = []
     for uid, user_jobs in as_map(db.get("jobs")).items():
         for job_id, job in as_map(user_jobs).items():
@@ -88,6 +92,7 @@ def failed():
                         "error": job.get("error"),
                         "attempts": job.get("attempts", 0),
                         "updated_at": job.get("updated_at"),
+                        "redrive": failed_job_redrive(users.get(uid), job_id, job.get("error"), default_usage),
                     }
                 )
     mails = []
@@ -101,6 +106,7 @@ def failed():
                         "jobId": node.get("badgeId"),
                         "error": node.get("error"),
                         "attempts": node.get("attempts", 0),
+                        "redrive": failed_mail_redrive(users.get(uid), str(node.get("badgeId")), node.get("error")),
                     }
                 )
     jobs.sort(key=lambda j: j.get("updated_at") or "", reverse=True)
