@@ -68,11 +68,13 @@ def render_page(state: str, job_id: str | None = None) -> str:
 
 
 def dead_link_response(request: Request, state: str, message: str, job_id: str | None = None) -> Response:
-    """410/404 with the page (browser) or {"error": {code, message, job_id?}} (anything else)."""
+    """The page (browser, 200) or {"error": {code, message, job_id?}} with 410/404 (anything else)."""
     state = state if state in REASONS else "invalid"
     status = STATUS[state]
     if wants_html(request):
-        response = Response(render_page(state, job_id), status=status, mimetype="text/html")
+        # 200: the page itself loaded fine and says plainly that the link is dead (browsers log any 4xx document
+        # as a console error, and a mail app's web view may show its own error screen instead of ours)
+        response = Response(render_page(state, job_id), status=200, mimetype="text/html")
     else:
         body = {"code": state, "message": message, **({"job_id": job_id} if job_id else {})}
         response = jsonify({"error": body})
