@@ -161,3 +161,16 @@ def test_failed_says_which_jobs_a_redrive_can_fix_and_what_it_charges(env):
     assert by_id["full"]["possible"] is True and by_id["full"]["uses"] == 1 and "charged" in by_id["full"]["summary"]
     mail = body["mails"][0]["redrive"]
     assert mail["possible"] is True and "1 use is charged" in mail["summary"]
+
+
+def test_redrive_of_a_job_that_failed_for_its_input_is_refused(env):
+    uid = env.organizer.uid
+    source = f"uploads/{uid}/bad/attendees.csv"
+    env.services.blobs.write_bytes(source, b"\xff\xfe not utf-8", content_type="text/csv")
+    error = {"code": "csv_encoding", "message": "not UTF-8"}
+    env.services.db.set(f"jobs/{uid}/bad", {"status": "failed", "source": source, "error": error})
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": uid, "jobId": "bad"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "fix_the_file"
+    assert env.services.db.get(f"jobs/{uid}/bad/status") == "failed" and env.submitter.redelivered == []

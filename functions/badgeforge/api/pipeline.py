@@ -163,6 +163,12 @@ def _redrive_job(services: Any, submitter: Any, uid: str, job_id: str) -> dict[s
     from badgeforge.services import stuck_jobs, sweep
 
     job = services.db.get(f"jobs/{uid}/{job_id}") or {}
+    if (
+        job.get("status") == "failed"
+        and not stuck_jobs.failed_job_redrive(None, job_id, job.get("error"), 0)["possible"]
+    ):
+        # bad input fails the same way every time: only a fixed upload helps (and a re-drive would hold a use)
+        raise ApiError(409, "fix_the_file", stuck_jobs.FIX_THE_FILE)
     source = sweep.upload_of(services, uid, job_id, job).csv_path  # web jobs say "web" until their first claim
     if services.blobs.info(source) is None:
         raise ApiError(409, "upload_gone", "The job's uploaded CSV is gone, so it cannot be run again.")
