@@ -154,3 +154,35 @@ def test_redrive_of_something_missing_is_404(env):
     headers = env.headers("admin@example.com")
     response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": "nobody", "jobId": "x"})
     assert response.status_code in (404, 409)
+
+
+def test_failed_says_which_jobs_a_redrive_can_fix_and_what_it_charges(env):
+    uid = env.organizer.uid
+    bad_csv = {"code": "csv_encoding", "message": "not UTF-8", "row": 3}
+    env.services.db.set(f"jobs/{uid}/bad", {"status": "failed", "error": bad_csv})
+    env.services.db.set(f"jobs/{uid}/full", {"status": "failed", "error": {"code": "storage_full", "message": "x"}})
+    env.services.db.set(f"badgeMails/{uid}/k1", {"status": "failed", "badgeId": "full", "error": "smtp down"})
+    for kind, item in (("job", "bad"), ("job", "full"), ("mail", "k1")):
+        failures.record(env.services, uid, kind, item)  # as the render and mail jobs record their failures
+    body = env.client.get("/api/admin/failed", headers=env.headers("admin@example.com")).get_json()
+    by_id = {j["id"]: j["redrive"] for j in body["jobs"]}
+    assert by_id["bad"] == {
+        "possible": False,
+        "summary": "Fix the file and upload it again: a re-drive would fail the same way.",
+    }
+    assert by_id["full"]["possible"] is True and by_id["full"]["uses"] == 1 and "charged" in by_id["full"]["summary"]
+    mail = body["mails"][0]["redrive"]
+    assert mail["possible"] is True and "1 use is charged" in mail["summary"]
+
+
+def test_redrive_of_a_job_that_failed_for_its_input_is_refused(env):
+    uid = env.organizer.uid
+    source = f"uploads/{uid}/bad/attendees.csv"
+    env.services.blobs.write_bytes(source, b"\xff\xfe not utf-8", content_type="text/csv")
+    error = {"code": "csv_encoding", "message": "not UTF-8"}
+    env.services.db.set(f"jobs/{uid}/bad", {"status": "failed", "source": source, "error": error})
+    headers = env.headers("admin@example.com")
+    response = env.client.post("/api/admin/redrive", headers=headers, json={"uid": uid, "jobId": "bad"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "fix_the_file"
+    assert env.services.db.get(f"jobs/{uid}/bad/status") == "failed" and env.submitter.redelivered == []

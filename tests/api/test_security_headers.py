@@ -31,7 +31,7 @@ def served(tmp_path_factory):
         ("/api/jobs", 401),
         ("/api/nothing-here", 404),
         ("/files/badges/u/j/badges.pdf?exp=1&sig=x", 410),
-        ("/d/not.a-token", 200),
+        ("/d/not.a-token", 410),
     ],
 )
 def test_pages_api_and_errors_carry_the_security_headers(served, path, status):

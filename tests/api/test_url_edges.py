@@ -44,7 +44,7 @@ def test_a_non_ascii_signature_is_refused_not_a_crash(env, signed, sig):
     path, exp, _ = signed
     response = _get(env, path, exp, sig)
     assert response.status_code == 410
-    assert response.get_json()["error"]["code"] == "expired"
+    assert response.get_json()["error"]["code"] == "invalid"
 
 
 @pytest.mark.parametrize(

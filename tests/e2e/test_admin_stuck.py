@@ -34,6 +34,13 @@ def test_admin_lists_a_stuck_job_and_redrives_it(tmp_path, new_page):
         assert "org@example.com" in row.inner_text() and "lease" in row.inner_text()
         assert "Keeps the use it already holds" in row.locator(".charge").inner_text()
         assert page.locator("#stuck-lease").inner_text() == "2 s"
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        row.get_by_role("button", name="Re-drive stuck job stuck-job").click()
+        page.wait_for_timeout(300)  # a cancelled confirmation sends nothing: the job stays stuck, no result
+        assert "Keeps the use it already holds" in asked[0] and page.locator("#stuck-result").inner_text() == ""
+        assert db.get(f"jobs/{uid}/stuck-job/status") == "rendering"
+        page.once("dialog", lambda dialog: dialog.accept())
         row.get_by_role("button", name="Re-drive stuck job stuck-job").click()
         page.wait_for_function("document.querySelector('#stuck-result').textContent.startsWith('Re-driven')")
         assert "1 use is charged when the badges are mailed" in page.locator("#stuck-result").inner_text()

@@ -49,8 +49,8 @@ def test_page_links_my_badges_and_an_expired_link(page_link_server, new_page):
 
     visitor, visitor_console = new_page(width=375, height=740)
     visitor.goto(f"{server.url}/d/{expired}")
-    expect(visitor.locator("#link-reason")).to_contain_text("expired", timeout=WAIT_MS)
-    visitor.get_by_role("button", name="Email me a new link").click()
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("expired", timeout=WAIT_MS)
+    visitor.get_by_role("button", name="Email me a fresh link").click()
     visitor.get_by_label("Email", exact=True).fill("owner@example.com")
     visitor.get_by_label("Password", exact=True).fill("e2e-password-123")
     visitor.get_by_role("button", name="Sign in").click()
@@ -64,7 +64,7 @@ def test_page_links_my_badges_and_an_expired_link(page_link_server, new_page):
     assert server.api("GET", "/api/jobs", token)[1]["jobs"] == []
     still_valid = links.make_token(secret, uid, job_id, int((datetime.now(UTC) + timedelta(days=1)).timestamp()))
     visitor.goto(f"{server.url}/d/{still_valid}")
-    expect(visitor.locator("#link-reason")).to_contain_text("no longer available", timeout=WAIT_MS)
-    assert visitor.get_by_role("button", name="Email me a new link").is_hidden()
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("no longer available", timeout=WAIT_MS)
+    assert visitor.get_by_role("button", name="Email me a fresh link").is_hidden()
     assert console.errors == []
     assert visitor_console.errors == []

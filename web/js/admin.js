@@ -59,6 +59,7 @@ async function adjust(event) {
   if (!Number.isInteger(amount) || amount < 0) { $("adjust-result").textContent = "Enter a whole number of 0 or more."; return; }
   if (!reason) { $("adjust-result").textContent = "Say why (the reason is kept in the usage log)."; return; }
   const kind = $("adjust-kind").value;
+  if (!confirmChange(kind, amount)) { $("adjust-result").textContent = "Nothing was changed."; return; }
   const data = { uid: selected.uid, reason };
   if (kind === "set") data.set = amount; else data.delta = kind === "add" ? amount : -amount;
   try {
@@ -68,6 +69,26 @@ async function adjust(event) {
   } catch (err) {
     $("adjust-result").textContent = describeError(err);
   }
+}
+
+// What takes usage away or charges it is confirmed first, in words that name the effect; cancel changes nothing.
+function confirmChange(kind, amount) {
+  if (kind === "set" && amount === 0) {
+    return window.confirm(`Set the allowed usage of ${selected.email} to 0? They cannot make badges until you add usage.`);
+  }
+  if (kind === "subtract") {
+    return window.confirm(`Subtract ${amount} from the allowed usage of ${selected.email} (${selected.usage_left} left now)?`);
+  }
+  return true;
+}
+
+const confirmRedrive = (what, plan) => window.confirm(`Re-drive ${what}? ${plan.summary}`);
+
+// A failure a re-drive cannot cure (bad input) offers no button: only a new upload helps.
+function redriveCell(what, plan, onclick) {
+  if (plan && plan.possible === false) return el("td", { class: "muted", text: plan.summary });
+  return el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive ${what}`,
+    onclick: () => (confirmRedrive(what, plan || { summary: "" }) ? onclick() : undefined) }));
 }
 
 async function loadFailed() {
@@ -80,14 +101,12 @@ async function loadFailed() {
     ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "Nothing has failed." }))] : [];
   document.querySelector("#failed tbody").replaceChildren(
     ...nothing,
-    ...jobs.map((j) => el("tr", {}, el("td", { text: "job" }), el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
+    ...jobs.map((j) => el("tr", { "data-job": j.id }, el("td", { text: "job" }), el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
       el("td", { text: (j.error && j.error.message) || "" }), el("td", { text: String(j.attempts || 0) }),
-      el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive job ${j.id}`,
-        onclick: redrive({ uid: j.uid, jobId: j.id }) })))),
-    ...mails.map((m) => el("tr", {}, el("td", { text: "mail" }), el("td", { text: m.email || m.uid }), el("td", { text: m.key }),
+      redriveCell(`job ${j.id}`, j.redrive, redrive({ uid: j.uid, jobId: j.id })))),
+    ...mails.map((m) => el("tr", { "data-mail": m.key }, el("td", { text: "mail" }), el("td", { text: m.email || m.uid }), el("td", { text: m.key }),
       el("td", { text: (m.error && (m.error.message || m.error)) || "" }), el("td", { text: String(m.attempts || 0) }),
-      el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive mail ${m.key}`,
-        onclick: redrive({ uid: m.uid, mailKey: m.key }) })))));
+      redriveCell(`mail ${m.key}`, m.redrive, redrive({ uid: m.uid, mailKey: m.key })))));
 }
 
 async function loadStuck() {
@@ -108,7 +127,7 @@ async function loadStuck() {
     el("td", { text: when(j.stuck_since) }), el("td", { text: String(j.attempts || 0) }),
     el("td", { class: "charge", text: j.redrive.summary }),
     el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive stuck job ${j.id}`,
-      onclick: redrive(j) })))));
+      onclick: () => (confirmRedrive(`stuck job ${j.id}`, j.redrive) ? redrive(j)() : undefined) })))));
 }
 
 async function start() {

@@ -1,4 +1,5 @@
-// Download page for a link that no longer works: say why, and let the signed-in owner get a new one by email.
+// Dead download link: the server-rendered page already says why (no script needed); this adds "email me a fresh
+// link" for the signed-in owner. The static /link#<token> page (older Hosting links) asks /api/links instead.
 import { describeError, get, post } from "./api.js";
 import { requireSignIn } from "./signin.js";
 
@@ -7,24 +8,30 @@ const REASONS = {
   expired: "This download link has expired.",
   revoked: "This download link was withdrawn (the badges were deleted or a newer link replaced it).",
   invalid: "This is not a valid BadgeForge download link.",
+  deleted: "These badges are no longer available.",
 };
 
-async function start() {
-  // /d/<token> locally (served by the API); /link#<token> on Hosting (the API redirects there).
+async function linkInfo() {
+  if (document.body.dataset.state) return { state: document.body.dataset.state, job_id: document.body.dataset.job };
   const token = decodeURIComponent(location.hash ? location.hash.slice(1) : location.pathname.replace(/^\/d\//, ""));
   const info = await get(`/api/links/${encodeURIComponent(token)}`);
-  if (info.state === "valid") { $("link-reason").textContent = "The link works: your download starts now."; location.reload(); return; }
+  if (info.state === "valid") { $("link-reason").textContent = "The link works: your download starts now."; location.reload(); return null; }
   $("link-reason").textContent = info.message || REASONS[info.state] || REASONS.invalid;
-  if (!info.job_id) return;
+  return info;
+}
+
+async function start() {
+  const info = await linkInfo();
   const button = $("new-link");
+  if (!info || !info.job_id || !button) return;
   button.hidden = false;
   button.addEventListener("click", async () => {
     try {
-      await requireSignIn({ title: "Sign in to get a new link" });
+      await requireSignIn({ title: "Sign in to get a fresh link" });
       await post(`/api/jobs/${encodeURIComponent(info.job_id)}/link`, { email: true });
-      $("new-link-result").textContent = "We emailed you a new link.";
+      $("new-link-result").textContent = "We emailed you a fresh link.";
     } catch (err) {
-      $("new-link-result").textContent = err.status === 404 ? "Only the owner of these badges can get a new link." : describeError(err);
+      $("new-link-result").textContent = err.status === 404 ? "Only the owner of these badges can get a fresh link." : describeError(err);
     }
   });
 }

@@ -87,16 +87,17 @@ def adjust_usage(services: Any, actor: Principal, data: dict[str, Any]) -> dict[
 
 
 def resolve_download(services: Any, token: str) -> dict[str, Any]:
-    """{"url"} for a valid /d/<token>; else ApiError 410 whose code says expired|revoked|invalid (+ job_id if known)."""
+    """{"url"} for a valid /d/<token>; else ApiError 410, code expired|revoked|invalid|deleted (+ renewable job_id)."""
     from badgeforge.services import links
 
     try:
         target = links.resolve_download_token(services, token)
     except links.LinkError as err:
-        code = {links.LinkExpired: "expired", links.LinkRevoked: "revoked"}.get(type(err), "invalid")
+        codes = {links.LinkExpired: "expired", links.LinkRevoked: "revoked", links.LinkGone: "deleted"}
+        code = codes.get(type(err), "invalid")
         api_error = ApiError(410, code, str(err))
         job_id = _unverified_job_id(token)
-        if job_id and code != "invalid":
+        if job_id and code in ("expired", "revoked"):  # only these can be renewed by the owner
             api_error.body["job_id"] = job_id
         raise api_error from err
     return {"url": links.fresh_download_url(services, target), "job_id": target.job_id}
@@ -169,6 +170,12 @@ def _redrive_job(services: Any, submitter: Any, uid: str, job_id: str) -> dict[s
     from badgeforge.services import stuck_jobs, sweep
 
     job = services.db.get(f"jobs/{uid}/{job_id}") or {}
+    if (
+        job.get("status") == "failed"
+        and not stuck_jobs.failed_job_redrive(None, job_id, job.get("error"), 0)["possible"]
+    ):
+        # bad input fails the same way every time: only a fixed upload helps (and a re-drive would hold a use)
+        raise ApiError(409, "fix_the_file", stuck_jobs.FIX_THE_FILE)
     source = sweep.upload_of(services, uid, job_id, job).csv_path  # web jobs say "web" until their first claim
     if services.blobs.info(source) is None:
         raise ApiError(409, "upload_gone", "The job's uploaded CSV is gone, so it cannot be run again.")

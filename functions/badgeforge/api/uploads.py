@@ -133,8 +133,15 @@ def read_table(upload: Upload) -> Any:
 def render_options(upload: Upload) -> Any:
     """Validate the options exactly as the render job will (RenderOptions.from_dict); errors name the option."""
     from badge_renderer.render import RenderOptions
+    from badgeforge.services import mail_language
 
+    options = dict(upload.options)
+    if mail_language.JOB_OPTION in options:  # the email's language: a job option the render job pops
+        try:
+            mail_language.parse_locale(options.pop(mail_language.JOB_OPTION))
+        except mail_language.LocaleError as err:
+            raise ApiError(400, "bad_options", str(err), field=mail_language.JOB_OPTION) from err
     try:
-        return RenderOptions.from_dict(upload.options, images=upload.images)
+        return RenderOptions.from_dict(options, images=upload.images)
     except BadgeForgeError as err:
         raise from_badgeforge_error(err, field=err.column or "options") from err

@@ -40,6 +40,10 @@ class LinkRevoked(LinkError):
     pass
 
 
+class LinkGone(LinkError):
+    """A genuine link whose job was deleted (or never finished): there is nothing left to download."""
+
+
 @dataclass(frozen=True)
 class DownloadTarget:
     uid: str
@@ -95,7 +99,7 @@ def badge_link(services: Services, uid: str, job_id: str, object_path: str, name
 
 
 def resolve_download_token(services: Services, token: str) -> DownloadTarget:
-    """What a /d/<token> link points to; raises LinkInvalid, LinkExpired or LinkRevoked."""
+    """What a /d/<token> link points to; raises LinkInvalid, LinkExpired, LinkRevoked or LinkGone."""
     uid, job_id = read_token(services.settings.effective_link_secret(), token, services.clock.now().timestamp())
     job = services.db.get(job_paths.job_node(uid, job_id)) or {}
     if job.get("deleted_at"):  # deleted (restorable for a while): its links stop at once, as if it were gone
@@ -103,7 +107,7 @@ def resolve_download_token(services: Services, token: str) -> DownloadTarget:
     if job.get("revoked"):
         raise LinkRevoked(f"This download link was withdrawn by the organizer. {RENEW_HINT}")
     if job.get("status") != "done" or not job.get("output"):
-        raise LinkInvalid("These badges are no longer available.")
+        raise LinkGone("These badges are no longer available.")
     return DownloadTarget(uid, job_id, job["output"], job.get("download_name") or "badges.pdf")
 
 

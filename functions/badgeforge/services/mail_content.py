@@ -1,13 +1,22 @@
-"""The badge email from templates/email (Jinja2). HTML is autoescaped: every user value (event name, file name)
-is escaped there; subject and text are plain text (no escaping, but newlines stripped from the subject)."""
+"""The badge email from templates/email (Jinja2) and the message catalogue of its language (mail_language).
+
+Every sentence is made here from the catalogue with str.format (user values are inserted, never re-read as
+placeholders); the HTML template autoescapes them all, the text template prints them plain, and the subject is one
+header-safe line.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from badgeforge.services import mail_language
+
+MAX_LISTED_WARNINGS = 10
 
 
 @lru_cache(maxsize=4)
@@ -26,14 +35,61 @@ def header_text(value: str, limit: int = 200) -> str:
     return " ".join(str(value).split())[:limit]
 
 
+def _plural(messages: dict[str, str], key: str, amount: int, **values: Any) -> str:
+    return messages[f"{key}_one" if amount == 1 else f"{key}_other"].format(**values)
+
+
+def mail_texts(templates: Path, context: dict[str, Any]) -> dict[str, Any]:
+    """Every sentence of the email, in the context's `language` (see render_badge_mail for the keys)."""
+    language = context.get("language") or mail_language.DEFAULT
+    m = mail_language.catalogue(str(templates), language)
+    number = lambda n: mail_language.format_number(n, language)  # noqa: E731
+    badges, pages = int(context["badges"]), int(context["pages"])
+    event_name = header_text(context.get("event_name") or "")
+    event_phrase = lambda key: m[key].format(event_name=event_name) if event_name else ""  # noqa: E731
+    page_text = _plural(m, "pages", pages, pages=number(pages))
+    expires_at: datetime = context["expires_at"]
+    left = int(context["allowed_usage_after"])
+    warnings = list(context.get("warnings") or [])
+    total = max(int(context.get("warnings_total") or 0), len(warnings))
+    listed = [
+        (m["row"].format(row=w["row"]) + ": " if w.get("row") else "") + str(w.get("message", ""))
+        for w in warnings[:MAX_LISTED_WARNINGS]
+        if isinstance(w, dict)
+    ]
+    name = header_text(context.get("display_name") or "", 100)
+    return {
+        "lang": m["html_lang"],
+        "title": m["title"],
+        "preheader": m["preheader"],
+        "subject": _plural(m, "subject", badges, badges=number(badges), event=event_phrase("subject_event")),
+        "greeting": m["greeting"].format(name=name) if name else m["greeting_anonymous"],
+        "ready": _plural(m, "ready", badges, badges=number(badges), pages=page_text, event=event_phrase("ready_event")),
+        "button": m["button"].format(file_name=context["file_name"]),
+        "link_fallback": m["link_fallback"],
+        "expires": m["expires"].format(expires=mail_language.format_datetime(expires_at, language)),
+        "renew": m["renew"],
+        "warnings_intro": m["warnings"].format(count=number(total)) if total else "",
+        "warnings": listed,
+        "more_warnings": m["more_warnings"].format(count=number(total - len(listed))) if total > len(listed) else "",
+        "usage": _plural(m, "usage", left, count=number(left)),
+        "footer": m["footer"],
+        "signature": m["signature"],
+        "link": context["link"],
+    }
+
+
 def render_badge_mail(templates: Path, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) for the 'your badges are ready' email."""
+    """(subject, text, html) for the 'your badges are ready' email.
+
+    context: display_name, event_name, badges, pages, link, file_name, expires_at (aware datetime), warnings
+    ([{row?, message}]), warnings_total?, allowed_usage_after, language? ('en' | 'de'; default English).
+    """
     folder = str(Path(templates) / "email")
-    plain = _environment(folder, False)
-    subject = plain.get_template("badges_ready.subject.j2").render(**context)
-    subject = header_text(subject)
-    text = plain.get_template("badges_ready.txt.j2").render(**context)
-    html = _environment(folder, True).get_template("badges_ready.html.j2").render(**context)
+    texts = mail_texts(Path(templates), context)
+    subject = header_text(texts["subject"])
+    text = _environment(folder, False).get_template("badges_ready.txt.j2").render(t=texts)
+    html = _environment(folder, True).get_template("badges_ready.html.j2").render(t=texts)
     return subject, text, html
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from badgeforge.config import templates_dir
 from badgeforge.ports import MailPermanentError, MailTemporaryError, OutgoingMail
-from badgeforge.services import failures, job_paths, links, open_work, usage
+from badgeforge.services import failures, job_paths, links, mail_language, open_work, usage
 from badgeforge.services.keys import as_map, iso, parse_iso
 from badgeforge.services.mail_content import render_badge_mail
 
@@ -95,16 +95,18 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping
     allowed = int(user.get("allowed_usage", 0))
     charged = job_id in as_map(user.get("charged")) or usage.is_charged(services, uid, job_id)
     ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
+    language = mail_language.choose_language(job.get("locale"), user.get("locale"))
     context = {
+        "language": language,
         "display_name": (record.display_name if record else "") or user.get("display_name", ""),
         "event_name": job.get("event_name") or "",
         "badges": int(node.get("badges", 0)),
         "pages": int(job.get("pages", 0)),
         "link": link,
         "file_name": name,
-        "expires": (services.clock.now() + ttl).strftime("%d %B %Y, %H:%M UTC"),
-        "renew_hint": links.RENEW_HINT,
+        "expires_at": services.clock.now() + ttl,  # the link is made now, so it lives `ttl` from now
         "warnings": _as_list(job.get("warnings")),
+        "warnings_total": int(job.get("warnings_total") or 0),
         "allowed_usage_after": allowed if charged else max(0, allowed - 1),
     }
     subject, text, html = render_badge_mail(templates_dir(), context)

@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
-from badgeforge.services import failures, job_paths, links, open_work, rate_limits, render_scratch, upload_checks, usage
+from badgeforge.services import (
+    failures,
+    job_paths,
+    links,
+    mail_language,
+    open_work,
+    rate_limits,
+    render_scratch,
+    upload_checks,
+    usage,
+)
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -304,6 +314,7 @@ class _Inputs:
     options: Any
     png_zip: bool
     notes: tuple[dict[str, Any], ...] = ()  # job-level warnings (an option the server decided instead)
+    locale: str | None = None  # the email's language (a job option, not a render option)
 
 
 @dataclass(frozen=True)
@@ -323,6 +334,7 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
         raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
     option_data, metadata_text = _load_options(services, ref, metadata)
     mapping = _pop_mapping(option_data)
+    locale = _pop_locale(option_data)
     notes = _drop_server_sized(option_data)
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
@@ -336,7 +348,17 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     qr_field = getattr(options, "qr_field", None)
     if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
         options = options.with_changes(qr_field=table.field_for(qr_field))
-    return _Inputs(table, options, png_zip, notes)
+    return _Inputs(table, options, png_zip, notes, locale)
+
+
+def _pop_locale(option_data: dict[str, Any]) -> str | None:
+    """job.json's {"locale": "de-DE"} picks the email's language; the renderer never sees it."""
+    if mail_language.JOB_OPTION not in option_data:
+        return None
+    try:
+        return mail_language.parse_locale(option_data.pop(mail_language.JOB_OPTION))
+    except mail_language.LocaleError as err:
+        raise JobFailed("bad_options", str(err), column=mail_language.JOB_OPTION, file="job.json") from err
 
 
 def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
@@ -397,6 +419,7 @@ def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _O
             "pdf_bytes": out.result.pdf_bytes,
             "warnings": warnings[:200] or None,
             "warnings_total": len(warnings),
+            "locale": inputs.locale,
         },
     )
 

@@ -87,3 +87,28 @@ def list_stuck(services: Services, now: datetime | None = None) -> list[dict[str
         )
     rows.sort(key=lambda row: row["stuck_since"] or "")
     return rows[:MAX_LISTED]
+
+
+# Failures a second try can cure (the server, the quota or the account, not the file). Every other code names
+# something wrong in the upload (CSV, options, images, design): running it again fails the same way.
+REDRIVABLE_CODES = frozenset(
+    {"internal", "database_full", "storage_full", "no_usage_left", "rate_limited", "gave_up", "email_not_verified"}
+)
+FIX_THE_FILE = "Fix the file and upload it again: a re-drive would fail the same way."
+
+
+def failed_job_redrive(user: Any, job_id: str, error: Any, default_usage: int) -> dict[str, Any]:
+    """{possible, summary}: what a re-drive of a failed job charges, or (bad input) that only a new upload helps."""
+    code = error.get("code") if isinstance(error, dict) else None
+    if code not in REDRIVABLE_CODES:
+        return {"possible": False, "summary": FIX_THE_FILE}
+    return {"possible": True, **redrive_charge(user, job_id, default_usage)}
+
+
+def failed_mail_redrive(user: Any, job_id: str, error: Any) -> dict[str, Any]:
+    """{possible, summary} for a failed mail: sending charges one use unless the job was charged already."""
+    if "deleted before they could be mailed" in str(error or ""):
+        return {"possible": False, "summary": "The badges were deleted: the organizer must upload the file again."}
+    if isinstance(user, dict) and job_id in as_map(user.get("charged")):
+        return {"possible": True, "uses": 0, "summary": "Already charged: a re-drive costs nothing."}
+    return {"possible": True, "uses": 1, "summary": "Sends the mail again; 1 use is charged when it is sent."}

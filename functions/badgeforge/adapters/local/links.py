@@ -36,14 +36,19 @@ class LocalLinkSigner:
         return f"{self.base_url}/files/{quote(path)}?{urlencode(query)}"
 
     def verify(self, path: str, exp: str, sig: str, download_name: str = "", *, now: float | None = None) -> bool:
-        """True when the signature matches and the link has not expired (used by the local /files/ route).
+        """True when the signature matches and the link has not expired (used by the local /files/ route)."""
+        return self.check(path, exp, sig, download_name, now=now) == "valid"
 
-        Compared as bytes: `hmac.compare_digest` raises on non-ASCII str, and the query string is the visitor's.
+    def check(self, path: str, exp: str, sig: str, download_name: str = "", *, now: float | None = None) -> str:
+        """ "valid", "expired" (genuine but past its time) or "invalid" (changed, cut short, or made up).
+
+        The signature is checked before the time: only a genuine link may be told it merely expired. Compared as
+        bytes: `hmac.compare_digest` raises on non-ASCII str, and the query string is the visitor's.
         """
         if not _CANONICAL_EXP.fullmatch(exp):
-            return False
+            return "invalid"
         expires_at = int(exp)
-        if (time.time() if now is None else now) > expires_at:
-            return False
         expected = self._signature(path, expires_at, download_name).encode("ascii")
-        return hmac.compare_digest(expected, sig.encode("utf-8", errors="replace"))
+        if not hmac.compare_digest(expected, sig.encode("utf-8", errors="replace")):
+            return "invalid"
+        return "expired" if (time.time() if now is None else now) > expires_at else "valid"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
 
 from badgeforge.services import failures, user_pages
+from badgeforge.services.stuck_jobs import failed_job_redrive, failed_mail_redrive
 
 from .. import pipeline
 from ..context import api, current_admin
@@ -66,6 +69,14 @@ def failed():
     """The latest failed jobs and mails (failures index, newest first), each with the account's email."""
     current_admin()
     services = api().services
+    default_usage = services.settings.default_allowed_usage
+    accounts: dict[str, Any] = {}
+
+    def account(uid: str) -> Any:  # one read per account shown, never the whole users tree
+        if uid not in accounts:
+            accounts[uid] = services.db.get(f"users/{uid}")
+        return accounts[uid]
+
     jobs, mails = [], []
     for kind, uid, item_id, node in failures.recent(services):
         if kind == "job":
@@ -76,6 +87,7 @@ def failed():
                     "error": node.get("error"),
                     "attempts": node.get("attempts", 0),
                     "updated_at": node.get("updated_at"),
+                    "redrive": failed_job_redrive(account(uid), item_id, node.get("error"), default_usage),
                 }
             )
         else:
@@ -86,13 +98,12 @@ def failed():
                     "jobId": node.get("badgeId"),
                     "error": node.get("error"),
                     "attempts": node.get("attempts", 0),
+                    "redrive": failed_mail_redrive(account(uid), str(node.get("badgeId")), node.get("error")),
                 }
             )
-    emails: dict[str, str] = {}
     for row in [*jobs, *mails]:  # the console shows who, by email, never a bare uid
-        if row["uid"] not in emails:
-            emails[row["uid"]] = str(services.db.get(f"users/{row['uid']}/email") or "")
-        row["email"] = emails[row["uid"]]
+        node = account(row["uid"])
+        row["email"] = str(node.get("email") or "") if isinstance(node, dict) else ""
     return jsonify({"jobs": jobs, "mails": mails})
 
 

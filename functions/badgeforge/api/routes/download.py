@@ -1,17 +1,17 @@
-"""Download page for email recipients: a valid link redirects to the PDF; a dead one says why, plainly."""
+"""Download links for email recipients: a valid link gives the PDF; a dead one says why and how to get the badges."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from urllib.parse import quote
 
-from flask import Blueprint, current_app, jsonify, redirect, request, send_file
+from flask import Blueprint, jsonify, redirect, request, send_file
 
 from badgeforge.ports import BlobNotFound, is_object_path
+from badgeforge.services.keys import is_safe_key
 
 from .. import pipeline
 from ..context import api
+from ..dead_links import dead_link_response
 from ..errors import ApiError
 
 bp = Blueprint("download", __name__)
@@ -28,15 +28,11 @@ def _link_state(token: str) -> dict:
 
 @bp.get("/d/<path:token>")
 def download(token: str):
+    """A valid link redirects to a fresh signed URL; a dead one answers with the page that says why (or JSON)."""
     state = _link_state(token)
     if state["state"] == "valid":
         return redirect(state["url"], code=302)
-    page = Path(current_app.config["BADGEFORGE_WEB_DIR"] or "") / "link.html"
-    if page.is_file():
-        # 200: the page itself loads fine and says plainly that the link is dead (its script asks /api/links why).
-        return page.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html; charset=utf-8"}
-    # In the cloud the pages live on Hosting, not beside the function: send the visitor to the same page there.
-    return redirect(f"/link#{quote(token, safe='')}", code=302)
+    return dead_link_response(request, state["state"], state.get("message", ""), state.get("job_id"))
 
 
 @bp.get("/api/links/<path:token>")
@@ -55,11 +51,22 @@ def local_file(path: str):
     if verify is None or not is_object_path(path):  # a path that leaves the bucket is no file, signed or not
         raise ApiError(404, "not_found", "No such file.")
     name = request.args.get("name", "")
-    if not verify(path, request.args.get("exp", ""), request.args.get("sig", ""), name):
-        raise ApiError(410, "expired", "This download link has expired or is not valid; ask for a new one.")
+    checked = getattr(services.links, "check", None)
+    verdict = checked(path, request.args.get("exp", ""), request.args.get("sig", ""), name) if checked else "invalid"
+    if verdict == "expired":  # genuine: its owner may ask for a fresh link to the same job
+        message = "This download link has expired; sign in to get a fresh one, or ask the organizer."
+        return dead_link_response(request, "expired", message, _job_of(path))
+    if verdict != "valid":
+        return dead_link_response(request, "invalid", "This download link is not valid: it was changed or cut short.")
     try:
         data = services.blobs.read_bytes(path)
-    except BlobNotFound as err:
-        raise ApiError(404, "not_found", "These badges are no longer available.") from err
+    except BlobNotFound:
+        return dead_link_response(request, "deleted", "These badges are no longer available.")
     mime = "application/pdf" if path.endswith(".pdf") else "application/octet-stream"
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name or path.rsplit("/")[-1])
+
+
+def _job_of(path: str) -> str | None:
+    """The job id of a badges/{uid}/{job}/<file> path (the signature was genuine, so the path is ours)."""
+    parts = path.split("/")
+    return parts[2] if len(parts) == 4 and parts[0] == "badges" and is_safe_key(parts[2]) else None
