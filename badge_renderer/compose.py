@@ -153,8 +153,10 @@ class BadgeComposer:
                 if value and value.casefold() not in printed:
                     printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
+                    column = column or _first_field(element.format)
                     if truncated:
-                        issues.append(_shortened(attendee, column or _first_field(element.format), value))
+                        issues.append(_shortened(attendee, column, value))
+                    self._check_glyphs(value, element, attendee.row, column, issues)
             elif element.kind == "qr":
                 self._draw_qr(ctx, attendee, element, palette)
         ctx.restore()
@@ -183,12 +185,14 @@ class BadgeComposer:
         if cut:
             column = "full_name" if attendee.full_name else "first_name"
             issues.append(_shortened(attendee, column, attendee.display_name))
-        missing = self.text.missing_glyphs(attendee.display_name, element.family or self.options.font_family)
+        name_column = "full_name" if attendee.full_name else "first_name"
+        self._check_glyphs(attendee.display_name, element, attendee.row, name_column, issues)
+
+    def _check_glyphs(self, value: str, element: Element, row: int, column: str, issues: list[RowIssue]) -> None:
+        """A warning for characters no bundled font has (they print as blank boxes), for whichever field."""
+        missing = self.text.missing_glyphs(value, element.family or self.options.font_family)
         if missing:
-            name_column = "full_name" if attendee.full_name else "first_name"
-            issues.append(
-                RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
-            )
+            issues.append(unprintable(row, column, missing))
 
     def _draw_line(
         self,
@@ -316,6 +320,11 @@ def _first_field(template: str) -> str:
 
     fields = format_fields(template)
     return fields[0] if fields else "text"
+
+
+def unprintable(row: int | None, column: str, missing: str) -> RowIssue:
+    """The warning for characters that no bundled font can draw."""
+    return RowIssue(row, column, f"No bundled font can print {missing!r}; it shows as a blank box")
 
 
 def _shortened(attendee: Attendee, column: str, value: str) -> RowIssue:

@@ -265,7 +265,17 @@ def _is_cut_point(text: str, index: int) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, no control characters."""
+    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, no control characters
+    and no noncharacters (U+FDD0..FDEF, U+xxFFFE/F: cairo refuses them as invalid text)."""
     text = unicodedata.normalize("NFC", text.encode("utf-8", "replace").decode("utf-8"))
-    text = "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\t\n\r" or (unicodedata.category(ch) not in ("Cc", "Cs") and not _is_noncharacter(ch))
+    )
     return _SPACES.sub(" ", text).strip()
+
+
+def _is_noncharacter(char: str) -> bool:
+    cp = ord(char)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
