@@ -20,6 +20,13 @@ from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
+LINE_HEIGHT = 1.15  # fit_text's default, which every element uses
+# Name badges are read at a distance: guidance ranges 18-36 pt. Badges this wide (3 in) or wider get at least 18.
+BIG_NAME_PT = 18.0
+BIG_NAME_FROM_WIDTH = 3 * 72
+TEXT_KINDS = ("name", "text", "event_name")
+# Organisation, role and event name take a second line rather than shrink below this or lose words to an ellipsis.
+WRAP_BELOW_PT = 7.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class BadgeComposer:
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
+        self._boxes: dict[int, tuple[float, float, float, float]] = {}
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -173,10 +181,12 @@ class BadgeComposer:
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
-            last_el = _with(element, max_size=element.max_size * 0.5, weight="regular")
+            last_max = max(element.max_size * 0.5, min(self.min_size(element), BIG_NAME_PT))
+            last_el = _with(element, max_size=last_max, weight="regular")
             first_fit = self._fit(first, element, w, first_h, max_lines=1)
             last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
-            cut = first_fit.truncated or last_fit.truncated
+            small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
+            cut = first_fit.truncated or last_fit.truncated or small
             if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
                 self._draw_fitted(ctx, first_fit, element, palette, (x, y, w, first_h), valign="bottom")
                 self._draw_fitted(ctx, last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top")
@@ -216,21 +226,32 @@ class BadgeComposer:
             value = value.upper()
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
-        key = (value, family, element.weight, element.max_size, element.min_size, lines, round(w, 2), round(h, 2))
+        key = (value, family, element.weight, element.max_size, self.min_size(element), lines, round(w, 2), round(h, 2))
         fitted = self._fit_cache.get(key)
         if fitted is None:
-            fitted = self.text.fit_text(
-                value,
-                box_width=w,
-                box_height=h,
-                family=family,
-                weight=element.weight,
-                max_size=element.max_size,
-                min_size=element.min_size,
-                max_lines=lines,
-            )
+            fitted = self._fit_uncached(value, element, family, lines, w, h)
             if len(self._fit_cache) < 4096:
                 self._fit_cache[key] = fitted
+        return fitted
+
+    def _fit_uncached(self, value: str, element: Element, family: str, lines: int, w: float, h: float) -> Any:
+        """Names grow onto more lines when that is clearly bigger; other text wraps only to stay at 7 pt or more
+        (then, if even two lines cannot, one line down to the element's own min_size before any ellipsis)."""
+        fit = self.text.fit_text
+        args = {"box_width": w, "box_height": h, "family": family, "weight": element.weight, "max_lines": lines}
+        smallest = self.min_size(element)
+        if element.kind == "name":
+            fitted = fit(value, max_size=element.max_size, min_size=smallest, **args)
+            if fitted.truncated and element.min_size < smallest:  # the whole name, smaller, beats an ellipsis
+                whole = fit(value, max_size=element.max_size, min_size=element.min_size, **args)
+                fitted = fitted if whole.truncated else whole
+            return fitted
+        floor = min(max(smallest, WRAP_BELOW_PT), element.max_size)
+        fitted = fit(value, max_size=element.max_size, min_size=floor, wrap_gain=math.inf, **args)
+        if fitted.truncated and smallest < floor:
+            single = fit(value, max_size=element.max_size, min_size=smallest, **{**args, "max_lines": 1})
+            if not single.truncated:
+                return single
         return fitted
 
     def _draw_fitted(
@@ -263,15 +284,35 @@ class BadgeComposer:
         ctx.restore()
         draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
 
+    def min_size(self, element: Element) -> float:
+        """The smallest size this element may print at on this badge: its min_size, 18 pt for names on big badges."""
+        if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
+            return max(element.min_size, min(BIG_NAME_PT, element.max_size))
+        return element.min_size
+
     def _box(self, element: Element) -> tuple[float, float, float, float]:
-        """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
+        """The element's box in points, clipped to the safe area (text never reaches the trim edge) and, for text,
+        at least one line of min_size tall (grown about its centre, kept in the safe area): a band squeezed by the
+        safe area must not print its text as a speck. Computed once per element."""
+        box = self._boxes.get(id(element))
+        if box is None:
+            box = self._boxes[id(element)] = self._safe_box(element)
+        return box
+
+    def _safe_box(self, element: Element) -> tuple[float, float, float, float]:
         x, y, w, h = element.box.scaled(self.width, self.height)
         if element.kind == "logo":
             return x, y, w, h
         left, top, right, bottom = self._safe
         x0, y0 = max(x, left), max(y, top)
         x1, y1 = min(x + w, right), min(y + h, bottom)
-        return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+        w, h = max(1.0, x1 - x0), max(1.0, y1 - y0)
+        need = self.min_size(element) * LINE_HEIGHT
+        if element.kind in TEXT_KINDS and h < need:
+            grown = min(need, bottom - top)
+            y0 = min(max(y0 - (grown - h) / 2, top), bottom - grown)
+            h = grown
+        return x0, y0, w, h
 
 
 def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[float, float]:

@@ -39,6 +39,7 @@ ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
 _FIELD_NAME = r"[a-zA-Z_][a-zA-Z0-9_ ]*"
 FORMAT_FIELD = re.compile(rf"\{{({_FIELD_NAME}(?:\s*\|\s*{_FIELD_NAME})*)\}}")  # "{role}" or "{role|ticket_type}"
 ALIGNS = ("left", "center", "right", "start", "end")  # as badge_renderer.text.draw_text
+SMALLEST_TEXT_PT = 6.0  # nothing smaller reads on a badge: no element's min_size may go below it
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,10 @@ def _parse_element(raw: Mapping[str, Any]) -> Element:
     known = {f for f in Element.__dataclass_fields__ if f not in ("kind", "box")}
     kwargs = {k: v for k, v in raw.items() if k in known}
     element = Element(kind=kind, box=Box(x, y, w, h), **kwargs)
+    if kind in ("name", "text", "event_name") and not SMALLEST_TEXT_PT <= element.min_size <= element.max_size:
+        raise ValueError(
+            f"{kind} min_size {element.min_size} must be at least {SMALLEST_TEXT_PT} pt and at most max_size"
+        )
     if element.align not in ALIGNS or element.valign not in ("top", "middle", "bottom"):
         raise ValueError(f"{kind} align/valign {element.align}/{element.valign} is not valid")
     if element.color not in ("text", "accent", "muted", "on_accent", "background") and not HEX_COLOR.match(

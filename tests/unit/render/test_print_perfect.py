@@ -5,12 +5,22 @@ Rendered through render_pdf with the real fonts and cairo; sizes are read back f
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
+import pytest
+from pypdf import PdfReader
+
+from badge_renderer.designs import _parse_manifest, list_designs, load_design
+from badge_renderer.layout import PRESETS
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_pdf
+from badge_renderer.text import fit_text
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+DESIGNS = [d.name for d in list_designs()]
+LABELS = sorted(name for name, preset in PRESETS.items() if preset.kind != "sheet")
+SMALLEST_PT = 6.0
 HIEROGLYPH = "\U00013000"  # Egyptian hieroglyphs: in no bundled font
 
 
@@ -35,8 +45,6 @@ def test_emoji_and_new_scripts_in_a_name_need_no_warning(tmp_path: Path) -> None
 
 
 def test_new_script_and_emoji_fonts_are_embedded_as_small_subsets(tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
     person = Attendee(row=2, full_name="ශ්‍රී ලංකා 🚀", organization="ኢትዮጵያ", role="Speaker")
     render_pdf([person], RenderOptions(design="classic"), tmp_path / "b.pdf")
     fonts = {}
@@ -53,3 +61,107 @@ def test_new_script_and_emoji_fonts_are_embedded_as_small_subsets(tmp_path: Path
     assert "Sinhala" in names and "Ethiopic" in names and "Emoji" in names, fonts
     assert all("+" in name for name in fonts), fonts  # cairo's subset tag: ABCDEF+Name
     assert max(fonts.values()) < 60_000, fonts  # the whole Noto Emoji face is 885 kB
+
+
+# ---- nothing is too small, names are big ----------------------------------------------------------------------
+SMALL_SIZES = [("badge_size", "ID-1"), ("badge_size", "A7"), ("badge_size", "3.5x2.25in")] + [
+    ("preset", name) for name in ("Avery 5392", "Avery 5395", *LABELS)
+]
+LONG = Attendee(
+    row=2,
+    first_name="Maximiliane",
+    last_name="Wolkenstein-Rodeneck",
+    role="Head of Developer Relations",
+    organization="Internationale Gesellschaft fuer Datenverarbeitung",
+    pronouns="she/her",
+    ticket_type="Speaker",
+)
+
+
+def text_sizes(pdf: Path) -> list[tuple[float, str]]:
+    """(size in points as printed, text) of every text run cairo wrote: font size x the text and graphics scale."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            runs.append((size * math.hypot(c, d), text.strip()))
+
+    PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize(("kind", "size"), SMALL_SIZES)
+@pytest.mark.parametrize("design", DESIGNS)
+def test_no_word_is_under_6_pt_and_no_band_under_its_min_size(
+    tmp_path: Path, design: str, kind: str, size: str
+) -> None:
+    out = tmp_path / "b.pdf"
+    render_pdf([LONG], RenderOptions(design=design, event_name="PyCon Europe 2026", **{kind: size}), out)
+    runs = text_sizes(out)
+    assert len(runs) >= 5
+    assert min(runs)[0] >= SMALLEST_PT - 0.01, (design, size, min(runs))
+    band = load_design(design).elements
+    ticket_min = next(e.min_size for e in band if e.format.startswith("{ticket_type"))
+    assert next(s for s, text in runs if text == "SPEAKER") >= ticket_min - 0.01  # conference on ID-1: 0.87 pt
+
+
+@pytest.mark.parametrize("size", ["4x3in", "3x4in", "ID-1", "3.5x2.25in"])
+@pytest.mark.parametrize("design", DESIGNS)
+def test_names_are_at_least_18_pt_on_badges_3_in_wide_or_more(tmp_path: Path, design: str, size: str) -> None:
+    out = tmp_path / "b.pdf"
+    people = [Attendee(row=2, first_name="Ada", last_name="Lovelace"), Attendee(row=3, full_name="Grace Hopper")]
+    render_pdf(people, RenderOptions(design=design, badge_size=size, one_per_page=True), out)
+    runs = text_sizes(out)
+    names = [s for s, text in runs if text in ("Ada", "Lovelace", "Ada Lovelace")]
+    assert names and min(names) >= 18 - 0.01, (design, size, runs)
+
+
+def test_a_very_long_word_breaks_with_a_hyphen_onto_another_line_before_any_ellipsis() -> None:
+    fitted = fit_text(
+        "Wolfeschlegelsteinhausen-Bergerdorffvonsteinbach",
+        box_width=200,
+        box_height=80,
+        max_size=40,
+        min_size=12,
+        max_lines=3,
+    )
+    assert not fitted.truncated and fitted.size >= 12 and len(fitted.lines) >= 2
+    assert all(line.text.endswith("-") for line in fitted.lines[:-1]), fitted.text
+    assert fitted.text.replace("-\n", "").replace("\n", "") in (
+        "Wolfeschlegelsteinhausen-Bergerdorffvonsteinbach",
+        "WolfeschlegelsteinhausenBergerdorffvonsteinbach",
+    )
+
+
+def test_a_name_takes_a_third_line_rather_than_an_ellipsis() -> None:
+    name = "Maria Fernanda Gonzalez de la Concepcion Rodriguez"
+    two = fit_text(name, box_width=230, box_height=90, max_size=40, min_size=18, max_lines=2)
+    three = fit_text(name, box_width=230, box_height=90, max_size=40, min_size=18, max_lines=3)
+    assert two.truncated and not three.truncated and len(three.lines) == 3 and three.size >= 18
+
+
+def test_an_organization_wraps_to_a_second_line_before_shrinking_below_7_pt(tmp_path: Path) -> None:
+    person = Attendee(
+        row=2,
+        full_name="Ada Lovelace",
+        organization="Internationale Gesellschaft fuer Datenverarbeitung und Rechentechnik",
+    )
+    out = tmp_path / "b.pdf"
+    result = render_pdf([person], RenderOptions(design="classic"), out)
+    org = [(s, text) for s, text in text_sizes(out) if "Gesellschaft" in text or "Rechentechnik" in text]
+    assert len(org) == 2 and min(s for s, _ in org) >= 7 - 0.01, org
+    assert not [w for w in result.warnings if w.column == "organization"]
+
+
+def test_a_short_organization_stays_on_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "b.pdf"
+    render_pdf([Attendee(row=2, full_name="Ada", organization="Analytical Engines")], RenderOptions(), out)
+    assert [text for _, text in text_sizes(out) if "Engines" in text] == ["Analytical Engines"]
+
+
+def test_a_design_with_a_min_size_below_6_pt_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "static.svg.j2").write_text("<svg/>")
+    raw = {"colors": {}, "elements": [{"kind": "text", "format": "{role}", "box": [0, 0, 1, 0.1], "min_size": 5}]}
+    with pytest.raises(ValueError, match="at least 6"):
+        _parse_manifest(raw, tmp_path)
