@@ -14,6 +14,7 @@ from typing import Any
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import draw_qr, qr_payload, qr_runs
 from badge_renderer.render_support import text_module
@@ -178,6 +179,7 @@ class BadgeComposer:
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
         full = " ".join(attendee.full_name.split())
         split = self.options.emphasize_first_name and first and last and full in ("", f"{first} {last}")
+        split = split and not is_east_asian(first + last)  # "王小明" is one unit, family name first
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
@@ -223,7 +225,7 @@ class BadgeComposer:
     def _fit(self, value: str, element: Element, w: float, h: float, *, max_lines: int | None = None) -> Any:
         """FittedText for `value` in a w x h box, cached (names repeat: first names, organizations, roles)."""
         if element.uppercase:
-            value = value.upper()
+            value = upper_for_print(value)
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
         key = (value, family, element.weight, element.max_size, self.min_size(element), lines, round(w, 2), round(h, 2))
@@ -289,6 +291,15 @@ class BadgeComposer:
         if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
             return max(element.min_size, min(BIG_NAME_PT, element.max_size))
         return element.min_size
+
+    def fitted(self, value: str, element: Element) -> Any:
+        """`value` fitted in the element's box as it would print (for job-level checks)."""
+        box = self._box(element)
+        return self._fit(value, element, box[2], box[3])
+
+    def box(self, element: Element) -> tuple[float, float, float, float]:
+        """The element's box in points as text is fitted into it (see _box)."""
+        return self._box(element)
 
     def _box(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge) and, for text,

@@ -165,3 +165,58 @@ def test_a_design_with_a_min_size_below_6_pt_is_refused(tmp_path: Path) -> None:
     raw = {"colors": {}, "elements": [{"kind": "text", "format": "{role}", "box": [0, 0, 1, 0.1], "min_size": 5}]}
     with pytest.raises(ValueError, match="at least 6"):
         _parse_manifest(raw, tmp_path)
+
+
+# ---- job-level warnings: once per job, naming what to change ------------------------------------------------------
+def _png(color: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_long_event_name_is_warned_about_once_per_job(tmp_path: Path) -> None:
+    people = [Attendee(row=r, full_name=f"Person {r}") for r in range(2, 8)]
+    event = "The Twenty-Seventh International Conference on Very Large Data Bases and Knowledge Engineering 2026"
+    result = render_pdf(people, RenderOptions(design="modern", event_name=event), tmp_path / "b.pdf")
+    found = [w for w in result.warnings if w.column == "event_name"]
+    assert len(found) == 1 and found[0].row is None and "shortened" in found[0].message
+    short = render_pdf(people, RenderOptions(design="modern", event_name="PyCon 2026"), tmp_path / "c.pdf")
+    assert not [w for w in short.warnings if w.column == "event_name"]
+
+
+def test_a_two_sided_design_printed_single_sided_warns(tmp_path: Path) -> None:
+    person = [Attendee(row=2, full_name="Ada Lovelace", ticket_id="T1")]
+    single = render_pdf(person, RenderOptions(design="pass", qr_field="ticket_id"), tmp_path / "a.pdf")
+    assert [w for w in single.warnings if w.column == "sides" and "--duplex" in w.message]
+    duplex = render_pdf(person, RenderOptions(design="pass", sides="duplex", qr_field="ticket_id"), tmp_path / "b.pdf")
+    assert not [w for w in duplex.warnings if w.column == "sides"]
+
+
+def test_dark_text_on_a_dark_background_colour_warns_with_the_ratio(tmp_path: Path) -> None:
+    person = [Attendee(row=2, full_name="Ada Lovelace", organization="Engines")]
+    dark = render_pdf(person, RenderOptions(design="classic", background_color="#202020"), tmp_path / "a.pdf")
+    found = [w for w in dark.warnings if w.column == "background_color"]
+    assert found and any("name" in w.message and ":1" in w.message for w in found)
+    light = render_pdf(person, RenderOptions(design="classic", background_color="#fcfcfc"), tmp_path / "b.pdf")
+    assert not [w for w in light.warnings if w.column == "background_color"]
+
+
+def test_text_over_a_dark_background_image_warns_and_over_a_light_one_does_not(tmp_path: Path) -> None:
+    person = [Attendee(row=2, full_name="Ada Lovelace")]
+    dark = RenderOptions(design="conference", background_image=_png((25, 25, 40)))
+    assert [w for w in render_pdf(person, dark, tmp_path / "a.pdf").warnings if w.column == "background_image"]
+    light = RenderOptions(design="conference", background_image=_png((240, 240, 230)))
+    assert not [w for w in render_pdf(person, light, tmp_path / "b.pdf").warnings if w.column == "background_image"]
+
+
+def test_a_name_box_too_short_for_two_18_pt_lines_is_said_with_sizes_that_fit(tmp_path: Path) -> None:
+    person = [Attendee(row=2, full_name="Ada Lovelace")]
+    result = render_pdf(person, RenderOptions(design="conference", badge_size="ID-1"), tmp_path / "a.pdf")
+    found = [w for w in result.warnings if w.column == "badge_size"]
+    assert found and "18 pt" in found[0].message and "3x4in" in found[0].message
+    roomy = render_pdf(person, RenderOptions(design="conference", badge_size="3x4in"), tmp_path / "b.pdf")
+    assert not [w for w in roomy.warnings if w.column == "badge_size"]
