@@ -220,3 +220,30 @@ def test_a_name_box_too_short_for_two_18_pt_lines_is_said_with_sizes_that_fit(tm
     assert found and "18 pt" in found[0].message and "3x4in" in found[0].message
     roomy = render_pdf(person, RenderOptions(design="conference", badge_size="3x4in"), tmp_path / "b.pdf")
     assert not [w for w in roomy.warnings if w.column == "badge_size"]
+
+
+# ---- fold-over -----------------------------------------------------------------------------------------------
+def _dashed_strokes(pdf: Path) -> int:
+    content = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
+    return content.count("[ 3 2] 0 d") + content.count("[3 2] 0 d")
+
+
+@pytest.mark.parametrize("size", ["3x4in", "4x3in"])  # 4x3in pairs are turned on A4: the fold is vertical
+def test_fold_over_pairs_get_a_dashed_fold_line_on_their_shared_edge(tmp_path: Path, size: str) -> None:
+    from badge_renderer.layout.marks import fold_lines
+    from badge_renderer.render_support import plan_for
+
+    people = [Attendee(row=r, full_name=f"Person {r}") for r in range(2, 4)]
+    options = RenderOptions(design="pass", sides="foldover", badge_size=size, paper="A4")
+    layout = plan_for(options)
+    lines = fold_lines(layout.fronts, layout.backs)
+    assert len(lines) == len(layout.fronts)
+    for line, front in zip(lines, layout.fronts, strict=True):
+        on_edge = {round(line.y1, 3), round(line.y2, 3)} <= {round(front.y, 3), round(front.bottom, 3)}
+        across = {round(line.x1, 3), round(line.x2, 3)} <= {round(front.x, 3), round(front.right, 3)}
+        assert on_edge or across
+        assert min(abs(line.length - front.width), abs(line.length - front.height)) < 1e-6
+    render_pdf(people, options, tmp_path / "fold.pdf")
+    assert _dashed_strokes(tmp_path / "fold.pdf") == 1
+    render_pdf(people, RenderOptions(design="pass", sides="duplex"), tmp_path / "duplex.pdf")
+    assert _dashed_strokes(tmp_path / "duplex.pdf") == 0
