@@ -28,6 +28,7 @@ BIG_NAME_FROM_WIDTH = 3 * 72
 TEXT_KINDS = ("name", "text", "event_name")
 # Organisation, role and event name take a second line rather than shrink below this or lose words to an ellipsis.
 WRAP_BELOW_PT = 7.0
+CLOSE_UP_GAP = 0.03  # of the badge height, kept below an element that prints when a box grows up towards it
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,18 @@ class BadgeComposer:
         ctx.restore()
         draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
 
+    def _closed_up(self, element: Element) -> tuple[float, float, float, float]:
+        """The element's box, its top moved up over the `grows_into` elements above it that print nothing, but
+        never above the bottom of one that prints (modern with an event name but no logo: up to the event name)."""
+        x, y, w, h = element.box.scaled(self.width, self.height)
+        above = [e for e in self.design.elements if e.kind in element.grows_into and e.box.y < element.box.y]
+        absent = [e.box.y for e in above if _absent(self, e.kind)]
+        if not absent:
+            return x, y, w, h
+        present = [e.box.y + e.box.h + CLOSE_UP_GAP for e in above if not _absent(self, e.kind)]
+        top = max([min(absent), *present]) * self.height
+        return x, min(y, top), w, h + max(0.0, y - top)
+
     def min_size(self, element: Element) -> float:
         """The smallest size this element may print at on this badge: its min_size, 18 pt for names on big badges."""
         if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
@@ -311,7 +324,7 @@ class BadgeComposer:
         return box
 
     def _safe_box(self, element: Element) -> tuple[float, float, float, float]:
-        x, y, w, h = element.box.scaled(self.width, self.height)
+        x, y, w, h = self._closed_up(element)
         if element.kind == "logo":
             return x, y, w, h
         left, top, right, bottom = self._safe
@@ -324,6 +337,11 @@ class BadgeComposer:
             y0 = min(max(y0 - (grown - h) / 2, top), bottom - grown)
             h = grown
         return x0, y0, w, h
+
+
+def _absent(composer: BadgeComposer, kind: str) -> bool:
+    """True when an element of this kind prints nothing in this job (no logo image, no event name)."""
+    return composer.logo is None if kind == "logo" else not composer.options.event_name
 
 
 def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[float, float]:

@@ -8,7 +8,8 @@ colors {background, accent, text, muted?, on_accent?, ticket_types {type: "#rrgg
 back {elements [...]} with static_back.svg.j2. An element: kind (name | text | qr | logo | event_name), box [x, y, w, h]
 as fractions, and for text kinds: format (text only), family, weight (regular | bold), max_size, min_size,
 max_lines, align (left | center | right | start | end), valign, color (a colour role or "#rrggbb"), uppercase,
-option ("pronouns").
+option ("pronouns"), grows_into (["logo", "event_name"]: a name box that takes over their room above it when the
+job has no logo or event name, so the layout closes up instead of leaving a hole).
 
 format: "{field}" placeholders, any attendee field ("{organization} · {role}"); "{role|ticket_type}" is the first
 non-empty of the fields (most exports have a ticket type but no role column, so a role line falls back to it).
@@ -72,6 +73,8 @@ class Element:
     color: str = "text"  # a colour role of the design ("text", "accent", "muted", "on_accent") or "#rrggbb"
     uppercase: bool = False
     option: str | None = None  # "pronouns": shown only when RenderOptions.show_pronouns
+    # kinds ("logo", "event_name") whose room above this box it takes over when they print nothing
+    grows_into: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,10 @@ def _parse_element(raw: Mapping[str, Any]) -> Element:
         raise ValueError(f"{kind} box {raw['box']} is not inside the badge (fractions 0..1)")
     known = {f for f in Element.__dataclass_fields__ if f not in ("kind", "box")}
     kwargs = {k: v for k, v in raw.items() if k in known}
+    if "grows_into" in kwargs:
+        kwargs["grows_into"] = tuple(str(kind) for kind in kwargs["grows_into"])
+        if not set(kwargs["grows_into"]) <= {"logo", "event_name"}:
+            raise ValueError(f"{kind} grows_into {kwargs['grows_into']} may name only logo and event_name")
     element = Element(kind=kind, box=Box(x, y, w, h), **kwargs)
     if kind in ("name", "text", "event_name") and not SMALLEST_TEXT_PT <= element.min_size <= element.max_size:
         raise ValueError(

@@ -215,7 +215,8 @@ def test_text_over_a_dark_background_image_warns_and_over_a_light_one_does_not(t
 
 def test_a_name_box_too_short_for_two_18_pt_lines_is_said_with_sizes_that_fit(tmp_path: Path) -> None:
     person = [Attendee(row=2, full_name="Ada Lovelace")]
-    result = render_pdf(person, RenderOptions(design="conference", badge_size="ID-1"), tmp_path / "a.pdf")
+    options = RenderOptions(design="conference", badge_size="ID-1", event_name="PyCon 2026")
+    result = render_pdf(person, options, tmp_path / "a.pdf")
     found = [w for w in result.warnings if w.column == "badge_size"]
     assert found and "18 pt" in found[0].message and "3x4in" in found[0].message
     roomy = render_pdf(person, RenderOptions(design="conference", badge_size="3x4in"), tmp_path / "b.pdf")
@@ -247,3 +248,30 @@ def test_fold_over_pairs_get_a_dashed_fold_line_on_their_shared_edge(tmp_path: P
     assert _dashed_strokes(tmp_path / "fold.pdf") == 1
     render_pdf(people, RenderOptions(design="pass", sides="duplex"), tmp_path / "duplex.pdf")
     assert _dashed_strokes(tmp_path / "duplex.pdf") == 0
+
+
+# ---- layouts close up --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("design", ["conference", "modern", "minimal"])
+def test_the_name_box_takes_over_the_room_of_an_absent_logo_and_event_name(design: str) -> None:
+    from badge_renderer.compose import BadgeComposer
+
+    size = load_design(design).default_badge_size
+    from badge_renderer.layout import parse_badge_size
+
+    badge = parse_badge_size(size)
+    name = next(e for e in load_design(design).elements if e.kind == "name")
+    bare = BadgeComposer(RenderOptions(design=design), badge.width, badge.height).box(name)
+    options = RenderOptions(design=design, event_name="Expo", logo_image=_png((200, 30, 30)))
+    full = BadgeComposer(options, badge.width, badge.height)
+    with_both = full.box(name)
+    assert bare[1] < with_both[1] - 10 and bare[3] > with_both[3] + 10  # moved up, grew by the header's height
+    assert abs((bare[1] + bare[3]) - (with_both[1] + with_both[3])) < 1e-6  # the bottom stays where it was
+
+
+def test_a_design_without_grows_into_keeps_its_boxes() -> None:
+    from badge_renderer.compose import BadgeComposer
+
+    name = next(e for e in load_design("classic").elements if e.kind == "name")
+    bare = BadgeComposer(RenderOptions(design="classic"), 288, 216).box(name)
+    full = BadgeComposer(RenderOptions(design="classic", event_name="Expo"), 288, 216).box(name)
+    assert bare == full
