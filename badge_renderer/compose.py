@@ -54,6 +54,7 @@ class BadgeComposer:
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
         self._boxes: dict[int, tuple[float, float, float, float]] = {}
+        self._missing: dict[tuple[str, str], str] = {}  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -203,7 +204,12 @@ class BadgeComposer:
 
     def _check_glyphs(self, value: str, element: Element, row: int, column: str, issues: list[RowIssue]) -> None:
         """A warning for characters no bundled font has (they print as blank boxes), for whichever field."""
-        missing = self.text.missing_glyphs(value, element.family or self.options.font_family)
+        key = (value, element.family or self.options.font_family)
+        missing = self._missing.get(key)
+        if missing is None:
+            missing = self.text.missing_glyphs(*key)
+            if len(self._missing) < 4096:
+                self._missing[key] = missing
         if missing:
             issues.append(unprintable(row, column, missing))
 
