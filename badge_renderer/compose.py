@@ -7,8 +7,11 @@ printed literally and cannot load anything.
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
@@ -16,7 +19,17 @@ from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import draw_qr, qr_payload, qr_runs
+from badge_renderer.qr import (
+    MIN_MODULE_MM,
+    MIN_SYMBOL_MM,
+    MIN_VCARD_SYMBOL_MM,
+    QrDataTooLong,
+    draw_qr,
+    encode_qr,
+    module_mm,
+    qr_payload,
+    symbol_mm,
+)
 from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
@@ -29,6 +42,9 @@ TEXT_KINDS = ("name", "text", "event_name")
 # Organisation, role and event name take a second line rather than shrink below this or lose words to an ellipsis.
 WRAP_BELOW_PT = 7.0
 CLOSE_UP_GAP = 0.03  # of the badge height, kept below an element that prints when a box grows up towards it
+_rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
+_TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
+STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class _Palette:
     on_accent: str
 
     def rgb(self, role: str) -> tuple[float, float, float]:
-        return hex_to_rgb(getattr(self, role) if not role.startswith("#") else role)
+        return _rgb(getattr(self, role) if not role.startswith("#") else role)
 
 
 class BadgeComposer:
@@ -50,10 +66,20 @@ class BadgeComposer:
         self.options = options
         self.design: BadgeDesign = load_design(options.design)
         self.width, self.height = width, height
+        self.bleed = options.bleed_mm * MM  # artwork past the trim on every side (the page code clips neighbours)
         self.text = text_module()
         self._layers: dict[str, Any] = {}
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
-        self._boxes: dict[int, tuple[float, float, float, float]] = {}
+        # Per-badge hot path: what is the same for every badge of a ticket group is worked out once.
+        self._palettes: dict[str, _Palette] = {}
+        self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
+        self._variants: dict[int, tuple[Element, Element]] = {}
+        self._stamps: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
+        self._qr_codes: dict[str, Any] = {}
+        self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
+        self._small_qr_reported = False
         self._missing: dict[tuple[str, str], str] = {}  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
@@ -70,6 +96,12 @@ class BadgeComposer:
 
     # ---- colours -------------------------------------------------------------------------------------------
     def palette(self, ticket_type: str) -> _Palette:
+        palette = self._palettes.get(ticket_type)
+        if palette is None:
+            palette = self._palettes[ticket_type] = self._make_palette(ticket_type)
+        return palette
+
+    def _make_palette(self, ticket_type: str) -> _Palette:
         colors = self.design.colors
         accent = (
             _lookup(self.options.accents_by_type, ticket_type)
@@ -101,13 +133,18 @@ class BadgeComposer:
 
         from badge_renderer.svg_layer import render_svg_layer
 
-        w, h = self.width, self.height
-        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, w, h))
+        w, h, b = self.width, self.height, self.bleed
+        layer = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (-b, -b, w + 2 * b, h + 2 * b))
         ctx = cairo.Context(layer)
+        self.text.stamps.prepare_context(ctx)
+        # cairo rounds a recording's extents out to whole points (a 90 mm badge becomes 256 pt wide): clip to the
+        # exact artwork box so nothing reaches past the trim (or the bleed) by that rounding.
+        ctx.rectangle(-b, -b, w + 2 * b, h + 2 * b)
+        ctx.clip()
         ctx.set_source_rgb(*palette.rgb("background"))
         ctx.paint()
         if self.background:
-            _paint_image(ctx, self.background, 0, 0, w, h, cover=True)
+            _paint_image(ctx, self.background, -b, -b, w + 2 * b, h + 2 * b, cover=True)
         artwork = render_svg_layer(
             self.design,
             width=w,
@@ -119,8 +156,7 @@ class BadgeComposer:
             has_logo=self.logo is not None,
             side=side,
         )
-        ctx.set_source_surface(artwork, 0, 0)
-        ctx.paint()
+        _paint_with_bleed(ctx, artwork, w, h, b)
         for element in self.design.side_elements(side):
             x, y, bw, bh = self._box(element)
             if element.kind == "logo" and self.logo:
@@ -152,6 +188,7 @@ class BadgeComposer:
             ctx.rotate(math.radians(rotation))
         ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
         ctx.paint()
+        self.text.stamps.prepare_context(ctx)
         palette = self.palette(attendee.ticket_type)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
@@ -160,7 +197,7 @@ class BadgeComposer:
             elif element.kind == "text":
                 if element.option == "pronouns" and not self.options.show_pronouns:
                     continue
-                value, column = fill_format(element.format, attendee.get)
+                value, column = self._filled(element.format, attendee)
                 if value and value.casefold() not in printed:
                     printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
@@ -169,8 +206,11 @@ class BadgeComposer:
                         issues.append(_shortened(attendee, column, value))
                     self._check_glyphs(value, element, attendee.row, column, issues)
             elif element.kind == "qr":
-                self._draw_qr(ctx, attendee, element, palette)
+                issue = self._draw_qr(ctx, attendee, element)
+                if issue:
+                    issues.append(issue)
         ctx.restore()
+        self.text.stamps.check_context(ctx)
         return issues
 
     def _draw_name(
@@ -185,8 +225,7 @@ class BadgeComposer:
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
-            last_max = max(element.max_size * 0.5, min(self.min_size(element), BIG_NAME_PT))
-            last_el = _with(element, max_size=last_max, weight="regular")
+            last_el = self._last_name_element(element)
             first_fit = self._fit(first, element, w, first_h, max_lines=1)
             last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
             small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
@@ -207,11 +246,43 @@ class BadgeComposer:
         key = (value, element.family or self.options.font_family)
         missing = self._missing.get(key)
         if missing is None:
-            missing = self.text.missing_glyphs(*key)
-            if len(self._missing) < 4096:
-                self._missing[key] = missing
+            missing = self.text.missing_glyphs(*key, library=self._library)
+            _remember(self._missing, key, missing)
         if missing:
             issues.append(unprintable(row, column, missing))
+
+    def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
+        """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
+        from badge_renderer.designs import format_fields
+
+        values = self._formats.get(template)
+        if values is None:
+            fields = format_fields(template)
+            if all(name in _TEXT_FIELDS for name in fields):  # plain attributes: one C call reads them all
+                getter = operator.attrgetter(*fields)
+                values = self._formats[template] = getter if len(fields) > 1 else lambda a: (getter(a),)
+            else:
+                values = self._formats[template] = lambda a: tuple(a.get(name) for name in fields)
+        key = (template, *values(attendee))
+        filled = self._filled_cache.get(key)
+        if filled is None:
+            filled = fill_format(template, attendee.get)
+            _remember(self._filled_cache, key, filled)
+        return filled
+
+    def _last_name_element(self, element: Element) -> Element:
+        """The name element's smaller, regular-weight variant for the last name (made once per element)."""
+        cached = self._variants.get(id(element))
+        if cached is None or cached[0] is not element:
+            cached = self._variants[id(element)] = (
+                element,
+                _with(
+                    element,
+                    max_size=max(element.max_size * 0.5, min(self.min_size(element), BIG_NAME_PT)),
+                    weight="regular",
+                ),
+            )
+        return cached[1]
 
     def _draw_line(
         self,
@@ -235,19 +306,25 @@ class BadgeComposer:
             value = upper_for_print(value)
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
-        key = (value, family, element.weight, element.max_size, self.min_size(element), lines, round(w, 2), round(h, 2))
+        key = (value, family, element.weight, element.max_size, self.min_size(element), lines, w, h)
         fitted = self._fit_cache.get(key)
         if fitted is None:
             fitted = self._fit_uncached(value, element, family, lines, w, h)
-            if len(self._fit_cache) < 4096:
-                self._fit_cache[key] = fitted
+            _remember(self._fit_cache, key, fitted)
         return fitted
 
     def _fit_uncached(self, value: str, element: Element, family: str, lines: int, w: float, h: float) -> Any:
         """Names grow onto more lines when that is clearly bigger; other text wraps only to stay at 7 pt or more
         (then, if even two lines cannot, one line down to the element's own min_size before any ellipsis)."""
         fit = self.text.fit_text
-        args = {"box_width": w, "box_height": h, "family": family, "weight": element.weight, "max_lines": lines}
+        args = {
+            "box_width": w,
+            "box_height": h,
+            "family": family,
+            "weight": element.weight,
+            "max_lines": lines,
+            "library": self._library,
+        }
         smallest = self.min_size(element)
         if element.kind == "name":
             fitted = fit(value, max_size=element.max_size, min_size=smallest, **args)
@@ -273,25 +350,60 @@ class BadgeComposer:
         *,
         valign: str | None = None,
     ) -> None:
-        x, y, w, h = box
-        color = palette.rgb(element.color)
-        self.text.draw_text(ctx, fitted, x, y, w, h, color=color, align=element.align, valign=valign or element.valign)
+        valign = valign or element.valign
+        key = (id(fitted), box, palette.rgb(element.color), element.align, valign)
+        cached = self._stamps.get(key)
+        if cached is None or cached[0] is not fitted:  # the fitted object pins its id while the entry lives
+            x, y, w, h = box
+            stamp = self.text.stamps.make_stamp(fitted, x, y, w, h, color=key[2], align=element.align, valign=valign)
+            cached = (fitted, stamp)
+            _remember(self._stamps, key, cached)
+        cached[1].draw(ctx)
 
-    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette) -> None:
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
         if not self.options.qr_field and self.options.qr_kind != "vcard":
-            return
+            return None
         payload = qr_payload(attendee, self.options.qr_field or "", self.options.qr_kind)
         if not payload:
-            return
+            return None
+        column = self.options.qr_field or "email"
         x, y, w, h = self._box(element)
         side = min(w, h)
-        # QR modules stay dark on a light square whatever the design's colours, so every scanner reads them.
-        ctx.save()
-        ctx.set_source_rgb(1, 1, 1)
-        ctx.rectangle(x + (w - side) / 2, y + (h - side) / 2, side, side)
-        ctx.fill()
-        ctx.restore()
-        draw_qr(ctx, qr_runs(payload), x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        code = self._qr_code(payload)
+        if code is None or module_mm(code, side) < MIN_MODULE_MM:
+            return RowIssue(
+                attendee.row,
+                column,
+                f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
+                "it was left out. Shorten the fields it encodes or choose a larger badge size.",
+            )
+        # Modules stay black on a white square (quiet zone included) whatever the design's colours.
+        draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
+        wanted = MIN_VCARD_SYMBOL_MM if self.options.qr_kind == "vcard" else MIN_SYMBOL_MM
+        printed = symbol_mm(code, side)
+        if printed + 1e-6 < wanted and not self._small_qr_reported:
+            self._small_qr_reported = True  # once per job: it is the badge size, not this row
+            return RowIssue(
+                None,
+                "badge_size",
+                f"QR codes print {printed:.1f} mm wide at this badge size, under the {wanted:g} mm that phones "
+                "scan reliably; choose a larger badge size or the design's default size.",
+            )
+        return None
+
+    def _qr_code(self, payload: str) -> Any:
+        """The payload's code, encoded once: a warm preview, a duplex back or a repeated value reuse it. None when no
+        QR version holds it."""
+        if payload in self._qr_codes:
+            return self._qr_codes[payload]
+        try:
+            code = encode_qr(payload)
+        except QrDataTooLong:
+            code = None
+        if len(self._qr_codes) < 256:
+            self._qr_codes[payload] = code
+        return code
 
     def _closed_up(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box, its top moved up over the `grows_into` elements above it that print nothing, but
@@ -324,10 +436,10 @@ class BadgeComposer:
         """The element's box in points, clipped to the safe area (text never reaches the trim edge) and, for text,
         at least one line of min_size tall (grown about its centre, kept in the safe area): a band squeezed by the
         safe area must not print its text as a speck. Computed once per element."""
-        box = self._boxes.get(id(element))
-        if box is None:
-            box = self._boxes[id(element)] = self._safe_box(element)
-        return box
+        cached = self._boxes.get(id(element))
+        if cached is None or cached[0] is not element:  # the element pins its id while the entry lives
+            cached = self._boxes[id(element)] = (element, self._safe_box(element))
+        return cached[1]
 
     def _safe_box(self, element: Element) -> tuple[float, float, float, float]:
         x, y, w, h = self._closed_up(element)
@@ -364,6 +476,35 @@ def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[floa
     except BadgeForgeError:  # a design's size is checked when it is loaded; never fail a render over the inset
         return inset, inset
     return inset * min(1.0, width / drawn_for.width), inset * min(1.0, height / drawn_for.height)
+
+
+def _paint_with_bleed(ctx: Any, artwork: Any, w: float, h: float, bleed: float) -> None:
+    """Paint the design artwork inside the trim, and into the bleed as its mirror image across each edge.
+
+    Mirroring continues every band, bar and background shape that touches an edge with no design changes; only the
+    outer `bleed` of the artwork is mirrored, which designs keep free of text (their safe area is at least 3 mm).
+    """
+    for mx in (0,) if not bleed else (-1, 0, 1):
+        for my in (0,) if not bleed else (-1, 0, 1):
+            x0, x1 = ((-bleed, 0.0), (0.0, w), (w, w + bleed))[mx + 1]
+            y0, y1 = ((-bleed, 0.0), (0.0, h), (h, h + bleed))[my + 1]
+            ctx.save()
+            ctx.rectangle(x0, y0, x1 - x0, y1 - y0)
+            ctx.clip()
+            # Mirror across x = 0 (mx = -1) or x = w (mx = 1); likewise for y.
+            ctx.translate(0 if mx <= 0 else 2 * w, 0 if my <= 0 else 2 * h)
+            ctx.scale(-1 if mx else 1, -1 if my else 1)
+            ctx.set_source_surface(artwork, 0, 0)
+            ctx.paint()
+            ctx.restore()
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value`, dropping the oldest entry when full: a duplex back, drawn a page after its front, still
+    finds its text here after 50,000 distinct names (a cache that stopped filling missed every one)."""
+    if len(cache) >= STAMP_CACHE:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def _paint_image(ctx: Any, image: PreparedImage, x: float, y: float, w: float, h: float, *, cover: bool) -> None:

@@ -55,3 +55,8 @@ class DesignError(BadgeForgeError):
 
 class ImageError(BadgeForgeError):
     """An uploaded image is not an allowed format, is too large, or is a decompression bomb."""
+
+
+class RenderError(BadgeForgeError):
+    """Drawing failed for every badge of the job, so there is nothing worth printing (one badge failing is a row
+    issue, not this)."""

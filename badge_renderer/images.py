@@ -7,17 +7,28 @@ straight into cairo without any size check, so a 32 KB PNG could claim gigabytes
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from badge_renderer import limits
 from badge_renderer.errors import ImageError
 
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
-MAX_PIXELS = 40_000_000  # ~ an A4 page at 600 dpi; anything larger is refused before decoding
-MAX_BYTES = 15_000_000
+MAX_PIXELS = limits.IMAGE_MAX_PIXELS  # anything larger is refused before decoding
+MAX_BYTES = limits.IMAGE_MAX_BYTES
 PRINT_DPI = 300
+# What one decode may hold in memory. Only JPEG can be decoded at a reduced scale (draft mode); PNG, WebP and GIF
+# are decoded whole, so a 116 KB 6,320 x 6,320 PNG claims 160 MB before it can be shrunk. 64 MB is 16 megapixels
+# of colour (Pillow keeps 4 bytes per pixel) or 64 of palette/grey: nearly twice 300 dpi of an A4 page. Shrinking
+# may briefly hold about as much again, so one decode stays near 150 MB at worst (bench/image_memory.py).
+MAX_DECODED_BYTES = 64_000_000
+# Decodes at once in one process (the web server's threads): each may hold MAX_DECODED_BYTES.
+MAX_CONCURRENT_DECODES = 2
+_decode_slots = threading.BoundedSemaphore(MAX_CONCURRENT_DECODES)
+_STRIP_BYTES = 4_000_000  # converting a palette/grey image to RGB happens this many bytes at a time
 
 
 @dataclass(frozen=True)
@@ -57,11 +68,17 @@ def prepare_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
             _check_header(img, label)
+            target = _pixel_box_any_orientation(box_width_pt, box_height_pt, img.size, cover=cover)
             if img.format == "JPEG":
                 # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
-                img.draft("RGB", _pixel_box(box_width_pt, box_height_pt, img.size, cover=cover))
-            img = _decode(img)
-            img = ImageOps.exif_transpose(img)
+                img.draft("RGB", _jpeg_draft_size(img.size, target))
+            _check_decoded_size(img, label, target)
+            with _decode_slots:  # held until the full-size pixels are gone
+                img = _decode(img, target)
+                # Orientation last and in place: transposing costs a copy, and without in_place even an upright
+                # image is copied whole.
+                ImageOps.exif_transpose(img, in_place=True)
+                img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
@@ -76,8 +93,7 @@ def prepare_image(
         raise ImageError(
             f"The {label} could not be read ({err})", hint="Save it again as PNG or JPEG.", column=label
         ) from err
-    img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
-    return _encode(img)
+    return _encode(img.convert("RGBA") if img.mode == "RGBa" else img)
 
 
 def _check_header(img: Any, label: str) -> None:
@@ -102,12 +118,72 @@ def _too_big(label: str, width: int | None = None, height: int | None = None) ->
     )
 
 
-def _decode(img: Any) -> Any:
-    """Load the first frame only (animated GIF/WebP) in a mode cairo can take."""
+def _check_decoded_size(img: Any, label: str, target: tuple[int, int]) -> None:
+    """Refuse, before decoding, an image whose decoded pixels (after JPEG's draft scaling) exceed the budget."""
+    width, height = img.size
+    if width * height * _bytes_per_pixel(img.mode) <= MAX_DECODED_BYTES:
+        return
+    limit = MAX_DECODED_BYTES // _bytes_per_pixel(img.mode) / 1e6
+    raise ImageError(
+        f"The {label} is {width}x{height} pixels ({width * height / 1e6:.1f} megapixels); a {img.format} this size "
+        f"is decoded whole, so at most {limit:.0f} megapixels are accepted",
+        hint=f"This badge needs at most {target[0]}x{target[1]} pixels (300 dpi): scale the image down to that "
+        "and upload it again, or use a JPEG.",
+        column=label,
+        code="image_too_large",
+    )
+
+
+def _jpeg_draft_size(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+    """The JPEG scale (1, 1/2, 1/4, 1/8) to decode at: the smallest that still gives `target` pixels, or a smaller
+    one when that would not fit the decode budget (a little under 300 dpi beats refusing a photo)."""
+    width, height = size
+    scales = [(-(-width // d), -(-height // d)) for d in (1, 2, 4, 8)]
+    chosen = next((s for s in reversed(scales) if s[0] >= target[0] and s[1] >= target[1]), scales[0])
+    for scaled in scales[scales.index(chosen) :]:
+        chosen = scaled
+        if scaled[0] * scaled[1] * 4 <= MAX_DECODED_BYTES:
+            break
+    return chosen
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow stores per pixel: one byte for palette/grey/bilevel, two for 16-bit grey, else four."""
+    if mode in ("1", "L", "P"):
+        return 1
+    return 2 if mode.startswith("I;16") else 4
+
+
+def _decode(img: Any, target: tuple[int, int]) -> Any:
+    """Load the first frame only (animated GIF/WebP), reduced by the largest whole factor that keeps at least
+    `target` pixels, in RGB or premultiplied RGBa (what resizing needs; Pillow would otherwise premultiply a
+    full-size copy). The mode change runs strip by strip, so no full-size copy is made."""
     img.seek(0)
     img.load()
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
-    return img.convert("RGBA" if has_alpha else "RGB")
+    mode = "RGBa" if has_alpha else "RGB"
+    width, height = img.size
+    factor = max(1, min(width // max(target[0], 1), height // max(target[1], 1)))
+    if img.mode == mode:
+        return img.reduce(factor) if factor > 1 else img
+    # A palette image of 64 MP is within the budget but four times that in colour: reduce a step further
+    # (a little under 300 dpi) rather than hold the full-size colour copy.
+    while -(-width // factor) * -(-height // factor) * 4 > MAX_DECODED_BYTES:
+        factor += 1
+    return _convert_in_strips(img, mode, factor)
+
+
+def _convert_in_strips(img: Any, mode: str, factor: int) -> Any:
+    from PIL import Image
+
+    width, height = img.size
+    rows = max(factor, _STRIP_BYTES // (4 * width) // factor * factor)  # a multiple of the factor
+    out = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, rows):
+        strip = img.crop((0, top, width, min(top + rows, height)))
+        strip = strip.convert("RGBA").convert(mode) if mode == "RGBa" and strip.mode != "RGBA" else strip.convert(mode)
+        out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
+    return out
 
 
 def _pixel_box(box_width_pt: float, box_height_pt: float, size: tuple[int, int], *, cover: bool) -> tuple[int, int]:
@@ -118,6 +194,15 @@ def _pixel_box(box_width_pt: float, box_height_pt: float, size: tuple[int, int],
     ratio_w, ratio_h = max_w / width, max_h / height
     ratio = min(1.0, max(ratio_w, ratio_h) if cover else min(ratio_w, ratio_h))
     return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+def _pixel_box_any_orientation(
+    box_width_pt: float, box_height_pt: float, size: tuple[int, int], *, cover: bool
+) -> tuple[int, int]:
+    """_pixel_box, large enough whichever way EXIF turns the image (known only once it is decoded)."""
+    upright = _pixel_box(box_width_pt, box_height_pt, size, cover=cover)
+    turned = _pixel_box(box_height_pt, box_width_pt, size, cover=cover)
+    return max(upright[0], turned[0]), max(upright[1], turned[1])
 
 
 def _downscale(img: Any, box_width_pt: float, box_height_pt: float, *, cover: bool) -> Any:
@@ -151,23 +236,18 @@ def _cached_surface(image: PreparedImage) -> Any:
     import cairocffi as cairo
     from PIL import Image
 
+    # cairo's ARGB32 is premultiplied BGRA in native (little-endian) order: Pillow packs that directly ("BGRa"),
+    # with one copy of the pixels instead of a split, a multiply per channel and a merge.
     with Image.open(io.BytesIO(image.data)) as img:
-        rgba = img.convert("RGBA")
-    # cairo's ARGB32 is premultiplied BGRA in native (little-endian) order.
-    from PIL import ImageChops
-
-    if image.has_alpha:
-        alpha = rgba.getchannel("A")
-        r, g, b = (ImageChops.multiply(ch, alpha) for ch in rgba.split()[:3])
-        raw = Image.merge("RGBA", (b, g, r, alpha)).tobytes()
-        fmt = cairo.FORMAT_ARGB32
-    else:
-        r, g, b, a = rgba.split()
-        raw = Image.merge("RGBA", (b, g, r, a)).tobytes()
-        fmt = cairo.FORMAT_RGB24
+        if image.has_alpha:
+            raw = bytearray(img.convert("RGBA").tobytes("raw", "BGRa"))
+            fmt = cairo.FORMAT_ARGB32
+        else:
+            raw = bytearray(img.convert("RGB").tobytes("raw", "BGRX"))
+            fmt = cairo.FORMAT_RGB24
     stride = cairo.ImageSurface.format_stride_for_width(fmt, image.width)
     assert stride == image.width * 4
-    surface = cairo.ImageSurface(fmt, image.width, image.height, data=bytearray(raw), stride=stride)
+    surface = cairo.ImageSurface(fmt, image.width, image.height, data=raw, stride=stride)
     surface.set_mime_data(image.mime, image.data)
     surface.set_mime_data("application/x-cairo.uuid", hashlib.sha1(image.data).hexdigest().encode())
     return surface

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from badge_renderer.errors import BadgeForgeError, OptionsError
+from badge_renderer.printable import printable
 
 Sides = Literal["single", "duplex", "foldover"]
 _IMAGE_OPTIONS = ("background_image", "logo_image")
+# Options that size the machine rather than the badges: a CLI user may choose them for their own computer, but a
+# server decides them itself on every path (web form, job.json, custom metadata), never the uploader.
+SERVER_SIZED_OPTIONS = ("workers",)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class RenderOptions:
     one_per_page: bool = False
     rotate: bool = True  # turn badges 90 degrees when that fits more per sheet
     sides: Sides = "single"
+    bleed_mm: float = 0  # artwork past the trim (3 mm is usual); pages get TrimBox/BleedBox, neighbours a gutter
+    pdfx: bool = False  # PDF/X-4-style file: sRGB OutputIntent, GTS_PDFXVersion in the XMP, /Trapped
     event_name: str = ""
     accent: str | None = None
     accents_by_type: Mapping[str, str] = field(default_factory=dict)
@@ -42,6 +48,13 @@ class RenderOptions:
     background_image: bytes | None = field(default=None, repr=False)
     logo_image: bytes | None = field(default=None, repr=False)
     workers: int | None = None
+
+    def __post_init__(self) -> None:
+        # The event name is printed on every badge (through the design's SVG too) and used in the mail subject and
+        # the file name: one line of printable characters, whoever built the options (job.json, CLI, a script).
+        cleaned = " ".join(printable(self.event_name).text.split()) if isinstance(self.event_name, str) else ""
+        if cleaned != self.event_name:
+            object.__setattr__(self, "event_name", cleaned)
 
     def __hash__(self) -> int:  # accents_by_type is a dict, so the generated hash would raise; equal => same hash
         return hash((self.design, self.paper, self.badge_size, self.event_name, self.accent))
@@ -95,13 +108,16 @@ class RenderOptions:
         for key in ("offset_x_mm", "offset_y_mm"):
             if not -50 <= getattr(self, key) <= 50:
                 raise OptionsError(f"{key} must be between -50 and 50 mm", column=key)
+        from badge_renderer.render_support import layout_module
+
+        layout_module().check_bleed(self.bleed_mm)  # range and type, OptionsError(column="bleed_mm")
         if self.workers is not None and not 1 <= self.workers <= 64:
             raise OptionsError("workers must be between 1 and 64", column="workers")
         try:
             design = load_design(self.design)
         except BadgeForgeError as err:
             raise OptionsError(err.message, hint=err.hint, column="design") from err
-        from badge_renderer.render_support import font_families, layout_module
+        from badge_renderer.render_support import font_families
 
         families = font_families()
         if self.font_family not in families:
@@ -123,6 +139,19 @@ class RenderOptions:
         except BadgeForgeError as err:
             column = "paper" if "paper" in err.message.lower() else "badge_size"
             raise OptionsError(err.message, hint=err.hint, column=err.column or column) from err
+        if self.bleed_mm:
+            self._check_bleed_fits()
+
+    def _check_bleed_fits(self) -> None:
+        """A bleed must fit the sheet (die-cut label gaps, margins): say so before rendering, naming bleed_mm."""
+        from badge_renderer.render_support import plan_for
+
+        try:
+            plan_for(self)
+        except OptionsError:
+            raise
+        except BadgeForgeError:
+            pass  # the badge does not fit the paper at all: render_pdf reports that as before
 
 
 def _check_preset_sides(options: RenderOptions) -> None:
@@ -148,6 +177,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "emphasize_first_name": (bool,),
     "show_pronouns": (bool,),
     "group_by_type": (bool,),
+    "bleed_mm": (int, float),
+    "pdfx": (bool,),
     "workers": (int,),
 }
 

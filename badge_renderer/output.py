@@ -3,17 +3,14 @@ big jobs and merged; single-badge PNGs for previews and ZIPs."""
 
 from __future__ import annotations
 
-import io
-import itertools
-import logging
-import multiprocessing
+import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,40 +24,55 @@ Progress = Callable[[int, int], None]
 class PartResult:
     pages: int
     issues: tuple[RowIssue, ...]
+    failed: int = 0
+    """Badges whose drawing failed (left blank, each with a row issue)."""
 
 
 def write_pdf_part(
-    attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Callable[[int], None] | None = None
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    composer: Any = None,
 ) -> PartResult:
-    """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished."""
+    """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
+
+    `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's)."""
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer
+    from badge_renderer.isolation import BadgeDrawer
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
-    composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
+    if composer is None:
+        composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
     surface = cairo.PDFSurface(str(out), layout.page.width, layout.page.height)
     surface.set_metadata(cairo.PDF_METADATA_CREATOR, "BadgeForge")
-    ctx = cairo.Context(surface)
+    drawer = BadgeDrawer(composer, surface)
     issues: list[RowIssue] = []
     pages = 0
     per_sheet = layout.per_sheet
+    foldover = bool(layout.backs) and not layout.backs_on_next_page
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
-            issues.extend(composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation))
-        if layout.backs and not layout.backs_on_next_page:
+            with _bleed_clip(drawer.ctx, layout, slot, foldover):
+                issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
+        if foldover:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
-        _crop_marks(ctx, layout)
-        _fold_lines(ctx, layout, len(sheet))
+                with _bleed_clip(drawer.ctx, layout, slot, fold=True):
+                    drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+        _crop_marks(drawer.ctx, layout)
+        _fold_lines(drawer.ctx, layout, len(sheet))
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
             for attendee, slot in zip(sheet, layout.backs, strict=False):
-                composer.draw(ctx, attendee, slot.x, slot.y, slot.rotation, side="back")
-            _crop_marks(ctx, layout, side="back")
+                with _bleed_clip(drawer.ctx, layout, slot):
+                    drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
+            _crop_marks(drawer.ctx, layout, side="back")
             surface.show_page()
             pages += 1
         if progress:
@@ -69,7 +81,24 @@ def write_pdf_part(
         surface.show_page()
         pages = 1
     surface.finish()
-    return PartResult(pages, tuple(issues))
+    return PartResult(pages, tuple(issues), len(drawer.failed_rows))
+
+
+@contextmanager
+def _bleed_clip(ctx: Any, layout: Any, slot: Any, fold: bool = False) -> Iterator[None]:
+    """With a bleed, keep each badge's artwork to its own trim + bleed (and off the other half of a fold-over)."""
+    if not layout.bleed:
+        yield
+        return
+    from badge_renderer.layout.bleed import bleed_clip
+
+    ctx.save()
+    ctx.rectangle(*bleed_clip(slot, layout.bleed, fold))
+    ctx.clip()
+    try:
+        yield
+    finally:
+        ctx.restore()
 
 
 def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
@@ -105,20 +134,20 @@ def _fold_lines(ctx: Any, layout: Any, badges: int) -> None:
 
 
 def choose_workers(badges: int, requested: int | None) -> int:
-    """One process unless asked otherwise.
+    """All usable cores when the job is big enough to gain (see badge_renderer.parallel), else one process."""
+    from badge_renderer.parallel import choose_workers as choose
 
-    Measured here (bench/render_speed.py, 10,000 badges, 2 cores): one process draws them in ~1.7 s, while merging
-    the parts with pypdf alone takes ~1.5 s and starting the workers ~1.3 s, so a pool is slower at every size
-    (drawing and merging both grow with the page count). `workers=N` still splits by page ranges when wanted,
-    e.g. for scripts whose shaping is much slower than Latin.
-    """
-    return max(1, min(requested, badges)) if requested else 1
+    return choose(badges, requested)
 
 
 def write_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
 ) -> PartResult:
-    """The whole PDF: directly for one worker, else page ranges in a process pool merged with pypdf."""
+    """The whole PDF: directly for one worker, else page ranges in forked workers merged with qpdf."""
+    if workers > 1:
+        from badge_renderer.parallel import render_parallel
+
+        return render_parallel(attendees, options, out, workers, progress)
     total = len(attendees)
     done = [0]
 
@@ -127,84 +156,18 @@ def write_pdf(
         if progress:
             progress(done[0], total)
 
-    if workers <= 1:
-        return write_pdf_part(attendees, options, out, advance)
-    from badge_renderer.render_support import plan_for
-
-    per_sheet = plan_for(options).per_sheet
-    sheets = -(-total // per_sheet)
-    bounds = [round(i * sheets / workers) * per_sheet for i in range(workers + 1)]
-    chunks = [attendees[a:b] for a, b in itertools.pairwise(bounds) if a < b]
-    with tempfile.TemporaryDirectory(prefix="badgeforge-", dir=out.parent) as tmp:
-        parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(chunks))]
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        queue = context.Queue()
-        listener = threading.Thread(target=_forward_progress, args=(queue, advance), daemon=True)
-        listener.start()
-        try:
-            with ProcessPoolExecutor(
-                max_workers=len(chunks), mp_context=context, initializer=_init_worker, initargs=(queue,)
-            ) as pool:
-                futures = [
-                    pool.submit(_worker, list(chunk), options, part) for chunk, part in zip(chunks, parts, strict=True)
-                ]
-                results = [f.result() for f in futures]
-        finally:
-            queue.put(None)
-            listener.join(timeout=5)
-        merge_pdfs(parts, out)
-    return PartResult(sum(r.pages for r in results), tuple(issue for r in results for issue in r.issues))
-
-
-_progress_queue: Any = None
-
-
-def _init_worker(queue: Any) -> None:
-    global _progress_queue
-    _progress_queue = queue
-
-
-def _worker(attendees: list[Attendee], options: RenderOptions, part: Path) -> PartResult:
-    return write_pdf_part(attendees, options, part, _progress_queue.put if _progress_queue is not None else None)
-
-
-def _forward_progress(queue: Any, advance: Callable[[int], None]) -> None:
-    while (count := queue.get()) is not None:
-        advance(count)
-
-
-@contextmanager
-def _quiet_pypdf():
-    # cairo repeats an XObject key per use in a page's resources; pypdf logs a warning for each one.
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
-    """Concatenate part PDFs; shared objects of a part (fonts, images, static forms) stay shared."""
-    from pypdf import PdfWriter
-
-    with _quiet_pypdf():
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(str(part))
-        writer.add_metadata({"/Creator": "BadgeForge"})
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out)
+    return write_pdf_part(attendees, options, out, advance)
 
 
 def badge_png(
-    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None
+    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None, side: str = "front"
 ) -> tuple[bytes, list[RowIssue]]:
-    """One badge as PNG bytes at `dpi` (white behind transparent artwork)."""
+    """One badge side as PNG bytes at `dpi` (white behind transparent artwork), with its dpi in a pHYs chunk so
+    printer drivers and image editors print it at its real size."""
     import cairocffi as cairo
+
+    from badge_renderer.isolation import BadgeDrawer
+    from badge_renderer.png_encode import surface_png
 
     if composer is None:
         composer = make_composer(options)
@@ -216,11 +179,10 @@ def badge_png(
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
     ctx.scale(scale, scale)
-    issues = composer.draw(ctx, attendee, 0, 0)
-    buffer = io.BytesIO()
-    surface.write_to_png(buffer)
+    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side)
+    png = surface_png(surface, dpi)
     surface.finish()
-    return buffer.getvalue(), issues
+    return png, issues
 
 
 def make_composer(options: RenderOptions) -> Any:
@@ -229,3 +191,83 @@ def make_composer(options: RenderOptions) -> Any:
 
     badge = plan_for(options).badge
     return BadgeComposer(options, badge.width, badge.height)
+
+
+_previews: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_preview_lock = threading.Lock()
+PREVIEW_COMPOSERS = 8  # designs x option sets a web server keeps warm
+
+
+def preview_png(attendee: Attendee, options: RenderOptions, dpi: int) -> tuple[bytes, list[RowIssue]]:
+    """badge_png with the composer kept for the same options: a warm preview only draws and encodes (~5 ms)."""
+    digest = [
+        hashlib.blake2b(image or b"", digest_size=16).digest()
+        for image in (options.background_image, options.logo_image)
+    ]
+    key = (repr(replace(options, background_image=None, logo_image=None, workers=None)), *digest)
+    with _preview_lock:  # one drawing at a time per process: composers and cairo contexts are not shared
+        composer = _previews.get(key)
+        if composer is None:
+            composer = make_composer(options)
+            _previews[key] = composer
+            while len(_previews) > PREVIEW_COMPOSERS:
+                _previews.popitem(last=False)
+        _previews.move_to_end(key)
+        return badge_png(attendee, options, dpi, composer)
+
+
+def png_workers(badges: int, cpus: int | None = None) -> int:
+    """A 300 dpi PNG costs ~20 ms, so a second core pays for itself from a few dozen badges."""
+    from badge_renderer.parallel import usable_cpus
+
+    cpus = usable_cpus() if cpus is None else cpus
+    return 1 if not hasattr(os, "fork") else max(1, min(cpus, badges // 24))
+
+
+def write_png_zip(
+    attendees: Sequence[Attendee],
+    stems: Sequence[str],
+    options: RenderOptions,
+    out: Path,
+    dpi: int,
+    progress: Progress | None = None,
+) -> None:
+    """A stored (not deflated: PNGs are compressed) ZIP of `{stems[i]}.png` per badge, plus `{stems[i]}-back.png`
+    for a design with its own back (card printers print both sides from the pair); big jobs draw and encode on
+    every core, then the ZIP is written in order."""
+    import zipfile
+
+    from badge_renderer.parallel import page_ranges, run_ranges
+
+    composer = make_composer(options)
+    sides = ("front", "back") if composer.design.has_back else ("front",)
+    for ticket_type in dict.fromkeys(a.ticket_type for a in attendees):
+        for side in sides:
+            composer.static_layer(ticket_type, side)  # recorded once, before any fork
+    suffixes = {"front": ".png", "back": "-back.png"}
+    total = len(attendees)
+    workers = png_workers(total)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        if workers <= 1:
+            for index, attendee in enumerate(attendees):
+                for side in sides:
+                    png = badge_png(attendee, options, dpi, composer, side=side)[0]
+                    archive.writestr(stems[index] + suffixes[side], png)
+                if progress:
+                    progress(index + 1, total)
+            return
+        with tempfile.TemporaryDirectory(prefix="badgeforge-png-", dir=out.parent) as tmp:
+            folder = Path(tmp)
+
+            def encode(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> int:
+                for i in range(*span):
+                    for side in sides:
+                        png = badge_png(attendees[i], options, dpi, composer, side=side)[0]
+                        (folder / f"{i:06d}-{side}.png").write_bytes(png)
+                    advance(1)
+                return span[1] - span[0]
+
+            run_ranges(page_ranges(total, 1, workers), encode, progress)
+            for i, stem in enumerate(stems):
+                for side in sides:
+                    archive.write(folder / f"{i:06d}-{side}.png", stem + suffixes[side])

@@ -1,4 +1,9 @@
-"""QR codes as vector rectangles: dark modules of a row merged into runs, so a badge adds a few dozen fills."""
+"""QR codes for badges: encoded with one fixed mask and drawn as one 1-bit image mask per code.
+
+Why a fixed mask: ISO/IEC 18004 allows any of the eight masks; scoring all eight is optional work that took ~90 % of
+a vCard job (segno: 14.8 ms per code scored, 2.3 ms with a fixed mask). Why an image mask: a vCard code drawn as
+rectangles is ~400 path operations (~6 KB per badge); as a stencil it is one small Flate-compressed bitmap.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +11,85 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_renderer.model import Attendee
+from badge_renderer.qr_encoder import QrDataTooLong, a1_bit, encode_bytes, text_bytes
 
-QUIET_ZONE = 2  # modules; the badge around it is usually white enough, 4 would waste space
+__all__ = ["QrCode", "QrDataTooLong", "draw_qr", "encode_qr", "module_mm", "qr_payload", "symbol_mm"]
+
+QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004); scanners need it on busy artwork
+FIXED_MASK = 0  # any mask is valid; a fixed one skips the scoring of all eight (qr_encoder applies mask 0)
+MIN_MODULE_MM = 0.3  # below this a phone camera at badge distance (and a 150 dpi render) no longer resolves modules
+MM = 72 / 25.4
+MIN_SYMBOL_MM = 15.0  # the code itself (quiet zone excluded): a short ticket id scans from a phone at ~15 cm
+MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module printable and scannable
 
 
 @dataclass(frozen=True)
-class QrRuns:
-    """Dark runs (row, first column, length) on a `size` x `size` module grid (quiet zone included)."""
+class QrCode:
+    """A module grid of `size` x `size` (quiet zone included) as a cairo A1 bitmap (dark = 1), transposed: bitmap
+    row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way round)."""
 
     size: int
-    runs: tuple[tuple[int, int, int], ...]
+    stride: int
+    bits: bytes  # `size` rows of `stride` bytes; bit order as cairo's A1 format on this machine
+
+    @property
+    def symbol_modules(self) -> int:
+        """Modules of the code itself, without the quiet zone."""
+        return self.size - 2 * QUIET_ZONE
+
+    def is_dark(self, row: int, col: int) -> bool:
+        byte = self.bits[col * self.stride + row // 8]
+        return bool(byte >> a1_bit(row) & 1)
 
 
-def qr_runs(text: str) -> QrRuns:
-    """Encode `text` (error correction M, boosted when it fits) and merge each row's dark modules into runs."""
-    import segno
+def encode_qr(text: str) -> QrCode:
+    """Encode `text` as UTF-8 bytes (error correction M, boosted when that fits the same version), fixed mask 0.
 
-    code = segno.make(text, error="m", micro=False)
-    rows = list(code.matrix_iter(scale=1, border=QUIET_ZONE))
-    runs: list[tuple[int, int, int]] = []
-    for y, row in enumerate(rows):
-        start = None
-        for x, dark in enumerate(row):
-            if dark and start is None:
-                start = x
-            elif not dark and start is not None:
-                runs.append((y, start, x - start))
-                start = None
-        if start is not None:
-            runs.append((y, start, len(row) - start))
-    return QrRuns(size=len(rows), runs=tuple(runs))
+    Raises QrDataTooLong when even a version 40 symbol cannot hold it.
+    """
+    code = encode_bytes(text_bytes(text), level="M", border=QUIET_ZONE)
+    return QrCode(size=code.size, stride=code.stride, bits=code.bits)
 
 
-def draw_qr(ctx: Any, code: QrRuns, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
-    """Fill the code as one path of rectangles in a `side` x `side` square at (x, y)."""
-    module = side / code.size
+def module_mm(code: QrCode, side: float) -> float:
+    """How wide one module prints (mm) when the whole grid is `side` points."""
+    return side / code.size / MM
+
+
+def symbol_mm(code: QrCode, side: float) -> float:
+    """How wide the code itself prints (mm) when the whole grid, quiet zone included, is `side` points."""
+    return side / code.size * code.symbol_modules / MM
+
+
+def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
+    """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
+
+    The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
+    module edges sharp in the PDF (/Interpolate false) and in PNGs.
+    """
+    import cairocffi as cairo
+
+    mask = cairo.ImageSurface.create_for_data(bytearray(code.bits), cairo.FORMAT_A1, code.size, code.size, code.stride)
+    pattern = cairo.SurfacePattern(mask)
+    pattern.set_filter(cairo.FILTER_NEAREST)
+    scale = side / code.size
+    # User (u, v) -> bitmap pixel (v - y, u - x) / scale: the bitmap's rows are the symbol's columns.
+    pattern.set_matrix(cairo.Matrix(xx=0, yx=1 / scale, xy=1 / scale, yy=0, x0=-y / scale, y0=-x / scale))
     ctx.save()
-    ctx.set_source_rgb(*color)
-    for row, col, length in code.runs:
-        # A hair of overlap avoids hairline seams between rows in some PDF viewers.
-        ctx.rectangle(x + col * module, y + row * module, length * module, module * 1.02)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.rectangle(x, y, side, side)
     ctx.fill()
+    ctx.set_source_rgb(*color)
+    ctx.mask(pattern)
     ctx.restore()
+    mask.finish()
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
-    """The text to encode for one attendee: a column's value, or a vCard of name, organization and email."""
+    """The text to encode for one attendee: a column's value, or a vCard 3.0 of name, organization and email.
+
+    vCard lines end in CRLF (RFC 2426 / RFC 6350); some phone address books refuse bare LF.
+    """
     if kind == "vcard":
         lines = ["BEGIN:VCARD", "VERSION:3.0"]
         lines.append(f"N:{_vcard_escape(attendee.last_name)};{_vcard_escape(attendee.first_name)};;;")
@@ -61,9 +99,10 @@ def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
         if attendee.email:
             lines.append(f"EMAIL:{_vcard_escape(attendee.email)}")
         lines.append("END:VCARD")
-        return "\n".join(lines)
+        return "\r\n".join(lines) + "\r\n"
     return attendee.get(field).strip()
 
 
 def _vcard_escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")

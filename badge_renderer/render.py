@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import zipfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from badge_renderer.designs import list_designs
-from badge_renderer.errors import OptionsError
+from badge_renderer.errors import OptionsError, RenderError
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
 
@@ -66,39 +66,55 @@ def render_pdf(
     from badge_renderer.design_checks import design_warnings
     from badge_renderer.render_support import layout_warnings
 
+    if part.failed >= len(selected):
+        first = next((issue.message for issue in part.issues if issue.column is None), "")
+        raise RenderError(
+            f"None of the {len(selected):,} badges could be drawn. First problem: {first}",
+            hint="Check the attendee file and the options; if they look right, report this job.",
+            code="render_failed",
+        )
+    _finish(out, options)
     # sheet- and design-level first: they concern every badge
     issues = layout_warnings(options) + design_warnings(options) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
 
 
+def _finish(out: Path, options: RenderOptions) -> None:
+    """Page boxes, title, clean dictionaries and (with options.pdfx) the PDF/X-4 parts: see pdf_finish."""
+    from badge_renderer.pdf_finish import finish_pdf
+    from badge_renderer.render_support import plan_for
+
+    event = " ".join(options.event_name.split())
+    finish_pdf(out, plan_for(options), title=f"{event} badges" if event else "Badges", pdfx=options.pdfx)
+
+
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
-    """The first badge as a PNG (for the web page and `--preview`)."""
-    from badge_renderer.output import badge_png
+    """The first badge as a PNG (for the web page and `--preview`); warm calls reuse the composer."""
+    from badge_renderer.output import preview_png
 
     options.validate()
-    return badge_png(attendee, options, dpi)[0]
+    return preview_png(attendee, options, dpi)[0]
 
 
 def render_png_zip(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, dpi: int = 300, progress: Progress | None = None
 ) -> Path:
-    """A ZIP with one PNG per badge (for badge printers that take images)."""
-    from badge_renderer.output import badge_png, make_composer
+    """A ZIP with one PNG per badge (for badge printers that take images); big jobs use every core."""
+    from badge_renderer.output import write_png_zip
 
     options.validate()
     selected = select_for_options(attendees, options)
-    composer = make_composer(options)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for index, attendee in enumerate(selected, start=1):
-            png, _ = badge_png(attendee, options, dpi, composer)
-            archive.writestr(f"{index:05d}-{_slug(attendee.display_name)}.png", png)
-            if progress:
-                progress(index, len(selected))
+    stems = [f"{index:05d}-{_slug(attendee.display_name)}" for index, attendee in enumerate(selected, start=1)]
+    write_png_zip(selected, stems, options, out, dpi, progress)
     return out
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return slug[:40] or "badge"
+    """A file name part that keeps every letter of the name in its own script (ZIP stores it as UTF-8): letters,
+    marks (Devanagari vowel signs, accents) and digits stay, anything else becomes one hyphen."""
+    name = unicodedata.normalize("NFC", name)
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in name)
+    slug = re.sub(r"-+", "-", kept).strip("-").lower()
+    return slug[:40].rstrip("-") or "badge"

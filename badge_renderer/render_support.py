@@ -38,6 +38,7 @@ def plan_for(options: RenderOptions) -> Any:
             sides=options.sides,
             crop_marks=options.crop_marks,
             design_size=layout.parse_badge_size(options.badge_size or design.default_badge_size),
+            bleed_mm=options.bleed_mm,
         )
     return layout.plan_sheet(
         layout.parse_paper(options.paper),
@@ -50,6 +51,7 @@ def plan_for(options: RenderOptions) -> Any:
         sides=options.sides,
         crop_marks=options.crop_marks,
         rotate=options.rotate,
+        bleed_mm=options.bleed_mm,
     )
 
 

@@ -13,13 +13,24 @@ ORGS = ["Analytical Engines Ltd", "Bletchley Park", "US Navy", "Open Source Foun
 ROLES = ["Speaker", "Attendee", "Staff", "Volunteer", "Sponsor"]
 
 
-def attendees(count: int) -> list[Attendee]:
+SYLLABLES = ["ka", "lo", "mi", "ra", "den", "sa", "vo", "tri", "el", "an", "ber", "gu", "sten", "wi", "zo", "pa"]
+
+
+def distinct_surname(index: int) -> str:
+    """A made-up surname unique per index (16 syllables, base 16): every badge of a big job has its own text."""
+    parts = [SYLLABLES[(index >> shift) & 15] for shift in (0, 4, 8, 12)]
+    return "".join(parts).capitalize()
+
+
+def attendees(count: int, *, distinct: bool = False) -> list[Attendee]:
+    """`count` attendees; with `distinct`, every full name is different (real lists repeat first names, rarely
+    whole names), else they repeat from a few dozen combinations (a best case for caches)."""
     rng = random.Random(42)
     return [
         Attendee(
             row=i + 2,
             first_name=rng.choice(FIRST),
-            last_name=rng.choice(LAST),
+            last_name=distinct_surname(i) if distinct else rng.choice(LAST),
             organization=rng.choice(ORGS),
             role=rng.choice(ROLES),
             ticket_type="Attendee",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering) and pythonX.Y-venv.
 # `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests), gLabels'
-# template database (preset geometry) and poppler-utils (PDF checks).
+# template database (preset geometry) and the print checks: zbar-tools (zbarimg decodes QR codes), qpdf (qpdf --check),
+# poppler-utils (pdftoppm, pdftotext, pdfinfo -box).
 set -euo pipefail
 want=()
 case "${1:-runtime}" in
@@ -14,8 +15,10 @@ case "${1:-runtime}" in
            [ -x /usr/bin/chromedriver ] || want+=(chromium-driver)
            # gLabels' template database: the presets are checked against it (tests/unit/layout/test_layout_glabels.py)
            [ -f /usr/share/libglabels-3.0/templates/paper-sizes.xml ] || want+=(glabels-data)
+           command -v zbarimg >/dev/null || want+=(zbar-tools)
+           command -v qpdf >/dev/null || want+=(qpdf)
            # pdftotext/pdftoppm: tests read where badges landed in the PDF and look at rendered pages
-           command -v pdftotext >/dev/null || want+=(poppler-utils) ;;
+           { command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; } || want+=(poppler-utils) ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -17,11 +17,10 @@ from badge_renderer.attendees.limits import CsvLimits
 from badge_renderer.attendees.rows import RowBuilder
 from badge_renderer.attendees.table import AttendeeTable
 from badge_renderer.errors import CsvError
+from badge_renderer.printable import printable
 
 BADGEYAY_COLUMNS = ("first", "last", "designation", "organisation", "handle")
 _BADGEYAY_FIELDS = {"first_name": 0, "last_name": 1, "role": 2, "organization": 3}
-# C0/C1 control characters except tab, line feed and carriage return (the csv module handles those).
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HEADER_HINT = (
     "Add a header row naming the columns, e.g. 'First Name,Last Name,Company,Role,Email' (or 'Name'), "
     "or say which column holds the names with --map full_name=Column."
@@ -46,8 +45,8 @@ def read_attendees(
         )
     decoded = decode_csv_bytes(data, filename)
     declared, skip = excel_sep_line(decoded.text)
-    # Control characters are invisible on a badge and make an SVG document invalid: drop them in one pass.
-    body = _CONTROL_CHARS.sub("", decoded.text[skip:]).removeprefix("\ufeff")  # a second BOM after a UTF-16 one
+    # Control characters and the like are removed per value by the row builder (printable), which can say where.
+    body = decoded.text[skip:].removeprefix("\ufeff")  # a second BOM after a UTF-16 one
     # Excel's "Unicode Text" is the only common UTF-16 export, and it is tab separated.
     prefer = "\t" if decoded.encoding.startswith(("utf-16", "utf-32")) else ","
     delimiter = declared or detect_delimiter(body, prefer=prefer)
@@ -78,6 +77,7 @@ def read_attendees(
         delimiter=delimiter,
         source_format=fmt,
         has_header=has_header,
+        sample_rows=tuple(builder.sample_rows),
     )
 
 
@@ -94,6 +94,7 @@ def _column_plan(
     first: Sequence[str], row: int, mapping: Mapping[str, str] | None, filename: str
 ) -> tuple[bool, tuple[str, ...], ColumnPlan, str]:
     """Is the first row a header, what are the columns, which field comes from which, and what export is it."""
+    first = [printable(cell).text for cell in first]  # a header cell is a name, not something to warn about
     has_header = looks_like_header(first) or _mapping_names_columns(mapping)
     if has_header:
         columns = display_columns(first)
@@ -147,7 +148,7 @@ def _records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, li
     start = 1
     try:
         for cells in reader:
-            if "".join(cells).strip():
+            if not _blank("".join(cells)):
                 if reader.line_num > start:  # a quoted cell spans lines: keep its breaks, as plain newlines
                     cells = [cell.replace("\r\n", "\n").replace("\r", "\n") for cell in cells]
                 yield start, cells
@@ -160,6 +161,14 @@ def _records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, li
             row=start,
             code="bad_row",
         ) from None
+
+
+def _blank(text: str) -> bool:
+    """Nothing but spaces and control characters (a DOS end-of-file mark after the last line): not a record."""
+    stripped = text.strip()
+    if not stripped or stripped.isprintable():
+        return not stripped
+    return all(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in stripped)
 
 
 def _chain(

@@ -9,13 +9,16 @@ from badge_renderer.attendees.decoding import REPLACEMENT
 from badge_renderer.attendees.limits import CsvLimits
 from badge_renderer.errors import CsvError
 from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.printable import printable
 
+SAMPLE_ROWS = 5  # records kept as read, for the live preview's table
 _UNDECODABLE = "The value has characters that could not be decoded (shown as \ufffd)"
 _HINTS = {
     "no_name": "Fill in the name or remove the row; it gets no badge.",
     "field_too_long": "Shorten the value; it was cut to fit.",
     "bad_encoding": "Save the file as 'CSV UTF-8' and upload it again.",
     "bad_row": "Check the row for a delimiter or quote inside a value.",
+    "unprintable": "Retype the value without the hidden characters; the badge was made without them.",
 }
 
 
@@ -40,6 +43,7 @@ class RowBuilder:
         self.check_encoding = damaged_text
         self.attendees: list[Attendee] = []
         self.warnings: list[RowIssue] = []
+        self.sample_rows: list[tuple[str, ...]] = []
         self._known = tuple(plan.known.items())
         self._custom = tuple(plan.custom.items())
         self._others = plan.others
@@ -60,6 +64,9 @@ class RowBuilder:
                     message = f"The value is {len(value):,} characters long (limit {self.max_chars:,}); it was cut"
                     self._problem(row, self.columns[index], message, "field_too_long")
                     values[index] = value[: self.max_chars]
+        self._drop_unprintable(row, values)
+        if len(self.sample_rows) < SAMPLE_ROWS:
+            self.sample_rows.append(tuple(values))
         if self.check_encoding:
             for index, value in enumerate(values):
                 if REPLACEMENT in value:
@@ -73,6 +80,19 @@ class RowBuilder:
         for field, index in self._custom:
             extra[field] = values[index]
         self.attendees.append(Attendee(row=row, extra=extra, **known))
+
+    def _drop_unprintable(self, row: int, values: list[str]) -> None:
+        """Every attendee value enters the renderer here, so this is where what cannot be printed is taken out."""
+        for index, value in enumerate(values):
+            cleaned = printable(value)
+            if cleaned.removed:
+                count = len(cleaned.removed)
+                what = (
+                    "character that cannot be printed was" if count == 1 else "characters that cannot be printed were"
+                )
+                message = f"{count} {what} removed: {cleaned.describe()}"
+                self._problem(row, self.columns[index], message, "unprintable")
+                values[index] = cleaned.text.strip()
 
     def _problem(self, row: int, column: str | None, message: str, code: str) -> None:
         """Callers print `row, column: message`, so the message itself does not repeat where."""

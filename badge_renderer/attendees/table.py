@@ -23,6 +23,9 @@ class AttendeeTable:
     source_format: str = "generic"
     """'generic' | 'eventyay' | 'pretix' | 'badgeyay'."""
     has_header: bool = True
+    sample_rows: tuple[tuple[str, ...], ...] = ()
+    """The first records as the reader read them (cleaned, one value per column), so a preview shows the file
+    exactly as the job will see it without parsing it a second time."""
 
     def __len__(self) -> int:
         return len(self.attendees)

@@ -4,6 +4,7 @@ Pure geometry in PDF points (top-left origin, y down); the composer draws what t
 cairo, so the options check and the cloud functions can plan a sheet cheaply.
 """
 
+from badge_renderer.layout.bleed import MAX_BLEED_MM, check_bleed
 from badge_renderer.layout.geometry import Line, SheetLayout, Size, Slot
 from badge_renderer.layout.imposition import SIDES, auto_margin_mm, plan_sheet
 from badge_renderer.layout.marks import crop_marks
@@ -13,6 +14,7 @@ from badge_renderer.layout.units import MM, mm
 
 __all__ = [
     "BADGE_SIZES",
+    "MAX_BLEED_MM",
     "MM",
     "PAPERS",
     "PRESETS",
@@ -23,6 +25,7 @@ __all__ = [
     "Size",
     "Slot",
     "auto_margin_mm",
+    "check_bleed",
     "crop_marks",
     "find_preset",
     "mm",

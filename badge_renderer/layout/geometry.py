@@ -77,7 +77,9 @@ class SheetLayout:
     `fronts[i]` and `backs[i]` belong to the same badge. With `backs_on_next_page` (duplex) the backs are printed on
     the page after the fronts, mirrored left-right; otherwise (fold-over) they share the front page. `crop_marks`
     belong to the front page (fold-over: around each front+back pair); `back_crop_marks` to a duplex back page,
-    computed from the back slots themselves. `notes` say what the plan changed from what was asked, in words.
+    computed from the back slots themselves. `notes` say what the plan changed from what was asked, in words. With
+    `bleed`, every badge's artwork reaches that far past its trim, neighbours are at least two bleeds apart and crop
+    marks start outside the bleed.
     """
 
     page: Size
@@ -88,6 +90,7 @@ class SheetLayout:
     badge: Size
     back_crop_marks: tuple[Line, ...] = ()
     notes: tuple[str, ...] = ()  # what the user should know about this plan (badges turned, crop marks dropped)
+    bleed: float = 0.0  # points the artwork extends past each badge's trim (0: none)
 
     def marks_for(self, side: str) -> tuple[Line, ...]:
         """The crop marks of a "front" page or of a duplex "back" page."""

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.bleed import check_bleed, mark_gap, marks_reach
 from badge_renderer.layout.geometry import Line, Rotation, SheetLayout, Size, Slot
-from badge_renderer.layout.marks import MARK_GAP, MARK_MINIMUM
+from badge_renderer.layout.marks import MARK_MINIMUM
 from badge_renderer.layout.marks import crop_marks as compute_crop_marks
 from badge_renderer.layout.units import MM, format_mm, mm_text
 
@@ -33,6 +34,7 @@ def plan_sheet(
     sides: str = "single",
     crop_marks: bool = False,
     rotate: bool = True,
+    bleed_mm: float = 0.0,
 ) -> SheetLayout:
     """As many badges as fit the paper inside the margins, as a grid centred on the page, then moved by the printer
     calibration offset (positive = right / down). With `one_per_page` the page is the badge itself (badge printers).
@@ -42,19 +44,40 @@ def plan_sheet(
     the slots' rotation says so). Fold-over puts each badge's back against its front's top edge, upside down, so
     the pair folds along their shared edge; the pair is what has to fit. Duplex puts the backs on the next page,
     mirrored.
+
+    `bleed_mm` (see layout.bleed): the gutter grows to at least two bleeds, so a cut that misses the trim by up to a
+    bleed still shows this badge's own artwork; one-per-page pages grow by the bleed (and room for marks outside it).
     """
     check_sides(sides)
+    bleed = check_bleed(bleed_mm)
+    gutter_mm = max(gutter_mm, 2 * bleed_mm)
     gutter = _length(gutter_mm, "gutter_mm")
     offset_x, offset_y = calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm")
     if margin_mm is not None:
         _length(margin_mm, "margin_mm")
     if one_per_page:
         piece_w, piece_h = _piece(badge, sides, 0)
-        page = Size(piece_w, piece_h, badge.name)
-        return impose(page, badge, [(0.0, 0.0)], sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks)
+        border = bleed + (marks_reach(bleed) if crop_marks and bleed else 0.0)
+        page = Size(piece_w + 2 * border, piece_h + 2 * border, badge.name)
+        return impose(
+            page,
+            badge,
+            [(border, border)],
+            sides=sides,
+            offset=(offset_x, offset_y),
+            crop_marks=crop_marks,
+            bleed=bleed,
+        )
+    if bleed and margin_mm is not None and margin_mm * MM < bleed:
+        raise OptionsError(
+            f"A {format_mm(bleed)} bleed needs margins of at least {format_mm(bleed)} (the margin is "
+            f"{format_mm(margin_mm * MM)})",
+            hint="Raise --margin, or leave --margin on auto.",
+            column="bleed_mm",
+        )
 
     turns: tuple[Turn, ...] = (0, 90) if rotate and abs(badge.width - badge.height) > _FIT_TOLERANCE else (0,)
-    grids = [_grid_for(paper, badge, sides, turn, margin_mm, gutter) for turn in turns]
+    grids = [_grid_for(paper, badge, sides, turn, margin_mm, gutter, bleed_mm) for turn in turns]
     upright, best = grids[0], max(grids, key=lambda g: g.count)  # max keeps the first (upright) on a tie
     if best.count == 0:
         raise _does_not_fit(paper, badge, upright.margin, sides)
@@ -67,7 +90,14 @@ def plan_sheet(
         for c in range(best.columns)
     ]
     return impose(
-        paper, badge, origins, sides=sides, offset=(offset_x, offset_y), crop_marks=crop_marks, turn=best.turn
+        paper,
+        badge,
+        origins,
+        sides=sides,
+        offset=(offset_x, offset_y),
+        crop_marks=crop_marks,
+        turn=best.turn,
+        bleed=bleed,
     )
 
 
@@ -85,10 +115,12 @@ class _Grid:
         return self.columns * self.rows
 
 
-def _grid_for(paper: Size, badge: Size, sides: str, turn: Turn, margin_mm: float | None, gutter: float) -> _Grid:
+def _grid_for(
+    paper: Size, badge: Size, sides: str, turn: Turn, margin_mm: float | None, gutter: float, bleed_mm: float = 0.0
+) -> _Grid:
     piece_w, piece_h = _piece(badge, sides, turn)
-    if margin_mm is None:
-        margin_mm = _auto_margin(paper, piece_w, piece_h, gutter)
+    if margin_mm is None:  # automatic, but never inside the bleed
+        margin_mm = max(_auto_margin(paper, piece_w, piece_h, gutter), bleed_mm)
     margin = margin_mm * MM
     columns = _count(paper.width - 2 * margin, piece_w, gutter)
     rows = _count(paper.height - 2 * margin, piece_h, gutter)
@@ -149,6 +181,7 @@ def impose(
     offset: tuple[float, float],
     crop_marks: bool,
     turn: Turn = 0,
+    bleed: float = 0.0,
 ) -> SheetLayout:
     """Fronts, backs and marks for pieces whose top-left corners are `origins` (uncalibrated), then the offset.
 
@@ -172,13 +205,14 @@ def impose(
         pieces = fronts
     dx, dy = offset
     fronts, backs, pieces = ([s.moved(dx, dy) for s in group] for group in (fronts, backs, pieces))
-    marks: tuple[Line, ...] = compute_crop_marks(pieces, page) if crop_marks else ()
+    gap = mark_gap(bleed)
+    marks: tuple[Line, ...] = compute_crop_marks(pieces, page, gap=gap) if crop_marks else ()
     # Duplex backs get their own marks, from where the backs really are (not a copy of the front's): professional
     # imposition marks both sides, so the operator can hold a sheet to the light to see how far this printer's
     # duplex registration drifts, and cut from either side. Copying the front marks was only right while every
     # grid was left-right symmetric (centred grids are, with any offset); an off-centre label sheet is not.
-    back_marks: tuple[Line, ...] = compute_crop_marks(backs, page) if crop_marks and sides == "duplex" else ()
-    notes = (_dropped_marks_note(pieces, page, marks),) if crop_marks and len(origins) else ()
+    back_marks: tuple[Line, ...] = compute_crop_marks(backs, page, gap=gap) if crop_marks and sides == "duplex" else ()
+    notes = (_dropped_marks_note(pieces, page, marks, gap),) if crop_marks and len(origins) else ()
     return SheetLayout(
         page=page,
         fronts=tuple(fronts),
@@ -188,10 +222,11 @@ def impose(
         badge=badge,
         back_crop_marks=back_marks,
         notes=tuple(n for n in notes if n),
+        bleed=bleed,
     )
 
 
-def _dropped_marks_note(pieces: Sequence[Slot], page: Size, marks: Sequence[Line]) -> str:
+def _dropped_marks_note(pieces: Sequence[Slot], page: Size, marks: Sequence[Line], gap: float) -> str:
     """'' when every cut has a mark; else says how many cuts lost theirs (margins too narrow for a mark)."""
     edge = 0.01  # points: a cut on the paper's own edge needs no mark
     cuts_x = {round(v, 2) for s in pieces for v in (s.x, s.right) if edge < v < page.width - edge}
@@ -205,7 +240,7 @@ def _dropped_marks_note(pieces: Sequence[Slot], page: Size, marks: Sequence[Line
     what = "Crop marks were dropped" if not marks else f"Crop marks were dropped for {missing} of {total} cut lines"
     return (
         f"{what}: the margins beside the badges are too narrow for a mark (it needs "
-        f"{mm_text(MARK_GAP + MARK_MINIMUM)} mm clear of the badges)."
+        f"{mm_text(gap + MARK_MINIMUM)} mm clear of the badges)."
     )
 
 

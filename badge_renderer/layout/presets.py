@@ -12,6 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from badge_renderer.errors import DesignError, OptionsError
+from badge_renderer.layout.bleed import check_bleed, label_bleed_room, no_room_error
 from badge_renderer.layout.catalogue import PRESETS
 from badge_renderer.layout.geometry import SheetLayout, Size
 from badge_renderer.layout.imposition import calibration_offset, check_sides, impose
@@ -90,16 +91,30 @@ def plan_preset(
     sides: str = "single",
     crop_marks: bool = False,
     design_size: Size | None = None,
+    bleed_mm: float = 0.0,
 ) -> SheetLayout:
     """The sheet plan of a label product, exactly at its labels, moved by the calibration offset.
 
     Fold-over uses two touching pieces per badge (back against the front's top edge, upside down), so it needs a
     sheet whose pieces share an edge; duplex mirrors the backs left-right on the next page like any sheet. Label
     printers print one side of one label per page. A continuous roll is cut as long as `design_size` (the design's
-    badge size) is in shape at the roll's width.
+    badge size) is in shape at the roll's width. A bleed must fit between the die-cut labels (half the gap) and
+    inside the sheet's margins, else OptionsError says how much fits.
     """
     sheet = preset if isinstance(preset, SheetPreset) else find_preset(preset)
     check_sides(sides)
+    bleed = check_bleed(bleed_mm)
+    if bleed:
+        room = label_bleed_room(
+            sheet.left,
+            sheet.top,
+            sheet.pitch_x - sheet.piece[0],  # the gaps between pieces as they lie on the sheet (turned or not)
+            sheet.pitch_y - sheet.piece[1],
+            sheet.columns,
+            sheet.rows,
+        )
+        if bleed > room + _FLUSH:
+            raise no_room_error(sheet.title, bleed, room)
     offset = (calibration_offset(offset_x_mm, "offset_x_mm"), calibration_offset(offset_y_mm, "offset_y_mm"))
     if sheet.kind != "sheet":
         return _plan_label(sheet, offset, sides, crop_marks, design_size)
@@ -124,7 +139,14 @@ def plan_preset(
         for c in range(0, sheet.columns - col_step + 1, col_step)
     ]
     layout = impose(
-        sheet.paper, sheet.badge, origins, sides=sides, offset=offset, crop_marks=crop_marks, turn=sheet.rotation
+        sheet.paper,
+        sheet.badge,
+        origins,
+        sides=sides,
+        offset=offset,
+        crop_marks=crop_marks,
+        turn=sheet.rotation,
+        bleed=bleed,
     )
     return replace(layout, notes=preset_warnings(sheet) + layout.notes)
 

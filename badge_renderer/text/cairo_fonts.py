@@ -2,8 +2,10 @@
 
 cairocffi has no FreeType faces, so this opens the system libfreetype.so.6 (the very library libcairo links, so
 no second FreeType and no ABI mix) with a three-function cdef and hands its FT_Face to
-cairo_ft_font_face_create_for_ft_face. FT faces are kept for the life of the process, as cairo requires; the
-cache is keyed by process id so a forked worker opens its own FreeType instead of sharing the parent's.
+cairo_ft_font_face_create_for_ft_face. FT faces are kept for the life of the process, as cairo requires. A forked
+worker keeps using its copy of the parent's faces (it is single-threaded, and the text it draws then shares one
+font subset per part with the static layers the parent recorded); only the lock is made anew in the child, in
+case another thread held it at the fork.
 """
 
 from __future__ import annotations
@@ -34,9 +36,18 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"pid": None}
 
 
+def _new_lock_after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
 def _native() -> tuple[Any, Any, Any, Any]:
-    """(ffi, freetype, cairo, FT_Library) for this process, created on first use after start or fork."""
-    if _state["pid"] != os.getpid():
+    """(ffi, freetype, cairo, FT_Library) for this process, created on first use (a fork keeps the parent's)."""
+    if _state["pid"] is None:
         from cffi import FFI
 
         ffi = FFI()

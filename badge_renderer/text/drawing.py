@@ -7,6 +7,7 @@ badges use it, the text stays vector and copyable, and PNG previews match the PD
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from badge_renderer.errors import DesignError
@@ -40,19 +41,10 @@ def draw_text(
 
     align "start"/"end" put an Arabic or Hebrew line against the right/left edge and a Latin one the other way.
     """
-    if align not in ALIGNS or valign not in VALIGNS:
-        raise DesignError(
-            f"Text alignment '{align}'/'{valign}' is not known",
-            hint=f"align is one of {', '.join(ALIGNS)}; valign one of {', '.join(VALIGNS)}.",
-        )
-    if not fitted.lines or fitted.size <= 0:
+    runs = place_text(fitted, x, y, box_width, box_height, align=align, valign=valign)
+    if not runs:
         return
-    size = fitted.size
-    pitch = fitted.height / len(fitted.lines)
-    top = {"top": y, "middle": y + (box_height - fitted.height) / 2, "bottom": y + box_height - fitted.height}[valign]
-    ascent, descent = _ink_font(fitted).ink_extent
-    first_baseline = top + pitch / 2 + (ascent - descent) / 2 * size  # a name's usual ink centred in its line
-    first_baseline += _keep_ink_inside(fitted, first_baseline, y, box_height)
+    import cairocffi
 
     ctx.save()
     try:
@@ -61,31 +53,69 @@ def draw_text(
             ctx.set_source_rgba(*color)
         else:
             ctx.set_source_rgb(*color)
-        ctx.set_font_size(size)
-        for index, line in enumerate(fitted.lines):
-            width = line.width(size)
-            side = _SIDES[align][line.rtl] if align in _SIDES else align
-            left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[side]
-            baseline = first_baseline + index * pitch
-            _draw_line(ctx, line, left - line.extent[0] * size, baseline, size)
+        for run in runs:
+            ctx.set_font_face(cairo_font_face(run.font))
+            ctx.set_font_size(run.size)
+            ctx.show_text_glyphs(run.text, run.glyphs, run.clusters, cairocffi.TEXT_CLUSTER_FLAG_BACKWARD * run.rtl)
     finally:
         ctx.restore()
 
 
-def _draw_line(ctx: cairocffi.Context, line: ShapedLine, left: float, baseline: float, size: float) -> None:
-    import cairocffi
+@dataclass(frozen=True)
+class PlacedRun:
+    """One glyph run at its final place in user space: what a single cairo show_text_glyphs call draws."""
 
+    font: FontFile
+    size: float
+    text: str
+    glyphs: list[tuple[int, float, float]]  # (glyph id, x, y) in points
+    clusters: list[tuple[int, int]]
+    rtl: bool
+
+
+def place_text(
+    fitted: FittedText,
+    x: float,
+    y: float,
+    box_width: float,
+    box_height: float,
+    *,
+    align: str = "center",
+    valign: str = "middle",
+) -> list[PlacedRun]:
+    """Where every glyph of `fitted` lands in the box (the geometry of draw_text, shared with text stamps)."""
+    if align not in ALIGNS or valign not in VALIGNS:
+        raise DesignError(
+            f"Text alignment '{align}'/'{valign}' is not known",
+            hint=f"align is one of {', '.join(ALIGNS)}; valign one of {', '.join(VALIGNS)}.",
+        )
+    if not fitted.lines or fitted.size <= 0:
+        return []
+    size = fitted.size
+    pitch = fitted.height / len(fitted.lines)
+    top = {"top": y, "middle": y + (box_height - fitted.height) / 2, "bottom": y + box_height - fitted.height}[valign]
+    ascent, descent = _ink_font(fitted).ink_extent
+    first_baseline = top + pitch / 2 + (ascent - descent) / 2 * size  # a name's usual ink centred in its line
+    first_baseline += _keep_ink_inside(fitted, first_baseline, y, box_height)
+    placed: list[PlacedRun] = []
+    for index, line in enumerate(fitted.lines):
+        width = line.width(size)
+        side = _SIDES[align][line.rtl] if align in _SIDES else align
+        left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[side]
+        baseline = first_baseline + index * pitch
+        _place_line(placed, line, left - line.extent[0] * size, baseline, size)
+    return placed
+
+
+def _place_line(placed: list[PlacedRun], line: ShapedLine, left: float, baseline: float, size: float) -> None:
     pen = left
     for run in line.runs:
         if run.glyphs:
-            ctx.set_font_face(cairo_font_face(run.font))
-            ctx.set_font_size(size)
             glyphs = [
                 (gid, pen + gx * size, baseline - gy * size)
                 for gid, gx, gy in zip(run.glyphs, run.xs, run.ys, strict=True)
             ]
-            flags = cairocffi.TEXT_CLUSTER_FLAG_BACKWARD if run.rtl else 0
-            ctx.show_text_glyphs(run.text, glyphs, run.text_clusters, flags)
+            placed.append(PlacedRun(run.font, size, run.text, glyphs, run.text_clusters, run.rtl))
         pen += run.advance * size
 
 

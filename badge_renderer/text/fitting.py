@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from badge_renderer.errors import DesignError
+from badge_renderer.printable import printable
 from badge_renderer.text.breaks import SOFT_HYPHEN, break_units
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
@@ -285,19 +286,10 @@ def _is_cut_point(text: str, index: int) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, no control characters
-    and no noncharacters (U+FDD0..FDEF, U+xxFFFE/F: cairo refuses them as invalid text). Soft hyphens go too: the
-    fitter places its own where it cuts a long word."""
-    text = unicodedata.normalize("NFC", text.encode("utf-8", "replace").decode("utf-8"))
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\t\n\r"
-        or (unicodedata.category(ch) not in ("Cc", "Cs") and ch != SOFT_HYPHEN and not _is_noncharacter(ch))
-    )
+    """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, and only what printable()
+    allows: whoever calls, cairo never sees a string it refuses. Soft hyphens go too: the fitter places its own
+    where it cuts a long word."""
+    text = unicodedata.normalize("NFC", printable(text).text)
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return _SPACES.sub(" ", text).strip()
-
-
-def _is_noncharacter(char: str) -> bool:
-    cp = ord(char)
-    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE

@@ -38,6 +38,9 @@ class ShapedRun:
 
         RTL runs hold their glyphs in the reverse of text order: cairo's backward flag, set when drawing.
         """
+        count = len(self.text)
+        if not self.rtl and self.text.isascii() and self.clusters == _identity(count):
+            return [(1, 1)] * count  # the usual Latin name: one byte, one glyph per character
         bounds = [*sorted(set(self.clusters)), len(self.text)]
         ends = {start: bounds[i + 1] for i, start in enumerate(bounds[:-1])}
         result: list[tuple[int, int]] = []
@@ -102,6 +105,11 @@ class ShapedLine:
     @property
     def glyph_count(self) -> int:
         return sum(len(run.glyphs) for run in self.runs)
+
+
+@lru_cache(maxsize=256)
+def _identity(count: int) -> tuple[int, ...]:
+    return tuple(range(count))
 
 
 def shape_line(text: str, chain: Sequence[FontFile], library: FontLibrary, base: int | None = None) -> ShapedLine:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -16,7 +17,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from badge_renderer import limits
 from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+from badgeforge.private_files import read_or_create_secret
+from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
 Mode = Literal["local", "firebase"]
 LinkMode = Literal["signed", "page"]
@@ -29,14 +33,34 @@ class ConfigError(ValueError):
     """The environment does not describe a usable configuration (message says which variable to set)."""
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: int() would also take "1_000" and "١٢"
+# Variable -> (lowest, highest) accepted. Why: a typo (10^30 badges, a negative TTL, a link TTL past what datetime
+# can add) must stop start-up with a message naming the variable, not become an unlimited account or a 500 later.
+_INT_BOUNDS = {
+    "BADGEFORGE_DEFAULT_USAGE": (0, MAX_ALLOWED_USAGE),
+    "BADGEFORGE_LINK_TTL_HOURS": (1, 24 * 3650),
+    "BADGEFORGE_PAGE_LINK_TTL_DAYS": (1, 3650),
+    "BADGEFORGE_MAX_ATTEMPTS": (1, 100),
+    "BADGEFORGE_CSV_MAX_BYTES": (1, limits.CSV_MAX_BYTES_CEILING),
+    "BADGEFORGE_CSV_MAX_ROWS": (1, limits.CSV_MAX_ROWS_CEILING),
+    "BADGEFORGE_IMAGE_MAX_BYTES": (1, limits.IMAGE_MAX_BYTES),  # the renderer's cap: only lower it
+    "BADGEFORGE_RENDER_LEASE_SECONDS": (0, 7 * 24 * 3600),  # at least 1: _seconds_env says so
+    "BADGEFORGE_SWEEP_INTERVAL_SECONDS": (0, 24 * 3600),
+    "BADGEFORGE_DATABASE_MAX_BYTES": (0, 2**50),
+}
+
+
 def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError as err:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from err
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise ConfigError(f"{name} must be a whole number, not {raw[:40]!r}")
+    value = int(raw)
+    low, high = _INT_BOUNDS.get(name, (-(2**63), 2**63 - 1))
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:,} and {high:,}, not {value:,}")
+    return value
 
 
 def _seconds_env(env: Mapping[str, str], name: str, default: timedelta, *, minimum: int = 1) -> timedelta:
@@ -86,11 +110,12 @@ class Settings:
     smtp_url: str = field(default="", repr=False)
     sendgrid_api_key: str = field(default="", repr=False)
     sendgrid_host: str = ""  # empty: SendGrid's API; tests point it at a local recorder
-    csv_max_bytes: int = 10_000_000
-    csv_max_rows: int = 50_000
-    image_max_bytes: int = 10_000_000
+    csv_max_bytes: int = limits.CSV_MAX_BYTES
+    csv_max_rows: int = limits.CSV_MAX_ROWS
+    image_max_bytes: int = limits.IMAGE_MAX_BYTES
     max_attempts: int = 5
-    render_lease: timedelta = timedelta(minutes=10)  # a render still 'rendering' after this is dead: re-driven
+    jobs_per_minute: int = 10  # per user, web and SDK uploads alike (services/rate_limits.py)
+    render_lease: timedelta = timedelta(minutes=10)
     mail_lease: timedelta = timedelta(minutes=2)
     sweep_interval: timedelta = timedelta(seconds=60)  # `badgeforge serve` sweeps this often (the cloud: scheduler)
     database_max_bytes: int = 0  # local SQLite tree: 0 = no cap; over it, writes fail with "database ... is full"
@@ -140,6 +165,7 @@ class Settings:
             sweep_interval=_seconds_env(env, "BADGEFORGE_SWEEP_INTERVAL_SECONDS", cls.sweep_interval, minimum=0),
             database_max_bytes=_int_env(env, "BADGEFORGE_DATABASE_MAX_BYTES", 0),
             scratch_dir=Path(env["BADGEFORGE_SCRATCH_DIR"]).expanduser() if env.get("BADGEFORGE_SCRATCH_DIR") else None,
+            jobs_per_minute=_int_env(env, "BADGEFORGE_JOBS_PER_MINUTE", cls.jobs_per_minute),
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
         )
 
@@ -164,13 +190,8 @@ class Settings:
             return self.link_secret
         if self.mode != "local":
             raise ConfigError("set BADGEFORGE_LINK_SECRET (a long random string) to sign download-page links")
-        path = self.home / "link_secret"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(secrets.token_urlsafe(32))
-            os.replace(tmp, path)
-        return path.read_text().strip()
+        secret = read_or_create_secret(self.home / "link_secret", lambda: secrets.token_urlsafe(32).encode())
+        return secret.decode().strip()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ class UserExists(ValueError):
     """An account with that email already exists in the user directory."""
 
 
+class DirectoryBusy(RuntimeError):
+    """The user directory is at its limit of concurrent password checks; the caller should try again shortly."""
+
+
 class TransactionAborted(RuntimeError):
     """A database transaction kept conflicting with other writers and gave up; nothing was written."""
 
@@ -40,6 +44,16 @@ class MailTemporaryError(RuntimeError):
 
 class MailPermanentError(RuntimeError):
     """The mail provider refused the message for good (4xx other than 429): retrying will not help."""
+
+
+def is_object_path(path: object) -> bool:
+    """A blob path every BlobStore accepts: non-empty segments, no `.`/`..`, no leading slash, backslash or control
+    character. Why here: the folder store, the /files/ route and callers must agree on what stays in the bucket."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ def test_hosting_sends_api_and_links_to_the_api_function() -> None:
     assert by_source["/adjust_usage"]["function"]["functionId"] == "adjust_usage"
 
 
+def test_hosting_sends_exactly_the_security_headers_serve_sends() -> None:
+    """One definition (badgeforge.api.security_headers); firebase.json is static JSON, so it repeats it verbatim."""
+    from badgeforge.api.security_headers import SECURITY_HEADERS
+
+    everything = next(block for block in CONFIG["hosting"]["headers"] if block["source"] == "**")
+    hosting = {h["key"]: h["value"] for h in everything["headers"] if h["key"] != "Cache-Control"}
+    assert hosting == SECURITY_HEADERS
+
+
 def test_emulators_are_local_without_ui() -> None:
     emulators = CONFIG["emulators"]
     assert emulators["singleProjectMode"] is True

@@ -30,6 +30,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PASSWORD = "e2e-password-123"
+WAIT_MS = 30_000  # how long a page may take to show a result (expect() waits without eval: the CSP forbids it)
 BADGEFORGE = Path(sys.executable).parent / "badgeforge"
 
 

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from badgeforge.services import links
 
+from .conftest import WAIT_MS
 from .test_web_flow import EXAMPLE_CSV, add_user, outbox_links, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -47,12 +49,12 @@ def test_page_links_my_badges_and_an_expired_link(page_link_server, new_page):
 
     visitor, visitor_console = new_page(width=375, height=740)
     visitor.goto(f"{server.url}/d/{expired}")
-    visitor.wait_for_function("document.querySelector('#link-reason').textContent.includes('expired')")
+    expect(visitor.locator("#link-reason")).to_contain_text("expired", timeout=WAIT_MS)
     visitor.get_by_role("button", name="Email me a new link").click()
     visitor.get_by_label("Email", exact=True).fill("owner@example.com")
     visitor.get_by_label("Password", exact=True).fill("e2e-password-123")
     visitor.get_by_role("button", name="Sign in").click()
-    visitor.wait_for_function("document.querySelector('#new-link-result').textContent.includes('emailed')")
+    expect(visitor.locator("#new-link-result")).to_contain_text("emailed", timeout=WAIT_MS)
     assert len(outbox_links(server, "owner@example.com")) == mails_before + 1
 
     page.goto(server.url + "/jobs.html")
@@ -62,7 +64,7 @@ def test_page_links_my_badges_and_an_expired_link(page_link_server, new_page):
     assert server.api("GET", "/api/jobs", token)[1]["jobs"] == []
     still_valid = links.make_token(secret, uid, job_id, int((datetime.now(UTC) + timedelta(days=1)).timestamp()))
     visitor.goto(f"{server.url}/d/{still_valid}")
-    visitor.wait_for_function("document.querySelector('#link-reason').textContent.includes('no longer available')")
+    expect(visitor.locator("#link-reason")).to_contain_text("no longer available", timeout=WAIT_MS)
     assert visitor.get_by_role("button", name="Email me a new link").is_hidden()
     assert console.errors == []
     assert visitor_console.errors == []

@@ -33,6 +33,11 @@ def test_serve_prints_its_url_serves_the_pages_and_stops_on_ctrl_c(tmp_path):
         url = first.split(" at ", 1)[1].split("/ ", 1)[0]
         with urllib.request.urlopen(url + "/", timeout=10) as page:
             assert b"Make print-ready badges" in page.read()
+            assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+            assert (page.headers["X-Content-Type-Options"], page.headers["Referrer-Policy"]) == (
+                "nosniff",
+                "no-referrer",
+            )
         with urllib.request.urlopen(url + "/admin", timeout=10) as page:
             assert b"Admin console" in page.read()
         process.send_signal(signal.SIGINT)
@@ -46,6 +51,7 @@ def test_serve_prints_its_url_serves_the_pages_and_stops_on_ctrl_c(tmp_path):
     assert "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_serve_recovers_a_killed_render_by_itself(tmp_path):
     """A render SIGKILLed while `serve` runs (a `badgeforge run` on the same data): with a 2 s lease and a 1 s
     sweep interval, serve's own sweep re-drives it; the job finishes, one mail, one use charged, nothing held."""

@@ -13,9 +13,10 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import PASSWORD, ROOT
+from .conftest import PASSWORD, ROOT, WAIT_MS
 
 pytestmark = pytest.mark.e2e
 
@@ -68,11 +69,8 @@ def test_organizer_uploads_previews_renders_downloads_and_gets_the_email(server,
     before = page.locator("#preview-image").get_attribute("src")
     page.get_by_label("Event name").fill("PyCon Example 2026")
     # the live preview is rendered again by the server with the event name (a new image, not the old one)
-    page.wait_for_function(
-        "(old) => document.querySelector('#preview-image').src !== old"
-        " && document.querySelector('#preview-status').textContent.startsWith('First badge')",
-        arg=before,
-    )
+    expect(page.locator("#preview-image")).not_to_have_attribute("src", before, timeout=WAIT_MS)
+    expect(page.locator("#preview-status")).to_have_text(re.compile(r"^\s*First badge"), timeout=WAIT_MS)
     screenshot(page, "upload.png")
 
     page.get_by_role("button", name="Make badges").click()
@@ -87,7 +85,7 @@ def test_organizer_uploads_previews_renders_downloads_and_gets_the_email(server,
     assert jobs["jobs"][0]["status"] == "done"
     assert pages == jobs["jobs"][0]["pages"] > 0
 
-    page.wait_for_function("document.querySelector('#usage-left').textContent === '4'")
+    expect(page.locator("#usage-left")).to_have_text("4", timeout=WAIT_MS)
     for _ in range(100):  # the email is sent by send_badge_mail on the runtime's background thread
         links = outbox_links(server, "organizer@example.com")
         if links:
@@ -119,7 +117,7 @@ def test_admin_raises_usage_and_the_log_shows_it(server, new_page):
     page.get_by_label("Amount").fill("5")
     page.get_by_label("Reason").fill("conference grew")
     page.get_by_role("button", name="Apply").click()
-    page.wait_for_function("document.querySelector('#adjust-result').textContent.startsWith('Saved')")
+    expect(page.locator("#adjust-result")).to_have_text(re.compile(r"^\s*Saved"), timeout=WAIT_MS)
     assert "7" in page.locator("#adjust-result").inner_text()
     first_log = page.locator("#usage-log tbody tr").first
     first_log.wait_for()
@@ -149,7 +147,7 @@ def test_non_admin_cannot_open_admin_routes(server, new_page):
     page.get_by_label("Email", exact=True).fill("visitor@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_function("document.querySelector('#admin-error').textContent.includes('Only administrators')")
+    expect(page.locator("#admin-error")).to_contain_text("Only administrators", timeout=WAIT_MS)
     assert not page.locator("#app").is_visible()
     assert console.errors == []
 
@@ -161,7 +159,7 @@ def test_csv_without_a_name_column_shows_a_clear_error_and_consumes_nothing(serv
     page, console = new_page()
     sign_in(page, server, "careless@example.com")
     page.get_by_label("Choose a CSV file").set_input_files(str(bad))
-    page.wait_for_function("document.querySelector('#csv-error').textContent.length > 0")
+    expect(page.locator("#csv-error")).not_to_have_text("", timeout=WAIT_MS)
     message = page.locator("#csv-error").inner_text()
     assert "row 1" in message
     assert "header" in message or "name" in message.lower()
@@ -199,8 +197,8 @@ def test_changing_the_column_mapping_updates_the_server_preview(server, new_page
     page, console = new_page()
     sign_in(page, server, "mapper@example.com")
     page.get_by_label("Choose a CSV file").set_input_files(str(EXAMPLE_CSV))
-    page.wait_for_function("document.querySelector('#preview-status').textContent.includes('Ada')")
+    expect(page.locator("#preview-status")).to_contain_text("Ada", timeout=WAIT_MS)
     page.get_by_label("Full name").select_option("Company")
-    page.wait_for_function("document.querySelector('#preview-status').textContent.includes('Analytical Engines')")
+    expect(page.locator("#preview-status")).to_contain_text("Analytical Engines", timeout=WAIT_MS)
     assert page.locator("#preview-image").is_visible()
     assert console.errors == []

@@ -85,7 +85,10 @@ class SwitchableMailer:
 
 @pytest.fixture
 def settings(tmp_path) -> config.Settings:
-    return config.Settings(home=tmp_path / "home", default_allowed_usage=10, link_secret="test-secret")
+    # jobs_per_minute above any burst these tests make: the job rate has its own tests (test_direct_upload_limits)
+    return config.Settings(
+        home=tmp_path / "home", default_allowed_usage=10, link_secret="test-secret", jobs_per_minute=100
+    )
 
 
 @pytest.fixture

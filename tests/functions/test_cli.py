@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.contract.smtp_server import running_smtp_server
+
 ROOT = Path(__file__).resolve().parents[2]
 BADGEFORGE = Path(sys.executable).with_name("badgeforge")
 
 
-def _cli(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BADGEFORGE_HOME": str(home), "BADGEFORGE_MODE": "local"}
+def _cli(home: Path, *args: str, stdin: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BADGEFORGE_HOME": str(home), "BADGEFORGE_MODE": "local", **extra_env}
     env.pop("FIREBASE_CONFIG", None)
     return subprocess.run(
         [str(BADGEFORGE), *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300
@@ -66,3 +68,38 @@ def test_run_forwards_the_preset_and_no_rotate_into_job_json(tmp_path):
     files = _job_files(csv, {"preset": "HERMA 4412", "no_rotate": True})
     assert json.loads(files["job.json"]) == {"preset": "HERMA 4412", "rotate": False}
     assert "job.json" not in _job_files(csv, {"no_rotate": False})
+
+
+def test_admin_and_users_commands_refuse_absurd_numbers_and_reasons(tmp_path):
+    assert _cli(tmp_path, "users", "add", "a@example.com", "--usage", "2").returncode == 0
+    huge = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", str(10**30), "--reason", "typo")
+    assert huge.returncode == 2 and "1,000,000" in huge.stderr and "Traceback" not in huge.stderr
+    below = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", "-5", "--reason", "refund")
+    assert below.returncode == 2 and "below zero" in below.stderr
+    long_reason = _cli(tmp_path, "admin", "usage", "a@example.com", "--add", "1", "--reason", "x" * 501)
+    assert long_reason.returncode == 2 and "500" in long_reason.stderr
+    too_many = _cli(tmp_path, "users", "add", "b@example.com", "--usage", str(10**30))
+    assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
+    listed = json.loads(_cli(tmp_path, "users", "list", "--json").stdout)
+    assert [(u["email"], u["allowed_usage"]) for u in listed] == [("a@example.com", 2)]
+
+
+SMALL_CSV = "name,company\nAda Lovelace,Analytical Engines\n"
+
+
+def test_run_exits_3_when_the_mail_was_refused_and_says_it_will_not_be_retried(tmp_path):
+    """A real SMTP server refuses the recipient for good (550); the temporary case is in test_mail_outcome."""
+    csv = tmp_path / "small.csv"
+    csv.write_text(SMALL_CSV)
+    with running_smtp_server() as server:
+        server.rcpt_reply = "550 no such user"
+        done = _cli(tmp_path, "run", str(csv), "--user", "o@example.com", BADGEFORGE_SMTP_URL=smtp_url(server))
+    assert done.returncode == 3, done.stderr
+    assert "1 badges:" in done.stdout and "usage: 10 -> 10" in done.stdout, "rendered, reported, not charged"
+    message = next(line for line in done.stderr.splitlines() if line.startswith("email:"))
+    assert "will not be retried" in message and "no such user" in message and "yet" not in message
+    assert "Traceback" not in done.stderr
+
+
+def smtp_url(server) -> str:
+    return f"smtp://{server.host}:{server.port}"

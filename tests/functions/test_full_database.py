@@ -55,6 +55,7 @@ def test_a_full_database_fails_the_job_with_the_reason_and_releases_the_use(serv
     assert services.db.get("badgeMails") is None and outbox(services) == []
 
 
+@pytest.mark.slow
 def test_run_json_reports_a_full_database_with_a_nonzero_exit(tmp_path):
     csv = tmp_path / "attendees.csv"
     csv.write_bytes(_csv_with_many_warnings())
@@ -97,6 +98,7 @@ def small_disk(path: Path, size_kb: int):
         subprocess.run(["umount", "-l", str(path)], check=False)
 
 
+@pytest.mark.slow
 def test_a_really_full_disk_fails_the_run_clearly_and_the_sweep_recovers_once_space_is_freed(tmp_path):
     """A real full file system (a 4 MB tmpfs holding BADGEFORGE_HOME, filled up to ~150 KB). Depending on where
     the space runs out (the claim, a progress write, the PDF itself) the job is not recorded, left 'rendering' or
@@ -132,6 +134,7 @@ def test_a_really_full_disk_fails_the_run_clearly_and_the_sweep_recovers_once_sp
         db.close()
 
 
+@pytest.mark.slow
 def test_adding_a_user_on_a_full_disk_says_so_without_a_traceback(tmp_path):
     with small_disk(tmp_path / "disk", 1024) as disk:
         env = {**os.environ, "BADGEFORGE_HOME": str(disk / "home"), "BADGEFORGE_MODE": "local"}

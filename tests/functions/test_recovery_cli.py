@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
 from badgeforge.services.keys import parse_iso
 from tests.contract.smtp_server import running_smtp_server
@@ -69,6 +71,7 @@ def kill_mid_render(env: dict[str, str], csv: Path, job_id: str) -> SqliteTreeDa
     return db
 
 
+@pytest.mark.slow
 def test_sweep_json_redrives_a_render_killed_with_sigkill(tmp_path):
     env = env_for(tmp_path / "home", BADGEFORGE_RENDER_LEASE_SECONDS=str(LEASE_SECONDS))
     db = kill_mid_render(env, many_attendees(tmp_path / "attendees.csv", 600), "killed")
@@ -90,6 +93,7 @@ def test_sweep_json_redrives_a_render_killed_with_sigkill(tmp_path):
     assert len(list((tmp_path / "home" / "outbox").glob("*.eml"))) == 1
 
 
+@pytest.mark.slow
 def test_sweep_retries_a_mail_the_smtp_server_deferred(tmp_path):
     with running_smtp_server() as smtp:
         env = env_for(tmp_path / "home", BADGEFORGE_SMTP_URL=f"smtp://{smtp.host}:{smtp.port}")

@@ -103,6 +103,20 @@ CASES: list[tuple[str, Any, str, str, Any, bool]] = [
     ("admin-cannot-write-badgemails", ADMIN, "write", "/badgeMails/alice/k1/status", "sent", False),
     ("admin-cannot-write-holds", ADMIN, "write", "/users/alice/holds/j1", None, False),
     ("admin-cannot-write-root", ADMIN, "write", "/", {}, False),
+    # limits (job rate, fresh-link mails, sign-in throttle) belong to the functions: nobody reads or resets them
+    ("owner-cannot-read-own-limits", ALICE, "read", "/limits/alice", None, False),
+    ("owner-cannot-reset-job-rate", ALICE, "write", "/limits/alice/jobs", None, False),
+    ("anon-cannot-reset-signin-throttle", ANON, "write", "/limits/signin", None, False),
+    ("admin-cannot-reset-limits", ADMIN, "write", "/limits/alice", None, False),
+    # the charge ledger: the owner and admins read it, only the functions write it
+    ("owner-reads-own-charges", ALICE, "read", "/charges/alice", None, True),
+    ("user-cannot-read-other-charges", BOB, "read", "/charges/alice", None, False),
+    ("admin-reads-charges", ADMIN, "read", "/charges", None, True),
+    ("owner-cannot-mark-own-job-charged", ALICE, "write", "/charges/alice/j1", "2026-12-01T00:00:00Z", False),
+    ("owner-cannot-erase-charges", ALICE, "write", "/charges/alice", None, False),
+    ("owner-cannot-lower-used", ALICE, "write", "/users/alice/used", 0, False),
+    # a link in badgeMails is what downloads badges: nobody but the mail job (after the charge) may put one there
+    ("owner-cannot-plant-badge-link", ALICE, "write", "/badgeMails/alice/k1/badgeLink", "https://x", False),
 ]
 
 # Shapes of the function-owned nodes: the Admin SDK bypasses .validate, so these rules guard any client writer a
@@ -121,6 +135,9 @@ SHAPE_CASES: list[tuple[str, str, Any, bool]] = [
     ("user-admin-flag-not-bool", "/users/alice/admin", "yes", False),
     ("user-usage-negative-even-if-writable", "/users/alice/allowed_usage", -3, False),
     ("user-email-string", "/users/alice/email", "alice@example.org", True),
+    ("user-used-count", "/users/alice/used", 12, True),
+    ("user-used-negative", "/users/alice/used", -1, False),
+    ("user-used-fraction", "/users/alice/used", 1.5, False),
 ]
 
 

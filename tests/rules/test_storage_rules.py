@@ -128,9 +128,11 @@ def test_content_type_patterns_accept_and_refuse_the_right_types(text: str) -> N
         assert not allowed(bad), bad
 
 
-def test_badges_are_owner_read_only(blocks: dict[str, str]) -> None:
+def test_badges_are_never_read_directly(blocks: dict[str, str]) -> None:
+    """Outputs reach people only through links minted after the charge: an owner reading badges/ directly would
+    download uncharged badges (a job refused at mail time keeps its PDF for a re-drive)."""
     body = blocks["/badges/{uid}/{allPaths=**}"]
-    assert _allow(body, "read") == "isOwner(uid)"
+    assert _allow(body, "read") == "false"
     assert _allow(body, "write") == "false"
 
 

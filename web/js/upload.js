@@ -58,6 +58,11 @@ async function runPreview() {
     $("submit").disabled = false;
   } catch (err) {
     if (seq !== state.previewSeq) return;
+    if (err.status === 429 && err.body.code === "preview_busy") { // earlier previews still drawing: ask again
+      clearTimeout(state.previewTimer);
+      state.previewTimer = setTimeout(runPreview, 700);
+      return;
+    }
     const field = err.body && err.body.field;
     if (field && field !== "csv") {
       $("options-error").textContent = describeError(err);

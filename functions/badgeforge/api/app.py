@@ -10,12 +10,14 @@ from typing import Any
 
 from flask import Flask, send_from_directory
 
+from . import inputs, security_headers, uploads
 from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
-from .limits import MAX_BODY_BYTES, JobRate
+from .limits import JobRate
 from .routes import admin, designs, download, jobs, preview, session, stuck, usage_callable
 from .submit import BlobSubmitter, Submitter
+from .throttle import SignInThrottle
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 
@@ -35,27 +37,40 @@ def create_app(
     (default: write them to the BlobStore, which is what triggers the Storage function in the cloud).
     """
     app = Flask(__name__, static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = uploads.InputLimits.of(services).form_bytes
     app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
     mode = getattr(getattr(services, "settings", None), "mode", "local")
-    sessions = LocalSessions(services.users, session_secret or _session_secret(services)) if mode == "local" else None
+    sessions = (
+        LocalSessions(
+            services.users, session_secret or _session_secret(services), SignInThrottle(services.db, services.clock)
+        )
+        if mode == "local"
+        else None
+    )
     app.extensions["badgeforge"] = ApiContext(
         services=services,
         authenticator=sessions or FirebaseTokens(),
         submitter=submitter or BlobSubmitter(services.blobs, _csv_max_bytes(services)),
         sessions=sessions,
-        job_rate=job_rate or JobRate(),
+        job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
     for module in (session, designs, preview, jobs, admin, stuck, download, usage_callable):
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
+    inputs.install(app)
+    security_headers.install(app)
     return app
 
 
 def _csv_max_bytes(services: Any) -> int:
     return int(getattr(getattr(services, "settings", None), "csv_max_bytes", 10_000_000))
+
+
+def _job_rate(services: Any) -> JobRate:
+    settings = getattr(services, "settings", None)
+    return JobRate.from_settings(settings) if settings is not None else JobRate()
 
 
 def _session_secret(services: Any) -> bytes:
@@ -66,12 +81,9 @@ def _session_secret(services: Any) -> bytes:
     home = getattr(getattr(services, "settings", None), "home", None)
     if home is None:
         return secrets.token_bytes(32)  # sessions last for this process only
-    key_file = Path(home) / "session.key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_bytes(secrets.token_bytes(32))
-        key_file.chmod(0o600)
-    return key_file.read_bytes()
+    from badgeforge.private_files import read_or_create_secret
+
+    return read_or_create_secret(Path(home) / "session.key", lambda: secrets.token_bytes(32))
 
 
 def _serve_pages(app: Flask, web_dir: Path) -> None:

@@ -13,6 +13,9 @@ from typing import Any, Protocol
 from flask import request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from badgeforge.ports import DirectoryBusy
+from badgeforge.services.rate_limits import RateLimited
+
 from .errors import ApiError
 
 SESSION_MAX_AGE_S = 12 * 3600
@@ -38,15 +41,28 @@ class LocalSessions:
     `verify_password(email, password) -> UserRecord | None`, so the API never sees a hash.
     """
 
-    def __init__(self, users: Any, secret: str | bytes) -> None:
+    def __init__(self, users: Any, secret: str | bytes, throttle: Any = None) -> None:
         self._users = users
         self._serializer = URLSafeTimedSerializer(secret, salt="badgeforge-session")
+        self._throttle = throttle  # api.throttle.SignInThrottle; None only in tests of the token format
 
-    def sign_in(self, email: str, password: str) -> tuple[str, Principal]:
-        """Return (token, principal) or raise 401 without saying which half was wrong."""
-        record = self._users.verify_password(email.strip(), password) if password else None
+    def sign_in(self, email: str, password: str, address: str = "") -> tuple[str, Principal]:
+        """Return (token, principal) or raise 401 without saying which half was wrong; 429 (with Retry-After) when
+        this email or address failed too often, 503 when the directory is busy checking other passwords."""
+        email = email.strip()
+        if self._throttle is not None:
+            try:
+                self._throttle.before(email, address)
+            except RateLimited as err:
+                raise ApiError(429, "too_many_attempts", str(err), retry_after=err.retry_after) from err
+        try:
+            record = self._users.verify_password(email, password) if password else None
+        except DirectoryBusy as err:
+            raise ApiError(503, "busy", str(err), retry_after=2) from err
         if record is None:
             raise ApiError(401, "bad_credentials", "Wrong email or password.")
+        if self._throttle is not None:
+            self._throttle.succeeded(email, address)
         principal = Principal(uid=record.uid, email=record.email, admin=bool(record.admin))
         return self._serializer.dumps({"uid": record.uid}), principal
 

@@ -9,7 +9,7 @@ from flask import current_app
 
 from .auth import Authenticator, LocalSessions, Principal, bearer_token
 from .errors import ApiError
-from .limits import JobRate
+from .limits import JobRate, PreviewSlots
 from .submit import Submitter
 
 
@@ -20,6 +20,7 @@ class ApiContext:
     submitter: Submitter
     sessions: LocalSessions | None = None  # only in local mode: email+password sign-in
     job_rate: JobRate = field(default_factory=JobRate)
+    previews: PreviewSlots = field(default_factory=PreviewSlots)
 
     @property
     def local(self) -> bool:

@@ -12,7 +12,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.ports import DatabaseFull
+from badgeforge.ports import DatabaseFull, TransactionAborted
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,11 @@ class ApiError(Exception):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429/503): clients know when to come back
         self.body: dict[str, Any] = {"code": code, "message": message}
         for key, value in (("field", field), ("row", row), ("column", column), ("hint", hint)):
             if value not in (None, ""):
@@ -56,12 +58,24 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
-        return error_response(err.status, err.body)
+        body, status = error_response(err.status, err.body)
+        if err.retry_after is not None:
+            body.headers["Retry-After"] = str(err.retry_after)
+        return body, status
 
     @app.errorhandler(BadgeForgeError)
     def _badgeforge_error(err: BadgeForgeError):
         api = from_badgeforge_error(err)
         return error_response(api.status, api.body)
+
+    @app.errorhandler(TransactionAborted)
+    def _contended(err: TransactionAborted):
+        # Many concurrent requests on one node (a burst of jobs or sign-ins): nothing was written; say when to retry.
+        body, status = error_response(
+            503, {"code": "busy", "message": "Too many requests are changing this at once; try again in a moment."}
+        )
+        body.headers["Retry-After"] = "1"
+        return body, status
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

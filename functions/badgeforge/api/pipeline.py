@@ -36,7 +36,9 @@ def usage_of(services: Any, uid: str) -> dict[str, int]:
     node = services.db.get(f"users/{uid}") or {}
     allowed = int(node.get("allowed_usage", default_usage(services))) if node else default_usage(services)
     held = len(as_map(node.get("holds")))
-    used = len(as_map(node.get("charged")))
+    from badgeforge.services import usage
+
+    used = usage.used(node)
     return {"allowed_usage": allowed, "held": held, "usage_left": max(allowed - held, 0), "used": used}
 
 
@@ -52,10 +54,9 @@ def job_link(services: Any, uid: str, job_id: str, job: dict[str, Any]) -> str |
     from badgeforge.services import links, usage
 
     try:
-        usage.confirm_job(services, uid, job_id)
+        usage.confirm_and_settle_job(services, uid, job_id, reason="badges downloaded from the web page")
     except usage.NoUsageLeft as err:
         raise ApiError(402, "no_usage_left", str(err)) from err
-    usage.settle_job(services, uid, job_id, reason="badges downloaded from the web page")
 
     name = job.get("download_name") or links.download_name(str(job.get("event_name") or ""))
     return links.badge_link(services, uid, job_id, str(job["output"]), name)

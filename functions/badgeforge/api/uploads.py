@@ -8,16 +8,53 @@ from typing import Any
 
 from flask import request
 
+from badge_renderer import limits as input_limits
 from badge_renderer.errors import BadgeForgeError
+from badge_renderer.options import SERVER_SIZED_OPTIONS
 
+from .context import api
 from .errors import ApiError, from_badgeforge_error
 from .limits import check_csv_bytes, check_image_bytes
 
 # Options a browser may not choose: how many processes render is the server's business, and images come only
 # from the uploaded files (named by us), never from a name the form made up.
-SERVER_DECIDES = ("workers", "background_image", "logo_image")
+SERVER_DECIDES = (*SERVER_SIZED_OPTIONS, "background_image", "logo_image")
 IMAGE_FIELDS = {"background": "background_image", "logo": "logo_image"}
 _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
+FORM_FIELDS_BYTES = 1_000_000  # options, mapping and multipart framing, beside the files
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """The limits this server applies: Settings (BADGEFORGE_CSV_MAX_BYTES, _CSV_MAX_ROWS, _IMAGE_MAX_BYTES) when the
+    services have them, else the defaults of the one source, badge_renderer.limits. The render job reads the same."""
+
+    csv_max_bytes: int = input_limits.CSV_MAX_BYTES
+    csv_max_rows: int = input_limits.CSV_MAX_ROWS
+    image_max_bytes: int = input_limits.IMAGE_MAX_BYTES
+
+    @classmethod
+    def of(cls, services: Any) -> InputLimits:
+        settings = getattr(services, "settings", None)
+        defaults = cls()
+        return cls(
+            csv_max_bytes=getattr(settings, "csv_max_bytes", defaults.csv_max_bytes),
+            csv_max_rows=getattr(settings, "csv_max_rows", defaults.csv_max_rows),
+            image_max_bytes=getattr(settings, "image_max_bytes", defaults.image_max_bytes),
+        )
+
+    @property
+    def form_bytes(self) -> int:
+        """The largest upload form that is within the limits: the CSV, each image field, and the small fields."""
+        return self.csv_max_bytes + len(IMAGE_FIELDS) * self.image_max_bytes + FORM_FIELDS_BYTES
+
+
+def _read_capped(storage: Any, max_bytes: int, what: str, field: str) -> bytes:
+    """At most max_bytes of an uploaded file (one more byte tells us it is over), else a 413 that says the limit."""
+    data = storage.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(413, "too_large", f"The {what} is over {input_limits.describe_bytes(max_bytes)}.", field=field)
+    return data
 
 
 @dataclass
@@ -36,10 +73,11 @@ class Upload:
 
 
 def read_upload() -> Upload:
+    limits = InputLimits.of(api().services)
     csv_file = request.files.get("csv")
     if csv_file is None:
         raise ApiError(400, "missing_file", "Choose an attendee CSV file to upload.", field="csv")
-    data = csv_file.read()
+    data = _read_capped(csv_file, limits.csv_max_bytes, "attendee file", "csv")
     check_csv_bytes(data)
     options = _json_field("options")
     for key in SERVER_DECIDES:
@@ -50,7 +88,7 @@ def read_upload() -> Upload:
         image = request.files.get(form_name)
         if image is None or not image.filename:
             continue
-        image_bytes = image.read()
+        image_bytes = _read_capped(image, limits.image_max_bytes, "image", form_name)
         if not image_bytes:
             continue
         mime = check_image_bytes(image_bytes, field=form_name)
@@ -77,10 +115,14 @@ def _json_field(name: str) -> dict[str, Any]:
 
 def read_table(upload: Upload) -> Any:
     """Parse the CSV with the user's mapping; a CsvError becomes a 400 that names the row and column."""
-    from badge_renderer.attendees import read_attendees
+    from badge_renderer.attendees import CsvLimits, read_attendees
 
+    limits = InputLimits.of(api().services)
+    reader_limits = CsvLimits(max_bytes=limits.csv_max_bytes, max_rows=limits.csv_max_rows)
     try:
-        table = read_attendees(upload.csv, filename=upload.filename, mapping=upload.mapping or None)
+        table = read_attendees(
+            upload.csv, filename=upload.filename, mapping=upload.mapping or None, limits=reader_limits
+        )
     except BadgeForgeError as err:
         raise from_badgeforge_error(err, field="csv") from err
     if not table.attendees:

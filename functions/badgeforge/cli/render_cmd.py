@@ -85,6 +85,14 @@ def _read_image(path: str | None, option: str) -> bytes | None:
 @click.option("--group-by-type", is_flag=True, help="Print each ticket type's badges together.")
 @click.option("--no-pronouns", is_flag=True, help="Leave the pronouns line out.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
+@click.option(
+    "--bleed",
+    type=float,
+    default=0.0,
+    metavar="MM",
+    help="Artwork past the trim for a print shop (3 mm is usual; 0-6); adds a gutter and TrimBox/BleedBox.",
+)
+@click.option("--pdfx", is_flag=True, help="Write a PDF/X-4-style file (sRGB output intent, XMP, /Trapped).")
 @click.option("--one-per-page", is_flag=True, help="One badge per page (badge printers).")
 @click.option("--no-rotate", is_flag=True, help="Keep badges upright even when turning them fits more per sheet.")
 @click.option("--duplex", "sides", flag_value="duplex", help="Backs on alternate pages, mirrored.")
@@ -146,6 +154,8 @@ def _render(
         offset_x_mm=opts["offset_x"],
         offset_y_mm=opts["offset_y"],
         crop_marks=opts["crop_marks"],
+        bleed_mm=opts["bleed"],
+        pdfx=opts["pdfx"],
         one_per_page=opts["one_per_page"],
         rotate=not opts["no_rotate"],
         sides=opts["sides"] or "single",

@@ -21,6 +21,7 @@ from badgeforge.cli._context import friendly_errors, services
 
 BAD_INPUT_EXIT = 2
 SERVER_FAULTS = ("internal", "database_full", "storage_full")  # not the input's fault: exit 1
+MAIL_FAILED_EXIT = 3  # the badges were rendered, but the email with the link did not go out
 FIREBASE_WAIT_SECONDS = 600
 
 
@@ -34,9 +35,11 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
         job["font_family"] = opts["font"]
     if opts.get("qr"):
         job["qr_field"], job["qr_kind"] = (None, "vcard") if opts["qr"] == "vcard" else (opts["qr"], "text")
-    for flag in ("crop_marks", "one_per_page"):
+    for flag in ("crop_marks", "one_per_page", "pdfx"):
         if opts.get(flag):
             job[flag] = True
+    if opts.get("bleed"):
+        job["bleed_mm"] = opts["bleed"]
     if opts.get("sides"):
         job["sides"] = opts["sides"]
     if opts.get("no_rotate"):
@@ -81,6 +84,8 @@ def _job_files(input_csv: Path, opts: dict[str, Any]) -> dict[str, bytes]:
 @click.option("--ticket-type", "ticket_types", multiple=True, help="Only these ticket types (repeatable).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Take a field from a named column.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks.")
+@click.option("--bleed", type=float, default=None, metavar="MM", help="Artwork past the trim (3 mm is usual; 0-6).")
+@click.option("--pdfx", is_flag=True, help="Write a PDF/X-4-style file (sRGB output intent, XMP, /Trapped).")
 @click.option("--one-per-page", is_flag=True, help="One badge per page.")
 @click.option("--no-rotate", is_flag=True, help="Keep badges upright even when turning them fits more per sheet.")
 @click.option("--duplex", "sides", flag_value="duplex", help="Backs on alternate pages, mirrored.")
@@ -182,7 +187,7 @@ def _result(svc, uid: str, job_id: str, before: int, problems: list[BaseExceptio
         warnings = [warnings[k] for k in sorted(warnings, key=int)]
     error = job.get("error") or _unrecorded(job, problems or [])
     if error is None and node.get("status") == "failed":
-        error = {"code": "mail_failed", "message": f"The email could not be sent yet: {node.get('error')}"}
+        error = _mail_error(node, svc.settings.max_attempts)
     return {
         "job_id": job_id,
         "status": job.get("status", "unknown"),
@@ -195,6 +200,24 @@ def _result(svc, uid: str, job_id: str, before: int, problems: list[BaseExceptio
         "warnings": warnings,
         "error": error,
     }
+
+
+def _mail_error(node: dict[str, Any], max_attempts: int) -> dict[str, Any]:
+    """What the failed mail means for the user: final (only an admin's re-drive sends it) or retried later."""
+    from badgeforge.services.mail_job import failed_for_good
+
+    final = failed_for_good(node, max_attempts)
+    if final:
+        message = (
+            f"The email was not sent and will not be retried: {node.get('error')}. Nothing was charged. "
+            "Fix the cause, then send it again from the admin console (`badgeforge serve`, /admin)."
+        )
+    else:
+        message = (
+            f"The email was not sent yet: {node.get('error')}. Nothing was charged; the retry sweep sends it later "
+            "(every 10 minutes in the cloud), or re-drive it from the admin console (`badgeforge serve`, /admin)."
+        )
+    return {"code": "mail_failed", "message": message, "final": final}
 
 
 def _report(result: dict[str, Any], as_json: bool) -> None:
@@ -215,6 +238,8 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
     else:
         message = (result["error"] or {}).get("message", "the job did not finish")
         click.echo(f"error: {message}", err=True)
+    code = (result["error"] or {}).get("code", "")
     if result["status"] != "done":
-        code = (result["error"] or {}).get("code", "")
         sys.exit(1 if code in SERVER_FAULTS else BAD_INPUT_EXIT)
+    if code == "mail_failed":
+        sys.exit(MAIL_FAILED_EXIT)

@@ -9,6 +9,7 @@ import click
 
 from badgeforge.cli._context import friendly_errors, services
 from badgeforge.services.keys import as_map
+from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
 
 @click.group()
@@ -18,7 +19,12 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("email")
-@click.option("--usage", type=click.IntRange(min=0), default=None, help="Allowed badge generations (default: config).")
+@click.option(
+    "--usage",
+    type=click.IntRange(0, MAX_ALLOWED_USAGE),
+    default=None,
+    help="Allowed badge generations (default: config).",
+)
 @click.option("--admin", is_flag=True, help="May change other users' usage.")
 @click.option("--password", "ask_password", is_flag=True, help="Prompt for a password (for the web sign-in).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

@@ -67,7 +67,7 @@ def read_token(secret: str, token: str, now_ts: float) -> tuple[str, str]:
     try:
         payload, signature = token.split(".")
         expected = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
-        if not hmac.compare_digest(expected, signature):
+        if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", errors="replace")):
             raise ValueError("bad signature")
         data = json.loads(_unb64(payload))
         uid, job_id, expires_at = str(data["u"]), str(data["j"]), int(data["e"])

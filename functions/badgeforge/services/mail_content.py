@@ -20,12 +20,18 @@ def _environment(folder: str, html: bool) -> jinja2.Environment:
     )
 
 
+def header_text(value: str, limit: int = 200) -> str:
+    """Text safe for a mail header: CR, LF and other whitespace runs become one space, then cut to `limit`.
+    Why: an event name with a line break would otherwise start a new header (the mailers refuse it: a 500)."""
+    return " ".join(str(value).split())[:limit]
+
+
 def render_badge_mail(templates: Path, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, text, html) for the 'your badges are ready' email."""
     folder = str(Path(templates) / "email")
     plain = _environment(folder, False)
     subject = plain.get_template("badges_ready.subject.j2").render(**context)
-    subject = " ".join(subject.split())[:200]
+    subject = header_text(subject)
     text = plain.get_template("badges_ready.txt.j2").render(**context)
     html = _environment(folder, True).get_template("badges_ready.html.j2").render(**context)
     return subject, text, html

@@ -50,7 +50,7 @@ def _claim(services: Services, path: str) -> tuple[str, dict[str, Any] | None]:
             return node
         status = node.get("status", "pending")
         attempts = int(node.get("attempts", 0))
-        if status == "sent" or (status == "failed" and (node.get("permanent") or attempts >= max_attempts)):
+        if status == "sent" or failed_for_good(node, max_attempts):
             return node
         if status == "sending":
             lease = parse_iso(node.get("lease_until"))
@@ -72,6 +72,13 @@ def _gave_up(attempts: int, reason: str) -> str:
     return f"gave up after {attempts} attempts: {reason}"
 
 
+def failed_for_good(node: Mapping[str, Any], max_attempts: int) -> bool:
+    """A failed mail nothing will retry (the provider refused it for good, or the attempts ran out); only an admin's
+    re-drive sends it. Anything else that failed is retried by the sweep."""
+    attempts = int(node.get("attempts", 0))
+    return node.get("status") == "failed" and bool(node.get("permanent") or attempts >= max_attempts)
+
+
 def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[OutgoingMail, str]:
     """The email with a link made now (a signed URL made at render time may be near its end by a retry)."""
     settings = services.settings
@@ -82,7 +89,7 @@ def _compose(services: Services, uid: str, node: Mapping[str, Any], job: Mapping
     record = services.users.get(uid)
     to = (record.email if record else "") or user.get("email", "")
     allowed = int(user.get("allowed_usage", 0))
-    charged = job_id in as_map(user.get("charged"))
+    charged = job_id in as_map(user.get("charged")) or usage.is_charged(services, uid, job_id)
     ttl = settings.page_link_ttl if settings.link_mode == "page" else settings.link_ttl
     context = {
         "display_name": (record.display_name if record else "") or user.get("display_name", ""),
@@ -139,6 +146,7 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
         usage.release_job(services, uid, job_id)
         return _failed(services, path, str(err), permanent=True)
     except usage.NoUsageLeft as err:  # nothing to spend (the hold, if any, is released): do not send
+        _refuse_job(services, uid, job_id, str(err))
         return _failed(services, path, str(err), permanent=True)
     except MailPermanentError as err:
         usage.release_job(services, uid, job_id)
@@ -159,21 +167,46 @@ def send_badge_mail(services: Services, uid: str, key: str) -> MailOutcome:
             "sent_at": iso(services.clock.now()),
             "message_id": receipt.message_id,
             "provider": receipt.provider,
-            "badgeLink": link,
             "error": None,
             "lease_until": None,
         },
     )
-    settle_sent(services, uid, key, job_id)
+    settle_sent(services, uid, key, job_id, link)
+    _delivered(services, uid, job_id)
     return MailOutcome("sent", message_id=receipt.message_id)
 
 
-def settle_sent(services: Services, uid: str, key: str, job_id: str) -> None:
-    """Charge a sent mail's job once, then mark the node charged. Why a mark: if the charge fails after the send
+def settle_sent(services: Services, uid: str, key: str, job_id: str, link: str | None = None) -> None:
+    """Charge a sent mail's job once, then mark the node charged (and record its link: only now, because the owner
+    can read this node and an uncharged link would be free badges). Why a mark: if the charge fails after the send
     (a transaction that keeps conflicting, an instance that dies), the sweep finds sent nodes not marked and charges
-    them; settling twice is harmless (users/{uid}/charged/{jobId})."""
+    them; settling twice is harmless (the charge is recorded once per job)."""
     usage.settle_job(services, uid, job_id)
-    services.db.update(job_paths.mail_node(uid, key), {"charged": True})
+    services.db.update(job_paths.mail_node(uid, key), {"charged": True, **({"badgeLink": link} if link else {})})
+
+
+def _refuse_job(services: Services, uid: str, job_id: str, reason: str) -> None:
+    """A job refused at mail time (an admin lowered usage while it rendered) is not done: its status says why, and
+    without a link or a readable PDF (storage.rules) its uncharged badges cannot be had."""
+    refused = {
+        "status": "failed",
+        "error": {
+            "code": "no_usage_left",
+            "message": reason,
+            "hint": "Ask an administrator for more badge generations; they can then send this job again.",
+        },
+        "updated_at": iso(services.clock.now()),
+    }
+    # a transaction, not an update: a job the organizer deleted meanwhile must not come back as a failed ghost
+    services.db.transaction(job_paths.job_node(uid, job_id), lambda job: {**job, **refused} if job else job)
+
+
+def _delivered(services: Services, uid: str, job_id: str) -> None:
+    """A mail sent after an earlier refusal (re-driven by an admin) makes its job done again."""
+    path = job_paths.job_node(uid, job_id)
+    job = services.db.get(path)
+    if isinstance(job, dict) and job.get("status") == "failed" and job.get("output"):
+        services.db.update(path, {"status": "done", "error": None, "updated_at": iso(services.clock.now())})
 
 
 def _failure(reason: str, stamp: str, *, permanent: bool) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
 from badgeforge.ports import BlobNotFound, BlobTooLarge, DatabaseFull
-from badgeforge.services import job_paths, links, render_scratch, usage
+from badgeforge.services import job_paths, links, rate_limits, render_scratch, upload_checks, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import iso, mail_key, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPTIONS_MAX_BYTES = 64_000
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 class JobFailed(Exception):
@@ -131,7 +131,24 @@ def _claim(services: Services, ref: UploadRef) -> dict[str, Any] | None:
     return job if decision.get("outcome") == "claimed" else None
 
 
+def _admit(services: Services, ref: UploadRef, job: Mapping[str, Any]) -> None:
+    """Count an upload that did not come through POST /api/jobs against the same job rate (once per job).
+
+    Why here: files written straight into uploads/{uid}/{jobId}/ with an SDK start a job too; the API marks the jobs
+    it admitted, so a web job is never counted twice and a re-driven job is not counted again."""
+    if job.get("admitted"):
+        return
+    rate = rate_limits.JobRate.from_settings(services.settings)
+    try:
+        rate_limits.take_job(services.db, ref.uid, ref.job_id, services.clock.now(), rate)
+    except rate_limits.RateLimited as err:
+        raise JobFailed("rate_limited", str(err), hint="Wait a minute, then upload the file again.") from err
+    services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"admitted": True})
+
+
 def _reserve(services: Services, ref: UploadRef) -> None:
+    if usage.is_charged(services, ref.uid, ref.job_id):
+        return  # a re-driven job that was charged before holds nothing new
     now = iso(services.clock.now())
     default = usage.default_user(services, ref.uid, now)
     try:
@@ -228,12 +245,17 @@ def _load_images(services: Services, ref: UploadRef, options: Mapping[str, Any])
             continue
         if "/" in name or name.startswith(".") or not name.lower().endswith(IMAGE_SUFFIXES):
             raise JobFailed("bad_options", f"'{name}' is not an image file beside the CSV", column=key)
+        limit = services.settings.image_max_bytes
         try:
-            images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=services.settings.image_max_bytes)
+            images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=limit)
         except BlobNotFound as err:
             raise JobFailed("bad_options", f"Image '{name}' was not uploaded with the job", column=key) from err
         except BlobTooLarge as err:
             raise JobFailed("image_too_large", f"Image '{name}' is too large", column=key) from err
+        try:
+            upload_checks.check_image_content(images[name], max_bytes=limit)
+        except upload_checks.ContentRefused as err:
+            raise JobFailed(err.code, f"{name}: {err}", column=key, file=name, hint=err.hint) from err
     return images
 
 
@@ -279,6 +301,7 @@ class _Inputs:
     table: Any
     options: Any
     png_zip: bool
+    notes: tuple[dict[str, Any], ...] = ()  # job-level warnings (an option the server decided instead)
 
 
 @dataclass(frozen=True)
@@ -292,8 +315,13 @@ class _Outputs:
 def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
     """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
     data = _read_csv(services, ref)
+    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
+        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
+    except upload_checks.ContentRefused as err:
+        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
     option_data, metadata_text = _load_options(services, ref, metadata)
     mapping = _pop_mapping(option_data)
+    notes = _drop_server_sized(option_data)
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
     options = _build_options(renderer, option_data, images, metadata_text)
@@ -306,7 +334,19 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     qr_field = getattr(options, "qr_field", None)
     if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
         options = options.with_changes(qr_field=table.field_for(qr_field))
-    return _Inputs(table, options, png_zip)
+    return _Inputs(table, options, png_zip, notes)
+
+
+def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """Remove what sizes the server ({"workers": 64} once spawned 85 processes); the server's default applies."""
+    from badge_renderer.options import SERVER_SIZED_OPTIONS
+
+    notes = []
+    for key in SERVER_SIZED_OPTIONS:
+        if key in option_data:
+            option_data.pop(key)
+            notes.append({"row": None, "column": key, "message": f"'{key}' is decided by the server; it was ignored"})
+    return tuple(notes)
 
 
 def _render_and_store(
@@ -342,7 +382,7 @@ def _render_and_store(
 
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
     """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
-    warnings = [w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings)]
+    warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
         {
@@ -369,10 +409,12 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     job = _claim(services, ref)
     if job is None:
         return RenderOutcome("skipped", ref.uid, ref.job_id)
-    if services.db.get(job_paths.mail_node(ref.uid, job["mail_key"])) is not None:
-        return _done(services, ref, job["mail_key"])
+    mail = services.db.get(job_paths.mail_node(ref.uid, job["mail_key"]))
+    if mail is not None:
+        return _resume_mail(services, ref, job["mail_key"], mail)
     held, attempt = False, job.get("attempts")
     try:
+        _admit(services, ref, job)
         _reserve(services, ref)
         held = True
         stored = _stored_earlier(services, job)
@@ -427,20 +469,47 @@ def _stored_earlier(services: Services, job: Mapping[str, Any]) -> tuple[str, st
     return output, str(job.get("download_name") or "badges.pdf"), badges
 
 
+def _resume_mail(services: Services, ref: UploadRef, key: str, mail: Mapping[str, Any]) -> RenderOutcome:
+    """A re-driven job whose PDF and mail node exist: done, unless its mail failed (e.g. refused for lack of usage):
+    then the mail is armed and sent again now, and the job ends as the mail does (the mail job records that)."""
+    if not isinstance(mail, dict) or mail.get("status") != "failed":
+        return _done(services, ref, key)
+    from badgeforge.services import mail_job  # the mail job knows nothing of rendering: no import circle
+
+    services.db.update(job_paths.mail_node(ref.uid, key), {"status": "pending", "attempts": 0, "permanent": None})
+    services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"lease_until": None})
+    mail_job.send_badge_mail(services, ref.uid, key)
+    job = services.db.get(job_paths.job_node(ref.uid, ref.job_id)) or {}
+    if job.get("status") == "failed":  # refused again: the mail job said why in the job's status
+        return RenderOutcome("failed", ref.uid, ref.job_id, key, error=job.get("error"))
+    return _done(services, ref, key)  # sent, or failed for a while (the sweep sends it): the badges are done
+
+
 def _done(services: Services, ref: UploadRef, key: str) -> RenderOutcome:
-    services.db.update(
-        job_paths.job_node(ref.uid, ref.job_id),
-        {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())},
-    )
+    """Mark the job done, unless its mail job already refused it (the mail trigger may run before this step)."""
+    finished = {"status": "done", "progress": 100, "lease_until": None, "updated_at": iso(services.clock.now())}
+    seen: dict[str, Any] = {}
+
+    def body(job):
+        seen["job"] = job
+        if isinstance(job, dict) and job.get("status") == "failed":
+            return job
+        return {**(job or {}), **finished}
+
+    services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    job = seen.get("job")
+    if isinstance(job, dict) and job.get("status") == "failed":
+        return RenderOutcome("failed", ref.uid, ref.job_id, key, error=job.get("error"))
     return RenderOutcome("done", ref.uid, ref.job_id, key)
 
 
 def _create_mail_node(services: Services, ref: UploadRef, key: str, output: str, name: str, badges: int) -> None:
-    """badgeMails/{uid}/{key}, written only if absent (the RTDB trigger must fire once per job)."""
-    link = links.badge_link(services, ref.uid, ref.job_id, output, name)
+    """badgeMails/{uid}/{key}, written only if absent (the RTDB trigger must fire once per job).
+
+    No link yet: the owner can read this node, and a link minted now would download badges that were never charged
+    if the mail job is refused. The mail job mints it when it sends and records it once the use is charged."""
     node = {
         "badgeId": ref.job_id,
-        "badgeLink": link,
         "objectPath": output,
         "badges": badges,
         "createdAt": iso(services.clock.now()),

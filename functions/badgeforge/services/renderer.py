@@ -44,7 +44,8 @@ class LibraryRenderer:
     def options(self, data: Mapping[str, Any], images: Mapping[str, bytes]) -> Any:
         from badge_renderer.options import RenderOptions
 
-        return RenderOptions.from_dict(data, images=images)
+        # The server decides the worker processes from its own CPUs (badge_renderer.parallel), never the uploader.
+        return RenderOptions.from_dict(data, images=images).with_changes(workers=None)
 
     def render_pdf(
         self, attendees: Sequence[Any], options: Any, out: Path, progress: Callable[[int, int], None] | None

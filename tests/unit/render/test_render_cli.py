@@ -138,3 +138,26 @@ def test_qr_from_a_recognised_column_uses_the_field_it_was_read_into(tmp_path: P
 
     without, with_qr = preview(), preview("--qr", "order CODE")
     assert without.tobytes() != with_qr.tobytes()
+
+
+def test_render_bleed_and_pdfx_reach_the_pdf(tmp_path: Path) -> None:
+    import pikepdf
+
+    (tmp_path / "a.csv").write_text(CSV)
+    out = tmp_path / "b.pdf"
+    done = run("render", str(tmp_path / "a.csv"), "-o", str(out), "--bleed", "3", "--pdfx", "--crop-marks")
+    assert done.returncode == 0, done.stderr
+    with pikepdf.open(out) as pdf:
+        page = pdf.pages[0]
+        trim, bleed = [float(v) for v in page.trimbox], [float(v) for v in page.bleedbox]
+        assert round(trim[0] - bleed[0], 2) == round(3 * 72 / 25.4, 2)
+        assert "/OutputIntents" in pdf.Root
+
+
+def test_render_bleed_out_of_range_or_on_labels_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(CSV)
+    for args in (("--bleed", "9"), ("--bleed", "3", "--preset", "Avery 5395")):
+        done = run("render", str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"), "--json", *args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+        assert json.loads(done.stdout)["error"]["column"] == "bleed_mm"

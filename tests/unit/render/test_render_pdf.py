@@ -168,10 +168,10 @@ def test_two_workers_embed_the_background_at_most_once_per_part(tmp_path: Path) 
     assert fonts and all(fonts.count(name) <= 2 for name in fonts)
 
 
-def test_one_process_unless_more_are_asked_for() -> None:
+def test_small_jobs_stay_in_one_process_unless_more_are_asked_for() -> None:
     from badge_renderer.output import choose_workers
 
-    assert choose_workers(50_000, None) == 1
+    assert choose_workers(500, None) == 1
     assert choose_workers(50_000, 2) == 2
     assert choose_workers(1, 4) == 1
 

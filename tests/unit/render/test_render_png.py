@@ -74,3 +74,48 @@ def test_the_web_preview_shows_the_event_name_in_its_box(design: str) -> None:
         (int(ex), int(ey), int(ex + event_box.w * width), int(ey + event_box.h * height))
     )
     assert inside.getbbox() is not None, "nothing changed inside the event name's own box"
+
+
+def test_pngs_say_their_dpi_so_they_print_at_their_real_size(tmp_path: Path) -> None:
+    out = render_png_zip([ADA], RenderOptions(design="minimal"), tmp_path / "b.zip")
+    with zipfile.ZipFile(out) as archive:
+        image = Image.open(io.BytesIO(archive.read(archive.namelist()[0])))
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.05)
+    preview = Image.open(io.BytesIO(render_preview_png(ADA, RenderOptions(), dpi=150)))
+    assert preview.info["dpi"] == pytest.approx((150, 150), abs=0.05)
+    preview.load()  # the inserted chunk keeps the file valid (CRC checked while decoding)
+
+
+def test_zip_names_keep_every_letter_of_every_script(tmp_path: Path) -> None:
+    people = [
+        Attendee(row=2, first_name="Zoë", last_name="Øster-Ñúñez"),
+        Attendee(row=3, first_name="राम", last_name="शर्मा"),
+        Attendee(row=4, full_name="山田 太郎"),
+        Attendee(row=5, full_name="محمد علي"),
+        Attendee(row=6, full_name="../../etc/passwd"),
+    ]
+    out = render_png_zip(people, RenderOptions(design="minimal"), tmp_path / "b.zip")
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert all(info.flag_bits & 0x800 for info in archive.infolist() if not info.filename.isascii())  # UTF-8
+    assert names == [
+        "00001-zoë-øster-ñúñez.png",
+        "00002-राम-शर्मा.png",
+        "00003-山田-太郎.png",
+        "00004-محمد-علي.png",
+        "00005-etc-passwd.png",
+    ]
+
+
+def test_zip_of_a_two_sided_design_has_each_back_after_its_front(tmp_path: Path) -> None:
+    out = render_png_zip([ADA, ADA], RenderOptions(design="pass", qr_field="ticket_type"), tmp_path / "b.zip")
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        front, back = (Image.open(io.BytesIO(archive.read(n))).convert("RGB") for n in names[:2])
+    assert names == [
+        "00001-ada-lovelace.png",
+        "00001-ada-lovelace-back.png",
+        "00002-ada-lovelace.png",
+        "00002-ada-lovelace-back.png",
+    ]
+    assert front.size == back.size and front.tobytes() != back.tobytes()

@@ -62,3 +62,30 @@ def test_recovery_settings_come_from_the_environment(tmp_path):
     assert tuned.database_max_bytes == 1_000_000 and tuned.render_scratch_root() == tmp_path / "s"
     with pytest.raises(ConfigError, match="BADGEFORGE_RENDER_LEASE_SECONDS must be at least 1"):
         Settings.from_env({"BADGEFORGE_RENDER_LEASE_SECONDS": "0"})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("BADGEFORGE_DEFAULT_USAGE", str(10**30)),
+        ("BADGEFORGE_DEFAULT_USAGE", "-1"),
+        ("BADGEFORGE_DEFAULT_USAGE", "1_000"),
+        ("BADGEFORGE_DEFAULT_USAGE", "\u0661\u0662"),
+        ("BADGEFORGE_PAGE_LINK_TTL_DAYS", str(10**12)),  # timedelta would overflow: a traceback, not a message
+        ("BADGEFORGE_PAGE_LINK_TTL_DAYS", "0"),
+        ("BADGEFORGE_LINK_TTL_HOURS", "-5"),
+        ("BADGEFORGE_MAX_ATTEMPTS", "0"),
+        ("BADGEFORGE_IMAGE_MAX_BYTES", "20000000"),  # above the renderer's cap: the API would accept what it refuses
+        ("BADGEFORGE_CSV_MAX_ROWS", "0"),
+        ("BADGEFORGE_CSV_MAX_BYTES", "-1"),
+    ],
+)
+def test_numbers_out_of_range_name_the_variable_and_the_range(name, raw):
+    env = {name: raw, "BADGEFORGE_LINK_MODE": "page"}
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env(env)
+
+
+def test_numbers_in_range_are_read():
+    settings = Settings.from_env({"BADGEFORGE_DEFAULT_USAGE": "1000000", "BADGEFORGE_MAX_ATTEMPTS": " 7 "})
+    assert (settings.default_allowed_usage, settings.max_attempts) == (1_000_000, 7)

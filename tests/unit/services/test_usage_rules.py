@@ -42,9 +42,13 @@ def test_settle_charges_once():
     assert usage.settle(once, "j1", "t3") == once
 
 
-def test_adjust_never_goes_below_zero_and_needs_a_user():
-    assert usage.adjust({"allowed_usage": 2}, delta=-5)["allowed_usage"] == 0
+def test_adjust_refuses_to_go_below_zero_or_above_the_cap_and_needs_a_user():
+    with pytest.raises(usage.BelowZero, match="is 2; taking away 5 would go below zero"):
+        usage.adjust({"allowed_usage": 2}, delta=-5)
+    assert usage.adjust({"allowed_usage": 2}, delta=-2)["allowed_usage"] == 0
     assert usage.adjust({"allowed_usage": 2}, set_to=9)["allowed_usage"] == 9
+    with pytest.raises(usage.InvalidRequest, match="at most"):
+        usage.adjust({"allowed_usage": usage.MAX_ALLOWED_USAGE}, delta=1)
     with pytest.raises(usage.UnknownUser):
         usage.adjust(None, delta=1)
 

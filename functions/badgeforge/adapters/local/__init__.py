@@ -16,8 +16,9 @@ def build(settings: Settings) -> dict[str, Any]:
     from badgeforge.adapters.local.mailer import build_mailer
     from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
     from badgeforge.adapters.local.users import LocalUserDirectory
+    from badgeforge.private_files import private_dir
 
-    home = settings.home
+    home = private_dir(settings.home)  # first, so nothing below is ever made in a folder others can read
     blobs = FolderBlobStore(home / "storage", settings.bucket)
     return {
         "blobs": blobs,

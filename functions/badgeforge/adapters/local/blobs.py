@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgeforge.ports import BlobInfo, BlobNotFound, BlobTooLarge
+from badgeforge.ports import BlobInfo, BlobNotFound, BlobTooLarge, is_object_path
+from badgeforge.private_files import private_dir
 
 
 def check_object_path(path: str) -> str:
-    """Reject paths that could leave the bucket folder (.., absolute, empty segments)."""
-    parts = path.split("/")
-    if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in path:
+    """Reject paths that could leave the bucket folder (.., absolute, empty segments, control characters)."""
+    if not is_object_path(path):
         raise ValueError(f"not a valid object path: {path!r}")
     return path
 
@@ -52,7 +52,8 @@ class FolderBlobStore:
 
     @staticmethod
     def _atomic_write(target: Path, write) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
+        # mkstemp makes the file 0600 and os.replace keeps that mode: objects are owner-only like the rest of home
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from datetime import timedelta
 from urllib.parse import quote, urlencode
+
+# The one spelling signed_url writes: ASCII digits, no sign, no leading zero, no spaces or underscores. Why: int()
+# also reads " 0123", "+123", "1_23" and Arabic-Indic digits, so one signature would open many distinct URLs.
+_CANONICAL_EXP = re.compile(r"[1-9][0-9]{0,15}")
 
 
 class LocalLinkSigner:
@@ -31,11 +36,14 @@ class LocalLinkSigner:
         return f"{self.base_url}/files/{quote(path)}?{urlencode(query)}"
 
     def verify(self, path: str, exp: str, sig: str, download_name: str = "", *, now: float | None = None) -> bool:
-        """True when the signature matches and the link has not expired (used by the local /files/ route)."""
-        try:
-            expires_at = int(exp)
-        except ValueError:
+        """True when the signature matches and the link has not expired (used by the local /files/ route).
+
+        Compared as bytes: `hmac.compare_digest` raises on non-ASCII str, and the query string is the visitor's.
+        """
+        if not _CANONICAL_EXP.fullmatch(exp):
             return False
+        expires_at = int(exp)
         if (time.time() if now is None else now) > expires_at:
             return False
-        return hmac.compare_digest(self._signature(path, expires_at, download_name), sig)
+        expected = self._signature(path, expires_at, download_name).encode("ascii")
+        return hmac.compare_digest(expected, sig.encode("utf-8", errors="replace"))

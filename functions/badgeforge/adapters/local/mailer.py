@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from badgeforge.ports import MailPermanentError, MailReceipt, MailTemporaryError, OutgoingMail
+from badgeforge.private_files import private_dir
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -43,10 +44,10 @@ class OutboxMailer:
     def send(self, mail: OutgoingMail) -> MailReceipt:
         if "@" not in mail.to:
             raise MailPermanentError(f"not an email address: {mail.to!r}")
-        self.outbox.mkdir(parents=True, exist_ok=True)
+        private_dir(self.outbox)
         name = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(4)}.eml"
         data = bytes(build_message(mail))
-        fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-")  # 0600: an email holds a live download link
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         target = self.outbox / name

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from badgeforge.ports import DatabaseFull
+from badgeforge.private_files import private_file
 
 log = logging.getLogger(__name__)
 FORBIDDEN_KEY_CHARS = set(".$#[]/")
@@ -85,9 +86,8 @@ class SqliteTreeDatabase:
     """TreeDatabase on a SQLite file. `on_create(pattern, fn)` reports nodes that came into existence."""
 
     def __init__(self, path: Path, max_bytes: int | None = None) -> None:
-        self.path = Path(path)
+        self.path = private_file(Path(path))  # before SQLite opens it: its -wal/-shm files take this file's mode
         self.max_bytes = max_bytes or None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._push_ids = _PushIds()
         self._listeners: list[tuple[list[str], CreateListener]] = []

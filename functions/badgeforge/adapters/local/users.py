@@ -17,15 +17,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from badgeforge.adapters.local.tree_db import raise_if_full
-from badgeforge.ports import UserExists, UserRecord, normalize_email
+from badgeforge.ports import DirectoryBusy, UserExists, UserRecord, normalize_email
+from badgeforge.private_files import private_file
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# Each scrypt call takes 128 * r * n = 16 MiB: 60 concurrent sign-ins once took 793 MB. At most this many run at
+# once per process (one per core here); the others wait briefly, then are told to try again.
+MAX_CONCURRENT_HASHES = 2
+HASH_WAIT_S = 10.0
+_hash_slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
+
+
+def _scrypt(password: str, salt: bytes, params: dict[str, int]) -> bytes:
+    if not _hash_slots.acquire(timeout=HASH_WAIT_S):
+        raise DirectoryBusy("Too many sign-ins are being checked right now; try again in a few seconds.")
+    try:
+        return hashlib.scrypt(password.encode(), salt=salt, **params)
+    finally:
+        _hash_slots.release()
 
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    digest = _scrypt(password, salt, _SCRYPT)
     return f"scrypt${_SCRYPT['n']}${salt.hex()}${digest.hex()}"
 
 
@@ -37,7 +52,7 @@ def check_password(password: str, stored: str) -> bool:
     if scheme != "scrypt":
         return False
     params = {**_SCRYPT, "n": int(n)}
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **params)
+    candidate = _scrypt(password, bytes.fromhex(salt), params)
     return hmac.compare_digest(candidate.hex(), digest)
 
 
@@ -51,8 +66,7 @@ class LocalUserDirectory:
     """UserDirectory on SQLite; uids look like Firebase Auth's (28 letters and digits); emails are case-insensitive."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(Path(path))  # password hashes: owner only (and so its -wal/-shm files)
         self._local = threading.local()
         self._conn().execute(
             "CREATE TABLE IF NOT EXISTS accounts (uid TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "

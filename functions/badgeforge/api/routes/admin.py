@@ -11,6 +11,7 @@ from badgeforge.services.keys import as_map
 from .. import pipeline
 from ..context import api, current_admin
 from ..errors import ApiError
+from ..inputs import request_key
 
 bp = Blueprint("admin", __name__)
 
@@ -64,9 +65,9 @@ def users():
 @bp.get("/api/admin/usage-log")
 def usage_log():
     current_admin()
-    uid = request.args.get("uid", "").strip()
-    if not uid:
+    if not request.args.get("uid", "").strip():
         raise ApiError(400, "missing_field", "Say whose usage log to show (uid).", field="uid")
+    uid = request_key(request.args["uid"], "uid")
     entries = api().services.db.get(f"usage_log/{uid}") or {}
     rows = [{"id": key, **entry} for key, entry in sorted(entries.items(), reverse=True) if isinstance(entry, dict)]
     return jsonify({"uid": uid, "entries": rows})
@@ -109,14 +110,13 @@ def failed():
 @bp.post("/api/admin/redrive")
 def redrive():
     current_admin()
-    body = request.get_json(silent=True) or {}
-    uid = str(body.get("uid", "")).strip()
-    if not uid:
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    if not str(body.get("uid") or "").strip():
         raise ApiError(400, "missing_field", "Say whose job or mail to re-drive (uid).", field="uid")
-    job_id = body.get("jobId")
-    mail_key = body.get("mailKey")
+    uid = request_key(body["uid"], "uid")
+    job_id = request_key(body.get("jobId"), "jobId", required=False)
+    mail_key = request_key(body.get("mailKey"), "mailKey", required=False)
     ctx = api()
-    result = pipeline.redrive(
-        ctx.services, ctx.submitter, uid, str(job_id) if job_id else None, str(mail_key) if mail_key else None
-    )
+    result = pipeline.redrive(ctx.services, ctx.submitter, str(uid), job_id, mail_key)
     return jsonify(result)

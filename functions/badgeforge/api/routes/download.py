@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, current_app, jsonify, redirect, request, send_file
 
-from badgeforge.ports import BlobNotFound
+from badgeforge.ports import BlobNotFound, is_object_path
 
 from .. import pipeline
 from ..context import api
@@ -52,7 +52,7 @@ def local_file(path: str):
     """Local mode's signed file URLs (LocalLinkSigner): the HMAC and expiry are checked before any byte is read."""
     services = api().services
     verify = getattr(services.links, "verify", None)
-    if verify is None:
+    if verify is None or not is_object_path(path):  # a path that leaves the bucket is no file, signed or not
         raise ApiError(404, "not_found", "No such file.")
     name = request.args.get("name", "")
     if not verify(path, request.args.get("exp", ""), request.args.get("sig", ""), name):

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from badgeforge.services.keys import as_map
+from badgeforge.services.keys import as_map, is_safe_key
 
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
-from ..limits import check_job_rate
-from ..mail import send_fresh_link
+from ..limits import take_job_slot
+from ..mail import send_fresh_link, take_mail_slot
 from ..submit import CSV_NAME, upload_prefix
 from ..uploads import read_table, read_upload, render_options
 
@@ -55,7 +55,8 @@ def _own_job(job_id: str) -> tuple[str, dict[str, Any]]:
 
 
 def _safe_key(key: str) -> bool:
-    return bool(key) and not any(ch in key for ch in "./#$[]") and len(key) <= 128
+    """A job id as the database can hold it (no . # $ [ ] /, controls or NUL); anything else is no job of ours."""
+    return is_safe_key(key) and len(key) <= 128
 
 
 @bp.post("/api/jobs")
@@ -64,13 +65,13 @@ def create_job():
     ctx = api()
     services = ctx.services
     moment = pipeline.now(services)
-    check_job_rate(services.db.get(f"jobs/{user.uid}"), moment, ctx.job_rate)
+    job_id = services.db.push_key()
+    take_job_slot(services.db, user.uid, job_id, moment, ctx.job_rate)  # first: refusals cost no parsing
     upload = read_upload()
     table = read_table(upload)  # refuse a CSV the renderer cannot use now: clear error, nothing consumed
     render_options(upload)
     if pipeline.usage_of(services, user.uid)["usage_left"] <= 0:
         raise ApiError(402, "no_usage_left", "You have no badge generations left; ask an administrator for more.")
-    job_id = services.db.push_key()
     stamp = pipeline.iso(moment)
     services.db.set(
         f"jobs/{user.uid}/{job_id}",
@@ -83,6 +84,7 @@ def create_job():
             "event_name": str(upload.options.get("event_name", ""))[:200],
             "design": str(upload.options.get("design", "")),
             "source": "web",
+            "admitted": True,  # rate and content checked here; the render job checks direct uploads itself
         },
     )
     files = {**upload.files(), CSV_NAME: upload.csv}
@@ -110,9 +112,17 @@ def get_job(job_id: str):
 
 @bp.delete("/api/jobs/<job_id>")
 def delete_job(job_id: str):
-    uid, job = _own_job(job_id)
-    if job.get("status") in ("queued", "rendering"):
-        if pipeline.is_stuck(api().services, job):
+    uid, _ = _own_job(job_id)
+    services = api().services
+    seen: dict[str, Any] = {}
+
+    def remove_unless_running(current):  # check and delete in one step: a re-drive may start it meanwhile
+        seen["job"] = current if isinstance(current, dict) else {}
+        return current if seen["job"].get("status") in ("queued", "rendering") else None
+
+    services.db.transaction(f"jobs/{uid}/{job_id}", remove_unless_running)  # page-mode links resolve through it
+    if seen["job"].get("status") in ("queued", "rendering"):
+        if pipeline.is_stuck(services, seen["job"]):
             raise ApiError(
                 409,
                 "job_stuck",
@@ -120,11 +130,9 @@ def delete_job(job_id: str):
                 "can re-drive it now). Delete it once it has finished or failed.",
             )
         raise ApiError(409, "job_running", "This job is still running; delete it when it has finished.")
-    services = api().services
     for prefix in (upload_prefix(uid, job_id), f"badges/{uid}/{job_id}"):
         for blob in services.blobs.list(prefix + "/"):
             services.blobs.delete(blob.path)
-    services.db.delete(f"jobs/{uid}/{job_id}")  # links of the page mode resolve through this node: now revoked
     return jsonify({"id": job_id, "deleted": True})
 
 
@@ -134,8 +142,10 @@ def fresh_link(job_id: str):
     if job.get("status") != "done":
         raise ApiError(409, "not_ready", "The badges are not ready yet.")
     services = api().services
-    link = pipeline.job_link(services, uid, job_id, job)
     body = request.get_json(silent=True) or {}
+    if body.get("email"):
+        take_mail_slot(services, uid, job_id, pipeline.now(services))
+    link = pipeline.job_link(services, uid, job_id, job)
     emailed = False
     if body.get("email"):
         send_fresh_link(services, current_user().email, link, job)

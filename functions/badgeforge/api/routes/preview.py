@@ -1,55 +1,53 @@
-"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs nothing."""
+"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs no usage
+(but is rate-limited per user: each one parses the CSV and renders a badge)."""
 
 from __future__ import annotations
 
 import base64
-import csv
-import io
+from typing import Any
 
 from flask import Blueprint, jsonify
 
 from badge_renderer.errors import BadgeForgeError
 
-from ..context import current_user
+from .. import pipeline
+from ..context import api, current_user
 from ..errors import from_badgeforge_error
+from ..limits import take_preview_slot
 from ..uploads import read_table, read_upload, render_options
 
 bp = Blueprint("preview", __name__)
 
 FIRST_ROWS = 5
 MAX_WARNINGS = 50
+MAX_CELL_CHARS = 200
 
 
-def first_rows(data: bytes, encoding: str, delimiter: str, limit: int = FIRST_ROWS) -> list[list[str]]:
-    """The first data rows as the spreadsheet shows them, so the user can check the column mapping."""
-    text = data.decode(encoding or "utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",")
-    rows = []
-    for index, row in enumerate(reader):
-        if index == 0:
-            continue
-        rows.append([cell[:200] for cell in row])
-        if len(rows) >= limit:
-            break
-    return rows
+def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
+    """The first data rows as the reader read them (never a second parse: that one disagreed with the reader on
+    bare CRs and long fields), so the user can check the column mapping."""
+    return [[cell[:MAX_CELL_CHARS] for cell in row] for row in table.sample_rows[:limit]]
 
 
 @bp.post("/api/preview")
 def preview():
-    current_user()
-    upload = read_upload()
-    table = read_table(upload)
-    options = render_options(upload)
-    from badge_renderer.render import render_preview_png
+    user = current_user()
+    services = api().services
+    take_preview_slot(services, user.uid, pipeline.now(services))
+    with api().previews.hold(user.uid):
+        upload = read_upload()
+        table = read_table(upload)
+        options = render_options(upload)
+        from badge_renderer.render import render_preview_png
 
-    try:
-        png = render_preview_png(table.attendees[0], options, dpi=96)
-    except BadgeForgeError as err:
-        raise from_badgeforge_error(err) from err
+        try:
+            png = render_preview_png(table.attendees[0], options, dpi=96)
+        except BadgeForgeError as err:
+            raise from_badgeforge_error(err) from err
     return jsonify(
         {
             "columns": list(table.columns),
-            "rows": first_rows(upload.csv, table.encoding, table.delimiter) if table.has_header else [],
+            "rows": first_rows(table),
             "mapping": dict(table.field_map),
             "count": len(table.attendees),
             "source_format": table.source_format,

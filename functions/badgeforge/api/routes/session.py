@@ -28,7 +28,8 @@ def sign_in():
         raise ApiError(
             400, "missing_field", "Enter your email and password.", field="email" if not email else "password"
         )
-    token, user = ctx.sessions.sign_in(email, password)
+    # remote_addr, not X-Forwarded-For: a header the client writes must not choose whose throttle it counts against
+    token, user = ctx.sessions.sign_in(email, password, request.remote_addr or "")
     return jsonify({"token": token, "email": user.email, "admin": user.admin})
 
 

@@ -1,0 +1,319 @@
+"""Both cores for big jobs: page-aligned ranges drawn by forked workers, merged with qpdf (pikepdf).
+
+Why fork: a forked worker starts in a millisecond with the parent's composer already built (static layers recorded,
+images decoded, fonts open, stamps cached); a process pool had to import and prepare all of that again (~1.3 s)
+and pypdf took ~1.5 s to merge 10,000 badges. The parent draws the first range itself, so N cores need N-1 forks.
+
+The parent stays in charge: it alone calls `progress` (children report sheet counts through a pipe), it kills and
+reaps every child on any error or KeyboardInterrupt, and it re-draws a range itself when its worker crashed or
+stalled (a user error such as a DesignError is raised as it is instead).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import math
+import os
+import pickle
+import select
+import signal
+import struct
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from badge_renderer.errors import BadgeForgeError
+from badge_renderer.model import Attendee
+from badge_renderer.options import RenderOptions
+
+log = logging.getLogger(__name__)
+
+# A second core pays for itself from about this many badges per worker (fork + qpdf merge cost ~0.1 s; measured
+# with bench/render_speed.py --sizes on this machine, see docs/architecture.md).
+MIN_BADGES_PER_WORKER = 1_500
+# This process draws a smaller first range because it merges the parts afterwards (qpdf: ~10 % of drawing them).
+PARENT_SHARE = 0.8
+STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
+_HEADER = struct.Struct("!I")
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "200000 100000" = 2 CPUs of quota; "max" = none
+
+
+def usable_cpus() -> int:
+    """CPUs this process may really use: its affinity mask, capped by a cgroup v2 CPU quota (Cloud Run, Docker)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = CGROUP_CPU_MAX.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+def choose_workers(badges: int, requested: int | None = None, *, cpus: int | None = None) -> int:
+    """Workers for a job: all usable CPUs when each gets enough badges to gain, else one process.
+
+    `requested` (the CLI's --workers) overrides the count; the cloud service never passes it, so the server's
+    CPU count decides there. Without os.fork (Windows) it is always one process.
+    """
+    if not hasattr(os, "fork"):
+        return 1
+    if requested:
+        return max(1, min(requested, badges))
+    cpus = usable_cpus() if cpus is None else cpus
+    return max(1, min(cpus, badges // MIN_BADGES_PER_WORKER))
+
+
+def page_ranges(badges: int, per_sheet: int, workers: int, first_share: float = 1.0) -> list[tuple[int, int]]:
+    """[start, end) badge ranges of whole sheets, as even as sheets allow; never an empty range.
+
+    `first_share` weighs the first range against the others (below 1: this process also merges afterwards)."""
+    sheets = -(-badges // per_sheet)
+    workers = max(1, min(workers, sheets))
+    weights = [first_share, *[1.0] * (workers - 1)]
+    edges = [0.0, *itertools.accumulate(weights)]
+    bounds = [min(badges, round(edge / edges[-1] * sheets) * per_sheet) for edge in edges]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
+
+
+@dataclass
+class _Worker:
+    index: int
+    span: tuple[int, int]
+    pid: int
+    fd: int
+    reported: int = 0
+    buffer: bytearray = field(default_factory=bytearray)
+    result: Any = None
+    error: BaseException | None = None
+    finished: bool = False
+    heard: float = field(default_factory=time.monotonic)
+
+
+Task = Callable[[int, tuple[int, int], Callable[[int], None]], Any]
+
+
+def run_ranges(
+    spans: Sequence[tuple[int, int]], task: Task, progress: Callable[[int, int], None] | None = None
+) -> list[Any]:
+    """task(index, span, advance) for every span: spans[1:] in forked workers, spans[0] here; results in order.
+
+    `advance(n)` reports n more items done; the caller's `progress(done, total)` hears the sum, from this thread
+    only. A worker's BadgeForgeError is raised here; a worker that dies or goes silent has its span run here.
+    """
+    total = spans[-1][1] - spans[0][0] if spans else 0
+    children: list[_Worker] = []
+    own = [0]
+
+    def report() -> None:
+        _drain(children, block=False)
+        if progress:
+            progress(min(total, own[0] + sum(c.reported for c in children)), total)
+
+    def advance(count: int) -> None:
+        own[0] += count
+        report()
+
+    results: dict[int, Any] = {}
+    try:
+        for index in range(1, len(spans)):
+            children.append(_fork(index, spans[index], task))
+        results[0] = task(0, spans[0], advance)
+        while not all(c.finished for c in children):
+            _drain(children, block=True)
+            report()
+        _reap(children)
+        for child in children:
+            if isinstance(child.error, BadgeForgeError):
+                raise child.error
+            if child.result is None:  # crashed or stalled: do that span here instead
+                log.warning("render worker %s failed (%s); drawing its pages here", child.pid, child.error)
+                base = own[0]
+                results[child.index] = task(child.index, child.span, advance)
+                own[0] = base + child.span[1] - child.span[0] - child.reported
+            else:
+                results[child.index] = child.result
+    except BaseException:
+        _kill(children)
+        raise
+    return [results[i] for i in range(len(spans))]
+
+
+def render_parallel(
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
+    from badge_renderer.output import PartResult, write_pdf_part
+    from badge_renderer.render_support import plan_for
+
+    layout = plan_for(options)
+    composer = _warm_composer(attendees, options, layout)
+    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
+    with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
+        parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
+
+        def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
+            return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
+
+        ordered = run_ranges(spans, part, progress)
+        merge_parts(parts, out)
+    return PartResult(sum(r.pages for r in ordered), tuple(issue for r in ordered for issue in r.issues))
+
+
+def _warm_composer(attendees: Sequence[Attendee], options: RenderOptions, layout: Any) -> Any:
+    """The composer with every static layer this job needs recorded once, before forking, so workers share it."""
+    from badge_renderer.compose import BadgeComposer
+
+    composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
+    sides = ("front", "back") if layout.backs else ("front",)
+    for ticket_type in dict.fromkeys(a.ticket_type for a in attendees):
+        for side in sides:
+            composer.static_layer(ticket_type, side)
+    return composer
+
+
+def _fork(index: int, span: tuple[int, int], task: Task) -> _Worker:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns, never runs the parent's cleanup or atexit handlers
+        os.close(read_fd)
+        _worker_main(write_fd, index, span, task)
+    os.close(write_fd)
+    return _Worker(index, span, pid, read_fd)
+
+
+def _worker_main(fd: int, index: int, span: tuple[int, int], task: Task) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        result = task(index, span, lambda n: _send(fd, ("progress", n)))
+        _send(fd, ("done", result))
+    except BaseException as err:  # everything goes to the parent, which decides what it means
+        code = 1
+        with contextlib.suppress(Exception):  # unpicklable: the parent redraws the range and sees the error itself
+            _send(fd, ("error", err))
+    finally:
+        os._exit(code)
+
+
+def _send(fd: int, message: tuple[str, Any]) -> None:
+    data = pickle.dumps(message)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _drain(children: list[_Worker], *, block: bool) -> None:
+    """Read whatever the workers have said; when blocking, wait for at least one message (or a stall)."""
+    open_ = [c for c in children if not c.finished]
+    if not open_:
+        return
+    ready, _, _ = select.select([c.fd for c in open_], [], [], 1.0 if block else 0)
+    now = time.monotonic()
+    for child in open_:
+        if child.fd in ready:
+            chunk = os.read(child.fd, 1 << 16)
+            if not chunk:
+                _finish(child, child.error or RuntimeError("worker exited without a result"))
+                continue
+            child.heard = now
+            child.buffer += chunk
+            _parse(child)
+        elif now - child.heard > STALL_SECONDS:
+            os.kill(child.pid, signal.SIGKILL)
+            _finish(child, RuntimeError(f"worker silent for {STALL_SECONDS:.0f} s"))
+
+
+def _parse(child: _Worker) -> None:
+    while len(child.buffer) >= _HEADER.size:
+        (size,) = _HEADER.unpack_from(child.buffer)
+        if len(child.buffer) < _HEADER.size + size:
+            return
+        kind, value = pickle.loads(bytes(child.buffer[_HEADER.size : _HEADER.size + size]))
+        del child.buffer[: _HEADER.size + size]
+        if kind == "progress":
+            child.reported += value
+        elif kind == "done":
+            child.result = value
+            _finish(child, None)
+        else:
+            _finish(child, value)
+
+
+def _finish(child: _Worker, error: BaseException | None) -> None:
+    if not child.finished:
+        child.finished = True
+        child.error = error
+        os.close(child.fd)
+
+
+def _reap(children: list[_Worker]) -> None:
+    for child in children:
+        os.waitpid(child.pid, 0)
+        child.pid = 0
+
+
+def _kill(children: list[_Worker]) -> None:
+    """Stop and reap every worker still alive (on an error or Ctrl-C in the parent); no zombies, no strays."""
+    for child in children:
+        if child.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+    for child in children:
+        if child.pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child.pid, 0)
+            child.pid = 0
+        if not child.finished:
+            _finish(child, None)
+
+
+def merge_parts(parts: Sequence[Path], out: Path) -> None:
+    """Concatenate part PDFs with qpdf: the later parts' pages are grafted onto part 0's page tree.
+
+    Each page is copied with copy_foreign (qpdf copies what it uses once per part: fonts, images, forms) and
+    appended to the Kids array directly; pikepdf's pages.extend did the same page by page through its page
+    list and took 4x longer. Streams are written as they are (no decoding or re-compression).
+    """
+    import pikepdf
+
+    from badge_renderer.pdf_finish import drop_duplicate_xobject_keys
+
+    for part in parts:
+        drop_duplicate_xobject_keys(part)  # else qpdf may read a page's repeated /XObject keys as none
+    sources = [pikepdf.open(part) for part in parts]
+    try:
+        pdf = sources[0]
+        tree = pdf.Root.Pages
+        count = int(tree.Count)
+        for source in sources[1:]:
+            kids = source.Root.Pages.Kids
+            if any(kid.get("/Type") != "/Page" for kid in kids):  # a nested page tree (not cairo's): the slow way
+                pdf.pages.extend(source.pages)
+                count = int(tree.Count)
+                continue
+            for page in kids:
+                copy = pdf.copy_foreign(page)
+                copy.Parent = tree
+                tree.Kids.append(copy)
+            count += len(kids)
+            tree.Count = count
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        pdf.save(tmp, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        os.replace(tmp, out)
+    finally:
+        for source in sources:
+            source.close()

@@ -1,0 +1,90 @@
+"""What vCard QR codes cost a job: the same badges rendered without a code, with a ticket-id code and with a vCard
+code, in one process, in the same run. Prints ratios (time with / without) and the extra PDF kilobytes per badge.
+
+Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
+Also prints segno's own cost per code with mask scoring and with the fixed mask, the two ways to encode.
+Usage: .venv/bin/python bench/qr_cost.py [--badges 10000] [--design classic] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sample_data import attendees
+
+
+def _with_emails(people: list) -> list:
+    return [
+        replace(p, email=f"{p.first_name}.{p.last_name}{p.row}@example.org".lower().replace(" ", "")) for p in people
+    ]
+
+
+def _render(people: list, design: str, qr: str | None, out: Path) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, PDF bytes). CPU time is the fair figure on a shared machine: it does not count
+    the time this process waited for a core."""
+    from badge_renderer.render import RenderOptions, render_pdf
+
+    options = RenderOptions(
+        design=design,
+        event_name="BenchConf 2026",
+        qr_field="ticket_id" if qr == "text" else None,
+        qr_kind="vcard" if qr == "vcard" else "text",
+    )
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = render_pdf(people, options, out)
+    return time.process_time() - cpu, time.perf_counter() - wall, result.pdf_bytes
+
+
+def _segno_per_code(payloads: list[str]) -> tuple[float, float]:
+    import segno
+
+    timings = []
+    for mask in (None, 0):
+        start = time.perf_counter()
+        for text in payloads:
+            segno.make(text, error="m", micro=False, mask=mask)
+        timings.append((time.perf_counter() - start) / len(payloads) * 1000)
+    return timings[0], timings[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--badges", type=int, default=10_000)
+    parser.add_argument("--design", default="classic")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    from badge_renderer.qr import qr_payload
+
+    people = _with_emails(attendees(args.badges))
+    _render(people[:50], args.design, "vcard", Path(tempfile.gettempdir()) / "qr-warmup.pdf")  # fonts, layers
+    kinds = (None, "text", "vcard")
+    runs: dict[str | None, list[tuple[float, float, int]]] = {kind: [] for kind in kinds}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.rounds):  # interleaved, so a busy spell on the machine hits every kind alike
+            for kind in kinds:
+                runs[kind].append(_render(people, args.design, kind, Path(tmp) / f"{kind}.pdf"))
+    best = {kind: min(results) for kind, results in runs.items()}  # least CPU time of the rounds
+    base_cpu, _, base_bytes = best[None]
+    print(f"{args.badges} badges, design {args.design}, one process, best CPU time of {args.rounds} rounds")
+    for kind, (cpu, wall, size) in best.items():
+        label = kind or "no QR"
+        extra_kb = (size - base_bytes) / args.badges / 1024
+        print(
+            f"  {label:>6}: {cpu:6.2f} s CPU ({wall:6.2f} s wall)  {cpu / base_cpu:5.2f}x the CPU time without  "
+            f"PDF {size / 1e6:6.2f} MB  {extra_kb:+.2f} KB per badge"
+        )
+    sample = [qr_payload(p, "", "vcard") for p in people[:300]]
+    scored, fixed = _segno_per_code(sample)
+    print(f"  segno per vCard code: {scored:.2f} ms scoring 8 masks, {fixed:.2f} ms with the fixed mask")
+
+
+if __name__ == "__main__":
+    main()

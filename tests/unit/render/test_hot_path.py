@@ -1,0 +1,30 @@
+"""The per-badge hot path does each piece of text work once: a duplex back reuses its front's fitted text and
+stamps even when the job has more distinct names than the caches hold."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from badge_renderer import compose
+from badge_renderer.model import Attendee
+from badge_renderer.render import RenderOptions, render_pdf
+from badge_renderer.text import stamps
+
+
+def test_a_duplex_back_reuses_its_fronts_text_past_the_cache_size(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(compose, "STAMP_CACHE", 32)  # one sheet's texts fit, the job's 40 names do not
+    made: Counter[str] = Counter()
+    real = stamps.make_stamp
+
+    def counting(fitted, *args, **kwargs):
+        made[fitted.text] += 1
+        return real(fitted, *args, **kwargs)
+
+    monkeypatch.setattr(stamps, "make_stamp", counting)
+    people = [Attendee(row=i + 2, full_name=f"Person Number{i:03d}", role="Speaker") for i in range(40)]
+    result = render_pdf(people, RenderOptions(design="minimal", sides="duplex", workers=1), tmp_path / "d.pdf")
+    assert result.pages >= 8 and result.pages % 2 == 0  # several sheets, each with its back page
+    names = [text for text in made if text.startswith("Person")]
+    assert len(names) == 40
+    assert all(made[name] == 1 for name in names), {n: made[n] for n in names if made[n] > 1}

@@ -1,0 +1,162 @@
+"""Both cores for big jobs: forked page-range workers give the same document as one process, report progress,
+pass errors on as the project's types, recover from a dead worker and never leave a process or a part behind.
+
+Failures are injected by patching BadgeComposer.draw before the fork (a child inherits the patch); everything else
+is the real renderer, real processes and a real qpdf merge.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from badge_renderer import compose, parallel
+from badge_renderer.errors import DesignError
+from badge_renderer.model import Attendee
+from badge_renderer.output import choose_workers
+from badge_renderer.render import RenderOptions, render_pdf
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # cairo repeats XObject keys; pypdf warns about each
+
+
+def people(n: int) -> list[Attendee]:
+    return [Attendee(row=i + 2, first_name=f"Ada{i}", last_name="Lovelace", role="Speaker") for i in range(n)]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def children() -> set[int]:
+    """Live (or unreaped) child processes of this process's main thread."""
+    text = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text()
+    return {int(pid) for pid in text.split()}
+
+
+def test_big_jobs_use_every_usable_cpu_and_small_ones_stay_in_one_process() -> None:
+    assert choose_workers(50_000, None) == parallel.choose_workers(50_000, None, cpus=parallel.usable_cpus())
+    assert parallel.choose_workers(10_000, None, cpus=2) == 2
+    assert parallel.choose_workers(10_000, None, cpus=1) == 1
+    assert parallel.choose_workers(parallel.MIN_BADGES_PER_WORKER, None, cpus=2) == 1
+    assert parallel.choose_workers(50, 2, cpus=1) == 2  # the CLI's --workers still decides when given
+    assert parallel.choose_workers(1, 4) == 1
+
+
+@pytest.mark.parametrize(("badges", "per_sheet", "workers"), [(10, 3, 2), (7, 6, 2), (1, 6, 2), (100, 8, 3)])
+def test_ranges_are_whole_sheets_covering_every_badge_once(badges: int, per_sheet: int, workers: int) -> None:
+    spans = parallel.page_ranges(badges, per_sheet, workers)
+    assert spans[0][0] == 0 and spans[-1][1] == badges
+    assert all(a < b for a, b in spans) and all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
+    assert all(b % per_sheet == 0 for _, b in spans[:-1])
+    assert len(spans) == min(workers, -(-badges // per_sheet))
+
+
+def test_two_workers_print_the_same_pages_in_the_same_order(tmp_path: Path) -> None:
+    crowd = people(23)
+    before = children()
+    one = render_pdf(crowd, RenderOptions(design="minimal", workers=1), tmp_path / "one.pdf")
+    seen: list[tuple[int, int, str]] = []
+    two = render_pdf(
+        crowd,
+        RenderOptions(design="minimal", workers=2),
+        tmp_path / "two.pdf",
+        progress=lambda d, t: seen.append((d, t, threading.current_thread().name)),
+    )
+    assert one.pages == two.pages and one.badges == two.badges == 23
+    assert page_texts(tmp_path / "two.pdf") == page_texts(tmp_path / "one.pdf")
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen) and seen[-1][:2] == (23, 23)
+    assert {name for _, _, name in seen} == {threading.current_thread().name}  # progress only from the caller
+    assert children() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.pdf", "two.pdf"]  # parts cleaned up
+
+
+def test_a_design_error_in_a_worker_is_raised_as_that_error(tmp_path: Path, monkeypatch) -> None:
+    parent, draw = os.getpid(), compose.BadgeComposer.draw
+
+    def failing(self, ctx, attendee, *args, **kwargs):
+        if os.getpid() != parent:
+            raise DesignError("Text alignment 'sideways' is not known", hint="Use left, center or right.")
+        return draw(self, ctx, attendee, *args, **kwargs)
+
+    monkeypatch.setattr(compose.BadgeComposer, "draw", failing)
+    before = children()
+    with pytest.raises(DesignError, match="sideways") as caught:
+        render_pdf(people(30), RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
+    assert caught.value.hint == "Use left, center or right."
+    assert children() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_that_dies_has_its_pages_drawn_by_the_parent(tmp_path: Path, monkeypatch, caplog) -> None:
+    parent, draw = os.getpid(), compose.BadgeComposer.draw
+
+    def dying(self, ctx, attendee, *args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(9)  # as an OOM kill would: no message, no result
+        return draw(self, ctx, attendee, *args, **kwargs)
+
+    monkeypatch.setattr(compose.BadgeComposer, "draw", dying)
+    crowd = people(30)
+    result = render_pdf(crowd, RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
+    monkeypatch.setattr(compose.BadgeComposer, "draw", draw)
+    render_pdf(crowd, RenderOptions(design="minimal", workers=1), tmp_path / "one.pdf")
+    assert page_texts(tmp_path / "b.pdf") == page_texts(tmp_path / "one.pdf")
+    assert result.badges == 30
+    assert "drawing its pages here" in caplog.text
+
+
+def test_ctrl_c_in_the_parent_stops_and_reaps_every_worker(tmp_path: Path, monkeypatch) -> None:
+    parent, draw = os.getpid(), compose.BadgeComposer.draw
+    calls = [0]
+
+    def slow_then_interrupted(self, ctx, attendee, *args, **kwargs):
+        if os.getpid() != parent:
+            time.sleep(0.05)  # the worker is still busy when the parent is interrupted
+        else:
+            calls[0] += 1
+            if calls[0] > 3:
+                raise KeyboardInterrupt
+        return draw(self, ctx, attendee, *args, **kwargs)
+
+    monkeypatch.setattr(compose.BadgeComposer, "draw", slow_then_interrupted)
+    before = children()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        render_pdf(people(200), RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
+    assert time.monotonic() - started < 3  # the worker's 100 badges x 50 ms were not waited for
+    assert children() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cloud_renderer_ignores_a_worker_count_in_job_json() -> None:
+    from badgeforge.services.renderer import LibraryRenderer
+
+    options = LibraryRenderer().options({"design": "classic", "workers": 8}, {})
+    assert options.workers is None  # the server's CPUs decide (choose_workers), never the uploader
+
+
+def test_this_process_takes_a_smaller_first_range_because_it_also_merges() -> None:
+    spans = parallel.page_ranges(10_000, 3, 2, parallel.PARENT_SHARE)
+    assert spans[0][0] == 0 and spans[-1][1] == 10_000 and spans[0][1] % 3 == 0
+    assert 0.4 * 10_000 < spans[0][1] < 0.5 * 10_000
+
+
+def test_a_cgroup_cpu_quota_caps_the_worker_count(tmp_path: Path, monkeypatch) -> None:
+    """Cloud Run / Docker give a quota, not fewer CPUs in the affinity mask: 2 vCPUs on a 32-core host is 2."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(32)))
+    quota = tmp_path / "cpu.max"
+    monkeypatch.setattr(parallel, "CGROUP_CPU_MAX", quota)
+    quota.write_text("200000 100000\n")
+    assert parallel.usable_cpus() == 2
+    quota.write_text("150000 100000\n")
+    assert parallel.usable_cpus() == 2  # 1.5 CPUs: the second one still helps
+    quota.write_text("max 100000\n")
+    assert parallel.usable_cpus() == 32
+    quota.unlink()
+    assert parallel.usable_cpus() == 32

@@ -1,0 +1,110 @@
+"""QR codes that scan: big enough in every design, light quiet zone, drawn as one image mask, decoded by zbarimg.
+
+Real tools, no mocks: pdftoppm renders the PDF at 150 dpi (what a cheap phone camera resolves at arm's length) and
+zbarimg (Debian zbar-tools, installed by `scripts/system_deps.sh test`) must read back exactly what was encoded.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from badge_renderer.designs import list_designs
+from badge_renderer.model import Attendee
+from badge_renderer.output import make_composer
+from badge_renderer.qr import MIN_SYMBOL_MM, MIN_VCARD_SYMBOL_MM, encode_qr, qr_payload, symbol_mm
+from badge_renderer.render import RenderOptions, render_pdf
+
+DESIGNS = [d.name for d in list_designs()]
+ADA = Attendee(
+    row=2,
+    first_name="Zoë",
+    last_name="Øster-Ñúñez",
+    organization="Analytical Engines, Łódź",
+    email="zoe.oster@example.org",
+    ticket_id="PYC-2026-0002",
+)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: run `bash scripts/system_deps.sh test`")
+    return path
+
+
+def _qr_boxes(design: str) -> list[float]:
+    """The side in points of every QR square the design draws (front and, for two-sided designs, back)."""
+    composer = make_composer(RenderOptions(design=design))
+    spec = composer.design
+    sides = ("front", "back") if spec.has_back else ("front",)
+    return [min(composer._box(e)[2:]) for side in sides for e in spec.side_elements(side) if e.kind == "qr"]
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+def test_every_design_prints_codes_at_least_15_mm_and_vcards_20_mm(design: str) -> None:
+    """Checked on the smallest codes each kind can produce (fewest modules, so the largest share of quiet zone)."""
+    shortest_text = encode_qr("1")
+    shortest_vcard = encode_qr(qr_payload(Attendee(row=2), "", "vcard"))
+    boxes = _qr_boxes(design)
+    assert boxes, f"{design} has no QR element"
+    for side in boxes:
+        assert symbol_mm(shortest_text, side) >= MIN_SYMBOL_MM
+        assert symbol_mm(shortest_vcard, side) >= MIN_VCARD_SYMBOL_MM
+
+
+def _decode_pages(pdf: Path, tmp_path: Path) -> list[str]:
+    subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    found = []
+    for png in sorted(tmp_path.glob("page*.png")):
+        run = subprocess.run([_tool("zbarimg"), "-q", "--raw", str(png)], capture_output=True)
+        found.append(run.stdout.decode("utf-8"))
+    return found
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+@pytest.mark.parametrize("kind", ["vcard", "text"])
+def test_zbarimg_reads_every_design_from_a_150_dpi_render(design: str, kind: str, tmp_path: Path) -> None:
+    sides = "duplex" if any(d.name == design and d.has_back for d in list_designs()) else "single"
+    options = RenderOptions(
+        design=design,
+        one_per_page=True,
+        sides=sides,  # type: ignore[arg-type]
+        qr_kind=kind,  # type: ignore[arg-type]
+        qr_field="ticket_id" if kind == "text" else None,
+    )
+    render_pdf([ADA], options, tmp_path / "b.pdf")
+    decoded = [text for text in _decode_pages(tmp_path / "b.pdf", tmp_path) if text]
+    expected = qr_payload(ADA, "ticket_id", kind)
+    assert decoded, f"zbarimg found no code on {design}"
+    # zbarimg ends each symbol with a newline of its own.
+    assert all(text.removesuffix("\n") == expected for text in decoded), decoded
+
+
+def test_a_code_is_one_image_mask_not_hundreds_of_rectangles(tmp_path: Path) -> None:
+    options = RenderOptions(design="classic", qr_kind="vcard", one_per_page=True)
+    render_pdf([ADA], options, tmp_path / "q.pdf")
+    data = (tmp_path / "q.pdf").read_bytes()
+    assert b"/ImageMask true" in data and b"/Interpolate false" in data
+    page_content = b"".join(
+        zlib.decompress(m.group(1))
+        for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+        if m.group(1)[:1] == b"x"
+    )
+    assert page_content.count(b" re") < 40  # the light square and the artwork, not one per dark run
+
+
+def test_a_badge_size_too_small_for_a_scannable_code_is_said_once(tmp_path: Path) -> None:
+    people = [ADA, ADA, ADA]
+    small = render_pdf(
+        people, RenderOptions(design="minimal", badge_size="70x42mm", qr_kind="vcard"), tmp_path / "s.pdf"
+    )
+    notes = [w for w in small.warnings if w.column == "badge_size"]
+    assert len(notes) == 1 and "under the 20 mm" in notes[0].message and notes[0].row is None
+    default = render_pdf(people, RenderOptions(design="minimal", qr_kind="vcard"), tmp_path / "d.pdf")
+    assert not [w for w in default.warnings if w.column == "badge_size"]

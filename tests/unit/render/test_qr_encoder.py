@@ -1,0 +1,89 @@
+"""The table-driven QR encoder against two independent references: segno's symbols (module for module, given the
+same message bits) and zbarimg (Debian zbar-tools), which must read back every payload from one rendered sheet."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import segno
+from segno import consts
+from segno import encoder as segno_encoder
+
+from badge_renderer.qr import QUIET_ZONE, QrCode, QrDataTooLong, draw_qr, encode_qr
+from badge_renderer.qr_encoder import _parity, _parity_rows, _plan, encode_bytes
+
+LEVELS = {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}
+
+
+def _segno_message(data: bytes, version: int, level: str) -> str:
+    """segno's own final message bits for `data` (its private pipeline: the test's reference, not the product's)."""
+    segment = segno_encoder.make_segment(data, consts.MODE_BYTE)
+    buff = segno_encoder.Buffer()
+    segno_encoder.write_segment(buff, segment, None, segno_encoder.version_range(version))
+    capacity = consts.SYMBOL_CAPACITY[version][LEVELS[level]]
+    segno_encoder.write_terminator(buff, capacity, None, len(buff))
+    segno_encoder.write_padding_bits(buff, version, len(buff))
+    segno_encoder.write_pad_codewords(buff, version, capacity, len(buff))
+    return "".join(str(bit) for bit in segno_encoder.make_final_message(version, LEVELS[level], buff))
+
+
+@pytest.mark.parametrize("length", [0, 11, 40, 90, 150, 200, 300, 500, 900])  # versions 1-24: version info from 7
+def test_placement_mask_and_fixed_modules_equal_segno_module_for_module(length: int) -> None:
+    data = bytes(random.Random(length).randrange(256) for _ in range(length))
+    reference = segno.make(data, mode="byte", error="m", mask=0, micro=False)
+    level = reference.error.upper()
+    plan = _plan(reference.version, level, QUIET_ZONE)
+    ours = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, reference.version, level)))
+    matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
+    assert ours.size == len(matrix)
+    assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
+    assert encode_bytes(data).version == reference.version and encode_bytes(data).level == level
+
+
+def test_parity_lookup_rows_equal_plain_reed_solomon_division() -> None:
+    rng = random.Random(7)
+    rows = _parity_rows(31, 18)
+    for _ in range(20):
+        block = [rng.randrange(256) for _ in range(31)]
+        combined = 0
+        for position, byte in enumerate(block):
+            combined ^= rows[32 * position + (byte & 15)] ^ rows[32 * position + 16 + (byte >> 4)]
+        assert combined.to_bytes(18, "big") == bytes(_parity(block, 18))
+
+
+def test_reed_solomon_matches_the_published_version_1_m_example() -> None:
+    """ISO/IEC 18004 Annex I: "01234567" at 1-M has these 10 error correction codewords."""
+    data = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
+    assert bytes(_parity(data, 10)).hex() == "a524d4c1ed36c787 2c55".replace(" ", "")
+
+
+def test_zbarimg_reads_back_codes_of_many_versions_and_scripts(tmp_path: Path) -> None:
+    import cairocffi as cairo
+
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: run `bash scripts/system_deps.sh test`")
+    rng = random.Random(5)
+    words = ["Ada", "Zoë", "Łódź", "Иван", "محمد", "東京", "नमस्ते", "O'Brien & Söhne;", "x" * 40]
+    payloads = [" ".join(rng.choice(words) for _ in range(n)) for n in (1, 2, 4, 8, 16, 30, 45)]
+    payloads += ["1", "PYC-2026-0001", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n"]
+    cell = 300
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, cell * 5, cell * 2)
+    ctx = cairo.Context(surface)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    for i, text in enumerate(payloads):
+        draw_qr(ctx, encode_qr(text), (i % 5) * cell + 10, (i // 5) * cell + 10, cell - 20, (0, 0, 0))
+    surface.write_to_png(str(tmp_path / "codes.png"))
+    run = subprocess.run([zbarimg, "-q", "--raw", "-Sbinary", str(tmp_path / "codes.png")], capture_output=True)
+    decoded = run.stdout.decode("utf-8")
+    assert all(text in decoded for text in payloads), decoded
+
+
+def test_text_that_no_symbol_holds_is_a_clear_error() -> None:
+    with pytest.raises(QrDataTooLong):
+        encode_qr("x" * 3000)
