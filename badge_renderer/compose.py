@@ -17,6 +17,7 @@ from typing import Any
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
     MIN_MODULE_MM,
@@ -33,6 +34,14 @@ from badge_renderer.render_support import text_module
 
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
+LINE_HEIGHT = 1.15  # fit_text's default, which every element uses
+# Name badges are read at a distance: guidance ranges 18-36 pt. Badges this wide (3 in) or wider get at least 18.
+BIG_NAME_PT = 18.0
+BIG_NAME_FROM_WIDTH = 3 * 72
+TEXT_KINDS = ("name", "text", "event_name")
+# Organisation, role and event name take a second line rather than shrink below this or lose words to an ellipsis.
+WRAP_BELOW_PT = 7.0
+CLOSE_UP_GAP = 0.03  # of the badge height, kept below an element that prints when a box grows up towards it
 _rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
 _TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
 STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
@@ -71,6 +80,7 @@ class BadgeComposer:
         self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
+        self._missing: dict[tuple[str, str], str] = {}  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
         self.background = self._prepare(options.background_image, "background_image", (width, height), cover=True)
@@ -191,8 +201,10 @@ class BadgeComposer:
                 if value and value.casefold() not in printed:
                     printed.add(value.casefold())
                     truncated = self._draw_line(ctx, value, element, palette, self._box(element))
+                    column = column or _first_field(element.format)
                     if truncated:
-                        issues.append(_shortened(attendee, column or _first_field(element.format), value))
+                        issues.append(_shortened(attendee, column, value))
+                    self._check_glyphs(value, element, attendee.row, column, issues)
             elif element.kind == "qr":
                 issue = self._draw_qr(ctx, attendee, element)
                 if issue:
@@ -209,13 +221,15 @@ class BadgeComposer:
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
         full = " ".join(attendee.full_name.split())
         split = self.options.emphasize_first_name and first and last and full in ("", f"{first} {last}")
+        split = split and not is_east_asian(first + last)  # "王小明" is one unit, family name first
         cut = True
         if split:
             first_h = h * NAME_FIRST_SHARE
             last_el = self._last_name_element(element)
             first_fit = self._fit(first, element, w, first_h, max_lines=1)
             last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
-            cut = first_fit.truncated or last_fit.truncated
+            small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
+            cut = first_fit.truncated or last_fit.truncated or small
             if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
                 self._draw_fitted(ctx, first_fit, element, palette, (x, y, w, first_h), valign="bottom")
                 self._draw_fitted(ctx, last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top")
@@ -224,13 +238,18 @@ class BadgeComposer:
         if cut:
             column = "full_name" if attendee.full_name else "first_name"
             issues.append(_shortened(attendee, column, attendee.display_name))
-        family = element.family or self.options.font_family
-        missing = self.text.missing_glyphs(attendee.display_name, family, library=self._library)
+        name_column = "full_name" if attendee.full_name else "first_name"
+        self._check_glyphs(attendee.display_name, element, attendee.row, name_column, issues)
+
+    def _check_glyphs(self, value: str, element: Element, row: int, column: str, issues: list[RowIssue]) -> None:
+        """A warning for characters no bundled font has (they print as blank boxes), for whichever field."""
+        key = (value, element.family or self.options.font_family)
+        missing = self._missing.get(key)
+        if missing is None:
+            missing = self.text.missing_glyphs(*key, library=self._library)
+            _remember(self._missing, key, missing)
         if missing:
-            name_column = "full_name" if attendee.full_name else "first_name"
-            issues.append(
-                RowIssue(attendee.row, name_column, f"No bundled font can print {missing!r}; it shows as a blank box")
-            )
+            issues.append(unprintable(row, column, missing))
 
     def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
         """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
@@ -257,7 +276,11 @@ class BadgeComposer:
         if cached is None or cached[0] is not element:
             cached = self._variants[id(element)] = (
                 element,
-                _with(element, max_size=element.max_size * 0.5, weight="regular"),
+                _with(
+                    element,
+                    max_size=max(element.max_size * 0.5, min(self.min_size(element), BIG_NAME_PT)),
+                    weight="regular",
+                ),
             )
         return cached[1]
 
@@ -280,24 +303,41 @@ class BadgeComposer:
     def _fit(self, value: str, element: Element, w: float, h: float, *, max_lines: int | None = None) -> Any:
         """FittedText for `value` in a w x h box, cached (names repeat: first names, organizations, roles)."""
         if element.uppercase:
-            value = value.upper()
+            value = upper_for_print(value)
         family = element.family or self.options.font_family
         lines = max_lines or element.max_lines
-        key = (value, family, element.weight, element.max_size, element.min_size, lines, w, h)
+        key = (value, family, element.weight, element.max_size, self.min_size(element), lines, w, h)
         fitted = self._fit_cache.get(key)
         if fitted is None:
-            fitted = self.text.fit_text(
-                value,
-                box_width=w,
-                box_height=h,
-                family=family,
-                weight=element.weight,
-                max_size=element.max_size,
-                min_size=element.min_size,
-                max_lines=lines,
-                library=self._library,
-            )
+            fitted = self._fit_uncached(value, element, family, lines, w, h)
             _remember(self._fit_cache, key, fitted)
+        return fitted
+
+    def _fit_uncached(self, value: str, element: Element, family: str, lines: int, w: float, h: float) -> Any:
+        """Names grow onto more lines when that is clearly bigger; other text wraps only to stay at 7 pt or more
+        (then, if even two lines cannot, one line down to the element's own min_size before any ellipsis)."""
+        fit = self.text.fit_text
+        args = {
+            "box_width": w,
+            "box_height": h,
+            "family": family,
+            "weight": element.weight,
+            "max_lines": lines,
+            "library": self._library,
+        }
+        smallest = self.min_size(element)
+        if element.kind == "name":
+            fitted = fit(value, max_size=element.max_size, min_size=smallest, **args)
+            if fitted.truncated and element.min_size < smallest:  # the whole name, smaller, beats an ellipsis
+                whole = fit(value, max_size=element.max_size, min_size=element.min_size, **args)
+                fitted = fitted if whole.truncated else whole
+            return fitted
+        floor = min(max(smallest, WRAP_BELOW_PT), element.max_size)
+        fitted = fit(value, max_size=element.max_size, min_size=floor, wrap_gain=math.inf, **args)
+        if fitted.truncated and smallest < floor:
+            single = fit(value, max_size=element.max_size, min_size=smallest, **{**args, "max_lines": 1})
+            if not single.truncated:
+                return single
         return fitted
 
     def _draw_fitted(
@@ -365,21 +405,61 @@ class BadgeComposer:
             self._qr_codes[payload] = code
         return code
 
+    def _closed_up(self, element: Element) -> tuple[float, float, float, float]:
+        """The element's box, its top moved up over the `grows_into` elements above it that print nothing, but
+        never above the bottom of one that prints (modern with an event name but no logo: up to the event name)."""
+        x, y, w, h = element.box.scaled(self.width, self.height)
+        above = [e for e in self.design.elements if e.kind in element.grows_into and e.box.y < element.box.y]
+        absent = [e.box.y for e in above if _absent(self, e.kind)]
+        if not absent:
+            return x, y, w, h
+        present = [e.box.y + e.box.h + CLOSE_UP_GAP for e in above if not _absent(self, e.kind)]
+        top = max([min(absent), *present]) * self.height
+        return x, min(y, top), w, h + max(0.0, y - top)
+
+    def min_size(self, element: Element) -> float:
+        """The smallest size this element may print at on this badge: its min_size, 18 pt for names on big badges."""
+        if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
+            return max(element.min_size, min(BIG_NAME_PT, element.max_size))
+        return element.min_size
+
+    def fitted(self, value: str, element: Element) -> Any:
+        """`value` fitted in the element's box as it would print (for job-level checks)."""
+        box = self._box(element)
+        return self._fit(value, element, box[2], box[3])
+
+    def box(self, element: Element) -> tuple[float, float, float, float]:
+        """The element's box in points as text is fitted into it (see _box)."""
+        return self._box(element)
+
     def _box(self, element: Element) -> tuple[float, float, float, float]:
-        """The element's box in points, clipped to the safe area (text never reaches the trim edge)."""
+        """The element's box in points, clipped to the safe area (text never reaches the trim edge) and, for text,
+        at least one line of min_size tall (grown about its centre, kept in the safe area): a band squeezed by the
+        safe area must not print its text as a speck. Computed once per element."""
         cached = self._boxes.get(id(element))
-        if cached is None or cached[0] is not element:
-            cached = self._boxes[id(element)] = (element, self._clipped_box(element))
+        if cached is None or cached[0] is not element:  # the element pins its id while the entry lives
+            cached = self._boxes[id(element)] = (element, self._safe_box(element))
         return cached[1]
 
-    def _clipped_box(self, element: Element) -> tuple[float, float, float, float]:
-        x, y, w, h = element.box.scaled(self.width, self.height)
+    def _safe_box(self, element: Element) -> tuple[float, float, float, float]:
+        x, y, w, h = self._closed_up(element)
         if element.kind == "logo":
             return x, y, w, h
         left, top, right, bottom = self._safe
         x0, y0 = max(x, left), max(y, top)
         x1, y1 = min(x + w, right), min(y + h, bottom)
-        return x0, y0, max(1.0, x1 - x0), max(1.0, y1 - y0)
+        w, h = max(1.0, x1 - x0), max(1.0, y1 - y0)
+        need = self.min_size(element) * LINE_HEIGHT
+        if element.kind in TEXT_KINDS and h < need:
+            grown = min(need, bottom - top)
+            y0 = min(max(y0 - (grown - h) / 2, top), bottom - grown)
+            h = grown
+        return x0, y0, w, h
+
+
+def _absent(composer: BadgeComposer, kind: str) -> bool:
+    """True when an element of this kind prints nothing in this job (no logo image, no event name)."""
+    return composer.logo is None if kind == "logo" else not composer.options.event_name
 
 
 def _safe_insets(design: BadgeDesign, width: float, height: float) -> tuple[float, float]:
@@ -457,6 +537,11 @@ def _first_field(template: str) -> str:
 
     fields = format_fields(template)
     return fields[0] if fields else "text"
+
+
+def unprintable(row: int | None, column: str, missing: str) -> RowIssue:
+    """The warning for characters that no bundled font can draw."""
+    return RowIssue(row, column, f"No bundled font can print {missing!r}; it shows as a blank box")
 
 
 def _shortened(attendee: Attendee, column: str, value: str) -> RowIssue:

@@ -8,7 +8,8 @@ colors {background, accent, text, muted?, on_accent?, ticket_types {type: "#rrgg
 back {elements [...]} with static_back.svg.j2. An element: kind (name | text | qr | logo | event_name), box [x, y, w, h]
 as fractions, and for text kinds: format (text only), family, weight (regular | bold), max_size, min_size,
 max_lines, align (left | center | right | start | end), valign, color (a colour role or "#rrggbb"), uppercase,
-option ("pronouns").
+option ("pronouns"), grows_into (["logo", "event_name"]: a name box that takes over their room above it when the
+job has no logo or event name, so the layout closes up instead of leaving a hole).
 
 format: "{field}" placeholders, any attendee field ("{organization} · {role}"); "{role|ticket_type}" is the first
 non-empty of the fields (most exports have a ticket type but no role column, so a role line falls back to it).
@@ -39,6 +40,7 @@ ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
 _FIELD_NAME = r"[a-zA-Z_][a-zA-Z0-9_ ]*"
 FORMAT_FIELD = re.compile(rf"\{{({_FIELD_NAME}(?:\s*\|\s*{_FIELD_NAME})*)\}}")  # "{role}" or "{role|ticket_type}"
 ALIGNS = ("left", "center", "right", "start", "end")  # as badge_renderer.text.draw_text
+SMALLEST_TEXT_PT = 6.0  # nothing smaller reads on a badge: no element's min_size may go below it
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Element:
     color: str = "text"  # a colour role of the design ("text", "accent", "muted", "on_accent") or "#rrggbb"
     uppercase: bool = False
     option: str | None = None  # "pronouns": shown only when RenderOptions.show_pronouns
+    # kinds ("logo", "event_name") whose room above this box it takes over when they print nothing
+    grows_into: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,15 @@ def _parse_element(raw: Mapping[str, Any]) -> Element:
         raise ValueError(f"{kind} box {raw['box']} is not inside the badge (fractions 0..1)")
     known = {f for f in Element.__dataclass_fields__ if f not in ("kind", "box")}
     kwargs = {k: v for k, v in raw.items() if k in known}
+    if "grows_into" in kwargs:
+        kwargs["grows_into"] = tuple(str(kind) for kind in kwargs["grows_into"])
+        if not set(kwargs["grows_into"]) <= {"logo", "event_name"}:
+            raise ValueError(f"{kind} grows_into {kwargs['grows_into']} may name only logo and event_name")
     element = Element(kind=kind, box=Box(x, y, w, h), **kwargs)
+    if kind in ("name", "text", "event_name") and not SMALLEST_TEXT_PT <= element.min_size <= element.max_size:
+        raise ValueError(
+            f"{kind} min_size {element.min_size} must be at least {SMALLEST_TEXT_PT} pt and at most max_size"
+        )
     if element.align not in ALIGNS or element.valign not in ("top", "middle", "bottom"):
         raise ValueError(f"{kind} align/valign {element.align}/{element.valign} is not valid")
     if element.color not in ("text", "accent", "muted", "on_accent", "background") and not HEX_COLOR.match(

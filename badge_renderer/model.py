@@ -40,8 +40,12 @@ class Attendee:
 
     @property
     def display_name(self) -> str:
-        """The name as printed: the full-name column, else first + last."""
-        return self.full_name or " ".join(p for p in (self.first_name, self.last_name) if p)
+        """The name as printed: the full-name column, else first + last (family first, no space, for CJK)."""
+        if self.full_name:
+            return self.full_name
+        from badge_renderer.names import printed_name
+
+        return printed_name(self.first_name, self.last_name)
 
     def get(self, name: str) -> str:
         """Any field by name (known fields first, then the original column names), '' when absent."""

@@ -65,6 +65,7 @@ def write_pdf_part(
                 with _bleed_clip(drawer.ctx, layout, slot, fold=True):
                     drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back")
         _crop_marks(drawer.ctx, layout)
+        _fold_lines(drawer.ctx, layout, len(sheet))
         surface.show_page()
         pages += 1
         if layout.backs and layout.backs_on_next_page:
@@ -109,6 +110,23 @@ def _crop_marks(ctx: Any, layout: Any, side: str = "front") -> None:
     ctx.set_source_rgb(0, 0, 0)
     ctx.set_line_width(0.25)
     for line in marks:
+        ctx.move_to(line.x1, line.y1)
+        ctx.line_to(line.x2, line.y2)
+    ctx.stroke()
+    ctx.restore()
+
+
+def _fold_lines(ctx: Any, layout: Any, badges: int) -> None:
+    """A dashed hairline where each printed fold-over pair folds (nothing for duplex or single-sided sheets)."""
+    if not layout.backs or layout.backs_on_next_page:
+        return
+    from badge_renderer.layout.marks import FOLD_DASH, fold_lines
+
+    ctx.save()
+    ctx.set_source_rgb(0.45, 0.45, 0.45)
+    ctx.set_line_width(0.3)
+    ctx.set_dash(FOLD_DASH)
+    for line in fold_lines(layout.fronts[:badges], layout.backs[:badges]):
         ctx.move_to(line.x1, line.y1)
         ctx.line_to(line.x2, line.y2)
     ctx.stroke()

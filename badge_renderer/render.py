@@ -63,6 +63,7 @@ def render_pdf(
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = choose_workers(len(selected), options.workers)
     part = write_pdf(selected, options, out, workers, progress)
+    from badge_renderer.design_checks import design_warnings
     from badge_renderer.render_support import layout_warnings
 
     if part.failed >= len(selected):
@@ -73,7 +74,8 @@ def render_pdf(
             code="render_failed",
         )
     _finish(out, options)
-    issues = layout_warnings(options) + part.issues  # sheet-level first: they concern every badge
+    # sheet- and design-level first: they concern every badge
+    issues = layout_warnings(options) + design_warnings(options) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
 
 

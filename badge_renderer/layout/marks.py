@@ -73,3 +73,19 @@ def _clip(line: Line, rects: Sequence[Slot], page: Size, gap: float) -> Line | N
         return None
     low, high = sorted((start, start + direction * reach))
     return Line(low, fixed, high, fixed) if horizontal else Line(fixed, low, fixed, high)
+
+
+FOLD_DASH = (3.0, 2.0)  # points on, off: a dashed line says "fold here", a solid one would say "cut here"
+
+
+def fold_lines(fronts: Sequence[Slot], backs: Sequence[Slot]) -> tuple[Line, ...]:
+    """The shared edge of each fold-over pair (front and back side by side on the same page), where it folds."""
+    lines = []
+    for front, back in zip(fronts, backs, strict=False):
+        if abs(back.bottom - front.y) < _EPS or abs(front.bottom - back.y) < _EPS:
+            y = front.y if abs(back.bottom - front.y) < _EPS else front.bottom
+            lines.append(Line(max(front.x, back.x), y, min(front.right, back.right), y))
+        elif abs(back.x - front.right) < _EPS or abs(front.x - back.right) < _EPS:
+            x = front.right if abs(back.x - front.right) < _EPS else front.x
+            lines.append(Line(x, max(front.y, back.y), x, min(front.bottom, back.bottom)))
+    return tuple(lines)

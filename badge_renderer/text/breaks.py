@@ -8,6 +8,9 @@ Hangul is left out on purpose: Korean breaks at spaces.
 from __future__ import annotations
 
 HYPHENS = "-\u2010"
+SOFT_HYPHEN = "\u00ad"  # ends a unit cut inside a word: the line that ends there prints a hyphen
+LONG_WORD = 10  # letters: shorter words are never cut inside
+_KEEP = 3  # letters kept on each side of a cut inside a word
 # Closing punctuation, iteration marks, small kana and the long-vowel mark may not start a line (kinsoku).
 _NO_LINE_START = {
     *"、。，．・：；？！ー〜ゝゞヽヾ",
@@ -48,8 +51,13 @@ def may_break_after(text: str, index: int, within_words: bool = True) -> bool:
     return False
 
 
-def break_units(text: str, within_words: bool = True) -> list[str]:
-    """`text` cut into the pieces a line may end after; a piece keeps its trailing space (dropped at line end)."""
+def break_units(text: str, within_words: bool = True, hyphenate: bool = False) -> list[str]:
+    """`text` cut into the pieces a line may end after; a piece keeps its trailing space (dropped at line end).
+
+    hyphenate=True also cuts words of LONG_WORD letters or more between any two letters (at least _KEEP on each
+    side), each such piece ending in SOFT_HYPHEN: the last resort before an ellipsis, as in
+    "Wolfeschlegel-" / "steinhausen-Berg".
+    """
     units, start = [], 0
     for index in range(len(text) - 1):
         if may_break_after(text, index, within_words):
@@ -57,4 +65,20 @@ def break_units(text: str, within_words: bool = True) -> list[str]:
             start = index + 1
     if start < len(text):
         units.append(text[start:])
+    if hyphenate:
+        units = [piece for unit in units for piece in _cut_long_word(unit)]
     return units
+
+
+def _cut_long_word(unit: str) -> list[str]:
+    """A long alphabetic run of Latin, Greek or Cyrillic letters cut into pieces ending in SOFT_HYPHEN."""
+    word = unit.rstrip(" " + HYPHENS)
+    if len(word) < LONG_WORD or not all(ch.isalpha() and ord(ch) < 0x0530 for ch in word):
+        return [unit]
+    cuts = range(_KEEP, len(word) - _KEEP + 1)
+    pieces, start = [], 0
+    for cut in cuts:
+        pieces.append(word[start:cut] + SOFT_HYPHEN)
+        start = cut
+    pieces.append(unit[start:])
+    return pieces

@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from badge_renderer.errors import DesignError
 from badge_renderer.printable import printable
-from badge_renderer.text.breaks import break_units
+from badge_renderer.text.breaks import SOFT_HYPHEN, break_units
 from badge_renderer.text.direction import base_level
 from badge_renderer.text.fonts import FontLibrary
 from badge_renderer.text.shaping import ShapedLine, ink_bounds, shape_cached
@@ -74,12 +74,16 @@ class _Fitter:
         return _Layout(lines, size, width_bound=by_width < min(max_size, by_height))
 
     def wrapped(self, units: list[str], count: int) -> tuple[ShapedLine, ...]:
-        """`count` lines whose widest is as narrow as possible (balanced), broken only where breaks.py allows."""
+        """`count` lines whose widest is as narrow as possible (balanced), broken only where breaks.py allows.
+
+        A unit cut inside a word (ending in a soft hyphen) counts its hyphen only when a line ends there.
+        """
         space = self.shape(" ").advance
-        advances = [self.shape(unit.rstrip(" ")).advance for unit in units]
-        glue = [space if unit.endswith(" ") else 0.0 for unit in units]
+        hyphen = self.shape("-").advance if any(unit.endswith(SOFT_HYPHEN) for unit in units) else 0.0
+        advances = [self.shape(_line_text(unit.rstrip(" "))).advance for unit in units]
+        glue = [space if unit.endswith(" ") else -hyphen if unit.endswith(SOFT_HYPHEN) else 0.0 for unit in units]
         groups = _balanced_partition(advances, glue, count)
-        return tuple(self.shape("".join(units[a:b]).rstrip(" ")) for a, b in groups)
+        return tuple(self.shape(_line_text("".join(units[a:b]).rstrip(" "))) for a, b in groups)
 
     def ellipsized(self, size: float, max_lines: int) -> tuple[ShapedLine, ...]:
         """Greedy lines at `size`; the line where the text runs out of room ends in an ellipsis."""
@@ -133,8 +137,13 @@ def fit_text(
     max_lines: int = 2,
     line_height: float = 1.15,
     library: FontLibrary | None = None,
+    wrap_gain: float = WRAP_GAIN,
 ) -> FittedText:
-    """Lay `text` out in the box at the biggest size it can have, as the architecture contract describes."""
+    """Lay `text` out in the box at the biggest size it can have, as the architecture contract describes.
+
+    wrap_gain: how much bigger a wrapped layout must be to win over one line (math.inf: wrap only to stay at or
+    above min_size, as an organisation line does).
+    """
     library = library or FontLibrary.default()
     library.chain(family, weight)  # unknown family or weight -> OptionsError before any work
     if not line_height > 0:
@@ -146,7 +155,7 @@ def fit_text(
     max_lines = max(1, max_lines)
     fitter = _Fitter(clean, library, family, weight, (box_width, box_height))
 
-    layout = _best_layout(fitter, max_size, min_size, max_lines, line_height)
+    layout = _best_layout(fitter, max_size, min_size, max_lines, line_height, wrap_gain)
     truncated = False
     if layout is None:
         floor = min(min_size, box_height / line_height)
@@ -160,7 +169,7 @@ def fit_text(
 
 
 def _best_layout(
-    fitter: _Fitter, max_size: float, min_size: float, max_lines: int, line_height: float
+    fitter: _Fitter, max_size: float, min_size: float, max_lines: int, line_height: float, gain: float = WRAP_GAIN
 ) -> _Layout | None:
     """One line shrunk as needed; more lines only if one line is below min_size or wrapping wins WRAP_GAIN.
 
@@ -170,17 +179,19 @@ def _best_layout(
     """
 
     def acceptable(layout: _Layout) -> bool:
-        return layout.size >= min_size or not layout.width_bound
+        # Below min_size only as one line held there by the box height: two lines of specks never beat one
+        # line at min_size with an ellipsis.
+        return layout.size >= min_size or (not layout.width_bound and len(layout.lines) == 1)
 
     def wrap_search(best: _Layout, units: list[str]) -> _Layout:
         for count in range(2, min(max_lines, len(units)) + 1):
             if best.size >= max_size:
                 break  # nothing beats the biggest allowed size
             ceiling = min(max_size, fitter.box_height / (line_height * count))
-            if ceiling <= best.size or (acceptable(best) and ceiling < best.size * WRAP_GAIN):
+            if ceiling <= best.size or (acceptable(best) and ceiling < best.size * gain):
                 break  # the box height alone rules out a win, and more lines only lower that ceiling
             candidate = fitter.layout(fitter.wrapped(units, count), max_size, line_height)
-            if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * WRAP_GAIN):
+            if candidate.size > best.size and (not acceptable(best) or candidate.size >= best.size * gain):
                 best = candidate
         return best
 
@@ -188,6 +199,8 @@ def _best_layout(
     best = wrap_search(best, break_units(fitter.text, within_words=False))
     if not acceptable(best):
         best = wrap_search(best, break_units(fitter.text))
+    if not acceptable(best) and max_lines > 1:
+        best = wrap_search(best, break_units(fitter.text, hyphenate=True))  # a hyphen beats an ellipsis
     return best if acceptable(best) else None
 
 
@@ -253,6 +266,13 @@ def _safe_size(size: float, lines: tuple[ShapedLine, ...], box_width: float, box
     return size
 
 
+def _line_text(text: str) -> str:
+    """A line's printed text: a soft hyphen at its end becomes '-', any other one disappears."""
+    if SOFT_HYPHEN not in text:
+        return text
+    return text[:-1].replace(SOFT_HYPHEN, "") + "-" if text.endswith(SOFT_HYPHEN) else text.replace(SOFT_HYPHEN, "")
+
+
 def _em_width(line: ShapedLine) -> float:
     return line.extent[1] - line.extent[0]
 
@@ -267,6 +287,9 @@ def _is_cut_point(text: str, index: int) -> bool:
 
 def clean_text(text: str) -> str:
     """NFC (so decomposed 'Nguyễn' uses the precomposed glyphs), one space between words, and only what printable()
-    allows: whoever calls, cairo never sees a string it refuses."""
+    allows: whoever calls, cairo never sees a string it refuses. Soft hyphens go too: the fitter places its own
+    where it cuts a long word."""
     text = unicodedata.normalize("NFC", printable(text).text)
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return _SPACES.sub(" ", text).strip()

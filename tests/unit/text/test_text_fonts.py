@@ -66,7 +66,7 @@ def test_every_font_file_listed_exists_with_its_licence() -> None:
             if weight in entry:
                 assert (fonts_dir() / entry[weight]).is_file()
     total = sum(path.stat().st_size for path in fonts_dir().iterdir())
-    assert total < 25_000_000
+    assert total < 40_000_000  # see SOURCES.md: 16 more scripts and emoji
 
 
 def test_templates_dir_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
