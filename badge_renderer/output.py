@@ -187,9 +187,9 @@ def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
 
 
 def badge_png(
-    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None
+    attendee: Attendee, options: RenderOptions, dpi: int, composer: Any = None, side: str = "front"
 ) -> tuple[bytes, list[RowIssue]]:
-    """One badge as PNG bytes at `dpi` (white behind transparent artwork)."""
+    """One badge side as PNG bytes at `dpi` (white behind transparent artwork)."""
     import cairocffi as cairo
 
     from badge_renderer.isolation import BadgeDrawer
@@ -204,7 +204,7 @@ def badge_png(
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
     ctx.scale(scale, scale)
-    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0)
+    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side)
     buffer = io.BytesIO()
     surface.write_to_png(buffer)
     surface.finish()

@@ -78,10 +78,17 @@ def render_pdf(
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
     """The first badge as a PNG (for the web page and `--preview`)."""
+    return render_preview(attendee, options, dpi)[0]
+
+
+def render_preview(
+    attendee: Attendee, options: RenderOptions, dpi: int = 150, side: str = "front"
+) -> tuple[bytes, list[RowIssue]]:
+    """One badge side as a PNG and the warnings drawing it gave (text shortened, missing glyphs)."""
     from badge_renderer.output import badge_png
 
     options.validate()
-    return badge_png(attendee, options, dpi)[0]
+    return badge_png(attendee, options, dpi, side=side)
 
 
 def render_png_zip(

@@ -21,6 +21,7 @@ LABELS = {
     "mails_settled": "charged sent mail",
     "holds_released": "gave back the use held by",
     "scratch_removed": "removed temporary folder",
+    "drafts_removed": "removed expired draft upload",
     "errors": "error:",
 }
 

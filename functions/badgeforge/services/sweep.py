@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.ports import DatabaseFull
-from badgeforge.services import job_paths, mail_job, render_job, render_scratch, upload_reconcile, usage
+from badgeforge.services import drafts, job_paths, mail_job, render_job, render_scratch, upload_reconcile, usage
 from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import as_map, parse_iso
 from badgeforge.services.renderer import BadgeRenderer
@@ -38,6 +38,7 @@ class SweepReport:
     mails_settled: list[str] = field(default_factory=list)
     holds_released: list[str] = field(default_factory=list)
     scratch_removed: list[str] = field(default_factory=list)
+    drafts_removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, list[str]]:
@@ -143,6 +144,7 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     max_attempts = services.settings.max_attempts
     # First, so that what the dead renders left is reported here (each re-driven render would clean it silently).
     _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
+    _isolated(report, "drafts", lambda: report.drafts_removed.extend(drafts.remove_expired(services, now)))
     for uid, nodes in as_map(services.db.get("badgeMails")).items():
         for key, node in as_map(nodes).items():
             if isinstance(node, dict) and node.get("status") == "sent" and not node.get("charged"):

@@ -39,6 +39,7 @@ def _describe(design) -> dict:
         "description": getattr(design, "description", ""),
         "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
         "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
+        "has_back": bool(getattr(design, "has_back", False)),
     }
 
 
@@ -55,6 +56,16 @@ def presets():
     from badge_renderer.layout import PRESETS
 
     return jsonify({"presets": [preset.describe() for preset in PRESETS.values()]})
+
+
+@bp.get("/api/options")
+def options():
+    """Every render option a job may set, grouped (print, content, look), with the renderer's own choices, so the
+    form offers what the renderer does (badge_renderer.option_schema)."""
+    current_user()
+    from badge_renderer.option_schema import option_schema
+
+    return jsonify(option_schema())
 
 
 @bp.get("/api/designs/<name>/preview.png")
