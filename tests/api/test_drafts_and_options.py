@@ -156,3 +156,21 @@ def test_the_sweep_removes_expired_drafts(env):
     env.services.clock.now = lambda: later  # type: ignore[method-assign]
     assert len(run_sweep(env.services).drafts_removed) == 1
     assert env.services.blobs.list("drafts/") == []
+
+
+def test_a_finished_jobs_warnings_are_all_there_paged_and_as_csv(env):
+    """The job node keeps 200 warnings; the file beside the PDF (written by the render job) keeps all of them."""
+    from badgeforge.services import job_paths
+
+    uid = env.organizer.uid
+    everything = [{"row": i + 2, "column": "name", "message": f"=shortened {i}"} for i in range(450)]
+    env.services.db.set(f"jobs/{uid}/j1", {"status": "done", "warnings": everything[:200], "warnings_total": 450})
+    env.services.blobs.write_bytes(
+        job_paths.warnings_path(uid, "j1"), json.dumps(everything).encode(), content_type="application/json"
+    )
+    headers = env.headers("organizer@example.com")
+    page = env.client.get("/api/jobs/j1/warnings?offset=400&limit=100", headers=headers).get_json()
+    assert page["total"] == 450 and [w["row"] for w in page["warnings"]] == list(range(402, 452))
+    rows = list(csv.reader(io.StringIO(env.client.get("/api/jobs/j1/warnings.csv", headers=headers).get_data(True))))
+    assert len(rows) == 451 and rows[-1] == ["451", "name", "'=shortened 449"]
+    assert env.client.get("/api/jobs/j1/warnings", headers=env.headers("admin@example.com")).status_code == 404
