@@ -56,7 +56,7 @@ def render_pdf(
             "No attendee matches the chosen ticket types"
             if options.ticket_types
             else "There are no attendees to print",
-            hint="Check the ticket type names (--ticket-type) or the attendee file.",
+            hint="Check the ticket type names or the attendee file.",
             column="ticket_types" if options.ticket_types else None,
         )
     out = Path(out)

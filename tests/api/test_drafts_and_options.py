@@ -174,3 +174,14 @@ def test_a_finished_jobs_warnings_are_all_there_paged_and_as_csv(env):
     rows = list(csv.reader(io.StringIO(env.client.get("/api/jobs/j1/warnings.csv", headers=headers).get_data(True))))
     assert len(rows) == 451 and rows[-1] == ["451", "name", "'=shortened 449"]
     assert env.client.get("/api/jobs/j1/warnings", headers=env.headers("admin@example.com")).status_code == 404
+
+
+def test_a_file_without_a_name_column_offers_its_columns_for_the_mapping_and_no_cli_flags(env):
+    headers = env.headers("organizer@example.com")
+    response = env.client.post("/api/preview", headers=headers, data=upload_form(b"City,Country\nParis,France\n"))
+    error = response.get_json()["error"]
+    assert response.status_code == 400 and error["code"] == "no_name_column"
+    assert error["columns"] == ["City", "Country"] and "full_name" in error["required"]
+    assert "--" not in error["message"] + error["hint"]
+    mapped = upload_form(b"City,Country\nParis,France\n", mapping=json.dumps({"full_name": "City"}))
+    assert env.client.post("/api/preview", headers=headers, data=mapped).get_json()["first"]["name"] == "Paris"

@@ -150,7 +150,16 @@ def read_table(upload: Upload) -> Any:
             upload.csv, filename=upload.filename, mapping=upload.mapping or None, limits=reader_limits
         )
     except BadgeForgeError as err:
-        raise from_badgeforge_error(err, field="csv") from err
+        api_error = from_badgeforge_error(err, field="csv")
+        if getattr(err, "code", "") == "no_name_column" and getattr(err, "columns", None):
+            # fixable in the browser: the page keeps the mapping open on these columns and marks the name field
+            api_error.body.update(
+                message=err.message,  # without the CLI's hint (--map): the page has the mapping right there
+                columns=list(err.columns),  # type: ignore[attr-defined]
+                required=["full_name", "first_name"],
+                hint="Choose the column that holds the names under Full name (or First name and Last name).",
+            )
+        raise api_error from err
     if not table.attendees:
         raise ApiError(400, "no_attendees", "The file has a header but no attendee rows.", field="csv")
     return table
