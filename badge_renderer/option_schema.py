@@ -53,7 +53,7 @@ LABELS = {
     "qr_field": "QR code",
     "qr_kind": "QR code content",
     "show_pronouns": "Show pronouns",
-    "emphasize_first_name": "First name larger",
+    "emphasize_first_name": "Larger given name",
     "font_family": "Font",
     "ticket_types": "Only these ticket types",
     "group_by_type": "Group badges by ticket type",
