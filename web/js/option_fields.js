@@ -217,9 +217,10 @@ export class OptionFields {
       if (!error) continue;
       const text = problems[spec.name] || "";
       error.textContent = text;
-      const input = this.input(spec.name);
-      if (input) input.toggleAttribute("aria-invalid", Boolean(text));
-      if (input && text) input.setAttribute("aria-invalid", "true");
+      for (const input of [this.input(spec.name), document.getElementById(`${this.id(spec.name)}-custom`)]) {
+        if (!input) continue;
+        if (text) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+      }
     }
   }
 

@@ -49,6 +49,7 @@ function save() {
 }
 
 function changed() {
+  state.previewOk = false; // "Make badges" waits for a preview of exactly these options
   save();
   updateGallery();
   updateSubmit();
