@@ -198,7 +198,9 @@ _preview_lock = threading.Lock()
 PREVIEW_COMPOSERS = 8  # designs x option sets a web server keeps warm
 
 
-def preview_png(attendee: Attendee, options: RenderOptions, dpi: int) -> tuple[bytes, list[RowIssue]]:
+def preview_png(
+    attendee: Attendee, options: RenderOptions, dpi: int, side: str = "front"
+) -> tuple[bytes, list[RowIssue]]:
     """badge_png with the composer kept for the same options: a warm preview only draws and encodes (~5 ms)."""
     digest = [
         hashlib.blake2b(image or b"", digest_size=16).digest()
@@ -213,7 +215,7 @@ def preview_png(attendee: Attendee, options: RenderOptions, dpi: int) -> tuple[b
             while len(_previews) > PREVIEW_COMPOSERS:
                 _previews.popitem(last=False)
         _previews.move_to_end(key)
-        return badge_png(attendee, options, dpi, composer)
+        return badge_png(attendee, options, dpi, composer, side=side)
 
 
 def png_workers(badges: int, cpus: int | None = None) -> int:

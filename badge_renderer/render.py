@@ -56,7 +56,7 @@ def render_pdf(
             "No attendee matches the chosen ticket types"
             if options.ticket_types
             else "There are no attendees to print",
-            hint="Check the ticket type names (--ticket-type) or the attendee file.",
+            hint="Check the ticket type names or the attendee file.",
             column="ticket_types" if options.ticket_types else None,
         )
     out = Path(out)
@@ -90,10 +90,18 @@ def _finish(out: Path, options: RenderOptions) -> None:
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:
     """The first badge as a PNG (for the web page and `--preview`); warm calls reuse the composer."""
+    return render_preview(attendee, options, dpi)[0]
+
+
+def render_preview(
+    attendee: Attendee, options: RenderOptions, dpi: int = 150, side: str = "front"
+) -> tuple[bytes, list[RowIssue]]:
+    """One badge side as a PNG and the warnings drawing it gave (text shortened, missing glyphs); warm calls reuse
+    the composer."""
     from badge_renderer.output import preview_png
 
     options.validate()
-    return preview_png(attendee, options, dpi)[0]
+    return preview_png(attendee, options, dpi, side)
 
 
 def render_png_zip(

@@ -103,13 +103,15 @@ def _column_plan(
     else:
         columns, plan, fmt = _headerless_plan(first, row, mapping, filename)
     if not plan.has_name:
-        raise CsvError(
+        err = CsvError(
             f"No column with attendee names was found; the columns are: {', '.join(map(repr, columns))}",
             hint="Name a column 'Name' (or 'First Name' and 'Last Name'), or use --map full_name=Column.",
             file=filename,
             row=row if has_header else None,
             code="no_name_column",
         )
+        err.columns = tuple(columns)  # type: ignore[attr-defined]  # a form can offer them for the mapping
+        raise err
     return has_header, columns, plan, fmt
 
 

@@ -143,3 +143,12 @@ def test_preview_draws_an_uploaded_logo_and_background(env):
     response = env.client.post("/api/preview", headers=headers, data=form)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["preview"] != plain, "the images change what the first badge looks like"
+
+
+def test_gallery_previews_follow_the_form_without_qr_and_with_the_back(env):
+    stored = env.client.get("/api/designs/classic/preview.png").data
+    without_qr = env.client.get("/api/designs/classic/preview.png?qr=0")
+    assert without_qr.status_code == 200 and without_qr.data.startswith(PNG_MAGIC) and without_qr.data != stored
+    front = env.client.get("/api/designs/pass/preview.png").data
+    back = env.client.get("/api/designs/pass/preview.png?side=back")
+    assert back.status_code == 200 and back.data.startswith(PNG_MAGIC) and back.data != front

@@ -47,14 +47,14 @@ def test_a_user_gets_at_most_two_previews_drawing_at_once(env, monkeypatch):
     import badge_renderer.render as render
 
     release, entered = threading.Event(), threading.Semaphore(0)
-    real = render.render_preview_png
+    real = render.render_preview
 
     def slow(*args, **kwargs):
         entered.release()
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(render, "render_preview_png", slow)
+    monkeypatch.setattr(render, "render_preview", slow)
     organizer = env.headers("organizer@example.com")
     other = env.headers("admin@example.com")
     results: list[int] = []

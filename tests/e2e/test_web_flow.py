@@ -64,13 +64,13 @@ def test_organizer_uploads_previews_renders_downloads_and_gets_the_email(server,
     page.locator("#preview-image").wait_for(state="visible")
     assert page.locator("#first-rows thead th").first.inner_text() == "First Name"
     assert "Ada" in page.locator("#first-rows tbody tr").first.inner_text()
-    assert page.get_by_label("First name").input_value() == "First Name"
+    assert page.get_by_label("First name", exact=True).input_value() == "First Name"
     assert "Ada" in page.locator("#preview-status").inner_text()
     before = page.locator("#preview-image").get_attribute("src")
     page.get_by_label("Event name").fill("PyCon Example 2026")
     # the live preview is rendered again by the server with the event name (a new image, not the old one)
     expect(page.locator("#preview-image")).not_to_have_attribute("src", before, timeout=WAIT_MS)
-    expect(page.locator("#preview-status")).to_have_text(re.compile(r"^\s*First badge"), timeout=WAIT_MS)
+    expect(page.locator("#preview-status")).to_have_text(re.compile(r"^\s*Badge 1 of"), timeout=WAIT_MS)
     screenshot(page, "upload.png")
 
     page.get_by_role("button", name="Make badges").click()
@@ -198,7 +198,7 @@ def test_changing_the_column_mapping_updates_the_server_preview(server, new_page
     sign_in(page, server, "mapper@example.com")
     page.get_by_label("Choose a CSV file").set_input_files(str(EXAMPLE_CSV))
     expect(page.locator("#preview-status")).to_contain_text("Ada", timeout=WAIT_MS)
-    page.get_by_label("Full name").select_option("Company")
+    page.get_by_label("Full name", exact=True).select_option("Company")
     expect(page.locator("#preview-status")).to_contain_text("Analytical Engines", timeout=WAIT_MS)
     assert page.locator("#preview-image").is_visible()
     assert console.errors == []

@@ -67,3 +67,14 @@ export function el(tag, attrs = {}, ...children) {
   for (const child of children) if (child != null) node.append(child);
   return node;
 }
+
+// A file the API answers with (e.g. warnings as CSV), with the same sign-in; a JSON error becomes an ApiError.
+export async function fetchBlob(path, form) {
+  const headers = await authHeader();
+  const response = await fetch(path, { method: form ? "POST" : "GET", headers, body: form });
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    throw new ApiError(response.status, data.error);
+  }
+  return response.blob();
+}

@@ -1,5 +1,8 @@
-// The upload page: CSV in, detected columns and mapping, design and options, live server preview, job progress.
-import { describeError, el, get, postForm } from "./api.js";
+// The upload page: the CSV goes up once (a draft the server keeps for 30 minutes), every option the renderer has
+// (GET /api/options), a live preview beside the form (any row, front/back, the printed sheet), every warning, and
+// a "Make badges" button that says what it costs.
+import { describeError, el, fetchBlob, get, postForm } from "./api.js";
+import { OptionFields } from "./option_fields.js";
 import { requireSignIn } from "./signin.js";
 
 const FIELDS = [
@@ -7,129 +10,339 @@ const FIELDS = [
   ["organization", "Organization"], ["pronouns", "Pronouns"], ["ticket_type", "Ticket type"], ["email", "Email"],
   ["ticket_id", "Ticket id"],
 ];
+const FORM_KEY = "badgeforge.form.v1"; // option values only: no attendee data, no files
+const RECENT_KEY = "badgeforge.recent-jobs"; // digests of recent jobs' inputs, to ask before the same job twice
+const REPEAT_MINUTES = 15;
+const IMAGE_FIELDS = { logo_image: "logo", background_image: "background" };
 const $ = (id) => document.getElementById(id);
-const state = { csv: null, mapping: {}, mappingTouched: false, touched: new Set(), previewTimer: null, previewSeq: 0 };
+const state = {
+  csv: null, draft: null, mapping: {}, mappingTouched: false, previewTimer: null, previewSeq: 0, fields: null,
+  designs: [], row: 0, side: "front", view: "badge", result: null, warningsOffset: 0, usageLeft: 0,
+  lastJobSig: null, confirmedSig: null, previewOk: false,
+};
 
-function options() {
-  const form = $("job-form");
-  const design = form.querySelector("input[name=design]:checked");
-  const opts = { paper: $("paper").value };
-  if (design) opts.design = design.value;
-  if ($("badge-size").value) opts.badge_size = $("badge-size").value;
-  if ($("event-name").value.trim()) opts.event_name = $("event-name").value.trim();
-  if (state.touched.has("accent")) opts.accent = $("accent").value;
-  if (state.touched.has("background-color")) opts.background_color = $("background-color").value;
-  return opts;
+function design() {
+  const checked = $("job-form").querySelector("input[name=design]:checked");
+  return checked ? checked.value : (state.designs[0] && state.designs[0].name);
 }
 
-function formData() {
+function options() { return state.fields.options(design()); }
+
+function formData(extra = {}) {
   const data = new FormData();
-  data.append("csv", state.csv, state.csv.name);
+  if (state.draft) data.append("draft", state.draft);
+  else data.append("csv", state.csv, state.csv.name);
   data.append("options", JSON.stringify(options()));
   if (state.mappingTouched) data.append("mapping", JSON.stringify(state.mapping));
-  for (const id of ["logo", "background"]) if ($(id).files[0]) data.append(id, $(id).files[0]);
+  for (const [option, form] of Object.entries(IMAGE_FIELDS)) {
+    const input = state.fields.input(option);
+    if (input && input.files[0]) data.append(form, input.files[0]);
+  }
+  for (const [key, value] of Object.entries(extra)) data.append(key, String(value));
   return data;
 }
 
-function schedulePreview() {
+function save() {
+  try {
+    localStorage.setItem(FORM_KEY, JSON.stringify({ ...state.fields.snapshot(), design: design() }));
+  } catch { /* private mode: nothing to keep */ }
+}
+
+function changed() {
+  state.previewOk = false; // "Make badges" waits for a preview of exactly these options
+  save();
+  updateGallery();
+  updateSubmit();
+  schedulePreview();
+}
+
+function schedulePreview(delay = 350) {
   clearTimeout(state.previewTimer);
-  if (state.csv) state.previewTimer = setTimeout(runPreview, 350);
+  if (state.csv) state.previewTimer = setTimeout(runPreview, delay);
+}
+
+async function uploadDraft() {
+  const data = new FormData();
+  data.append("csv", state.csv, state.csv.name);
+  const draft = await postForm("/api/drafts", data);
+  state.draft = draft.id;
+}
+
+async function runPreview() {
+  const seq = ++state.previewSeq;
+  if (Object.keys(state.fields.sync()).length) {
+    state.previewOk = false;
+    $("preview-status").textContent = "No preview: fix the options marked in the form.";
+    updateSubmit();
+    return;
+  }
+  $("preview-status").textContent = "Rendering the preview…";
+  try {
+    if (!state.draft) await uploadDraft();
+    const result = await postForm("/api/preview", formData({
+      row: state.row, side: state.side, scale: Math.min(3, window.devicePixelRatio || 1), warnings_offset: state.warningsOffset,
+    }));
+    if (seq !== state.previewSeq) return; // a newer preview is on its way
+    $("csv-error").textContent = "";
+    $("options-error").textContent = "";
+    state.fields.showProblems({});
+    showDetected(result);
+    showPreview(result);
+    state.previewOk = true;
+  } catch (err) {
+    if (seq !== state.previewSeq) return;
+    state.previewOk = false;
+    if (err.status === 429 && err.body.code === "preview_busy") { // earlier previews still drawing: ask again
+      schedulePreview(700);
+      return;
+    }
+    if (err.status === 410 && err.body.code === "draft_expired" && state.csv) { // the server let it go: upload again
+      state.draft = null;
+      schedulePreview(0);
+      return;
+    }
+    const field = err.body && err.body.field;
+    if (field && field !== "csv") {
+      if (!state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
+      $("preview-status").textContent = "No preview: fix the options marked in the form.";
+    } else {
+      showCsvError(err);
+    }
+  } finally {
+    updateSubmit();
+  }
 }
 
 function showCsvError(err) {
   $("csv-error").textContent = describeError(err);
   $("preview-image").hidden = true;
   $("preview-status").textContent = "No preview: fix the file first.";
-  $("submit").disabled = true;
-}
-
-async function runPreview() {
-  const seq = ++state.previewSeq;
-  $("preview-status").textContent = "Rendering the preview…";
-  try {
-    const result = await postForm("/api/preview", formData());
-    if (seq !== state.previewSeq) return; // a newer preview is on its way
-    $("csv-error").textContent = "";
-    $("options-error").textContent = "";
-    showDetected(result);
-    $("preview-image").src = result.preview;
-    $("preview-image").hidden = false;
-    $("preview-status").textContent = `First badge: ${result.first.name} (row ${result.first.row}).`;
-    $("submit").disabled = false;
-  } catch (err) {
-    if (seq !== state.previewSeq) return;
-    if (err.status === 429 && err.body.code === "preview_busy") { // earlier previews still drawing: ask again
-      clearTimeout(state.previewTimer);
-      state.previewTimer = setTimeout(runPreview, 700);
-      return;
-    }
-    const field = err.body && err.body.field;
-    if (field && field !== "csv") {
-      $("options-error").textContent = describeError(err);
-      $("submit").disabled = true;
-      $("preview-status").textContent = "No preview: fix the options first.";
-    } else {
-      showCsvError(err);
-      $("detected").hidden = true;
-    }
+  if (err.body && err.body.columns) { // fixable here: keep the mapping on the file's columns, mark the name field
+    showMapping(err.body.columns, err.body.required || []);
+    $("detected").hidden = false;
+    $("detected-summary").textContent = "Choose which column holds the names.";
+  } else if (!state.result) {
+    $("detected").hidden = true;
   }
 }
 
-function showDetected(result) {
-  $("detected").hidden = false;
-  $("detected-summary").textContent =
-    `${result.count} attendees, ${result.columns.length} columns (${result.source_format}, ${result.encoding}).`;
-  if (!state.mappingTouched) state.mapping = { ...result.mapping };
-  const mapping = $("mapping");
-  mapping.replaceChildren(...FIELDS.map(([field, label]) => {
+function showMapping(columns, required = []) {
+  $("mapping").replaceChildren(...FIELDS.map(([field, label]) => {
     const id = `map-${field}`;
-    const select = el("select", { id, name: id },
+    const needed = required.includes(field);
+    const select = el("select", { id, name: id, "aria-invalid": needed ? "true" : null, "aria-required": needed ? "true" : null },
       el("option", { value: "", text: "(not used)" }),
-      ...result.columns.map((col) => el("option", { value: col, text: col, selected: state.mapping[field] === col })));
+      ...columns.map((col) => el("option", { value: col, text: col, selected: state.mapping[field] === col })));
     select.addEventListener("change", () => {
       state.mappingTouched = true;
       if (select.value) state.mapping[field] = select.value; else delete state.mapping[field];
-      schedulePreview();
+      state.row = 0;
+      changed();
     });
-    return el("div", {}, el("label", { for: id, text: label }), select);
+    return el("div", { class: needed ? "needed" : null }, el("label", { for: id, text: needed ? `${label} (needed)` : label }), select);
   }));
-  const table = $("first-rows");
-  table.replaceChildren(
+}
+
+function showDetected(result) {
+  state.result = result;
+  $("detected").hidden = false;
+  const chosen = result.selected !== result.count ? `, ${result.selected} with the chosen ticket types` : "";
+  $("detected-summary").textContent =
+    `${result.count} attendees${chosen}, ${result.columns.length} columns (${result.source_format}, ${result.encoding}).`;
+  if (!state.mappingTouched) state.mapping = { ...result.mapping };
+  showMapping(result.columns);
+  state.fields.setColumns(result.columns);
+  state.fields.setTicketTypes(result.steps.types);
+  $("first-rows").replaceChildren(
     el("thead", {}, el("tr", {}, ...result.columns.map((c) => el("th", { scope: "col", text: c })))),
     el("tbody", {}, ...result.rows.map((row) => el("tr", {}, ...row.map((cell) => el("td", { text: cell }))))));
-  $("warnings").replaceChildren(...result.warnings.slice(0, 10).map((w) =>
-    el("li", { text: `${w.row ? `row ${w.row}` : ""}${w.column ? `, column '${w.column}'` : ""}: ${w.message}` })));
+}
+
+function describeWarning(w) {
+  const where = [w.row ? `Row ${w.row}` : "All badges", w.column ? `column '${w.column}'` : ""].filter(Boolean).join(", ");
+  return `${where}: ${w.message}`;
+}
+
+function showPreview(result) {
+  const image = $("preview-image");
+  image.src = result.preview;
+  image.onload = () => { image.style.width = `${image.naturalWidth / (result.dpi / 96)}px`; }; // CSS px at print size
+  image.alt = `Preview of the ${result.side} of the badge for ${result.badge.name}`;
+  image.hidden = false;
+  const b = result.badge;
+  $("preview-status").textContent =
+    `Badge ${b.index + 1} of ${result.selected}: ${b.name} (row ${b.row})${result.side === "back" ? ", back" : ""}.`;
+  $("view-switch").hidden = false;
+  $("stepper").hidden = false;
+  $("step-prev").disabled = b.index === 0;
+  $("step-next").disabled = b.index >= result.selected - 1;
+  $("step-type").replaceChildren(el("option", { value: "", text: "Choose a ticket type" }),
+    ...result.steps.types.map((t) => el("option", { value: String(t.index), text: `${t.type || "(no type)"} (${t.count})` })));
+  $("side-front").hidden = $("side-back").hidden = !result.has_back;
+  if (!result.has_back) state.side = "front";
+  $("side-front").setAttribute("aria-pressed", String(state.side === "front"));
+  $("side-back").setAttribute("aria-pressed", String(state.side === "back"));
+  showSheet(result);
+  showWarnings(result);
+}
+
+function showSheet(result) {
+  const s = result.sheet;
+  const badges = `${s.per_sheet} badge${s.per_sheet === 1 ? "" : "s"} per sheet`;
+  $("sheet-summary").textContent =
+    `${badges} on ${s.page.name || `${s.page.w} × ${s.page.h} mm`}: ${s.pages} page${s.pages === 1 ? "" : "s"} for ${result.selected} badges${s.duplex ? " (fronts and backs)" : ""}.`;
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${s.page.w} ${s.page.h}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `The printed page: ${badges}`);
+  const add = (tag, attrs) => { const n = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v); svg.append(n); return n; };
+  add("rect", { x: 0, y: 0, width: s.page.w, height: s.page.h, class: "paper" });
+  for (const slot of s.fronts) {
+    const turned = slot.rotation % 180 !== 0;
+    const [w, h] = turned ? [slot.h, slot.w] : [slot.w, slot.h];
+    const cx = slot.x + slot.w / 2, cy = slot.y + slot.h / 2;
+    add("image", { href: result.side === "front" ? result.preview : "", x: cx - w / 2, y: cy - h / 2, width: w, height: h,
+      transform: `rotate(${slot.rotation} ${cx} ${cy})`, preserveAspectRatio: "none" });
+    add("rect", { x: slot.x, y: slot.y, width: slot.w, height: slot.h, class: "slot" });
+  }
+  for (const slot of s.backs) add("rect", { x: slot.x, y: slot.y, width: slot.w, height: slot.h, class: "slot back" });
+  $("sheet").replaceChildren(svg);
+  $("badge-view").hidden = state.view !== "badge";
+  $("sheet-view").hidden = state.view !== "sheet";
+}
+
+function showWarnings(result) {
+  const total = result.warning_count;
+  $("warnings-box").hidden = total === 0;
+  const shown = result.warnings.length;
+  $("warnings-title").textContent = total
+    ? `Warnings: ${total} (showing ${result.warnings_offset + 1}–${result.warnings_offset + shown})`
+    : "Warnings";
+  $("warnings").replaceChildren(...result.warnings.map((w) => el("li", { text: describeWarning(w) })));
+  $("warnings-prev").disabled = result.warnings_offset === 0;
+  $("warnings-next").disabled = result.warnings_offset + shown >= total;
+}
+
+async function downloadCsv(path, form) {
+  const blob = await fetchBlob(path, form);
+  const link = el("a", { href: URL.createObjectURL(blob), download: "badge-warnings.csv", hidden: true });
+  document.body.append(link);
+  link.click();
+  setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
 }
 
 function chooseFile(file) {
   if (!file) return;
   state.csv = file;
+  state.draft = null;
+  state.result = null;
   state.mappingTouched = false;
   state.mapping = {};
+  state.row = 0;
+  state.warningsOffset = 0;
   $("file-name").textContent = file.name;
   $("progress-box").hidden = true;
-  schedulePreview();
+  changed();
+  schedulePreview(0);
 }
 
-async function loadDesigns() {
+function designThumb(d) {
+  const opts = state.fields ? options() : {};
+  const back = d.has_back && opts.sides && opts.sides !== "single" && state.gallerySide === "back";
+  const params = new URLSearchParams();
+  if (!opts.qr_field) params.set("qr", "0");
+  if (back) params.set("side", "back");
+  return `${d.preview_url}${params.toString() ? `?${params}` : ""}`;
+}
+
+function updateGallery() {
+  for (const d of state.designs) {
+    const img = document.querySelector(`#design-${d.name}-card img`);
+    if (img && d.preview_url) { const src = designThumb(d); if (img.getAttribute("src") !== src) img.src = src; }
+  }
+}
+
+async function loadDesigns(saved) {
   const { designs } = await get("/api/designs");
-  $("gallery").replaceChildren(...designs.map((design, index) => {
-    const id = `design-${design.name}`;
-    const input = el("input", { type: "radio", name: "design", id, value: design.name, checked: index === 0 });
-    input.addEventListener("change", schedulePreview);
-    return el("label", { for: id }, input, el("span", { text: design.title }),
-      design.preview_url ? el("img", { src: design.preview_url, alt: `${design.title} design`, loading: "lazy" }) : null);
+  state.designs = designs;
+  $("gallery").replaceChildren(...designs.map((d, index) => {
+    const id = `design-${d.name}`;
+    const input = el("input", { type: "radio", name: "design", id, value: d.name,
+      checked: saved && saved.design ? saved.design === d.name : index === 0, "aria-describedby": `${id}-about` });
+    input.addEventListener("change", changed);
+    const back = d.has_back ? el("button", { type: "button", class: "secondary small", text: "Show its back",
+      "aria-label": `Show the back of ${d.title}` }) : null;
+    if (back) back.addEventListener("click", (e) => { e.preventDefault(); state.gallerySide = state.gallerySide === "back" ? "front" : "back"; updateBack(d, back); });
+    return el("div", { class: "design", id: `${id}-card` }, input,
+      el("label", { for: id }, el("span", { text: d.title }),
+        d.preview_url ? el("img", { src: d.preview_url, alt: "", loading: "lazy" }) : null),
+      el("small", { id: `${id}-about`, class: "muted", text: d.description }), back);
   }));
+  updateGallery();
+}
+
+function updateBack(d, button) {
+  const img = document.querySelector(`#design-${d.name}-card img`);
+  const params = new URLSearchParams({ side: state.gallerySide === "back" ? "back" : "front" });
+  if (!options().qr_field) params.set("qr", "0");
+  img.src = `${d.preview_url}?${params}`;
+  button.textContent = state.gallerySide === "back" ? "Show its front" : "Show its back";
+}
+
+// --- Make badges: what it costs, nothing twice by accident ---
+
+async function signature() {
+  if (!state.csv) return null;
+  const text = JSON.stringify([state.csv.name, state.csv.size, state.csv.lastModified, options(), state.mapping]);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function recentJobs() {
+  try { return JSON.parse(sessionStorage.getItem(RECENT_KEY) || "[]"); } catch { return []; }
+}
+
+async function updateSubmit() {
+  const sig = await signature();
+  const left = state.usageLeft;
+  let note;
+  let enabled = false;
+  if (left <= 0) note = "You have no badge generations left; ask an administrator for more before you start.";
+  else if (!state.csv) note = `Making badges uses 1 of your ${left} generation${left === 1 ? "" : "s"} left.`;
+  else if (sig && sig === state.lastJobSig) note = "These badges were just made. Change something to make another set.";
+  else {
+    enabled = state.previewOk;
+    note = `Uses 1 generation: ${left} left, ${left - 1} after this.`;
+  }
+  $("usage-note").textContent = note;
+  $("submit").textContent = left > 0 ? "Make badges (uses 1 generation)" : "Make badges (none left)";
+  $("submit").disabled = !enabled;
 }
 
 async function refreshUsage() {
   const me = await get("/api/me");
+  state.usageLeft = me.usage_left;
   $("usage-left").textContent = String(me.usage_left);
+  await updateSubmit();
+}
+
+async function showJobWarnings(jobId, offset = 0) {
+  const page = await get(`/api/jobs/${jobId}/warnings?offset=${offset}&limit=100`);
+  $("job-warnings-box").hidden = page.total === 0;
+  const items = page.warnings.map((w) => el("li", { text: describeWarning(w) }));
+  if (offset === 0) $("job-warnings").replaceChildren(...items); else $("job-warnings").append(...items);
+  $("job-warnings-title").textContent = `Warnings of this job: ${page.total}`;
+  const more = $("job-warnings-more");
+  more.hidden = offset + page.warnings.length >= page.total;
+  more.onclick = () => showJobWarnings(jobId, offset + page.warnings.length);
+  $("job-warnings-csv").onclick = () => downloadCsv(`/api/jobs/${jobId}/warnings.csv`).catch((err) => { $("submit-error").textContent = describeError(err); });
 }
 
 async function follow(jobId) {
   $("progress-box").hidden = false;
   $("download").hidden = true;
+  $("job-warnings-box").hidden = true;
   for (;;) {
     const job = await get(`/api/jobs/${jobId}`);
     const fraction = (job.progress || 0) / 100; // the render job writes whole percents
@@ -145,6 +358,7 @@ async function follow(jobId) {
         // e.g. no usage left for a job whose use was given back: say why instead of a dead button
         $("submit-error").textContent = describeError({ message: job.link_error.message, body: job.link_error });
       }
+      await showJobWarnings(jobId);
       await refreshUsage();
       return;
     }
@@ -160,16 +374,38 @@ async function follow(jobId) {
 async function submit(event) {
   event.preventDefault();
   $("submit-error").textContent = "";
+  const sig = await signature();
+  const recent = recentJobs().find((j) => j.sig === sig && Date.now() - j.at < REPEAT_MINUTES * 60_000);
+  if (recent && state.confirmedSig !== sig) {
+    const minutes = Math.max(1, Math.round((Date.now() - recent.at) / 60_000));
+    $("repeat-text").textContent =
+      `You made badges from this same file with the same options ${minutes} minute${minutes === 1 ? "" : "s"} ago. Make them again (1 more generation)?`;
+    $("repeat-box").hidden = false;
+    $("repeat-yes").focus();
+    return;
+  }
+  $("repeat-box").hidden = true;
   $("submit").disabled = true;
   try {
-    const job = await postForm("/api/jobs", formData());
+    let job;
+    try {
+      job = await postForm("/api/jobs", formData());
+    } catch (err) {
+      if (err.status !== 410 || !state.csv) throw err;
+      state.draft = null; // the draft expired meanwhile: upload the file once more
+      await uploadDraft();
+      job = await postForm("/api/jobs", formData());
+    }
+    state.lastJobSig = sig;
+    state.confirmedSig = null;
+    sessionStorage.setItem(RECENT_KEY, JSON.stringify([{ sig, at: Date.now() }, ...recentJobs()].slice(0, 10)));
     $("progress-text").textContent = "Queued…";
     await follow(job.id);
   } catch (err) {
     const target = err.body && err.body.field === "csv" ? "csv-error" : "submit-error";
     $(target).textContent = describeError(err);
   } finally {
-    $("submit").disabled = !state.csv;
+    await updateSubmit();
   }
 }
 
@@ -185,16 +421,47 @@ function wireDropzone() {
   $("csv-file").addEventListener("change", () => chooseFile($("csv-file").files[0]));
 }
 
+function wirePreview() {
+  const go = (row) => { state.row = row; schedulePreview(0); };
+  $("step-prev").addEventListener("click", () => go(Math.max(0, state.row - 1)));
+  $("step-next").addEventListener("click", () => go(state.row + 1));
+  $("step-longest").addEventListener("click", () => state.result && go(state.result.steps.longest));
+  $("step-type").addEventListener("change", () => { if ($("step-type").value !== "") go(Number($("step-type").value)); });
+  const view = (name) => {
+    state.view = name;
+    $("view-badge").setAttribute("aria-pressed", String(name === "badge"));
+    $("view-sheet").setAttribute("aria-pressed", String(name === "sheet"));
+    $("badge-view").hidden = name !== "badge";
+    $("sheet-view").hidden = name !== "sheet";
+  };
+  $("view-badge").addEventListener("click", () => view("badge"));
+  $("view-sheet").addEventListener("click", () => view("sheet"));
+  $("side-front").addEventListener("click", () => { state.side = "front"; schedulePreview(0); });
+  $("side-back").addEventListener("click", () => { state.side = "back"; schedulePreview(0); });
+  $("warnings-prev").addEventListener("click", () => { state.warningsOffset = Math.max(0, state.warningsOffset - 100); schedulePreview(0); });
+  $("warnings-next").addEventListener("click", () => { state.warningsOffset += 100; schedulePreview(0); });
+  $("warnings-csv").addEventListener("click", () => downloadCsv("/api/preview/warnings.csv", formData())
+    .catch((err) => { $("options-error").textContent = describeError(err); }));
+  $("repeat-yes").addEventListener("click", async () => { state.confirmedSig = await signature(); $("job-form").requestSubmit(); });
+  $("repeat-no").addEventListener("click", () => { $("repeat-box").hidden = true; $("submit").focus(); });
+}
+
 async function start() {
   const me = await requireSignIn();
-  $("app").hidden = false;
+  state.usageLeft = me.usage_left;
   $("usage-left").textContent = String(me.usage_left);
+  const schema = await get("/api/options");
+  state.fields = new OptionFields(schema, changed);
+  state.fields.build({ print: $("group-print"), content: $("group-content"), look: $("group-look") });
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(FORM_KEY) || "null"); } catch { saved = null; }
+  state.fields.restore(saved);
   wireDropzone();
-  for (const id of ["paper", "badge-size", "event-name", "accent", "background-color", "logo", "background"]) {
-    $(id).addEventListener(id === "event-name" ? "input" : "change", () => { state.touched.add(id); schedulePreview(); });
-  }
+  wirePreview();
   $("job-form").addEventListener("submit", submit);
-  await loadDesigns();
+  await loadDesigns(saved);
+  await updateSubmit();
+  $("app").hidden = false; // only now: every control is wired
 }
 
 start().catch((err) => { document.querySelector("main").prepend(el("p", { class: "error", role: "alert", text: describeError(err) })); });

@@ -49,7 +49,7 @@ class InputLimits:
         return self.csv_max_bytes + len(IMAGE_FIELDS) * self.image_max_bytes + FORM_FIELDS_BYTES
 
 
-def _read_capped(storage: Any, max_bytes: int, what: str, field: str) -> bytes:
+def read_capped(storage: Any, max_bytes: int, what: str, field: str) -> bytes:
     """At most max_bytes of an uploaded file (one more byte tells us it is over), else a 413 that says the limit."""
     data = storage.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -75,9 +75,14 @@ class Upload:
 def read_upload() -> Upload:
     limits = InputLimits.of(api().services)
     csv_file = request.files.get("csv")
-    if csv_file is None:
+    draft_id = request.form.get("draft", "").strip()
+    if csv_file is None and draft_id:
+        filename, data = read_draft(draft_id, limits)
+    elif csv_file is None:
         raise ApiError(400, "missing_file", "Choose an attendee CSV file to upload.", field="csv")
-    data = _read_capped(csv_file, limits.csv_max_bytes, "attendee file", "csv")
+    else:
+        filename = csv_file.filename or "attendees.csv"
+        data = read_capped(csv_file, limits.csv_max_bytes, "attendee file", "csv")
     check_csv_bytes(data)
     options = _json_field("options")
     for key in SERVER_DECIDES:
@@ -88,16 +93,37 @@ def read_upload() -> Upload:
         image = request.files.get(form_name)
         if image is None or not image.filename:
             continue
-        image_bytes = _read_capped(image, limits.image_max_bytes, "image", form_name)
+        image_bytes = read_capped(image, limits.image_max_bytes, "image", form_name)
         if not image_bytes:
             continue
         mime = check_image_bytes(image_bytes, field=form_name)
         name = f"{form_name}.{_EXT[mime]}"
         images[name] = image_bytes
         options[option_name] = name
-    return Upload(
-        csv=data, filename=csv_file.filename or "attendees.csv", options=options, mapping=mapping, images=images
-    )
+    return Upload(csv=data, filename=filename, options=options, mapping=mapping, images=images)
+
+
+def read_draft(draft_id: str, limits: InputLimits) -> tuple[str, bytes]:
+    """The signed-in user's draft upload (services.drafts), or a 410 that asks for the file again."""
+    from badgeforge.services import drafts
+
+    from . import pipeline
+    from .context import current_user
+
+    services = api().services
+    try:
+        draft = drafts.load(
+            services, current_user().uid, draft_id, pipeline.now(services), max_bytes=limits.csv_max_bytes
+        )
+    except drafts.DraftNotFound as err:
+        raise ApiError(
+            410,
+            "draft_expired",
+            "The uploaded attendee file is no longer kept on the server.",
+            hint="Choose the file again.",
+            field="csv",
+        ) from err
+    return draft.filename, draft.csv
 
 
 def _json_field(name: str) -> dict[str, Any]:
@@ -124,7 +150,16 @@ def read_table(upload: Upload) -> Any:
             upload.csv, filename=upload.filename, mapping=upload.mapping or None, limits=reader_limits
         )
     except BadgeForgeError as err:
-        raise from_badgeforge_error(err, field="csv") from err
+        api_error = from_badgeforge_error(err, field="csv")
+        if getattr(err, "code", "") == "no_name_column" and getattr(err, "columns", None):
+            # fixable in the browser: the page keeps the mapping open on these columns and marks the name field
+            api_error.body.update(
+                message=err.message,  # without the CLI's hint (--map): the page has the mapping right there
+                columns=list(err.columns),  # type: ignore[attr-defined]
+                required=["full_name", "first_name"],
+                hint="Choose the column that holds the names under Full name (or First name and Last name).",
+            )
+        raise api_error from err
     if not table.attendees:
         raise ApiError(400, "no_attendees", "The file has a header but no attendee rows.", field="csv")
     return table

@@ -23,6 +23,7 @@ LABELS = {
     "scratch_removed": "removed temporary folder",
     "jobs_purged": "purged deleted job",
     "files_expired": "expired",
+    "drafts_removed": "removed expired draft upload",
     "errors": "error:",
 }
 

@@ -54,6 +54,11 @@ def png_zip_path(uid: str, job_id: str) -> str:
     return f"badges/{uid}/{job_id}/{PNG_ZIP_NAME}"
 
 
+def warnings_path(uid: str, job_id: str) -> str:
+    """Every warning of a finished job (the job node keeps the first 200; the web page pages through all)."""
+    return f"badges/{uid}/{job_id}/warnings.json"
+
+
 def job_node(uid: str, job_id: str) -> str:
     return f"jobs/{uid}/{job_id}"
 

@@ -404,9 +404,16 @@ def _render_and_store(
     return _Outputs(result, pdf, png_zip, name)
 
 
+JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnings.json when there are more
+
+
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
     """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
     warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
+    if len(warnings) > JOB_NODE_WARNINGS:  # the rest beside the PDF (an object write: only when there is a rest)
+        services.blobs.write_bytes(
+            job_paths.warnings_path(ref.uid, ref.job_id), json.dumps(warnings).encode(), content_type="application/json"
+        )
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
         {
@@ -417,7 +424,7 @@ def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _O
             "download_name": out.name,
             "event_name": getattr(inputs.options, "event_name", "") or None,
             "pdf_bytes": out.result.pdf_bytes,
-            "warnings": warnings[:200] or None,
+            "warnings": warnings[:JOB_NODE_WARNINGS] or None,
             "warnings_total": len(warnings),
             "locale": inputs.locale,
         },

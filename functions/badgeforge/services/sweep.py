@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from badgeforge.ports import DatabaseFull
 from badgeforge.services import (
+    drafts,
     job_paths,
     mail_job,
     open_work,
@@ -53,6 +54,7 @@ class SweepReport:
     scratch_removed: list[str] = field(default_factory=list)
     jobs_purged: list[str] = field(default_factory=list)
     files_expired: list[str] = field(default_factory=list)
+    drafts_removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, list[str]]:
@@ -187,6 +189,7 @@ def run_sweep(services: Services, renderer: BadgeRenderer | None = None) -> Swee
     now = services.clock.now()
     # First, so that what the dead renders left is reported here (each re-driven render would clean it silently).
     _isolated(report, "scratch folders", lambda: report.scratch_removed.extend(render_scratch.remove_dead(services)))
+    _isolated(report, "drafts", lambda: report.drafts_removed.extend(drafts.remove_expired(services, now)))
     for entry in open_work.due_entries(services, now):
         uid, job_id = str(entry["uid"]), str(entry["job"])
 

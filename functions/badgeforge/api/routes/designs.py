@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from flask import Blueprint, jsonify, send_file
+from flask import Blueprint, jsonify, request, send_file
 
 from ..context import current_user
 from ..errors import ApiError
@@ -39,6 +40,7 @@ def _describe(design) -> dict:
         "description": getattr(design, "description", ""),
         "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
         "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
+        "has_back": bool(getattr(design, "has_back", False)),
     }
 
 
@@ -57,11 +59,43 @@ def presets():
     return jsonify({"presets": [preset.describe() for preset in PRESETS.values()]})
 
 
+@bp.get("/api/options")
+def options():
+    """Every render option a job may set, grouped (print, content, look), with the renderer's own choices, so the
+    form offers what the renderer does (badge_renderer.option_schema)."""
+    current_user()
+    from badge_renderer.option_schema import option_schema
+
+    return jsonify(option_schema())
+
+
+_VARIANTS: dict[tuple[str, bool, str], bytes] = {}  # at most designs x 2 x 2 small PNGs, drawn once per process
+
+
+def _variant(name: str, qr: bool, side: str) -> bytes:
+    """The sample badge as the form would print it: without its QR code, or its back (drawn once, then kept)."""
+    key = (name, qr, side)
+    if key not in _VARIANTS:
+        from badge_renderer.previews import SAMPLE, sample_options
+        from badge_renderer.render import render_preview
+
+        options = sample_options(name).with_changes(  # type: ignore[attr-defined]
+            qr_field="ticket_id" if qr else None, sides="duplex" if side == "back" else "single"
+        )
+        _VARIANTS[key] = render_preview(SAMPLE, options, dpi=110, side=side)[0]
+    return _VARIANTS[key]
+
+
 @bp.get("/api/designs/<name>/preview.png")
 def design_preview(name: str):
     # Public like any static asset: a preview picture reveals nothing about anyone.
+    # ?qr=0 shows it without its QR code and ?side=back its back, as the gallery shows what the form will produce.
+    qr = request.args.get("qr", "1") != "0"
+    side = "back" if request.args.get("side") == "back" else "front"
     for design in _designs():
         if getattr(design, "name", None) == name:
+            if not qr or (side == "back" and design.has_back):
+                return send_file(io.BytesIO(_variant(name, qr, side)), mimetype="image/png", max_age=3600)
             path = _preview_path(design)
             if path is not None:
                 return send_file(path, mimetype="image/png", max_age=3600)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from badgeforge.services import open_work, trash
+from badgeforge.ports import BlobNotFound, BlobTooLarge
+from badgeforge.services import job_paths, open_work, trash
 from badgeforge.services.keys import as_map, is_safe_key
 
 from .. import pipeline
@@ -16,6 +17,7 @@ from ..limits import take_job_slot
 from ..mail import send_fresh_link, take_mail_slot
 from ..submit import CSV_NAME
 from ..uploads import read_table, read_upload, render_options
+from ..warnings_csv import warnings_csv
 
 bp = Blueprint("jobs", __name__)
 
@@ -158,3 +160,46 @@ def fresh_link(job_id: str):
         send_fresh_link(services, current_user().email, link, job)
         emailed = True
     return jsonify({"id": job_id, "link": link, "emailed": emailed})
+
+
+WARNINGS_PAGE_MAX = 500
+WARNINGS_FILE_MAX_BYTES = 50_000_000
+
+
+def _job_warnings(uid: str, job_id: str, job: dict[str, Any]) -> list[dict[str, Any]]:
+    """All of a job's warnings: the file the render job wrote beside the PDF, else (older jobs) the node's list."""
+    import json
+
+    try:
+        data = api().services.blobs.read_bytes(job_paths.warnings_path(uid, job_id), max_bytes=WARNINGS_FILE_MAX_BYTES)
+        stored = json.loads(data)
+        if isinstance(stored, list):
+            return [w for w in stored if isinstance(w, dict)]
+    except (BlobNotFound, BlobTooLarge, ValueError):
+        pass
+    listed = job.get("warnings") or []
+    return [w for w in (listed.values() if isinstance(listed, dict) else listed) if isinstance(w, dict)]
+
+
+@bp.get("/api/jobs/<job_id>/warnings")
+def job_warnings(job_id: str):
+    uid, job = _own_job(job_id)
+    warnings = _job_warnings(uid, job_id, job)
+    try:
+        offset = max(0, int(request.args.get("offset", 0)))
+        limit = min(WARNINGS_PAGE_MAX, max(1, int(request.args.get("limit", 100))))
+    except ValueError as err:
+        raise ApiError(400, "bad_request", "offset and limit must be whole numbers.") from err
+    return jsonify(
+        {"id": job_id, "total": len(warnings), "offset": offset, "warnings": warnings[offset : offset + limit]}
+    )
+
+
+@bp.get("/api/jobs/<job_id>/warnings.csv")
+def job_warnings_csv(job_id: str):
+    uid, job = _own_job(job_id)
+    return Response(
+        warnings_csv(_job_warnings(uid, job_id, job)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="badge-warnings.csv"'},
+    )

@@ -1,26 +1,32 @@
-"""Live preview: what the reader detected in the CSV and the first badge as the renderer draws it. Costs no usage
-(but is rate-limited per user: each one parses the CSV and renders a badge)."""
+"""Live preview: what the reader detected in the CSV, any badge as the renderer draws it (row stepper, front or
+back), the printed sheet's plan (badges per sheet, pages) and the warnings. Costs no usage (but is rate-limited per
+user: each one parses the CSV and renders a badge)."""
 
 from __future__ import annotations
 
 import base64
+import math
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from badge_renderer.errors import BadgeForgeError
 
 from .. import pipeline
 from ..context import api, current_user
-from ..errors import from_badgeforge_error
+from ..errors import ApiError, from_badgeforge_error
 from ..limits import take_preview_slot
 from ..uploads import read_table, read_upload, render_options
+from ..warnings_csv import warnings_csv
 
 bp = Blueprint("preview", __name__)
 
 FIRST_ROWS = 5
-MAX_WARNINGS = 50
+WARNINGS_PAGE = 100
 MAX_CELL_CHARS = 200
+BASE_DPI = 96  # one CSS pixel per 1/96 in: the badge at its printed size on screen
+MAX_SCALE = 3.0  # device pixel ratio beyond this adds bytes, not sharpness
+MAX_PREVIEW_PIXELS = 4_000_000  # a custom 1 m badge at 3x would be a 150 MP image
 
 
 def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
@@ -29,33 +35,174 @@ def first_rows(table: Any, limit: int = FIRST_ROWS) -> list[list[str]]:
     return [[cell[:MAX_CELL_CHARS] for cell in row] for row in table.sample_rows[:limit]]
 
 
-@bp.post("/api/preview")
-def preview():
+def _form_number(name: str, default: float, low: float, high: float) -> float:
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as err:
+        raise ApiError(400, "bad_request", f"'{name}' must be a number.", field=name) from err
+    if not math.isfinite(value):
+        raise ApiError(400, "bad_request", f"'{name}' must be a number.", field=name)
+    return min(high, max(low, value))
+
+
+def _type_of(person: Any) -> str:
+    return (person.ticket_type or person.role or "").strip()
+
+
+def stepper(selected: list[Any]) -> dict[str, Any]:
+    """Where the row stepper can jump: the longest name and the first badge of each ticket type."""
+    longest = max(range(len(selected)), key=lambda i: len(selected[i].display_name)) if selected else 0
+    types: dict[str, dict[str, Any]] = {}
+    for index, person in enumerate(selected):
+        kind = _type_of(person)
+        key = kind.casefold()
+        if key not in types:
+            types[key] = {"type": kind, "index": index, "count": 0}
+        types[key]["count"] += 1
+    return {"longest": longest, "types": list(types.values())}
+
+
+def sheet_view(options: Any, badges: int) -> dict[str, Any]:
+    """The printed page as the PDF will lay it out (mm): its size, every badge slot, per sheet and page count."""
+    from badge_renderer.layout import MM
+    from badge_renderer.render_support import plan_for
+
+    plan = plan_for(options)
+
+    def box(slot: Any) -> dict[str, float]:
+        return {
+            "x": round(slot.x / MM, 2),
+            "y": round(slot.y / MM, 2),
+            "w": round(slot.width / MM, 2),
+            "h": round(slot.height / MM, 2),
+            "rotation": slot.rotation,
+        }
+
+    return {
+        "page": {"w": round(plan.page.width / MM, 2), "h": round(plan.page.height / MM, 2), "name": plan.page.name},
+        "fronts": [box(s) for s in plan.fronts],
+        "backs": [] if plan.backs_on_next_page else [box(s) for s in plan.backs],
+        "per_sheet": plan.per_sheet,
+        "sheets": math.ceil(badges / plan.per_sheet) if plan.per_sheet else 0,
+        "pages": plan.pages_for(badges),
+        "duplex": bool(plan.backs and plan.backs_on_next_page),
+        "notes": list(plan.notes),
+    }
+
+
+def _all_warnings(table: Any, options: Any, drawn: list[Any]) -> list[dict[str, Any]]:
+    from badge_renderer.render_support import layout_warnings
+
+    seen: set[tuple] = set()
+    out = []
+    for issue in (*layout_warnings(options), *table.warnings, *drawn):
+        item = issue.to_dict()
+        key = (item.get("row"), item.get("column"), item.get("message"))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _take_slot() -> Any:
     user = current_user()
     services = api().services
     take_preview_slot(services, user.uid, pipeline.now(services))
-    with api().previews.hold(user.uid):
-        upload = read_upload()
-        table = read_table(upload)
-        options = render_options(upload)
-        from badge_renderer.render import render_preview_png
+    return user
 
+
+def _prepared() -> tuple[Any, Any, list[Any]]:
+    upload = read_upload()
+    table = read_table(upload)
+    options = render_options(upload)
+    from badge_renderer.render import select_for_options
+
+    selected = list(select_for_options(table.attendees, options))
+    if not selected:
+        raise ApiError(
+            400,
+            "no_match",
+            "No attendee has the chosen ticket types.",
+            hint="Choose other ticket types, or none to print everyone.",
+            field="ticket_types",
+        )
+    return table, options, selected
+
+
+@bp.post("/api/preview")
+def preview():
+    user = _take_slot()
+    with api().previews.hold(user.uid):
+        table, options, selected = _prepared()
+        index = int(_form_number("row", 0, 0, len(selected) - 1))
+        side = "back" if request.form.get("side") == "back" else "front"
+        from badge_renderer.designs import load_design
+        from badge_renderer.render import render_preview
+
+        design = load_design(options.design)
+        if side == "back" and not (design.has_back and options.sides != "single"):
+            side = "front"
         try:
-            png = render_preview_png(table.attendees[0], options, dpi=96)
+            sheet = sheet_view(options, len(selected))
+            badge = sheet_badge_mm(sheet)
+            scale = _form_number("scale", 1.0, 1.0, MAX_SCALE)
+            dpi = min(BASE_DPI * scale, math.sqrt(MAX_PREVIEW_PIXELS / max(1e-6, badge[0] * badge[1] / 645.16)))
+            png, drawn = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
         except BadgeForgeError as err:
             raise from_badgeforge_error(err) from err
+    warnings = _all_warnings(table, options, drawn)
+    offset = int(_form_number("warnings_offset", 0, 0, max(0, len(warnings) - 1)))
+    steps = stepper(selected)
+    for entry in steps["types"]:
+        entry["colour"] = (
+            options.accents_by_type.get(entry["type"])
+            or design.accent_for(entry["type"])
+            or options.accent
+            or design.colors.get("accent")
+        )
+    person = selected[index]
     return jsonify(
         {
             "columns": list(table.columns),
             "rows": first_rows(table),
             "mapping": dict(table.field_map),
             "count": len(table.attendees),
+            "selected": len(selected),
             "source_format": table.source_format,
             "encoding": table.encoding,
             "delimiter": table.delimiter,
-            "warnings": [w.to_dict() for w in table.warnings[:MAX_WARNINGS]],
-            "warning_count": len(table.warnings),
-            "first": {"name": table.attendees[0].display_name, "row": table.attendees[0].row},
+            "warnings": warnings[offset : offset + WARNINGS_PAGE],
+            "warnings_offset": offset,
+            "warning_count": len(warnings),
+            "first": {"name": selected[0].display_name, "row": selected[0].row},
+            "badge": {"index": index, "name": person.display_name, "row": person.row, "type": _type_of(person)},
+            "side": side,
+            "has_back": design.has_back and options.sides != "single",
+            "steps": steps,
+            "sheet": sheet,
+            "dpi": round(dpi),
             "preview": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         }
+    )
+
+
+def sheet_badge_mm(sheet: dict[str, Any]) -> tuple[float, float]:
+    first = sheet["fronts"][0] if sheet["fronts"] else {"w": 100, "h": 100}
+    return first["w"], first["h"]
+
+
+@bp.post("/api/preview/warnings.csv")
+def preview_warnings_csv():
+    """Every warning the preview knows (file, layout and the previewed badge), as a spreadsheet-safe CSV."""
+    user = _take_slot()
+    with api().previews.hold(user.uid):
+        table, options, _ = _prepared()
+        warnings = _all_warnings(table, options, [])
+    return Response(
+        warnings_csv(warnings),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="badge-warnings.csv"'},
     )
