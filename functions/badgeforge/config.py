@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from badge_renderer import limits
-from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TaskQueue, TreeDatabase, UserDirectory
 from badgeforge.private_files import read_or_create_secret
 from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
@@ -47,6 +47,10 @@ _INT_BOUNDS = {
     "BADGEFORGE_RENDER_LEASE_SECONDS": (0, 7 * 24 * 3600),  # at least 1: _seconds_env says so
     "BADGEFORGE_SWEEP_INTERVAL_SECONDS": (0, 24 * 3600),
     "BADGEFORGE_DATABASE_MAX_BYTES": (0, 2**50),
+    "BADGEFORGE_FANOUT_MIN_ROWS": (1, limits.CSV_MAX_ROWS_CEILING + 1),
+    "BADGEFORGE_FANOUT_MAX_ROWS": (1, limits.CSV_MAX_ROWS_CEILING),
+    "BADGEFORGE_FANOUT_MAX_BYTES": (1, limits.CSV_MAX_BYTES_CEILING),
+    "BADGEFORGE_FANOUT_CHUNK_BADGES": (1, limits.CSV_MAX_ROWS_CEILING),
 }
 
 
@@ -121,6 +125,12 @@ class Settings:
     database_max_bytes: int = 0  # local SQLite tree: 0 = no cap; over it, writes fail with "database ... is full"
     scratch_dir: Path | None = None  # where renders keep their temporary files (see render_scratch_root)
     signer_service_account: str = ""
+    # Fan-out (services/fanout.py): jobs of at least fanout_min_rows selected badges, or refused by csv_max_rows /
+    # csv_max_bytes, render as page-aligned chunks on the task queue, up to fanout_max_rows / fanout_max_bytes.
+    fanout_min_rows: int = limits.CSV_MAX_ROWS + 1  # default: only jobs the single function refuses fan out
+    fanout_max_rows: int = 200_000
+    fanout_max_bytes: int = 50_000_000
+    fanout_chunk_badges: int = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -167,6 +177,10 @@ class Settings:
             scratch_dir=Path(env["BADGEFORGE_SCRATCH_DIR"]).expanduser() if env.get("BADGEFORGE_SCRATCH_DIR") else None,
             jobs_per_minute=_int_env(env, "BADGEFORGE_JOBS_PER_MINUTE", cls.jobs_per_minute),
             signer_service_account=env.get("BADGEFORGE_SIGNER_SERVICE_ACCOUNT", ""),
+            fanout_min_rows=_int_env(env, "BADGEFORGE_FANOUT_MIN_ROWS", cls.fanout_min_rows),
+            fanout_max_rows=_int_env(env, "BADGEFORGE_FANOUT_MAX_ROWS", cls.fanout_max_rows),
+            fanout_max_bytes=_int_env(env, "BADGEFORGE_FANOUT_MAX_BYTES", cls.fanout_max_bytes),
+            fanout_chunk_badges=_int_env(env, "BADGEFORGE_FANOUT_CHUNK_BADGES", cls.fanout_chunk_badges),
         )
 
     def render_scratch_root(self) -> Path:
@@ -205,6 +219,7 @@ class Services:
     mailer: Mailer
     users: UserDirectory
     clock: Clock
+    tasks: TaskQueue | None = None  # the chunk queue; None: no fan-out, every job takes the single-function path
 
 
 def build_services(settings: Settings) -> Services:
