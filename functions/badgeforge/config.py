@@ -130,7 +130,7 @@ class Settings:
     fanout_min_rows: int = limits.CSV_MAX_ROWS + 1  # default: only jobs the single function refuses fan out
     fanout_max_rows: int = 200_000
     fanout_max_bytes: int = 50_000_000
-    fanout_chunk_badges: int = 10_000
+    fanout_chunk_badges: int = 25_000  # 100,000 badges: 4 chunks, 2 per core here
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import logging
 import secrets
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,7 @@ def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOu
         return job
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
+    _remember(services, ref, inputs)  # a chunk run by this process (locally, or a warm instance) reads no CSV
     chunks = job["chunks"]
     done = dict(chunks.get("done") or {})
     for index in range(chunks["total"]):
@@ -146,9 +148,7 @@ def handle_chunk(
         return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)  # failed, done or re-planned meanwhile
     attempt = job.get("attempts")
     try:
-        info = services.blobs.info(ref.csv_path)  # options may come from the CSV's custom metadata
-        metadata = dict(info.metadata) if info is not None else {}
-        inputs = render_job._read_inputs(widened(services), ref, metadata, renderer)
+        inputs = _inputs(services, ref, renderer)
         if _chunk_key(index) not in (job["chunks"].get("done") or {}):
             record = _render_chunk(services, ref, inputs, renderer, job["chunks"], index, attempt)
             if not _count(services, ref, index, record):
@@ -158,6 +158,40 @@ def handle_chunk(
         return _fail(services, ref, err.error, attempt)
     except BadgeForgeError as err:
         return _fail(services, ref, err.to_dict(), attempt)
+
+
+_cached_inputs: dict[tuple[Any, ...], Any] = {}  # this process's last job: its chunks need not parse it again
+_cache_lock = threading.Lock()
+
+
+def _inputs_key(services: Services, ref: UploadRef) -> tuple[Any, ...] | None:
+    info = services.blobs.info(ref.csv_path)
+    if info is None:
+        return None
+    return (ref.csv_path, info.generation, info.size, str(info.updated), tuple(sorted(info.metadata.items())))
+
+
+def _remember(services: Services, ref: UploadRef, inputs: Any) -> None:
+    key = _inputs_key(services, ref)
+    if key is not None:
+        with _cache_lock:
+            _cached_inputs.clear()
+            _cached_inputs[key] = inputs
+
+
+def _inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
+    """The job's inputs, parsed once per process and object version (a 100,000-row CSV takes seconds to read;
+    ten chunks on one instance would read it ten times). A changed upload has another key, so is read again."""
+    key = _inputs_key(services, ref)
+    with _cache_lock:
+        cached = _cached_inputs.get(key) if key is not None else None
+    if cached is not None:
+        return cached
+    info = services.blobs.info(ref.csv_path)  # options may come from the CSV's custom metadata
+    metadata = dict(info.metadata) if info is not None else {}
+    inputs = render_job._read_inputs(widened(services), ref, metadata, renderer)
+    _remember(services, ref, inputs)
+    return inputs
 
 
 def _ref(payload: Mapping[str, Any]) -> UploadRef:
