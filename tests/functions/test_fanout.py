@@ -156,3 +156,20 @@ def test_chunks_render_in_parallel_worker_processes(services):
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["badges"] == 40 and len(outbox(services)) == 1
     assert _pages(services, job["output"]) == job["pages"]
+
+
+def test_the_web_upload_limits_are_the_fanout_caps_only_where_a_task_queue_exists(services, inline):
+    from badgeforge.api.uploads import InputLimits
+
+    assert InputLimits.of(services).csv_max_rows == 20  # no queue: today's limit
+    with_queue = InputLimits.of(inline.services)
+    assert (with_queue.csv_max_rows, with_queue.csv_max_bytes) == (100, services.settings.fanout_max_bytes)
+
+
+def test_fanout_settings_come_from_the_environment():
+    env = {"BADGEFORGE_FANOUT_MAX_ROWS": "250000", "BADGEFORGE_FANOUT_CHUNK_BADGES": "5000"}
+    settings = config.Settings.from_env(env)
+    assert (settings.fanout_max_rows, settings.fanout_chunk_badges) == (250_000, 5_000)
+    assert settings.fanout_min_rows == settings.csv_max_rows + 1  # by default only refused files fan out
+    with pytest.raises(config.ConfigError, match="BADGEFORGE_FANOUT_MAX_ROWS"):
+        config.Settings.from_env({"BADGEFORGE_FANOUT_MAX_ROWS": "0"})
