@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from firebase_functions import db_fn, https_fn, options, scheduler_fn, storage_fn
+from firebase_functions import db_fn, https_fn, options, scheduler_fn, storage_fn, tasks_fn
 from firebase_functions.params import SecretParam
 
 from badgeforge import config, deployment
@@ -44,6 +44,21 @@ def render_badges(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) ->
     from badgeforge.services import render_job
 
     render_job.handle_upload(_services(), event.data.name, event.data.metadata or {})
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=10),
+    memory=options.MemoryOption.GB_2,
+    timeout_sec=540,
+    secrets=[SENDGRID_API_KEY, LINK_SECRET],
+)
+def render_chunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
+    """One page-aligned chunk of a fan-out job (enqueued by render_badges); the last chunk merges and mails."""
+    from badgeforge.services import fanout
+
+    outcome = fanout.handle_chunk(_services(), req.data if isinstance(req.data, dict) else {})
+    return {"status": outcome.status}
 
 
 @db_fn.on_value_created(

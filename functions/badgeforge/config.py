@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from badge_renderer import limits
-from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TreeDatabase, UserDirectory
+from badgeforge.ports import BlobStore, Clock, LinkSigner, Mailer, TaskQueue, TreeDatabase, UserDirectory
 from badgeforge.private_files import read_or_create_secret
 from badgeforge.services.usage import MAX_ALLOWED_USAGE
 
@@ -50,6 +50,10 @@ _INT_BOUNDS = {
     "BADGEFORGE_DATABASE_MAX_BYTES": (0, 2**50),
     "BADGEFORGE_VERIFY_TTL_SECONDS": (1, 30 * 24 * 3600),
     "BADGEFORGE_RESET_TTL_SECONDS": (1, 7 * 24 * 3600),
+    "BADGEFORGE_FANOUT_MIN_ROWS": (1, limits.CSV_MAX_ROWS_CEILING + 1),
+    "BADGEFORGE_FANOUT_MAX_ROWS": (1, limits.CSV_MAX_ROWS_CEILING),
+    "BADGEFORGE_FANOUT_MAX_BYTES": (1, limits.CSV_MAX_BYTES_CEILING),
+    "BADGEFORGE_FANOUT_CHUNK_BADGES": (1, limits.CSV_MAX_ROWS_CEILING),
 }
 
 
@@ -128,6 +132,12 @@ class Settings:
     access_contact: str = ""  # who to ask for access or more generations; the sign-in page shows it
     verify_ttl: timedelta = timedelta(days=2)  # how long an email verification link works
     reset_ttl: timedelta = timedelta(hours=1)  # how long a password reset link works
+    # Fan-out (services/fanout.py): jobs of at least fanout_min_rows selected badges, or refused by csv_max_rows /
+    # csv_max_bytes, render as page-aligned chunks on the task queue, up to fanout_max_rows / fanout_max_bytes.
+    fanout_min_rows: int = limits.CSV_MAX_ROWS + 1  # default: only jobs the single function refuses fan out
+    fanout_max_rows: int = 200_000
+    fanout_max_bytes: int = 50_000_000
+    fanout_chunk_badges: int = 25_000  # 100,000 badges: 4 chunks, 2 per core here
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -181,6 +191,10 @@ class Settings:
             access_contact=env.get("BADGEFORGE_ACCESS_CONTACT", "").strip()[:200],
             verify_ttl=_seconds_env(env, "BADGEFORGE_VERIFY_TTL_SECONDS", cls.verify_ttl),
             reset_ttl=_seconds_env(env, "BADGEFORGE_RESET_TTL_SECONDS", cls.reset_ttl),
+            fanout_min_rows=_int_env(env, "BADGEFORGE_FANOUT_MIN_ROWS", cls.fanout_min_rows),
+            fanout_max_rows=_int_env(env, "BADGEFORGE_FANOUT_MAX_ROWS", cls.fanout_max_rows),
+            fanout_max_bytes=_int_env(env, "BADGEFORGE_FANOUT_MAX_BYTES", cls.fanout_max_bytes),
+            fanout_chunk_badges=_int_env(env, "BADGEFORGE_FANOUT_CHUNK_BADGES", cls.fanout_chunk_badges),
         )
 
     def render_scratch_root(self) -> Path:
@@ -220,6 +234,7 @@ class Services:
     mailer: Mailer
     users: UserDirectory
     clock: Clock
+    tasks: TaskQueue | None = None  # the chunk queue; None: no fan-out, every job takes the single-function path
 
 
 def build_services(settings: Settings) -> Services:

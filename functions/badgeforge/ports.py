@@ -234,3 +234,12 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """Timezone-aware UTC now."""
         ...
+
+
+@runtime_checkable
+class TaskQueue(Protocol):
+    """Cloud Tasks behind the render_chunk task function (or the local runtime's worker processes).
+
+    A task id names the work, not the attempt: enqueueing the same id again is not an error and adds nothing."""
+
+    def enqueue(self, payload: Mapping[str, Any], *, task_id: str) -> None: ...

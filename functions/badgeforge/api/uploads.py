@@ -37,9 +37,14 @@ class InputLimits:
     def of(cls, services: Any) -> InputLimits:
         settings = getattr(services, "settings", None)
         defaults = cls()
+        csv_bytes = getattr(settings, "csv_max_bytes", defaults.csv_max_bytes)
+        csv_rows = getattr(settings, "csv_max_rows", defaults.csv_max_rows)
+        if getattr(services, "tasks", None) is not None:  # huge events fan out (services/fanout.py): its caps apply
+            csv_bytes = max(csv_bytes, getattr(settings, "fanout_max_bytes", csv_bytes))
+            csv_rows = max(csv_rows, getattr(settings, "fanout_max_rows", csv_rows))
         return cls(
-            csv_max_bytes=getattr(settings, "csv_max_bytes", defaults.csv_max_bytes),
-            csv_max_rows=getattr(settings, "csv_max_rows", defaults.csv_max_rows),
+            csv_max_bytes=csv_bytes,
+            csv_max_rows=csv_rows,
             image_max_bytes=getattr(settings, "image_max_bytes", defaults.image_max_bytes),
         )
 

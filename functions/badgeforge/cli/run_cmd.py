@@ -121,6 +121,7 @@ def _run_local(svc, uid: str, job_id: str, files: dict[str, bytes], show_progres
     if show_progress:
         _show_progress(svc, uid, job_id, worker)
     worker.join()
+    runtime.close()  # a fan-out job's chunks render on the local task queue after the upload returns
     return list(runtime.errors)
 
 

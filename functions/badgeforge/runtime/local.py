@@ -101,9 +101,25 @@ class LocalRuntime:
     function's own outputs) becomes a Storage finalized event, exactly as in the cloud.
     """
 
-    def __init__(self, services: config.Services, *, background: bool = False, workers: int = 2) -> None:
+    def __init__(
+        self, services: config.Services, *, background: bool = False, workers: int = 2, task_workers: int | None = 2
+    ) -> None:
+        """task_workers: processes for the chunk queue (0: run chunks in this process on wait(); None: no queue,
+        so no fan-out)."""
         self.main = load_main(services.settings)
-        self.services = dataclasses.replace(services, blobs=ObservedBlobStore(services.blobs, self._finalized))
+        self.tasks = None
+        if task_workers is not None:
+            from badgeforge.runtime.task_queue import LocalTaskQueue, call_task_function
+
+            self.tasks = LocalTaskQueue(
+                services.settings,
+                self._chunk_gave_up,
+                workers=task_workers,
+                run_inline=lambda payload: call_task_function(self.main.render_chunk, payload),
+            )
+        self.services = dataclasses.replace(
+            services, blobs=ObservedBlobStore(services.blobs, self._finalized), tasks=self.tasks
+        )
         config.use_services(self.services)
         self._pool = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="badgeforge-event") if background else None
@@ -185,14 +201,24 @@ class LocalRuntime:
             self._pending.discard(future)
 
     def wait(self) -> None:
-        """Block until every background delivery (including the ones they cause) has finished."""
+        """Block until every background delivery and chunk task (including the ones they cause) has finished."""
         while True:
             with self._pending_lock:
                 pending = list(self._pending)
             if not pending:
-                return
+                if self.tasks is not None:
+                    self.tasks.drain()
+                with self._pending_lock:
+                    if not self._pending:
+                        return
+                continue
             for future in pending:
                 future.result()
+
+    def _chunk_gave_up(self, payload: Mapping[str, Any], reason: str) -> None:
+        from badgeforge.services import fanout
+
+        fanout.give_up_chunk(self.services, payload, reason)
 
     def sweep(self) -> None:
         """Run main.retry_failed_mail as Cloud Scheduler would (an HTTP request with the scheduler headers)."""
@@ -205,6 +231,8 @@ class LocalRuntime:
             raise RuntimeError(f"retry_failed_mail answered {response.status_code}")
 
     def close(self) -> None:
+        self.wait()
         if self._pool is not None:
-            self.wait()
             self._pool.shutdown()
+        if self.tasks is not None:
+            self.tasks.close()

@@ -361,6 +361,21 @@ def _pop_locale(option_data: dict[str, Any]) -> str | None:
         raise JobFailed("bad_options", str(err), column=mail_language.JOB_OPTION, file="job.json") from err
 
 
+def _read_inputs_or_widen(
+    services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer
+) -> tuple[_Inputs, bool]:
+    """Today's read; only a file it refuses for its size is read again with the fan-out caps (when a task queue
+    exists), so every job the single function takes is read exactly as before."""
+    from badgeforge.services import fanout
+
+    try:
+        return _read_inputs(services, ref, metadata, renderer), False
+    except (JobFailed, BadgeForgeError) as err:
+        if not fanout.refused_by_size(services, err):
+            raise
+    return _read_inputs(fanout.widened(services), ref, metadata, renderer), True
+
+
 def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     """Remove what sizes the server ({"workers": 64} once spawned 85 processes); the server's default applies."""
     from badge_renderer.options import SERVER_SIZED_OPTIONS
@@ -438,6 +453,8 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
     only marked done (the mail job owns the hold from then on); with its PDF stored and recorded, the node is created
     without rendering again. So a job writes its PDF once.
     """
+    from badgeforge.services import fanout  # fan-out imports this module
+
     job = _claim(services, ref)
     if job is None:
         return RenderOutcome("skipped", ref.uid, ref.job_id)
@@ -451,7 +468,9 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         held = True
         stored = _stored_earlier(services, job)
         if stored is None:
-            inputs = _read_inputs(services, ref, metadata, renderer)
+            inputs, was_widened = _read_inputs_or_widen(services, ref, metadata, renderer)
+            if fanout.wanted(services, inputs, was_widened=was_widened):
+                return fanout.plan(services, ref, inputs)  # chunks render on the task queue; the last one mails
             out = _render_and_store(services, ref, inputs, renderer, attempt)
             _record_results(services, ref, inputs, out)
             stored = (out.pdf, out.name, out.result.badges)

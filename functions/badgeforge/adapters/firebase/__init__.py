@@ -51,7 +51,9 @@ def build(settings: Settings, *, app_name: str | None = None) -> dict[str, Any]:
     from badgeforge.adapters.firebase.rtdb import FirebaseTreeDatabase
     from badgeforge.adapters.firebase.sendgrid_mail import SENDGRID_HOST, SendGridMailer
     from badgeforge.adapters.firebase.signing import V4LinkSigner
+    from badgeforge.adapters.firebase.tasks import CloudTaskQueue
     from badgeforge.adapters.local.clock import SystemClock
+    from badgeforge.deployment import REGION
 
     app = named_app(
         project_id=settings.project_id,
@@ -69,4 +71,5 @@ def build(settings: Settings, *, app_name: str | None = None) -> dict[str, Any]:
         "mailer": SendGridMailer(api_key, host=sendgrid_host) if api_key else MissingMailKey(),
         "users": FirebaseUserDirectory(app),
         "clock": SystemClock(),
+        "tasks": CloudTaskQueue(app, REGION),
     }

@@ -1,0 +1,25 @@
+"""TaskQueue on Cloud Tasks through the Admin SDK (which honours CLOUD_TASKS_EMULATOR_HOST in recent versions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+CHUNK_FUNCTION = "render_chunk"  # functions/main.py's task-queue function
+
+
+class CloudTaskQueue:
+    """Enqueues onto the queue of the render_chunk function; a task id already taken counts as enqueued, so the
+    planner and the sweep can enqueue a chunk again without rendering it twice."""
+
+    def __init__(self, app: Any, region: str, function: str = CHUNK_FUNCTION) -> None:
+        self.app, self.name = app, f"locations/{region}/functions/{function}"
+
+    def enqueue(self, payload: Mapping[str, Any], *, task_id: str) -> None:
+        from firebase_admin import exceptions, functions
+
+        queue = functions.task_queue(self.name, app=self.app)
+        try:
+            queue.enqueue(dict(payload), functions.TaskOptions(task_id=task_id))
+        except exceptions.AlreadyExistsError:
+            return

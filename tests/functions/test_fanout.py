@@ -1,0 +1,175 @@
+"""Fan-out (services/fanout.py) through the real decorated functions: render_badges plans, main.render_chunk renders
+chunks on the local task queue (in this process with task_workers=0, in spawned worker processes otherwise), the last
+chunk merges. Small caps (20 rows single-path, chunks of 8 badges) stand in for 50,000 / 10,000 so this stays fast.
+Fault injection: FailingBadgeWrites (a Storage outage) makes chunks fail, as a real outage cannot be caused here."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pikepdf
+import pytest
+
+from badgeforge import config
+from badgeforge.runtime import LocalRuntime
+from badgeforge.services import fanout
+from tests.functions.conftest import EXPIRED, FailingBadgeWrites, make_user, outbox
+
+HEADER = b"First Name,Last Name,Ticket Type,Company,Email,Pronouns,Order code\n"
+
+
+def _csv(rows: int) -> bytes:
+    return HEADER + b"".join(f"P{i},Q{i},Attendee,Co,p{i}@example.org,,C{i}\n".encode() for i in range(rows))
+
+
+@pytest.fixture
+def settings(tmp_path) -> config.Settings:
+    return config.Settings(
+        home=tmp_path / "home",
+        default_allowed_usage=10,
+        link_secret="test-secret",
+        jobs_per_minute=100,
+        csv_max_rows=20,
+        fanout_max_rows=100,
+        fanout_chunk_badges=8,
+    )
+
+
+@pytest.fixture
+def inline(services):
+    rt = LocalRuntime(services, task_workers=0)
+    yield rt
+    rt.close()
+    config.use_services(None)
+
+
+def _job(services, uid, job_id="j1"):
+    return services.db.get(f"jobs/{uid}/{job_id}")
+
+
+def _user(services, uid):
+    return services.db.get(f"users/{uid}")
+
+
+def _pages(services, path) -> int:
+    local = services.settings.home / "merged-copy.pdf"
+    services.blobs.download_to(path, local)
+    with pikepdf.open(local) as pdf:
+        return len(pdf.pages)
+
+
+def test_a_job_under_the_threshold_takes_the_single_function_path(services, inline):
+    user = make_user(services)
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(20)})
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and "chunks" not in job and "fanout" not in job
+    assert len(outbox(services)) == 1
+
+
+def test_the_trigger_only_plans_then_chunks_merge_into_one_pdf_one_mail_one_use(services, inline):
+    user = make_user(services)
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(50)})
+    planned = _job(services, user.uid)
+    assert planned["status"] == "rendering" and planned["fanout"] is True
+    assert planned["chunks"]["total"] == 7 and planned["chunks"]["size"] % 1 == 0 and "output" not in planned
+    assert services.blobs.list(f"badges/{user.uid}/j1/") == []  # nothing rendered by the Storage trigger
+    inline.wait()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["badges"] == 50 and job["progress"] == 100
+    assert _pages(services, job["output"]) == job["pages"]
+    assert [b.path for b in services.blobs.list(f"badges/{user.uid}/j1/")] == [job["output"]]  # chunks removed
+    assert len(outbox(services)) == 1 and len(services.db.get(f"badgeMails/{user.uid}")) == 1
+    account = _user(services, user.uid)
+    assert list(account["charged"]) == ["j1"] and not account.get("holds")
+    assert inline.errors == []
+
+
+def test_a_file_over_the_fanout_cap_is_refused_with_the_row(services, inline):
+    user = make_user(services)
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(101)})
+    inline.wait()
+    job = _job(services, user.uid)
+    assert job["status"] == "failed" and job["error"]["code"] == "too_many_rows"
+    assert "100" in job["error"]["message"] and outbox(services) == []
+    assert not _user(services, user.uid).get("holds")
+
+
+def test_a_repeated_chunk_counts_once_and_the_merge_happens_once(services, inline):
+    user = make_user(services)
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
+    payload = {"uid": user.uid, "jobId": "j1", "csv": "attendees.csv", "index": 0}
+    first = fanout.handle_chunk(inline.services, payload)
+    again = fanout.handle_chunk(inline.services, payload)
+    assert (first.status, again.status) == ("chunk_done", "chunk_done")
+    assert len(_job(services, user.uid)["chunks"]["done"]) == 1
+    inline.wait()
+    late = fanout.handle_chunk(inline.services, payload)  # a retry delivered after the job finished
+    assert late.status == "skipped" and _job(services, user.uid)["status"] == "done"
+    assert len(outbox(services)) == 1 and list(_user(services, user.uid)["charged"]) == ["j1"]
+
+
+def test_a_chunk_out_of_retries_fails_the_job_and_releases_its_use(services):
+    broken = dataclasses.replace(services, blobs=FailingBadgeWrites(services.blobs))
+    rt = LocalRuntime(broken, task_workers=0)
+    try:
+        user = make_user(services)
+        rt.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
+        assert _user(services, user.uid)["holds"]  # taken once, at planning
+        rt.wait()
+    finally:
+        rt.close()
+        config.use_services(None)
+    job = _job(services, user.uid)
+    assert job["status"] == "failed" and job["error"]["code"] == "chunk_failed"
+    assert "could not be rendered" in job["error"]["message"]
+    account = _user(services, user.uid)
+    assert not account.get("holds") and not account.get("charged") and outbox(services) == []
+
+
+def test_the_sweep_enqueues_a_stuck_fanout_job_instead_of_rendering_it(services, inline):
+    user = make_user(services)
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
+    inline.tasks._inline.clear()  # the queued tasks are lost (as if the queue dropped them)
+    services.db.update(f"jobs/{user.uid}/j1", {"lease_until": EXPIRED})
+    fresh = LocalRuntime(services, task_workers=0)
+    try:
+        fresh.sweep()
+        job = _job(services, user.uid)
+        assert job["status"] == "rendering" and "output" not in job  # re-planned, not rendered inline
+        assert len(fresh.tasks._inline) == job["chunks"]["total"]
+        fresh.wait()
+    finally:
+        fresh.close()
+    assert _job(services, user.uid)["status"] == "done" and len(outbox(services)) == 1
+
+
+@pytest.mark.slow
+def test_chunks_render_in_parallel_worker_processes(services):
+    rt = LocalRuntime(services, task_workers=2)
+    try:
+        user = make_user(services)
+        rt.upload(user.uid, "j1", {"attendees.csv": _csv(40)})
+        rt.wait()
+    finally:
+        rt.close()
+        config.use_services(None)
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["badges"] == 40 and len(outbox(services)) == 1
+    assert _pages(services, job["output"]) == job["pages"]
+
+
+def test_the_web_upload_limits_are_the_fanout_caps_only_where_a_task_queue_exists(services, inline):
+    from badgeforge.api.uploads import InputLimits
+
+    assert InputLimits.of(services).csv_max_rows == 20  # no queue: today's limit
+    with_queue = InputLimits.of(inline.services)
+    assert (with_queue.csv_max_rows, with_queue.csv_max_bytes) == (100, services.settings.fanout_max_bytes)
+
+
+def test_fanout_settings_come_from_the_environment():
+    env = {"BADGEFORGE_FANOUT_MAX_ROWS": "250000", "BADGEFORGE_FANOUT_CHUNK_BADGES": "5000"}
+    settings = config.Settings.from_env(env)
+    assert (settings.fanout_max_rows, settings.fanout_chunk_badges) == (250_000, 5_000)
+    assert settings.fanout_min_rows == settings.csv_max_rows + 1  # by default only refused files fan out
+    with pytest.raises(config.ConfigError, match="BADGEFORGE_FANOUT_MAX_ROWS"):
+        config.Settings.from_env({"BADGEFORGE_FANOUT_MAX_ROWS": "0"})
