@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from badgeforge import config
 from badgeforge.cli.jobs_cmd import jobs as jobs_command
 from badgeforge.services import retention, trash, usage
-from badgeforge.services.links import LinkInvalid, make_token, resolve_download_token
+from badgeforge.services.links import LinkGone, make_token, resolve_download_token
 from badgeforge.services.sweep import run_sweep
 from tests.api.test_jobs import finish, start_job
 
@@ -41,7 +41,7 @@ def test_restore_within_30_days_brings_the_job_back(env):
     try:
         resolve_download_token(env.services, token)
         raise AssertionError("a deleted job's link still worked")
-    except LinkInvalid as err:
+    except LinkGone as err:  # "deleted": the page offers no fresh link
         assert "no longer available" in str(err)
     restored = env.client.post(f"/api/jobs/{job_id}/restore", headers=headers)
     assert restored.status_code == 200 and restored.get_json()["status"] == "done"

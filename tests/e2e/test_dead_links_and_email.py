@@ -229,6 +229,8 @@ def test_admin_confirms_what_takes_usage_or_charges(server, pages, tmp_path):
     db.set(f"jobs/{uid}/bad-input", {"status": "failed", "error": bad, "updated_at": "2026-12-01T10:00:00Z"})
     full = {"code": "storage_full", "message": "The storage is full."}
     db.set(f"jobs/{uid}/disk-full", {"status": "failed", "error": full, "updated_at": "2026-12-01T10:01:00Z"})
+    for job_id in ("bad-input", "disk-full"):  # as the render job records its failures for the console
+        db.set(f"failures/{uid}:job:{job_id}", {"uid": uid, "kind": "job", "id": job_id, "at": "2026-12-01T10:01:00Z"})
 
     page = pages()
     asked: list[str] = []
@@ -250,7 +252,7 @@ def test_admin_confirms_what_takes_usage_or_charges(server, pages, tmp_path):
     assert db.get(f"jobs/{uid}/disk-full/status") == "failed"  # cancel re-drove nothing
     assert page.locator("#redrive-result").inner_text() == ""
 
-    page.get_by_label("Search by email or name").fill("team@")
+    page.get_by_label("Search by email (its start) or user id").fill("team@")
     page.get_by_role("button", name="Search").click()
     row = page.locator("#users tbody tr", has_text="team@example.com")
     row.get_by_role("button", name="Adjust usage of team@example.com").click()

@@ -103,7 +103,7 @@ def resolve_download_token(services: Services, token: str) -> DownloadTarget:
     uid, job_id = read_token(services.settings.effective_link_secret(), token, services.clock.now().timestamp())
     job = services.db.get(job_paths.job_node(uid, job_id)) or {}
     if job.get("deleted_at"):  # deleted (restorable for a while): its links stop at once, as if it were gone
-        raise LinkInvalid("These badges are no longer available.")
+        raise LinkGone("These badges are no longer available.")
     if job.get("revoked"):
         raise LinkRevoked(f"This download link was withdrawn by the organizer. {RENEW_HINT}")
     if job.get("status") != "done" or not job.get("output"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import Blueprint, jsonify, redirect, request, send_file
 
@@ -58,12 +59,23 @@ def local_file(path: str):
         return dead_link_response(request, "expired", message, _job_of(path))
     if verdict != "valid":
         return dead_link_response(request, "invalid", "This download link is not valid: it was changed or cut short.")
+    if _deleted_job(services, path):  # soft-deleted: its files stay for a restore, its links stop at once
+        return dead_link_response(request, "deleted", "These badges are no longer available.")
     try:
         data = services.blobs.read_bytes(path)
     except BlobNotFound:
         return dead_link_response(request, "deleted", "These badges are no longer available.")
     mime = "application/pdf" if path.endswith(".pdf") else "application/octet-stream"
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name or path.rsplit("/")[-1])
+
+
+def _deleted_job(services: Any, path: str) -> bool:
+    """A badges/{uid}/{job}/ file whose job was deleted (a purge removes the files with the node)."""
+    parts = path.split("/")
+    if len(parts) != 4 or parts[0] != "badges" or not (is_safe_key(parts[1]) and is_safe_key(parts[2])):
+        return False
+    job = services.db.get(f"jobs/{parts[1]}/{parts[2]}")
+    return isinstance(job, dict) and bool(job.get("deleted_at"))
 
 
 def _job_of(path: str) -> str | None:
