@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from badgeforge.adapters.local.tree_db import raise_if_full
-from badgeforge.private_files import private_file
+from badgeforge.adapters.local.sqlite_file import SqliteFile
 
 SESSION = "session"
 VERIFY_EMAIL = "verify_email"
@@ -29,31 +26,19 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class AccountTokens:
+class AccountTokens(SqliteFile):
     """Issue, look up, consume and revoke tokens; times are passed in so tests can move the clock."""
 
     def __init__(self, path: Path) -> None:
-        self.path = private_file(Path(path))
-        self._local = threading.local()
+        super().__init__(path)
         self._conn().execute(
             "CREATE TABLE IF NOT EXISTS account_tokens (digest TEXT PRIMARY KEY, uid TEXT NOT NULL, "
             "purpose TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
         )
         self._conn().execute("CREATE INDEX IF NOT EXISTS account_tokens_uid ON account_tokens (uid, purpose)")
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._local.conn = conn
-        return conn
-
     def _write(self, sql: str, params: tuple) -> int:
-        try:
-            return self._conn().execute(sql, params).rowcount
-        except sqlite3.OperationalError as err:
-            raise_if_full(err, self.path)
-            raise
+        return self._count(sql, params)
 
     def issue(self, uid: str, purpose: str, ttl: timedelta, now: datetime) -> str:
         """A new token for uid; also drops this account's expired tokens so the table does not grow forever."""

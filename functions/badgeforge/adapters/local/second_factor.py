@@ -8,13 +8,10 @@ The secret itself must be readable to check codes, so it is only as safe as user
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from badgeforge.adapters.local.tree_db import raise_if_full
-from badgeforge.private_files import private_file
+from badgeforge.adapters.local.sqlite_file import SqliteFile
 
 
 @dataclass(frozen=True)
@@ -24,28 +21,16 @@ class TotpState:
     recovery_left: int
 
 
-class LocalSecondFactors:
+class LocalSecondFactors(SqliteFile):
     def __init__(self, path: Path) -> None:
-        self.path = private_file(Path(path))
-        self._local = threading.local()
+        super().__init__(path)
         self._conn().execute(
             "CREATE TABLE IF NOT EXISTS totp (uid TEXT PRIMARY KEY, secret TEXT, pending TEXT, "
             "last_step INTEGER NOT NULL DEFAULT -1, recovery TEXT NOT NULL DEFAULT '[]')"
         )
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._local.conn = conn
-        return conn
-
     def _write(self, sql: str, params: tuple) -> int:
-        try:
-            return self._conn().execute(sql, params).rowcount
-        except sqlite3.OperationalError as err:
-            raise_if_full(err, self.path)
-            raise
+        return self._count(sql, params)
 
     def state(self, uid: str) -> TotpState:
         row = self._conn().execute("SELECT secret, pending, recovery FROM totp WHERE uid = ?", (uid,)).fetchone()

@@ -19,9 +19,8 @@ from pathlib import Path
 
 from badgeforge.adapters.local.account_tokens import AccountTokens
 from badgeforge.adapters.local.second_factor import LocalSecondFactors
-from badgeforge.adapters.local.tree_db import raise_if_full
+from badgeforge.adapters.local.sqlite_file import SqliteFile
 from badgeforge.ports import DirectoryBusy, UserExists, UserRecord, normalize_email
-from badgeforge.private_files import private_file
 
 _COLUMNS = "SELECT uid, email, display_name, admin, email_verified FROM accounts"
 _UID_ALPHABET = string.ascii_letters + string.digits
@@ -66,12 +65,11 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(16))
 
 
-class LocalUserDirectory:
+class LocalUserDirectory(SqliteFile):
     """UserDirectory on SQLite; uids look like Firebase Auth's (28 letters and digits); emails are case-insensitive."""
 
     def __init__(self, path: Path) -> None:
-        self.path = private_file(Path(path))  # password hashes: owner only (and so its -wal/-shm files)
-        self._local = threading.local()
+        super().__init__(path)  # password hashes: owner only (and so its -wal/-shm files)
         self._conn().execute(
             "CREATE TABLE IF NOT EXISTS accounts (uid TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "
             "display_name TEXT NOT NULL DEFAULT '', admin INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
@@ -82,13 +80,6 @@ class LocalUserDirectory:
             self._conn().execute("ALTER TABLE accounts ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 1")
         self.tokens = AccountTokens(self.path)
         self.second_factors = LocalSecondFactors(self.path)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._local.conn = conn
-        return conn
 
     @staticmethod
     def _record(row) -> UserRecord | None:
@@ -157,13 +148,6 @@ class LocalUserDirectory:
     def _write(self, sql: str, params: tuple) -> None:
         """One autocommitted statement; a full disk is ports.DatabaseFull (a one-line error, not a traceback)."""
         self._count(sql, params)
-
-    def _count(self, sql: str, params: tuple) -> int:
-        try:
-            return self._conn().execute(sql, params).rowcount
-        except sqlite3.OperationalError as err:
-            raise_if_full(err, self.path)
-            raise
 
     def verify_password(self, email: str, password: str) -> UserRecord | None:
         """The account when email and password match (for the local web sign-in), else None."""
