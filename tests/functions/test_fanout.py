@@ -6,13 +6,14 @@ Fault injection: FailingBadgeWrites (a Storage outage) makes chunks fail, as a r
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pikepdf
 import pytest
 
 from badgeforge import config
 from badgeforge.runtime import LocalRuntime
-from badgeforge.services import fanout
+from badgeforge.services import fanout, open_work
 from tests.functions.conftest import EXPIRED, FailingBadgeWrites, make_user, outbox
 
 HEADER = b"First Name,Last Name,Ticket Type,Company,Email,Pronouns,Order code\n"
@@ -131,6 +132,8 @@ def test_the_sweep_enqueues_a_stuck_fanout_job_instead_of_rendering_it(services,
     inline.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
     inline.tasks._inline.clear()  # the queued tasks are lost (as if the queue dropped them)
     services.db.update(f"jobs/{user.uid}/j1", {"lease_until": EXPIRED})
+    # the lease has run out: so has the job's open-work entry, which is due at the lease's end
+    open_work.mark(services, user.uid, "j1", datetime(2000, 1, 1, tzinfo=UTC))
     fresh = LocalRuntime(services, task_workers=0)
     try:
         fresh.sweep()

@@ -53,7 +53,7 @@ def app_name():
 
 def test_build_wires_every_port_to_the_emulators(emulated, rtdb_server, app_name):
     parts = build(emulated, app_name=app_name)
-    assert set(parts) == {"blobs", "links", "db", "mailer", "users", "clock"}
+    assert set(parts) == {"blobs", "links", "db", "mailer", "users", "clock", "tasks"}
     assert isinstance(parts["blobs"], BlobStore) and isinstance(parts["links"], LinkSigner)
     assert isinstance(parts["db"], TreeDatabase) and isinstance(parts["users"], UserDirectory)
     assert isinstance(parts["mailer"], Mailer)
