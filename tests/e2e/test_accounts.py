@@ -146,6 +146,7 @@ def test_admin_turns_on_totp_and_must_give_a_code_at_sign_in(server, new_page):
     expect(page.locator("#totp-state")).to_contain_text("Two-factor is on (10 recovery codes left)")
     assert page.locator("#recovery-codes li").count() == 10
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Email", exact=True)).to_be_visible()  # signed out: the page reloaded to its sign-in
 
     sign_in(page, server, "guard@example.com", path="/admin")
     page.get_by_label("Code", exact=True).fill("000000" if totp.code_at(secret, time.time()) != "000000" else "111111")
