@@ -4,20 +4,19 @@ text outside the label, read back from the PDF (pypdf for the sizes cairo wrote,
 from __future__ import annotations
 
 import logging
-import math
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from badge_renderer.designs import list_designs
 from badge_renderer.layout import PRESETS
 from badge_renderer.layout.units import MM
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_pdf
+from tests.pdf_text import text_sizes
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # cairo repeats XObject keys; pypdf warns about each
 SMALLEST_PT = 6.0  # the house rule: nothing smaller reads on a badge
@@ -35,19 +34,6 @@ PERSON = Attendee(
     ticket_id="PCE26-7KQ2M",
 )
 _WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">')
-
-
-def text_sizes(pdf: Path) -> list[tuple[float, str]]:
-    """(size in points as printed, text) of every text run cairo wrote: font size x the text and graphics scale."""
-    runs: list[tuple[float, str]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
-        if text.strip():
-            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
-            runs.append((size * math.hypot(c, d), text.strip()))
-
-    PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
-    return runs
 
 
 @pytest.mark.parametrize("preset", LABELS)

@@ -5,7 +5,6 @@ Rendered through render_pdf with the real fonts and cairo; sizes are read back f
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from badge_renderer.layout import PRESETS
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_pdf
 from badge_renderer.text import fit_text
+from tests.pdf_text import text_sizes
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 DESIGNS = [d.name for d in list_designs()]
@@ -76,19 +76,6 @@ LONG = Attendee(
     pronouns="she/her",
     ticket_type="Speaker",
 )
-
-
-def text_sizes(pdf: Path) -> list[tuple[float, str]]:
-    """(size in points as printed, text) of every text run cairo wrote: font size x the text and graphics scale."""
-    runs: list[tuple[float, str]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
-        if text.strip():
-            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
-            runs.append((size * math.hypot(c, d), text.strip()))
-
-    PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
-    return runs
 
 
 @pytest.mark.parametrize(("kind", "size"), SMALL_SIZES)
