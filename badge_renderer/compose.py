@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
-from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
+from badge_renderer.images import PreparedImage, cairo_surface, prepare_image_cached
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
@@ -92,7 +92,7 @@ class BadgeComposer:
     def _prepare(data: bytes | None, label: str, box: tuple[float, float], *, cover: bool) -> PreparedImage | None:
         if not data:
             return None
-        return prepare_image(data, box_width_pt=box[0], box_height_pt=box[1], label=label, cover=cover)
+        return prepare_image_cached(data, box_width_pt=box[0], box_height_pt=box[1], label=label, cover=cover)
 
     # ---- colours -------------------------------------------------------------------------------------------
     def palette(self, ticket_type: str) -> _Palette:

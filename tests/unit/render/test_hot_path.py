@@ -28,3 +28,29 @@ def test_a_duplex_back_reuses_its_fronts_text_past_the_cache_size(tmp_path: Path
     names = [text for text in made if text.startswith("Person")]
     assert len(names) == 40
     assert all(made[name] == 1 for name in names), {n: made[n] for n in names if made[n] > 1}
+
+
+def test_a_job_decodes_its_background_once_design_checks_and_the_next_job_included(tmp_path: Path, monkeypatch) -> None:
+    import io
+
+    from PIL import Image
+
+    from badge_renderer import images
+
+    decoded: Counter[int] = Counter()
+    real = images.prepare_image
+
+    def counting(data, **kwargs):
+        decoded[len(data)] += 1
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(images, "prepare_image", counting)
+    monkeypatch.setattr(images, "_prepared", {})
+    out = io.BytesIO()
+    Image.new("RGB", (900, 700), (40, 90, 200)).save(out, "JPEG")
+    options = RenderOptions(design="classic", background_image=out.getvalue(), workers=1)
+    people = [Attendee(row=2, first_name="Ada", last_name="Lovelace")]
+    first = render_pdf(people, options, tmp_path / "a.pdf")
+    render_pdf(people, options, tmp_path / "b.pdf")
+    assert decoded == {len(out.getvalue()): 1}  # the render, its design checks and the second job share it
+    assert first.pdf_bytes > 0 and (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"

@@ -1,0 +1,132 @@
+"""Instruction counts (valgrind callgrind) of BadgeForge, the reportlab + Form peer and the cairo floor, as ratios.
+
+Wall time on a shared machine moves with the neighbours; the number of instructions a render executes does not, so
+this prints ratios that repeat to a fraction of a per cent whatever the load (a cache-miss-heavy change can still
+differ in wall time: read both). Only the render itself is counted: each peer runs in its own process under
+callgrind with instrumentation off, warms up (imports, fonts, layers, 300 other names), then switches it on for the
+render and off after it, through callgrind's client requests (a 3-line C helper compiled here with gcc).
+
+Needs valgrind, its headers (Debian: valgrind) and gcc. Usage:
+  .venv/bin/python bench/instructions.py [--badges 2000] [--only badgeforge,reportlab,floor,c-floor] [--annotate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+HELPER = r"""
+#include <valgrind/callgrind.h>
+void cg_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
+void cg_stop(void) { CALLGRIND_DUMP_STATS; CALLGRIND_STOP_INSTRUMENTATION; }
+"""
+PEERS = ("badgeforge", "reportlab", "floor", "c-floor")
+
+
+def build_helper(folder: Path) -> Path:
+    source, library = folder / "cg.c", folder / "cg.so"
+    source.write_text(HELPER)
+    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return library
+
+
+def child(peer: str, count: int, helper: str, distinct: bool) -> None:
+    """Inside callgrind: warm up, then count only the render of `count` badges."""
+    from peers import prepare_cairo_floor, render_cairo_floor, render_reportlab
+    from render_speed import _options
+    from sample_data import attendees
+
+    from badge_renderer.render import render_pdf
+
+    marks = ctypes.CDLL(helper)
+    options = _options(workers=1)
+    people = attendees(count, distinct=distinct)
+    warm = attendees(count + 300, distinct=True)[-300:]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if peer == "badgeforge":
+            render_pdf(warm, options, tmp / "warm.pdf")
+            run = lambda: render_pdf(people, options, tmp / "out.pdf")  # noqa: E731
+        elif peer == "reportlab":
+            render_reportlab(warm, options, tmp / "warm.pdf")
+            run = lambda: render_reportlab(people, options, tmp / "out.pdf")  # noqa: E731
+        else:
+            prepared = prepare_cairo_floor(people, options)
+            render_cairo_floor(prepare_cairo_floor(warm, options), tmp / "warm.pdf", direct=peer == "c-floor")
+            run = lambda: render_cairo_floor(prepared, tmp / "out.pdf", direct=peer == "c-floor")  # noqa: E731
+        marks.cg_start()
+        run()
+        marks.cg_stop()
+
+
+def count_instructions(peer: str, count: int, helper: Path, folder: Path, distinct: bool, annotate: bool) -> int:
+    out = folder / f"{peer}.out"
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={out}",
+        sys.executable,
+        __file__,
+        "--child",
+        peer,
+        "--badges",
+        str(count),
+        "--helper",
+        str(helper),
+    ]
+    command += [] if distinct else ["--repeating-names"]
+    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    dumps = sorted(folder.glob(f"{peer}.out.*"), key=lambda p: int(p.suffix[1:]))
+    text = dumps[-1].read_text(errors="replace")
+    match = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"no instruction total in {dumps[-1]}")
+    if annotate:
+        report = subprocess.run(
+            ["callgrind_annotate", "--inclusive=no", str(dumps[-1])], capture_output=True, text=True
+        ).stdout
+        print("\n".join(report.splitlines()[:60]))
+    return int(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--badges", type=int, default=2000)
+    parser.add_argument("--only", default=",".join(PEERS))
+    parser.add_argument("--annotate", action="store_true", help="print callgrind_annotate's top functions per peer")
+    parser.add_argument("--repeating-names", dest="distinct", action="store_false")
+    parser.add_argument("--child", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--helper", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.badges, args.helper, args.distinct)
+        return
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        folder = Path(tmp_name)
+        helper = build_helper(folder)
+        for peer in args.only.split(","):
+            counts[peer] = count_instructions(peer, args.badges, helper, folder, args.distinct, args.annotate)
+    names = "distinct" if args.distinct else "repeating"
+    print(f"instructions per badge, {args.badges:,} badges ({names} names), classic A4 with background + logo:")
+    for peer, total in counts.items():
+        print(f"  {peer:11} {total / args.badges:12,.0f}")
+    bf = counts.get("badgeforge")
+    if bf:
+        for peer, target in (("reportlab", "0.8"), ("floor", "1.5"), ("c-floor", "")):
+            if peer in counts:
+                goal = f" (target <= {target})" if target else ""
+                print(f"  BadgeForge / {peer} = {bf / counts[peer]:.2f}x{goal}")
+
+
+if __name__ == "__main__":
+    main()
