@@ -183,7 +183,10 @@ def _best_layout(
         # line at min_size with an ellipsis.
         return layout.size >= min_size or (not layout.width_bound and len(layout.lines) == 1)
 
-    def wrap_search(best: _Layout, units: list[str]) -> _Layout:
+    def wrap_search(best: _Layout, within_words: bool = True, hyphenate: bool = False) -> _Layout:
+        if max_lines < 2 or best.size >= max_size:
+            return best  # no line count to try: skip cutting the text into units
+        units = break_units(fitter.text, within_words=within_words, hyphenate=hyphenate)
         for count in range(2, min(max_lines, len(units)) + 1):
             if best.size >= max_size:
                 break  # nothing beats the biggest allowed size
@@ -196,11 +199,11 @@ def _best_layout(
         return best
 
     best = fitter.layout((fitter.shape(fitter.text),), max_size, line_height)
-    best = wrap_search(best, break_units(fitter.text, within_words=False))
+    best = wrap_search(best, within_words=False)
     if not acceptable(best):
-        best = wrap_search(best, break_units(fitter.text))
+        best = wrap_search(best)
     if not acceptable(best) and max_lines > 1:
-        best = wrap_search(best, break_units(fitter.text, hyphenate=True))  # a hyphen beats an ellipsis
+        best = wrap_search(best, hyphenate=True)  # a hyphen beats an ellipsis
     return best if acceptable(best) else None
 
 
