@@ -47,6 +47,12 @@ _TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", s
 STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
+# (value, value.casefold(), column, stamp, truncated, missing glyphs, element) of one text element
+_Printed = tuple[str, str, str, Any, bool, str, Element]
+# (stamps, shortened, column, missing glyphs, element) of one name
+_PrintedName = tuple[tuple[Any, ...], bool, str, str, Element]
+
+
 @dataclass(frozen=True)
 class _Palette:
     background: str
@@ -78,6 +84,11 @@ class BadgeComposer:
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[str, Any] = {}
         self._filled_cache: dict[tuple[str, ...], tuple[str, str]] = {}
+        # What a text element or a name prints for given field values: a repeated role, organisation or (a duplex
+        # back's) name costs one dict lookup and the stamps' draw calls.
+        self._printed: dict[tuple[Any, ...], _Printed] = {}
+        self._names: dict[tuple[Any, ...], _PrintedName] = {}
+        self._layer_keys: dict[tuple[str, str], Any] = {}
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
         self._missing: dict[tuple[str, str], str] = {}  # organisations and roles repeat across badges
@@ -186,10 +197,14 @@ class BadgeComposer:
             ctx.translate(0, self.width)
         if rotation:
             ctx.rotate(math.radians(rotation))
-        ctx.set_source_surface(self.static_layer(attendee.ticket_type, side), 0, 0)
+        layer_key = (attendee.ticket_type, side)
+        found = self._layer_keys.get(layer_key)
+        if found is None:
+            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), self.palette(attendee.ticket_type))
+        layer, palette = found
+        ctx.set_source_surface(layer, 0, 0)
         ctx.paint()
         self.text.stamps.prepare_context(ctx)
-        palette = self.palette(attendee.ticket_type)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
             if element.kind == "name":
@@ -197,14 +212,14 @@ class BadgeComposer:
             elif element.kind == "text":
                 if element.option == "pronouns" and not self.options.show_pronouns:
                     continue
-                value, column = self._filled(element.format, attendee)
-                if value and value.casefold() not in printed:
-                    printed.add(value.casefold())
-                    truncated = self._draw_line(ctx, value, element, palette, self._box(element))
-                    column = column or _first_field(element.format)
+                value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
+                if value and folded not in printed:
+                    printed.add(folded)
+                    stamp.draw(ctx)
                     if truncated:
                         issues.append(_shortened(attendee, column, value))
-                    self._check_glyphs(value, element, attendee.row, column, issues)
+                    if missing:
+                        issues.append(unprintable(attendee.row, column, missing))
             elif element.kind == "qr":
                 issue = self._draw_qr(ctx, attendee, element)
                 if issue:
@@ -213,9 +228,41 @@ class BadgeComposer:
         self.text.stamps.check_context(ctx)
         return issues
 
+    def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
+        """What a text element prints for this attendee's values (remembered per element, accent and values)."""
+        key = (id(element), palette.accent, *self._values(element.format)(attendee))
+        found = self._printed.get(key)
+        if found is None or found[6] is not element:  # the element pins its id while the entry lives
+            value, column = self._filled(element.format, attendee)
+            column = column or _first_field(element.format)
+            stamp, truncated, missing = None, False, ""
+            if value:
+                fitted = self._fit(value, element, *self._box(element)[2:])
+                stamp = self._stamp(fitted, element, palette, self._box(element))
+                truncated = bool(fitted.truncated)
+                missing = self._missing_in(value, element)
+            found = (value, value.casefold(), column, stamp, truncated, missing, element)
+            _remember(self._printed, key, found)
+        return found
+
     def _draw_name(
         self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
     ) -> None:
+        key = (id(element), palette.accent, attendee.first_name, attendee.last_name, attendee.full_name)
+        found = self._names.get(key)
+        if found is None or found[4] is not element:
+            found = self._plan_name(attendee, element, palette)
+            _remember(self._names, key, found)
+        stamps, cut, column, missing, _ = found
+        for stamp in stamps:
+            stamp.draw(ctx)
+        if cut:
+            issues.append(_shortened(attendee, column, attendee.display_name))
+        if missing:
+            issues.append(unprintable(attendee.row, column, missing))
+
+    def _plan_name(self, attendee: Attendee, element: Element, palette: _Palette) -> _PrintedName:
+        """The stamps of a name (first name emphasised above the last, else the whole name on up to max_lines)."""
         x, y, w, h = self._box(element)
         first, last = attendee.first_name.strip(), attendee.last_name.strip()
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
@@ -231,28 +278,29 @@ class BadgeComposer:
             small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
             cut = first_fit.truncated or last_fit.truncated or small
             if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
-                self._draw_fitted(ctx, first_fit, element, palette, (x, y, w, first_h), valign="bottom")
-                self._draw_fitted(ctx, last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top")
+                stamps = (
+                    self._stamp(first_fit, element, palette, (x, y, w, first_h), valign="bottom"),
+                    self._stamp(last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top"),
+                )
+        display = attendee.display_name
         if cut:
-            cut = self._draw_line(ctx, attendee.display_name, element, palette, (x, y, w, h))
-        if cut:
-            column = "full_name" if attendee.full_name else "first_name"
-            issues.append(_shortened(attendee, column, attendee.display_name))
-        name_column = "full_name" if attendee.full_name else "first_name"
-        self._check_glyphs(attendee.display_name, element, attendee.row, name_column, issues)
+            fitted = self._fit(display, element, w, h)
+            stamps = (self._stamp(fitted, element, palette, (x, y, w, h)),)
+            cut = bool(fitted.truncated)
+        column = "full_name" if attendee.full_name else "first_name"
+        return stamps, cut, column, self._missing_in(display, element), element
 
-    def _check_glyphs(self, value: str, element: Element, row: int, column: str, issues: list[RowIssue]) -> None:
-        """A warning for characters no bundled font has (they print as blank boxes), for whichever field."""
+    def _missing_in(self, value: str, element: Element) -> str:
+        """Characters of `value` no bundled font has (they print as blank boxes): the warning's text, or ''."""
         key = (value, element.family or self.options.font_family)
         missing = self._missing.get(key)
         if missing is None:
             missing = self.text.missing_glyphs(*key, library=self._library)
             _remember(self._missing, key, missing)
-        if missing:
-            issues.append(unprintable(row, column, missing))
+        return missing
 
-    def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
-        """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
+    def _values(self, template: str) -> Callable[[Attendee], tuple[str, ...]]:
+        """The attendee's values of the format's fields, as a tuple (made once per format)."""
         from badge_renderer.designs import format_fields
 
         values = self._formats.get(template)
@@ -263,7 +311,11 @@ class BadgeComposer:
                 values = self._formats[template] = getter if len(fields) > 1 else lambda a: (getter(a),)
             else:
                 values = self._formats[template] = lambda a: tuple(a.get(name) for name in fields)
-        key = (template, *values(attendee))
+        return values
+
+    def _filled(self, template: str, attendee: Attendee) -> tuple[str, str]:
+        """fill_format, remembered per (format, the values of its fields): roles and organizations repeat."""
+        key = (template, *self._values(template)(attendee))
         filled = self._filled_cache.get(key)
         if filled is None:
             filled = fill_format(template, attendee.get)
@@ -350,6 +402,18 @@ class BadgeComposer:
         *,
         valign: str | None = None,
     ) -> None:
+        self._stamp(fitted, element, palette, box, valign=valign).draw(ctx)
+
+    def _stamp(
+        self,
+        fitted: Any,
+        element: Element,
+        palette: _Palette,
+        box: tuple[float, float, float, float],
+        *,
+        valign: str | None = None,
+    ) -> Any:
+        """The TextStamp of `fitted` in `box` in the element's colour (cached per fitted text, box and colour)."""
         valign = valign or element.valign
         key = (id(fitted), box, palette.rgb(element.color), element.align, valign)
         cached = self._stamps.get(key)
@@ -358,7 +422,7 @@ class BadgeComposer:
             stamp = self.text.stamps.make_stamp(fitted, x, y, w, h, color=key[2], align=element.align, valign=valign)
             cached = (fitted, stamp)
             _remember(self._stamps, key, cached)
-        cached[1].draw(ctx)
+        return cached[1]
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""

@@ -22,6 +22,8 @@ _DIALYTIKA = "\u0308"
 
 def is_east_asian(text: str) -> bool:
     """True when every letter of `text` is Han, kana or Hangul (spaces and punctuation aside)."""
+    if text.isascii():
+        return False  # the usual name: no Han, kana or Hangul, answered without a per-character loop
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all(_east_asian_letter(ch) for ch in letters)
 

@@ -76,6 +76,9 @@ def _dlopen(ffi: Any, name: str, sonames: tuple[str, ...]) -> Any:
 
 def cairo_font_face(font: FontFile) -> cairocffi.FontFace:
     """The cairo FontFace drawing `font`; the same object every time within one process."""
+    found = _state.get("faces", {}).get((str(font.path), font.synthetic_bold))  # a dict read is atomic: no lock
+    if found is not None:
+        return found[1]
     with _lock:
         ffi, freetype, cairo, library = _native()
         faces: dict[tuple[str, bool], Any] = _state["faces"]

@@ -135,6 +135,8 @@ def _keep_ink_inside(fitted: FittedText, first_baseline: float, y: float, box_he
 
 def _ink_font(fitted: FittedText) -> FontFile:
     """The font with the most glyphs in the block sets the vertical centring, the same for every line."""
+    if len(fitted.lines) == 1 and len(fitted.lines[0].runs) == 1:
+        return fitted.lines[0].runs[0].font
     counts: dict[FontFile, int] = {}
     for line in fitted.lines:
         for run in line.runs:

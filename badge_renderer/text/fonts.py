@@ -74,6 +74,11 @@ class FontFile:
         """Code points this font maps to a glyph (the coverage used for fallback)."""
         return frozenset(self.hb_font.face.unicodes)
 
+    @cached_property
+    def chars(self) -> frozenset[str]:
+        """The same coverage as characters: `chars.issuperset(text)` checks a whole name in one C loop."""
+        return frozenset(map(chr, self.cmap))
+
     def covers(self, char: str) -> bool:
         return ord(char) in self.cmap
 
@@ -207,8 +212,7 @@ class FontLibrary:
         The first font covering a letter wins; marks, spaces and punctuation stay with their neighbour's font
         when it has them, so "محمد عبد الله" is one Arabic run and "Nguyễn" keeps its diacritics in one font.
         """
-        primary = chain[0].cmap
-        if all(ord(ch) in primary for ch in text):
+        if chain[0].chars.issuperset(text):
             return [0] * len(text)
         picks: list[int | None] = [None] * len(text)
         last: int | None = None
@@ -231,7 +235,7 @@ class FontLibrary:
     def missing(self, text: str, family: str = "sans") -> str:
         """Characters of `text` (each once, in order) that no font in the family's chain can draw."""
         chain = self.chain(family, "regular") + self.chain(family, "bold")
-        if all(ord(ch) in chain[0].cmap for ch in text):
+        if chain[0].chars.issuperset(text):
             return ""  # the usual case, answered by the family's own font
         missing = dict.fromkeys(
             ch for ch in text if not is_ignorable(ch) and not any(ord(ch) in font.cmap for font in chain)

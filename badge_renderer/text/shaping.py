@@ -190,6 +190,9 @@ def shape_cached(library: FontLibrary, text: str, family: str, weight: str, base
 
 def ink_bounds(lines: Sequence[ShapedLine], line_height: float) -> tuple[float, float]:
     """Ink of a block of lines `line_height` em apart, relative to the first baseline, in em (up is negative)."""
+    if len(lines) == 1:  # one line (most names): the same sums without two generator passes
+        ink = lines[0].ink
+        return 0.0 - ink[0], 0.0 + ink[1]
     top = min(index * line_height - line.ink[0] for index, line in enumerate(lines))
     bottom = max(index * line_height + line.ink[1] for index, line in enumerate(lines))
     return top, bottom

@@ -25,11 +25,14 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_runs")
+    __slots__ = ("_color", "_runs", "text")
 
-    def __init__(self, runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]], color: Sequence[float]):
+    def __init__(
+        self, runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]], color: Sequence[float], text: str = ""
+    ):
         self._runs = runs
         self._color = tuple(color)
+        self.text = text  # what it prints, lines joined by newlines (for tests and debugging)
 
     @property
     def empty(self) -> bool:
@@ -77,7 +80,7 @@ def make_stamp(
         runs.append(
             (face, run.size, run.text.encode("utf-8"), glyphs, len(run.glyphs), clusters, len(run.clusters), flags)
         )
-    return TextStamp(runs, color)
+    return TextStamp(runs, color, fitted.text)
 
 
 def prepare_context(ctx: cairocffi.Context) -> None:

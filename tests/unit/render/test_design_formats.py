@@ -11,6 +11,7 @@ from badge_renderer.compose import BadgeComposer
 from badge_renderer.designs import fill_format, format_fields, list_designs
 from badge_renderer.model import Attendee
 from badge_renderer.options import RenderOptions
+from badge_renderer.text.stamps import TextStamp
 
 DESIGNS = [d.name for d in list_designs()]
 
@@ -28,18 +29,20 @@ def test_fallback_takes_the_first_non_empty_field() -> None:
 
 
 def printed_text(design: str, attendee: Attendee, side: str = "front") -> list[str]:
-    """What the composer really draws as text lines for one badge side (the drawing itself still runs)."""
+    """What the composer really draws as text for one badge side, one entry per text stamp drawn (the event name
+    in the static layer included; the drawing itself still runs)."""
     composer = BadgeComposer(RenderOptions(design=design), 288, 216)
     seen: list[str] = []
-    draw_line = composer._draw_line
+    draw = TextStamp.draw
 
-    def recording(ctx: Any, value: str, *args: Any, **kwargs: Any) -> bool:
-        seen.append(value)
-        return draw_line(ctx, value, *args, **kwargs)
+    def recording(stamp: TextStamp, ctx: Any) -> None:
+        seen.append(stamp.text.replace("\n", " "))
+        draw(stamp, ctx)
 
-    composer._draw_line = recording  # type: ignore[method-assign]
     surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 288, 216)
-    composer.draw(cairo.Context(surface), attendee, 0, 0, side=side)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TextStamp, "draw", recording)
+        composer.draw(cairo.Context(surface), attendee, 0, 0, side=side)
     return seen
 
 
