@@ -74,7 +74,7 @@ class BadgeComposer:
         self.width, self.height = width, height
         self.bleed = options.bleed_mm * MM  # artwork past the trim on every side (the page code clips neighbours)
         self.text = text_module()
-        self._layers: dict[str, Any] = {}
+        self._layers: dict[Any, Any] = {}  # "side:accent" -> recording; ("raster", ...) -> image (static_raster)
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
         # Per-badge hot path: what is the same for every badge of a ticket group is worked out once.
         self._palettes: dict[str, _Palette] = {}
@@ -177,13 +177,47 @@ class BadgeComposer:
         return layer
 
     # ---- per badge -----------------------------------------------------------------------------------------
+    def static_raster(self, ticket_type: str, side: str, scale: float) -> Any:
+        """White and the static layer drawn once into an RGB24 image of the badge at `scale` pixels per point: a
+        PNG badge starts as a copy of it (the same pixels as painting the layer again, without re-scaling the
+        background photo and the artwork for every badge)."""
+        import cairocffi as cairo
+
+        key = ("raster", ticket_type, side, scale)
+        raster = self._layers.get(key)
+        if raster is None:
+            raster = cairo.ImageSurface(
+                cairo.FORMAT_RGB24, max(1, round(self.width * scale)), max(1, round(self.height * scale))
+            )
+            ctx = cairo.Context(raster)
+            ctx.set_source_rgb(1, 1, 1)
+            ctx.paint()
+            ctx.scale(scale, scale)
+            ctx.set_source_surface(self.static_layer(ticket_type, side), 0, 0)
+            ctx.paint()
+            raster.flush()
+            rasters = [k for k in self._layers if isinstance(k, tuple)]
+            if len(rasters) >= 4:  # a few sizes (preview dpi, print dpi) per ticket group: ~4 MB each at 300 dpi
+                del self._layers[rasters[0]]
+            self._layers[key] = raster
+        return raster
+
     def draw(
-        self, ctx: Any, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front"
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        x: float,
+        y: float,
+        rotation: int = 0,
+        side: str = "front",
+        *,
+        static: bool = True,
     ) -> list[RowIssue]:
         """Draw one badge side in the slot whose top-left corner is (x, y), turned `rotation` degrees clockwise
         (90/270: on its side, the slot is the badge's height wide); returns warnings (text shortened, ...).
 
         The back repeats the front (names readable whichever way a badge flips) unless the design has a back.
+        static=False leaves out the static layer (the caller already put static_raster in place).
         """
         issues: list[RowIssue] = []
         ctx.save()
@@ -202,8 +236,9 @@ class BadgeComposer:
         if found is None:
             found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), self.palette(attendee.ticket_type))
         layer, palette = found
-        ctx.set_source_surface(layer, 0, 0)
-        ctx.paint()
+        if static:
+            ctx.set_source_surface(layer, 0, 0)
+            ctx.paint()
         self.text.stamps.prepare_context(ctx)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):

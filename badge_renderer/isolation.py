@@ -29,13 +29,15 @@ class BadgeDrawer:
         self.failed_rows: set[int] = set()
         self._base_matrix = self.ctx.get_matrix()
 
-    def draw(self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front") -> list[RowIssue]:
+    def draw(
+        self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front", *, static: bool = True
+    ) -> list[RowIssue]:
         """composer.draw, except that an unexpected error leaves a blank badge and one row issue.
 
         The project's own errors (a design or option that is wrong for every badge) still stop the job.
         """
         try:
-            return self.composer.draw(self.ctx, attendee, x, y, rotation, side)
+            return self.composer.draw(self.ctx, attendee, x, y, rotation, side, static=static)
         except (BadgeForgeError, MemoryError):
             raise
         except Exception as err:

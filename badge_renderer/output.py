@@ -172,14 +172,15 @@ def badge_png(
     if composer is None:
         composer = make_composer(options)
     scale = dpi / 72
-    surface = cairo.ImageSurface(
-        cairo.FORMAT_RGB24, max(1, round(composer.width * scale)), max(1, round(composer.height * scale))
-    )
+    raster = composer.static_raster(attendee.ticket_type, side, scale)
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, raster.get_width(), raster.get_height())
     ctx = cairo.Context(surface)
-    ctx.set_source_rgb(1, 1, 1)
+    ctx.set_operator(cairo.OPERATOR_SOURCE)  # a plain copy of white + the static layer, drawn once per job
+    ctx.set_source_surface(raster, 0, 0)
     ctx.paint()
+    ctx.set_operator(cairo.OPERATOR_OVER)
     ctx.scale(scale, scale)
-    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side)
+    issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side, static=False)
     png = surface_png(surface, dpi)
     surface.finish()
     return png, issues

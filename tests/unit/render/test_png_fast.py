@@ -91,3 +91,25 @@ def test_a_warm_preview_reuses_its_composer_and_other_options_get_their_own(monk
     Image.new("RGB", (40, 20), "blue").save(logo, "PNG")
     render_preview_png(ada, green.with_changes(logo_image=logo.getvalue()), dpi=40)
     assert len(made) == 3  # same options but another image: another composer
+
+
+def test_png_badges_start_from_one_static_raster_with_the_pixels_of_painting_the_layer() -> None:
+    """The static layer (photo, artwork, logo) is rasterised once per ticket group and dpi and copied per badge;
+    the badge shows exactly the pixels that painting the layer for every badge gave."""
+    options = RenderOptions(design="classic", event_name="Conf", qr_field="ticket_id", bleed_mm=3)
+    composer = output.make_composer(options)
+    people = [Attendee(row=i + 2, first_name="Ada", last_name=f"Lovelace{i}", ticket_id=f"T{i}") for i in range(3)]
+    pngs = [output.badge_png(person, options, 150, composer)[0] for person in people]
+    rasters = [key for key in composer._layers if isinstance(key, tuple)]
+    assert len(rasters) == 1
+
+    scale = 150 / 72
+    surface = cairocffi.ImageSurface(
+        cairocffi.FORMAT_RGB24, round(composer.width * scale), round(composer.height * scale)
+    )
+    ctx = cairocffi.Context(surface)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    ctx.scale(scale, scale)
+    composer.draw(ctx, people[2], 0, 0)  # the old way: the layer painted for this badge
+    assert Image.open(io.BytesIO(pngs[2])).tobytes() == Image.open(io.BytesIO(surface_png(surface))).tobytes()
