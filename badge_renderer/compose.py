@@ -220,8 +220,9 @@ class BadgeComposer:
         static=False leaves out the static layer (the caller already put static_raster in place).
         """
         issues: list[RowIssue] = []
-        ctx.save()
-        ctx.translate(x, y)
+        lib, pointer = _cairo_lib(), ctx._pointer  # direct calls: cairo's status is checked once, at the end
+        lib.cairo_save(pointer)
+        lib.cairo_translate(pointer, x, y)
         # (x, y) is the slot's top-left corner on the page; turn the badge about it so it fills the slot.
         if rotation == 180:
             ctx.translate(self.width, self.height)
@@ -237,8 +238,8 @@ class BadgeComposer:
             found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), self.palette(attendee.ticket_type))
         layer, palette = found
         if static:
-            ctx.set_source_surface(layer, 0, 0)
-            ctx.paint()
+            lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
+            lib.cairo_paint(pointer)
         self.text.stamps.prepare_context(ctx)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         for element in self.design.side_elements(side):
@@ -259,7 +260,7 @@ class BadgeComposer:
                 issue = self._draw_qr(ctx, attendee, element)
                 if issue:
                     issues.append(issue)
-        ctx.restore()
+        lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
 
@@ -336,10 +337,10 @@ class BadgeComposer:
 
     def _values(self, template: str) -> Callable[[Attendee], tuple[str, ...]]:
         """The attendee's values of the format's fields, as a tuple (made once per format)."""
-        from badge_renderer.designs import format_fields
-
         values = self._formats.get(template)
         if values is None:
+            from badge_renderer.designs import format_fields
+
             fields = format_fields(template)
             if all(name in _TEXT_FIELDS for name in fields):  # plain attributes: one C call reads them all
                 getter: Callable[[Attendee], Any] = operator.attrgetter(*fields)  # one field: a bare value
@@ -554,6 +555,13 @@ class BadgeComposer:
             y0 = min(max(y0 - (grown - h) / 2, top), bottom - grown)
             h = grown
         return x0, y0, w, h
+
+
+@functools.cache
+def _cairo_lib() -> Any:
+    import cairocffi
+
+    return cairocffi.cairo
 
 
 def _absent(composer: BadgeComposer, kind: str) -> bool:

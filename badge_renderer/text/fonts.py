@@ -7,6 +7,7 @@ font file is opened only the first time a character needs it (the CJK fallback a
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import unicodedata
@@ -44,6 +45,9 @@ def normalize_weight(weight: str) -> str:
     if key not in _WEIGHT_ALIASES:
         raise OptionsError(f"Unknown font weight '{weight}'", hint="Use 'regular' or 'bold'.", column="weight")
     return _WEIGHT_ALIASES[key]
+
+
+_BLANK_INK = (-math.inf, -math.inf, math.inf, -math.inf)
 
 
 @dataclass(eq=False)
@@ -87,6 +91,12 @@ class FontFile:
         """glyph_ink results seen so far (read directly in hot loops)."""
         return {}
 
+    @cached_property
+    def ink_parts(self) -> tuple[dict[int, float], dict[int, float], dict[int, float], dict[int, float]]:
+        """glyph_ink's top, bottom, left and right per glyph seen, one dict each, a blank glyph as -inf/-inf/inf/-inf
+        (never the widest): a line's ink is then a few min/max over maps, no Python loop per glyph."""
+        return {}, {}, {}, {}
+
     def glyph_ink(self, gid: int) -> tuple[float, float, float, float] | None:
         """(top above the baseline, bottom below it, left, right of the origin) of a glyph's outline in em.
 
@@ -103,6 +113,8 @@ class FontFile:
             bottom = -(extents.y_bearing + extents.height) * scale + grow
             ink = (top, bottom, left, left + extents.width * scale + 2 * grow)
         self.glyph_inks[gid] = ink
+        for part, value in zip(self.ink_parts, ink or _BLANK_INK, strict=True):
+            part[gid] = value
         return ink
 
     @cached_property

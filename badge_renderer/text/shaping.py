@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import add, sub
 from typing import Any
 
 import uharfbuzz as hb
@@ -101,25 +103,23 @@ class ShapedLine:
 
     @_lazy
     def _ink_box(self) -> tuple[float, float, float, float]:
+        """(top, bottom, left, right) of all glyph outlines: maxima and minima over maps, computed in C (a blank
+        glyph's -inf/inf never wins; a line of blanks has left > right and no horizontal ink)."""
         top = bottom = 0.0
         left, right = math.inf, -math.inf
         pen = 0.0
         for run in self.runs:
-            known = run.font.glyph_inks
-            for gid, gx, gy in zip(run.glyphs, run.xs, run.ys, strict=True):
-                ink = known[gid] if gid in known else run.font.glyph_ink(gid)
-                if ink is None:
-                    continue
-                glyph_top, glyph_bottom, glyph_left, glyph_right = ink
-                x = pen + gx
-                if glyph_top + gy > top:
-                    top = glyph_top + gy
-                if glyph_bottom - gy > bottom:
-                    bottom = glyph_bottom - gy
-                if x + glyph_left < left:
-                    left = x + glyph_left
-                if x + glyph_right > right:
-                    right = x + glyph_right
+            glyphs = run.glyphs
+            if glyphs:
+                tops, bottoms, lefts, rights = run.font.ink_parts
+                if not tops.keys() >= set(glyphs):
+                    for gid in glyphs:
+                        run.font.glyph_ink(gid)
+                xs = list(map(add, repeat(pen), run.xs))  # the pen position of each glyph, as drawn
+                top = max(top, max(map(add, map(tops.__getitem__, glyphs), run.ys)))
+                bottom = max(bottom, max(map(sub, map(bottoms.__getitem__, glyphs), run.ys)))
+                left = min(left, min(map(add, xs, map(lefts.__getitem__, glyphs))))
+                right = max(right, max(map(add, xs, map(rights.__getitem__, glyphs))))
             pen += run.advance
         return (top, bottom, left, right) if left <= right else (top, bottom, 0.0, 0.0)
 

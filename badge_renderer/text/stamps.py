@@ -85,7 +85,9 @@ def make_stamp(
 
 def prepare_context(ctx: cairocffi.Context) -> None:
     """Unhinted glyphs, as draw_text uses: set once per badge (inside its save/restore) before stamps draw."""
-    ctx.set_font_options(_font_options())
+    import cairocffi
+
+    cairocffi.cairo.cairo_set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
 
 
 def check_context(ctx: cairocffi.Context) -> None:
