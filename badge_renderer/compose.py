@@ -44,7 +44,9 @@ WRAP_BELOW_PT = 7.0
 CLOSE_UP_GAP = 0.03  # of the badge height, kept below an element that prints when a box grows up towards it
 _rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
 _TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
-STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
+# Fits, stamps, printed texts and names kept per composer (an entry is ~1 KB); oldest go first. 2,048 holds many
+# sheets of duplex backs and every repeating role or organisation; 8,192 held ~15 MB more per process for nothing.
+STAMP_CACHE = 2048
 
 
 # (value, value.casefold(), column, stamp, truncated, missing glyphs, element) of one text element

@@ -182,7 +182,7 @@ def _shape_run(text: str, codepoints: list[int], start: int, end: int, font: Fon
     )
 
 
-@lru_cache(maxsize=8192)  # ~20 MB at most; a re-render (preview, then PDF) finds its lines here
+@lru_cache(maxsize=4096)  # ~10 MB at most; a re-render (preview, then PDF) finds its lines here
 def shape_cached(library: FontLibrary, text: str, family: str, weight: str, base: int | None = None) -> ShapedLine:
     """shape_line with an LRU: fitting tries the same words and lines many times, and names repeat."""
     return shape_line(text, library.chain(family, weight), library, base)
