@@ -7,6 +7,7 @@ a name box too short for big names on this size.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -151,19 +152,23 @@ def _linear(c: float) -> float:
 
 def _luminance_grid(composer: BadgeComposer) -> Any:
     """The background image as painted (cover, centred), 1 px per 2 pt, as a grid of relative luminances."""
+    assert composer.background is not None
+    return _grid_of(composer.background, composer.width, composer.height)
+
+
+@functools.lru_cache(maxsize=4)  # per (prepared image, badge size): the next job of the same event, a warm preview
+def _grid_of(image: Any, width: float, height: float) -> Any:
     from PIL import Image, ImageOps
 
-    image = composer.background
-    assert image is not None
     with Image.open(io.BytesIO(image.data)) as img:  # already validated and re-encoded by prepare_image
-        size = (max(1, round(composer.width / 2)), max(1, round(composer.height / 2)))
+        size = (max(1, round(width / 2)), max(1, round(height / 2)))
         fitted = ImageOps.fit(img.convert("RGB"), size)
     raw = fitted.tobytes()
     channels = [_linear(v / 255) for v in range(256)]
-    return fitted.size[0], [
+    return fitted.size[0], tuple(  # shared by later calls: read only
         0.2126 * channels[raw[i]] + 0.7152 * channels[raw[i + 1]] + 0.0722 * channels[raw[i + 2]]
         for i in range(0, len(raw), 3)
-    ]
+    )
 
 
 def _region_luminance(grid: Any, composer: BadgeComposer, element: Element) -> float:

@@ -54,3 +54,20 @@ def test_a_job_decodes_its_background_once_design_checks_and_the_next_job_includ
     render_pdf(people, options, tmp_path / "b.pdf")
     assert decoded == {len(out.getvalue()): 1}  # the render, its design checks and the second job share it
     assert first.pdf_bytes > 0 and (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_contrast_check_reads_a_background_once_per_process() -> None:
+    import io
+
+    from PIL import Image
+
+    from badge_renderer import design_checks
+
+    out = io.BytesIO()
+    Image.new("RGB", (600, 450), (250, 250, 250)).save(out, "JPEG")
+    options = RenderOptions(design="classic", background_image=out.getvalue())
+    design_checks._grid_of.cache_clear()
+    first = design_checks.design_warnings(options)
+    second = design_checks.design_warnings(options)
+    assert first == second and any(issue.column == "background_image" for issue in first)  # the role's contrast
+    assert design_checks._grid_of.cache_info().hits >= 1
