@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(PEERS))
     parser.add_argument("--annotate", action="store_true", help="print callgrind_annotate's top functions per peer")
     parser.add_argument("--repeating-names", dest="distinct", action="store_false")
+    parser.add_argument("--keep", default="", help="folder to keep callgrind's output files in (callgrind_annotate)")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--helper", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -112,7 +113,8 @@ def main() -> None:
         return
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
-        folder = Path(tmp_name)
+        folder = Path(args.keep or tmp_name)
+        folder.mkdir(parents=True, exist_ok=True)
         helper = build_helper(folder)
         for peer in args.only.split(","):
             counts[peer] = count_instructions(peer, args.badges, helper, folder, args.distinct, args.annotate)
