@@ -65,24 +65,38 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
 
     The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
-    module edges sharp in the PDF (/Interpolate false) and in PNGs.
+    module edges sharp in the PDF (/Interpolate false) and in PNGs. Direct libcairo calls, as text stamps use: the
+    cairocffi wrappers (surface, pattern and matrix objects, a status check per call) cost more than cairo's work.
     """
-    import cairocffi as cairo
+    import cairocffi
 
-    mask = cairo.ImageSurface.create_for_data(bytearray(code.bits), cairo.FORMAT_A1, code.size, code.size, code.stride)
-    pattern = cairo.SurfacePattern(mask)
-    pattern.set_filter(cairo.FILTER_NEAREST)
-    scale = side / code.size
-    # User (u, v) -> bitmap pixel (v - y, u - x) / scale: the bitmap's rows are the symbol's columns.
-    pattern.set_matrix(cairo.Matrix(xx=0, yx=1 / scale, xy=1 / scale, yy=0, x0=-y / scale, y0=-x / scale))
-    ctx.save()
-    ctx.set_source_rgb(1, 1, 1)
-    ctx.rectangle(x, y, side, side)
-    ctx.fill()
-    ctx.set_source_rgb(*color)
-    ctx.mask(pattern)
-    ctx.restore()
-    mask.finish()
+    lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
+    # No copy: cairo only reads the bits, and finishing the surface below detaches the PDF's snapshot from them.
+    mask = lib.cairo_image_surface_create_for_data(
+        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.size, code.size, code.stride
+    )
+    try:
+        if lib.cairo_surface_status(mask):
+            raise cairocffi.CairoError("QR mask surface", lib.cairo_surface_status(mask))
+        pattern = lib.cairo_pattern_create_for_surface(mask)
+        lib.cairo_pattern_set_filter(pattern, lib.CAIRO_FILTER_NEAREST)
+        inverse = code.size / side  # bitmap pixels per point
+        matrix = ffi.new("cairo_matrix_t *")
+        # User (u, v) -> bitmap pixel (v - y, u - x) / scale: the bitmap's rows are the symbol's columns.
+        lib.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, -x * inverse)
+        lib.cairo_pattern_set_matrix(pattern, matrix)
+        lib.cairo_save(pointer)
+        lib.cairo_set_source_rgb(pointer, 1, 1, 1)
+        lib.cairo_rectangle(pointer, x, y, side, side)
+        lib.cairo_fill(pointer)
+        lib.cairo_set_source_rgb(pointer, *color)
+        lib.cairo_mask(pointer, pattern)
+        lib.cairo_restore(pointer)
+        lib.cairo_pattern_destroy(pattern)
+    finally:
+        lib.cairo_surface_finish(mask)
+        lib.cairo_surface_destroy(mask)
+    ctx._check_status()  # direct calls skip cairocffi's per-call check; one check per code
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:

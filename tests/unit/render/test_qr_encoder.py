@@ -14,7 +14,7 @@ from segno import consts
 from segno import encoder as segno_encoder
 
 from badge_renderer.qr import QUIET_ZONE, QrCode, QrDataTooLong, draw_qr, encode_qr
-from badge_renderer.qr_encoder import _parity, _parity_rows, _plan, encode_bytes
+from badge_renderer.qr_encoder import _message, _parity, _parity_rows, _plan, encode_bytes
 
 LEVELS = {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}
 
@@ -59,6 +59,43 @@ def test_reed_solomon_matches_the_published_version_1_m_example() -> None:
     """ISO/IEC 18004 Annex I: "01234567" at 1-M has these 10 error correction codewords."""
     data = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
     assert bytes(_parity(data, 10)).hex() == "a524d4c1ed36c787 2c55".replace(" ", "")
+
+
+@pytest.mark.parametrize("length", [0, 21, 134, 151, 219, 459, 1200])  # 1-H up to 32-M; 1, 2, 4, 5, 11, 25 blocks
+def test_every_block_of_the_final_message_carries_its_own_reed_solomon_parity(length: int) -> None:
+    """The message, taken apart again as ISO 18004 7.6 interleaves it (data codeword i of each block in turn,
+    the longer blocks' extra byte last, then parity codeword i of each block), is byte mode + count + data +
+    terminator + pad, and each block's parity is the plain polynomial division of its data. Independent of
+    segno, whose own message pads an already byte-aligned stream with one more zero codeword."""
+    data = bytes(random.Random(length).randrange(256) for _ in range(length))
+    code = encode_bytes(data)
+    plan = _plan(code.version, code.level, QUIET_ZONE)
+    bits = _message(data, code.version, code.level, plan)
+    assert len(bits) == 8 * plan.total_codewords + plan.remainder and set(bits[8 * plan.total_codewords :]) <= {"0"}
+    words = iter(int(bits[i : i + 8], 2) for i in range(0, 8 * plan.total_codewords, 8))
+    lengths = [block[0] for block in plan.blocks]
+    ec_len = plan.blocks[0][2]
+    blocks: list[list[int]] = [[] for _ in lengths]
+    for i in range(max(lengths)):
+        for block, size in zip(blocks, lengths, strict=True):
+            if i < size:
+                block.append(next(words))
+    parity: list[list[int]] = [[] for _ in lengths]
+    for _ in range(ec_len):
+        for block_parity in parity:
+            block_parity.append(next(words))
+    assert all(_parity(block, ec_len) == block_parity for block, block_parity in zip(blocks, parity, strict=True))
+    stream = bytes(byte for block in blocks for byte in block)
+    count_bits = 8 if code.version < 10 else 16
+    value = int.from_bytes(stream, "big")
+    total = 8 * len(stream)
+    assert value >> (total - 4) == 0b0100
+    assert value >> (total - 4 - count_bits) & ((1 << count_bits) - 1) == length
+    start = total - 4 - count_bits - 8 * length
+    assert (value >> start & ((1 << 8 * length) - 1)).to_bytes(length, "big") == data
+    used = (4 + count_bits + 8 * length + 4 + 7) // 8 if start >= 4 else len(stream)
+    pad = stream[used:]
+    assert pad == (bytes([0xEC, 0x11]) * len(stream))[: len(pad)]
 
 
 def test_zbarimg_reads_back_codes_of_many_versions_and_scripts(tmp_path: Path) -> None:
