@@ -251,7 +251,7 @@ class BadgeComposer:
         first, last = attendee.first_name.strip(), attendee.last_name.strip()
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
         full = " ".join(attendee.full_name.split())
-        split = self.options.emphasize_first_name and element.emphasis and first and last
+        split = bool(self.options.emphasize_first_name and element.emphasis and first and last)
         split = split and full in ("", f"{first} {last}")
         split = split and not is_east_asian(first + last)  # "王小明" is one unit, family name first
         cut = True

@@ -36,13 +36,14 @@ class Problem:
 class Reader:
     """Reads properties of one object at `where`, recording problems instead of raising, so all are reported."""
 
-    def __init__(self, obj: Mapping[str, Any], where: str, problems: list[Problem]) -> None:
+    def __init__(self, obj: Mapping[str, Any], where: str, problems: list[Problem], prefix: str = "") -> None:
         self.obj = obj
         self.where = where
         self.problems = problems
+        self.prefix = prefix  # "box.": properties of a nested object are named as the path from the element
 
     def problem(self, prop: str, message: str) -> None:
-        self.problems.append(Problem(self.where, prop, message))
+        self.problems.append(Problem(self.where, self.prefix + prop, message))
 
     def only(self, allowed: Collection[str]) -> None:
         """Unknown properties are mistakes (a typo prints nothing): name them and suggest the closest known one."""

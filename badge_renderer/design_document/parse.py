@@ -178,7 +178,7 @@ class _Parser:
         colors = self._colors(top.mapping("colors"), "colors", full=True)
         self.assets = self._assets(top.mapping("assets"))
         backgrounds = self._backgrounds(top.mapping("backgrounds"), "backgrounds")
-        elements = self._elements(top.sequence("elements", limits.DESIGN_MAX_ELEMENTS))
+        elements = self._elements(top.sequence("elements", limits.DESIGN_MAX_ELEMENTS), "elements" in raw)
         ids = {e.id for e in elements}
         overrides = self._overrides(top.mapping("overrides"), ids)
         title = top.text("title", name, limit=200)
@@ -362,10 +362,11 @@ class _Parser:
         return overrides
 
     # ---- elements ----------------------------------------------------------------------------------------
-    def _elements(self, raw: list[Any] | None) -> list[Element]:
+    def _elements(self, raw: list[Any] | None, given: bool) -> list[Element]:
         self._back_ids: set[str] = set()
         if raw is None:
-            self.problems.append(Problem("", "elements", "is missing; add a list of elements (it may be empty)"))
+            if not given:
+                self.problems.append(Problem("", "elements", "is missing; add a list of elements (it may be empty)"))
             return []
         elements: list[Element] = []
         seen: set[str] = set()
@@ -421,7 +422,7 @@ class _Parser:
         raw = reader.mapping("box", required=True)
         if raw is None:
             return Box(0, 0, 1, 1)
-        box = Reader(raw, reader.where, self.problems)
+        box = Reader(raw, reader.where, self.problems, prefix="box.")
         box.only(("x", "y", "width", "height"))
         width_mm, height_mm = self.size
         big = 2 * max(self.size)
@@ -532,7 +533,7 @@ class _Parser:
         raw = reader.mapping("focus")
         if raw is None:
             return (0.5, 0.5)
-        focus = Reader(raw, f"{reader.where} focus", self.problems)
+        focus = Reader(raw, reader.where, self.problems, prefix="focus.")
         focus.only(("x", "y"))
         return focus.number("x", 0.5, 0, 1), focus.number("y", 0.5, 0, 1)
 
