@@ -38,11 +38,11 @@ class Condition:
 
 @dataclass(frozen=True)
 class Background:
-    """A side's background, painted in this order: colour, image (cover), SVG artwork (stretched to the badge)."""
+    """A side's background, painted in order: colour, image (cover), SVG artwork (by its preserveAspectRatio)."""
 
     color: str = "background"  # a colour role or "#rrggbb"
     image: str | None = None  # asset id
-    svg: str | None = None  # asset id of sanitised SVG artwork
+    svg: str | None = None  # asset id of sanitised SVG artwork, fitted to the badge by its preserveAspectRatio
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,8 @@ def _namespace(tag: str) -> str:
 
 
 def render_svg_asset(data: bytes, width: float, height: float) -> Any:
-    """Sanitised artwork drawn onto a recording surface stretched to width x height points (cairosvg, safe mode)."""
+    """Sanitised artwork on a width x height pt recording surface, placed by its preserveAspectRatio (cairosvg,
+    safe mode)."""
     import cairocffi as cairo
     from cairosvg.parser import Tree
     from cairosvg.surface import Surface

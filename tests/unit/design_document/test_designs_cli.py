@@ -25,9 +25,16 @@ def test_export_validate_and_render_a_design_file(tmp_path: Path) -> None:
     assert run("designs", "validate", str(doc)).returncode == 0
     raw = json.loads(doc.read_text())
     raw["elements"].append(
-        {"id": "table", "kind": "text", "column": "Table", "box": {"x": 70, "y": 40, "width": 25, "height": 8},
-         "max_size": 12, "min_size": 8, "when": [{"column": "Table", "not_empty": True}]}
-    )  # fmt: skip
+        {
+            "id": "table",
+            "kind": "text",
+            "column": "Table",
+            "box": {"x": 70, "y": 40, "width": 25, "height": 8},
+            "max_size": 12,
+            "min_size": 8,
+            "when": [{"column": "Table", "not_empty": True}],
+        }
+    )
     doc.write_text(json.dumps(raw))
     (tmp_path / "a.csv").write_text(CSV)
     out = tmp_path / "b.pdf"
