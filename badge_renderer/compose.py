@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from badge_renderer.design_document.artwork import placed
 from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
@@ -206,12 +205,11 @@ class BadgeComposer:
         self.text.stamps.prepare_context(ctx)
         palette = self.palette(attendee.ticket_type)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
-        for element in self.design.side_elements(side):
-            if self.document is None:
+        if self.document is not None:  # a design document: its adapter picks what this attendee gets
+            self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
+        else:
+            for element in self.design.side_elements(side):
                 self._draw_element(ctx, attendee, element, palette, issues, printed)
-            elif self.document.draws_per_badge(ctx, attendee, element, palette, issues):
-                with placed(ctx, element, self._box(element)):
-                    self._draw_element(ctx, attendee, element, palette, issues, printed)
         ctx.restore()
         self.text.stamps.check_context(ctx)
         return issues

@@ -46,6 +46,7 @@ class DocumentDrawing:
         self.scale = min(composer.width / (parts.size_mm[0] * mm), composer.height / (parts.size_mm[1] * mm))
         self._images: dict[tuple[str, tuple[float, float], bool], PreparedImage] = {}
         self._photos: dict[tuple[str, tuple[float, float]], PreparedImage | str] = {}
+        self._per_badge_cache: dict[tuple[str, str], tuple[Element, ...]] = {}
         self._per_attendee = {
             id(e): any(c.per_attendee for c in e.when)
             for e in (*composer.design.elements, *composer.design.back_elements)
@@ -116,23 +117,42 @@ class DocumentDrawing:
         return image
 
     # ---- per badge ---------------------------------------------------------------------------------------
-    def draws_per_badge(
-        self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
-    ) -> bool:
-        """True when the composer should draw `element` for this attendee (name, text, QR that may print);
-        draws photos and per-attendee shapes and images itself."""
-        per_attendee = self._per_attendee[id(element)]
-        if element.kind in STATIC_KINDS and not per_attendee:
-            return False  # in the static layer
-        if not self.visible(element, attendee.ticket_type) or not self._holds(element, attendee):
-            return False
-        if element.kind in PER_BADGE_KINDS:
-            return True
-        if element.kind == "photo":
-            self._draw_photo(ctx, attendee, element, palette, issues)
-        else:
-            self._draw_static(ctx, element, palette)
-        return False
+    def draw_per_badge(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        side: str,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        """What differs per attendee, in document order: name, text and QR through the composer, photos and
+        elements with a column condition here. The list is worked out once per (side, ticket type)."""
+        c = self.composer
+        for element in self._per_badge(side, attendee.ticket_type):
+            if element.when and not self._holds(element, attendee):
+                continue
+            if element.kind in PER_BADGE_KINDS:
+                if element.rotation or element.style == "italic":
+                    with placed(ctx, element, c.box(element)):
+                        c._draw_element(ctx, attendee, element, palette, issues, printed)
+                else:
+                    c._draw_element(ctx, attendee, element, palette, issues, printed)
+            elif element.kind == "photo":
+                self._draw_photo(ctx, attendee, element, palette, issues)
+            else:
+                self._draw_static(ctx, element, palette)
+
+    def _per_badge(self, side: str, ticket_type: str) -> tuple[Element, ...]:
+        key = (side, self.group(ticket_type))
+        found = self._per_badge_cache.get(key)
+        if found is None:
+            found = self._per_badge_cache[key] = tuple(
+                e
+                for e in self.composer.design.side_elements(side)
+                if (e.kind not in STATIC_KINDS or self._per_attendee[id(e)]) and self.visible(e, ticket_type)
+            )
+        return found
 
     def _draw_photo(
         self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
