@@ -51,7 +51,7 @@ class Reader:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), list(allowed), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(sorted(allowed))}"
-                self.problem(str(key), f"is not a property of this object; {hint}")
+                self.problem(str(key), f"is not a property of this object ({hint})")
 
     def present(self, prop: str) -> bool:
         return prop in self.obj

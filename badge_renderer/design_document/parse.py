@@ -480,7 +480,10 @@ class _Parser:
                 reader.problem(
                     "text", 'give exactly one of "text" (a format like "{first_name} {last_name}") or "column"'
                 )
-            fmt = reader.text("text") if has_text else "{" + reader.text("column", limit=200) + "}"
+            column = "" if has_text else reader.text("column", limit=200)
+            if any(c in column for c in "{}|"):
+                reader.problem("column", f"{column!r}: a column name with {{, }} or | cannot be placed; rename it")
+            fmt = reader.text("text") if has_text else "{" + column + "}"
         from badge_renderer.render_support import font_families
 
         family = reader.obj.get("family")

@@ -106,7 +106,7 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-@fuzz_settings(10)
+@fuzz_settings(5)
 @given(valid_documents(), st.sampled_from(SPECIALS), st.sampled_from(SPECIALS))
 def test_valid_documents_render_hostile_text(doc: dict[str, Any], first: str, table: str) -> None:
     assert document_problems(doc) == []

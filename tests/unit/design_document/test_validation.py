@@ -164,3 +164,12 @@ def test_schema_rejects_what_the_validator_rejects(case: str) -> None:
     doc = _classic()
     CASES[case][0](doc)
     assert _schema_errors(doc), case
+
+
+def test_a_column_name_that_would_read_as_a_format_is_refused() -> None:
+    doc = _classic()
+    doc["elements"].append(
+        {"id": "t", "kind": "text", "column": "a|b", "box": {"x": 1, "y": 1, "width": 5, "height": 5}}
+    )
+    (problem,) = document_problems(doc)
+    assert problem.startswith(f'elements[{len(doc["elements"]) - 1}] (id "t"): column') and "rename it" in problem
