@@ -71,3 +71,33 @@ def test_export_unknown_design_and_validate_missing_file(tmp_path: Path) -> None
 def test_designs_still_lists(tmp_path: Path) -> None:
     done = run("designs", "--json")
     assert done.returncode == 0 and {"classic", "pass"} <= {d["name"] for d in json.loads(done.stdout)["designs"]}
+
+
+def test_render_with_photos_warns_about_a_missing_one_and_refuses_a_hostile_zip(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    doc = tmp_path / "photo.json"
+    assert run("designs", "export", "classic", "-o", str(doc)).returncode == 0
+    raw = json.loads(doc.read_text())
+    raw["elements"] = [e for e in raw["elements"] if e["id"] != "qr"]
+    raw["elements"].append(
+        {"id": "photo", "kind": "photo", "column": "Photo", "box": {"x": 72, "y": 40, "width": 24, "height": 26}}
+    )
+    doc.write_text(json.dumps(raw))
+    (tmp_path / "a.csv").write_text("First Name,Last Name,Photo\nAda,Lovelace,ada.jpg\nAlan,Turing,alan.jpg\n")
+    photo = io.BytesIO()
+    Image.new("RGB", (200, 260), (10, 20, 30)).save(photo, "JPEG")
+    for name, entries in (("good.zip", {"ada.jpg": photo.getvalue()}), ("bad.zip", {"../x.jpg": b"x"})):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            for entry, data in entries.items():
+                archive.writestr(entry, data)
+    args = ("render", str(tmp_path / "a.csv"), "-o", str(tmp_path / "b.pdf"), "--design-file", str(doc), "--json")
+    done = run(*args, "--photos", str(tmp_path / "good.zip"))
+    assert done.returncode == 0, done.stderr
+    warnings = json.loads(done.stdout)["warnings"]
+    assert [(w["row"], w["column"]) for w in warnings if "placeholder" in w["message"]] == [(3, "Photo")]
+    done = run(*args, "--photos", str(tmp_path / "bad.zip"))
+    assert done.returncode == 2 and "points outside the archive" in done.stderr and "Traceback" not in done.stderr
