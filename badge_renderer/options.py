@@ -14,6 +14,9 @@ _IMAGE_OPTIONS = ("background_image", "logo_image")
 # Options that size the machine rather than the badges: a CLI user may choose them for their own computer, but a
 # server decides them itself on every path (web form, job.json, custom metadata), never the uploader.
 SERVER_SIZED_OPTIONS = ("workers",)
+# Options that arrive as files of their own with the upload (a design document, a photo ZIP), not as controls of the
+# option form: the form schema (option_schema) leaves them out.
+UPLOAD_ONLY_OPTIONS = ("design_document", "photos")
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,9 @@ def _metadata_option_names() -> frozenset[str]:
 
     from badge_renderer.options import RenderOptions
 
-    return frozenset(f.name for f in fields(RenderOptions)) - {"background_image", "logo_image"} | {"png_zip"}
+    return frozenset(f.name for f in fields(RenderOptions)) - {"background_image", "logo_image", "design_document"} | {
+        "png_zip"
+    }
 
 
 def _decode_metadata(value: str) -> Any:
