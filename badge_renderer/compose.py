@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from badge_renderer.design_document.artwork import SLANT
 from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image
 from badge_renderer.model import Attendee, RowIssue
@@ -48,7 +49,6 @@ WRAP_BELOW_PT = 7.0
 CLOSE_UP_GAP = 0.03  # of the badge height, kept below an element that prints when a box grows up towards it
 _rgb = functools.lru_cache(maxsize=256)(hex_to_rgb)  # colours are a handful of strings, looked up per element
 _TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", str))  # attendee.get == getattr
-SLANT = math.tan(math.radians(12))  # as design_document.artwork.SLANT: italic stamps lean this much
 STAMP_CACHE = 8192  # fits, stamps, filled formats kept per composer (a stamp is ~1 KB); oldest go first
 
 
