@@ -12,9 +12,10 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from badge_renderer.designs import BadgeDesign, Element, fill_format, hex_to_rgb, load_design
+from badge_renderer.design_document.artwork import SLANT
+from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image_cached
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
@@ -31,6 +32,10 @@ from badge_renderer.qr import (
     symbol_mm,
 )
 from badge_renderer.render_support import text_module
+
+if TYPE_CHECKING:
+    from badge_renderer.design_document.drawing import DocumentDrawing
+
 
 MM = 72 / 25.4
 NAME_FIRST_SHARE = 0.62  # of the name box, when the first name is emphasised above the last name
@@ -72,11 +77,11 @@ class BadgeComposer:
 
     def __init__(self, options: RenderOptions, width: float, height: float) -> None:
         self.options = options
-        self.design: BadgeDesign = load_design(options.design)
+        self.design: BadgeDesign = design_for(options)  # a bundled design, or the job's design document
         self.width, self.height = width, height
         self.bleed = options.bleed_mm * MM  # artwork past the trim on every side (the page code clips neighbours)
         self.text = text_module()
-        self._layers: dict[Any, Any] = {}  # "side:accent" -> recording; ("raster", ...) -> image (static_raster)
+        self._layers: dict[Any, Any] = {}  # (side, palette, ...) -> recording; ("raster", ...) -> image (static_raster)
         self._fit_cache: dict[tuple[Any, ...], Any] = {}
         # Per-badge hot path: what is the same for every badge of a ticket group is worked out once.
         self._palettes: dict[str, _Palette] = {}
@@ -100,6 +105,11 @@ class BadgeComposer:
         logo = next((e for e in self.design.elements if e.kind == "logo"), None)
         logo_box = logo.box.scaled(width, height)[2:] if logo else (width / 3, height / 4)
         self.logo = self._prepare(options.logo_image, "logo_image", logo_box, cover=False)
+        self.document: DocumentDrawing | None = None
+        if self.design.is_document:
+            from badge_renderer.design_document.drawing import DocumentDrawing
+
+            self.document = DocumentDrawing(self)
 
     @staticmethod
     def _prepare(data: bytes | None, label: str, box: tuple[float, float], *, cover: bool) -> PreparedImage | None:
@@ -115,7 +125,7 @@ class BadgeComposer:
         return palette
 
     def _make_palette(self, ticket_type: str) -> _Palette:
-        colors = self.design.colors
+        colors = self.document.colors(ticket_type) if self.document else self.design.colors
         accent = (
             _lookup(self.options.accents_by_type, ticket_type)
             or self.design.accent_for(ticket_type)
@@ -135,7 +145,8 @@ class BadgeComposer:
         """A cairo RecordingSurface with everything that is the same for every badge of this ticket group."""
         palette = self.palette(ticket_type)
         side = "back" if side == "back" and self.design.has_back else "front"
-        key = f"{side}:{palette.accent}"
+        # a document's ticket-type override may change backgrounds and elements, not only colours
+        key = (side, palette, self.document.group(ticket_type) if self.document else "")
         layer = self._layers.get(key)
         if layer is None:
             layer = self._layers[key] = self._record_static(palette, ticket_type, side)
@@ -154,6 +165,9 @@ class BadgeComposer:
         # exact artwork box so nothing reaches past the trim (or the bleed) by that rounding.
         ctx.rectangle(-b, -b, w + 2 * b, h + 2 * b)
         ctx.clip()
+        if self.document:
+            self.document.record_static(ctx, palette, ticket_type, side)
+            return layer
         ctx.set_source_rgb(*palette.rgb("background"))
         ctx.paint()
         if self.background:
@@ -198,7 +212,7 @@ class BadgeComposer:
             ctx.set_source_surface(self.static_layer(ticket_type, side), 0, 0)
             ctx.paint()
             raster.flush()
-            rasters = [k for k in self._layers if isinstance(k, tuple)]
+            rasters = [k for k in self._layers if k[0] == "raster"]
             if len(rasters) >= 4:  # a few sizes (preview dpi, print dpi) per ticket group: ~4 MB each at 300 dpi
                 del self._layers[rasters[0]]
             self._layers[key] = raster
@@ -244,27 +258,42 @@ class BadgeComposer:
             lib.cairo_paint(pointer)
         self.text.stamps.prepare_context(ctx)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
-        for element in self.design.side_elements(side):
-            if element.kind == "name":
-                self._draw_name(ctx, attendee, element, palette, issues)
-            elif element.kind == "text":
-                if element.option == "pronouns" and not self.options.show_pronouns:
-                    continue
-                value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
-                if value and folded not in printed:
-                    printed.add(folded)
-                    stamp.draw(ctx)
-                    if truncated:
-                        issues.append(_shortened(attendee, column, value))
-                    if missing:
-                        issues.append(unprintable(attendee.row, column, missing))
-            elif element.kind == "qr":
-                issue = self._draw_qr(ctx, attendee, element)
-                if issue:
-                    issues.append(issue)
+        if self.document is not None:  # a design document: its adapter picks what this attendee gets
+            self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
+        else:
+            for element in self.design.side_elements(side):
+                self._draw_element(ctx, attendee, element, palette, issues, printed)
         lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
+
+    def _draw_element(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        """One per-badge element (name, text, QR code); the static layer already holds the others."""
+        if element.kind == "name":
+            self._draw_name(ctx, attendee, element, palette, issues)
+        elif element.kind == "text":
+            if element.option == "pronouns" and not self.options.show_pronouns:
+                return
+            value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
+            if value and folded not in printed:
+                printed.add(folded)
+                stamp.draw(ctx)
+                if truncated:
+                    issues.append(_shortened(attendee, column, value))
+                if missing:
+                    issues.append(unprintable(attendee.row, column, missing))
+        elif element.kind == "qr":
+            issue = self._draw_qr(ctx, attendee, element)
+            if issue:
+                issues.append(issue)
 
     def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
         """What a text element prints for this attendee's values (remembered per element, accent and values)."""
@@ -305,7 +334,8 @@ class BadgeComposer:
         first, last = attendee.first_name.strip(), attendee.last_name.strip()
         # Emphasis needs a known first name: never guess it by splitting a full name (order differs by culture).
         full = " ".join(attendee.full_name.split())
-        split = self.options.emphasize_first_name and first and last and full in ("", f"{first} {last}")
+        split = bool(self.options.emphasize_first_name and element.emphasis and first and last)
+        split = split and full in ("", f"{first} {last}")
         split = split and not is_east_asian(first + last)  # "王小明" is one unit, family name first
         cut = True
         if split:
@@ -464,12 +494,15 @@ class BadgeComposer:
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
-        if not self.options.qr_field and self.options.qr_kind != "vcard":
+        field, kind = self.options.qr_field, self.options.qr_kind
+        if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
+            field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
+        if not field and kind != "vcard":
             return None
-        payload = qr_payload(attendee, self.options.qr_field or "", self.options.qr_kind)
+        payload = qr_payload(attendee, field or "", kind)
         if not payload:
             return None
-        column = self.options.qr_field or "email"
+        column = field or "email"
         x, y, w, h = self._box(element)
         side = min(w, h)
         code = self._qr_code(payload)
@@ -482,7 +515,7 @@ class BadgeComposer:
             )
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
         draw_qr(ctx, code, x + (w - side) / 2, y + (h - side) / 2, side, (0, 0, 0))
-        wanted = MIN_VCARD_SYMBOL_MM if self.options.qr_kind == "vcard" else MIN_SYMBOL_MM
+        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
         printed = symbol_mm(code, side)
         if printed + 1e-6 < wanted and not self._small_qr_reported:
             self._small_qr_reported = True  # once per job: it is the badge size, not this row
@@ -545,7 +578,7 @@ class BadgeComposer:
 
     def _safe_box(self, element: Element) -> tuple[float, float, float, float]:
         x, y, w, h = self._closed_up(element)
-        if element.kind == "logo":
+        if element.kind not in ("name", "text", "event_name", "qr"):  # logo, photo, images and shapes: as placed
             return x, y, w, h
         left, top, right, bottom = self._safe
         x0, y0 = max(x, left), max(y, top)
@@ -556,6 +589,8 @@ class BadgeComposer:
             grown = min(need, bottom - top)
             y0 = min(max(y0 - (grown - h) / 2, top), bottom - grown)
             h = grown
+        if element.style == "italic":  # slanted about the bottom edge: its top leans SLANT x h to the right
+            w = max(1.0, w - SLANT * h)
         return x0, y0, w, h
 
 

@@ -37,7 +37,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 NOT_DESIGNS = {"fonts", "email"}
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
-_FIELD_NAME = r"[a-zA-Z_][a-zA-Z0-9_ ]*"
+_FIELD_NAME = r"[^{}|]+"  # any column name, as the CSV spells it ("Table no.")
 FORMAT_FIELD = re.compile(rf"\{{({_FIELD_NAME}(?:\s*\|\s*{_FIELD_NAME})*)\}}")  # "{role}" or "{role|ticket_type}"
 ALIGNS = ("left", "center", "right", "start", "end")  # as badge_renderer.text.draw_text
 SMALLEST_TEXT_PT = 6.0  # nothing smaller reads on a badge: no element's min_size may go below it
@@ -75,6 +75,24 @@ class Element:
     option: str | None = None  # "pronouns": shown only when RenderOptions.show_pronouns
     # kinds ("logo", "event_name") whose room above this box it takes over when they print nothing
     grows_into: tuple[str, ...] = ()
+    # Design documents (badge_renderer.design_document) add the fields below; bundled manifests leave the defaults.
+    id: str = ""
+    when: tuple[Any, ...] = ()  # design_document.conditions.Condition: all must hold for the element to print
+    hidden: bool = False  # printed only for the ticket types whose override shows it
+    rotation: float = 0.0  # degrees clockwise about the box centre
+    style: str = "normal"  # "italic": a slanted stamp (the bundled fonts have no italic faces)
+    emphasis: bool = True  # name: first-name emphasis when the job asks for it
+    opacity: float = 1.0
+    fill: str | None = None  # shapes: a colour role or "#rrggbb"; None: no fill
+    stroke: str | None = None
+    stroke_width_mm: float = 0.0
+    radius_mm: float = 0.0  # rect: rounded corners
+    points: tuple[tuple[float, float], ...] = ()  # polygon: corners as fractions of its box
+    asset: str | None = None  # image: a document asset id; None (kind "logo"): the job's logo
+    column: str | None = None  # photo: the column naming the attendee's file in the photo ZIP
+    focus: tuple[float, float] = (0.5, 0.5)  # photo: the point of the photo kept in view when it is cropped
+    qr_field: str | None = None  # qr: this column instead of the job's QR option
+    qr_vcard: bool = False  # qr: a vCard instead of the job's QR option
 
 
 @dataclass(frozen=True)
@@ -93,13 +111,20 @@ class BadgeDesign:
     back_elements: tuple[Element, ...] = ()  # a design with its own back (static_back.svg.j2); else the front
     dark: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Set for a design document (badge_renderer.design_document): it draws its artwork from elements and
+    # backgrounds instead of static.svg.j2, and its ticket-type overrides may change more than the accent.
+    document: Any = None
+
+    @property
+    def is_document(self) -> bool:
+        return self.document is not None
 
     @property
     def has_back(self) -> bool:
-        return bool(self.back_elements)
+        return bool(self.back_elements) or (self.document is not None and self.document.has_back)
 
     def side_elements(self, side: str) -> tuple[Element, ...]:
-        return self.back_elements if side == "back" and self.back_elements else self.elements
+        return self.back_elements if side == "back" and self.has_back else self.elements
 
     def template_name(self, side: str) -> str:
         return (
@@ -132,6 +157,12 @@ def list_designs() -> list[BadgeDesign]:
         else []
     )
     return [load_design(name) for name in names]
+
+
+def design_for(options: Any) -> BadgeDesign:
+    """The design a job draws: its design document when it brought one, else the bundled design it names."""
+    document = getattr(options, "design_document", None)
+    return document if document is not None else load_design(options.design)
 
 
 def design_names() -> tuple[str, ...]:

@@ -23,6 +23,26 @@ lower it: an image the API accepted must never be refused by the renderer later.
 IMAGE_MAX_PIXELS = 40_000_000
 """Width x height of an image (about an A4 page at 600 dpi), checked before the pixels are decoded."""
 
+DESIGN_MAX_BYTES = 20_000_000
+"""A design document (JSON, its images embedded as base64), checked before it is parsed."""
+DESIGN_MAX_ELEMENTS = 200
+DESIGN_MAX_ASSETS = 20
+DESIGN_MAX_OVERRIDES = 50
+"""Ticket types a design document may give their own colours, backgrounds or elements."""
+DESIGN_MIN_SIDE_MM = 20.0
+DESIGN_MAX_SIDE_MM = 450.0
+"""A badge side: a 20 mm button to an A3 sheet's long side."""
+SVG_MAX_BYTES = 2_000_000
+"""SVG artwork inside a design document, before it is parsed."""
+SVG_MAX_ELEMENTS = 20_000
+PHOTOS_ZIP_MAX_BYTES = 200_000_000
+"""An uploaded ZIP of attendee photos, as uploaded."""
+PHOTOS_MAX_ENTRIES = 5_000
+PHOTOS_MAX_TOTAL_BYTES = 1_000_000_000
+"""Every photo of a ZIP, uncompressed (the sum of the sizes its entries declare and then really have)."""
+PHOTOS_MAX_RATIO = 50
+"""Uncompressed / compressed size of one ZIP entry: photos are already compressed, so a bigger ratio is a bomb."""
+
 
 def describe_bytes(n: int) -> str:
     """10_000_000 -> '10 MB', 2_000 -> '2 kB', 60 -> '60 bytes': limits as people write them."""

@@ -14,6 +14,9 @@ _IMAGE_OPTIONS = ("background_image", "logo_image")
 # Options that size the machine rather than the badges: a CLI user may choose them for their own computer, but a
 # server decides them itself on every path (web form, job.json, custom metadata), never the uploader.
 SERVER_SIZED_OPTIONS = ("workers",)
+# Options that arrive as files of their own with the upload (a design document, a photo ZIP), not as controls of the
+# option form: the form schema (option_schema) leaves them out.
+UPLOAD_ONLY_OPTIONS = ("design_document", "photos")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class RenderOptions:
     background_image: bytes | None = field(default=None, repr=False)
     logo_image: bytes | None = field(default=None, repr=False)
     workers: int | None = None
+    # A design document (design_document.parse_document's BadgeDesign) drawn instead of the bundled `design`.
+    design_document: Any = field(default=None, repr=False)
+    photos: Any = field(default=None, repr=False)  # photos.PhotoArchive: the ZIP of attendee photos
 
     def __post_init__(self) -> None:
         # The event name is printed on every badge (through the design's SVG too) and used in the mail subject and
@@ -84,7 +90,7 @@ class RenderOptions:
 
     def validate(self) -> None:
         """Check the values that need the designs, layout and fonts (raises OptionsError with `column`)."""
-        from badge_renderer.designs import HEX_COLOR, load_design
+        from badge_renderer.designs import HEX_COLOR, design_for
 
         for key in ("accent", "background_color"):
             value = getattr(self, key)
@@ -114,7 +120,7 @@ class RenderOptions:
         if self.workers is not None and not 1 <= self.workers <= 64:
             raise OptionsError("workers must be between 1 and 64", column="workers")
         try:
-            design = load_design(self.design)
+            design = design_for(self)
         except BadgeForgeError as err:
             raise OptionsError(err.message, hint=err.hint, column="design") from err
         from badge_renderer.render_support import font_families
@@ -184,6 +190,25 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 
 def _coerce(key: str, value: Any, images: Mapping[str, bytes]) -> Any:
+    if key == "design_document":
+        from badge_renderer.design_document import parse_document
+        from badge_renderer.designs import BadgeDesign
+
+        if isinstance(value, BadgeDesign) and value.is_document:
+            return value
+        if isinstance(value, Mapping | bytes | str):
+            return parse_document(images[value] if isinstance(value, str) and value in images else value)
+        raise OptionsError("design_document must be a design document (JSON object)", column=key)
+    if key == "photos":
+        from badge_renderer.photos import PhotoArchive
+
+        if isinstance(value, PhotoArchive):
+            return value
+        if isinstance(value, str) and value in images:
+            return PhotoArchive(images[value])
+        if isinstance(value, bytes | bytearray):
+            return PhotoArchive(bytes(value))
+        raise OptionsError(f"The photo ZIP '{value}' was not uploaded with the job", column=key)
     if key in _IMAGE_OPTIONS:
         if isinstance(value, bytes | bytearray):
             return bytes(value)

@@ -207,6 +207,10 @@ def preview_png(
         hashlib.blake2b(image or b"", digest_size=16).digest()
         for image in (options.background_image, options.logo_image)
     ]
+    digest += [
+        getattr(getattr(options.design_document, "document", None), "digest", b""),
+        getattr(options.photos, "digest", b""),
+    ]
     key = (repr(replace(options, background_image=None, logo_image=None, workers=None)), *digest)
     with _preview_lock:  # one drawing at a time per process: composers and cairo contexts are not shared
         composer = _previews.get(key)

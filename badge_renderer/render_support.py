@@ -26,10 +26,10 @@ def font_families() -> tuple[str, ...]:
 
 def plan_for(options: RenderOptions) -> Any:
     """The SheetLayout for these options (preset, or paper + badge size + margins)."""
-    from badge_renderer.designs import load_design
+    from badge_renderer.designs import design_for
 
     layout = layout_module()
-    design = load_design(options.design)
+    design = design_for(options)
     if options.preset:
         return layout.plan_preset(
             options.preset,

@@ -79,11 +79,12 @@ def test_a_draft_is_checked_like_an_upload(env):
 def test_options_schema_lists_every_render_option_grouped_with_the_renderers_choices(env):
     from dataclasses import fields
 
-    from badge_renderer.options import SERVER_SIZED_OPTIONS, RenderOptions
+    from badge_renderer.options import SERVER_SIZED_OPTIONS, UPLOAD_ONLY_OPTIONS, RenderOptions
 
     schema = env.client.get("/api/options", headers=env.headers("organizer@example.com")).get_json()
     names = [o["name"] for group in schema["groups"].values() for o in group]
-    assert sorted(names) == sorted(f.name for f in fields(RenderOptions) if f.name not in SERVER_SIZED_OPTIONS)
+    not_form = (*SERVER_SIZED_OPTIONS, *UPLOAD_ONLY_OPTIONS)
+    assert sorted(names) == sorted(f.name for f in fields(RenderOptions) if f.name not in not_form)
     assert set(schema["groups"]) == {"print", "content", "look"}
     by_name = {o["name"]: o for group in schema["groups"].values() for o in group}
     assert "3x4in" in [c["value"] for c in by_name["badge_size"]["choices"]]

@@ -186,3 +186,40 @@ def test_no_link_when_the_job_holds_no_use_and_none_is_left(env):
     assert job["link_error"]["code"] == "no_usage_left"
     response = env.client.post(f"/api/jobs/{job_id}/link", headers=headers)
     assert response.status_code == 402 and response.get_json()["error"]["code"] == "no_usage_left"
+
+
+def test_a_photo_zip_is_stored_beside_the_csv_and_named_in_job_json(env):
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as photos:
+        photos.writestr("ada.jpg", b"\xff\xd8 not checked until rendering")
+    headers = env.headers("organizer@example.com")
+    start_job(env, headers, photos=(io.BytesIO(archive.getvalue()), "Team Photos.zip"))
+    files = env.submitter.calls[0][2]
+    assert json.loads(files["job.json"])["photos"] == "photos.zip"
+    assert files["photos.zip"] == archive.getvalue()
+
+
+def test_a_hostile_photo_zip_is_refused_naming_the_entry(env):
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as photos:
+        photos.writestr("../../etc/cron.d/x.jpg", b"x")
+    headers = env.headers("organizer@example.com")
+    response = env.client.post(
+        "/api/jobs", headers=headers, data=upload_form(photos=(io.BytesIO(archive.getvalue()), "p.zip"))
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == "photos" and "points outside the archive" in error["message"]
+    assert env.submitter.calls == []
+
+
+def test_the_browser_cannot_name_a_photo_zip_or_send_a_design_document(env):
+    headers = env.headers("organizer@example.com")
+    start_job(env, headers, options=json.dumps({"photos": "../x.zip", "design_document": {"x": 1}, "event_name": "E"}))
+    assert json.loads(env.submitter.calls[0][2]["job.json"]) == {"event_name": "E"}

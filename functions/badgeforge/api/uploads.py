@@ -18,8 +18,12 @@ from .limits import check_csv_bytes, check_image_bytes
 
 # Options a browser may not choose: how many processes render is the server's business, and images come only
 # from the uploaded files (named by us), never from a name the form made up.
-SERVER_DECIDES = (*SERVER_SIZED_OPTIONS, "background_image", "logo_image")
+SERVER_DECIDES = (*SERVER_SIZED_OPTIONS, "background_image", "logo_image", "photos", "design_document")
 IMAGE_FIELDS = {"background": "background_image", "logo": "logo_image"}
+PHOTOS_FIELD = "photos"  # a ZIP of attendee photos beside the CSV, stored as photos.zip
+PHOTOS_FILE = "photos.zip"
+# The web form's photo ZIP: a quarter of what the CLI takes (every upload request may be this much bigger).
+PHOTOS_UPLOAD_MAX_BYTES = 50_000_000
 _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 FORM_FIELDS_BYTES = 1_000_000  # options, mapping and multipart framing, beside the files
 
@@ -51,7 +55,9 @@ class InputLimits:
     @property
     def form_bytes(self) -> int:
         """The largest upload form that is within the limits: the CSV, each image field, and the small fields."""
-        return self.csv_max_bytes + len(IMAGE_FIELDS) * self.image_max_bytes + FORM_FIELDS_BYTES
+        return (
+            self.csv_max_bytes + len(IMAGE_FIELDS) * self.image_max_bytes + PHOTOS_UPLOAD_MAX_BYTES + FORM_FIELDS_BYTES
+        )
 
 
 def read_capped(storage: Any, max_bytes: int, what: str, field: str) -> bytes:
@@ -105,7 +111,28 @@ def read_upload() -> Upload:
         name = f"{form_name}.{_EXT[mime]}"
         images[name] = image_bytes
         options[option_name] = name
+    photos = _read_photos()
+    if photos:
+        images[PHOTOS_FILE] = photos
+        options["photos"] = PHOTOS_FILE
     return Upload(csv=data, filename=filename, options=options, mapping=mapping, images=images)
+
+
+def _read_photos() -> bytes | None:
+    """The photo ZIP field, checked whole (entries, names, bombs) so a bad ZIP is refused before a job exists."""
+    from badge_renderer.photos import PhotoArchive
+
+    storage = request.files.get(PHOTOS_FIELD)
+    if storage is None or not storage.filename:
+        return None
+    data = read_capped(storage, PHOTOS_UPLOAD_MAX_BYTES, "photo ZIP", PHOTOS_FIELD)
+    if not data:
+        return None
+    try:
+        PhotoArchive(data)
+    except BadgeForgeError as err:
+        raise from_badgeforge_error(err, field=PHOTOS_FIELD) from err
+    return data
 
 
 def read_draft(draft_id: str, limits: InputLimits) -> tuple[str, bytes]:

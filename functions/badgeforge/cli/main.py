@@ -9,7 +9,7 @@ import click
 # name -> "module:attribute"; a subcommand module is imported only when that subcommand runs (or for --help).
 SUBCOMMANDS: dict[str, str] = {
     "render": "badgeforge.cli.render_cmd:render",
-    "designs": "badgeforge.cli.render_cmd:designs",
+    "designs": "badgeforge.cli.designs_cmd:designs",
     "presets": "badgeforge.cli.presets_cmd:presets",
     "run": "badgeforge.cli.run_cmd:run",
     "users": "badgeforge.cli.users_cmd:users",

@@ -49,10 +49,42 @@ def _read_image(path: str | None, option: str) -> bytes | None:
         raise OptionsError(f"Cannot read {path}: {err.strerror}", column=option) from err
 
 
+def _read_design(path: str | None) -> Any:
+    if not path:
+        return None
+    from badge_renderer.design_document import read_document
+
+    return read_document(path)
+
+
+def _read_photos(path: str | None) -> Any:
+    if not path:
+        return None
+    from badge_renderer.photos import PhotoArchive, check_zip_size
+
+    try:
+        check_zip_size(Path(path).stat().st_size)  # before reading it into memory
+        return PhotoArchive(Path(path).read_bytes())
+    except OSError as err:
+        raise OptionsError(f"Cannot read {path}: {err.strerror}", column="photos") from err
+
+
 @click.command()
 @click.argument("input_csv", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="PDF to write.")
 @click.option("--design", default="classic", show_default=True, help="Design name (see `badgeforge designs`).")
+@click.option(
+    "--design-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A design document (JSON) to draw instead of --design (see `badgeforge designs export`).",
+)
+@click.option(
+    "--photos",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="ZIP of attendee photos, named by the design's photo column.",
+)
 @click.option("--paper", default="A4", show_default=True, help="A3, A4, A5, letter, legal or WxHmm.")
 @click.option("--badge-size", default=None, help="4x3in, A6, ID-1, 90x54mm ... (default: the design's).")
 @click.option(
@@ -171,6 +203,8 @@ def _render(
         background_image=_read_image(opts["background"], "background"),
         logo_image=_read_image(opts["logo"], "logo"),
         workers=opts["workers"],
+        design_document=_read_design(opts["design_file"]),
+        photos=_read_photos(opts["photos"]),
     )
     options.validate()
     with _progress_bar(enabled=not as_json and sys.stderr.isatty()) as progress:
@@ -215,10 +249,8 @@ class _progress_bar:
             self._progress.stop()
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the designs as JSON.")
-def designs(as_json: bool) -> None:
-    """List the badge designs."""
+def list_designs_command(as_json: bool) -> None:
+    """`badgeforge designs`: the bundled designs, as a table or JSON."""
     from badge_renderer.designs import list_designs
 
     try:

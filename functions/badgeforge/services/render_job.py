@@ -235,7 +235,9 @@ def _metadata_option_names() -> frozenset[str]:
 
     from badge_renderer.options import RenderOptions
 
-    return frozenset(f.name for f in fields(RenderOptions)) - {"background_image", "logo_image"} | {"png_zip"}
+    return frozenset(f.name for f in fields(RenderOptions)) - {"background_image", "logo_image", "design_document"} | {
+        "png_zip"
+    }
 
 
 def _decode_metadata(value: str) -> Any:
@@ -268,7 +270,27 @@ def _load_images(services: Services, ref: UploadRef, options: Mapping[str, Any])
             upload_checks.check_image_content(images[name], max_bytes=limit)
         except upload_checks.ContentRefused as err:
             raise JobFailed(err.code, f"{name}: {err}", column=key, file=name, hint=err.hint) from err
+    _load_photos(services, ref, options, images)
     return images
+
+
+def _load_photos(services: Services, ref: UploadRef, options: Mapping[str, Any], images: dict[str, bytes]) -> None:
+    """The photo ZIP job.json names, from the job's own folder; its entries are checked when options are built."""
+    from badge_renderer import limits
+
+    name = options.get("photos")
+    if not isinstance(name, str) or not name:
+        return
+    if "/" in name or name.startswith(".") or not name.lower().endswith(".zip"):
+        raise JobFailed("bad_options", f"'{name}' is not a ZIP file beside the CSV", column="photos")
+    try:
+        images[name] = services.blobs.read_bytes(ref.folder + name, max_bytes=limits.PHOTOS_ZIP_MAX_BYTES)
+    except BlobNotFound as err:
+        raise JobFailed(
+            "bad_options", f"The photo ZIP '{name}' was not uploaded with the job", column="photos"
+        ) from err
+    except BlobTooLarge as err:
+        raise JobFailed("image_too_large", f"The photo ZIP '{name}' is too large", column="photos") from err
 
 
 def _read_csv(services: Services, ref: UploadRef) -> bytes:

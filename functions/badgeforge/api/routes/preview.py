@@ -139,10 +139,10 @@ def preview():
         table, options, selected = _prepared()
         index = int(_form_number("row", 0, 0, len(selected) - 1))
         side = "back" if request.form.get("side") == "back" else "front"
-        from badge_renderer.designs import load_design
+        from badge_renderer.designs import design_for
         from badge_renderer.render import render_preview
 
-        design = load_design(options.design)
+        design = design_for(options)
         if side == "back" and not (design.has_back and options.sides != "single"):
             side = "front"
         try:
