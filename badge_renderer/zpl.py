@@ -11,6 +11,7 @@ of zeros, `!` a row of ones, and `:` repeats the previous row. Badges are mostly
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,16 +41,17 @@ class Bitmap:
 
 def bitmap_from_gray(gray: Any, mode: Mode = "threshold", threshold: int = 128) -> Bitmap:
     """A Pillow "L" image as dots: darker than `threshold` prints, or Floyd-Steinberg dithering for photos."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     width, height = gray.size
     padded = Image.new("L", ((width + 7) // 8 * 8, height), 255)
     padded.paste(gray, (0, 0))
+    # Pillow's 1 bit is white and ZPL's is black, so the image is inverted first (the padding then prints nothing).
     if mode == "dither":
-        one_bit = padded.convert("1", dither=Image.Dither.FLOYDSTEINBERG)
+        one_bit = ImageOps.invert(padded).convert("1", dither=Image.Dither.FLOYDSTEINBERG)
     else:
-        one_bit = padded.point(lambda v: 255 if v >= threshold else 0).convert("1", dither=Image.Dither.NONE)
-    data = bytes(b ^ 0xFF for b in one_bit.tobytes())  # Pillow's 1 = white; ZPL's 1 = black
+        one_bit = padded.point(lambda v: 0 if v >= threshold else 255).convert("1", dither=Image.Dither.NONE)
+    data = one_bit.tobytes()
     row = (width + 7) // 8
     return Bitmap(width, height, tuple(data[i : i + row] for i in range(0, len(data), row)))
 
@@ -68,26 +70,19 @@ def _repeat(count: int) -> str:
     return "".join(letters)
 
 
+_RUN = re.compile(r"(.)\1*")
+
+
 def compress_row(hex_row: str) -> str:
     """One row of hex digits in ZPL's ASCII compression (runs as repeat letters; trailing zeros/ones as , or !)."""
     stripped = hex_row.rstrip("0")
     if not stripped:
         return ","
-    tail = ""
-    if len(stripped) < len(hex_row):
-        hex_row, tail = stripped, ","
-    elif hex_row.rstrip("F") == "":
+    if not hex_row.rstrip("F"):
         return "!"
-    out = []
-    i = 0
-    while i < len(hex_row):
-        j = i
-        while j < len(hex_row) and hex_row[j] == hex_row[i]:
-            j += 1
-        run = j - i
-        out.append((_repeat(run) if run > 1 else "") + hex_row[i])
-        i = j
-    return "".join(out) + tail
+    tail = "," if len(stripped) < len(hex_row) else ""
+    runs = (m.group() for m in _RUN.finditer(stripped))
+    return "".join((_repeat(len(run)) if len(run) > 1 else "") + run[0] for run in runs) + tail
 
 
 def graphic_field(bitmap: Bitmap, compress: bool = True) -> str:
