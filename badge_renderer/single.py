@@ -32,6 +32,13 @@ class WarmBadge:
         self._lock = threading.Lock()
         self.pdf(_WARM_UP)  # loads the fonts and records the static layer now, not at the first attendee's print
 
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """The label as printed (width, length) in mm: a continuous roll's length is the design's."""
+        from badge_renderer.layout.units import MM
+
+        return round(self.composer.width / MM, 2), round(self.composer.height / MM, 2)
+
     def pdf(self, attendee: Attendee) -> tuple[bytes, list[RowIssue]]:
         """The badge as a one-page PDF at the label's size."""
         from badge_renderer.output import write_pdf_part

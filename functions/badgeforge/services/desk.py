@@ -126,14 +126,21 @@ def print_badge(services: Services, uid: str, job_id: str, request: PrintRequest
             last=desk_checkins.last_print(record),
             hint="Send the print again with confirm_reprint: true to print another badge.",
         )
-    data, _ = _render(roster, uid, preset, person, request)
+    data, media = _render(roster, uid, preset, person, request)
     print_id = request.request_id or services.db.push_key()
     now = iso(services.clock.now())
     queued = None
     if request.station:
         path = print_queue.label_path(uid, job_id, print_id, request.fmt)
         services.blobs.write_bytes(path, data, content_type=print_queue.CONTENT_TYPES[request.fmt])
-        item = {"job_id": job_id, "attendee_key": person.key, "file": path, "format": request.fmt, "created_at": now}
+        item = {
+            "job_id": job_id,
+            "attendee_key": person.key,
+            "file": path,
+            "format": request.fmt,
+            "media": media,
+            "created_at": now,
+        }
         queued = print_queue.enqueue(services, uid, request.station, print_id, item)
     record = services.db.transaction(
         node,
@@ -152,12 +159,15 @@ def print_badge(services: Services, uid: str, job_id: str, request: PrintRequest
     return PrintOutcome(print_id, data, request.fmt, preset, dict(record), queued, reprint)
 
 
-def _render(roster: Roster, uid: str, preset: str, person: DeskAttendee, request: PrintRequest) -> tuple[bytes, Any]:
+def _render(roster: Roster, uid: str, preset: str, person: DeskAttendee, request: PrintRequest) -> tuple[bytes, str]:
+    """The label file and its CUPS media name (Custom.62x100mm: the station asks the queue for exactly that page)."""
     from badge_renderer.errors import BadgeForgeError
 
     try:
         badge = _warm_badge(roster, uid, preset)
-        return badge.render(person.attendee, request.fmt, dpi=request.dpi)  # type: ignore[no-any-return]
+        data, _ = badge.render(person.attendee, request.fmt, dpi=request.dpi)
+        width, length = badge.size_mm
+        return data, f"Custom.{width:g}x{length:g}mm"
     except BadgeForgeError as err:
         raise DeskRefused(err.code, str(err), field=err.column) from err
 
