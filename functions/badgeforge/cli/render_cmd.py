@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -207,7 +207,7 @@ def _render_zpl(table: Any, options: Any, output: Path, opts: dict[str, Any]) ->
     from badge_renderer.zpl import render_zpl
 
     selected = select_for_options(table.attendees, options)
-    mode = "dither" if opts["dither"] else "threshold"
+    mode: Literal["threshold", "dither"] = "dither" if opts["dither"] else "threshold"
     zpl, issues = render_zpl(selected, options, dpi=int(opts["dpi"]), mode=mode, compress=not opts["plain_hex"])
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(zpl, encoding="ascii")
