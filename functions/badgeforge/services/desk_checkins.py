@@ -73,8 +73,12 @@ def with_check_out(record: Mapping[str, Any] | None, checkout_id: str, *, at: st
 
 
 def last_print(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The latest print (by time, then by print id: push keys sort in the order they were made)."""
     prints = as_map((record or {}).get("prints"))
-    return max(prints.values(), key=lambda entry: str(entry.get("at", "")), default=None) if prints else None
+    if not prints:
+        return None
+    latest = max(prints, key=lambda print_id: (str(prints[print_id].get("at", "")), print_id))
+    return dict(prints[latest])
 
 
 def local_time(at: str, timezone: str | None) -> str:
