@@ -203,9 +203,15 @@ def load_roster(services: Services, uid: str, job_id: str) -> Roster:
         if cached is not None:
             _cache.move_to_end(cache_key)
     if cached is None:
-        from badgeforge.services.render_job import read_job_inputs
+        from badge_renderer.errors import BadgeForgeError
+        from badgeforge.services.render_job import JobFailed, read_job_inputs
 
-        table, options = read_job_inputs(services, ref)
+        try:
+            table, options = read_job_inputs(services, ref)
+        except BadgeForgeError as err:
+            raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
+        except JobFailed as err:
+            raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
         index = _Index()
         for attendee in table.attendees:
             index.add(DeskAttendee(f"r{attendee.row}", attendee))
