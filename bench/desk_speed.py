@@ -6,7 +6,7 @@
 2. One badge now at label size (target: milliseconds): WarmBadge (design and fonts kept warm) against a cold
    `render_pdf` of that one attendee (what a desk would cost if each print were a little job).
 
-    PYTHONPATH=.:functions .venv/bin/python bench/desk_speed.py [--attendees 50000] [--prints 30]
+    PYTHONPATH=.:functions .venv/bin/python bench/desk_speed.py [--attendees 50000] [--prints 30] [--api]
 """
 
 from __future__ import annotations
@@ -58,11 +58,53 @@ def _per_keystroke(search, roster: Roster) -> list[float]:
     return times
 
 
+def _through_the_api(count: int) -> None:
+    """The search route itself, on the local adapters: a 50,000-row job's CSV is stored and its job node marked done
+    (its badges are not rendered: the desk reads the CSV, not the PDF); the first request reads and indexes it."""
+    import csv
+    import io
+
+    from badgeforge.api import create_app
+    from badgeforge.config import Settings, build_services
+
+    with tempfile.TemporaryDirectory() as tmp:
+        services = build_services(Settings(mode="local", home=Path(tmp) / "home"))
+        services.users.create("desk@example.com", password="bench password 1")
+        uid = services.users.find_by_email("desk@example.com").uid
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["First Name", "Last Name", "Company", "Email", "Ticket Code"])
+        for p in attendees(count, distinct=True):
+            writer.writerow([p.first_name, p.last_name, p.organization, f"{p.last_name}@example.org", p.ticket_id])
+        source = f"uploads/{uid}/big/attendees.csv"
+        services.blobs.write_bytes(source, out.getvalue().encode(), content_type="text/csv")
+        services.db.set(f"jobs/{uid}/big", {"status": "done", "source": source})
+        client = create_app(services).test_client()
+        token = client.post("/api/auth/signin", json={"email": "desk@example.com", "password": "bench password 1"})
+        headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+        start = time.perf_counter()
+        client.get("/api/desk/big/search?q=x", headers=headers)
+        print(f"API: first search (reads and indexes the {count:,}-row CSV): {(time.perf_counter() - start):.1f} s")
+        route, inner = [], []
+        for end in range(1, len(KEYSTROKES) + 1):
+            start = time.perf_counter()
+            answer = client.get("/api/desk/big/search", query_string={"q": KEYSTROKES[:end]}, headers=headers)
+            route.append((time.perf_counter() - start) * 1000)
+            inner.append(answer.get_json()["search_ms"])
+        print(
+            f"API: per keystroke, whole request median {statistics.median(route):.1f} ms (max {max(route):.1f}), "
+            f"of which search median {statistics.median(inner):.1f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attendees", type=int, default=50_000)
     parser.add_argument("--prints", type=int, default=30)
+    parser.add_argument("--api", action="store_true", help="Also time GET /api/desk/{job}/search end to end.")
     args = parser.parse_args()
+    if args.api:
+        _through_the_api(args.attendees)
 
     start = time.perf_counter()
     roster = _roster(args.attendees)
