@@ -182,3 +182,14 @@ def test_only_the_owner_reaches_the_desk_and_only_for_a_finished_job(desk_env) -
     assert no_device.status_code == 400 and no_device.get_json()["error"]["field"] == "device"
     missing = desk_env.client.post(f"/api/desk/{job}/print", json={"key": "r99", **DESK}, headers=headers)
     assert missing.status_code == 404
+
+
+def test_a_job_whose_attendee_file_is_gone_says_so(desk_env) -> None:
+    job = finished_job(desk_env)
+    desk_env.services.blobs.delete(f"uploads/{desk_env.organizer.uid}/{job}/attendees.csv")
+    response = desk_env.client.get(f"/api/desk/{job}/search?q=ada", headers=desk_env.headers("organizer@example.com"))
+    assert response.status_code == 409
+    assert response.get_json()["error"] == {
+        "code": "source_gone",
+        "message": "This job's attendee file was deleted, so the desk cannot list it.",
+    }

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from badge_renderer.attendees.tickets import ticket_code_key
 from badge_renderer.model import Attendee
 from badgeforge.services import job_paths, trash
 from badgeforge.services.desk_errors import DeskNotFound, DeskNotReady
@@ -28,6 +27,14 @@ if TYPE_CHECKING:
 WALKIN_FIELDS = ("first_name", "last_name", "full_name", "organization", "role", "email", "ticket_type", "ticket_id")
 MATCH_COUNT_CAP = 1000
 CACHED_ROSTERS = 4  # jobs a server keeps indexed (one event's desks share one)
+
+
+def ticket_code_key(code: str) -> str:
+    """badge_renderer's compared spelling of a ticket code, imported on first use: the API module loads this one at
+    start-up, and the CSV reader package behind it is only needed once a desk opens."""
+    from badge_renderer.attendees.tickets import ticket_code_key as key
+
+    return key(code)
 
 
 def walkins_node(uid: str, job_id: str) -> str:
