@@ -125,3 +125,19 @@ def test_badgeforge_station_once_prints_through_cups(desk_env, cupsd) -> None:
     assert json.loads(done.stdout) == {"printed": 1, "failed": 0, "recovered": []}
     assert _item(desk_env, item["id"])["status"] == "printed"
     assert len(cupsd.wait_for_pdfs(1)) == 1
+
+
+def test_the_desk_sees_a_stations_queued_and_failed_items(desk_env) -> None:
+    waiting = _queue(desk_env, "r2")
+    failing = _queue(desk_env, "r3", fmt="zpl", preset="zebra-4x3in")
+    print_queue.claim(desk_env.services, desk_env.organizer.uid, "desk-2", failing["id"], "agent-1")
+    print_queue.finish(
+        desk_env.services, desk_env.organizer.uid, "desk-2", failing["id"], ok=False, detail="jam", agent="agent-1"
+    )
+    headers = desk_env.headers("organizer@example.com")
+    answer = desk_env.client.get("/api/desk/stations/desk-2", headers=headers).get_json()
+    assert [i["id"] for i in answer["queued"]] == [waiting["id"]]
+    assert [(i["id"], i["detail"]) for i in answer["failed"]] == [(failing["id"], "jam")]
+    assert answer["sending"] == []
+    other = desk_env.client.get("/api/desk/stations/desk-2", headers=desk_env.headers("admin@example.com")).get_json()
+    assert other["queued"] == [] and other["failed"] == []  # another account's queue of the same name is its own

@@ -95,3 +95,15 @@ def recover(services: Services, uid: str, station: str) -> list[str]:
 
         services.db.transaction(item_node(uid, station, item_id), body)
     return sorted(stuck)
+
+
+OPEN_STATUSES = ("queued", "sending", "failed")
+
+
+def open_items(services: Services, uid: str, station: str, limit: int = 100) -> dict[str, dict[str, Any]]:
+    """What a desk shows for a station: its queued, half-sent and failed items (each from the status index, up to
+    `limit`); printed ones are not read (they only grow)."""
+    return {
+        status: services.db.query(queue_node(uid, station), order_by="status", equal_to=status, limit_to_last=limit)
+        for status in OPEN_STATUSES
+    }

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from badgeforge.services import desk
+from badgeforge.services import desk, print_queue
 from badgeforge.services.desk_checkins import checkin_node
 from badgeforge.services.desk_errors import DeskRefused
 from badgeforge.services.desk_roster import load_roster
@@ -193,6 +193,15 @@ def checkout(job_id: str):
     key = str(request_key(body.get("key"), "key"))
     record = desk.check_out(api().services, uid, job_id, key, device=_device(body), request_id=_request_id(body))
     return jsonify({"record": record})
+
+
+@bp.get("/api/desk/stations/<station>")
+def station_queue(station: str):
+    """A station's open items (queued, sending, failed with the reason), so the desk sees what waits or failed."""
+    user = current_user()
+    station = str(request_key(station, "station"))
+    items = print_queue.open_items(api().services, user.uid, station)
+    return jsonify({"station": station, **{status: list(found.values()) for status, found in items.items()}})
 
 
 @bp.get("/api/desk/<job_id>/export.csv")
