@@ -193,3 +193,15 @@ def test_a_job_whose_attendee_file_is_gone_says_so(desk_env) -> None:
         "code": "source_gone",
         "message": "This job's attendee file was deleted, so the desk cannot list it.",
     }
+
+
+def test_opening_an_attendee_shows_the_reprint_warning_before_any_print_is_tried(desk_env) -> None:
+    job = finished_job(desk_env)
+    headers = desk_env.headers("organizer@example.com")
+    fresh = desk_env.client.get(f"/api/desk/{job}/attendees/r4", headers=headers).get_json()
+    assert fresh["attendee"]["name"] == "Alan Turing" and fresh["reprint_warning"] is None and fresh["record"] == {}
+    desk_env.client.post(f"/api/desk/{job}/print", json={"key": "r4", **DESK}, headers=headers)
+    seen = desk_env.client.get(f"/api/desk/{job}/attendees/r4?timezone=Europe/Berlin", headers=headers).get_json()
+    assert seen["reprint_warning"].startswith("Printed at ") and seen["reprint_warning"].endswith(" on desk-2")
+    assert "UTC" not in seen["reprint_warning"]  # shown in the event's time zone
+    assert seen["record"]["printed"] == 1

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from badgeforge.services import desk, print_queue
-from badgeforge.services.desk_checkins import checkin_node
+from badgeforge.services.desk_checkins import checkin_node, reprint_warning
 from badgeforge.services.desk_errors import DeskRefused
 from badgeforge.services.desk_roster import load_roster
 
@@ -117,7 +117,7 @@ def attendee(job_id: str, key: str):
         {
             "attendee": person.summary(),
             "record": record,
-            "reprint_warning": desk.desk_checkins.reprint_warning(record, request.args.get("timezone")),
+            "reprint_warning": reprint_warning(record, request.args.get("timezone")),
         }
     )
 
