@@ -164,10 +164,22 @@ def badge_png(
 ) -> tuple[bytes, list[RowIssue]]:
     """One badge side as PNG bytes at `dpi` (white behind transparent artwork), with its dpi in a pHYs chunk so
     printer drivers and image editors print it at its real size."""
+    from badge_renderer.png_encode import surface_png
+
+    surface, issues = badge_surface(attendee, options, dpi, composer, side)
+    png = surface_png(surface, dpi)
+    surface.finish()
+    return png, issues
+
+
+def badge_surface(
+    attendee: Attendee, options: RenderOptions, dpi: float, composer: Any = None, side: str = "front"
+) -> tuple[Any, list[RowIssue]]:
+    """One badge side drawn on a white cairo RGB24 image surface at `dpi` (the caller encodes and finishes it):
+    the one raster path that PNG previews and ZPL labels share."""
     import cairocffi as cairo
 
     from badge_renderer.isolation import BadgeDrawer
-    from badge_renderer.png_encode import surface_png
 
     if composer is None:
         composer = make_composer(options)
@@ -181,9 +193,7 @@ def badge_png(
     ctx.set_operator(cairo.OPERATOR_OVER)
     ctx.scale(scale, scale)
     issues = BadgeDrawer(composer, surface, ctx).draw(attendee, 0, 0, side=side, static=False)
-    png = surface_png(surface, dpi)
-    surface.finish()
-    return png, issues
+    return surface, issues
 
 
 def make_composer(options: RenderOptions) -> Any:

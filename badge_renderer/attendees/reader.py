@@ -68,9 +68,11 @@ def read_attendees(
                     code="too_many_rows",
                 )
             builder.add(row, cells)
+    from badge_renderer.attendees.tickets import duplicate_ticket_warnings
+
     return AttendeeTable(
         attendees=tuple(builder.attendees),
-        warnings=tuple(builder.warnings),
+        warnings=(*builder.warnings, *duplicate_ticket_warnings(builder.attendees)),
         columns=tuple(columns),
         field_map=plan.field_map(columns),
         encoding=decoded.encoding,

@@ -243,3 +243,17 @@ class TaskQueue(Protocol):
     A task id names the work, not the attempt: enqueueing the same id again is not an error and adds nothing."""
 
     def enqueue(self, payload: Mapping[str, Any], *, task_id: str) -> None: ...
+
+
+class PrintFailed(RuntimeError):
+    """The printer (or its spooler) did not take the label; the message says what it answered."""
+
+
+@runtime_checkable
+class LabelPrinter(Protocol):
+    """A station's printer: a CUPS queue or a Zebra on raw TCP 9100 (adapters/printers.py)."""
+
+    def send(self, data: bytes, fmt: str, title: str, media: str | None = None) -> str:
+        """Hand one label (PDF or ZPL bytes) over, on `media` (a CUPS page size such as Custom.62x100mm); returns
+        what the printer side said. Raises PrintFailed."""
+        ...

@@ -84,7 +84,8 @@ def test_cli_restores_a_deleted_job(env):
 
 def test_lifecycle_rule_expires_old_uploads_and_outputs_locally(env):
     rules = retention.delete_rules()
-    assert rules == [(timedelta(days=30), ["uploads/", "badges/"])]  # the rule docs/deploy.md applies to the bucket
+    # the rules docs/deploy.md applies to the bucket (desk/: label files waiting for a station)
+    assert rules == [(timedelta(days=30), ["uploads/", "badges/"]), (timedelta(days=7), ["desk/"])]
     blobs = env.services.blobs
     blobs.write_bytes("uploads/u1/old/attendees.csv", b"a", content_type="text/csv")
     blobs.write_bytes("badges/u1/new/badges.pdf", b"%PDF", content_type="application/pdf")

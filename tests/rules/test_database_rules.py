@@ -29,6 +29,7 @@ FAKE_ADMIN = {"uid": "mallory", "token": {"admin": "true"}}  # a string claim is
 ANON = None
 
 LOG_ENTRY = {"delta": 5, "reason": "pack", "by": "ops", "at": "2026-11-23T11:00:00Z", "before": 1, "after": 6}
+PRINT_RECORD = {"printed": 1, "prints": {"p1": {"at": "2026-12-01T09:12:00Z", "device": "desk-2", "by": "alice"}}}
 GREEDY = {"display_name": "A", "allowed_usage": 99}
 
 DATA: dict[str, Any] = {
@@ -125,6 +126,25 @@ CASES: list[tuple[str, Any, str, str, Any, bool]] = [
     ("owner-cannot-lower-used", ALICE, "write", "/users/alice/used", 0, False),
     # a link in badgeMails is what downloads badges: nobody but the mail job (after the charge) may put one there
     ("owner-cannot-plant-badge-link", ALICE, "write", "/badgeMails/alice/k1/badgeLink", "https://x", False),
+    # the desk: check-ins are the owner's own record (their desk sessions sign in as them); nobody else's
+    ("owner-reads-own-checkins", ALICE, "read", "/checkins/alice/j1", None, True),
+    ("owner-records-a-print", ALICE, "write", "/checkins/alice/j1/r2", PRINT_RECORD, True),
+    ("other-user-cannot-read-checkins", BOB, "read", "/checkins/alice", None, False),
+    ("other-user-cannot-write-checkins", BOB, "write", "/checkins/alice/j1/r2", PRINT_RECORD, False),
+    ("admin-cannot-read-checkins", ADMIN, "read", "/checkins/alice", None, False),
+    ("anon-cannot-read-checkins", ANON, "read", "/checkins/alice", None, False),
+    ("user-cannot-list-checkins", ALICE, "read", "/checkins", None, False),
+    ("checkin-printed-must-be-a-count", ALICE, "write", "/checkins/alice/j1/r2/printed", -1, False),
+    ("checkin-unknown-field-refused", ALICE, "write", "/checkins/alice/j1/r2/paid", True, False),
+    ("checkin-print-needs-time-and-device", ALICE, "write", "/checkins/alice/j1/r2/prints/p1", {"by": "x"}, False),
+    # walk-ins, ticket claims and print queues: the owner reads them; only the functions write (one per ticket)
+    ("owner-reads-own-walkins", ALICE, "read", "/walkins/alice/j1", None, True),
+    ("owner-cannot-write-walkins", ALICE, "write", "/walkins/alice/j1/w1", {"full_name": "X"}, False),
+    ("other-user-cannot-read-walkins", BOB, "read", "/walkins/alice", None, False),
+    ("owner-cannot-claim-a-ticket-directly", ALICE, "write", "/desk_tickets/alice/j1/t1", "w1", False),
+    ("owner-reads-own-print-queue", ALICE, "read", "/print_queue/alice/desk-2", None, True),
+    ("owner-cannot-queue-prints-directly", ALICE, "write", "/print_queue/alice/desk-2/p1", {"status": "queued"}, False),
+    ("other-user-cannot-read-print-queue", BOB, "read", "/print_queue/alice/desk-2", None, False),
 ]
 
 # Shapes of the function-owned nodes: the Admin SDK bypasses .validate, so these rules guard any client writer a
@@ -146,6 +166,14 @@ SHAPE_CASES: list[tuple[str, str, Any, bool]] = [
     ("user-used-count", "/users/alice/used", 12, True),
     ("user-used-negative", "/users/alice/used", -1, False),
     ("user-used-fraction", "/users/alice/used", 1.5, False),
+    ("print-queue-status-known", "/print_queue/alice/desk-2/p1/status", "printed", True),
+    ("print-queue-status-unknown", "/print_queue/alice/desk-2/p1/status", "lost", False),
+    (
+        "print-queue-file-outside-the-owners-desk",
+        "/print_queue/alice/desk-2/p1/file",
+        "badges/bob/j9/badges.pdf",
+        False,
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "jobs": "badgeforge.cli.jobs_cmd:jobs",
     "serve": "badgeforge.cli.serve_cmd:serve",
     "sweep": "badgeforge.cli.sweep_cmd:sweep",
+    "station": "badgeforge.cli.station_cmd:station",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -72,6 +72,17 @@ def _read_photos(path: str | None) -> Any:
 @click.command()
 @click.argument("input_csv", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="PDF to write.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "zpl"]),
+    default="pdf",
+    show_default=True,
+    help="zpl: one ^GFA raster label per badge for Zebra printers (use a label preset, e.g. zebra-4x3in).",
+)
+@click.option("--dpi", type=click.Choice(["203", "300", "600"]), default="203", show_default=True, help="ZPL dots.")
+@click.option("--dither", is_flag=True, help="ZPL: dither greys (photos) instead of a 50 % threshold.")
+@click.option("--plain-hex", is_flag=True, help="ZPL: plain hex rows instead of ZPL's ASCII compression.")
 @click.option("--design", default="classic", show_default=True, help="Design name (see `badgeforge designs`).")
 @click.option(
     "--design-file",
@@ -207,6 +218,8 @@ def _render(
         photos=_read_photos(opts["photos"]),
     )
     options.validate()
+    if opts["output_format"] == "zpl":
+        return _render_zpl(table, options, output, opts), {}
     with _progress_bar(enabled=not as_json and sys.stderr.isatty()) as progress:
         result = render_pdf(table.attendees, options, output, progress=progress)
     result = type(result)(
@@ -220,6 +233,20 @@ def _render(
     if opts["png_zip"]:
         extra["png_zip"] = str(render_png_zip(selected, options, Path(opts["png_zip"])))
     return result, extra
+
+
+def _render_zpl(table: Any, options: Any, output: Path, opts: dict[str, Any]) -> Any:
+    """The chosen attendees as ZPL labels, in the RenderResult shape the command prints (pages = labels)."""
+    from badge_renderer.render import RenderResult, select_for_options
+    from badge_renderer.zpl import render_zpl
+
+    selected = select_for_options(table.attendees, options)
+    mode: Literal["threshold", "dither"] = "dither" if opts["dither"] else "threshold"
+    zpl, issues = render_zpl(selected, options, dpi=int(opts["dpi"]), mode=mode, compress=not opts["plain_hex"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(zpl, encoding="ascii")
+    warnings = tuple(table.warnings) + tuple(issues)
+    return RenderResult(len(selected), len(selected), output, output.stat().st_size, warnings)
 
 
 class _progress_bar:

@@ -655,3 +655,12 @@ def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], a
 
     services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
     failures.record(services, ref.uid, "job", ref.job_id)
+
+
+def read_job_inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer | None = None) -> tuple[Any, Any]:
+    """(attendee table, render options) exactly as the job read them (job.json or the CSV's metadata, images,
+    mapping, the fan-out caps for a big file). Why public: the desk prints single badges of a finished job."""
+    info = services.blobs.info(ref.csv_path)
+    metadata = dict(info.metadata) if info is not None else {}
+    inputs, _ = _read_inputs_or_widen(services, ref, metadata, renderer or LibraryRenderer())
+    return inputs.table, inputs.options

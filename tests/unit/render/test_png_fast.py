@@ -100,7 +100,7 @@ def test_png_badges_start_from_one_static_raster_with_the_pixels_of_painting_the
     composer = output.make_composer(options)
     people = [Attendee(row=i + 2, first_name="Ada", last_name=f"Lovelace{i}", ticket_id=f"T{i}") for i in range(3)]
     pngs = [output.badge_png(person, options, 150, composer)[0] for person in people]
-    rasters = [key for key in composer._layers if isinstance(key, tuple)]
+    rasters = [key for key in composer._layers if key[0] == "raster"]
     assert len(rasters) == 1
 
     scale = 150 / 72

@@ -161,3 +161,18 @@ def test_render_bleed_out_of_range_or_on_labels_is_one_clear_line(tmp_path: Path
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
         assert json.loads(done.stdout)["error"]["column"] == "bleed_mm"
+
+
+def test_format_zpl_writes_one_label_per_badge_at_the_chosen_dpi(tmp_path: Path) -> None:
+    from tests.zpl_decode import labels
+
+    (tmp_path / "a.csv").write_text(CSV)
+    out = tmp_path / "b.zpl"
+    args = ("render", str(tmp_path / "a.csv"), "-o", str(out), "--json", "--preset", "zebra-4x6in", "--format", "zpl")
+    done = run(*args, "--dpi", "300")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["badges"] == 2
+    found = labels(out.read_text())
+    assert [(w, h) for w, h, _ in found] == [(1200, 1800)] * 2  # 4 x 6 in at 300 dpi
+    bad = run(*args, "--dpi", "150")
+    assert bad.returncode == 2 and "150" in bad.stderr
