@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from badge_renderer import compose
 from badge_renderer.model import Attendee
 from badge_renderer.render import RenderOptions, render_pdf
@@ -71,3 +73,29 @@ def test_the_contrast_check_reads_a_background_once_per_process() -> None:
     second = design_checks.design_warnings(options)
     assert first == second and any(issue.column == "background_image" for issue in first)  # the role's contrast
     assert design_checks._grid_of.cache_info().hits >= 1
+
+
+def test_a_job_draws_with_the_cycle_collector_paused_and_turns_it_back_on(tmp_path: Path, monkeypatch) -> None:
+    import gc
+
+    from badge_renderer import output
+
+    seen: list[bool] = []
+    real = output.write_pdf
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(output, "write_pdf", watching)
+    people = [Attendee(row=2, first_name="Ada", last_name="Lovelace")]
+    render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "a.pdf")
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(output, "write_pdf", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "b.pdf")
+    assert gc.isenabled()  # on again after a failed job too
