@@ -73,7 +73,9 @@ def test_the_trigger_only_plans_then_chunks_merge_into_one_pdf_one_mail_one_use(
     planned = _job(services, user.uid)
     assert planned["status"] == "rendering" and planned["fanout"] is True
     assert planned["chunks"]["total"] == 7 and planned["chunks"]["size"] % 1 == 0 and "output" not in planned
-    assert services.blobs.list(f"badges/{user.uid}/j1/") == []  # nothing rendered by the Storage trigger
+    planned_files = [b.path.rsplit("/", 1)[-1] for b in services.blobs.list(f"badges/{user.uid}/j1/")]
+    assert not [f for f in planned_files if f.endswith(".pdf")]  # nothing rendered by the Storage trigger
+    assert sorted(planned_files) == sorted(["plan.json", *(f"{i:05d}.rows.json" for i in range(7))])
     inline.wait()
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["badges"] == 50 and job["progress"] == 100
@@ -83,6 +85,42 @@ def test_the_trigger_only_plans_then_chunks_merge_into_one_pdf_one_mail_one_use(
     account = _user(services, user.uid)
     assert list(account["charged"]) == ["j1"] and not account.get("holds")
     assert inline.errors == []
+
+
+def test_chunks_read_the_rows_the_planner_wrote_never_the_csv(services, inline):
+    user = make_user(services)
+    options = b'{"event_name": "Huge Conf", "qr_field": "Order code", "locale": "de-DE"}'
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(30), "job.json": options})
+    # the attendee file is now unreadable: a chunk that parsed it would fail the job
+    services.blobs.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", b"\xff\xfe garbage", content_type="text/csv")
+    inline.wait()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["badges"] == 30, job.get("error")
+    assert job["event_name"] == "Huge Conf" and job["locale"] == "de"
+    assert [b.path for b in services.blobs.list(f"badges/{user.uid}/j1/")] == [job["output"]]  # inputs removed
+
+
+def test_a_chunk_row_file_round_trips_every_field():
+    from badge_renderer.model import Attendee
+    from badgeforge.services import chunk_inputs
+
+    people = [
+        Attendee(2, "Ana", "Ruiz", "", "Speaker", "ACME", "a@x.org", "she/her", "VIP", "T1", {"Shirt": "M"}),
+        Attendee(3, full_name="李小龙 العربية"),
+    ]
+    assert chunk_inputs.decode_rows(chunk_inputs.encode_rows(people)) == people
+
+
+def test_the_local_queue_gives_each_chunk_its_share_of_the_cpus(settings):
+    from badge_renderer.parallel import usable_cpus
+    from badgeforge.runtime.task_queue import LocalTaskQueue
+
+    queue = LocalTaskQueue(settings, lambda payload, reason: None, workers=2)
+    try:
+        assert queue.settings.fanout_chunk_workers == max(1, usable_cpus() // 2)
+    finally:
+        queue.close()
+    assert LocalTaskQueue(settings, lambda payload, reason: None, workers=0).settings.fanout_chunk_workers == 0
 
 
 def test_a_file_over_the_fanout_cap_is_refused_with_the_row(services, inline):
@@ -110,7 +148,7 @@ def test_a_repeated_chunk_counts_once_and_the_merge_happens_once(services, inlin
 
 
 def test_a_chunk_out_of_retries_fails_the_job_and_releases_its_use(services):
-    broken = dataclasses.replace(services, blobs=FailingBadgeWrites(services.blobs))
+    broken = dataclasses.replace(services, blobs=FailingBadgeWrites(services.blobs, suffix=".pdf"))
     rt = LocalRuntime(broken, task_workers=0)
     try:
         user = make_user(services)

@@ -5,7 +5,9 @@ State lives in jobs/{uid}/{jobId}/chunks ({total, size, badges, done: {cNNNNN: {
 transactions on the job node, so a chunk counted twice (a queue retry) counts once and exactly one task merges.
 Chunk PDFs live in badges/{uid}/{jobId}/chunks/. The hold on the user's usage is taken once, by the planner
 (render_job._reserve); any chunk that cannot render for the input's sake fails the job and releases it.
-Why chunks are re-read from the CSV and not passed in the task: a task body is small (Cloud Tasks: 1 MB).
+A chunk never parses the CSV: the planner writes each chunk's rows and the job-level facts beside the chunk PDFs
+(services/chunk_inputs.py), because a task body is small (Cloud Tasks: 1 MB) and a 100,000-row file takes seconds
+to parse in every chunk.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ import dataclasses
 import hashlib
 import logging
 import secrets
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.services import job_paths, render_job, render_scratch
+from badgeforge.services import chunk_inputs, job_paths, render_job, render_scratch
 from badgeforge.services.job_paths import UploadRef
 from badgeforge.services.keys import iso, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -115,18 +116,22 @@ def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOu
         return job
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
-    _remember(services, ref, inputs)  # a chunk run by this process (locally, or a warm instance) reads no CSV
     chunks = job["chunks"]
     done = dict(chunks.get("done") or {})
     queue = services.tasks
     if queue is None:  # render_job fans out only where a task queue exists
         raise RuntimeError("fan-out planned without a task queue")
+    people = selected(inputs)
+    chunk_inputs.write_plan(services, ref.uid, ref.job_id, inputs)
+    for index in range(chunks["total"]):  # every row file first: a chunk may start as soon as it is enqueued
+        if _chunk_key(index) not in done:
+            chunk_inputs.write_rows(services, ref.uid, ref.job_id, index, people[index * size : (index + 1) * size])
     for index in range(chunks["total"]):
         if _chunk_key(index) not in done:
             payload = {"uid": ref.uid, "jobId": ref.job_id, "csv": ref.csv_name, "index": index}
             queue.enqueue(payload, task_id=task_id(ref.uid, ref.job_id, index))
     if len(done) >= chunks["total"]:  # every chunk done, but no merge finished (its merger died): merge here
-        return _merge_if_last(services, ref, inputs, index=None)
+        return _merge_if_last(services, ref, LibraryRenderer(), index=None)
     return render_job.RenderOutcome("planned", ref.uid, ref.job_id, job.get("mail_key"))
 
 
@@ -151,50 +156,51 @@ def handle_chunk(
         return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)  # failed, done or re-planned meanwhile
     attempt = job.get("attempts")
     try:
-        inputs = _inputs(services, ref, renderer)
         if _chunk_key(index) not in (job["chunks"].get("done") or {}):
-            record = _render_chunk(services, ref, inputs, renderer, job["chunks"], index, attempt)
+            people, options = _chunk_inputs(services, ref, renderer, job["chunks"], index)
+            record = _render_chunk(services, ref, people, options, renderer, index, attempt)
             if not _count(services, ref, index, record):
                 return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)
-        return _merge_if_last(services, ref, inputs, index=index)
+        return _merge_if_last(services, ref, renderer, index=index)
     except render_job.JobFailed as err:
         return _fail(services, ref, err.error, attempt)
     except BadgeForgeError as err:
         return _fail(services, ref, err.to_dict(), attempt)
 
 
-_cached_inputs: dict[tuple[Any, ...], Any] = {}  # this process's last job: its chunks need not parse it again
-_cache_lock = threading.Lock()
-
-
-def _inputs_key(services: Services, ref: UploadRef) -> tuple[Any, ...] | None:
+def _job_options(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
+    """The job's options and images (job.json beside the CSV, else the CSV's custom metadata), without its rows."""
     info = services.blobs.info(ref.csv_path)
-    if info is None:
-        return None
-    return (ref.csv_path, info.generation, info.size, str(info.updated), tuple(sorted(info.metadata.items())))
+    metadata = dict(info.metadata) if info is not None else {}
+    return render_job._read_job_options(widened(services), ref, metadata, renderer)
 
 
-def _remember(services: Services, ref: UploadRef, inputs: Any) -> None:
-    key = _inputs_key(services, ref)
-    if key is not None:
-        with _cache_lock:
-            _cached_inputs.clear()
-            _cached_inputs[key] = inputs
+def _chunk_inputs(
+    services: Services, ref: UploadRef, renderer: BadgeRenderer, chunks: Mapping[str, Any], index: int
+) -> tuple[Sequence[Any], Any]:
+    """(this chunk's attendees, options): the rows the planner wrote for it, else (an older plan) the CSV's."""
+    size = int(chunks["size"])
+    expected = max(0, min(size, int(chunks["badges"]) - index * size))
+    people = chunk_inputs.read_rows(services, ref.uid, ref.job_id, index)
+    if people is None:
+        inputs = _csv_inputs(services, ref, renderer)
+        everyone = selected(inputs)
+        if len(everyone) != chunks.get("badges"):
+            raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
+        return everyone[index * size : (index + 1) * size], inputs.options
+    if len(people) != expected:
+        raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
+    options = _job_options(services, ref, renderer).options
+    plan_doc = chunk_inputs.read_plan(services, ref.uid, ref.job_id) or {}
+    if plan_doc.get("qr_field"):  # resolved against the table's columns by the planner ("Order code" -> ticket_id)
+        options = options.with_changes(qr_field=plan_doc["qr_field"])
+    return people, options
 
 
-def _inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
-    """The job's inputs, parsed once per process and object version (a 100,000-row CSV takes seconds to read;
-    ten chunks on one instance would read it ten times). A changed upload has another key, so is read again."""
-    key = _inputs_key(services, ref)
-    with _cache_lock:
-        cached = _cached_inputs.get(key) if key is not None else None
-    if cached is not None:
-        return cached
+def _csv_inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
     info = services.blobs.info(ref.csv_path)  # options may come from the CSV's custom metadata
     metadata = dict(info.metadata) if info is not None else {}
-    inputs = render_job._read_inputs(widened(services), ref, metadata, renderer)
-    _remember(services, ref, inputs)
-    return inputs
+    return render_job._read_inputs(widened(services), ref, metadata, renderer)
 
 
 def _ref(payload: Mapping[str, Any]) -> UploadRef:
@@ -207,20 +213,18 @@ def _ref(payload: Mapping[str, Any]) -> UploadRef:
 def _render_chunk(
     services: Services,
     ref: UploadRef,
-    inputs: Any,
+    people: Sequence[Any],
+    options: Any,
     renderer: BadgeRenderer,
-    chunks: Mapping[str, Any],
     index: int,
     attempt: Any,
 ) -> dict[str, Any]:
-    people = selected(inputs)
-    if len(people) != chunks.get("badges"):
-        raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
-    size = int(chunks["size"])
-    span = people[index * size : (index + 1) * size]
+    workers = services.settings.fanout_chunk_workers
+    if workers:  # the local queue already runs a chunk per core: a chunk forking more would fight it
+        options = options.with_changes(workers=workers)
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
     with scratch as tmp:
-        result = renderer.render_pdf(span, inputs.options, Path(tmp) / f"chunk-{index:05d}.pdf", None)
+        result = renderer.render_pdf(people, options, Path(tmp) / f"chunk-{index:05d}.pdf", None)
         services.blobs.write_file(
             chunk_path(ref.uid, ref.job_id, index), Path(result.pdf_path), content_type="application/pdf"
         )
@@ -246,7 +250,9 @@ def _count(services: Services, ref: UploadRef, index: int, record: Mapping[str, 
     return alive["ok"]
 
 
-def _merge_if_last(services: Services, ref: UploadRef, inputs: Any, *, index: int | None) -> render_job.RenderOutcome:
+def _merge_if_last(
+    services: Services, ref: UploadRef, renderer: BadgeRenderer, *, index: int | None
+) -> render_job.RenderOutcome:
     """Inside one transaction decide who merges: all chunks done and no live merger. That one merges."""
     now = services.clock.now()
     token = secrets.token_hex(8)
@@ -269,20 +275,28 @@ def _merge_if_last(services: Services, ref: UploadRef, inputs: Any, *, index: in
     if merger.get("token") != token:
         return render_job.RenderOutcome("chunk_done", ref.uid, ref.job_id)
     try:
-        _merge(services, ref, inputs, job)
+        _merge(services, ref, renderer, job)
     except BaseException:
         services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"chunks/merger": None})  # a retry merges
         raise
     return render_job._done(services, ref, job["mail_key"])
 
 
-def _merge(services: Services, ref: UploadRef, inputs: Any, job: Mapping[str, Any]) -> None:
+def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Mapping[str, Any]) -> None:
     """Chunk PDFs -> one badges.pdf (qpdf grafts pages, streams untouched), results, then the one mail node."""
     from badge_renderer.parallel import merge_parts
 
     chunks = job["chunks"]
     total = int(chunks["total"])
-    name = render_job.links.download_name(getattr(inputs.options, "event_name", "") or "")
+    plan_doc = chunk_inputs.read_plan(services, ref.uid, ref.job_id)
+    if plan_doc is None:  # an older plan: the reader's warnings come from the CSV
+        inputs = _csv_inputs(services, ref, renderer)
+        event_name = getattr(inputs.options, "event_name", "") or ""
+        plan_doc = {"notes": list(inputs.notes), "warnings": [w.to_dict() for w in inputs.table.warnings]}
+        plan_doc["locale"] = inputs.locale
+    else:
+        event_name = getattr(_job_options(services, ref, renderer).options, "event_name", "") or ""
+    name = render_job.links.download_name(event_name)
     pdf = job_paths.pdf_path(ref.uid, ref.job_id)
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, job.get("attempts"))
     with scratch as tmp:
@@ -301,7 +315,7 @@ def _merge(services: Services, ref: UploadRef, inputs: Any, job: Mapping[str, An
         pdf_bytes = out.stat().st_size
     done = [chunks["done"][_chunk_key(i)] for i in range(total)]
     chunk_warnings = [w for record in done for w in (record.get("warnings") or [])]
-    warnings = _dedupe([*inputs.notes, *(w.to_dict() for w in inputs.table.warnings), *chunk_warnings])
+    warnings = _dedupe([*plan_doc.get("notes", []), *plan_doc.get("warnings", []), *chunk_warnings])
     badges = sum(int(record["badges"]) for record in done)
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
@@ -311,18 +325,23 @@ def _merge(services: Services, ref: UploadRef, inputs: Any, job: Mapping[str, An
             "output": pdf,
             "png_zip": None,
             "download_name": name,
-            "event_name": getattr(inputs.options, "event_name", "") or None,
+            "event_name": event_name or None,
             "pdf_bytes": pdf_bytes,
             "warnings": warnings[:200] or None,
-            "warnings_total": len(warnings),
+            "warnings_total": len(warnings)
+            + max(0, int(plan_doc.get("warnings_total") or 0) - len(plan_doc.get("warnings", []))),
+            "locale": plan_doc.get("locale"),
         },
     )
     render_job._create_mail_node(services, ref, job["mail_key"], pdf, name, badges)
-    for index in range(total):  # best effort: the merged PDF is what is delivered
+    leftovers = [chunk_inputs.plan_path(ref.uid, ref.job_id)]
+    for index in range(total):
+        leftovers += [chunk_path(ref.uid, ref.job_id, index), chunk_inputs.rows_path(ref.uid, ref.job_id, index)]
+    for path in leftovers:  # best effort: the merged PDF is what is delivered
         try:
-            services.blobs.delete(chunk_path(ref.uid, ref.job_id, index))
+            services.blobs.delete(path)
         except Exception:
-            log.warning("could not delete chunk %s of %s/%s", index, ref.uid, ref.job_id)
+            log.warning("could not delete %s", path)
 
 
 def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -325,13 +325,21 @@ class _Outputs:
     name: str
 
 
-def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
-    """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
-    data = _read_csv(services, ref)
-    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
-        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
-    except upload_checks.ContentRefused as err:
-        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
+@dataclass(frozen=True)
+class _JobOptions:
+    """Everything a job asks for besides its rows: read again by each fan-out chunk, which gets its rows apart."""
+
+    options: Any
+    png_zip: bool
+    notes: tuple[dict[str, Any], ...]
+    locale: str | None
+    mapping: dict[str, str] | None
+
+
+def _read_job_options(
+    services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer
+) -> _JobOptions:
+    """Options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
     option_data, metadata_text = _load_options(services, ref, metadata)
     mapping = _pop_mapping(option_data)
     locale = _pop_locale(option_data)
@@ -339,16 +347,32 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
     options = _build_options(renderer, option_data, images, metadata_text)
+    return _JobOptions(options, png_zip, notes, locale, mapping)
+
+
+def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
+    """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
+    data = _read_csv(services, ref)
+    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
+        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
+    except upload_checks.ContentRefused as err:
+        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
+    job = _read_job_options(services, ref, metadata, renderer)
+    options = job.options
     settings = services.settings
     table = renderer.read_attendees(
-        data, mapping=mapping, filename=ref.csv_name, max_bytes=settings.csv_max_bytes, max_rows=settings.csv_max_rows
+        data,
+        mapping=job.mapping,
+        filename=ref.csv_name,
+        max_bytes=settings.csv_max_bytes,
+        max_rows=settings.csv_max_rows,
     )
     if not table.attendees:
         raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
     qr_field = getattr(options, "qr_field", None)
     if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
         options = options.with_changes(qr_field=table.field_for(qr_field))
-    return _Inputs(table, options, png_zip, notes, locale)
+    return _Inputs(table, options, job.png_zip, job.notes, job.locale)
 
 
 def _pop_locale(option_data: dict[str, Any]) -> str | None:
