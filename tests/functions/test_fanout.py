@@ -214,3 +214,20 @@ def test_fanout_settings_come_from_the_environment():
     assert settings.fanout_min_rows == settings.csv_max_rows + 1  # by default only refused files fan out
     with pytest.raises(config.ConfigError, match="BADGEFORGE_FANOUT_MAX_ROWS"):
         config.Settings.from_env({"BADGEFORGE_FANOUT_MAX_ROWS": "0"})
+
+
+def test_a_file_over_todays_row_cap_is_parsed_once(services, inline):
+    from badgeforge.services import render_job
+    from badgeforge.services.renderer import LibraryRenderer
+
+    reads: list[int] = []
+
+    class CountingReader(LibraryRenderer):
+        def read_attendees(self, data, **kwargs):
+            reads.append(kwargs["max_rows"])
+            return super().read_attendees(data, **kwargs)
+
+    user = make_user(services)
+    inline.services.blobs.inner.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", _csv(50), content_type="text/csv")
+    outcome = render_job.handle_upload(inline.services, f"uploads/{user.uid}/j1/attendees.csv", {}, CountingReader())
+    assert outcome.status == "planned" and reads == [100]  # once, with the fan-out cap

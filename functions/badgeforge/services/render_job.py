@@ -350,9 +350,16 @@ def _read_job_options(
     return _JobOptions(options, png_zip, notes, locale, mapping)
 
 
-def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
-    """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
-    data = _read_csv(services, ref)
+def _read_inputs(
+    services: Services,
+    ref: UploadRef,
+    metadata: Mapping[str, str],
+    renderer: BadgeRenderer,
+    data: bytes | None = None,
+) -> _Inputs:
+    """CSV (size-limited; `data` if already read), options (job.json or metadata) and images; every problem is a
+    BadgeForgeError/JobFailed."""
+    data = _read_csv(services, ref) if data is None else data
     try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
         upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
     except upload_checks.ContentRefused as err:
@@ -388,16 +395,26 @@ def _pop_locale(option_data: dict[str, Any]) -> str | None:
 def _read_inputs_or_widen(
     services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer
 ) -> tuple[_Inputs, bool]:
-    """Today's read; only a file it refuses for its size is read again with the fan-out caps (when a task queue
-    exists), so every job the single function takes is read exactly as before."""
+    """Today's read; a file over today's caps is read with the fan-out caps (when a task queue exists), so every job
+    the single function takes is read exactly as before. The file is downloaded once, and a file with more lines
+    than today's row cap is parsed once, with the fan-out caps (parsing 50,001 rows only to refuse them cost a
+    100,000-row job seconds)."""
     from badgeforge.services import fanout
 
-    try:
+    if not fanout.enabled(services):
         return _read_inputs(services, ref, metadata, renderer), False
+    wide, settings = fanout.widened(services), services.settings
+    data = _read_csv(wide, ref)
+    if len(data) > settings.csv_max_bytes or data.count(b"\n") > settings.csv_max_rows + 1:  # header + rows
+        inputs = _read_inputs(wide, ref, metadata, renderer, data)
+        over = len(data) > settings.csv_max_bytes or len(inputs.table.attendees) > settings.csv_max_rows
+        return inputs, over
+    try:
+        return _read_inputs(services, ref, metadata, renderer, data), False
     except (JobFailed, BadgeForgeError) as err:
         if not fanout.refused_by_size(services, err):
             raise
-    return _read_inputs(fanout.widened(services), ref, metadata, renderer), True
+    return _read_inputs(wide, ref, metadata, renderer, data), True
 
 
 def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
