@@ -231,3 +231,25 @@ def test_a_file_over_todays_row_cap_is_parsed_once(services, inline):
     inline.services.blobs.inner.write_bytes(f"uploads/{user.uid}/j1/attendees.csv", _csv(50), content_type="text/csv")
     outcome = render_job.handle_upload(inline.services, f"uploads/{user.uid}/j1/attendees.csv", {}, CountingReader())
     assert outcome.status == "planned" and reads == [100]  # once, with the fan-out cap
+
+
+def test_a_fanout_job_gets_one_png_zip_numbered_through_the_whole_job(services, inline):
+    import zipfile
+
+    user = make_user(services)
+    options = b'{"png_zip": true, "badge_size": "ID-1"}'
+    inline.upload(user.uid, "j1", {"attendees.csv": _csv(21), "job.json": options})
+    inline.wait()
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["chunks"]["total"] >= 2, job.get("error")
+    local = services.settings.home / "png-copy.zip"
+    services.blobs.download_to(job["png_zip"], local)
+    with zipfile.ZipFile(local) as archive:
+        names = archive.namelist()
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in archive.infolist())
+        assert archive.read(names[-1]).startswith(b"\x89PNG")
+    assert [n[:5] for n in names] == [f"{i:05d}" for i in range(1, 22)] and names[20].startswith("00021-p20")
+    assert sorted(b.path for b in services.blobs.list(f"badges/{user.uid}/j1/")) == sorted(
+        [job["output"], job["png_zip"]]
+    )
+    assert len(outbox(services)) == 1

@@ -90,18 +90,15 @@ def chunk_path(uid: str, job_id: str, index: int) -> str:
     return f"badges/{uid}/{job_id}/chunks/{index:05d}.pdf"
 
 
+def chunk_zip_path(uid: str, job_id: str, index: int) -> str:
+    return f"badges/{uid}/{job_id}/chunks/{index:05d}.png.zip"
+
+
 # -- planning (in the Storage trigger) --------------------------------------------------------------------------
 
 
 def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOutcome:
     """Record the chunk plan (kept if an earlier attempt planned) and enqueue every chunk not yet done."""
-    if inputs.png_zip:
-        raise render_job.JobFailed(
-            "png_zip_too_many",
-            f"PNG images are made for at most {services.settings.csv_max_rows:,} badges per upload.",
-            file=ref.csv_name,
-            hint="Leave out png_zip for this file, or split it to get the PNG images.",
-        )
     badges = len(selected(inputs))
     size = chunk_size(services, inputs.options)
     fresh = {"total": -(-badges // size), "size": size, "badges": badges, "csv": ref.csv_name}
@@ -157,8 +154,8 @@ def handle_chunk(
     attempt = job.get("attempts")
     try:
         if _chunk_key(index) not in (job["chunks"].get("done") or {}):
-            people, options = _chunk_inputs(services, ref, renderer, job["chunks"], index)
-            record = _render_chunk(services, ref, people, options, renderer, index, attempt)
+            people, options, png_zip = _chunk_inputs(services, ref, renderer, job["chunks"], index)
+            record = _render_chunk(services, ref, people, options, renderer, index, attempt, png_zip=png_zip)
             if not _count(services, ref, index, record):
                 return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)
         return _merge_if_last(services, ref, renderer, index=index)
@@ -177,8 +174,9 @@ def _job_options(services: Services, ref: UploadRef, renderer: BadgeRenderer) ->
 
 def _chunk_inputs(
     services: Services, ref: UploadRef, renderer: BadgeRenderer, chunks: Mapping[str, Any], index: int
-) -> tuple[Sequence[Any], Any]:
-    """(this chunk's attendees, options): the rows the planner wrote for it, else (an older plan) the CSV's."""
+) -> tuple[Sequence[Any], Any, bool]:
+    """(this chunk's attendees, options, PNG zip wanted): the rows the planner wrote for it, else (an older plan)
+    the CSV's."""
     size = int(chunks["size"])
     expected = max(0, min(size, int(chunks["badges"]) - index * size))
     people = chunk_inputs.read_rows(services, ref.uid, ref.job_id, index)
@@ -187,14 +185,15 @@ def _chunk_inputs(
         everyone = selected(inputs)
         if len(everyone) != chunks.get("badges"):
             raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
-        return everyone[index * size : (index + 1) * size], inputs.options
+        return everyone[index * size : (index + 1) * size], inputs.options, inputs.png_zip
     if len(people) != expected:
         raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
-    options = _job_options(services, ref, renderer).options
+    job_options = _job_options(services, ref, renderer)
+    options = job_options.options
     plan_doc = chunk_inputs.read_plan(services, ref.uid, ref.job_id) or {}
     if plan_doc.get("qr_field"):  # resolved against the table's columns by the planner ("Order code" -> ticket_id)
         options = options.with_changes(qr_field=plan_doc["qr_field"])
-    return people, options
+    return people, options, job_options.png_zip
 
 
 def _csv_inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
@@ -218,6 +217,8 @@ def _render_chunk(
     renderer: BadgeRenderer,
     index: int,
     attempt: Any,
+    *,
+    png_zip: bool = False,
 ) -> dict[str, Any]:
     workers = services.settings.fanout_chunk_workers
     if workers:  # the local queue already runs a chunk per core: a chunk forking more would fight it
@@ -228,8 +229,14 @@ def _render_chunk(
         services.blobs.write_file(
             chunk_path(ref.uid, ref.job_id, index), Path(result.pdf_path), content_type="application/pdf"
         )
+        Path(result.pdf_path).unlink(missing_ok=True)  # the scratch holds one output at a time
+        if png_zip:
+            zipped = renderer.render_png_zip(people, options, Path(tmp) / f"chunk-{index:05d}.zip")
+            services.blobs.write_file(
+                chunk_zip_path(ref.uid, ref.job_id, index), Path(zipped), content_type="application/zip"
+            )
     warnings = [w.to_dict() for w in result.warnings[:CHUNK_WARNINGS]]
-    return {"badges": result.badges, "pages": result.pages, "warnings": warnings or None}
+    return {"badges": result.badges, "pages": result.pages, "warnings": warnings or None, "png": png_zip or None}
 
 
 def _count(services: Services, ref: UploadRef, index: int, record: Mapping[str, Any]) -> bool:
@@ -314,6 +321,10 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
         )
         pdf_bytes = out.stat().st_size
     done = [chunks["done"][_chunk_key(i)] for i in range(total)]
+    png_zip = None
+    if any(record.get("png") for record in done):
+        png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+        _merge_png_zips(services, ref, job, total, int(chunks["size"]), png_zip, name)
     chunk_warnings = [w for record in done for w in (record.get("warnings") or [])]
     warnings = _dedupe([*plan_doc.get("notes", []), *plan_doc.get("warnings", []), *chunk_warnings])
     badges = sum(int(record["badges"]) for record in done)
@@ -323,7 +334,7 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
             "badges": badges,
             "pages": sum(int(record["pages"]) for record in done),
             "output": pdf,
-            "png_zip": None,
+            "png_zip": png_zip,
             "download_name": name,
             "event_name": event_name or None,
             "pdf_bytes": pdf_bytes,
@@ -337,11 +348,41 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
     leftovers = [chunk_inputs.plan_path(ref.uid, ref.job_id)]
     for index in range(total):
         leftovers += [chunk_path(ref.uid, ref.job_id, index), chunk_inputs.rows_path(ref.uid, ref.job_id, index)]
+        leftovers.append(chunk_zip_path(ref.uid, ref.job_id, index))
     for path in leftovers:  # best effort: the merged PDF is what is delivered
         try:
             services.blobs.delete(path)
         except Exception:
             log.warning("could not delete %s", path)
+
+
+def _merge_png_zips(
+    services: Services, ref: UploadRef, job: Mapping[str, Any], total: int, size: int, target: str, name: str
+) -> None:
+    """Chunk ZIPs -> one ZIP of every badge's PNG, numbered through the whole job (a chunk numbers its own badges
+    from 1, so "00001-ada.png" of chunk 2 becomes number 2 * size + 1). Entries are stored, as the chunks wrote them;
+    one chunk ZIP is on the scratch disk at a time."""
+    import re
+    import zipfile
+
+    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, job.get("attempts"))
+    with scratch as tmp:
+        out = Path(tmp) / "badges-png.zip"
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as merged:
+            for index in range(total):
+                part = Path(tmp) / f"{index:05d}.zip"
+                services.blobs.download_to(chunk_zip_path(ref.uid, ref.job_id, index), part)
+                with zipfile.ZipFile(part) as chunk:
+                    for entry in chunk.infolist():
+                        number, rest = re.match(r"(\d+)(.*)", entry.filename).groups()  # type: ignore[union-attr]
+                        renamed = f"{index * size + int(number):0{max(5, len(number))}d}{rest}"
+                        with chunk.open(entry) as source, merged.open(renamed, "w", force_zip64=True) as sink:
+                            while block := source.read(1 << 20):
+                                sink.write(block)
+                part.unlink()
+        services.blobs.write_file(
+            target, out, content_type="application/zip", download_name=name.removesuffix(".pdf") + " (PNG).zip"
+        )
 
 
 def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
