@@ -53,8 +53,11 @@ def render_badges(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) ->
     timeout_sec=540,
     secrets=[SENDGRID_API_KEY, LINK_SECRET],
 )
-def render_chunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
-    """One page-aligned chunk of a fan-out job (enqueued by render_badges); the last chunk merges and mails."""
+def renderChunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
+    """One page-aligned chunk of a fan-out job (enqueued by render_badges); the last chunk merges and mails.
+
+    camelCase because a task function's Cloud Tasks queue takes the function's name, and queue ids allow only
+    letters, digits and hyphens (Cloud Tasks' rule; firebase-tools' tasks emulator refused `render_chunk` with it)."""
     from badgeforge.services import fanout
 
     outcome = fanout.handle_chunk(_services(), req.data if isinstance(req.data, dict) else {})

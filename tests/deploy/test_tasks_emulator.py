@@ -1,6 +1,6 @@
 """Fan-out through firebase-tools' Cloud Tasks emulator: the planner enqueues chunks with the Admin SDK
 (CLOUD_TASKS_EMULATOR_HOST, adapters/firebase/tasks.py, task ids as in production), the emulator dispatches each to
-main.render_chunk (`tasks_fn.on_task_dispatched`) in the BUNDLED codebase's Python worker, and the last chunk merges.
+main.renderChunk (`tasks_fn.on_task_dispatched`) in the BUNDLED codebase's Python worker, and the last chunk merges.
 
 Real parts: firebase-tools' functions and tasks emulators, the bundle and its fresh venv, the Admin SDK's enqueue.
 Stand-ins: the emulated functions run on the local adapters (functions/.env.local: BADGEFORGE_MODE=local and a
@@ -52,7 +52,7 @@ def test_a_fanout_job_renders_its_chunks_through_the_tasks_emulator(tasks_emulat
     from badgeforge.services.usage import ensure_user
 
     emulator, ports, home = tasks_emulator
-    assert "render_chunk" in emulator.output, emulator.output[-3000:]
+    assert "renderChunk" in emulator.output, emulator.output[-3000:]
     monkeypatch.setenv("CLOUD_TASKS_EMULATOR_HOST", f"127.0.0.1:{ports['tasks']}")
     app = firebase_admin.initialize_app(options={"projectId": PROJECT_ID}, name="tasks-emulator-test")
     try:

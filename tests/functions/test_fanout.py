@@ -1,10 +1,11 @@
-"""Fan-out (services/fanout.py) through the real decorated functions: render_badges plans, main.render_chunk renders
+"""Fan-out (services/fanout.py) through the real decorated functions: render_badges plans, main.renderChunk renders
 chunks on the local task queue (in this process with task_workers=0, in spawned worker processes otherwise), the last
 chunk merges. Small caps (20 rows single-path, chunks of 8 badges) stand in for 50,000 / 10,000 so this stays fast.
 Fault injection: FailingBadgeWrites (a Storage outage) makes chunks fail, as a real outage cannot be caused here."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import UTC, datetime
 
@@ -253,3 +254,82 @@ def test_a_fanout_job_gets_one_png_zip_numbered_through_the_whole_job(services, 
         [job["output"], job["png_zip"]]
     )
     assert len(outbox(services)) == 1
+
+
+def _scratch_bytes(root) -> int:
+    total = 0
+    for entry in root.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):  # a render removing its files meanwhile
+            total += entry.stat().st_size if entry.is_file() else 0
+    return total
+
+
+class ScratchSampler:
+    """Measures the renders' scratch folders (what sits on Cloud Functions' in-memory /tmp) every millisecond."""
+
+    def __init__(self, root) -> None:
+        import threading
+
+        self.root, self.peak, self._stop = root, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self.root.exists():
+                self.peak = max(self.peak, _scratch_bytes(self.root))
+            self._stop.wait(0.001)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def test_a_fanout_job_keeps_its_scratch_under_a_small_spool_cap(tmp_path):
+    capped = config.Settings(
+        home=tmp_path / "home",
+        link_secret="s",
+        jobs_per_minute=100,
+        csv_max_rows=20,
+        fanout_max_rows=100,
+        fanout_chunk_badges=8,
+        spool_max_bytes=SMALL_SPOOL,
+    )
+    services = config.build_services(capped)
+    rt = LocalRuntime(services, task_workers=0)
+    try:
+        user = make_user(services)
+        with ScratchSampler(capped.render_scratch_root()) as sampler:
+            rt.upload(user.uid, "j1", {"attendees.csv": _csv(40)})
+            rt.wait()
+    finally:
+        rt.close()
+        config.use_services(None)
+    job = _job(services, user.uid)
+    assert job["status"] == "done" and job["badges"] == 40, job.get("error")
+    total = services.blobs.info(job["output"]).size
+    print(f"peak scratch {sampler.peak:,} bytes for a {total:,}-byte PDF (cap {SMALL_SPOOL:,})")
+    assert 0 < sampler.peak <= SMALL_SPOOL < total  # the merged PDF never sat in scratch: it is bigger than the cap
+
+
+SMALL_SPOOL = 40_000  # a chunk of 8 badges spools ~15 KB; the merged 40-badge PDF is ~65 KB
+
+
+def test_a_render_over_the_spool_cap_fails_with_the_setting_named_and_charges_nothing(services, tmp_path):
+    tiny = dataclasses.replace(services, settings=dataclasses.replace(services.settings, spool_max_bytes=5_000))
+    rt = LocalRuntime(tiny, task_workers=0)
+    try:
+        user = make_user(services)
+        rt.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
+        rt.wait()
+    finally:
+        rt.close()
+        config.use_services(None)
+    job = _job(services, user.uid)
+    assert job["status"] == "failed" and job["error"]["code"] == "spool_full"
+    assert "BADGEFORGE_SPOOL_MAX_BYTES" in job["error"]["message"] and "CHUNK_BADGES" in job["error"]["hint"]
+    account = _user(services, user.uid)
+    assert not account.get("holds") and not account.get("charged") and outbox(services) == []

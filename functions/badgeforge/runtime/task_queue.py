@@ -1,4 +1,4 @@
-"""LocalTaskQueue: Cloud Tasks on one machine. Each task is a POST to main.render_chunk (the same decorated task
+"""LocalTaskQueue: Cloud Tasks on one machine. Each task is a POST to main.renderChunk (the same decorated task
 function Cloud Tasks calls), in parallel worker processes; a task answering an error is retried like the queue's
 retry config does, and one out of retries is reported (the job fails with that reason, its use released).
 
@@ -53,7 +53,7 @@ def _run_in_worker(settings: Any, payload: dict[str, Any]) -> tuple[int, str]:
         runtime = LocalRuntime(config.build_services(settings), task_workers=None)
         _worker_runtime.clear()
         _worker_runtime[settings] = runtime
-    return call_task_function(runtime.main.render_chunk, payload)
+    return call_task_function(runtime.main.renderChunk, payload)
 
 
 _worker_runtime: dict[Any, Any] = {}  # one runtime per worker process (its settings never change)

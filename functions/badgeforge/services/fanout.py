@@ -12,6 +12,7 @@ to parse in every chunk.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -224,14 +225,17 @@ def _render_chunk(
     if workers:  # the local queue already runs a chunk per core: a chunk forking more would fight it
         options = options.with_changes(workers=workers)
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
-    with scratch as tmp:
-        result = renderer.render_pdf(people, options, Path(tmp) / f"chunk-{index:05d}.pdf", None)
+    with scratch as tmp, render_job.spool_guard(services):
+        spool = render_scratch.Spool(tmp, services.settings.spool_max_bytes)
+        result = renderer.render_pdf(people, options, Path(tmp) / f"chunk-{index:05d}.pdf", spool.progress())
+        spool.check()
         services.blobs.write_file(
             chunk_path(ref.uid, ref.job_id, index), Path(result.pdf_path), content_type="application/pdf"
         )
         Path(result.pdf_path).unlink(missing_ok=True)  # the scratch holds one output at a time
         if png_zip:
             zipped = renderer.render_png_zip(people, options, Path(tmp) / f"chunk-{index:05d}.zip")
+            spool.check()
             services.blobs.write_file(
                 chunk_zip_path(ref.uid, ref.job_id, index), Path(zipped), content_type="application/zip"
             )
@@ -305,26 +309,23 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
         event_name = getattr(_job_options(services, ref, renderer).options, "event_name", "") or ""
     name = render_job.links.download_name(event_name)
     pdf = job_paths.pdf_path(ref.uid, ref.job_id)
-    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, job.get("attempts"))
-    with scratch as tmp:
-        parts = []
-        for index in range(total):
-            part = Path(tmp) / f"{index:05d}.pdf"
-            services.blobs.download_to(chunk_path(ref.uid, ref.job_id, index), part)
-            parts.append(part)
-        out = Path(tmp) / "badges.pdf"
-        merge_parts(parts, out)
-        for part in parts:
-            part.unlink(missing_ok=True)
-        services.blobs.write_file(
-            pdf, out, content_type="application/pdf", download_name=name, metadata={"uid": ref.uid, "jobId": ref.job_id}
+    with contextlib.ExitStack() as opened:  # chunks read from Storage on demand, the result uploaded as written
+        parts = [
+            opened.enter_context(services.blobs.open_read(chunk_path(ref.uid, ref.job_id, i))) for i in range(total)
+        ]
+        info = services.blobs.write_with(
+            pdf,
+            lambda out: merge_parts(parts, out),
+            content_type="application/pdf",
+            download_name=name,
+            metadata={"uid": ref.uid, "jobId": ref.job_id},
         )
-        pdf_bytes = out.stat().st_size
+    pdf_bytes = info.size
     done = [chunks["done"][_chunk_key(i)] for i in range(total)]
     png_zip = None
     if any(record.get("png") for record in done):
         png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
-        _merge_png_zips(services, ref, job, total, int(chunks["size"]), png_zip, name)
+        _merge_png_zips(services, ref, total, int(chunks["size"]), png_zip, name)
     chunk_warnings = [w for record in done for w in (record.get("warnings") or [])]
     warnings = _dedupe([*plan_doc.get("notes", []), *plan_doc.get("warnings", []), *chunk_warnings])
     badges = sum(int(record["badges"]) for record in done)
@@ -356,33 +357,27 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
             log.warning("could not delete %s", path)
 
 
-def _merge_png_zips(
-    services: Services, ref: UploadRef, job: Mapping[str, Any], total: int, size: int, target: str, name: str
-) -> None:
+def _merge_png_zips(services: Services, ref: UploadRef, total: int, size: int, target: str, name: str) -> None:
     """Chunk ZIPs -> one ZIP of every badge's PNG, numbered through the whole job (a chunk numbers its own badges
     from 1, so "00001-ada.png" of chunk 2 becomes number 2 * size + 1). Entries are stored, as the chunks wrote them;
-    one chunk ZIP is on the scratch disk at a time."""
+    read from Storage and written into the upload as they go, so nothing is spooled on the instance."""
     import re
     import zipfile
 
-    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, job.get("attempts"))
-    with scratch as tmp:
-        out = Path(tmp) / "badges-png.zip"
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as merged:
+    def write(handle: Any) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as merged:
             for index in range(total):
-                part = Path(tmp) / f"{index:05d}.zip"
-                services.blobs.download_to(chunk_zip_path(ref.uid, ref.job_id, index), part)
-                with zipfile.ZipFile(part) as chunk:
+                part = services.blobs.open_read(chunk_zip_path(ref.uid, ref.job_id, index))
+                with part, zipfile.ZipFile(part) as chunk:
                     for entry in chunk.infolist():
                         number, rest = re.match(r"(\d+)(.*)", entry.filename).groups()  # type: ignore[union-attr]
                         renamed = f"{index * size + int(number):0{max(5, len(number))}d}{rest}"
                         with chunk.open(entry) as source, merged.open(renamed, "w", force_zip64=True) as sink:
                             while block := source.read(1 << 20):
                                 sink.write(block)
-                part.unlink()
-        services.blobs.write_file(
-            target, out, content_type="application/zip", download_name=name.removesuffix(".pdf") + " (PNG).zip"
-        )
+
+    download = name.removesuffix(".pdf") + " (PNG).zip"
+    services.blobs.write_with(target, write, content_type="application/zip", download_name=download)
 
 
 def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:

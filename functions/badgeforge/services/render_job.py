@@ -13,7 +13,8 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -437,8 +438,12 @@ def _render_and_store(
     name = links.download_name(getattr(inputs.options, "event_name", "") or "")
     attendees = inputs.table.attendees
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
-    with scratch as tmp:
-        result = renderer.render_pdf(attendees, inputs.options, Path(tmp) / "badges.pdf", _Progress(services, ref))
+    with scratch as tmp, spool_guard(services):
+        spool = render_scratch.Spool(tmp, services.settings.spool_max_bytes)
+        result = renderer.render_pdf(
+            attendees, inputs.options, Path(tmp) / "badges.pdf", spool.progress(_Progress(services, ref))
+        )
+        spool.check()
         pdf = job_paths.pdf_path(ref.uid, ref.job_id)
         services.blobs.write_file(
             pdf,
@@ -450,7 +455,9 @@ def _render_and_store(
         png_zip = None
         if inputs.png_zip:
             png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+            Path(result.pdf_path).unlink(missing_ok=True)  # stored: the scratch holds one output at a time
             zipped = renderer.render_png_zip(attendees, inputs.options, Path(tmp) / "badges-png.zip")
+            spool.check()
             services.blobs.write_file(
                 png_zip,
                 Path(zipped),
@@ -458,6 +465,20 @@ def _render_and_store(
                 download_name=name.removesuffix(".pdf") + " (PNG).zip",
             )
     return _Outputs(result, pdf, png_zip, name)
+
+
+@contextmanager
+def spool_guard(services: Services) -> Iterator[None]:
+    """A render over its scratch budget fails its job with the budget named and what to change."""
+    try:
+        yield
+    except render_scratch.SpoolFull as err:
+        raise JobFailed(
+            "spool_full",
+            f"The badges could not be made: {err} (BADGEFORGE_SPOOL_MAX_BYTES). Nothing was charged.",
+            hint="An administrator can raise BADGEFORGE_SPOOL_MAX_BYTES or lower BADGEFORGE_FANOUT_CHUNK_BADGES "
+            "(smaller chunks); then upload the file again.",
+        ) from err
 
 
 JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnings.json when there are more

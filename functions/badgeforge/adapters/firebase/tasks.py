@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-CHUNK_FUNCTION = "render_chunk"  # functions/main.py's task-queue function
+CHUNK_FUNCTION = "renderChunk"  # functions/main.py's task-queue function
 
 
 class CloudTaskQueue:
-    """Enqueues onto the queue of the render_chunk function; a task id already taken counts as enqueued, so the
+    """Enqueues onto the queue of the renderChunk function; a task id already taken counts as enqueued, so the
     planner and the sweep can enqueue a chunk again without rendering it twice."""
 
     def __init__(self, app: Any, region: str, function: str = CHUNK_FUNCTION) -> None:
