@@ -49,8 +49,7 @@ def render_badges(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) ->
 @tasks_fn.on_task_dispatched(
     retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
     rate_limits=options.RateLimits(max_concurrent_dispatches=10),
-    memory=options.MemoryOption.GB_2,
-    timeout_sec=540,
+    **deployment.CHUNK,
     secrets=[SENDGRID_API_KEY, LINK_SECRET],
 )
 def renderChunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
