@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,3 +24,9 @@ class CloudTaskQueue:
             queue.enqueue(dict(payload), functions.TaskOptions(task_id=task_id))
         except exceptions.AlreadyExistsError:
             return
+        except ValueError as err:
+            # firebase-admin 7.7.0 against firebase-tools' tasks emulator: for a named task the emulator echoes the
+            # name without the leading "/" the SDK strips, so the SDK fails to parse "rojects/..." AFTER the task
+            # was queued. Only there (never against Cloud Tasks) is that a success.
+            if not (os.environ.get("CLOUD_TASKS_EMULATOR_HOST") and "resource name" in str(err)):
+                raise
