@@ -99,8 +99,10 @@ def chunk_zip_path(uid: str, job_id: str, index: int) -> str:
 
 
 def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOutcome:
-    """Record the chunk plan (kept if an earlier attempt planned) and enqueue every chunk not yet done."""
-    badges = len(selected(inputs))
+    """Record the chunk plan (kept if an earlier attempt planned), write each chunk's rows, and enqueue every chunk
+    not yet done."""
+    people = selected(inputs)
+    badges = len(people)
     size = chunk_size(services, inputs.options)
     fresh = {"total": -(-badges // size), "size": size, "badges": badges, "csv": ref.csv_name}
 
@@ -119,7 +121,6 @@ def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOu
     queue = services.tasks
     if queue is None:  # render_job fans out only where a task queue exists
         raise RuntimeError("fan-out planned without a task queue")
-    people = selected(inputs)
     chunk_inputs.write_plan(services, ref.uid, ref.job_id, inputs)
     for index in range(chunks["total"]):  # every row file first: a chunk may start as soon as it is enqueued
         if _chunk_key(index) not in done:
