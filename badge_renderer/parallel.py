@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from badge_renderer.errors import BadgeForgeError
 from badge_renderer.model import Attendee
@@ -281,19 +281,23 @@ def _kill(children: list[_Worker]) -> None:
             _finish(child, None)
 
 
-def merge_parts(parts: Sequence[Path], out: Path) -> None:
+def merge_parts(parts: Sequence[Path | BinaryIO], out: Path | BinaryIO) -> None:
     """Concatenate part PDFs with qpdf: the later parts' pages are grafted onto part 0's page tree.
 
     Each page is copied with copy_foreign (qpdf copies what it uses once per part: fonts, images, forms) and
     appended to the Kids array directly; pikepdf's pages.extend did the same page by page through its page
     list and took 4x longer. Streams are written as they are (no decoding or re-compression).
+    Parts and `out` may be seekable binary streams instead of files (fan-out merges chunks read from Storage into an
+    upload, so no part and no result lands on the instance's in-memory /tmp); a stream part must be a finished PDF
+    (pdf_finish already blanked cairo's repeated /XObject keys), as qpdf cannot be handed a file to fix in place.
     """
     import pikepdf
 
     from badge_renderer.pdf_finish import drop_duplicate_xobject_keys
 
     for part in parts:
-        drop_duplicate_xobject_keys(part)  # else qpdf may read a page's repeated /XObject keys as none
+        if isinstance(part, Path):
+            drop_duplicate_xobject_keys(part)  # else qpdf may read a page's repeated /XObject keys as none
     sources = [pikepdf.open(part) for part in parts]
     try:
         pdf = sources[0]
@@ -311,6 +315,9 @@ def merge_parts(parts: Sequence[Path], out: Path) -> None:
                 tree.Kids.append(copy)
             count += len(kids)
             tree.Count = count
+        if not isinstance(out, Path):
+            pdf.save(out, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            return
         tmp = out.with_suffix(out.suffix + ".tmp")
         pdf.save(tmp, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
         os.replace(tmp, out)

@@ -1,6 +1,7 @@
-"""Cost follows the work: `badgeforge sweep` and the admin console's first page with 10,000 users × 10 past jobs
-against 100 users, in database reads, bytes and wall time, beside the full scans they replaced (peer: what the old
-sweep and console downloaded, `get("jobs")`, `get("badgeMails")`, `get("users")`, measured in the same run).
+"""Cost follows the work: `badgeforge sweep`, the admin console's first page, an organizer's /api/jobs first page and
+the CLI's `jobs EMAIL` / `users list` first page with 10,000 users × 10 past jobs against 100 users, in database reads,
+bytes and wall time, beside the full scans they replaced (peer: what the old code downloaded, `get("jobs")`,
+`get("badgeMails")`, `get("users")`, measured in the same run).
 
 Prints ratios only (target: big/small <= 2 for the sweep and the first page). Run from the repo root:
     PYTHONPATH=$PWD:$PWD/functions .venv/bin/python bench/queries_scale.py [--users 10000]
@@ -17,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from badgeforge.services import user_pages
+from badgeforge.cli.jobs_cmd import job_rows
+from badgeforge.services import job_pages, user_pages
 from badgeforge.services.sweep import run_sweep
 from tests.scale.test_cost_follows_work import _world
 
@@ -40,11 +42,15 @@ def measure(base: Path, users: int) -> dict[str, tuple[int, int, float]]:
     timed(
         "first page", lambda: [user_pages.last_job(counted, uid) for uid, _ in user_pages.page_of_users(counted).users]
     )
+    timed("/api/jobs first page", lambda: job_pages.page_of_jobs(counted, "u000050"))
+    timed("cli jobs EMAIL", lambda: job_rows(counted, "u000050"))
+    timed("cli users list first page", lambda: user_pages.page_of_users(counted, limit=200))
     timed("old sweep (full scan)", lambda: [counted.db.get(p) for p in ("badgeMails", "jobs", "users")])
     timed(
         "old first page (full scan)",
         lambda: [counted.db.get(f"jobs/{uid}") for uid in list(counted.db.get("users"))[:200]],
     )
+    timed("old cli jobs EMAIL (full scan)", lambda: [counted.db.get(p) for p in ("users", "badgeMails", "jobs")])
     return found
 
 

@@ -49,12 +49,14 @@ def render_badges(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) ->
 @tasks_fn.on_task_dispatched(
     retry_config=options.RetryConfig(max_attempts=5, min_backoff_seconds=10),
     rate_limits=options.RateLimits(max_concurrent_dispatches=10),
-    memory=options.MemoryOption.GB_2,
-    timeout_sec=540,
+    **deployment.CHUNK,
     secrets=[SENDGRID_API_KEY, LINK_SECRET],
 )
-def render_chunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
-    """One page-aligned chunk of a fan-out job (enqueued by render_badges); the last chunk merges and mails."""
+def renderChunk(req: tasks_fn.CallableRequest) -> dict[str, Any]:
+    """One page-aligned chunk of a fan-out job (enqueued by render_badges); the last chunk merges and mails.
+
+    camelCase because a task function's Cloud Tasks queue takes the function's name, and queue ids allow only
+    letters, digits and hyphens (Cloud Tasks' rule; firebase-tools' tasks emulator refused `render_chunk` with it)."""
     from badgeforge.services import fanout
 
     outcome = fanout.handle_chunk(_services(), req.data if isinstance(req.data, dict) else {})

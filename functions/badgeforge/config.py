@@ -54,6 +54,8 @@ _INT_BOUNDS = {
     "BADGEFORGE_FANOUT_MAX_ROWS": (1, limits.CSV_MAX_ROWS_CEILING),
     "BADGEFORGE_FANOUT_MAX_BYTES": (1, limits.CSV_MAX_BYTES_CEILING),
     "BADGEFORGE_FANOUT_CHUNK_BADGES": (1, limits.CSV_MAX_ROWS_CEILING),
+    "BADGEFORGE_FANOUT_CHUNK_WORKERS": (0, 64),
+    "BADGEFORGE_SPOOL_MAX_BYTES": (0, 2**50),
 }
 
 
@@ -138,6 +140,8 @@ class Settings:
     fanout_max_rows: int = 200_000
     fanout_max_bytes: int = 50_000_000
     fanout_chunk_badges: int = 25_000  # 100,000 badges: 4 chunks, 2 per core here
+    fanout_chunk_workers: int = 0  # processes per chunk render; 0: the instance's CPUs (the local queue sets its share)
+    spool_max_bytes: int = 512_000_000  # one render's scratch (Cloud Functions: in-memory /tmp); 0 = no cap
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -195,6 +199,8 @@ class Settings:
             fanout_max_rows=_int_env(env, "BADGEFORGE_FANOUT_MAX_ROWS", cls.fanout_max_rows),
             fanout_max_bytes=_int_env(env, "BADGEFORGE_FANOUT_MAX_BYTES", cls.fanout_max_bytes),
             fanout_chunk_badges=_int_env(env, "BADGEFORGE_FANOUT_CHUNK_BADGES", cls.fanout_chunk_badges),
+            fanout_chunk_workers=_int_env(env, "BADGEFORGE_FANOUT_CHUNK_WORKERS", 0),
+            spool_max_bytes=_int_env(env, "BADGEFORGE_SPOOL_MAX_BYTES", cls.spool_max_bytes),
         )
 
     def render_scratch_root(self) -> Path:

@@ -47,6 +47,19 @@ RENDER: Sizing = {
     "max_instances": 10,
 }
 
+# renderChunk: one fan-out chunk per instance on both vCPUs, like render_badges (the SDK's null concurrency would be 80
+# on cpu 2, and gcf_gen1 would give 1 vCPU). A chunk of 25,000 badges spools at most its PDF twice (pdf_finish's
+# rewrite) and BADGEFORGE_SPOOL_MAX_BYTES caps that; the merge streams Storage to Storage, but qpdf holds the whole
+# job's object graph (~300 MB at 50,000 badges, so ~600 MB at the 200,000-row cap): 2 GiB. Task functions may run
+# 1,800 s; a chunk takes seconds, the merge of 200,000 badges under a minute.
+CHUNK: Sizing = {
+    "memory": options.MemoryOption.GB_2,
+    "cpu": 2,
+    "concurrency": 1,
+    "timeout_sec": 1800,
+    "max_instances": 10,
+}
+
 # api: short I/O-bound requests (token check, database reads, a signed link). A full vCPU and 40 concurrent requests
 # per instance instead of gcf_gen1's 0.58 vCPU x 1: the Flask app keeps no per-request state outside Flask's request
 # context, and the adapters it uses are safe to share between threads (badgeforge.api.app builds the app once).

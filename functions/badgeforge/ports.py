@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 
 class BlobNotFound(LookupError):
@@ -104,6 +104,23 @@ class BlobStore(Protocol):
         ...
 
     def download_to(self, path: str, local_path: Path) -> None: ...
+
+    def open_read(self, path: str) -> BinaryIO:
+        """A seekable binary reader of the object, read on demand (no local copy); raises BlobNotFound."""
+        ...
+
+    def write_with(
+        self,
+        path: str,
+        writer: Callable[[BinaryIO], None],
+        *,
+        content_type: str,
+        download_name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> BlobInfo:
+        """Create the object from what `writer` writes into the handle it gets, streamed to the store (a resumable
+        upload in the cloud) so the bytes never sit in a local file; nothing is stored if `writer` raises."""
+        ...
 
     def info(self, path: str) -> BlobInfo | None: ...
 
@@ -238,7 +255,7 @@ class Clock(Protocol):
 
 @runtime_checkable
 class TaskQueue(Protocol):
-    """Cloud Tasks behind the render_chunk task function (or the local runtime's worker processes).
+    """Cloud Tasks behind the renderChunk task function (or the local runtime's worker processes).
 
     A task id names the work, not the attempt: enqueueing the same id again is not an error and adds nothing."""
 

@@ -223,3 +223,21 @@ def test_the_browser_cannot_name_a_photo_zip_or_send_a_design_document(env):
     headers = env.headers("organizer@example.com")
     start_job(env, headers, options=json.dumps({"photos": "../x.zip", "design_document": {"x": 1}, "event_name": "E"}))
     assert json.loads(env.submitter.calls[0][2]["job.json"]) == {"event_name": "E"}
+
+
+def test_the_list_pages_newest_first_through_a_cursor(env):
+    uid = env.organizer.uid
+    stamps = {f"j{i}": f"2026-11-{1 + i // 2:02d}T10:00:00.000000Z" for i in range(7)}  # pairs share a time
+    env.services.db.update(f"jobs/{uid}", {k: {"status": "done", "created_at": v} for k, v in stamps.items()})
+    env.services.db.update(f"jobs/{uid}/j3", {"deleted_at": "2026-11-30T00:00:00.000000Z"})
+    headers = env.headers("organizer@example.com")
+    seen, before, pages = [], "", 0
+    while True:
+        body = env.client.get("/api/jobs", headers=headers, query_string={"limit": 2, "before": before}).get_json()
+        seen += [j["id"] for j in body["jobs"]]
+        pages += 1
+        if body["before"] is None:
+            break
+        before = body["before"]
+    assert seen == ["j6", "j5", "j4", "j2", "j1", "j0"] and pages == 4  # j3 deleted; no job skipped or repeated
+    assert env.client.get("/api/jobs", headers=headers, query_string={"limit": "x"}).status_code == 400

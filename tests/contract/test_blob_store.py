@@ -53,3 +53,30 @@ def test_write_file_download_and_list(blob_store, tmp_path):
     assert target.read_bytes() == b"%PDF-1.7 fake"
     blob_store.delete("badges/u1/j1/badges.pdf")
     assert blob_store.info("badges/u1/j1/badges.pdf") is None
+
+
+def test_open_read_seeks_and_write_with_streams_an_object(blob_store):
+    def writer(handle):
+        for part in (b"%PDF-", b"x" * 300_000, b"%%EOF"):
+            handle.write(part)
+
+    info = blob_store.write_with("badges/u1/j1/streamed.pdf", writer, content_type="application/pdf")
+    assert info.size == 300_010 and info.content_type == "application/pdf"
+    with blob_store.open_read("badges/u1/j1/streamed.pdf") as reader:
+        assert reader.read(5) == b"%PDF-"
+        reader.seek(-5, 2)
+        assert reader.read() == b"%%EOF"
+        reader.seek(0)
+        assert len(reader.read()) == 300_010
+    with pytest.raises(BlobNotFound):
+        blob_store.open_read("badges/u1/j1/missing.pdf")
+
+
+def test_write_with_stores_nothing_when_the_writer_fails(blob_store):
+    def broken(handle):
+        handle.write(b"half")
+        raise RuntimeError("renderer died")
+
+    with pytest.raises(RuntimeError):
+        blob_store.write_with("badges/u1/j1/broken.pdf", broken, content_type="application/pdf")
+    assert blob_store.info("badges/u1/j1/broken.pdf") is None

@@ -70,11 +70,13 @@ def _processes_inside(folder: Path) -> list[int]:
 class Emulator:
     """`firebase emulators:start` in its own process group, its output collected by a reader thread."""
 
-    def __init__(self, project: Path, home: Path) -> None:
+    def __init__(
+        self, project: Path, home: Path, only: str = "functions,auth,hosting", project_id: str = PROJECT_ID
+    ) -> None:
         env = clean_env() | {"HOME": str(home), "CI": "1", "FIREBASE_CLI_EXPERIMENTS": ""}
         self.project = project
         self.proc = subprocess.Popen(
-            [str(FIREBASE), "emulators:start", "--only", "functions,auth,hosting", "--project", PROJECT_ID],
+            [str(FIREBASE), "emulators:start", "--only", only, "--project", project_id],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,

@@ -46,12 +46,13 @@ class FrozenClock:
 class FailingBadgeWrites:
     """Fault injection: a BlobStore that refuses every write under badges/ (a Storage outage mid-job)."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, suffix: str = "") -> None:
         self.inner = inner
         self.bucket = inner.bucket
+        self.suffix = suffix  # ".pdf": only the PDFs (a fan-out plan's row files still get written)
 
     def _refuse(self, path: str) -> None:
-        if path.startswith("badges/"):
+        if path.startswith("badges/") and path.endswith(self.suffix):
             raise OSError("503 Service Unavailable (injected)")
 
     def write_bytes(self, path, data, **kwargs):

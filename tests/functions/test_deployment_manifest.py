@@ -20,6 +20,13 @@ def test_render_badges_runs_one_job_per_instance_on_two_cpus(runtime):
     assert endpoint.timeoutSeconds == 540
 
 
+def test_render_chunk_runs_one_chunk_per_instance_on_two_cpus(runtime):
+    endpoint = runtime.main.renderChunk.__firebase_endpoint__
+    assert endpoint.concurrency == 1 and endpoint.cpu == 2
+    assert endpoint.availableMemoryMb >= 2048 and endpoint.timeoutSeconds == 1800
+    assert endpoint.taskQueueTrigger is not None
+
+
 def test_api_has_a_full_cpu_and_serves_requests_concurrently(runtime):
     endpoint = runtime.main.api.__firebase_endpoint__
     assert endpoint.cpu != "gcf_gen1" and endpoint.cpu >= 1

@@ -111,3 +111,27 @@ def test_console_pages_and_searches_over_ten_thousand_users(worlds):
     assert [u["email"] for u in by_uid["users"]] == ["user004242@example.com"]
     bad = client.get("/api/admin/users?limit=lots", headers=headers)
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "limit"
+
+
+def _counted_reads(services, step) -> tuple[int, int]:
+    counting = CountingDatabase(services.db)
+    step(dataclasses.replace(services, db=counting))
+    return counting.reads.calls, counting.reads.bytes
+
+
+def test_the_jobs_page_and_the_cli_lists_cost_what_they_show(worlds):
+    from badgeforge.cli.jobs_cmd import job_rows
+    from badgeforge.services import job_pages, user_pages
+
+    steps = {
+        "/api/jobs first page": lambda svc: job_pages.page_of_jobs(svc, "u000050"),
+        "jobs EMAIL": lambda svc: job_rows(svc, "u000050"),
+        "jobs --limit 20": lambda svc: job_rows(svc, limit=20),
+        "users list first page": lambda svc: user_pages.page_of_users(svc, limit=200),
+    }
+    for name, step in steps.items():
+        small, big = (_counted_reads(worlds[n].services, step) for n in (100, 10_000))
+        assert big[0] <= 2 * small[0] and big[1] <= 2 * small[1], (name, small, big)
+    page = job_pages.page_of_jobs(worlds[10_000].services, "u000050", limit=4)
+    assert [job_id for job_id, _ in page.jobs] == ["j09", "j08", "j07", "j06"] and page.before
+    assert len(job_rows(worlds[10_000].services, limit=20)) == 20

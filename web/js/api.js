@@ -15,7 +15,7 @@ export function setToken(value) { if (value) localStorage.setItem(TOKEN_KEY, val
 let tokenSource = null; // firebase mode: a function returning a fresh ID token
 export function useTokenSource(fn) { tokenSource = fn; }
 
-async function authHeader() {
+export async function authHeader() {
   const value = tokenSource ? await tokenSource() : token();
   return value ? { Authorization: `Bearer ${value}` } : {};
 }

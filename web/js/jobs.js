@@ -1,9 +1,10 @@
 // My badges: past jobs with status, a fresh download link on demand, delete.
 import { del, describeError, el, get, post } from "./api.js";
+import { watchJob } from "./job_progress.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
-let refreshTimer = null;
+const watching = new Map(); // job id -> unsubscribe: running jobs' progress is pushed (job_progress.js)
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function row(job) {
@@ -44,9 +45,21 @@ async function load() {
   $("usage-left").textContent = String(me.usage_left);
   document.querySelector("#jobs tbody").replaceChildren(...jobs.map(row));
   $("no-jobs").hidden = jobs.length > 0;
-  // Keep following jobs that are still running, so their progress and final state show without a reload.
-  clearTimeout(refreshTimer);
-  if (jobs.some((job) => job.status === "queued" || job.status === "rendering")) refreshTimer = setTimeout(load, 1500);
+  // Follow the jobs still running, so their progress and final state show without a reload (or polling).
+  const running = new Set(jobs.filter((job) => job.status === "queued" || job.status === "rendering").map((job) => job.id));
+  for (const [id, stop] of watching) if (!running.has(id)) { stop(); watching.delete(id); }
+  for (const id of running) if (!watching.has(id)) watching.set(id, watchJob(id, (job) => update(id, job)));
+}
+
+function update(id, job) {
+  const current = document.querySelector(`#jobs tbody tr[data-job="${CSS.escape(id)}"]`);
+  if (current) current.replaceWith(row({ ...job, id }));
+  if (job.status === "done" || job.status === "failed") {
+    const stop = watching.get(id);
+    watching.delete(id);
+    if (stop) setTimeout(stop, 0);
+    load().catch((err) => { $("jobs-message").textContent = describeError(err); }); // usage left changed too
+  }
 }
 
 async function start() {

@@ -2,6 +2,7 @@
 // (GET /api/options), a live preview beside the form (any row, front/back, the printed sheet), every warning, and
 // a "Make badges" button that says what it costs.
 import { describeError, el, fetchBlob, get, postForm } from "./api.js";
+import { watchJob } from "./job_progress.js";
 import { OptionFields } from "./option_fields.js";
 import { requireSignIn } from "./signin.js";
 
@@ -343,32 +344,47 @@ async function follow(jobId) {
   $("progress-box").hidden = false;
   $("download").hidden = true;
   $("job-warnings-box").hidden = true;
-  for (;;) {
-    const job = await get(`/api/jobs/${jobId}`);
-    const fraction = (job.progress || 0) / 100; // the render job writes whole percents
-    $("progress").value = Math.round((job.status === "done" ? 1 : fraction) * 100);
-    $("progress-text").textContent = job.status === "done"
-      ? `Done: ${job.badges} badges on ${job.pages} pages. We also emailed you the link.`
-      : job.status === "failed" ? "" : `${job.status}… ${$("progress").value}%`;
-    if (job.status === "done") {
-      if (job.link) {
-        $("download").href = job.link;
-        $("download").hidden = false;
-      } else if (job.link_error) {
-        // e.g. no usage left for a job whose use was given back: say why instead of a dead button
-        $("submit-error").textContent = describeError({ message: job.link_error.message, body: job.link_error });
+  // Pushed, not polled: job_progress.js streams the job's changes (SSE locally, the database listener on Firebase).
+  const job = await new Promise((resolve) => {
+    let stop = null;
+    let ended = false;
+    stop = watchJob(jobId, (update) => {
+      if (ended) return;
+      showProgress(update);
+      if (update.status === "done" || update.status === "failed") {
+        ended = true;
+        setTimeout(() => stop && stop(), 0);
+        resolve(update);
       }
-      await showJobWarnings(jobId);
-      await refreshUsage();
-      return;
+    });
+  });
+  await finished(jobId, job);
+}
+
+function showProgress(job) {
+  const fraction = (job.progress || 0) / 100; // the render job writes whole percents
+  $("progress").value = Math.round((job.status === "done" ? 1 : fraction) * 100);
+  $("progress-text").textContent = job.status === "done"
+    ? `Done: ${job.badges} badges on ${job.pages} pages. We also emailed you the link.`
+    : job.status === "failed" ? "" : `${job.status}… ${$("progress").value}%`;
+}
+
+async function finished(jobId, update) {
+  let job = update;
+  if (job.status === "done" && !job.link && !job.link_error) job = await get(`/api/jobs/${jobId}`); // a database update has no link
+  if (job.status === "done") {
+    if (job.link) {
+      $("download").href = job.link;
+      $("download").hidden = false;
+    } else if (job.link_error) {
+      // e.g. no usage left for a job whose use was given back: say why instead of a dead button
+      $("submit-error").textContent = describeError({ message: job.link_error.message, body: job.link_error });
     }
-    if (job.status === "failed") {
-      $("submit-error").textContent = describeError({ message: job.error && job.error.message, body: job.error || {} });
-      await refreshUsage();
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await showJobWarnings(jobId);
+  } else {
+    $("submit-error").textContent = describeError({ message: job.error && job.error.message, body: job.error || {} });
   }
+  await refreshUsage();
 }
 
 async function submit(event) {

@@ -9,6 +9,7 @@ from flask import current_app
 
 from .auth import Authenticator, LocalSessions, Principal, bearer_token
 from .errors import ApiError
+from .job_streams import JobStreams
 from .limits import JobRate, PreviewSlots
 from .submit import Submitter
 
@@ -21,6 +22,7 @@ class ApiContext:
     sessions: LocalSessions | None = None  # only in local mode: email+password sign-in
     job_rate: JobRate = field(default_factory=JobRate)
     previews: PreviewSlots = field(default_factory=PreviewSlots)
+    streams: JobStreams = field(default_factory=JobStreams)  # GET /api/jobs/<id>/events (routes/job_events.py)
 
     @property
     def local(self) -> bool:

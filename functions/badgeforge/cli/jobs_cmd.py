@@ -3,30 +3,43 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import click
 
 from badgeforge.cli._context import find_user, services
-from badgeforge.services.keys import as_map
+from badgeforge.services.keys import as_map, is_safe_key
 
 
-def job_rows(svc, uid_filter: str | None = None) -> list[dict[str, Any]]:
-    users = as_map(svc.db.get("users"))
-    mails_by_user = as_map(svc.db.get("badgeMails"))
-    rows = []
-    for uid, jobs in as_map(svc.db.get("jobs")).items():
-        if uid_filter and uid != uid_filter:
-            continue
-        for job_id, job in as_map(jobs).items():
-            if isinstance(job, dict) and job.get("deleted_at"):
-                continue  # deleted: hidden until restored or purged
-            mail = as_map(mails_by_user.get(uid)).get(job.get("mail_key", "")) or {}
+def job_rows(svc, uid_filter: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Each user's jobs, oldest first, users in email order; read a page at a time (indexed queries) and one mail
+    node per job shown, so the cost follows what is printed, not the whole jobs and badgeMails trees."""
+    from badgeforge.services import job_pages, user_pages
+
+    def accounts():
+        if uid_filter:
+            yield uid_filter, svc.db.get(f"users/{uid_filter}") or {}
+            return
+        after = ""
+        while True:
+            page = user_pages.page_of_users(svc, after=after, limit=user_pages.MAX_PAGE_SIZE)
+            yield from page.users
+            if page.after is None:
+                return
+            after = page.after
+
+    rows: list[dict[str, Any]] = []
+    for uid, account in accounts():
+        jobs = list(itertools.islice(job_pages.all_jobs(svc, uid), limit - len(rows) if limit else None))
+        for job_id, job in reversed(jobs):
+            key = job.get("mail_key")
+            mail = as_map(svc.db.get(f"badgeMails/{uid}/{key}")) if isinstance(key, str) and is_safe_key(key) else {}
             rows.append(
                 {
                     "uid": uid,
-                    "email": (users.get(uid) or {}).get("email", ""),
+                    "email": (account or {}).get("email", ""),
                     "job_id": job_id,
                     "status": job.get("status"),
                     "badges": job.get("badges", 0),
@@ -37,7 +50,9 @@ def job_rows(svc, uid_filter: str | None = None) -> list[dict[str, Any]]:
                     "mail_status": mail.get("status"),
                 }
             )
-    return sorted(rows, key=lambda r: r["created_at"] or "")
+        if limit and len(rows) >= limit:
+            break
+    return rows
 
 
 class _ListByDefault(click.Group):
@@ -74,11 +89,12 @@ def restore(email: str, job_id: str) -> None:
 @jobs.command("list")
 @click.argument("email", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_jobs(email: str | None, as_json: bool) -> None:
-    """List jobs (all, or EMAIL's), oldest first."""
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most N jobs (EMAIL's newest N).")
+def list_jobs(email: str | None, as_json: bool, limit: int | None) -> None:
+    """List jobs (all, or EMAIL's), oldest first within each user, users in email order."""
     svc = services()
     uid = find_user(svc, email).uid if email else None
-    rows = job_rows(svc, uid)
+    rows = job_rows(svc, uid, limit=limit)
     if as_json:
         click.echo(json.dumps(rows))
         return

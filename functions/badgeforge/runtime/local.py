@@ -81,6 +81,11 @@ class ObservedBlobStore:
         self._on_finalized(info, None)
         return info
 
+    def write_with(self, path: str, writer: Callable[[Any], None], **kwargs: Any) -> BlobInfo:
+        info = self.inner.write_with(path, writer, **kwargs)
+        self._on_finalized(info, None)
+        return info
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
@@ -115,7 +120,7 @@ class LocalRuntime:
                 services.settings,
                 self._chunk_gave_up,
                 workers=task_workers,
-                run_inline=lambda payload: call_task_function(self.main.render_chunk, payload),
+                run_inline=lambda payload: call_task_function(self.main.renderChunk, payload),
             )
         self.services = dataclasses.replace(
             services, blobs=ObservedBlobStore(services.blobs, self._finalized), tasks=self.tasks

@@ -1,4 +1,4 @@
-"""LocalTaskQueue: Cloud Tasks on one machine. Each task is a POST to main.render_chunk (the same decorated task
+"""LocalTaskQueue: Cloud Tasks on one machine. Each task is a POST to main.renderChunk (the same decorated task
 function Cloud Tasks calls), in parallel worker processes; a task answering an error is retried like the queue's
 retry config does, and one out of retries is reported (the job fails with that reason, its use released).
 
@@ -9,6 +9,7 @@ With workers=0 the tasks run in this process when drain() is called (fast unit t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -21,6 +22,14 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+
+
+def chunk_render_workers(task_workers: int) -> int:
+    """Processes each chunk may draw with: this machine's CPUs shared by the queue's workers. Without it, two
+    workers each forking one more per core ran four renders on two cores and merged every chunk twice."""
+    from badge_renderer.parallel import usable_cpus
+
+    return max(1, usable_cpus() // max(1, task_workers))
 
 
 def call_task_function(function: Callable[[Any], Any], payload: Mapping[str, Any]) -> tuple[int, str]:
@@ -44,7 +53,7 @@ def _run_in_worker(settings: Any, payload: dict[str, Any]) -> tuple[int, str]:
         runtime = LocalRuntime(config.build_services(settings), task_workers=None)
         _worker_runtime.clear()
         _worker_runtime[settings] = runtime
-    return call_task_function(runtime.main.render_chunk, payload)
+    return call_task_function(runtime.main.renderChunk, payload)
 
 
 _worker_runtime: dict[Any, Any] = {}  # one runtime per worker process (its settings never change)
@@ -62,6 +71,8 @@ class LocalTaskQueue:
         run_inline: Callable[[Mapping[str, Any]], tuple[int, str]] | None = None,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
+        if workers > 0 and not getattr(settings, "fanout_chunk_workers", 1):
+            settings = dataclasses.replace(settings, fanout_chunk_workers=chunk_render_workers(workers))
         self.settings, self.on_gave_up, self.max_attempts = settings, on_gave_up, max_attempts
         self._run_inline = run_inline
         self._pool = (

@@ -5,22 +5,24 @@ State lives in jobs/{uid}/{jobId}/chunks ({total, size, badges, done: {cNNNNN: {
 transactions on the job node, so a chunk counted twice (a queue retry) counts once and exactly one task merges.
 Chunk PDFs live in badges/{uid}/{jobId}/chunks/. The hold on the user's usage is taken once, by the planner
 (render_job._reserve); any chunk that cannot render for the input's sake fails the job and releases it.
-Why chunks are re-read from the CSV and not passed in the task: a task body is small (Cloud Tasks: 1 MB).
+A chunk never parses the CSV: the planner writes each chunk's rows and the job-level facts beside the chunk PDFs
+(services/chunk_inputs.py), because a task body is small (Cloud Tasks: 1 MB) and a 100,000-row file takes seconds
+to parse in every chunk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
 import secrets
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.services import job_paths, render_job, render_scratch
+from badgeforge.services import chunk_inputs, job_paths, render_job, render_scratch
 from badgeforge.services.job_paths import UploadRef
 from badgeforge.services.keys import iso, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -89,19 +91,18 @@ def chunk_path(uid: str, job_id: str, index: int) -> str:
     return f"badges/{uid}/{job_id}/chunks/{index:05d}.pdf"
 
 
+def chunk_zip_path(uid: str, job_id: str, index: int) -> str:
+    return f"badges/{uid}/{job_id}/chunks/{index:05d}.png.zip"
+
+
 # -- planning (in the Storage trigger) --------------------------------------------------------------------------
 
 
 def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOutcome:
-    """Record the chunk plan (kept if an earlier attempt planned) and enqueue every chunk not yet done."""
-    if inputs.png_zip:
-        raise render_job.JobFailed(
-            "png_zip_too_many",
-            f"PNG images are made for at most {services.settings.csv_max_rows:,} badges per upload.",
-            file=ref.csv_name,
-            hint="Leave out png_zip for this file, or split it to get the PNG images.",
-        )
-    badges = len(selected(inputs))
+    """Record the chunk plan (kept if an earlier attempt planned), write each chunk's rows, and enqueue every chunk
+    not yet done."""
+    people = selected(inputs)
+    badges = len(people)
     size = chunk_size(services, inputs.options)
     fresh = {"total": -(-badges // size), "size": size, "badges": badges, "csv": ref.csv_name}
 
@@ -115,18 +116,21 @@ def plan(services: Services, ref: UploadRef, inputs: Any) -> render_job.RenderOu
         return job
 
     job = services.db.transaction(job_paths.job_node(ref.uid, ref.job_id), body)
-    _remember(services, ref, inputs)  # a chunk run by this process (locally, or a warm instance) reads no CSV
     chunks = job["chunks"]
     done = dict(chunks.get("done") or {})
     queue = services.tasks
     if queue is None:  # render_job fans out only where a task queue exists
         raise RuntimeError("fan-out planned without a task queue")
+    chunk_inputs.write_plan(services, ref.uid, ref.job_id, inputs)
+    for index in range(chunks["total"]):  # every row file first: a chunk may start as soon as it is enqueued
+        if _chunk_key(index) not in done:
+            chunk_inputs.write_rows(services, ref.uid, ref.job_id, index, people[index * size : (index + 1) * size])
     for index in range(chunks["total"]):
         if _chunk_key(index) not in done:
             payload = {"uid": ref.uid, "jobId": ref.job_id, "csv": ref.csv_name, "index": index}
             queue.enqueue(payload, task_id=task_id(ref.uid, ref.job_id, index))
     if len(done) >= chunks["total"]:  # every chunk done, but no merge finished (its merger died): merge here
-        return _merge_if_last(services, ref, inputs, index=None)
+        return _merge_if_last(services, ref, LibraryRenderer(), index=None)
     return render_job.RenderOutcome("planned", ref.uid, ref.job_id, job.get("mail_key"))
 
 
@@ -151,50 +155,53 @@ def handle_chunk(
         return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)  # failed, done or re-planned meanwhile
     attempt = job.get("attempts")
     try:
-        inputs = _inputs(services, ref, renderer)
         if _chunk_key(index) not in (job["chunks"].get("done") or {}):
-            record = _render_chunk(services, ref, inputs, renderer, job["chunks"], index, attempt)
+            people, options, png_zip = _chunk_inputs(services, ref, renderer, job["chunks"], index)
+            record = _render_chunk(services, ref, people, options, renderer, index, attempt, png_zip=png_zip)
             if not _count(services, ref, index, record):
                 return render_job.RenderOutcome("skipped", ref.uid, ref.job_id)
-        return _merge_if_last(services, ref, inputs, index=index)
+        return _merge_if_last(services, ref, renderer, index=index)
     except render_job.JobFailed as err:
         return _fail(services, ref, err.error, attempt)
     except BadgeForgeError as err:
         return _fail(services, ref, err.to_dict(), attempt)
 
 
-_cached_inputs: dict[tuple[Any, ...], Any] = {}  # this process's last job: its chunks need not parse it again
-_cache_lock = threading.Lock()
-
-
-def _inputs_key(services: Services, ref: UploadRef) -> tuple[Any, ...] | None:
+def _job_options(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
+    """The job's options and images (job.json beside the CSV, else the CSV's custom metadata), without its rows."""
     info = services.blobs.info(ref.csv_path)
-    if info is None:
-        return None
-    return (ref.csv_path, info.generation, info.size, str(info.updated), tuple(sorted(info.metadata.items())))
+    metadata = dict(info.metadata) if info is not None else {}
+    return render_job._read_job_options(widened(services), ref, metadata, renderer)
 
 
-def _remember(services: Services, ref: UploadRef, inputs: Any) -> None:
-    key = _inputs_key(services, ref)
-    if key is not None:
-        with _cache_lock:
-            _cached_inputs.clear()
-            _cached_inputs[key] = inputs
+def _chunk_inputs(
+    services: Services, ref: UploadRef, renderer: BadgeRenderer, chunks: Mapping[str, Any], index: int
+) -> tuple[Sequence[Any], Any, bool]:
+    """(this chunk's attendees, options, PNG zip wanted): the rows the planner wrote for it, else (an older plan)
+    the CSV's."""
+    size = int(chunks["size"])
+    expected = max(0, min(size, int(chunks["badges"]) - index * size))
+    people = chunk_inputs.read_rows(services, ref.uid, ref.job_id, index)
+    if people is None:
+        inputs = _csv_inputs(services, ref, renderer)
+        everyone = selected(inputs)
+        if len(everyone) != chunks.get("badges"):
+            raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
+        return everyone[index * size : (index + 1) * size], inputs.options, inputs.png_zip
+    if len(people) != expected:
+        raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
+    job_options = _job_options(services, ref, renderer)
+    options = job_options.options
+    plan_doc = chunk_inputs.read_plan(services, ref.uid, ref.job_id) or {}
+    if plan_doc.get("qr_field"):  # resolved against the table's columns by the planner ("Order code" -> ticket_id)
+        options = options.with_changes(qr_field=plan_doc["qr_field"])
+    return people, options, job_options.png_zip
 
 
-def _inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
-    """The job's inputs, parsed once per process and object version (a 100,000-row CSV takes seconds to read;
-    ten chunks on one instance would read it ten times). A changed upload has another key, so is read again."""
-    key = _inputs_key(services, ref)
-    with _cache_lock:
-        cached = _cached_inputs.get(key) if key is not None else None
-    if cached is not None:
-        return cached
+def _csv_inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer) -> Any:
     info = services.blobs.info(ref.csv_path)  # options may come from the CSV's custom metadata
     metadata = dict(info.metadata) if info is not None else {}
-    inputs = render_job._read_inputs(widened(services), ref, metadata, renderer)
-    _remember(services, ref, inputs)
-    return inputs
+    return render_job._read_inputs(widened(services), ref, metadata, renderer)
 
 
 def _ref(payload: Mapping[str, Any]) -> UploadRef:
@@ -207,25 +214,34 @@ def _ref(payload: Mapping[str, Any]) -> UploadRef:
 def _render_chunk(
     services: Services,
     ref: UploadRef,
-    inputs: Any,
+    people: Sequence[Any],
+    options: Any,
     renderer: BadgeRenderer,
-    chunks: Mapping[str, Any],
     index: int,
     attempt: Any,
+    *,
+    png_zip: bool = False,
 ) -> dict[str, Any]:
-    people = selected(inputs)
-    if len(people) != chunks.get("badges"):
-        raise render_job.JobFailed("upload_changed", "The attendee file changed while its badges were rendered.")
-    size = int(chunks["size"])
-    span = people[index * size : (index + 1) * size]
+    workers = services.settings.fanout_chunk_workers
+    if workers:  # the local queue already runs a chunk per core: a chunk forking more would fight it
+        options = options.with_changes(workers=workers)
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
-    with scratch as tmp:
-        result = renderer.render_pdf(span, inputs.options, Path(tmp) / f"chunk-{index:05d}.pdf", None)
+    with scratch as tmp, render_job.spool_guard(services):
+        spool = render_scratch.Spool(tmp, services.settings.spool_max_bytes)
+        result = renderer.render_pdf(people, options, Path(tmp) / f"chunk-{index:05d}.pdf", spool.progress())
+        spool.check()
         services.blobs.write_file(
             chunk_path(ref.uid, ref.job_id, index), Path(result.pdf_path), content_type="application/pdf"
         )
+        Path(result.pdf_path).unlink(missing_ok=True)  # the scratch holds one output at a time
+        if png_zip:
+            zipped = renderer.render_png_zip(people, options, Path(tmp) / f"chunk-{index:05d}.zip")
+            spool.check()
+            services.blobs.write_file(
+                chunk_zip_path(ref.uid, ref.job_id, index), Path(zipped), content_type="application/zip"
+            )
     warnings = [w.to_dict() for w in result.warnings[:CHUNK_WARNINGS]]
-    return {"badges": result.badges, "pages": result.pages, "warnings": warnings or None}
+    return {"badges": result.badges, "pages": result.pages, "warnings": warnings or None, "png": png_zip or None}
 
 
 def _count(services: Services, ref: UploadRef, index: int, record: Mapping[str, Any]) -> bool:
@@ -246,7 +262,9 @@ def _count(services: Services, ref: UploadRef, index: int, record: Mapping[str, 
     return alive["ok"]
 
 
-def _merge_if_last(services: Services, ref: UploadRef, inputs: Any, *, index: int | None) -> render_job.RenderOutcome:
+def _merge_if_last(
+    services: Services, ref: UploadRef, renderer: BadgeRenderer, *, index: int | None
+) -> render_job.RenderOutcome:
     """Inside one transaction decide who merges: all chunks done and no live merger. That one merges."""
     now = services.clock.now()
     token = secrets.token_hex(8)
@@ -269,39 +287,48 @@ def _merge_if_last(services: Services, ref: UploadRef, inputs: Any, *, index: in
     if merger.get("token") != token:
         return render_job.RenderOutcome("chunk_done", ref.uid, ref.job_id)
     try:
-        _merge(services, ref, inputs, job)
+        _merge(services, ref, renderer, job)
     except BaseException:
         services.db.update(job_paths.job_node(ref.uid, ref.job_id), {"chunks/merger": None})  # a retry merges
         raise
     return render_job._done(services, ref, job["mail_key"])
 
 
-def _merge(services: Services, ref: UploadRef, inputs: Any, job: Mapping[str, Any]) -> None:
+def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Mapping[str, Any]) -> None:
     """Chunk PDFs -> one badges.pdf (qpdf grafts pages, streams untouched), results, then the one mail node."""
     from badge_renderer.parallel import merge_parts
 
     chunks = job["chunks"]
     total = int(chunks["total"])
-    name = render_job.links.download_name(getattr(inputs.options, "event_name", "") or "")
+    plan_doc = chunk_inputs.read_plan(services, ref.uid, ref.job_id)
+    if plan_doc is None:  # an older plan: the reader's warnings come from the CSV
+        inputs = _csv_inputs(services, ref, renderer)
+        event_name = getattr(inputs.options, "event_name", "") or ""
+        plan_doc = {"notes": list(inputs.notes), "warnings": [w.to_dict() for w in inputs.table.warnings]}
+        plan_doc["locale"] = inputs.locale
+    else:
+        event_name = getattr(_job_options(services, ref, renderer).options, "event_name", "") or ""
+    name = render_job.links.download_name(event_name)
     pdf = job_paths.pdf_path(ref.uid, ref.job_id)
-    scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, job.get("attempts"))
-    with scratch as tmp:
-        parts = []
-        for index in range(total):
-            part = Path(tmp) / f"{index:05d}.pdf"
-            services.blobs.download_to(chunk_path(ref.uid, ref.job_id, index), part)
-            parts.append(part)
-        out = Path(tmp) / "badges.pdf"
-        merge_parts(parts, out)
-        for part in parts:
-            part.unlink(missing_ok=True)
-        services.blobs.write_file(
-            pdf, out, content_type="application/pdf", download_name=name, metadata={"uid": ref.uid, "jobId": ref.job_id}
+    with contextlib.ExitStack() as opened:  # chunks read from Storage on demand, the result uploaded as written
+        parts = [
+            opened.enter_context(services.blobs.open_read(chunk_path(ref.uid, ref.job_id, i))) for i in range(total)
+        ]
+        info = services.blobs.write_with(
+            pdf,
+            lambda out: merge_parts(parts, out),
+            content_type="application/pdf",
+            download_name=name,
+            metadata={"uid": ref.uid, "jobId": ref.job_id},
         )
-        pdf_bytes = out.stat().st_size
+    pdf_bytes = info.size
     done = [chunks["done"][_chunk_key(i)] for i in range(total)]
+    png_zip = None
+    if any(record.get("png") for record in done):
+        png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+        _merge_png_zips(services, ref, total, int(chunks["size"]), png_zip, name)
     chunk_warnings = [w for record in done for w in (record.get("warnings") or [])]
-    warnings = _dedupe([*inputs.notes, *(w.to_dict() for w in inputs.table.warnings), *chunk_warnings])
+    warnings = _dedupe([*plan_doc.get("notes", []), *plan_doc.get("warnings", []), *chunk_warnings])
     badges = sum(int(record["badges"]) for record in done)
     services.db.update(
         job_paths.job_node(ref.uid, ref.job_id),
@@ -309,20 +336,49 @@ def _merge(services: Services, ref: UploadRef, inputs: Any, job: Mapping[str, An
             "badges": badges,
             "pages": sum(int(record["pages"]) for record in done),
             "output": pdf,
-            "png_zip": None,
+            "png_zip": png_zip,
             "download_name": name,
-            "event_name": getattr(inputs.options, "event_name", "") or None,
+            "event_name": event_name or None,
             "pdf_bytes": pdf_bytes,
             "warnings": warnings[:200] or None,
-            "warnings_total": len(warnings),
+            "warnings_total": len(warnings)
+            + max(0, int(plan_doc.get("warnings_total") or 0) - len(plan_doc.get("warnings", []))),
+            "locale": plan_doc.get("locale"),
         },
     )
     render_job._create_mail_node(services, ref, job["mail_key"], pdf, name, badges)
-    for index in range(total):  # best effort: the merged PDF is what is delivered
+    leftovers = [chunk_inputs.plan_path(ref.uid, ref.job_id)]
+    for index in range(total):
+        leftovers += [chunk_path(ref.uid, ref.job_id, index), chunk_inputs.rows_path(ref.uid, ref.job_id, index)]
+        leftovers.append(chunk_zip_path(ref.uid, ref.job_id, index))
+    for path in leftovers:  # best effort: the merged PDF is what is delivered
         try:
-            services.blobs.delete(chunk_path(ref.uid, ref.job_id, index))
+            services.blobs.delete(path)
         except Exception:
-            log.warning("could not delete chunk %s of %s/%s", index, ref.uid, ref.job_id)
+            log.warning("could not delete %s", path)
+
+
+def _merge_png_zips(services: Services, ref: UploadRef, total: int, size: int, target: str, name: str) -> None:
+    """Chunk ZIPs -> one ZIP of every badge's PNG, numbered through the whole job (a chunk numbers its own badges
+    from 1, so "00001-ada.png" of chunk 2 becomes number 2 * size + 1). Entries are stored, as the chunks wrote them;
+    read from Storage and written into the upload as they go, so nothing is spooled on the instance."""
+    import re
+    import zipfile
+
+    def write(handle: Any) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as merged:
+            for index in range(total):
+                part = services.blobs.open_read(chunk_zip_path(ref.uid, ref.job_id, index))
+                with part, zipfile.ZipFile(part) as chunk:
+                    for entry in chunk.infolist():
+                        number, rest = re.match(r"(\d+)(.*)", entry.filename).groups()  # type: ignore[union-attr]
+                        renamed = f"{index * size + int(number):0{max(5, len(number))}d}{rest}"
+                        with chunk.open(entry) as source, merged.open(renamed, "w", force_zip64=True) as sink:
+                            while block := source.read(1 << 20):
+                                sink.write(block)
+
+    download = name.removesuffix(".pdf") + " (PNG).zip"
+    services.blobs.write_with(target, write, content_type="application/zip", download_name=download)
 
 
 def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,7 +13,8 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -347,13 +348,21 @@ class _Outputs:
     name: str
 
 
-def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer) -> _Inputs:
-    """CSV (size-limited), options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
-    data = _read_csv(services, ref)
-    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
-        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
-    except upload_checks.ContentRefused as err:
-        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
+@dataclass(frozen=True)
+class _JobOptions:
+    """Everything a job asks for besides its rows: read again by each fan-out chunk, which gets its rows apart."""
+
+    options: Any
+    png_zip: bool
+    notes: tuple[dict[str, Any], ...]
+    locale: str | None
+    mapping: dict[str, str] | None
+
+
+def _read_job_options(
+    services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer
+) -> _JobOptions:
+    """Options (job.json or metadata) and images; every problem is a BadgeForgeError/JobFailed."""
     option_data, metadata_text = _load_options(services, ref, metadata)
     mapping = _pop_mapping(option_data)
     locale = _pop_locale(option_data)
@@ -361,16 +370,39 @@ def _read_inputs(services: Services, ref: UploadRef, metadata: Mapping[str, str]
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
     options = _build_options(renderer, option_data, images, metadata_text)
+    return _JobOptions(options, png_zip, notes, locale, mapping)
+
+
+def _read_inputs(
+    services: Services,
+    ref: UploadRef,
+    metadata: Mapping[str, str],
+    renderer: BadgeRenderer,
+    data: bytes | None = None,
+) -> _Inputs:
+    """CSV (size-limited; `data` if already read), options (job.json or metadata) and images; every problem is a
+    BadgeForgeError/JobFailed."""
+    data = _read_csv(services, ref) if data is None else data
+    try:  # the same checks POST /api/jobs makes: an SDK upload must not get past what the web page refuses
+        upload_checks.check_csv_content(data, max_bytes=services.settings.csv_max_bytes)
+    except upload_checks.ContentRefused as err:
+        raise JobFailed(err.code, str(err), file=ref.csv_name, hint=err.hint) from err
+    job = _read_job_options(services, ref, metadata, renderer)
+    options = job.options
     settings = services.settings
     table = renderer.read_attendees(
-        data, mapping=mapping, filename=ref.csv_name, max_bytes=settings.csv_max_bytes, max_rows=settings.csv_max_rows
+        data,
+        mapping=job.mapping,
+        filename=ref.csv_name,
+        max_bytes=settings.csv_max_bytes,
+        max_rows=settings.csv_max_rows,
     )
     if not table.attendees:
         raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
     qr_field = getattr(options, "qr_field", None)
     if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
         options = options.with_changes(qr_field=table.field_for(qr_field))
-    return _Inputs(table, options, png_zip, notes, locale)
+    return _Inputs(table, options, job.png_zip, job.notes, job.locale)
 
 
 def _pop_locale(option_data: dict[str, Any]) -> str | None:
@@ -386,16 +418,26 @@ def _pop_locale(option_data: dict[str, Any]) -> str | None:
 def _read_inputs_or_widen(
     services: Services, ref: UploadRef, metadata: Mapping[str, str], renderer: BadgeRenderer
 ) -> tuple[_Inputs, bool]:
-    """Today's read; only a file it refuses for its size is read again with the fan-out caps (when a task queue
-    exists), so every job the single function takes is read exactly as before."""
+    """Today's read; a file over today's caps is read with the fan-out caps (when a task queue exists), so every job
+    the single function takes is read exactly as before. The file is downloaded once, and a file with more lines
+    than today's row cap is parsed once, with the fan-out caps (parsing 50,001 rows only to refuse them cost a
+    100,000-row job seconds)."""
     from badgeforge.services import fanout
 
-    try:
+    if not fanout.enabled(services):
         return _read_inputs(services, ref, metadata, renderer), False
+    wide, settings = fanout.widened(services), services.settings
+    data = _read_csv(wide, ref)
+    if len(data) > settings.csv_max_bytes or data.count(b"\n") > settings.csv_max_rows + 1:  # header + rows
+        inputs = _read_inputs(wide, ref, metadata, renderer, data)
+        over = len(data) > settings.csv_max_bytes or len(inputs.table.attendees) > settings.csv_max_rows
+        return inputs, over
+    try:
+        return _read_inputs(services, ref, metadata, renderer, data), False
     except (JobFailed, BadgeForgeError) as err:
         if not fanout.refused_by_size(services, err):
             raise
-    return _read_inputs(fanout.widened(services), ref, metadata, renderer), True
+    return _read_inputs(wide, ref, metadata, renderer, data), True
 
 
 def _drop_server_sized(option_data: dict[str, Any]) -> tuple[dict[str, Any], ...]:
@@ -418,8 +460,12 @@ def _render_and_store(
     name = links.download_name(getattr(inputs.options, "event_name", "") or "")
     attendees = inputs.table.attendees
     scratch = render_scratch.scratch_folder(services.settings, ref.uid, ref.job_id, attempt, services.clock.now())
-    with scratch as tmp:
-        result = renderer.render_pdf(attendees, inputs.options, Path(tmp) / "badges.pdf", _Progress(services, ref))
+    with scratch as tmp, spool_guard(services):
+        spool = render_scratch.Spool(tmp, services.settings.spool_max_bytes)
+        result = renderer.render_pdf(
+            attendees, inputs.options, Path(tmp) / "badges.pdf", spool.progress(_Progress(services, ref))
+        )
+        spool.check()
         pdf = job_paths.pdf_path(ref.uid, ref.job_id)
         services.blobs.write_file(
             pdf,
@@ -431,7 +477,9 @@ def _render_and_store(
         png_zip = None
         if inputs.png_zip:
             png_zip = job_paths.png_zip_path(ref.uid, ref.job_id)
+            Path(result.pdf_path).unlink(missing_ok=True)  # stored: the scratch holds one output at a time
             zipped = renderer.render_png_zip(attendees, inputs.options, Path(tmp) / "badges-png.zip")
+            spool.check()
             services.blobs.write_file(
                 png_zip,
                 Path(zipped),
@@ -439,6 +487,20 @@ def _render_and_store(
                 download_name=name.removesuffix(".pdf") + " (PNG).zip",
             )
     return _Outputs(result, pdf, png_zip, name)
+
+
+@contextmanager
+def spool_guard(services: Services) -> Iterator[None]:
+    """A render over its scratch budget fails its job with the budget named and what to change."""
+    try:
+        yield
+    except render_scratch.SpoolFull as err:
+        raise JobFailed(
+            "spool_full",
+            f"The badges could not be made: {err} (BADGEFORGE_SPOOL_MAX_BYTES). Nothing was charged.",
+            hint="An administrator can raise BADGEFORGE_SPOOL_MAX_BYTES or lower BADGEFORGE_FANOUT_CHUNK_BADGES "
+            "(smaller chunks); then upload the file again.",
+        ) from err
 
 
 JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnings.json when there are more

@@ -100,3 +100,50 @@ def _process_alive(pid: Any) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
+
+
+class SpoolFull(Exception):
+    """A render's scratch folder would hold more than BADGEFORGE_SPOOL_MAX_BYTES."""
+
+
+class Spool:
+    """The byte budget of one render's scratch folder (on Cloud Functions /tmp is memory: it counts against the
+    instance's memory, and an instance over it is killed with no word to the job).
+
+    Checked while drawing (with the progress reports) and before each upload. The PDF is counted twice, because
+    the pass after cairo (pdf_finish) rewrites it beside itself before replacing it: the budget then holds at that
+    moment too. Fan-out keeps each chunk's output small; the merge streams from Storage to Storage and spools nothing.
+    """
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder, self.max_bytes = Path(folder), max_bytes
+        self.peak = 0
+
+    def used(self) -> int:
+        total = 0
+        for entry in self.folder.rglob("*"):
+            try:
+                if entry.is_file():
+                    size = entry.stat().st_size
+                    total += 2 * size if entry.suffix == ".pdf" else size
+            except FileNotFoundError:
+                continue  # a part merged and removed meanwhile
+        return total
+
+    def check(self) -> None:
+        if not self.max_bytes:
+            return
+        used = self.used()
+        self.peak = max(self.peak, used)
+        if used > self.max_bytes:
+            raise SpoolFull(f"the render needs more than {self.max_bytes:,} bytes of scratch space (at {used:,})")
+
+    def progress(self, inner: Any = None) -> Any:
+        """A render progress callback that checks the budget, then reports to `inner` (if any)."""
+
+        def report(done: int, total: int) -> None:
+            self.check()
+            if inner is not None:
+                inner(done, total)
+
+        return report

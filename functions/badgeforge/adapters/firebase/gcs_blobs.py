@@ -7,8 +7,9 @@ even against an emulator; Cloud Functions' runtime credentials work with either.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from google.api_core import exceptions as gexc
@@ -98,6 +99,29 @@ class GcsBlobStore:
         if max_bytes is not None and len(data) > max_bytes:
             raise BlobTooLarge(f"{path} is over the limit of {max_bytes} bytes")
         return data
+
+    def open_read(self, path: str) -> BinaryIO:
+        blob = self._bucket.get_blob(path)
+        if blob is None:
+            raise BlobNotFound(path)
+        # A BlobReader: seekable, fetches chunk_size bytes per ranged request, pinned to this generation.
+        return blob.open("rb", chunk_size=self._chunk_size)
+
+    def write_with(
+        self,
+        path: str,
+        writer: Callable[[BinaryIO], None],
+        *,
+        content_type: str,
+        download_name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> BlobInfo:
+        blob = self._new_blob(path, content_type, download_name, metadata)
+        # A resumable upload of chunk_size pieces: memory holds one piece; an exception cancels the upload.
+        with blob.open("wb", chunk_size=self._chunk_size, content_type=content_type, ignore_flush=True) as handle:
+            writer(handle)
+        blob.reload()
+        return _info(blob)
 
     def download_to(self, path: str, local_path: Path) -> None:
         local_path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
-CHUNK_FUNCTION = "render_chunk"  # functions/main.py's task-queue function
+CHUNK_FUNCTION = "renderChunk"  # functions/main.py's task-queue function
 
 
 class CloudTaskQueue:
-    """Enqueues onto the queue of the render_chunk function; a task id already taken counts as enqueued, so the
+    """Enqueues onto the queue of the renderChunk function; a task id already taken counts as enqueued, so the
     planner and the sweep can enqueue a chunk again without rendering it twice."""
 
     def __init__(self, app: Any, region: str, function: str = CHUNK_FUNCTION) -> None:
@@ -23,3 +24,9 @@ class CloudTaskQueue:
             queue.enqueue(dict(payload), functions.TaskOptions(task_id=task_id))
         except exceptions.AlreadyExistsError:
             return
+        except ValueError as err:
+            # firebase-admin 7.7.0 against firebase-tools' tasks emulator: for a named task the emulator echoes the
+            # name without the leading "/" the SDK strips, so the SDK fails to parse "rojects/..." AFTER the task
+            # was queued. Only there (never against Cloud Tasks) is that a success.
+            if not (os.environ.get("CLOUD_TASKS_EMULATOR_HOST") and "resource name" in str(err)):
+                raise

@@ -11,9 +11,10 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from badgeforge.ports import BlobInfo, BlobNotFound, BlobTooLarge, is_object_path
 from badgeforge.private_files import private_dir
@@ -120,6 +121,23 @@ class FolderBlobStore:
             return target.read_bytes()
         except FileNotFoundError as err:
             raise BlobNotFound(path) from err
+
+    def open_read(self, path: str) -> BinaryIO:
+        try:
+            return open(self.local_path(path), "rb")  # the caller closes it
+        except FileNotFoundError as err:
+            raise BlobNotFound(path) from err
+
+    def write_with(
+        self,
+        path: str,
+        writer: Callable[[BinaryIO], None],
+        *,
+        content_type: str,
+        download_name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> BlobInfo:
+        return self._store(path, writer, content_type=content_type, download_name=download_name, metadata=metadata)
 
     def download_to(self, path: str, local_path: Path) -> None:
         try:

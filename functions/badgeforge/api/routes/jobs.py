@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from badgeforge.ports import BlobNotFound, BlobTooLarge
 from badgeforge.services import job_paths, open_work, trash
-from badgeforge.services.keys import as_map, is_safe_key
+from badgeforge.services.keys import is_safe_key
 
 from .. import pipeline
 from ..context import api, current_user
@@ -99,16 +99,19 @@ def create_job():
 
 @bp.get("/api/jobs")
 def list_jobs():
+    """The caller's jobs, newest first, a page at a time (?limit=, at most 200; ?before= the previous `before`)."""
+    from badgeforge.services import job_pages
+
     user = current_user()
     services = api().services
-    jobs = as_map(services.db.get(f"jobs/{user.uid}"))
-    views = [
-        job_view(services, user.uid, key, job, with_link=False)
-        for key, job in jobs.items()
-        if isinstance(job, dict) and not trash.is_deleted(job)
-    ]
-    views.sort(key=lambda v: (v.get("created_at") or "", v["id"]), reverse=True)
-    return jsonify({"jobs": views})
+    try:
+        limit = int(request.args.get("limit", job_pages.PAGE_SIZE))
+    except ValueError as err:
+        raise ApiError(400, "bad_request", "limit must be a whole number.", column="limit") from err
+    before = request.args.get("before", "")[:300]
+    page = job_pages.page_of_jobs(services, user.uid, before=before, limit=limit)
+    views = [job_view(services, user.uid, key, job, with_link=False) for key, job in page.jobs]
+    return jsonify({"jobs": views, "before": page.before})
 
 
 @bp.get("/api/jobs/<job_id>")
