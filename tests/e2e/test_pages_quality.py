@@ -129,7 +129,9 @@ def test_every_page_is_accessible_fits_a_phone_and_has_dark_mode(site, browser, 
         if os.environ.get("BADGEFORGE_SCREENSHOTS") and scheme == "light":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             times = page.locator("#jobs tbody td:first-child, #users tbody td:nth-child(5)")
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True, mask=[times])
+            page.screenshot(
+                path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True, mask=[times], mask_color="#c9ced9"
+            )
     finally:
         context.close()
 
