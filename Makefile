@@ -31,7 +31,7 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json
 
 # The static pages: web/pages/*.html.j2 in the shared layout (templates/pages/layout.html.j2) -> web/*.html
 web: $(STAMP)
-	@$(BIN)/python -m badgeforge.web_build
+	@PYTHONPATH=$(CURDIR)/functions $(BIN)/python -m badgeforge.web_build
 
 run: $(STAMP) web
 	@$(BIN)/badgeforge run examples/attendees.csv --user organizer@example.com
