@@ -201,3 +201,16 @@ def test_serve_answers_the_built_pages(site):
         name = web_build.output_of(source).name
         with urllib.request.urlopen(f"{site.server.url}/{name}", timeout=30) as answer:
             assert answer.read().decode() == web_build.render(source), name
+
+
+def test_the_organizers_data_is_never_translated(site, browser):
+    """A column named "Email" is the file's, not a UI string: the German page shows it as the file has it."""
+    context, page, console = open_page(browser, site, "index", locale="de-DE")
+    try:
+        page.locator("#csv-file").set_input_files(str(ROOT / "examples" / "attendees.csv"))
+        expect(page.locator("#first-rows")).to_contain_text("Email", timeout=WAIT_MS)
+        expect(page.get_by_role("heading", name="1. Teilnehmerliste (CSV)")).to_be_visible()
+        assert "E-Mail" not in page.locator("#first-rows").inner_text()
+        assert console.errors == []
+    finally:
+        context.close()

@@ -9,6 +9,9 @@ export const LANGUAGES = ["en", "de"];
 const STORE_KEY = "badgeforge.lang";
 const READ_ATTRIBUTES = ["alt", "aria-label", "placeholder", "title"];
 const TITLE_PREFIX = "BadgeForge — ";
+// Never translated: marked text, text in its own language, and what comes from the organizer's data (the file's
+// rows and column names, the printed sheet), which may happen to read like a UI string ("Email", "Status").
+const KEEP = "script, style, [translate=no], body [lang], #first-rows, #mapping select, #sheet";
 
 const catalogues = {};
 const byText = new Map(); // any loaded language's text -> key
@@ -65,7 +68,7 @@ function translated(text) {
 }
 
 function skipped(element) {
-  return !!element && !!element.closest("script, style, [translate=no], body [lang]");
+  return !!element && !!element.closest(KEEP);
 }
 
 function translateElement(element) {
