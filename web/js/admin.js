@@ -1,10 +1,11 @@
 // Admin console: users and their usage, adjustments through the adjust_usage callable, usage log, stuck and
 // failed jobs with re-drives.
 import { callFunction, describeError, el, get, post } from "./api.js";
+import { formatDate, formatNumber } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const when = (iso) => formatDate(iso); // in the page's language (web/js/i18n.js)
 let selected = null;
 // The server pages the users (email order); a page is fetched with the cursor of its neighbour.
 let page = { q: "", after: "", before: "", next: null, prev: null };
@@ -24,9 +25,9 @@ async function loadUsers(move = {}) {
     ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "No account matches." }))] : [];
   document.querySelector("#users tbody").replaceChildren(...none, ...users.map((user) => el("tr", { "data-uid": user.uid },
     el("td", { text: user.email + (user.admin ? " (admin)" : "") }),
-    el("td", { class: "usage-left", text: String(user.usage_left) }),
-    el("td", { text: String(user.allowed_usage) }),
-    el("td", { text: String(user.used) }),
+    el("td", { class: "usage-left", text: formatNumber(user.usage_left) }),
+    el("td", { text: formatNumber(user.allowed_usage) }),
+    el("td", { text: formatNumber(user.used) }),
     el("td", { text: user.last_job ? `${when(user.last_job.created_at)} (${user.last_job.status})` : "—" }),
     el("td", {}, el("button", { type: "button", class: "secondary", text: "Adjust usage",
       "aria-label": `Adjust usage of ${user.email}`, onclick: () => select(user) })))));

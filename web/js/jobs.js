@@ -1,11 +1,12 @@
 // My badges: past jobs with status, a fresh download link on demand, delete.
 import { del, describeError, el, get, post } from "./api.js";
+import { formatDate } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
 const watching = new Map(); // job id -> unsubscribe: running jobs' progress is pushed (job_progress.js)
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const when = (iso) => formatDate(iso); // in the page's language (web/js/i18n.js)
 
 function row(job) {
   const actions = el("td");

@@ -116,7 +116,13 @@ def _session_secret(services: Any) -> bytes:
 
 
 def _serve_pages(app: Flask, web_dir: Path) -> None:
-    """Static pages with the URLs Hosting gives them (/, /admin, /jobs.html), for `badgeforge serve`."""
+    """Static pages with the URLs Hosting gives them (/, /admin, /jobs.html), for `badgeforge serve`.
+
+    The pages are built from web/pages/ and the shared layout; a stale or missing page is rebuilt here first.
+    """
+    from badgeforge import web_build
+
+    web_build.ensure_built(web_dir)
 
     @app.get("/")
     def index():
