@@ -108,7 +108,8 @@ class TextDryRun:
             key = (index, read(attendee))
             fine = fine_cache.get(key)
             if fine is None:
-                value = attendee.display_name if element.kind == "name" else fill_format(element.format, attendee.get)[0]
+                name = element.kind == "name"
+                value = attendee.display_name if name else fill_format(element.format, attendee.get)[0]
                 fine = not value or self._fits(element, floor, width, value)
                 if len(fine_cache) < MAX_REMEMBERED:
                     fine_cache[key] = fine
