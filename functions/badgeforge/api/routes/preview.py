@@ -16,6 +16,7 @@ from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError, from_badgeforge_error
 from ..limits import take_preview_slot
+from ..preview_warnings import job_warnings
 from ..uploads import read_table, read_upload, render_options
 from ..warnings_csv import warnings_csv
 
@@ -93,20 +94,6 @@ def sheet_view(options: Any, badges: int) -> dict[str, Any]:
     }
 
 
-def _all_warnings(table: Any, options: Any, drawn: list[Any]) -> list[dict[str, Any]]:
-    from badge_renderer.render_support import layout_warnings
-
-    seen: set[tuple] = set()
-    out = []
-    for issue in (*layout_warnings(options), *table.warnings, *drawn):
-        item = issue.to_dict()
-        key = (item.get("row"), item.get("column"), item.get("message"))
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
 def _take_slot() -> Any:
     user = current_user()
     services = api().services
@@ -114,7 +101,7 @@ def _take_slot() -> Any:
     return user
 
 
-def _prepared() -> tuple[Any, Any, list[Any]]:
+def _prepared() -> tuple[Any, Any, Any, list[Any]]:
     upload = read_upload()
     table = read_table(upload)
     options = render_options(upload)
@@ -129,14 +116,14 @@ def _prepared() -> tuple[Any, Any, list[Any]]:
             hint="Choose other ticket types, or none to print everyone.",
             field="ticket_types",
         )
-    return table, options, selected
+    return upload, table, options, selected
 
 
 @bp.post("/api/preview")
 def preview():
     user = _take_slot()
     with api().previews.hold(user.uid):
-        table, options, selected = _prepared()
+        upload, table, options, selected = _prepared()
         index = int(_form_number("row", 0, 0, len(selected) - 1))
         side = "back" if request.form.get("side") == "back" else "front"
         from badge_renderer.designs import load_design
@@ -150,10 +137,10 @@ def preview():
             badge = sheet_badge_mm(sheet)
             scale = _form_number("scale", 1.0, 1.0, MAX_SCALE)
             dpi = min(BASE_DPI * scale, math.sqrt(MAX_PREVIEW_PIXELS / max(1e-6, badge[0] * badge[1] / 645.16)))
-            png, drawn = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
+            png, _ = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
+            warnings = job_warnings(upload, table, options, selected)  # every row's, not just this badge's
         except BadgeForgeError as err:
             raise from_badgeforge_error(err) from err
-    warnings = _all_warnings(table, options, drawn)
     offset = int(_form_number("warnings_offset", 0, 0, max(0, len(warnings) - 1)))
     steps = stepper(selected)
     for entry in steps["types"]:
@@ -196,11 +183,14 @@ def sheet_badge_mm(sheet: dict[str, Any]) -> tuple[float, float]:
 
 @bp.post("/api/preview/warnings.csv")
 def preview_warnings_csv():
-    """Every warning the preview knows (file, layout and the previewed badge), as a spreadsheet-safe CSV."""
+    """Every warning the job would give (file, sheet, design and every row's text), as a spreadsheet-safe CSV."""
     user = _take_slot()
     with api().previews.hold(user.uid):
-        table, options, _ = _prepared()
-        warnings = _all_warnings(table, options, [])
+        upload, table, options, selected = _prepared()
+        try:
+            warnings = job_warnings(upload, table, options, selected)
+        except BadgeForgeError as err:
+            raise from_badgeforge_error(err) from err
     return Response(
         warnings_csv(warnings),
         mimetype="text/csv",

@@ -1,0 +1,65 @@
+"""Before submit, the preview lists every warning the job will give: each row's shortened text (not only the badge
+on screen), the reader's row issues and the design's notes, in the finished job's order, paged and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from badge_renderer.attendees import read_attendees
+from badge_renderer.render import RenderOptions, render_pdf, select_for_options
+
+from .conftest import upload_form
+
+LONG = "Internationale Gesellschaft fuer angewandte Datenverarbeitung und Informationstechnik " * 3
+
+
+def attendee_csv(rows: int = 330) -> bytes:
+    lines = ["name,company,ticket type"]
+    for i in range(rows):
+        company = LONG if i % 2 else "ACME"
+        lines.append(f"Person {i},{'=cmd ' + company if i == 5 else company},{'Speaker' if i % 3 else 'Staff'}")
+    lines.append("Broken row,,,,,,")  # a reader warning: more fields than the header
+    return ("\n".join(lines) + "\n").encode()
+
+
+def expected(data: bytes, options: RenderOptions, tmp_path) -> list[dict]:
+    """What the render job records: the reader's warnings, then render_pdf's (sheet, design, every row)."""
+    table = read_attendees(data)
+    selected = list(select_for_options(table.attendees, options))
+    result = render_pdf(selected, options, tmp_path / "b.pdf")
+    return [w.to_dict() for w in (*table.warnings, *result.warnings)]
+
+
+def test_the_preview_lists_every_rows_warnings_as_the_job_will(env, tmp_path):
+    headers = env.headers("organizer@example.com")
+    data = attendee_csv()
+    draft = env.client.post("/api/drafts", headers=headers, data=upload_form(data)).get_json()["id"]
+    opts = {"design": "classic", "badge_size": "ID-1", "ticket_types": ["speaker"]}
+    want = expected(data, RenderOptions(**{**opts, "ticket_types": ("speaker",)}, workers=1), tmp_path)
+    assert len(want) > 100, "more than one page of warnings"
+    got: list[dict] = []
+    offset = 0
+    while True:  # page through as the form does
+        body = env.client.post(
+            "/api/preview",
+            headers=headers,
+            data={"draft": draft, "options": json.dumps(opts), "warnings_offset": str(offset)},
+        ).get_json()
+        assert body["warning_count"] == len(want)
+        got += body["warnings"]
+        offset += len(body["warnings"])
+        if offset >= body["warning_count"]:
+            break
+    assert got == want
+    rows = {w["row"] for w in got if w["row"]}
+    assert body["badge"]["row"] == 3 and max(rows) > 300, "rows far from the previewed badge are listed too"
+
+    response = env.client.post(
+        "/api/preview/warnings.csv", headers=headers, data={"draft": draft, "options": json.dumps(opts)}
+    )
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(table) == len(want) + 1
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
+    assert any(cell.startswith("'=cmd") for row in table for cell in row), "the formula-like value is kept, quoted"
