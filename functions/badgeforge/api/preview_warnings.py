@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from .web_wording import web_message
+
 KEPT = 8  # (file, options) sets answered from memory: a few organizers editing at once per instance
 _kept: OrderedDict[bytes, list[dict[str, Any]]] = OrderedDict()
 _lock = threading.Lock()
@@ -29,7 +31,7 @@ def job_warnings(upload: Any, table: Any, options: Any, selected: Sequence[Any])
     from badge_renderer.render_support import layout_warnings
 
     issues = (*table.warnings, *layout_warnings(options), *design_warnings(options), *text_warnings(selected, options))
-    found = [issue.to_dict() for issue in issues]
+    found = [web_message(issue.to_dict()) for issue in issues]
     with _lock:
         _kept[key] = found
         while len(_kept) > KEPT:
