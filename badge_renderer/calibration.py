@@ -22,6 +22,7 @@ EDGE_MM = 10.0  # the edge lines: far enough in for any printer's unprintable bo
 SCALE_MM = 15  # the scales reach this far either side of the centre lines
 SCALE_AWAY_MM = 30  # each scale's distance from the centre, along the other fold
 BAR_MM = 100.0
+MIN_PAPER_MM = (140, 200)  # A5 portrait and up: room for the instructions, the scales and the bar
 INK = (0.0, 0.0, 0.0)
 GUIDE = (0.1, 0.3, 0.8)
 
@@ -38,9 +39,10 @@ def calibration_pdf(
     page = find_preset(preset).paper if preset else parse_paper(paper)
     dx = calibration_offset(offset_x_mm, "offset_x_mm")
     dy = calibration_offset(offset_y_mm, "offset_y_mm")
-    if page.width < 120 * MM or page.height < 120 * MM:
+    if page.width < MIN_PAPER_MM[0] * MM or page.height < MIN_PAPER_MM[1] * MM:
         raise OptionsError(
-            f"The calibration page needs paper at least 120 mm each way; {page.describe()} is smaller",
+            f"The calibration page needs paper of at least {MIN_PAPER_MM[0]} x {MIN_PAPER_MM[1]} mm; "
+            f"{page.describe()} is smaller",
             hint="Calibrate on A4 or Letter: the offset is the printer's, whatever the paper.",
             column="paper",
         )
@@ -132,9 +134,9 @@ class _CalibrationPage:
             self._line(x, y - 2 * MM, x, y + 2 * MM, 0.6)
         self._label(
             f"This bar is {BAR_MM:.0f} mm long. If it is not, print again at 100 % (turn off 'fit to page').",
-            cx - 85 * MM,
+            cx - (self.w / 2 - 15 * MM),
             y + 3 * MM,
-            170 * MM,
+            self.w - 30 * MM,
             5 * MM,
         )
 

@@ -39,6 +39,7 @@ def test_the_page_has_the_papers_size_the_scales_and_the_instructions(tmp_path):
         assert needed in " ".join(text.split()), needed
     assert page_mm(calibration_pdf(tmp_path / "letter.pdf", "letter")) == (216, 279)
     assert page_mm(calibration_pdf(tmp_path / "herma.pdf", preset="herma-4412")) == (210, 297)
+    assert page_mm(calibration_pdf(tmp_path / "a5.pdf", "A5")) == (148, 210)
 
 
 def test_the_zero_tick_of_the_across_scale_is_on_the_pages_centre(tmp_path):
@@ -69,8 +70,31 @@ def test_everything_moves_by_the_offsets_it_is_printed_with(tmp_path):
 
 def test_small_paper_and_wild_offsets_are_refused_with_the_field(tmp_path):
     with pytest.raises(OptionsError) as small:
-        calibration_pdf(tmp_path / "x.pdf", "A6")
-    assert small.value.column == "paper" and "A4" in small.value.hint
+        calibration_pdf(tmp_path / "x.pdf", "100x140mm")
+    assert small.value.column == "paper" and "140 x 200 mm" in small.value.message and "A4" in small.value.hint
     with pytest.raises(OptionsError) as wild:
         calibration_pdf(tmp_path / "x.pdf", "A4", offset_x_mm=80)
     assert wild.value.column == "offset_x_mm"
+
+
+def test_the_cli_writes_the_page_and_refuses_small_paper_without_a_traceback(tmp_path):
+    import sys
+
+    badgeforge = Path(sys.executable).parent / "badgeforge"
+    out = tmp_path / "cal.pdf"
+    done = subprocess.run(
+        [str(badgeforge), "calibration", "-o", str(out), "--paper", "letter", "--offset-x", "1.5"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        page_mm(out) == (216, 279)
+        and "+1.5" in subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    )
+    small = subprocess.run(
+        [str(badgeforge), "calibration", "-o", str(tmp_path / "x.pdf"), "--paper", "100x150mm"],
+        capture_output=True,
+        text=True,
+    )
+    assert small.returncode == 2 and "140 x 200 mm" in small.stderr and "Traceback" not in small.stderr
