@@ -70,8 +70,8 @@ def create_app(
         job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
-    blueprints = (session, accounts, designs, drafts, preview, calibration, jobs, admin, stuck, download, usage_callable)
-    for module in blueprints:
+    pages = (session, accounts, designs, drafts, preview, calibration, jobs, admin, stuck, download, usage_callable)
+    for module in pages:
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
