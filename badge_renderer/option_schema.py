@@ -165,6 +165,7 @@ def _choices() -> dict[str, list[dict[str, Any]]]:
                 "has_back": d.has_back,
                 "ticket_colours": dict(d.ticket_accents),
                 "accent": d.colors.get("accent"),
+                "background": d.colors.get("background"),
             }
             for d in list_designs()
         ],

@@ -9,6 +9,12 @@ const WITH_CUSTOM = new Set(["paper", "badge_size"]);
 const BUILT_ELSEWHERE = new Set(["design"]); // the gallery
 const FROM_FILE = new Set(["qr_field", "ticket_types", "accents_by_type"]); // choices come from the attendee file
 const SET_BY_PRESET = ["paper", "badge_size", "margin_mm", "gutter_mm", "rotate", "one_per_page"];
+const DESIGN_COLOURS = { accent: "accent", background_color: "background" }; // colour option -> the design's colour
+// Visible strings of this module (h8-web moves them into the catalogue).
+export const TEXT = {
+  calibrationButton: "Print a calibration page (PDF)",
+  calibrationHelp: "Print it at 100 %, fold it in half both ways and type the numbers at the folds into the two printer offsets.",
+};
 
 export class OptionFields {
   constructor(schema, onChange) {
@@ -25,6 +31,38 @@ export class OptionFields {
     for (const [group, specs] of Object.entries(this.schema.groups)) {
       const box = containers[group];
       box.replaceChildren(...specs.filter((s) => !BUILT_ELSEWHERE.has(s.name)).map((s) => this.field(s)));
+    }
+    containers.print.append(this.calibrationField());
+  }
+
+  // The printable calibration page, for the paper and offsets chosen here (upload.js downloads it).
+  calibrationField() {
+    this.calibrationButton = el("button", { type: "button", class: "secondary", id: "calibration",
+      text: TEXT.calibrationButton, "aria-describedby": "calibration-help calibration-error" });
+    return el("div", { class: "field wide", id: "field-calibration" }, this.calibrationButton,
+      el("p", { class: "muted help", id: "calibration-help", text: TEXT.calibrationHelp }),
+      el("p", { class: "field-error", id: "calibration-error", role: "status" }));
+  }
+
+  // The paper (or label sheet) and offsets the calibration page is printed for.
+  calibrationQuery() {
+    const query = new URLSearchParams();
+    const preset = this.value("preset");
+    if (preset) query.set("preset", preset); else query.set("paper", this.value("paper") || "A4");
+    for (const name of ["offset_x_mm", "offset_y_mm"]) {
+      const value = String(this.value(name) || "").trim();
+      if (value) query.set(name, value);
+    }
+    return query;
+  }
+
+  // The chosen design's own colours in the colour pickers, until the organizer picks one: a picker never shows a
+  // colour that will not print.
+  setDesign(choice) {
+    if (!choice) return;
+    for (const [name, key] of Object.entries(DESIGN_COLOURS)) {
+      const input = this.input(name);
+      if (input && !this.touched.has(name) && choice[key]) input.value = choice[key];
     }
   }
 
@@ -58,7 +96,7 @@ export class OptionFields {
       control = el("input", { type: "number", id, name: spec.name, step: "0.5", min: spec.min, max: spec.max,
         inputmode: "decimal", placeholder: spec.default === null ? "auto" : String(spec.default), "aria-describedby": described });
     } else if (spec.kind === "colour") {
-      control = el("input", { type: "color", id, name: spec.name, value: "#2357d9", "aria-describedby": described });
+      control = el("input", { type: "color", id, name: spec.name, "aria-describedby": described }); // setDesign fills it
     } else if (spec.kind === "image") {
       control = el("input", { type: "file", id, name: spec.name, accept: "image/png,image/jpeg,image/webp,image/gif", "aria-describedby": described });
     } else {
