@@ -63,3 +63,18 @@ def test_the_preview_lists_every_rows_warnings_as_the_job_will(env, tmp_path):
     assert len(table) == len(want) + 1
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
     assert any(cell.startswith("'=cmd") for row in table for cell in row), "the formula-like value is kept, quoted"
+
+
+def test_a_badge_that_does_not_fit_is_the_layout_fields_error_not_the_files(env):
+    headers = env.headers("organizer@example.com")
+    draft = env.client.post("/api/drafts", headers=headers, data=upload_form(attendee_csv(3))).get_json()["id"]
+    for options, field in (
+        ({"margin_mm": 100}, "margin_mm"),
+        ({"badge_size": "300x300mm"}, "badge_size"),
+    ):
+        response = env.client.post(
+            "/api/preview", headers=headers, data={"draft": draft, "options": json.dumps(options)}
+        )
+        assert response.status_code == 400
+        error = response.get_json()["error"]
+        assert error["field"] == field and "does not fit" in error["message"], error

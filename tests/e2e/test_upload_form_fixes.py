@@ -174,3 +174,19 @@ def test_the_same_job_again_after_a_reload_asks_first_and_cancel_spends_nothing(
     assert server.api("GET", "/api/me", token)[1]["usage_left"] == 2, "asking spent nothing"
     assert len(server.api("GET", "/api/jobs", token)[1]["jobs"]) == 1
     assert console.errors == []
+
+
+def test_a_badge_too_big_for_the_paper_is_explained_beside_the_margin_not_as_a_file_error(server, new_page):
+    add_user(server, "toobig@example.com")
+    page, console = new_page()
+    sign_in(page, server, "toobig@example.com")
+    upload(page)
+    page.get_by_label("Margin (mm)").fill("100")
+    expect(page.locator("#opt-margin-mm-error")).to_contain_text("does not fit", timeout=WAIT_MS)
+    expect(page.locator("#csv-error")).to_have_text("")
+    expect(page.locator("#preview-status")).to_contain_text("fix the options")
+    assert page.locator("#submit").is_disabled()
+    page.get_by_label("Margin (mm)").fill("")
+    wait_preview(page, "Badge 1 of 40")
+    expect(page.locator("#opt-margin-mm-error")).to_have_text("")
+    assert all("status of 400" in line for line in console.errors)

@@ -114,11 +114,11 @@ async function runPreview() {
       return;
     }
     const field = err.body && err.body.field;
-    if (field && field !== "csv") {
-      if (!state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
-      $("preview-status").textContent = "No preview: fix the options marked in the form.";
-    } else {
+    if (field === "csv" || field === "mapping") {
       showCsvError(err);
+    } else { // an option, or the server itself: never blame the file for it
+      if (!field || !state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
+      $("preview-status").textContent = field ? "No preview: fix the options marked in the form." : "No preview right now.";
     }
   } finally {
     updateSubmit();

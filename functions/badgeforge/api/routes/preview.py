@@ -140,7 +140,7 @@ def preview():
             png, _ = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
             warnings = job_warnings(upload, table, options, selected)  # every row's, not just this badge's
         except BadgeForgeError as err:
-            raise from_badgeforge_error(err) from err
+            raise from_badgeforge_error(err, field=err.column or layout_field(options)) from err
     offset = int(_form_number("warnings_offset", 0, 0, max(0, len(warnings) - 1)))
     steps = stepper(selected)
     for entry in steps["types"]:
@@ -174,6 +174,14 @@ def preview():
             "preview": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         }
     )
+
+
+def layout_field(options: Any) -> str:
+    """The form field a sheet-plan error without a column belongs to ("the badge does not fit the paper with these
+    margins"): the CSV is already read by then, so it is about the layout, shown beside the field that sets it."""
+    if options.preset:
+        return "preset"
+    return "margin_mm" if options.margin_mm is not None else "badge_size"
 
 
 def sheet_badge_mm(sheet: dict[str, Any]) -> tuple[float, float]:
