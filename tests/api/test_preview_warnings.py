@@ -78,3 +78,44 @@ def test_a_badge_that_does_not_fit_is_the_layout_fields_error_not_the_files(env)
         assert response.status_code == 400
         error = response.get_json()["error"]
         assert error["field"] == field and "does not fit" in error["message"], error
+
+
+def test_options_that_share_the_row_check_give_the_same_row_warnings():
+    """text_options is the cache key of the 50,000-row check: options it maps together must fit text the same."""
+    from dataclasses import replace
+
+    from badge_renderer.dry_run import text_warnings
+    from badgeforge.api.preview_warnings import text_options
+    from tests.unit.render.test_dry_run import people
+
+    base = RenderOptions(design="classic", badge_size="ID-1", event_name="Conf")
+    variants = [
+        replace(base, event_name="A much longer event name that wraps onto two lines"),
+        replace(base, accent="#00aa00", accents_by_type={"Speaker": "#123456"}, background_color="#fafafa"),
+        replace(base, offset_x_mm=3, offset_y_mm=-2, crop_marks=True, pdfx=True),
+        replace(base, qr_field="ticket_id", qr_kind="vcard"),
+    ]
+    selected = people()
+    expected = text_warnings(selected, base)
+    assert expected, "the fixture has row warnings to compare"
+    for options in variants:
+        assert text_options(options) == text_options(base)
+        assert text_warnings(selected, options) == expected, options
+    assert text_options(replace(base, event_name="")) != text_options(base), "an absent event name frees room"
+
+
+def test_a_drafts_file_is_read_once_for_all_its_previews(env, monkeypatch):
+    from badgeforge.api import uploads
+
+    reads = []
+    real = uploads.read_table
+    monkeypatch.setattr(uploads, "read_table", lambda upload: reads.append(upload.mapping) or real(upload))
+    headers = env.headers("organizer@example.com")
+    draft = env.client.post("/api/drafts", headers=headers, data=upload_form(attendee_csv(30))).get_json()["id"]
+    for row, event in ((0, ""), (3, ""), (5, "Conf")):
+        data = {"draft": draft, "row": str(row), "options": json.dumps({"event_name": event})}
+        assert env.client.post("/api/preview", headers=headers, data=data).status_code == 200
+    assert len(reads) == 1
+    mapped = {"draft": draft, "mapping": json.dumps({"full_name": "company"})}
+    assert env.client.post("/api/preview", headers=headers, data=mapped).status_code == 200
+    assert len(reads) == 2, "another mapping reads the file again"

@@ -1,6 +1,6 @@
 """Live preview: what the reader detected in the CSV, any badge as the renderer draws it (row stepper, front or
 back), the printed sheet's plan (badges per sheet, pages) and the warnings. Costs no usage (but is rate-limited per
-user: each one parses the CSV and renders a badge)."""
+user: each one renders a badge; the file is read once per draft, its rows checked once per option set)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError, from_badgeforge_error
 from ..limits import take_preview_slot
+from ..parsed_tables import read_table_once
 from ..preview_warnings import job_warnings
-from ..uploads import read_table, read_upload, render_options
+from ..uploads import read_upload, render_options
 from ..warnings_csv import warnings_csv
 
 bp = Blueprint("preview", __name__)
@@ -103,7 +104,7 @@ def _take_slot() -> Any:
 
 def _prepared() -> tuple[Any, Any, Any, list[Any]]:
     upload = read_upload()
-    table = read_table(upload)
+    table = read_table_once(upload)
     options = render_options(upload)
     from badge_renderer.render import select_for_options
 
