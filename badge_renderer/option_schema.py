@@ -81,7 +81,7 @@ HELP = {
     "offset_x_mm": "Moves everything on the page to correct a printer that prints off-centre.",
     "offset_y_mm": "Moves everything on the page to correct a printer that prints off-centre.",
     "sides": "Duplex prints backs on the next page; fold-over puts the back above the front to fold.",
-    "qr_field": "A column of the file printed as a QR code, or empty for none.",
+    "qr_field": "A contact card (vCard of name, organization and email) or one column's value, as a QR code.",
     "qr_kind": "text: the column's value; vcard: a contact card with name, organization and email.",
     "accents_by_type": "Overrides the design's built-in colour for a ticket type.",
 }

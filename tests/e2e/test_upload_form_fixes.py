@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -80,7 +81,12 @@ def test_the_gallery_shows_the_pass_back_and_leaves_out_the_qr_when_the_form_has
     upload(page)
     page.get_by_label("QR code", exact=True).select_option("ticket_id")
     expect(thumb).to_have_attribute("src", "/api/designs/pass/preview.png?side=back", timeout=WAIT_MS)
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    thumb.scroll_into_view_if_needed()
+    for _ in range(100):  # the new picture loads (the CSP forbids wait_for_function's eval)
+        if thumb.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0"), "the back with its QR code loads"
     card.get_by_role("button", name="Show its front").click()
     expect(thumb).to_have_attribute("src", "/api/designs/pass/preview.png")
     assert page.locator("#design-classic-card img").get_attribute("src") == "/api/designs/classic/preview.png"
@@ -190,3 +196,22 @@ def test_a_badge_too_big_for_the_paper_is_explained_beside_the_margin_not_as_a_f
     wait_preview(page, "Badge 1 of 40")
     expect(page.locator("#opt-margin-mm-error")).to_have_text("")
     assert all("status of 400" in line for line in console.errors)
+
+
+def test_a_vcard_qr_code_is_one_choice_not_a_column_plus_a_kind(server, new_page):
+    add_user(server, "vcard@example.com")
+    page, console = new_page()
+    sign_in(page, server, "vcard@example.com")
+    upload(page)
+    assert page.locator("#opt-qr-kind").count() == 0, "no second select that a vCard would ignore"
+    before = page.locator("#preview-image").get_attribute("src")
+    page.get_by_label("QR code", exact=True).select_option(label="Contact card (vCard: name, organization, email)")
+    expect(page.locator("#preview-image")).not_to_have_attribute("src", before, timeout=WAIT_MS)
+    wait_preview(page, "Badge 1 of 40")
+    expect(page.locator("#design-classic-card img")).to_have_attribute("src", "/api/designs/classic/preview.png")
+    page.locator("#submit").click()
+    page.locator("#download").wait_for(state="visible", timeout=120_000)
+    job = max(server.home.rglob("uploads/*/*/job.json"), key=lambda path: path.stat().st_mtime)  # this one
+    options = json.loads(job.read_text())
+    assert options.get("qr_kind") == "vcard" and "qr_field" not in options
+    assert console.errors == []

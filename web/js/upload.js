@@ -263,7 +263,7 @@ function chooseFile(file) {
 function designThumb(d) {
   const opts = state.fields ? options() : {};
   const params = new URLSearchParams();
-  if (!opts.qr_field) params.set("qr", "0");
+  if (!opts.qr_field && opts.qr_kind !== "vcard") params.set("qr", "0");
   if (d.has_back && state.gallerySides[d.name] === "back") params.set("side", "back");
   return `${d.preview_url}${params.toString() ? `?${params}` : ""}`;
 }
