@@ -74,7 +74,7 @@ class TextDryRun:
         # The QR code is not text: leaving it out keeps its encoding off this path (its box stays where it is).
         self.options = replace(options, qr_field=None, qr_kind="text")
         self.composer = make_composer(self.options)
-        self._ctx: Any = None
+        self._drawer: Any = None
         self._widths: dict[tuple[str, str], _CharWidths] = {}
         self._fine: dict[tuple[int, Any], bool] = {}
         self.exact_rows = 0  # rows that needed a real fit (bench/dry_run_speed.py prints it)
@@ -128,13 +128,18 @@ class TextDryRun:
 
     def _exact(self, attendee: Attendee) -> list[RowIssue]:
         self.exact_rows += 1
-        if self._ctx is None:
+        if self._drawer is None:
             import cairocffi as cairo
 
-            self._ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_A8, 1, 1))
-            self._ctx.rectangle(0, 0, 0, 0)
-            self._ctx.clip()  # an empty clip: cairo fits and shapes, but paints nothing
-        return self.composer.draw(self._ctx, attendee, 0, 0)
+            from badge_renderer.isolation import BadgeDrawer
+
+            surface = cairo.ImageSurface(cairo.FORMAT_A8, 1, 1)
+            ctx = cairo.Context(surface)
+            ctx.rectangle(0, 0, 0, 0)
+            ctx.clip()  # an empty clip: cairo fits and shapes, but paints nothing
+            # as the job draws: a badge that fails is that row's warning ("could not be drawn"), not an error
+            self._drawer = BadgeDrawer(self.composer, surface, ctx)
+        return self._drawer.draw(attendee, 0, 0)
 
 
 def _reader(element: Element) -> Callable[[Attendee], Any]:

@@ -88,3 +88,19 @@ def test_a_row_past_the_limit_is_checked_exactly_and_reported() -> None:
     assert run.exact_rows == 1
     assert [(i.row, i.column) for i in issues] == [(7, "full_name")]
     assert "shortened" in issues[0].message
+
+
+def test_a_badge_that_fails_to_draw_is_that_rows_warning_as_in_the_job(monkeypatch):
+    from badge_renderer.compose import BadgeComposer
+
+    real = BadgeComposer.draw
+
+    def flaky(self, ctx, attendee, *args, **kwargs):
+        if attendee.row == 3:
+            raise RuntimeError("cairo said no")
+        return real(self, ctx, attendee, *args, **kwargs)
+
+    monkeypatch.setattr(BadgeComposer, "draw", flaky)
+    long_names = [Attendee(row=row, full_name="Bartholomew " * 12) for row in (2, 3, 4)]
+    issues = TextDryRun(RenderOptions(design="classic", badge_size="ID-1")).issues(long_names)
+    assert [(i.row, "could not be drawn" in i.message) for i in issues] == [(2, False), (3, True), (4, False)]
