@@ -78,8 +78,10 @@ HELP = {
     "margin_mm": "Empty: automatic (10 mm, down to 4 mm when that fits more per sheet).",
     "bleed_mm": "Artwork past the cut line, for a print shop's trimming (3 mm is usual; 0 for office printers).",
     "pdfx": "Adds the colour profile and page boxes print shops check for.",
-    "offset_x_mm": "Moves everything on the page to correct a printer that prints off-centre.",
-    "offset_y_mm": "Moves everything on the page to correct a printer that prints off-centre.",
+    "offset_x_mm": "Moves everything right (negative: left) for a printer that prints off-centre; the calibration "
+    "page measures it.",
+    "offset_y_mm": "Moves everything down (negative: up) for a printer that prints off-centre; the calibration "
+    "page measures it.",
     "sides": "Duplex prints backs on the next page; fold-over puts the back above the front to fold.",
     "qr_field": "A contact card (vCard of name, organization and email) or one column's value, as a QR code.",
     "qr_kind": "text: the column's value; vcard: a contact card with name, organization and email.",
