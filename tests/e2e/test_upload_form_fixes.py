@@ -29,7 +29,8 @@ def _share_of(png: bytes, rgb: tuple[int, int, int], tolerance: int = 40) -> flo
     """How much of the image is (about) this colour."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     image.thumbnail((200, 200))
-    pixels = list(image.getdata())
+    data = image.tobytes()
+    pixels = [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
     near = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, rgb, strict=True)))
     return near / len(pixels)
 
