@@ -78,10 +78,12 @@ HELP = {
     "margin_mm": "Empty: automatic (10 mm, down to 4 mm when that fits more per sheet).",
     "bleed_mm": "Artwork past the cut line, for a print shop's trimming (3 mm is usual; 0 for office printers).",
     "pdfx": "Adds the colour profile and page boxes print shops check for.",
-    "offset_x_mm": "Moves everything on the page to correct a printer that prints off-centre.",
-    "offset_y_mm": "Moves everything on the page to correct a printer that prints off-centre.",
+    "offset_x_mm": "Moves everything right (negative: left) for a printer that prints off-centre; the calibration "
+    "page measures it.",
+    "offset_y_mm": "Moves everything down (negative: up) for a printer that prints off-centre; the calibration "
+    "page measures it.",
     "sides": "Duplex prints backs on the next page; fold-over puts the back above the front to fold.",
-    "qr_field": "A column of the file printed as a QR code, or empty for none.",
+    "qr_field": "A contact card (vCard of name, organization and email) or one column's value, as a QR code.",
     "qr_kind": "text: the column's value; vcard: a contact card with name, organization and email.",
     "accents_by_type": "Overrides the design's built-in colour for a ticket type.",
 }
@@ -165,6 +167,7 @@ def _choices() -> dict[str, list[dict[str, Any]]]:
                 "has_back": d.has_back,
                 "ticket_colours": dict(d.ticket_accents),
                 "accent": d.colors.get("accent"),
+                "background": d.colors.get("background"),
             }
             for d in list_designs()
         ],

@@ -26,8 +26,9 @@ async function loadUsers(move = {}) {
   document.querySelector("#users tbody").replaceChildren(...none, ...users.map((user) => el("tr", { "data-uid": user.uid },
     el("td", { text: user.email + (user.admin ? " (admin)" : "") }),
     el("td", { class: "usage-left", text: formatNumber(user.usage_left) }),
-    el("td", { text: formatNumber(user.allowed_usage) }),
     el("td", { text: formatNumber(user.used) }),
+    // allowed_usage is the balance (a charge takes one off it): with what was used, it is all ever granted
+    el("td", { text: formatNumber(user.allowed_usage + user.used) }),
     el("td", { text: user.last_job ? `${when(user.last_job.created_at)} (${user.last_job.status})` : "—" }),
     el("td", {}, el("button", { type: "button", class: "secondary", text: "Adjust usage",
       "aria-label": `Adjust usage of ${user.email}`, onclick: () => select(user) })))));
@@ -65,7 +66,7 @@ async function adjust(event) {
   if (kind === "set") data.set = amount; else data.delta = kind === "add" ? amount : -amount;
   try {
     const result = await callFunction("adjust_usage", data);
-    $("adjust-result").textContent = `Saved. Allowed usage is now ${result.allowed_usage ?? result.after}.`;
+    $("adjust-result").textContent = `Saved. ${selected.email} now has ${result.allowed_usage ?? result.after} left (running jobs included).`;
     await Promise.all([loadUsers(), loadLog()]);
   } catch (err) {
     $("adjust-result").textContent = describeError(err);
@@ -75,10 +76,10 @@ async function adjust(event) {
 // What takes usage away or charges it is confirmed first, in words that name the effect; cancel changes nothing.
 function confirmChange(kind, amount) {
   if (kind === "set" && amount === 0) {
-    return window.confirm(`Set the allowed usage of ${selected.email} to 0? They cannot make badges until you add usage.`);
+    return window.confirm(`Set what ${selected.email} has left to 0? They cannot make badges until you add usage.`);
   }
   if (kind === "subtract") {
-    return window.confirm(`Subtract ${amount} from the allowed usage of ${selected.email} (${selected.usage_left} left now)?`);
+    return window.confirm(`Subtract ${amount} from what ${selected.email} has left (${selected.usage_left} left now)?`);
   }
   return true;
 }

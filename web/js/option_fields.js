@@ -7,8 +7,22 @@ const SIZE = /^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*(mm|cm|in)\s*$/i;
 const FIRST_CHOICE = { badge_size: "Design default", preset: "No label sheet (plain paper)" };
 const WITH_CUSTOM = new Set(["paper", "badge_size"]);
 const BUILT_ELSEWHERE = new Set(["design"]); // the gallery
+// qr_kind is a choice of the QR code select: a vCard is built from name, organization and email whatever column is
+// chosen, so "column X as a contact card" was a combination that printed something else than it said.
+const DERIVED = new Set(["qr_kind"]);
+const VCARD = "__vcard__";
 const FROM_FILE = new Set(["qr_field", "ticket_types", "accents_by_type"]); // choices come from the attendee file
 const SET_BY_PRESET = ["paper", "badge_size", "margin_mm", "gutter_mm", "rotate", "one_per_page"];
+const DESIGN_COLOURS = { accent: "accent", background_color: "background" }; // colour option -> the design's colour
+// Visible strings of this module (h8-web moves them into the catalogue).
+export const TEXT = {
+  calibrationButton: "Print a calibration page (PDF)",
+  qrNone: "No QR code",
+  qrVcard: "Contact card (vCard: name, organization, email)",
+  qrTicket: "Ticket id",
+  qrColumn: (col) => `Column: ${col}`,
+  calibrationHelp: "Print it at 100 %, fold it in half both ways and type the numbers at the folds into the two printer offsets.",
+};
 
 export class OptionFields {
   constructor(schema, onChange) {
@@ -24,7 +38,39 @@ export class OptionFields {
   build(containers) {
     for (const [group, specs] of Object.entries(this.schema.groups)) {
       const box = containers[group];
-      box.replaceChildren(...specs.filter((s) => !BUILT_ELSEWHERE.has(s.name)).map((s) => this.field(s)));
+      box.replaceChildren(...specs.filter((s) => !BUILT_ELSEWHERE.has(s.name) && !DERIVED.has(s.name)).map((s) => this.field(s)));
+    }
+    containers.print.append(this.calibrationField());
+  }
+
+  // The printable calibration page, for the paper and offsets chosen here (upload.js downloads it).
+  calibrationField() {
+    this.calibrationButton = el("button", { type: "button", class: "secondary", id: "calibration",
+      text: TEXT.calibrationButton, "aria-describedby": "calibration-help calibration-error" });
+    return el("div", { class: "field wide", id: "field-calibration" }, this.calibrationButton,
+      el("p", { class: "muted help", id: "calibration-help", text: TEXT.calibrationHelp }),
+      el("p", { class: "field-error", id: "calibration-error", role: "status" }));
+  }
+
+  // The paper (or label sheet) and offsets the calibration page is printed for.
+  calibrationQuery() {
+    const query = new URLSearchParams();
+    const preset = this.value("preset");
+    if (preset) query.set("preset", preset); else query.set("paper", this.value("paper") || "A4");
+    for (const name of ["offset_x_mm", "offset_y_mm"]) {
+      const value = String(this.value(name) || "").trim();
+      if (value) query.set(name, value);
+    }
+    return query;
+  }
+
+  // The chosen design's own colours in the colour pickers, until the organizer picks one: a picker never shows a
+  // colour that will not print.
+  setDesign(choice) {
+    if (!choice) return;
+    for (const [name, key] of Object.entries(DESIGN_COLOURS)) {
+      const input = this.input(name);
+      if (input && !this.touched.has(name) && choice[key]) input.value = choice[key];
     }
   }
 
@@ -58,7 +104,7 @@ export class OptionFields {
       control = el("input", { type: "number", id, name: spec.name, step: "0.5", min: spec.min, max: spec.max,
         inputmode: "decimal", placeholder: spec.default === null ? "auto" : String(spec.default), "aria-describedby": described });
     } else if (spec.kind === "colour") {
-      control = el("input", { type: "color", id, name: spec.name, value: "#2357d9", "aria-describedby": described });
+      control = el("input", { type: "color", id, name: spec.name, "aria-describedby": described }); // setDesign fills it
     } else if (spec.kind === "image") {
       control = el("input", { type: "file", id, name: spec.name, accept: "image/png,image/jpeg,image/webp,image/gif", "aria-describedby": described });
     } else {
@@ -79,8 +125,9 @@ export class OptionFields {
     const keep = select.value;
     const options = [];
     if (spec.name === "qr_field") {
-      options.push(el("option", { value: "", text: "No QR code" }), el("option", { value: "ticket_id", text: "Ticket id" }));
-      for (const col of this.columns) options.push(el("option", { value: col, text: `Column: ${col}` }));
+      options.push(el("option", { value: "", text: TEXT.qrNone }), el("option", { value: VCARD, text: TEXT.qrVcard }),
+        el("option", { value: "ticket_id", text: TEXT.qrTicket }));
+      for (const col of this.columns) options.push(el("option", { value: col, text: TEXT.qrColumn(col) }));
     } else {
       if (spec.name in FIRST_CHOICE) options.push(el("option", { value: "", text: FIRST_CHOICE[spec.name] }));
       for (const c of spec.choices || []) options.push(el("option", { value: c.value, text: c.title }));
@@ -140,8 +187,6 @@ export class OptionFields {
       const custom = document.getElementById(`${this.id(name)}-custom`);
       custom.hidden = this.input(name).value !== CUSTOM || Boolean(preset);
     }
-    const qr = this.input("qr_kind");
-    if (qr) qr.disabled = !this.value("qr_field");
     return this.check();
   }
 
@@ -158,7 +203,7 @@ export class OptionFields {
     const opts = { design };
     for (const spec of Object.values(this.specs)) {
       const { name, kind } = spec;
-      if (BUILT_ELSEWHERE.has(name) || kind === "image") continue;
+      if (BUILT_ELSEWHERE.has(name) || DERIVED.has(name) || kind === "image") continue;
       const input = this.input(name);
       if (!input || input.disabled) continue;
       if (name === "ticket_types") {
@@ -183,7 +228,7 @@ export class OptionFields {
         if (v && v !== String(spec.default ?? "")) opts[name] = v;
       }
     }
-    if (opts.qr_field === undefined) delete opts.qr_kind;
+    if (opts.qr_field === VCARD) { delete opts.qr_field; opts.qr_kind = "vcard"; }
     return opts;
   }
 

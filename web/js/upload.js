@@ -19,7 +19,13 @@ const $ = (id) => document.getElementById(id);
 const state = {
   csv: null, draft: null, mapping: {}, mappingTouched: false, previewTimer: null, previewSeq: 0, fields: null,
   designs: [], row: 0, side: "front", view: "badge", result: null, warningsOffset: 0, usageLeft: 0,
-  lastJobSig: null, confirmedSig: null, previewOk: false,
+  lastJobSig: null, confirmedSig: null, previewOk: false, gallerySides: {},
+};
+// Visible strings of this module (h8-web moves them into the catalogue).
+const TEXT = {
+  showBack: "Show its back",
+  showFront: "Show its front",
+  calibrationFile: "printer-calibration.pdf",
 };
 
 function design() {
@@ -49,8 +55,14 @@ function save() {
   } catch { /* private mode: nothing to keep */ }
 }
 
+function designChoice() {
+  const spec = state.fields && state.fields.specs.design;
+  return spec && (spec.choices || []).find((c) => c.value === design());
+}
+
 function changed() {
   state.previewOk = false; // "Make badges" waits for a preview of exactly these options
+  state.fields.setDesign(designChoice());
   save();
   updateGallery();
   updateSubmit();
@@ -103,11 +115,11 @@ async function runPreview() {
       return;
     }
     const field = err.body && err.body.field;
-    if (field && field !== "csv") {
-      if (!state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
-      $("preview-status").textContent = "No preview: fix the options marked in the form.";
-    } else {
+    if (field === "csv" || field === "mapping") {
       showCsvError(err);
+    } else { // an option, or the server itself: never blame the file for it
+      if (!field || !state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
+      $("preview-status").textContent = field ? "No preview: fix the options marked in the form." : "No preview right now.";
     }
   } finally {
     updateSubmit();
@@ -225,9 +237,9 @@ function showWarnings(result) {
   $("warnings-next").disabled = result.warnings_offset + shown >= total;
 }
 
-async function downloadCsv(path, form) {
+async function downloadFile(path, form, filename = "badge-warnings.csv") {
   const blob = await fetchBlob(path, form);
-  const link = el("a", { href: URL.createObjectURL(blob), download: "badge-warnings.csv", hidden: true });
+  const link = el("a", { href: URL.createObjectURL(blob), download: filename, hidden: true });
   document.body.append(link);
   link.click();
   setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
@@ -248,19 +260,27 @@ function chooseFile(file) {
   schedulePreview(0);
 }
 
+// The gallery shows what the form will produce: no QR code when the form has none, and a design's back when asked.
 function designThumb(d) {
   const opts = state.fields ? options() : {};
-  const back = d.has_back && opts.sides && opts.sides !== "single" && state.gallerySide === "back";
   const params = new URLSearchParams();
-  if (!opts.qr_field) params.set("qr", "0");
-  if (back) params.set("side", "back");
+  if (!opts.qr_field && opts.qr_kind !== "vcard") params.set("qr", "0");
+  if (d.has_back && state.gallerySides[d.name] === "back") params.set("side", "back");
   return `${d.preview_url}${params.toString() ? `?${params}` : ""}`;
 }
 
 function updateGallery() {
   for (const d of state.designs) {
-    const img = document.querySelector(`#design-${d.name}-card img`);
+    const card = document.getElementById(`design-${d.name}-card`);
+    const img = card && card.querySelector("img");
     if (img && d.preview_url) { const src = designThumb(d); if (img.getAttribute("src") !== src) img.src = src; }
+    const button = card && card.querySelector("button");
+    if (button) {
+      const back = state.gallerySides[d.name] === "back";
+      button.textContent = back ? TEXT.showFront : TEXT.showBack;
+      button.setAttribute("aria-label", `${back ? TEXT.showFront : TEXT.showBack}: ${d.title}`);
+      button.setAttribute("aria-pressed", String(back));
+    }
   }
 }
 
@@ -272,23 +292,20 @@ async function loadDesigns(saved) {
     const input = el("input", { type: "radio", name: "design", id, value: d.name,
       checked: saved && saved.design ? saved.design === d.name : index === 0, "aria-describedby": `${id}-about` });
     input.addEventListener("change", changed);
-    const back = d.has_back ? el("button", { type: "button", class: "secondary small", text: "Show its back",
-      "aria-label": `Show the back of ${d.title}` }) : null;
-    if (back) back.addEventListener("click", (e) => { e.preventDefault(); state.gallerySide = state.gallerySide === "back" ? "front" : "back"; updateBack(d, back); });
+    const back = d.has_back ? el("button", { type: "button", class: "secondary small", text: TEXT.showBack }) : null;
+    if (back) {
+      back.addEventListener("click", (e) => {
+        e.preventDefault();
+        state.gallerySides[d.name] = state.gallerySides[d.name] === "back" ? "front" : "back";
+        updateGallery();
+      });
+    }
     return el("div", { class: "design", id: `${id}-card` }, input,
       el("label", { for: id }, el("span", { text: d.title }),
         d.preview_url ? el("img", { src: d.preview_url, alt: "", loading: "lazy" }) : null),
       el("small", { id: `${id}-about`, class: "muted", text: d.description }), back);
   }));
   updateGallery();
-}
-
-function updateBack(d, button) {
-  const img = document.querySelector(`#design-${d.name}-card img`);
-  const params = new URLSearchParams({ side: state.gallerySide === "back" ? "back" : "front" });
-  if (!options().qr_field) params.set("qr", "0");
-  img.src = `${d.preview_url}?${params}`;
-  button.textContent = state.gallerySide === "back" ? "Show its front" : "Show its back";
 }
 
 // --- Make badges: what it costs, nothing twice by accident ---
@@ -337,7 +354,7 @@ async function showJobWarnings(jobId, offset = 0) {
   const more = $("job-warnings-more");
   more.hidden = offset + page.warnings.length >= page.total;
   more.onclick = () => showJobWarnings(jobId, offset + page.warnings.length);
-  $("job-warnings-csv").onclick = () => downloadCsv(`/api/jobs/${jobId}/warnings.csv`).catch((err) => { $("submit-error").textContent = describeError(err); });
+  $("job-warnings-csv").onclick = () => downloadFile(`/api/jobs/${jobId}/warnings.csv`).catch((err) => { $("submit-error").textContent = describeError(err); });
 }
 
 async function follow(jobId) {
@@ -456,8 +473,13 @@ function wirePreview() {
   $("side-back").addEventListener("click", () => { state.side = "back"; schedulePreview(0); });
   $("warnings-prev").addEventListener("click", () => { state.warningsOffset = Math.max(0, state.warningsOffset - 100); schedulePreview(0); });
   $("warnings-next").addEventListener("click", () => { state.warningsOffset += 100; schedulePreview(0); });
-  $("warnings-csv").addEventListener("click", () => downloadCsv("/api/preview/warnings.csv", formData())
+  $("warnings-csv").addEventListener("click", () => downloadFile("/api/preview/warnings.csv", formData())
     .catch((err) => { $("options-error").textContent = describeError(err); }));
+  state.fields.calibrationButton.addEventListener("click", () => {
+    $("calibration-error").textContent = "";
+    downloadFile(`/api/calibration.pdf?${state.fields.calibrationQuery()}`, undefined, TEXT.calibrationFile)
+      .catch((err) => { $("calibration-error").textContent = describeError(err); });
+  });
   $("repeat-yes").addEventListener("click", async () => { state.confirmedSig = await signature(); $("job-form").requestSubmit(); });
   $("repeat-no").addEventListener("click", () => { $("repeat-box").hidden = true; $("submit").focus(); });
 }
@@ -476,6 +498,7 @@ async function start() {
   wirePreview();
   $("job-form").addEventListener("submit", submit);
   await loadDesigns(saved);
+  state.fields.setDesign(designChoice());
   await updateSubmit();
   $("app").hidden = false; // only now: every control is wired
 }

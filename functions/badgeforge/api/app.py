@@ -18,6 +18,7 @@ from .limits import JobRate
 from .routes import (
     accounts,
     admin,
+    calibration,
     designs,
     desk,
     download,
@@ -71,12 +72,13 @@ def create_app(
         job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
-    for module in (
+    pages = (
         session,
         accounts,
         designs,
         drafts,
         preview,
+        calibration,
         jobs,
         job_events,
         admin,
@@ -84,7 +86,8 @@ def create_app(
         download,
         usage_callable,
         desk,
-    ):
+    )
+    for module in pages:
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))

@@ -42,8 +42,11 @@ class ApiError(Exception):
 
 
 def from_badgeforge_error(err: BadgeForgeError, *, field: str | None = None) -> ApiError:
-    """A renderer error (bad CSV, option, image, design) becomes a 400 that still points at row and column."""
-    body = err.to_dict()
+    """A renderer error (bad CSV, option, image, design) becomes a 400 that still points at row and column, in the
+    form's words (no CLI flags)."""
+    from .web_wording import web_message
+
+    body = web_message(err.to_dict())
     api = ApiError(400, body.pop("code"), body.pop("message"), field=field)
     api.body.update(body)
     return api

@@ -11,6 +11,7 @@ SUBCOMMANDS: dict[str, str] = {
     "render": "badgeforge.cli.render_cmd:render",
     "designs": "badgeforge.cli.designs_cmd:designs",
     "presets": "badgeforge.cli.presets_cmd:presets",
+    "calibration": "badgeforge.cli.calibration_cmd:calibration",
     "run": "badgeforge.cli.run_cmd:run",
     "users": "badgeforge.cli.users_cmd:users",
     "admin": "badgeforge.cli.admin_cmd:admin",

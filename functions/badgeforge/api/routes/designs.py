@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request, send_file
 
 from ..context import current_user
 from ..errors import ApiError
+from ..web_wording import for_web
 
 bp = Blueprint("designs", __name__)
 
@@ -37,7 +38,7 @@ def _describe(design) -> dict:
     return {
         "name": name,
         "title": getattr(design, "title", "") or name,
-        "description": getattr(design, "description", ""),
+        "description": for_web(getattr(design, "description", "")),  # manifests speak CLI ("use --duplex")
         "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
         "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
         "has_back": bool(getattr(design, "has_back", False)),
@@ -66,7 +67,13 @@ def options():
     current_user()
     from badge_renderer.option_schema import option_schema
 
-    return jsonify(option_schema())
+    schema = option_schema()
+    for group in schema["groups"].values():
+        for option in group:
+            for choice in option.get("choices", ()):
+                if isinstance(choice.get("description"), str):
+                    choice["description"] = for_web(choice["description"])
+    return jsonify(schema)
 
 
 _VARIANTS: dict[tuple[str, bool, str], bytes] = {}  # at most designs x 2 x 2 small PNGs, drawn once per process

@@ -18,6 +18,7 @@ from ..mail import send_fresh_link, take_mail_slot
 from ..submit import CSV_NAME
 from ..uploads import read_table, read_upload, render_options
 from ..warnings_csv import warnings_csv
+from ..web_wording import web_message
 
 bp = Blueprint("jobs", __name__)
 
@@ -41,6 +42,10 @@ def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_
     view.setdefault("progress", 0)
     if isinstance(view.get("warnings"), dict):  # RTDB turns lists into dicts when keys are numeric
         view["warnings"] = list(view["warnings"].values())
+    if isinstance(view.get("warnings"), list):
+        view["warnings"] = [web_message(w) if isinstance(w, dict) else w for w in view["warnings"]]
+    if isinstance(view.get("error"), dict):
+        view["error"] = web_message(view["error"])
     if with_link and job.get("status") == "done":
         try:
             view["link"] = pipeline.job_link(services, uid, job_id, job)
@@ -177,11 +182,11 @@ def _job_warnings(uid: str, job_id: str, job: dict[str, Any]) -> list[dict[str, 
         data = api().services.blobs.read_bytes(job_paths.warnings_path(uid, job_id), max_bytes=WARNINGS_FILE_MAX_BYTES)
         stored = json.loads(data)
         if isinstance(stored, list):
-            return [w for w in stored if isinstance(w, dict)]
+            return [web_message(w) for w in stored if isinstance(w, dict)]
     except (BlobNotFound, BlobTooLarge, ValueError):
         pass
     listed = job.get("warnings") or []
-    return [w for w in (listed.values() if isinstance(listed, dict) else listed) if isinstance(w, dict)]
+    return [web_message(w) for w in (listed.values() if isinstance(listed, dict) else listed) if isinstance(w, dict)]
 
 
 @bp.get("/api/jobs/<job_id>/warnings")

@@ -1,6 +1,6 @@
 """Live preview: what the reader detected in the CSV, any badge as the renderer draws it (row stepper, front or
 back), the printed sheet's plan (badges per sheet, pages) and the warnings. Costs no usage (but is rate-limited per
-user: each one parses the CSV and renders a badge)."""
+user: each one renders a badge; the file is read once per draft, its rows checked once per option set)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError, from_badgeforge_error
 from ..limits import take_preview_slot
-from ..uploads import read_table, read_upload, render_options
+from ..parsed_tables import read_table_once
+from ..preview_warnings import job_warnings
+from ..uploads import read_upload, render_options
 from ..warnings_csv import warnings_csv
 
 bp = Blueprint("preview", __name__)
@@ -93,20 +95,6 @@ def sheet_view(options: Any, badges: int) -> dict[str, Any]:
     }
 
 
-def _all_warnings(table: Any, options: Any, drawn: list[Any]) -> list[dict[str, Any]]:
-    from badge_renderer.render_support import layout_warnings
-
-    seen: set[tuple] = set()
-    out = []
-    for issue in (*layout_warnings(options), *table.warnings, *drawn):
-        item = issue.to_dict()
-        key = (item.get("row"), item.get("column"), item.get("message"))
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
 def _take_slot() -> Any:
     user = current_user()
     services = api().services
@@ -114,9 +102,9 @@ def _take_slot() -> Any:
     return user
 
 
-def _prepared() -> tuple[Any, Any, list[Any]]:
+def _prepared() -> tuple[Any, Any, Any, list[Any]]:
     upload = read_upload()
-    table = read_table(upload)
+    table = read_table_once(upload)
     options = render_options(upload)
     from badge_renderer.render import select_for_options
 
@@ -129,14 +117,14 @@ def _prepared() -> tuple[Any, Any, list[Any]]:
             hint="Choose other ticket types, or none to print everyone.",
             field="ticket_types",
         )
-    return table, options, selected
+    return upload, table, options, selected
 
 
 @bp.post("/api/preview")
 def preview():
     user = _take_slot()
     with api().previews.hold(user.uid):
-        table, options, selected = _prepared()
+        upload, table, options, selected = _prepared()
         index = int(_form_number("row", 0, 0, len(selected) - 1))
         side = "back" if request.form.get("side") == "back" else "front"
         from badge_renderer.designs import design_for
@@ -150,10 +138,10 @@ def preview():
             badge = sheet_badge_mm(sheet)
             scale = _form_number("scale", 1.0, 1.0, MAX_SCALE)
             dpi = min(BASE_DPI * scale, math.sqrt(MAX_PREVIEW_PIXELS / max(1e-6, badge[0] * badge[1] / 645.16)))
-            png, drawn = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
+            png, _ = render_preview(selected[index], options, dpi=max(24, round(dpi)), side=side)
+            warnings = job_warnings(upload, table, options, selected)  # every row's, not just this badge's
         except BadgeForgeError as err:
-            raise from_badgeforge_error(err) from err
-    warnings = _all_warnings(table, options, drawn)
+            raise from_badgeforge_error(err, field=err.column or layout_field(options)) from err
     offset = int(_form_number("warnings_offset", 0, 0, max(0, len(warnings) - 1)))
     steps = stepper(selected)
     for entry in steps["types"]:
@@ -189,6 +177,14 @@ def preview():
     )
 
 
+def layout_field(options: Any) -> str:
+    """The form field a sheet-plan error without a column belongs to ("the badge does not fit the paper with these
+    margins"): the CSV is already read by then, so it is about the layout, shown beside the field that sets it."""
+    if options.preset:
+        return "preset"
+    return "margin_mm" if options.margin_mm is not None else "badge_size"
+
+
 def sheet_badge_mm(sheet: dict[str, Any]) -> tuple[float, float]:
     first = sheet["fronts"][0] if sheet["fronts"] else {"w": 100, "h": 100}
     return first["w"], first["h"]
@@ -196,11 +192,14 @@ def sheet_badge_mm(sheet: dict[str, Any]) -> tuple[float, float]:
 
 @bp.post("/api/preview/warnings.csv")
 def preview_warnings_csv():
-    """Every warning the preview knows (file, layout and the previewed badge), as a spreadsheet-safe CSV."""
+    """Every warning the job would give (file, sheet, design and every row's text), as a spreadsheet-safe CSV."""
     user = _take_slot()
     with api().previews.hold(user.uid):
-        table, options, _ = _prepared()
-        warnings = _all_warnings(table, options, [])
+        upload, table, options, selected = _prepared()
+        try:
+            warnings = job_warnings(upload, table, options, selected)
+        except BadgeForgeError as err:
+            raise from_badgeforge_error(err) from err
     return Response(
         warnings_csv(warnings),
         mimetype="text/csv",
