@@ -346,7 +346,7 @@ class BadgeComposer:
             small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
             cut = first_fit.truncated or last_fit.truncated or small
             if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
-                stamps = (
+                stamps: tuple[Any, ...] = (
                     self._stamp(first_fit, element, palette, (x, y, w, first_h), valign="bottom"),
                     self._stamp(last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top"),
                 )
