@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := tools/node_modules/.installed
 
-.PHONY: run test lint format bench serve clean system-deps bundle deploy deploy-check lock
+.PHONY: run test lint format bench serve clean system-deps bundle deploy deploy-check lock web
 
 $(STAMP): requirements.txt functions/requirements.txt pyproject.toml
 	@PYTHON=$(PYTHON) bash scripts/system_deps.sh runtime
@@ -29,10 +29,14 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json
 	@cd tools && npm ci --no-audit --no-fund --loglevel=error > /dev/null
 	@touch $(NODE_STAMP)
 
-run: $(STAMP)
+# The Firebase JS SDK from npm, bundled into web/vendor/firebase/ (generated, gitignored), and web/config.json
+web: $(NODE_STAMP)
+	@bash scripts/build_web.sh
+
+run: $(STAMP) web
 	@$(BIN)/badgeforge run examples/attendees.csv --user organizer@example.com
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) web
 	@bash scripts/system_deps.sh test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,7 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/render_speed.py
 
-serve: $(STAMP)
+serve: $(STAMP) web
 	$(BIN)/badgeforge serve
 
 FIREBASE := tools/node_modules/.bin/firebase
@@ -60,11 +64,11 @@ deploy-check:
 	@test -n "$(PROJECT)" || { echo "make deploy PROJECT=your-project-id  (see docs/deploy.md)"; exit 1; }
 	@case "$(PROJECT)" in demo-*) echo "$(PROJECT) is a demo project: firebase-tools never deploys those"; exit 1;; esac
 
-deploy: deploy-check $(NODE_STAMP) bundle
+deploy: deploy-check $(NODE_STAMP) web bundle
 	$(FIREBASE) deploy --project "$(PROJECT)" $(if $(ONLY),--only $(ONLY))
 
 lock: $(STAMP)
 	@bash scripts/lock_functions.sh
 
 clean:
-	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache build
+	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache build web/vendor web/config.json
