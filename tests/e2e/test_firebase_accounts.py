@@ -255,3 +255,28 @@ def test_the_firebase_sign_in_forms_and_account_page_have_no_serious_axe_finding
         assert findings == []
     finally:
         context.close()
+
+
+def test_invite_only_says_how_to_get_access_and_offers_no_way_to_sign_up(emulator, tmp_path, new_page):
+    """BADGEFORGE_SIGNUP=invite with no starting usage: `/` says whom to ask; neither a sign-up form nor a way in
+    that would create an account (Google, emailed links) is offered, and an account made anyway starts with none."""
+    with serving(
+        tmp_path,
+        BADGEFORGE_AUTH="firebase",
+        FIREBASE_AUTH_EMULATOR_HOST=emulator.emulator_host,
+        GCLOUD_PROJECT=emulator.project,
+        BADGEFORGE_SIGNUP="invite",
+        BADGEFORGE_DEFAULT_USAGE="0",
+        BADGEFORGE_ACCESS_CONTACT="events@example.com",
+    ) as invite_server:
+        page, _ = new_page(390, 844)
+        page.goto(invite_server.url + "/")
+        expect(page.locator("#signin-access")).to_have_text(
+            "BadgeForge here is by invitation: ask events@example.com for an account."
+        )
+        expect(page.get_by_role("button", name="Forgot your password?")).to_be_visible()
+        for name in ("Create an account", "Email me a sign-in link", "Sign in with Google"):
+            assert page.get_by_role("button", name=name).count() == 0, name
+        token = sign_up(emulator, "uninvited@example.com", verified=True)["idToken"]
+        status, me = invite_server.api("GET", "/api/me", token)
+        assert (status, me["email_verified"], me["usage_left"]) == (200, True, 0)
