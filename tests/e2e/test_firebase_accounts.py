@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -135,21 +136,31 @@ def test_a_password_reset_by_email_then_sign_in_with_the_new_one(fb_server, emul
     page.locator("#app").wait_for(state="visible")
 
 
-def test_an_emailed_sign_in_link_signs_in_once(fb_server, emulator, new_page):
+@pytest.mark.parametrize("handler", ["auth", "ours"])
+def test_an_emailed_sign_in_link_signs_in(fb_server, emulator, new_page, handler):
+    """Through Auth's own action link (the emulator's, which redirects to the continue URL as Auth's does), or through
+    our verify.html when the templates' action URL points at it (docs/deploy.md)."""
+    address = f"linked-{handler}@example.com"
     page, _ = new_page()
-    page.goto(fb_server.url + "/")
+    page.goto(fb_server.url + "/jobs.html")
     page.get_by_role("button", name="Email me a sign-in link").click()
-    page.get_by_label("Email", exact=True).fill("linked@example.com")
+    page.get_by_label("Email", exact=True).fill(address)
     page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.locator("#signin-message")).to_contain_text("A sign-in link for linked@example.com")
+    expect(page.locator("#signin-message")).to_contain_text(f"A sign-in link for {address}")
 
-    code = oob_codes(emulator, "linked@example.com", "EMAIL_SIGNIN")[-1]
-    page.goto(code["oobLink"])  # the emulator's action link redirects to the continue URL, as Auth's does
+    code = oob_codes(emulator, address, "EMAIL_SIGNIN")[-1]
+    if handler == "auth":
+        page.goto(code["oobLink"])
+    else:
+        continue_url = parse_qs(urlparse(code["oobLink"]).query)["continueUrl"][0]
+        query = {"mode": "signIn", "oobCode": code["oobCode"], "apiKey": "k", "continueUrl": continue_url}
+        page.goto(f"{fb_server.url}/verify.html?{urlencode(query)}")
+    page.wait_for_url("**/jobs.html?**")  # back on the page the link was asked from
     expect(page.locator("#signin-title")).to_have_text("Finish signing in")
-    page.get_by_label("Email", exact=True).fill("linked@example.com")
+    page.get_by_label("Email", exact=True).fill(address)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.locator("#app").wait_for(state="visible")
-    expect(page.locator("#who")).to_contain_text("linked@example.com")
+    expect(page.locator("#who")).to_contain_text(address)
     assert "oobCode" not in page.url
     # an email link proves the address: the starting usage is there at once
     expect(page.locator("#usage-left")).to_have_text("5", timeout=WAIT_MS)
@@ -280,3 +291,84 @@ def test_invite_only_says_how_to_get_access_and_offers_no_way_to_sign_up(emulato
         token = sign_up(emulator, "uninvited@example.com", verified=True)["idToken"]
         status, me = invite_server.api("GET", "/api/me", token)
         assert (status, me["email_verified"], me["usage_left"]) == (200, True, 0)
+
+
+def test_totp_enrolment_and_sign_in_as_the_page_drives_them(fb_server, emulator, new_page):
+    """The page's side of Auth's TOTP (enrol on the account page, then the code step at sign-in), with Auth's four
+    TOTP answers MOCKED in the browser, because the emulator refuses TOTP (see the test above). The shapes are Auth's
+    (mfaEnrollment:start/finalize, an MFA-pending signInWithPassword, mfaSignIn:finalize); every ID token handed to
+    the page is a real one from the emulator, so the API's verification is real."""
+    address = "totp-admin@example.com"
+    sign_up(emulator, address, verified=True)
+    real = rest(
+        emulator,
+        "identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=k",
+        {"email": address, "password": PASSWORD, "returnSecureToken": True},
+    )
+    tokens = {"idToken": real["idToken"], "refreshToken": real["refreshToken"]}
+    factor = {
+        "mfaEnrollmentId": "totp-1",
+        "displayName": "Authenticator app",
+        "enrolledAt": "2026-12-01T12:00:00Z",
+        "totpInfo": {},
+    }
+    seen: dict[str, dict] = {}
+    enrolled = {"on": False}
+
+    def answer(route, name, body):
+        seen[name] = json.loads(route.request.post_data or "{}")
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    def lookup(route):  # the real account, plus the factor once "enrolled"
+        response = route.fetch()
+        data = response.json()
+        if enrolled["on"]:
+            for user in data.get("users", []):
+                user["mfaInfo"] = [factor]
+        route.fulfill(response=response, body=json.dumps(data))
+
+    def finalize_enrolment(route):
+        enrolled["on"] = True
+        answer(route, "enrol", tokens)
+
+    page, _ = new_page()
+    base = f"http://{emulator.emulator_host}/identitytoolkit.googleapis.com"
+    start = {
+        "totpSessionInfo": {
+            "sharedSecretKey": "JBSWY3DPEHPK3PXP",
+            "verificationCodeLength": 6,
+            "hashingAlgorithm": "SHA1",
+            "periodSec": 30,
+            "sessionInfo": "session-1",
+            "finalizeEnrollmentTime": "2026-12-01T12:10:00Z",
+        }
+    }
+    page.route(f"{base}/v2/accounts/mfaEnrollment:start*", lambda route: answer(route, "start", start))
+    page.route(f"{base}/v2/accounts/mfaEnrollment:finalize*", finalize_enrolment)
+    page.route(f"{base}/v1/accounts:lookup*", lookup)
+
+    page.goto(fb_server.url + "/account.html")
+    fill_sign_in(page, address)
+    expect(page.locator("#totp-state")).to_have_text("Two-factor is off.")
+    page.locator("#totp-start-password").fill(PASSWORD)
+    page.get_by_role("button", name="Set up two-factor").click()
+    expect(page.locator("#totp-secret")).to_contain_text("JBSWY3DPEHPK3PXP")
+    uri = page.locator("#totp-uri").get_attribute("href")
+    assert uri.startswith("otpauth://totp/") and "secret=JBSWY3DPEHPK3PXP" in uri and "issuer=BadgeForge" in uri
+    page.locator("#totp-code").fill("123456")
+    page.get_by_role("button", name="Turn on two-factor").click()
+    expect(page.locator("#totp-state")).to_have_text("Two-factor is on.")
+    assert seen["enrol"]["totpVerificationInfo"] == {"sessionInfo": "session-1", "verificationCode": "123456"}
+
+    # Signing in again: the password step answers "second factor required", the page asks for the code
+    page.get_by_role("button", name="Sign out").click()
+    pending = {"localId": real["localId"], "email": address, "mfaPendingCredential": "pending-1", "mfaInfo": [factor]}
+    page.route(f"{base}/v1/accounts:signInWithPassword*", lambda route: answer(route, "password", pending))
+    page.route(f"{base}/v2/accounts/mfaSignIn:finalize*", lambda route: answer(route, "code", tokens))
+    fill_sign_in(page, address)
+    expect(page.locator("#signin-title")).to_have_text("Two-factor code")
+    page.get_by_label("Code", exact=True).fill("654321")
+    page.get_by_role("button", name="Verify code").click()
+    page.locator("#app").wait_for(state="visible")
+    assert seen["code"]["mfaPendingCredential"] == "pending-1" and seen["code"]["mfaEnrollmentId"] == "totp-1"
+    assert seen["code"]["totpVerificationInfo"] == {"verificationCode": "654321"}

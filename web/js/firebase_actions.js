@@ -10,10 +10,19 @@ export const actionParams = () => {
   return params.get("oobCode") ? { mode: params.get("mode"), code: params.get("oobCode"), params } : null;
 };
 
+// Where an emailed sign-in link finishes: the page it was asked from (continueUrl, this site only), with the link's
+// parameters, which the SDK's isSignInWithEmailLink/signInWithEmailLink read there.
+function signInTarget(params) {
+  const next = params.get("continueUrl");
+  const target = next && new URL(next, location.origin).origin === location.origin ? new URL(next, location.origin) : new URL("/", location.origin);
+  for (const [name, value] of params) if (name !== "continueUrl") target.searchParams.set(name, value);
+  return target.toString();
+}
+
 // verify.html: spend the code once and say what happened.
 export async function firebaseVerify({ mode, code, params }) {
   if (mode === "resetPassword") { location.replace(`/reset.html${location.search}`); return; }
-  if (mode === "signIn") { location.replace(`/${location.search}&signin=link`); return; }
+  if (mode === "signIn") { location.replace(signInTarget(params)); return; }
   const { sdk, auth } = await firebase();
   try {
     await sdk.applyActionCode(auth, code);
