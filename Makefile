@@ -29,9 +29,10 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json
 	@cd tools && npm ci --no-audit --no-fund --loglevel=error > /dev/null
 	@touch $(NODE_STAMP)
 
-# The static pages: web/pages/*.html.j2 in the shared layout (templates/pages/layout.html.j2) -> web/*.html
-web: $(STAMP)
-	@PYTHONPATH=$(CURDIR)/functions $(BIN)/python -m badgeforge.web_build
+# The static pages (web/pages/*.html.j2 in templates/pages/layout.html.j2 -> web/*.html) and the Firebase JS SDK
+# from npm bundled into web/vendor/firebase/ with web/config.json: all generated, gitignored (scripts/build_web.sh)
+web: $(STAMP) $(NODE_STAMP)
+	@bash scripts/build_web.sh
 
 run: $(STAMP) web
 	@$(BIN)/badgeforge run examples/attendees.csv --user organizer@example.com
@@ -71,4 +72,4 @@ lock: $(STAMP)
 	@bash scripts/lock_functions.sh
 
 clean:
-	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache build
+	rm -rf $(VENV) out .badgeforge tools/node_modules .pytest_cache build web/vendor web/config.json

@@ -25,6 +25,7 @@ from badgeforge.services.usage import MAX_ALLOWED_USAGE
 Mode = Literal["local", "firebase"]
 LinkMode = Literal["signed", "page"]
 SignUp = Literal["open", "invite"]
+AuthMode = Literal["local", "firebase"]  # who signs people in: the local directory, or Firebase Authentication
 
 MAX_SIGNED_TTL = timedelta(days=7)  # V4 signed URLs cannot live longer (ValueError beyond)
 LOCAL_BUCKET = "badgeforge-local.appspot.com"
@@ -103,6 +104,7 @@ class Settings:
     """Everything configurable, read once from the environment (see `from_env` for the variable names)."""
 
     mode: Mode = "local"
+    auth: AuthMode = "local"  # BADGEFORGE_AUTH=firebase under `badgeforge serve`: local data, Firebase Auth (emulator)
     home: Path = Path(".badgeforge")
     bucket: str = LOCAL_BUCKET
     project_id: str = "badgeforge-local"
@@ -160,11 +162,17 @@ class Settings:
         signup = env.get("BADGEFORGE_SIGNUP", "open").strip().lower() or "open"
         if signup not in ("open", "invite"):
             raise ConfigError(f"BADGEFORGE_SIGNUP must be 'open' or 'invite', not {signup!r}")
+        auth = env.get("BADGEFORGE_AUTH", "").strip().lower() or ("firebase" if mode == "firebase" else "local")
+        if auth not in ("local", "firebase"):
+            raise ConfigError(f"BADGEFORGE_AUTH must be 'local' or 'firebase', not {auth!r}")
+        if mode == "firebase" and auth != "firebase":
+            raise ConfigError("BADGEFORGE_MODE=firebase signs people in with Firebase Auth: unset BADGEFORGE_AUTH")
         fb = _firebase_config(env)
         project = fb.get("projectId") or env.get("GCLOUD_PROJECT") or cls.project_id
         home = Path(env.get("BADGEFORGE_HOME", ".badgeforge")).expanduser()
         return cls(
             mode=mode,  # type: ignore[arg-type]
+            auth=auth,  # type: ignore[arg-type]
             home=home.resolve(),
             bucket=env.get("BADGEFORGE_BUCKET") or fb.get("storageBucket") or LOCAL_BUCKET,
             project_id=project,
@@ -249,6 +257,10 @@ def build_services(settings: Settings) -> Services:
         from badgeforge.adapters.local import build as build_local
 
         parts = build_local(settings)
+        if settings.auth == "firebase":  # accounts in Firebase Auth (its emulator locally), the rest on this machine
+            from badgeforge.adapters.firebase.auth_users import directory_for
+
+            parts["users"] = directory_for(settings)
     else:
         try:
             from badgeforge.adapters.firebase import build as build_firebase

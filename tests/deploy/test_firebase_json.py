@@ -52,12 +52,15 @@ def test_hosting_sends_api_and_links_to_the_api_function() -> None:
 
 
 def test_hosting_sends_exactly_the_security_headers_serve_sends() -> None:
-    """One definition (badgeforge.api.security_headers); firebase.json is static JSON, so it repeats it verbatim."""
-    from badgeforge.api.security_headers import SECURITY_HEADERS
+    """One definition (badgeforge.api.security_headers); firebase.json is static JSON, so it repeats it verbatim.
+    Hosted pages sign in with Firebase Auth, so theirs is the policy with Google's sign-in script allowed."""
+    from badgeforge.api.security_headers import SECURITY_HEADERS, firebase_auth_policy
 
     everything = next(block for block in CONFIG["hosting"]["headers"] if block["source"] == "**")
     hosting = {h["key"]: h["value"] for h in everything["headers"] if h["key"] != "Cache-Control"}
-    assert hosting == SECURITY_HEADERS
+    assert hosting == {**SECURITY_HEADERS, "Content-Security-Policy": firebase_auth_policy()}
+    assert "https://apis.google.com" in hosting["Content-Security-Policy"]
+    assert "apis.google.com" not in SECURITY_HEADERS["Content-Security-Policy"], "local accounts need no Google"
 
 
 def test_emulators_are_local_without_ui() -> None:

@@ -8,6 +8,7 @@ RESOURCE_DIR are set by firebase-tools; calling the script directly would not pr
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,3 +64,39 @@ def test_predeploy_failure_stops_the_deploy(project: Path) -> None:
     assert result.returncode == 1
     assert "templates is missing" in result.stdout + result.stderr
     assert "PREDEPLOY FAILED" in result.stderr
+
+
+def test_hosting_predeploy_builds_the_bundled_sdk_into_that_projects_web_folder(tmp_path: Path) -> None:
+    """The hosting predeploy runs scripts/build_web.sh for THAT project: the Firebase SDK bundle with its licences
+    and config.json land in its web/ (Hosting's public folder), from its own tools/node_modules."""
+    if not (TOOLS_MODULES / "esbuild").is_dir() or not (TOOLS_MODULES / "firebase").is_dir():
+        pytest.fail("esbuild/firebase are missing: run `cd tools && npm ci` (make test does this)")
+    project = tmp_path / "my project"
+    (project / "tools").mkdir(parents=True)
+    shutil.copy2(ROOT / "firebase.json", project / "firebase.json")
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    shutil.copytree(ROOT / "tools" / "web", project / "tools" / "web")
+    (project / "tools" / "node_modules").symlink_to(TOOLS_MODULES.resolve())
+    (project / "templates" / "fonts").mkdir(parents=True)
+    shutil.copy2(ROOT / "templates" / "fonts" / "LICENSE-Apache-2.0.txt", project / "templates" / "fonts")
+    (project / "web").mkdir()
+    result = subprocess.run(
+        ["node", str(RUNNER), str(TOOLS_MODULES), str(project), "hosting"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    vendor = project / "web" / "vendor" / "firebase"
+    bundle = (vendor / "firebase.js").read_text()
+    exported = set(re.findall(r" as (\w+)", bundle[bundle.rindex("export{") :]))
+    used = {
+        name for page in (ROOT / "web" / "js").glob("*.js") for name in re.findall(r"\bsdk\.(\w+)", page.read_text())
+    }
+    assert used and used <= exported, f"add {sorted(used - exported)} to tools/web/firebase_entry.js"
+    assert not re.search(r"(^|[;}])import[ {]", bundle), "one self-contained module: no imports left to resolve"
+    licence = (vendor / "LICENSE.txt").read_text()
+    assert "firebase 12.9.0: Apache-2.0" in licence and "Apache License" in licence and "---- idb ----" in licence
+    assert (vendor / "firebase.js.LEGAL.txt").is_file()
+    assert (project / "web" / "config.json").read_text().strip() == '{"auth": "firebase", "live": "rtdb"}'

@@ -1,5 +1,7 @@
-// The account page (local mode): change the password; turn TOTP two-factor on (QR, first code, recovery codes) or off.
+// The account page: change the password; turn TOTP two-factor on (QR, first code, recovery codes) or off. Local
+// accounts here; Firebase Authentication's in firebase_account.js.
 import { el, get, post } from "./api.js";
+import { pageConfig } from "./firebase_app.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +27,11 @@ async function showTotp() {
 async function main() {
   await requireSignIn({ title: "Sign in to your account" });
   $("app").hidden = false;
+  if ((await pageConfig()).auth === "firebase") {
+    const { firebaseAccount } = await import("./firebase_account.js");
+    await firebaseAccount();
+    return;
+  }
   await showTotp();
 
   onSubmit("password-form", "password-error", async (form) => {

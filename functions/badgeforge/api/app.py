@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, send_from_directory
+from flask import Flask, jsonify, send_from_directory
 
-from . import inputs, security_headers, uploads
+from . import inputs, security_headers, uploads, web_config
 from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
@@ -46,14 +46,16 @@ def create_app(
 ) -> Flask:
     """One app for the API (and, with `web_dir`, the static pages as `badgeforge serve` shows them).
 
-    Mode comes from `services.settings.mode`: "local" signs users in with email+password against the local
-    directory; anything else verifies Firebase ID tokens. `submitter` decides how uploads reach render_badges
+    Sign-in comes from the settings: mode "local" with auth "local" signs users in with email+password against the
+    local directory; anything else (the cloud, or `badgeforge serve` with BADGEFORGE_AUTH=firebase) verifies
+    Firebase ID tokens. `submitter` decides how uploads reach render_badges
     (default: write them to the BlobStore, which is what triggers the Storage function in the cloud).
     """
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = uploads.InputLimits.of(services).form_bytes
     app.config["BADGEFORGE_WEB_DIR"] = str(web_dir) if web_dir else (str(WEB_DIR) if WEB_DIR.is_dir() else None)
-    mode = getattr(getattr(services, "settings", None), "mode", "local")
+    settings = getattr(services, "settings", None)
+    local_auth = getattr(settings, "mode", "local") == "local" and getattr(settings, "auth", "local") == "local"
     sessions = (
         LocalSessions(
             services.users,
@@ -61,12 +63,12 @@ def create_app(
             SignInThrottle(services.db, services.clock),
             services.clock,
         )
-        if mode == "local"
+        if local_auth
         else None
     )
     app.extensions["badgeforge"] = ApiContext(
         services=services,
-        authenticator=sessions or FirebaseTokens(),
+        authenticator=sessions or FirebaseTokens(getattr(services.users, "app", None)),
         submitter=submitter or BlobSubmitter(services.blobs, _csv_max_bytes(services)),
         sessions=sessions,
         job_rate=job_rate or _job_rate(services),
@@ -92,7 +94,9 @@ def create_app(
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
     inputs.install(app)
-    security_headers.install(app)
+    security_headers.install(
+        app, firebase_auth=web_config.firebase_auth(settings), extra_sources=web_config.extra_sources(settings)
+    )
     return app
 
 
@@ -126,6 +130,11 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
     from badgeforge import web_build
 
     web_build.ensure_built(web_dir)
+
+    @app.get("/config.json")
+    def config_json():
+        """What Hosting serves as a generated file: which sign-in the pages offer (and Firebase's web config)."""
+        return jsonify(web_config.page_config(app.extensions["badgeforge"].services.settings))
 
     @app.get("/")
     def index():

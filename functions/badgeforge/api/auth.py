@@ -133,17 +133,32 @@ class LocalSessions:
 
 
 class FirebaseTokens:
-    """Firebase ID tokens verified by firebase-admin; the `admin` custom claim marks console users."""
+    """Firebase ID tokens verified by firebase-admin; the `admin` custom claim marks console users.
+
+    `app` is the firebase_admin App of the user directory (None: the default App, which firebase-functions sets up
+    in the cloud). With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the emulator's unsigned tokens.
+    Revoked tokens are refused too (one Auth lookup per call): a password change or reset revokes the refresh
+    tokens of every other device, and without the check their ID tokens would still work for up to an hour.
+    """
+
+    def __init__(self, app: Any = None) -> None:
+        self._app = app
 
     def principal_from_token(self, token: str) -> Principal:
         from firebase_admin import auth  # lazy: local mode never imports firebase
 
         try:
-            claims = auth.verify_id_token(token)
+            claims = auth.verify_id_token(token, app=self._app, check_revoked=True)
         except auth.ExpiredIdTokenError as err:
             raise ApiError(401, "session_expired", "Your session has expired; please sign in again.") from err
+        except (auth.RevokedIdTokenError, auth.UserDisabledError) as err:
+            raise ApiError(
+                401, "session_ended", "You were signed out (or your password changed); please sign in again."
+            ) from err
         except (auth.InvalidIdTokenError, ValueError) as err:
             raise ApiError(401, "bad_token", "This sign-in token is not valid; please sign in again.") from err
+        except auth.UserNotFoundError as err:
+            raise ApiError(401, "unknown_user", "This account no longer exists.") from err
         return Principal(uid=claims["uid"], email=claims.get("email", ""), admin=claims.get("admin") is True)
 
 

@@ -7,10 +7,15 @@ reaches the user's client at its next token refresh (at most an hour).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import firebase_admin
 from firebase_admin import auth
 
 from badgeforge.ports import UserExists, UserRecord, normalize_email
+
+if TYPE_CHECKING:
+    from badgeforge.config import Settings
 
 ADMIN_CLAIM = "admin"
 
@@ -31,6 +36,11 @@ class FirebaseUserDirectory:
 
     def __init__(self, app: firebase_admin.App) -> None:
         self._app = app
+
+    @property
+    def app(self) -> firebase_admin.App:
+        """The App whose project the ID tokens must come from (api.auth.FirebaseTokens verifies against it)."""
+        return self._app
 
     def get(self, uid: str) -> UserRecord | None:
         try:
@@ -65,3 +75,13 @@ class FirebaseUserDirectory:
         else:
             claims.pop(ADMIN_CLAIM, None)
         auth.set_custom_user_claims(uid, claims or None, app=self._app)
+
+
+def directory_for(settings: Settings) -> FirebaseUserDirectory:
+    """The directory for `badgeforge serve` with BADGEFORGE_AUTH=firebase: only Auth is Firebase's (in practice its
+    emulator, FIREBASE_AUTH_EMULATOR_HOST), so the App needs no database or bucket of its own."""
+    from badgeforge.adapters.firebase.app import named_app
+
+    return FirebaseUserDirectory(
+        named_app(project_id=settings.project_id, database_url=settings.database_url, name="badgeforge-auth")
+    )

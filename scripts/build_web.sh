@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the static pages from web/pages/ in the shared layout (badgeforge.web_build), then what they need from npm
+# (no CDN): the Firebase JS SDK (app, auth, database only) bundled by
+# esbuild into web/vendor/firebase/firebase.js with its licences, and web/config.json for Firebase Hosting
+# (`badgeforge serve` answers /config.json itself). Both are generated and gitignored. Run by `make run`,
+# `make test`, `make serve` and firebase.json's hosting predeploy.   Usage: scripts/build_web.sh [PROJECT_DIR]
+set -euo pipefail
+root="$(cd "${1:-$(dirname "$0")/..}" && pwd)"
+cd "$root"
+# The pages first (they need only Python + Jinja): the venv's Python when there is one.
+python="$root/.venv/bin/python"
+[ -x "$python" ] || python="$(command -v python3)"
+PYTHONPATH="$root/functions" "$python" -m badgeforge.web_build
+modules="tools/node_modules"
+out="web/vendor/firebase"
+if [ ! -x "$modules/.bin/esbuild" ] || [ ! -f "$modules/firebase/package.json" ]; then
+  echo "build_web: esbuild and firebase are missing from tools/node_modules: run \`cd tools && npm ci\`" >&2
+  exit 1
+fi
+mkdir -p "$out"
+"$modules/.bin/esbuild" tools/web/firebase_entry.js --bundle --format=esm --minify --target=es2020 \
+  --legal-comments=external --log-level=warning --metafile="$out/meta.json" --outfile="$out/firebase.js"
+# The licence file: every npm package that went into the bundle (name, version, licence), then the Apache-2.0 text
+# (the firebase packages ship no LICENSE file of their own; their package.json says Apache-2.0).
+node - "$out/meta.json" > "$out/LICENSE.txt" <<'JS'
+const fs = require("fs"), path = require("path");
+const meta = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const seen = new Map();
+const texts = new Map(); // packages that ship their own licence file (idb) get it quoted in full
+for (const input of Object.keys(meta.inputs)) {
+  const at = input.lastIndexOf("node_modules/");
+  if (at < 0) continue;
+  const rest = input.slice(at + "node_modules/".length).split("/");
+  const name = rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+  const pkg = JSON.parse(fs.readFileSync(path.join(input.slice(0, at), "node_modules", name, "package.json"), "utf8"));
+  seen.set(`${pkg.name}@${pkg.version}`, `  ${pkg.name} ${pkg.version}: ${pkg.license}`);
+  const own = ["LICENSE", "LICENSE.md", "LICENSE.txt"].map((f) => path.join(input.slice(0, at), "node_modules", name, f)).find(fs.existsSync);
+  if (own) texts.set(pkg.name, fs.readFileSync(own, "utf8"));
+}
+console.log("web/vendor/firebase/firebase.js bundles these npm packages (built by scripts/build_web.sh with esbuild):");
+console.log([...seen.values()].sort().join("\n"));
+console.log("\nThe notices esbuild kept from their sources are in firebase.js.LEGAL.txt beside this file.");
+console.log("Apache License 2.0 (the licence of the firebase packages):\n");
+const apache = fs.readFileSync("templates/fonts/LICENSE-Apache-2.0.txt", "utf8");
+console.log(apache.slice(apache.search(/^\s+Apache License\s*$/m)));
+for (const [name, text] of texts) console.log(`\n---- ${name} ----\n${text}`);
+JS
+rm -f "$out/meta.json"
+printf '{"auth": "firebase", "live": "rtdb"}\n' > web/config.json
