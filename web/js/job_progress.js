@@ -5,11 +5,8 @@
 // the last one done or failed (with the download link). If the stream cannot be had (refused: too many open,
 // Firebase mode's 404, a proxy that buffers), it falls back to slow polling (every POLL_MS).
 //
-// Firebase mode: the lead wires the Realtime Database listener in with
-//   import { useJobWatcher } from "./job_progress.js";
-//   import { watchJobFirebase } from "./firebase_job_watch.js";
-//   useJobWatcher((jobId, onUpdate) => watchJobFirebase(uid, jobId, onUpdate));
-// after sign-in (uid: the signed-in user's). watchJob then hands every call to that watcher.
+// Firebase mode (/config.json "live": "rtdb"): signin.js hands every call to the Realtime Database listener
+// (firebase_job_watch.js liveWatcher) through useJobWatcher once the user is signed in.
 import { authHeader, get } from "./api.js";
 
 export const POLL_MS = 5000;
