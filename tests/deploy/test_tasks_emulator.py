@@ -75,8 +75,14 @@ def test_a_fanout_job_renders_its_chunks_through_the_tasks_emulator(tasks_emulat
         firebase_admin.delete_app(app)
         os.environ.pop("CLOUD_TASKS_EMULATOR_HOST", None)
     if job.get("status") != "done":  # the emulator's own words about the dispatch, on stdout for the report
-        print("\n".join(line for line in emulator.lines if re.search(r"Request|WARN|arn|renderChunk|task", line)))
-    assert job.get("status") == "done", job
+        print(
+            "\n".join(
+                line
+                for line in emulator.lines
+                if re.search(r"Request|WARN|arn|rror|raceback|renderChunk|task|File ", line)
+            )
+        )
+    assert job.get("status") == "done", job.get("error")
     assert job["badges"] == 30 and len(job["chunks"]["done"]) == job["chunks"]["total"] == 4
     assert services.blobs.info(job["output"]) is not None
     assert len(services.db.get(f"badgeMails/{record.uid}") or {}) == 1
