@@ -35,7 +35,10 @@ def tasks_emulator(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.fail("firebase-tools is missing: run `cd tools && npm ci` (make test does this)")
     ports = _use_free_ports(bundle.project)
     home = tmp_path_factory.mktemp("tasks-home")
-    (bundle.functions / ".env.local").write_text(f"BADGEFORGE_MODE=local\nBADGEFORGE_HOME={home}\n")
+    from badgeforge.config import LOCAL_BUCKET  # the emulator's FIREBASE_CONFIG names the demo project's bucket
+
+    env = f"BADGEFORGE_MODE=local\nBADGEFORGE_HOME={home}\nBADGEFORGE_BUCKET={LOCAL_BUCKET}\n"
+    (bundle.functions / ".env.local").write_text(env)
     running = Emulator(bundle.project, tmp_path_factory.mktemp("firebase-home"), "functions,tasks", PROJECT_ID)
     try:
         running.wait_ready()
