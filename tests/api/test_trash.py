@@ -67,7 +67,8 @@ def test_after_30_days_the_sweep_purges_job_and_files_and_keeps_the_usage_log(en
 
 
 def test_cli_restores_a_deleted_job(env):
-    _, uid, job_id = _deleted_job(env)
+    headers, uid, job_id = _deleted_job(env)
+    env.client.get("/api/me", headers=headers)  # records users/{uid}/email: `jobs` lists accounts by email, paged
     config.use_services(env.services)
     try:
         runner = CliRunner()

@@ -4,6 +4,8 @@ one raising that same error, because the emulator needs a bundle and minutes to 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from firebase_admin import functions
 
@@ -11,11 +13,15 @@ from badgeforge.adapters.firebase.tasks import CloudTaskQueue
 
 
 class _EchoMismatch:
+    sent: ClassVar[list] = []
+
     def enqueue(self, data, opts):
+        self.sent.append((data, opts.task_id))
         raise ValueError("Invalid resource name format.")
 
 
 def test_the_emulators_echo_counts_as_queued_only_against_the_emulator(monkeypatch):
+    _EchoMismatch.sent = []
     monkeypatch.setattr(functions, "task_queue", lambda name, app=None: _EchoMismatch())
     queue = CloudTaskQueue(app=None, region="us-central1")
     monkeypatch.delenv("CLOUD_TASKS_EMULATOR_HOST", raising=False)
@@ -24,3 +30,5 @@ def test_the_emulators_echo_counts_as_queued_only_against_the_emulator(monkeypat
     monkeypatch.setenv("CLOUD_TASKS_EMULATOR_HOST", "127.0.0.1:9499")
     queue.enqueue({"index": 0}, task_id="chunk-x-0")
     assert queue.name == "locations/us-central1/functions/renderChunk"
+    # the task function refuses a body without "data"; the Python Admin SDK sends exactly what it is given
+    assert _EchoMismatch.sent[-1] == ({"data": {"index": 0}}, "chunk-x-0")

@@ -21,7 +21,9 @@ class CloudTaskQueue:
 
         queue = functions.task_queue(self.name, app=self.app)
         try:
-            queue.enqueue(dict(payload), functions.TaskOptions(task_id=task_id))
+            # {"data": ...}: the task function (tasks_fn) refuses a body without it, and the Admin SDK sends what it
+            # is given as the body (the JS SDK wraps it; the Python one does not): the tasks emulator showed it.
+            queue.enqueue({"data": dict(payload)}, functions.TaskOptions(task_id=task_id))
         except exceptions.AlreadyExistsError:
             return
         except ValueError as err:
