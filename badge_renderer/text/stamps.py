@@ -25,14 +25,22 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_runs", "text")
+    __slots__ = ("_color", "_fitted", "_runs")
 
     def __init__(
-        self, runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]], color: Sequence[float], text: str = ""
+        self,
+        runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]],
+        color: Sequence[float],
+        fitted: FittedText | None = None,
     ):
         self._runs = runs
         self._color = tuple(color)
-        self.text = text  # what it prints, lines joined by newlines (for tests and debugging)
+        self._fitted = fitted
+
+    @property
+    def text(self) -> str:
+        """What it prints, lines joined by newlines (for tests and debugging; joined only when asked)."""
+        return self._fitted.text if self._fitted is not None else ""
 
     @property
     def empty(self) -> bool:
@@ -80,7 +88,7 @@ def make_stamp(
         runs.append(
             (face, run.size, run.text.encode("utf-8"), glyphs, len(run.glyphs), clusters, len(run.clusters), flags)
         )
-    return TextStamp(runs, color, fitted.text)
+    return TextStamp(runs, color, fitted)
 
 
 def prepare_context(ctx: cairocffi.Context) -> None:
