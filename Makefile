@@ -34,7 +34,8 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json
 web: $(STAMP) $(NODE_STAMP)
 	@bash scripts/build_web.sh
 
-run: $(STAMP) web
+# (no Node needed: the run renders, mails and charges; `serve` builds the pages it shows by itself)
+run: $(STAMP)
 	@$(BIN)/badgeforge run examples/attendees.csv --user organizer@example.com
 
 test: $(STAMP) $(NODE_STAMP) web
