@@ -15,7 +15,20 @@ from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
 from .limits import JobRate
-from .routes import accounts, admin, designs, desk, download, drafts, jobs, preview, session, stuck, usage_callable
+from .routes import (
+    accounts,
+    admin,
+    designs,
+    desk,
+    download,
+    drafts,
+    jobs,
+    preview,
+    saved_designs,
+    session,
+    stuck,
+    usage_callable,
+)
 from .submit import BlobSubmitter, Submitter
 from .throttle import SignInThrottle
 
@@ -58,7 +71,20 @@ def create_app(
         job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
-    for module in (session, accounts, designs, drafts, preview, jobs, admin, stuck, download, usage_callable, desk):
+    for module in (
+        session,
+        accounts,
+        designs,
+        saved_designs,
+        drafts,
+        preview,
+        jobs,
+        admin,
+        stuck,
+        download,
+        usage_callable,
+        desk,
+    ):
         app.register_blueprint(module.bp)
     if web_dir is not None:
         _serve_pages(app, Path(web_dir))
