@@ -157,3 +157,47 @@ def test_a_bundled_design_as_a_document(env):
     got = env.client.get("/api/designs/classic/document", headers=me)
     assert got.status_code == 200 and got.get_json()["format"] == "badgeforge-design"
     assert env.client.get("/api/designs/nope/document", headers=me).status_code == 404
+
+
+def _png(body) -> bytes:
+    return base64.b64decode(body["preview"].split(",", 1)[1])
+
+
+def test_preview_renders_the_posted_document_and_a_saved_one(env, document):
+    import json
+
+    from .conftest import upload_form
+
+    me = env.headers("organizer@example.com")
+    plain = env.client.post("/api/preview", headers=me, data=upload_form(options=json.dumps({"design": "classic"})))
+    moved = json.loads(json.dumps(document))
+    for element in moved["elements"]:
+        if element["kind"] == "name":
+            element["box"]["y"] += 20
+    posted = env.client.post("/api/preview", headers=me, data=upload_form(design_document=json.dumps(moved)))
+    assert posted.status_code == 200, posted.get_json()
+    assert _png(posted.get_json()) != _png(plain.get_json())
+    design_id = _create(env, me, moved).get_json()["id"]
+    options = json.dumps({"design_id": design_id})
+    saved = env.client.post("/api/preview", headers=me, data=upload_form(options=options))
+    assert saved.status_code == 200, saved.get_json()
+    assert _png(saved.get_json()) == _png(posted.get_json())
+    bad = json.loads(json.dumps(moved))
+    bad["elements"][0]["box"] = "here"
+    refused = env.client.post("/api/preview", headers=me, data=upload_form(design_document=json.dumps(bad)))
+    assert refused.status_code == 400 and "box" in json.dumps(refused.get_json())
+    unknown = env.client.post("/api/preview", headers=me, data=upload_form(options=json.dumps({"design_id": "x" * 20})))
+    assert unknown.status_code == 400 and unknown.get_json()["error"]["field"] == "design_id"
+
+
+def test_a_job_names_the_saved_design_and_never_carries_the_document(env, document):
+    import json
+
+    from .conftest import upload_form
+
+    me = env.headers("organizer@example.com")
+    design_id = _create(env, me, document).get_json()["id"]
+    response = env.client.post("/api/jobs", headers=me, data=upload_form(options=json.dumps({"design_id": design_id})))
+    assert response.status_code in (200, 201, 202), response.get_json()
+    files = env.submitter.calls[-1][2]
+    assert json.loads(files["job.json"]) == {"design_id": design_id}

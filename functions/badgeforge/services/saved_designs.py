@@ -99,7 +99,7 @@ def _check_document(services: Any, uid: str, design_id: str | None, document: An
 
     if not isinstance(document, Mapping):
         raise DesignRefused("The design must be a design document (a JSON object).")
-    full = _inline_assets(services, uid, design_id, dict(document))
+    full = inline_assets(services, uid, design_id, dict(document))
     problems = document_problems(full)
     if problems:
         raise DesignRefused(f"The design document has {len(problems)} problem(s): {problems[0]}", problems=problems)
@@ -119,7 +119,9 @@ def _check_document(services: Any, uid: str, design_id: str | None, document: An
     return text, blobs
 
 
-def _inline_assets(services: Any, uid: str, design_id: str | None, document: dict[str, Any]) -> dict[str, Any]:
+def inline_assets(services: Any, uid: str, design_id: str | None, document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each asset that has no `data` filled from the design's stored blob (the studio keeps
+    documents without their images' bytes)."""
     assets = document.get("assets")
     if not isinstance(assets, Mapping):
         return document
@@ -179,7 +181,7 @@ def get(services: Any, uid: str, design_id: str) -> SavedDesign:
 def load_document(services: Any, uid: str, design_id: str) -> dict[str, Any]:
     """The complete document (assets' bytes back in) for the renderer or an export."""
     saved = get(services, uid, design_id)
-    return _inline_assets(services, uid, design_id, saved.document)
+    return inline_assets(services, uid, design_id, saved.document)
 
 
 def _reserve(services: Any, uid: str, design_id: str, entry: dict[str, Any]) -> None:
