@@ -126,6 +126,10 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
     def admin_page():
         return send_from_directory(web_dir, "admin.html")
 
+    @app.get("/studio")
+    def studio_page():
+        return send_from_directory(web_dir, "studio.html")
+
     @app.get("/<path:name>")
     def static_file(name: str):
         if name.startswith("api/"):
