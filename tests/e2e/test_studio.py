@@ -141,6 +141,23 @@ def test_drag_resize_undo_save_and_render_moves_the_name_in_the_pdf(server, new_
     studio = word_box(
         render_job(server, token, {"design_id": design_id, "one_per_page": True}, tmp_path, "studio"), "Ada"
     )
+    # the upload form offers the saved design and prints with it
+    csv_file = tmp_path / "attendees.csv"
+    csv_file.write_bytes(CSV)
+    page.goto(server.url + "/")
+    page.locator("#app").wait_for(state="visible")
+    page.get_by_label("Gala 2026").check()
+    page.get_by_label("Choose a CSV file").set_input_files(str(csv_file))
+    expect(page.locator("#preview-status")).to_have_text(re.compile(r"^\s*Badge 1 of"), timeout=WAIT_MS)
+    page.get_by_role("button", name="Make badges").click()
+    page.locator("#download").wait_for(state="visible", timeout=120_000)
+    with page.expect_download() as download_info:
+        page.locator("#download").click()
+    from_form = tmp_path / "form.pdf"
+    from_form.write_bytes(Path(download_info.value.path()).read_bytes())
+    assert "Ada" in subprocess.run(["pdftotext", str(from_form), "-"], capture_output=True, text=True).stdout
+    sent = [json.loads(p.read_text()) for p in server.home.rglob("job.json")]
+    assert sum(1 for options in sent if options.get("design_id") == design_id) == 2, sent  # the API's and the form's
     moved_pt = (y1 - y0) * 72 / 25.4
     assert studio[1] - bundled[1] > moved_pt * 0.5, (bundled, studio)  # printed lower on the badge
     assert (studio[3] - studio[1]) < (bundled[3] - bundled[1]) * 0.8, (bundled, studio)  # and smaller
