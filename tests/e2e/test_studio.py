@@ -126,6 +126,28 @@ def test_drag_resize_undo_save_and_render_moves_the_name_in_the_pdf(server, new_
     page.keyboard.press("Control+z")
     assert number(page, "#prop-box-x") == pytest.approx(x0, abs=1.3)
 
+    # snapping: 2.5 mm left brings the role's left edge (6.096) near the logo's (4.064): it lands on it; 1 mm
+    # further it is nearer the safe-area line (3 mm) and lands on that
+    page.locator("[data-layer='role'] .layer-name").click()
+    drag(page, "#canvas [data-id='role'] .outline", -2.5, 0)
+    assert number(page, "#prop-box-x") == pytest.approx(4.06)
+    drag(page, "#canvas [data-id='role'] .outline", -1.0, 0)
+    assert number(page, "#prop-box-x") == pytest.approx(3.0)
+    # rotation: the round handle dragged to the right of the centre turns it a quarter, clockwise
+    handle = page.locator("#canvas [data-id='role'] [data-handle='rotate']").bounding_box()
+    outline = page.locator("#canvas [data-id='role'] .outline").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    centre_y = outline["y"] + outline["height"] / 2
+    page.mouse.move(outline["x"] + outline["width"] * 0.75, centre_y - 10)
+    page.mouse.move(outline["x"] + outline["width"] * 1.2, centre_y)
+    page.mouse.up()
+    assert number(page, "#prop-rotation") == 90
+    for _ in range(3):
+        page.get_by_role("button", name="Undo").click()
+    assert page.locator("#prop-rotation").input_value() == ""
+    assert number(page, "#prop-box-x") == pytest.approx(6.096)
+
     page.locator("#design-title").fill("Gala 2026")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#studio-message")).to_have_text(re.compile("Saved as"), timeout=WAIT_MS)
