@@ -211,6 +211,12 @@ def test_the_studio_has_no_serious_accessibility_findings_on_a_laptop(server, ax
     page.locator("[data-layer='name'] .layer-name").click()  # the property panel open too
     page.locator("#prop-box-x").wait_for(state="visible")
     assert serious_axe_findings(page) == []
+    # a blank badge at a label preset's size: the canvas is that many millimetres, with a name to start from
+    page.locator("#blank-size").select_option("80x50")
+    page.get_by_role("button", name="Start blank").click()
+    expect(page.locator("#canvas")).to_have_attribute("viewBox", "0 0 80 50")
+    assert page.locator("#canvas [data-id]").count() == 1
+    assert page.locator("#canvas").get_attribute("width") == str(round(80 * PX_PER_MM * 1.5, 2))
 
 
 def test_a_phone_opens_the_studio_read_only(server, new_page, axe_page):
