@@ -219,7 +219,7 @@ def update(
 ) -> SavedDesign:
     """Replace the document and/or title if the design is still at `expected_version` (checked and bumped in one
     transaction), else DesignConflict with the current version."""
-    current = get(services, uid, design_id)
+    get(services, uid, design_id)  # unknown or someone else's: not found before the document is even checked
     text, blobs = (None, {}) if document is None else _check_document(services, uid, design_id, document)
     clean_title = None if title is None else _title(title)
 
@@ -242,7 +242,6 @@ def update(
         _write_assets(services, uid, design_id, blobs, json.loads(text))
     entry = {"title": written["title"], "updated_at": written["updated_at"], "version": written["version"]}
     services.db.set(f"{_list_path(uid)}/{design_id}", entry)
-    del current
     return _from_record(design_id, written)
 
 
