@@ -60,3 +60,27 @@ def test_hostile_photo_zip_fails_the_job_with_a_reason(services, runtime):
     assert "points outside the archive" in json.dumps(job)
     assert services.db.get(f"users/{user.uid}")["allowed_usage"] == 10
     assert outbox(services) == []
+
+
+def test_a_job_prints_the_saved_design_it_names_read_from_the_database(services, runtime):
+    from pypdf import PdfReader
+
+    from badgeforge.services import saved_designs
+
+    user = make_user(services)
+    doc = export_design("classic")
+    doc["elements"].append(
+        {"id": "table", "kind": "text", "text": "Table {Table}", "box": {"x": 5, "y": 5, "width": 40, "height": 8}}
+    )
+    saved = saved_designs.create(services, user.uid, "Gala", doc, services.clock.now())
+    csv = b"First Name,Last Name,Table\nAda,Lovelace,T17\n"
+    runtime.upload(user.uid, "j1", {"job.json": json.dumps({"design_id": saved.id}).encode(), "attendees.csv": csv})
+    job = services.db.get(f"jobs/{user.uid}/j1")
+    assert job["status"] == "done", job
+    pdf = services.blobs.read_bytes(f"badges/{user.uid}/j1/badges.pdf")
+    assert "Table T17" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    runtime.upload(
+        user.uid, "j2", {"job.json": json.dumps({"design_id": "missing-design-id"}).encode(), "attendees.csv": csv}
+    )
+    failed = services.db.get(f"jobs/{user.uid}/j2")
+    assert failed["status"] == "failed" and failed["error"]["column"] == "design_id", failed

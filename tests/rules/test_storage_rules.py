@@ -66,8 +66,15 @@ def test_expected_match_blocks(blocks: dict[str, str]) -> None:
         "/b/{bucket}/o",
         "/uploads/{uid}/{jobId}/{file}",
         "/badges/{uid}/{allPaths=**}",
+        "/designs/{uid}/{allPaths=**}",
         "/{allPaths=**}",
     }
+
+
+def test_design_assets_owner_reads_only_the_api_writes(blocks: dict[str, str]) -> None:
+    body = blocks["/designs/{uid}/{allPaths=**}"]
+    assert _allow(body, "read") == "isOwner(uid)"
+    assert _allow(body, "write") == "false"
 
 
 def test_uploads_owner_only_verified_create_once(text: str, blocks: dict[str, str]) -> None:

@@ -20,8 +20,8 @@ export async function authHeader() {
   return value ? { Authorization: `Bearer ${value}` } : {};
 }
 
-export async function request(method, path, { json, form } = {}) {
-  const headers = await authHeader();
+export async function request(method, path, { json, form, headers: extra } = {}) {
+  const headers = { ...(await authHeader()), ...(extra || {}) };
   let body;
   if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
   if (form !== undefined) body = form;

@@ -33,7 +33,14 @@ function design() {
   return checked ? checked.value : (state.designs[0] && state.designs[0].name);
 }
 
-function options() { return state.fields.options(design()); }
+// A saved design (the studio's, "saved:<id>") travels as design_id; the server reads the document itself.
+function options() {
+  const chosen = design();
+  if (!chosen || !chosen.startsWith("saved:")) return state.fields.options(chosen);
+  const opts = state.fields.options(state.designs[0] && state.designs[0].name);
+  delete opts.design;
+  return { ...opts, design_id: chosen.slice("saved:".length) };
+}
 
 function formData(extra = {}) {
   const data = new FormData();
@@ -304,6 +311,15 @@ async function loadDesigns(saved) {
       el("label", { for: id }, el("span", { text: d.title }),
         d.preview_url ? el("img", { src: d.preview_url, alt: "", loading: "lazy" }) : null),
       el("small", { id: `${id}-about`, class: "muted", text: d.description }), back);
+  }));
+  const mine = await get("/api/saved-designs").catch(() => ({ designs: [] }));
+  $("gallery").append(...mine.designs.map((d) => {
+    const id = `saved-design-${d.id}`;
+    const input = el("input", { type: "radio", name: "design", id, value: `saved:${d.id}`,
+      checked: Boolean(saved && saved.design === `saved:${d.id}`) });
+    input.addEventListener("change", changed);
+    return el("div", { class: "design", id: `${id}-card` }, input, el("label", { for: id }, el("span", { text: d.title })),
+      el("small", { class: "muted" }, "Saved design · ", el("a", { href: `/studio?design=saved:${encodeURIComponent(d.id)}`, text: "edit in the studio" })));
   }));
   updateGallery();
 }

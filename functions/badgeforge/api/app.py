@@ -26,6 +26,7 @@ from .routes import (
     job_events,
     jobs,
     preview,
+    saved_designs,
     session,
     stuck,
     usage_callable,
@@ -78,6 +79,7 @@ def create_app(
         session,
         accounts,
         designs,
+        saved_designs,
         drafts,
         preview,
         calibration,
@@ -143,6 +145,10 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
     @app.get("/admin")
     def admin_page():
         return send_from_directory(web_dir, "admin.html")
+
+    @app.get("/studio")
+    def studio_page():
+        return send_from_directory(web_dir, "studio.html")
 
     @app.get("/<path:name>")
     def static_file(name: str):

@@ -75,6 +75,7 @@ class Upload:
     options: dict[str, Any]
     mapping: dict[str, str]
     images: dict[str, bytes] = field(default_factory=dict)  # file name beside job.json -> bytes
+    design_document: dict[str, Any] | None = None  # a saved design (design_id) or the studio's posted document
 
     def files(self) -> dict[str, bytes]:
         """What lands in uploads/{uid}/{jobId}/ besides the CSV: the images and job.json (RenderOptions keys, images
@@ -111,11 +112,37 @@ def read_upload() -> Upload:
         name = f"{form_name}.{_EXT[mime]}"
         images[name] = image_bytes
         options[option_name] = name
+    design_id = options.pop("design_id", None)
+    if design_id not in (None, ""):
+        images_document = saved_design_document(str(design_id))
+        options["design_id"] = str(design_id)  # job.json names it; the render job reads it from the database
+    else:
+        images_document = None
     photos = _read_photos()
     if photos:
         images[PHOTOS_FILE] = photos
         options["photos"] = PHOTOS_FILE
-    return Upload(csv=data, filename=filename, options=options, mapping=mapping, images=images)
+    return Upload(
+        csv=data, filename=filename, options=options, mapping=mapping, images=images, design_document=images_document
+    )
+
+
+def saved_design_document(design_id: str) -> dict[str, Any]:
+    """One of the caller's saved designs as a complete document, or a 400 on the design_id option."""
+    from badgeforge.services import saved_designs
+
+    from .context import current_user
+
+    try:
+        return saved_designs.load_document(api().services, current_user().uid, design_id)
+    except (saved_designs.DesignNotFound, saved_designs.DesignRefused) as err:
+        raise ApiError(
+            400,
+            "bad_options",
+            f"There is no saved design '{design_id[:64]}'.",
+            field="design_id",
+            hint="Choose one of your saved designs, or a bundled one.",
+        ) from err
 
 
 def _read_photos() -> bytes | None:
@@ -203,6 +230,9 @@ def render_options(upload: Upload) -> Any:
     from badgeforge.services import mail_language
 
     options = dict(upload.options)
+    options.pop("design_id", None)
+    if upload.design_document is not None:
+        options["design_document"] = upload.design_document
     if mail_language.JOB_OPTION in options:  # the email's language: a job option the render job pops
         try:
             mail_language.parse_locale(options.pop(mail_language.JOB_OPTION))

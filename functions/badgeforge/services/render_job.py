@@ -275,6 +275,25 @@ def _load_images(services: Services, ref: UploadRef, options: Mapping[str, Any])
     return images
 
 
+def _load_saved_design(services: Services, ref: UploadRef, option_data: dict[str, Any]) -> None:
+    """job.json's {"design_id": ...} names one of the uploader's saved designs: read from the database (and its
+    assets from the uploader's own prefix) now, so the job prints the design as it is saved when the job runs."""
+    design_id = option_data.pop("design_id", None)
+    if design_id is None:
+        return
+    from badgeforge.services import saved_designs
+
+    try:
+        option_data["design_document"] = saved_designs.load_document(services, ref.uid, str(design_id))
+    except (saved_designs.DesignNotFound, saved_designs.DesignRefused) as err:
+        raise JobFailed(
+            "bad_options",
+            f"The saved design '{str(design_id)[:64]}' no longer exists",
+            column="design_id",
+            hint="Choose another design and upload again.",
+        ) from err
+
+
 def _load_photos(services: Services, ref: UploadRef, options: Mapping[str, Any], images: dict[str, bytes]) -> None:
     """The photo ZIP job.json names, from the job's own folder; its entries are checked when options are built."""
     from badge_renderer import limits
@@ -369,6 +388,7 @@ def _read_job_options(
     notes = _drop_server_sized(option_data)
     png_zip = option_data.pop("png_zip", False) is True
     images = _load_images(services, ref, option_data)
+    _load_saved_design(services, ref, option_data)
     options = _build_options(renderer, option_data, images, metadata_text)
     return _JobOptions(options, png_zip, notes, locale, mapping)
 

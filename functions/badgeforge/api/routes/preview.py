@@ -5,6 +5,7 @@ user: each one renders a badge; the file is read once per draft, its rows checke
 from __future__ import annotations
 
 import base64
+import json
 import math
 from typing import Any
 
@@ -102,8 +103,35 @@ def _take_slot() -> Any:
     return user
 
 
+def _posted_document(upload: Any) -> None:
+    """The studio posts the document it is editing (`design_document`, JSON); assets it holds without their bytes
+    come from the saved design it names (`design_id`, the caller's own)."""
+    raw = request.form.get("design_document", "").strip()
+    if not raw:
+        return
+    from badge_renderer import limits
+    from badgeforge.services import saved_designs
+
+    if len(raw) > limits.DESIGN_MAX_BYTES:
+        raise ApiError(413, "too_large", "The design document is too large.", field="design_document")
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise ApiError(400, "bad_json", "The design document is not valid JSON.", field="design_document") from err
+    if not isinstance(document, dict):
+        raise ApiError(400, "bad_json", "The design document must be a JSON object.", field="design_document")
+    design_id = str(upload.options.get("design_id") or "") or None
+    if design_id is not None and not saved_designs.is_design_id(design_id):
+        design_id = None
+    try:
+        upload.design_document = saved_designs.inline_assets(api().services, current_user().uid, design_id, document)
+    except saved_designs.DesignRefused as err:
+        raise ApiError(400, "bad_design", str(err), field="design_document") from err
+
+
 def _prepared() -> tuple[Any, Any, Any, list[Any]]:
     upload = read_upload()
+    _posted_document(upload)
     table = read_table_once(upload)
     options = render_options(upload)
     from badge_renderer.render import select_for_options
