@@ -90,7 +90,7 @@ def _session_secret(services: Any) -> bytes:
 
 
 def _serve_pages(app: Flask, web_dir: Path) -> None:
-    """Static pages with the URLs Hosting gives them (/, /admin, /jobs.html), for `badgeforge serve`."""
+    """Static pages with the URLs Hosting gives them (/, /admin, /desk, /jobs.html), for `badgeforge serve`."""
 
     @app.get("/")
     def index():
@@ -99,6 +99,11 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
     @app.get("/admin")
     def admin_page():
         return send_from_directory(web_dir, "admin.html")
+
+    @app.get("/desk")
+    @app.get("/kiosk")
+    def desk_page():
+        return send_from_directory(web_dir, "desk.html")
 
     @app.get("/<path:name>")
     def static_file(name: str):

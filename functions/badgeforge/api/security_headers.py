@@ -16,7 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com",
-        "frame-src 'self' https://*.firebaseapp.com",
+        "frame-src 'self' blob: https://*.firebaseapp.com",  # blob: the desk prints its label PDF from a hidden frame
         "object-src 'none'",
         "frame-ancestors 'none'",
         "base-uri 'self'",
