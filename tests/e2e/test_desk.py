@@ -292,3 +292,28 @@ def test_the_export_link_downloads_the_desk_record_as_csv(server, desk_job, new_
         rows = list(csv.DictReader(file))
     assert list(rows[0]) == list(desk.EXPORT_COLUMNS)
     assert [row["name"] for row in rows[:3]] == ["Ada Lovelace", "Grace Hopper", "Alan Turing"]
+
+
+def test_offline_print_to_a_station_waits_in_the_queue_and_is_sent_once_when_back(server, desk_job, new_page):
+    token = server.token(ORGANIZER)
+    status, body = server.api(
+        "POST",
+        "/api/desk/deskjob/walkins",
+        token,
+        {"first_name": "Hedy", "last_name": "Lamarr", "device": "desk-4", "request_id": "hedy"},
+    )
+    assert status == 201, body
+    page, _ = new_page()
+    _open_desk(page, server, "/desk?job=deskjob&device=desk-4&station=offline-printer")
+    _search(page, "lamarr")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Print: Hedy Lamarr").click()
+    page.locator('#desk-sync[data-waiting="1"]').wait_for(state="attached")
+    assert "offline-printer when the connection is back" in page.locator("#desk-message").inner_text()
+    assert not _services(server).db.get(f"print_queue/{_uid(server)}/offline-printer")
+    page.context.set_offline(False)
+    page.locator('#desk-sync[data-waiting="0"]').wait_for(state="attached")
+    queue = _services(server).db.get(f"print_queue/{_uid(server)}/offline-printer") or {}
+    assert [item["status"] for item in queue.values()] == ["queued"]
+    record = _services(server).db.get(f"checkins/{_uid(server)}/deskjob/whedy")
+    assert record["printed"] == 1 and record["checked_in_device"] == "desk-4"

@@ -38,6 +38,9 @@ const T = {
   queuedTo: (name, station) => `Badge of ${name} queued for ${station}.`,
   openLabel: "Open the last label (PDF)",
   offlinePrint: (name) => `Offline: ${name} is checked in (queued); print the badge when the connection is back.`,
+  offlineStation: (name, station) => `Offline: the badge of ${name} goes to ${station} when the connection is back.`,
+  offlineWalkin: "Offline: adding a walk-in needs the connection (it claims the ticket code on the server).",
+  offlineKiosk: "This kiosk is offline. Please ask at the desk.",
   checkedInNow: (name) => `${name} checked in.`,
   checkedOutNow: (name) => `${name} checked out.`,
   queued: (name) => `Offline: ${name} queued, syncs when the connection is back.`,
@@ -179,7 +182,13 @@ async function printBadge(person, { confirmed = false, requestId = newId() } = {
     refreshView();
   } catch (err) {
     if (err.body && err.body.code === "already_printed") { askReprint(person, err.message, requestId); return; }
-    if (isOffline(err)) { enqueue({ kind: "checkin", key: person.key, device: device() }); noteCheckedIn(person.key); say(T.offlinePrint(person.name)); refreshView(); return; }
+    if (isOffline(err)) {
+      // The label is drawn by the server: offline, a station's print waits in the queue (sent once, by its
+      // request_id); a print in this browser cannot happen, so the check-in is queued and the desk says so.
+      if (station()) { enqueue({ kind: "print", key: person.key, device: device(), station: station(), print_id: requestId }); say(T.offlineStation(person.name, station())); }
+      else { enqueue({ kind: "checkin", key: person.key, device: device() }); say(T.offlinePrint(person.name)); }
+      noteCheckedIn(person.key); refreshView(); return;
+    }
     say(describeError(err), "error");
   }
 }
@@ -215,7 +224,9 @@ async function sync() {
     for (let items = readQueue(); items.length; items = readQueue()) {
       const item = items[0];
       try {
-        await post(`/api/desk/${item.job}/${item.kind}`, { key: item.key, device: item.device, request_id: item.request_id });
+        const body = { key: item.key, device: item.device, request_id: item.print_id || item.request_id };
+        if (item.kind === "print") Object.assign(body, { station: item.station, timezone: TIMEZONE });
+        await post(`/api/desk/${item.job}/${item.kind}`, body);
       } catch (err) {
         if (isOffline(err)) return; // still offline: keep the queue, try again on the next "online"
         say(describeError(err), "error"); // refused for good (e.g. the job was deleted): drop it, say why
@@ -272,6 +283,7 @@ function buildWalkinForm() {
       say(T.walkinAdded(attendee.name), "ok");
       await printBadge(attendee);
     } catch (err) {
+      if (isOffline(err)) { say(T.offlineWalkin, "error"); return; }
       const field = err.body && err.body.field === "full_name" ? "first_name" : err.body && err.body.field;
       const slot = field && $(`walkin-${field}-error`);
       if (slot) { slot.textContent = describeError(err); $(`walkin-${field}`).setAttribute("aria-invalid", "true"); $(`walkin-${field}`).focus(); }
@@ -347,7 +359,7 @@ function startKiosk() {
       ({ attendee: found } = await get(`/api/desk/${state.job}/kiosk?q=${encodeURIComponent(q.trim())}`));
       $("kiosk-welcome").textContent = T.kioskWelcome(found.name, found.organization);
       $("kiosk-form").hidden = true; $("kiosk-result").hidden = false; $("kiosk-print").focus();
-    } catch (err) { $("kiosk-error").textContent = describeError(err); }
+    } catch (err) { $("kiosk-error").textContent = isOffline(err) ? T.offlineKiosk : describeError(err); }
   };
   $("kiosk-form").addEventListener("submit", (event) => { event.preventDefault(); lookup($("kiosk-q").value); });
   setUpScan($("kiosk-scan"), (code) => { $("kiosk-q").value = code; lookup(code); });
@@ -405,6 +417,7 @@ async function start() {
   fillTexts();
   $("desk-device").value = params.get("device") || localStorage.getItem(DEVICE_KEY) || "";
   $("desk-station").value = params.get("station") || "";
+  if (params.get("device")) localStorage.setItem(DEVICE_KEY, params.get("device"));
   $("desk-device").addEventListener("change", () => localStorage.setItem(DEVICE_KEY, device()));
   $("desk-station").addEventListener("change", showCounts);
   await requireSignIn();
