@@ -157,7 +157,9 @@ def test_walk_in_prints_and_a_used_ticket_code_is_refused_at_the_field(server, d
 def test_kiosk_shows_no_list_and_finds_one_attendee_by_email(server, desk_job, new_page):
     page, _ = new_page(width=390, height=844)
     page.add_init_script(RECORD_PRINT)
-    sign_in(page, server, ORGANIZER, "/desk?kiosk=1&job=deskjob&device=kiosk-1")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    sign_in(page, server, ORGANIZER, "/kiosk?job=deskjob&device=kiosk-1")
     assert page.locator("#desk-kiosk").is_visible()
     for hidden in ("#desk-find", "#desk-results", "#desk-walkin", "#desk-stats", "#desk-setup"):
         assert not page.locator(hidden).is_visible(), hidden
@@ -173,6 +175,7 @@ def test_kiosk_shows_no_list_and_finds_one_attendee_by_email(server, desk_job, n
     page.get_by_role("button", name="Print my badge").click()
     _printed(page, 1)
     assert page.locator("#desk-results li").count() == 0
+    assert not [url for url in asked if "/roster" in url or "/search" in url]  # the kiosk never loads the list
 
 
 def test_offline_check_in_is_queued_then_synced_once(server, desk_job, new_page):
