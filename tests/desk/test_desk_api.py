@@ -205,3 +205,32 @@ def test_opening_an_attendee_shows_the_reprint_warning_before_any_print_is_tried
     assert seen["reprint_warning"].startswith("Printed at ") and seen["reprint_warning"].endswith(" on desk-2")
     assert "UTC" not in seen["reprint_warning"]  # shown in the event's time zone
     assert seen["record"]["printed"] == 1
+
+
+def test_the_roster_comes_once_with_only_the_desk_columns_and_each_check_in_summary(desk_env) -> None:
+    job = finished_job(desk_env)
+    headers = desk_env.headers("organizer@example.com")
+    assert (
+        desk_env.client.post(f"/api/desk/{job}/print", json={"key": "r2", **DESK}, headers=headers).status_code == 200
+    )
+    response = desk_env.client.get(f"/api/desk/{job}/roster", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["columns"] == ["key", "name", "organization", "email", "ticket_type", "ticket_id", "walk_in"]
+    assert body["rows"][0] == [
+        "r2",
+        "Ada Lovelace",
+        "Analytical Engines",
+        "ada@example.org",
+        "Speaker",
+        "PCE-001",
+        False,
+    ]
+    assert len(body["rows"]) == 4
+    summary = body["checkins"]["r2"]
+    assert (
+        summary["printed"] == 1 and summary["checked_in_device"] == "desk-2" and summary["last"]["device"] == "desk-2"
+    )
+    assert "prints" not in summary and "by" not in summary["last"]  # who printed stays on the server
+    other = desk_env.client.get(f"/api/desk/{job}/roster", headers=desk_env.headers("admin@example.com"))
+    assert other.status_code == 404

@@ -78,3 +78,16 @@ export async function fetchBlob(path, form) {
   }
   return response.blob();
 }
+
+// A file answered to a JSON POST (the desk's one-badge label PDF): the blob and the response headers.
+export async function postForBlob(path, json) {
+  const headers = { ...(await authHeader()), "Content-Type": "application/json" };
+  const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(json) });
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    throw new ApiError(response.status, data.error);
+  }
+  const type = response.headers.get("Content-Type") || "";
+  if (type.startsWith("application/json")) return { json: await response.json(), headers: response.headers };
+  return { blob: await response.blob(), headers: response.headers };
+}

@@ -125,7 +125,7 @@ def _session_secret(services: Any) -> bytes:
 
 
 def _serve_pages(app: Flask, web_dir: Path) -> None:
-    """Static pages with the URLs Hosting gives them (/, /admin, /jobs.html), for `badgeforge serve`.
+    """Static pages with the URLs Hosting gives them (/, /admin, /desk, /studio, /jobs.html), for `badgeforge serve`.
 
     The pages are built from web/pages/ and the shared layout; a stale or missing page is rebuilt here first.
     """
@@ -149,6 +149,11 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
     @app.get("/studio")
     def studio_page():
         return send_from_directory(web_dir, "studio.html")
+
+    @app.get("/desk")
+    @app.get("/kiosk")
+    def desk_page():
+        return send_from_directory(web_dir, "desk.html")
 
     @app.get("/<path:name>")
     def static_file(name: str):

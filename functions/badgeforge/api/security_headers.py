@@ -16,7 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com",
-        "frame-src 'self' https://*.firebaseapp.com",
+        "frame-src 'self' blob: https://*.firebaseapp.com",  # blob: the desk prints its label PDF from a hidden frame
         "object-src 'none'",
         "frame-ancestors 'none'",
         "base-uri 'self'",
@@ -28,7 +28,7 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",  # camera: the desk scans ticket QR codes
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
 }
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from badgeforge.services import desk, print_queue
-from badgeforge.services.desk_checkins import checkin_node, reprint_warning
+from badgeforge.services.desk_checkins import checkin_node, last_print, reprint_warning
 from badgeforge.services.desk_errors import DeskRefused
 from badgeforge.services.desk_roster import load_roster
 
@@ -91,6 +91,40 @@ def search(job_id: str):
             "search_ms": round(elapsed, 2),
         }
     )
+
+
+ROSTER_COLUMNS = ("key", "name", "organization", "email", "ticket_type", "ticket_id", "walk_in")
+
+
+def _record_summary(record: Any) -> dict[str, Any]:
+    """What the desk page keeps per attendee: enough to warn before a reprint and count prints, also offline."""
+    record = record if isinstance(record, dict) else {}
+    last = last_print(record)
+    summary = {name: record.get(name) for name in ("printed", "checked_in_at", "checked_in_device", "checked_out_at")}
+    if last is not None:
+        summary["last"] = {name: last.get(name) for name in ("at", "device", "station")}
+    return {k: v for k, v in summary.items() if v is not None}
+
+
+@bp.get("/api/desk/<job_id>/roster")
+def roster(job_id: str):
+    """The whole roster once, as rows of ROSTER_COLUMNS (only what the desk shows), with each check-in record's
+    summary: the desk page searches it in the browser per keystroke and keeps working from it offline."""
+    uid, job_id = _job()
+    services = api().services
+    loaded = load_roster(services, uid, job_id)
+    rows = []
+    for index in (loaded.job, loaded.walkins):
+        for person in index.people:
+            summary = person.summary()
+            rows.append([summary[name] for name in ROSTER_COLUMNS])
+    records = services.db.get(f"checkins/{uid}/{job_id}")
+    checkins = (
+        {key: _record_summary(value) for key, value in (records or {}).items()} if isinstance(records, dict) else {}
+    )
+    response = jsonify({"columns": list(ROSTER_COLUMNS), "rows": rows, "checkins": checkins})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/api/desk/<job_id>/kiosk")
