@@ -37,6 +37,7 @@ def number(page, selector: str) -> float:
 
 
 def drag(page, selector: str, dx_mm: float, dy_mm: float, zoom: float = 1.5) -> None:
+    page.locator(selector).scroll_into_view_if_needed()  # the shared header may push the canvas below the fold
     box = page.locator(selector).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
