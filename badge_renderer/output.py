@@ -26,6 +26,9 @@ class PartResult:
     issues: tuple[RowIssue, ...]
     failed: int = 0
     """Badges whose drawing failed (left blank, each with a row issue)."""
+    finished: bool = False
+    """The file already has pdf_finish's boxes, title and clean dictionaries (parallel parts are finished in their
+    workers, so the merged file needs no second pass over every page)."""
 
 
 def write_pdf_part(

@@ -156,6 +156,7 @@ def render_parallel(
 ) -> Any:
     """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
     from badge_renderer.output import PartResult, write_pdf_part
+    from badge_renderer.pdf_finish import finish_for_options
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
@@ -165,11 +166,20 @@ def render_parallel(
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
         def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
-            return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
+            # Ranges are whole sheets (a duplex front and its back stay together), so each part is finished on
+            # its own exactly as the whole file would be, in its own process, before the merge.
+            result = write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
+            finish_for_options(parts[index], options)
+            return result
 
         ordered = run_ranges(spans, part, progress)
         merge_parts(parts, out)
-    return PartResult(sum(r.pages for r in ordered), tuple(issue for r in ordered for issue in r.issues))
+    return PartResult(
+        sum(r.pages for r in ordered),
+        tuple(issue for r in ordered for issue in r.issues),
+        sum(r.failed for r in ordered),
+        finished=True,
+    )
 
 
 def _warm_composer(attendees: Sequence[Attendee], options: RenderOptions, layout: Any) -> Any:

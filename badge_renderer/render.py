@@ -95,8 +95,9 @@ def render_pdf(
             hint="Check the attendee file and the options; if they look right, report this job.",
             code="render_failed",
         )
-    with collector_paused():
-        _finish(out, options)
+    if not part.finished:
+        with collector_paused():
+            _finish(out, options)
     # sheet- and design-level first: they concern every badge
     issues = layout_warnings(options) + design_warnings(options) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
@@ -104,11 +105,9 @@ def render_pdf(
 
 def _finish(out: Path, options: RenderOptions) -> None:
     """Page boxes, title, clean dictionaries and (with options.pdfx) the PDF/X-4 parts: see pdf_finish."""
-    from badge_renderer.pdf_finish import finish_pdf
-    from badge_renderer.render_support import plan_for
+    from badge_renderer.pdf_finish import finish_for_options
 
-    event = " ".join(options.event_name.split())
-    finish_pdf(out, plan_for(options), title=f"{event} badges" if event else "Badges", pdfx=options.pdfx)
+    finish_for_options(out, options)
 
 
 def render_preview_png(attendee: Attendee, options: RenderOptions, dpi: int = 150) -> bytes:

@@ -160,3 +160,67 @@ def test_a_cgroup_cpu_quota_caps_the_worker_count(tmp_path: Path, monkeypatch) -
     assert parallel.usable_cpus() == 32
     quota.unlink()
     assert parallel.usable_cpus() == 32
+
+
+def _print_facts(pdf: Path) -> tuple[str, str, str, str]:
+    """What a print shop sees of a file: every page's boxes, its text, its fonts and its title."""
+    import subprocess
+
+    def run(*cmd: str) -> str:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+    boxes = run("pdfinfo", "-box", "-f", "1", "-l", "999", str(pdf))
+    boxes = "\n".join(line for line in boxes.splitlines() if "Box" in line or line.startswith("Title"))
+    fonts = "\n".join(sorted({line.split()[0].split("+")[-1] for line in run("pdffonts", str(pdf)).splitlines()[2:]}))
+    check = run("qpdf", "--check", str(pdf)).split("\n", 1)[1]  # the first line names the file
+    return boxes, run("pdftotext", "-layout", str(pdf), "-"), fonts, check
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"design": "pass", "sides": "duplex", "bleed_mm": 3, "pdfx": True},
+        {"sides": "foldover", "crop_marks": True},
+    ],
+    ids=["duplex_pdfx", "foldover"],
+)
+def test_parts_finished_in_their_workers_merge_into_the_same_print_file(tmp_path: Path, changes, monkeypatch) -> None:
+    """Each part gets its boxes, title and clean dictionaries in its own worker; the parent only concatenates,
+    so it never holds every page of the job (that pass was most of a 50,000-badge job's peak memory)."""
+    from badge_renderer import pdf_finish
+
+    parent, finish, finished_here = os.getpid(), pdf_finish.finish_pdf, []
+
+    def watched(path, *args, **kwargs):
+        if os.getpid() == parent:
+            finished_here.append(Path(path).name)
+        return finish(path, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_finish, "finish_pdf", watched)
+    crowd = people(29)
+    options = RenderOptions(event_name="PrintConf", **changes)
+    render_pdf(crowd, options.with_changes(workers=1), tmp_path / "one.pdf")
+    finished_here.clear()
+    render_pdf(crowd, options.with_changes(workers=2), tmp_path / "two.pdf")
+    assert "two.pdf" not in finished_here and finished_here == ["part-000.pdf"]
+    one, two = _print_facts(tmp_path / "one.pdf"), _print_facts(tmp_path / "two.pdf")
+    assert "Title:           PrintConf badges" in two[0] and two[0].count("TrimBox") == one[0].count("TrimBox") > 2
+    assert two == one
+    assert "No syntax or stream encoding errors" in two[3] and "WARNING" not in two[3]
+    if options.pdfx:
+        import pikepdf
+
+        with pikepdf.open(tmp_path / "two.pdf") as doc:
+            assert doc.pdf_version >= "1.6" and len(doc.Root.OutputIntents) == 1
+            assert all("/ArtBox" not in page.obj for page in doc.pages)
+
+
+def test_badges_that_failed_in_workers_are_counted(tmp_path: Path, monkeypatch) -> None:
+    def broken(self, ctx, attendee, *args, **kwargs):
+        raise ValueError("a bug in drawing, not the attendee's fault")
+
+    monkeypatch.setattr(compose.BadgeComposer, "draw", broken)
+    from badge_renderer.errors import RenderError
+
+    with pytest.raises(RenderError, match="None of the 30 badges"):
+        render_pdf(people(30), RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
