@@ -1,5 +1,6 @@
 // The account page (local mode): change the password; turn TOTP two-factor on (QR, first code, recovery codes) or off.
 import { el, get, post } from "./api.js";
+import { formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +16,7 @@ function onSubmit(id, errorId, handler) {
 async function showTotp() {
   const account = await get("/api/account");
   $("totp-state").textContent = account.totp_enabled
-    ? `Two-factor is on (${account.recovery_codes_left} recovery codes left).`
+    ? t("account.totp_on", { count: formatNumber(account.recovery_codes_left) })
     : "Two-factor is off.";
   $("totp-start").hidden = account.totp_enabled;
   $("totp-disable").hidden = !account.totp_enabled;
@@ -23,6 +24,7 @@ async function showTotp() {
 }
 
 async function main() {
+  await ready; // t() reads the loaded catalogue
   await requireSignIn({ title: "Sign in to your account" });
   $("app").hidden = false;
   await showTotp();

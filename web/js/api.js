@@ -1,9 +1,11 @@
 // Talking to the BadgeForge API: the bearer token, JSON errors turned into readable messages.
+import { t } from "./i18n.js";
+
 const TOKEN_KEY = "badgeforge.token";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `Request failed (${status})`);
+    super((body && body.message) || t("api.request_failed", { status }));
     this.status = status;
     this.body = body || {};
   }
@@ -49,9 +51,9 @@ export async function callFunction(name, data) {
 export function describeError(err) {
   const b = (err && err.body) || {};
   const where = [];
-  if (b.row) where.push(`row ${b.row}`);
-  if (b.column) where.push(`column '${b.column}'`);
-  const text = err.message || "Something went wrong.";
+  if (b.row) where.push(t("api.row", { row: b.row }));
+  if (b.column) where.push(t("api.column", { column: b.column }));
+  const text = err.message || t("api.went_wrong");
   const hint = b.hint && !text.includes(b.hint) ? ` ${b.hint}` : "";
   return where.length && !/row \d+|column '/.test(text) ? `${where.join(", ")}: ${text}${hint}` : `${text}${hint}`;
 }

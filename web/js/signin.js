@@ -2,6 +2,7 @@
 // cloud. Locally the same box also signs people up and sends password-reset links; the browser keeps only the
 // opaque session token the server hands out.
 import { ApiError, el, get, post, setToken, token, useTokenSource } from "./api.js";
+import { t } from "./i18n.js";
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -79,7 +80,7 @@ function localForms(box, config, title, done) {
     links: [link("I have an account", signIn)],
     onSubmit: async (form) => {
       const result = await post("/api/auth/signup", { email: form.email.value.trim(), password: form.password.value });
-      message(box, "Check your inbox", `${result.message} Then sign in here.`, signIn);
+      message(box, "Check your inbox", `${result.message} ${t("signin.then_sign_in")}`, signIn);
     },
   });
   const forgot = () => showForm(box, {
@@ -113,7 +114,7 @@ function showUnverified(me) {
     catch (err) { result.textContent = err.message; }
   } });
   main.prepend(el("section", { class: "card", id: "unverified", role: "status" },
-    el("p", { text: `Please confirm ${me.email}: open the link in the email we sent you. Your free badge generations start then.` }),
+    el("p", { text: t("signin.please_confirm", { email: me.email }) }),
     el("p", {}, resend, " ", result)));
 }
 
