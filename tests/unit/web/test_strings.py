@@ -75,10 +75,10 @@ def test_the_checker_finds_a_hard_coded_string():
     assert [text for text in _strings_of(html) if text not in known] == ["My badges now"]
 
 
-def test_the_badge_email_takes_every_visible_string_from_its_messages():
-    """templates/email/messages/<lang>.json is the email's catalogue (the account emails are not catalogued yet)."""
+def test_the_emails_take_every_visible_string_from_their_messages():
+    """templates/email/messages/<lang>.json is the catalogue of the badge email and of the account emails."""
     email = Path(templates_dir()) / "email"
-    for template in ("badges_ready.html.j2", "badges_ready.txt.j2"):
+    for template in ("badges_ready.html.j2", "badges_ready.txt.j2", "account.html.j2", "account.txt.j2"):
         source = (email / template).read_text(encoding="utf-8")
         source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", source, flags=re.S)
         texts = visible_texts(source) if template.endswith(".html.j2") else re.findall(r"[^\W\d_]+", source)
