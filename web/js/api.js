@@ -1,5 +1,5 @@
 // Talking to the BadgeForge API: the bearer token, JSON errors turned into readable messages.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 
 const TOKEN_KEY = "badgeforge.token";
 
@@ -23,7 +23,8 @@ export async function authHeader() {
 }
 
 export async function request(method, path, { json, form } = {}) {
-  const headers = await authHeader();
+  // the page's language (the header's switch included), so what the server writes (account emails) speaks it too
+  const headers = { ...(await authHeader()), "Accept-Language": language() };
   let body;
   if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
   if (form !== undefined) body = form;
