@@ -191,6 +191,7 @@ def test_a_german_organizer_gets_the_script_built_texts_in_german(site, browser)
         expect(page.locator("#detected-summary")).to_contain_text("Teilnehmende")
         expect(page.locator("#sheet-summary")).to_contain_text("pro Bogen")
         expect(page.locator("#usage-note")).to_contain_text("Verbraucht 1 Generation")
+        expect(page.locator("label[for=opt-paper]")).to_have_text("Papier")  # the API's labels: Accept-Language
         assert english_built(page) == [] and english_left(page) == []
         assert page.locator("#preview-image").get_attribute("alt").startswith("Vorschau der Vorderseite")
         assert console.errors == []
