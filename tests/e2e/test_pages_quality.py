@@ -136,18 +136,79 @@ def test_every_page_is_accessible_fits_a_phone_and_has_dark_mode(site, browser, 
         context.close()
 
 
+# what web/js/i18n.js never translates: marked text, text in its own language, the organizer's data
+KEEP = "script, style, [translate=no], body [lang], #first-rows, #mapping select, #sheet"
+
+
 def english_left(page) -> list[str]:
-    """Visible texts that are English catalogue entries although German differs (i.e. left untranslated)."""
+    """Visible texts that are English catalogue entries although German differs (i.e. left untranslated); the
+    organizer's data (the file's rows and columns, the printed sheet) is the file's and stays as it is."""
     texts = page.evaluate(
-        """() => { const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        """(KEEP) => { const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const el = n.parentElement;
-          if (!el || el.closest('script, style, [translate=no], body [lang]') || !el.getClientRects().length) continue;
+          if (!el || el.closest(KEEP) || !el.getClientRects().length) continue;
           const text = n.nodeValue.replace(/\\s+/g, ' ').trim(); if (text) out.push(text); }
-        return out; }"""
+        return out; }""",
+        KEEP,
     )
     english = {text: key for key, text in CATALOGUES["en"].items() if CATALOGUES["de"][key] != text}
     return [text for text in texts if text in english]
+
+
+def _english_pattern(text: str) -> re.Pattern[str]:
+    """An English catalogue text as a pattern: its {placeholders} stand for any value a script put there."""
+    parts = re.split(r"\{\w+\}", text)
+    return re.compile(".+?".join(re.escape(part) for part in parts), re.S)
+
+
+ENGLISH_BUILT = [
+    _english_pattern(text)
+    for key, text in CATALOGUES["en"].items()
+    if "{" in text and CATALOGUES["de"][key] != text and len(re.sub(r"\{\w+\}", "", text).strip()) > 3
+]
+
+
+def english_built(page) -> list[str]:
+    """Visible texts (and the preview's alt) a script built from an English catalogue text with values."""
+    texts = page.evaluate(
+        """(KEEP) => [...document.querySelectorAll('body *')].filter((el) => el.getClientRects().length
+          && !el.closest(KEEP))
+          .flatMap((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.nodeValue)
+            .concat(el.getAttribute('alt') || []))
+          .map((text) => text.replace(/\\s+/g, ' ').trim()).filter(Boolean)""",
+        KEEP,
+    )
+    return [text for text in texts if any(pattern.fullmatch(text) for pattern in ENGLISH_BUILT)]
+
+
+def test_a_german_organizer_gets_the_script_built_texts_in_german(site, browser):
+    """The form after a file is chosen: detected rows, the preview, the sheet summary, the usage note."""
+    context, page, console = open_page(browser, site, "index", locale="de-DE")
+    try:
+        page.locator("#csv-file").set_input_files(str(ROOT / "examples" / "attendees.csv"))
+        expect(page.locator("#preview-status")).to_contain_text("Badge 1 von", timeout=WAIT_MS)
+        expect(page.locator("#detected-summary")).to_contain_text("Teilnehmende")
+        expect(page.locator("#sheet-summary")).to_contain_text("pro Bogen")
+        expect(page.locator("#usage-note")).to_contain_text("Verbraucht 1 Generation")
+        expect(page.locator("label[for=opt-paper]")).to_have_text("Papier")  # the API's labels: Accept-Language
+        assert english_built(page) == [] and english_left(page) == []
+        assert page.locator("#preview-image").get_attribute("alt").startswith("Vorschau der Vorderseite")
+        assert console.errors == []
+    finally:
+        context.close()
+
+
+def test_the_admin_console_builds_its_texts_in_german(site, browser):
+    context, page, console = open_page(browser, site, "admin", locale="de-DE")
+    try:
+        expect(page.locator("#stuck-lease")).not_to_be_empty()
+        assert english_built(page) == [] and english_left(page) == []
+        button = page.locator("#users tbody tr button").first
+        assert button.get_attribute("aria-label").startswith("Kontingent von ")
+        assert console.errors == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("name", ["signin", "index", "jobs", "account", "admin", "dead-link"])

@@ -2,6 +2,7 @@
 // accounts here; Firebase Authentication's in firebase_account.js.
 import { el, get, post } from "./api.js";
 import { pageConfig } from "./firebase_app.js";
+import { formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -17,7 +18,7 @@ function onSubmit(id, errorId, handler) {
 async function showTotp() {
   const account = await get("/api/account");
   $("totp-state").textContent = account.totp_enabled
-    ? `Two-factor is on (${account.recovery_codes_left} recovery codes left).`
+    ? t("account.totp_on", { count: formatNumber(account.recovery_codes_left) })
     : "Two-factor is off.";
   $("totp-start").hidden = account.totp_enabled;
   $("totp-disable").hidden = !account.totp_enabled;
@@ -25,6 +26,7 @@ async function showTotp() {
 }
 
 async function main() {
+  await ready; // t() reads the loaded catalogue
   await requireSignIn({ title: "Sign in to your account" });
   $("app").hidden = false;
   if ((await pageConfig()).auth === "firebase") {

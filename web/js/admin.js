@@ -1,7 +1,7 @@
 // Admin console: users and their usage, adjustments through the adjust_usage callable, usage log, stuck and
 // failed jobs with re-drives.
 import { callFunction, describeError, el, get, post } from "./api.js";
-import { formatDate, formatNumber } from "./i18n.js";
+import { formatDate, formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,14 +24,14 @@ async function loadUsers(move = {}) {
   const none = users.length === 0
     ? [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "No account matches." }))] : [];
   document.querySelector("#users tbody").replaceChildren(...none, ...users.map((user) => el("tr", { "data-uid": user.uid },
-    el("td", { text: user.email + (user.admin ? " (admin)" : "") }),
+    el("td", { text: user.admin ? t("admin.email_admin", { email: user.email }) : user.email }),
     el("td", { class: "usage-left", text: formatNumber(user.usage_left) }),
     el("td", { text: formatNumber(user.used) }),
     // allowed_usage is the balance (a charge takes one off it): with what was used, it is all ever granted
     el("td", { text: formatNumber(user.allowed_usage + user.used) }),
-    el("td", { text: user.last_job ? `${when(user.last_job.created_at)} (${user.last_job.status})` : "—" }),
+    el("td", { text: user.last_job ? `${when(user.last_job.created_at)} (${t(`jobs.status_${user.last_job.status}`)})` : "—" }),
     el("td", {}, el("button", { type: "button", class: "secondary", text: "Adjust usage",
-      "aria-label": `Adjust usage of ${user.email}`, onclick: () => select(user) })))));
+      "aria-label": t("admin.adjust_of", { email: user.email }), onclick: () => select(user) })))));
 }
 
 async function select(user) {
@@ -47,7 +47,7 @@ async function loadLog() {
   const { entries } = await get(`/api/admin/usage-log?uid=${encodeURIComponent(selected.uid)}`);
   document.querySelector("#usage-log tbody").replaceChildren(...entries.map((e) => el("tr", {},
     el("td", { text: when(e.at) }),
-    el("td", { text: e.delta != null ? (e.delta > 0 ? `+${e.delta}` : String(e.delta)) : `set ${e.after}` }),
+    el("td", { text: e.delta != null ? (e.delta > 0 ? `+${e.delta}` : String(e.delta)) : t("admin.log_set", { count: formatNumber(e.after) }) }),
     el("td", { text: `${e.before ?? ""} → ${e.after ?? e.balance_after ?? ""}` }),
     el("td", { text: e.reason || "" }),
     el("td", { text: e.by || "" }),
@@ -66,7 +66,7 @@ async function adjust(event) {
   if (kind === "set") data.set = amount; else data.delta = kind === "add" ? amount : -amount;
   try {
     const result = await callFunction("adjust_usage", data);
-    $("adjust-result").textContent = `Saved. ${selected.email} now has ${result.allowed_usage ?? result.after} left (running jobs included).`;
+    $("adjust-result").textContent = t("admin.saved", { email: selected.email, count: formatNumber(result.allowed_usage ?? result.after) });
     await Promise.all([loadUsers(), loadLog()]);
   } catch (err) {
     $("adjust-result").textContent = describeError(err);
@@ -76,20 +76,20 @@ async function adjust(event) {
 // What takes usage away or charges it is confirmed first, in words that name the effect; cancel changes nothing.
 function confirmChange(kind, amount) {
   if (kind === "set" && amount === 0) {
-    return window.confirm(`Set what ${selected.email} has left to 0? They cannot make badges until you add usage.`);
+    return window.confirm(t("admin.confirm_zero", { email: selected.email }));
   }
   if (kind === "subtract") {
-    return window.confirm(`Subtract ${amount} from what ${selected.email} has left (${selected.usage_left} left now)?`);
+    return window.confirm(t("admin.confirm_subtract", { amount: formatNumber(amount), email: selected.email, count: formatNumber(selected.usage_left) }));
   }
   return true;
 }
 
-const confirmRedrive = (what, plan) => window.confirm(`Re-drive ${what}? ${plan.summary}`);
+const confirmRedrive = (what, plan) => window.confirm(`${t("admin.confirm_redrive", { what })} ${plan.summary}`);
 
 // A failure a re-drive cannot cure (bad input) offers no button: only a new upload helps.
 function redriveCell(what, plan, onclick) {
   if (plan && plan.possible === false) return el("td", { class: "muted", text: plan.summary });
-  return el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive ${what}`,
+  return el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": t("admin.redrive_of", { what }),
     onclick: () => (confirmRedrive(what, plan || { summary: "" }) ? onclick() : undefined) }));
 }
 
@@ -105,19 +105,19 @@ async function loadFailed() {
     ...nothing,
     ...jobs.map((j) => el("tr", { "data-job": j.id }, el("td", { text: "job" }), el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
       el("td", { text: (j.error && j.error.message) || "" }), el("td", { text: String(j.attempts || 0) }),
-      redriveCell(`job ${j.id}`, j.redrive, redrive({ uid: j.uid, jobId: j.id })))),
+      redriveCell(t("admin.what_job", { id: j.id }), j.redrive, redrive({ uid: j.uid, jobId: j.id })))),
     ...mails.map((m) => el("tr", { "data-mail": m.key }, el("td", { text: "mail" }), el("td", { text: m.email || m.uid }), el("td", { text: m.key }),
       el("td", { text: (m.error && (m.error.message || m.error)) || "" }), el("td", { text: String(m.attempts || 0) }),
-      redriveCell(`mail ${m.key}`, m.redrive, redrive({ uid: m.uid, mailKey: m.key })))));
+      redriveCell(t("admin.what_mail", { key: m.key }), m.redrive, redrive({ uid: m.uid, mailKey: m.key })))));
 }
 
 async function loadStuck() {
   const { jobs, lease_seconds: lease } = await get("/api/admin/stuck");
-  $("stuck-lease").textContent = `${lease} s`;
+  $("stuck-lease").textContent = `${formatNumber(lease)} s`;
   const redrive = (job) => async () => {
     try {
       const result = await post("/api/admin/redrive", { uid: job.uid, jobId: job.id });
-      $("stuck-result").textContent = `Re-driven job ${job.id}: ${result.status}. ${result.charge ? result.charge.summary : ""}`;
+      $("stuck-result").textContent = `${t("admin.redriven_job", { id: job.id, status: t(`jobs.status_${result.status}`) })} ${result.charge ? result.charge.summary : ""}`;
       await Promise.all([loadStuck(), loadFailed(), loadUsers()]);
     } catch (err) { $("stuck-result").textContent = describeError(err); }
   };
@@ -125,14 +125,15 @@ async function loadStuck() {
     ? [el("tr", {}, el("td", { colspan: "7", class: "muted", text: "No job is stuck." }))] : [];
   document.querySelector("#stuck tbody").replaceChildren(...nothing, ...jobs.map((j) => el("tr", { "data-job": j.id },
     el("td", { text: j.email || j.uid }), el("td", { text: j.id }),
-    el("td", { text: `${j.reason}${j.status === "rendering" ? ` (${j.progress || 0} % done)` : ""}` }),
+    el("td", { text: j.status === "rendering" ? `${j.reason} ${t("admin.progress_done", { percent: formatNumber((j.progress || 0) / 100, { style: "percent" }) })}` : j.reason }),
     el("td", { text: when(j.stuck_since) }), el("td", { text: String(j.attempts || 0) }),
     el("td", { class: "charge", text: j.redrive.summary }),
-    el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": `Re-drive stuck job ${j.id}`,
-      onclick: () => (confirmRedrive(`stuck job ${j.id}`, j.redrive) ? redrive(j)() : undefined) })))));
+    el("td", {}, el("button", { type: "button", class: "secondary", text: "Re-drive", "aria-label": t("admin.redrive_of", { what: t("admin.what_stuck", { id: j.id }) }),
+      onclick: () => (confirmRedrive(t("admin.what_stuck", { id: j.id }), j.redrive) ? redrive(j)() : undefined) })))));
 }
 
 async function start() {
+  await ready; // t() reads the loaded catalogue
   const me = await requireSignIn({ title: "Sign in to the admin console" });
   if (!me.admin) { $("admin-error").textContent = "Only administrators can use the console."; return; }
   $("app").hidden = false;

@@ -1,9 +1,11 @@
 // Talking to the BadgeForge API: the bearer token, JSON errors turned into readable messages.
+import { language, t } from "./i18n.js";
+
 const TOKEN_KEY = "badgeforge.token";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `Request failed (${status})`);
+    super((body && body.message) || t("api.request_failed", { status }));
     this.status = status;
     this.body = body || {};
   }
@@ -21,7 +23,8 @@ export async function authHeader() {
 }
 
 export async function request(method, path, { json, form, headers: extra } = {}) {
-  const headers = { ...(await authHeader()), ...(extra || {}) };
+  // the page's language (the header's switch included), so what the server writes (account emails) speaks it too
+  const headers = { ...(await authHeader()), "Accept-Language": language(), ...(extra || {}) };
   let body;
   if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
   if (form !== undefined) body = form;
@@ -49,9 +52,9 @@ export async function callFunction(name, data) {
 export function describeError(err) {
   const b = (err && err.body) || {};
   const where = [];
-  if (b.row) where.push(`row ${b.row}`);
-  if (b.column) where.push(`column '${b.column}'`);
-  const text = err.message || "Something went wrong.";
+  if (b.row) where.push(t("api.row", { row: b.row }));
+  if (b.column) where.push(t("api.column", { column: b.column }));
+  const text = err.message || t("api.went_wrong");
   const hint = b.hint && !text.includes(b.hint) ? ` ${b.hint}` : "";
   return where.length && !/row \d+|column '/.test(text) ? `${where.join(", ")}: ${text}${hint}` : `${text}${hint}`;
 }

@@ -1,6 +1,7 @@
 // Dead download link: the server-rendered page already says why (no script needed); this adds "email me a fresh
 // link" for the signed-in owner. The static /link#<token> page (older Hosting links) asks /api/links instead.
 import { describeError, get, post } from "./api.js";
+import { t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,7 +32,7 @@ async function start() {
       await post(`/api/jobs/${encodeURIComponent(info.job_id)}/link`, { email: true });
       $("new-link-result").textContent = "We emailed you a fresh link.";
     } catch (err) {
-      $("new-link-result").textContent = err.status === 404 ? "Only the owner of these badges can get a fresh link." : describeError(err);
+      $("new-link-result").textContent = err.status === 404 ? t("download.owner_only") : describeError(err);
     }
   });
 }

@@ -40,10 +40,16 @@ async function load(lang) {
   return catalogues[lang];
 }
 
-// t("admin.whole_number") or t("key", { count: 3 }) for "{count} …" texts; falls back to English, then the key.
+// t("admin.whole_number") or t("index.js.row", { row: 3 }) for "… {row}" texts; falls back to English, then the key.
 export function t(key, values = {}) {
   const text = (catalogues[current] && catalogues[current][key]) ?? (catalogues.en && catalogues.en[key]) ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+// tn("index.js.per_sheet", 3, { … }): the key's ".one" or ".other" text by the language's plural rules, {count} formatted.
+export function tn(key, count, values = {}) {
+  const form = new Intl.PluralRules(current).select(count) === "one" ? "one" : "other";
+  return t(`${key}.${form}`, { ...values, count: formatNumber(count) });
 }
 
 export function formatNumber(value, options) { return new Intl.NumberFormat(current, options).format(value); }

@@ -1,6 +1,6 @@
 // My badges: past jobs with status, a fresh download link on demand, delete.
 import { del, describeError, el, get, post } from "./api.js";
-import { formatDate } from "./i18n.js";
+import { formatDate, formatNumber, ready, t } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { requireSignIn } from "./signin.js";
 
@@ -12,7 +12,7 @@ function row(job) {
   const actions = el("td");
   if (job.status === "done") {
     actions.append(el("button", { type: "button", class: "secondary", "data-action": "download",
-      "aria-label": `Download badges of ${job.filename || job.id}`, text: "Download",
+      "aria-label": t("jobs.download_of", { name: job.filename || job.id }), text: "Download",
       onclick: async () => {
         try { const { link } = await post(`/api/jobs/${job.id}/link`, {}); window.location.assign(link); }
         catch (err) { $("jobs-message").textContent = describeError(err); }
@@ -20,9 +20,9 @@ function row(job) {
   }
   if (job.status === "done" || job.status === "failed") {
     actions.append(el("button", { type: "button", class: "danger", "data-action": "delete",
-      "aria-label": `Delete job ${job.filename || job.id}`, text: "Delete",
+      "aria-label": t("jobs.delete_of", { name: job.filename || job.id }), text: "Delete",
       onclick: async () => {
-        if (!window.confirm("Delete this job and its PDF?")) return;
+        if (!window.confirm(t("jobs.confirm_delete"))) return;
         try { await del(`/api/jobs/${job.id}`); $("jobs-message").textContent = "Deleted."; await load(); }
         catch (err) { $("jobs-message").textContent = describeError(err); }
       } }));
@@ -31,7 +31,7 @@ function row(job) {
   if (job.status === "failed" && job.error) status.append(el("div", { class: "error", text: describeError({ message: job.error.message, body: job.error }) }));
   if (job.status === "rendering" || job.status === "queued") {
     const pct = Math.round(job.progress || 0);
-    status.append(` ${pct}%`);
+    status.append(` ${formatNumber(pct / 100, { style: "percent" })}`);
   }
   return el("tr", { "data-job": job.id },
     el("td", { text: when(job.created_at) }),
@@ -64,6 +64,7 @@ function update(id, job) {
 }
 
 async function start() {
+  await ready; // t() reads the loaded catalogue
   await requireSignIn();
   $("app").hidden = false;
   await load();

@@ -1,6 +1,7 @@
 // The render options as form controls, built from GET /api/options (badge_renderer.option_schema): the page offers
 // exactly what the renderer accepts, and explains impossible combinations beside the field before any submit.
 import { el } from "./api.js";
+import { formatNumber, language, t } from "./i18n.js";
 
 const CUSTOM = "__custom__";
 const SIZE = /^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*(mm|cm|in)\s*$/i;
@@ -14,15 +15,9 @@ const VCARD = "__vcard__";
 const FROM_FILE = new Set(["qr_field", "ticket_types", "accents_by_type"]); // choices come from the attendee file
 const SET_BY_PRESET = ["paper", "badge_size", "margin_mm", "gutter_mm", "rotate", "one_per_page"];
 const DESIGN_COLOURS = { accent: "accent", background_color: "background" }; // colour option -> the design's colour
-// Visible strings of this module (h8-web moves them into the catalogue).
-export const TEXT = {
-  calibrationButton: "Print a calibration page (PDF)",
-  qrNone: "No QR code",
-  qrVcard: "Contact card (vCard: name, organization, email)",
-  qrTicket: "Ticket id",
-  qrColumn: (col) => `Column: ${col}`,
-  calibrationHelp: "Print it at 100 %, fold it in half both ways and type the numbers at the folds into the two printer offsets.",
-};
+
+// "Custom badge size" in English; German nouns keep their capital ("Badge-Größe (eigene Angabe)").
+const lowerInEnglish = (label) => (language() === "en" ? label.toLowerCase() : label);
 
 export class OptionFields {
   constructor(schema, onChange) {
@@ -46,9 +41,9 @@ export class OptionFields {
   // The printable calibration page, for the paper and offsets chosen here (upload.js downloads it).
   calibrationField() {
     this.calibrationButton = el("button", { type: "button", class: "secondary", id: "calibration",
-      text: TEXT.calibrationButton, "aria-describedby": "calibration-help calibration-error" });
+      text: t("index.js.calibration_button"), "aria-describedby": "calibration-help calibration-error" });
     return el("div", { class: "field wide", id: "field-calibration" }, this.calibrationButton,
-      el("p", { class: "muted help", id: "calibration-help", text: TEXT.calibrationHelp }),
+      el("p", { class: "muted help", id: "calibration-help", text: t("index.js.calibration_help") }),
       el("p", { class: "field-error", id: "calibration-error", role: "status" }));
   }
 
@@ -116,7 +111,7 @@ export class OptionFields {
       const custom = el("input", { type: "text", id: `${id}-custom`, name: `${spec.name}_custom`, hidden: true,
         placeholder: "e.g. 100x70mm or 4x3in", "aria-describedby": described });
       custom.addEventListener("input", changed);
-      parts.push(el("label", { for: `${id}-custom`, class: "sr-only", text: `Custom ${spec.label.toLowerCase()}` }), custom);
+      parts.push(el("label", { for: `${id}-custom`, class: "sr-only", text: t("index.js.custom_of", { label: lowerInEnglish(spec.label) }) }), custom);
     }
     return el("div", { class: "field", id: `field-${spec.name}` }, ...parts, help, error);
   }
@@ -125,9 +120,9 @@ export class OptionFields {
     const keep = select.value;
     const options = [];
     if (spec.name === "qr_field") {
-      options.push(el("option", { value: "", text: TEXT.qrNone }), el("option", { value: VCARD, text: TEXT.qrVcard }),
-        el("option", { value: "ticket_id", text: TEXT.qrTicket }));
-      for (const col of this.columns) options.push(el("option", { value: col, text: TEXT.qrColumn(col) }));
+      options.push(el("option", { value: "", text: t("index.js.no_qr") }), el("option", { value: VCARD, text: t("index.js.qr_vcard") }),
+        el("option", { value: "ticket_id", text: t("index.js.ticket_id") }));
+      for (const col of this.columns) options.push(el("option", { value: col, text: t("index.js.qr_column", { column: col }) }));
     } else {
       if (spec.name in FIRST_CHOICE) options.push(el("option", { value: "", text: FIRST_CHOICE[spec.name] }));
       for (const c of spec.choices || []) options.push(el("option", { value: c.value, text: c.title }));
@@ -241,7 +236,7 @@ export class OptionFields {
       if (spec.kind === "number" && input.value.trim() !== "") {
         const n = Number(input.value);
         if (!Number.isFinite(n) || n < spec.min || n > spec.max) {
-          problems[spec.name] = `${spec.label} must be between ${spec.min} and ${spec.max}.`;
+          problems[spec.name] = t("index.js.between", { label: spec.label, min: formatNumber(spec.min), max: formatNumber(spec.max) });
         }
       }
       if (WITH_CUSTOM.has(spec.name) && input.value === CUSTOM && !SIZE.test(this.value(spec.name))) {

@@ -1,6 +1,7 @@
 // The password reset page: a new password for the account the emailed link belongs to (the link works once).
 import { post } from "./api.js";
 import { actionParams, firebaseReset } from "./firebase_actions.js";
+import { t } from "./i18n.js";
 import { takeLinkToken } from "./link_token.js";
 
 const $ = (id) => document.getElementById(id);
@@ -25,7 +26,7 @@ $("reset-form").addEventListener("submit", async (event) => {
   try {
     const result = await post("/api/auth/reset", { token, password });
     $("reset-form").hidden = true;
-    $("reset-status").textContent = `Your new password is saved for ${result.email}. Every other session was signed out.`;
+    $("reset-status").textContent = t("reset.saved", { email: result.email });
     $("reset-next").hidden = false;
   } catch (err) {
     $("reset-error").textContent = err.message;

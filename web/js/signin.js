@@ -3,6 +3,7 @@
 // Firebase Authentication (firebase_signin.js) when /config.json says so: the SDK keeps its own ID token.
 import { ApiError, el, get, post, setToken, token, useTokenSource } from "./api.js";
 import { pageConfig } from "./firebase_app.js";
+import { t } from "./i18n.js";
 import { emailField, field, link, message, showForm } from "./signin_forms.js";
 
 function localForms(box, config, title, done) {
@@ -33,7 +34,7 @@ function localForms(box, config, title, done) {
     links: [link("I have an account", signIn)],
     onSubmit: async (form) => {
       const result = await post("/api/auth/signup", { email: form.email.value.trim(), password: form.password.value });
-      message(box, "Check your inbox", `${result.message} Then sign in here.`, signIn);
+      message(box, "Check your inbox", `${result.message} ${t("signin.then_sign_in")}`, signIn);
     },
   });
   const forgot = () => showForm(box, {
@@ -67,7 +68,7 @@ function showUnverified(me, resendVerification) {
     catch (err) { result.textContent = err.message; }
   } });
   main.prepend(el("section", { class: "card", id: "unverified", role: "status" },
-    el("p", { text: `Please confirm ${me.email}: open the link in the email we sent you. Your free badge generations start then.` }),
+    el("p", { text: t("signin.please_confirm", { email: me.email }) }),
     el("p", {}, resend, " ", result)));
 }
 

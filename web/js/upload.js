@@ -2,14 +2,16 @@
 // (GET /api/options), a live preview beside the form (any row, front/back, the printed sheet), every warning, and
 // a "Make badges" button that says what it costs.
 import { describeError, el, fetchBlob, get, postForm } from "./api.js";
+import { formatNumber, ready, t, tn } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { OptionFields } from "./option_fields.js";
 import { requireSignIn } from "./signin.js";
 
+// The mapping's fields and their labels' catalogue keys.
 const FIELDS = [
-  ["full_name", "Full name"], ["first_name", "First name"], ["last_name", "Last name"], ["role", "Role"],
-  ["organization", "Organization"], ["pronouns", "Pronouns"], ["ticket_type", "Ticket type"], ["email", "Email"],
-  ["ticket_id", "Ticket id"],
+  ["full_name", "index.js.full_name"], ["first_name", "index.js.first_name"], ["last_name", "index.js.last_name"],
+  ["role", "index.js.role"], ["organization", "index.js.organization"], ["pronouns", "index.js.pronouns"],
+  ["ticket_type", "index.js.ticket_type"], ["email", "signin.email"], ["ticket_id", "index.js.ticket_id"],
 ];
 const FORM_KEY = "badgeforge.form.v1"; // option values only: no attendee data, no files
 const RECENT_KEY = "badgeforge.recent-jobs"; // digests of recent jobs' inputs, to ask before the same job twice
@@ -21,12 +23,7 @@ const state = {
   designs: [], row: 0, side: "front", view: "badge", result: null, warningsOffset: 0, usageLeft: 0,
   lastJobSig: null, confirmedSig: null, previewOk: false, gallerySides: {},
 };
-// Visible strings of this module (h8-web moves them into the catalogue).
-const TEXT = {
-  showBack: "Show its back",
-  showFront: "Show its front",
-  calibrationFile: "printer-calibration.pdf",
-};
+const CALIBRATION_FILE = "printer-calibration.pdf";
 
 function design() {
   const checked = $("job-form").querySelector("input[name=design]:checked");
@@ -126,7 +123,7 @@ async function runPreview() {
       showCsvError(err);
     } else { // an option, or the server itself: never blame the file for it
       if (!field || !state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
-      $("preview-status").textContent = field ? "No preview: fix the options marked in the form." : "No preview right now.";
+      $("preview-status").textContent = field ? t("index.js.no_preview_options") : t("index.js.no_preview_now");
     }
   } finally {
     updateSubmit();
@@ -136,22 +133,23 @@ async function runPreview() {
 function showCsvError(err) {
   $("csv-error").textContent = describeError(err);
   $("preview-image").hidden = true;
-  $("preview-status").textContent = "No preview: fix the file first.";
+  $("preview-status").textContent = t("index.js.no_preview_file");
   if (err.body && err.body.columns) { // fixable here: keep the mapping on the file's columns, mark the name field
     showMapping(err.body.columns, err.body.required || []);
     $("detected").hidden = false;
-    $("detected-summary").textContent = "Choose which column holds the names.";
+    $("detected-summary").textContent = t("index.js.which_names");
   } else if (!state.result) {
     $("detected").hidden = true;
   }
 }
 
 function showMapping(columns, required = []) {
-  $("mapping").replaceChildren(...FIELDS.map(([field, label]) => {
+  $("mapping").replaceChildren(...FIELDS.map(([field, labelKey]) => {
+    const label = t(labelKey);
     const id = `map-${field}`;
     const needed = required.includes(field);
     const select = el("select", { id, name: id, "aria-invalid": needed ? "true" : null, "aria-required": needed ? "true" : null },
-      el("option", { value: "", text: "(not used)" }),
+      el("option", { value: "", text: t("index.js.not_used") }),
       ...columns.map((col) => el("option", { value: col, text: col, selected: state.mapping[field] === col })));
     select.addEventListener("change", () => {
       state.mappingTouched = true;
@@ -159,16 +157,17 @@ function showMapping(columns, required = []) {
       state.row = 0;
       changed();
     });
-    return el("div", { class: needed ? "needed" : null }, el("label", { for: id, text: needed ? `${label} (needed)` : label }), select);
+    return el("div", { class: needed ? "needed" : null }, el("label", { for: id, text: needed ? t("index.js.needed", { label }) : label }), select);
   }));
 }
 
 function showDetected(result) {
   state.result = result;
   $("detected").hidden = false;
-  const chosen = result.selected !== result.count ? `, ${result.selected} with the chosen ticket types` : "";
+  const values = { count: formatNumber(result.count), selected: formatNumber(result.selected),
+    columns: formatNumber(result.columns.length), format: result.source_format, encoding: result.encoding };
   $("detected-summary").textContent =
-    `${result.count} attendees${chosen}, ${result.columns.length} columns (${result.source_format}, ${result.encoding}).`;
+    t(result.selected !== result.count ? "index.js.detected_chosen" : "index.js.detected", values);
   if (!state.mappingTouched) state.mapping = { ...result.mapping };
   showMapping(result.columns);
   state.fields.setColumns(result.columns);
@@ -179,25 +178,26 @@ function showDetected(result) {
 }
 
 function describeWarning(w) {
-  const where = [w.row ? `Row ${w.row}` : "All badges", w.column ? `column '${w.column}'` : ""].filter(Boolean).join(", ");
-  return `${where}: ${w.message}`;
+  const where = w.row ? t("index.js.row", { row: formatNumber(w.row) }) : t("index.js.all_badges");
+  return `${w.column ? t("index.js.where_column", { where, column: w.column }) : where}: ${w.message}`;
 }
 
 function showPreview(result) {
   const image = $("preview-image");
   image.src = result.preview;
   image.onload = () => { image.style.width = `${image.naturalWidth / (result.dpi / 96)}px`; }; // CSS px at print size
-  image.alt = `Preview of the ${result.side} of the badge for ${result.badge.name}`;
+  image.alt = t(`index.js.preview_alt_${result.side === "back" ? "back" : "front"}`, { name: result.badge.name });
   image.hidden = false;
   const b = result.badge;
   $("preview-status").textContent =
-    `Badge ${b.index + 1} of ${result.selected}: ${b.name} (row ${b.row})${result.side === "back" ? ", back" : ""}.`;
+    t(result.side === "back" ? "index.js.badge_of_back" : "index.js.badge_of", { index: formatNumber(b.index + 1),
+      total: formatNumber(result.selected), name: b.name, row: formatNumber(b.row) });
   $("view-switch").hidden = false;
   $("stepper").hidden = false;
   $("step-prev").disabled = b.index === 0;
   $("step-next").disabled = b.index >= result.selected - 1;
-  $("step-type").replaceChildren(el("option", { value: "", text: "Choose a ticket type" }),
-    ...result.steps.types.map((t) => el("option", { value: String(t.index), text: `${t.type || "(no type)"} (${t.count})` })));
+  $("step-type").replaceChildren(el("option", { value: "", text: t("index.js.choose_type") }),
+    ...result.steps.types.map((ty) => el("option", { value: String(ty.index), text: `${ty.type || t("index.js.no_type")} (${formatNumber(ty.count)})` })));
   $("side-front").hidden = $("side-back").hidden = !result.has_back;
   if (!result.has_back) state.side = "front";
   $("side-front").setAttribute("aria-pressed", String(state.side === "front"));
@@ -208,14 +208,16 @@ function showPreview(result) {
 
 function showSheet(result) {
   const s = result.sheet;
-  const badges = `${s.per_sheet} badge${s.per_sheet === 1 ? "" : "s"} per sheet`;
+  const badges = tn("index.js.per_sheet", s.per_sheet);
+  const paper = s.page.name || `${formatNumber(s.page.w)} × ${formatNumber(s.page.h)} mm`;
+  const duplex = s.duplex ? ` ${t("index.js.fronts_backs")}` : "";
   $("sheet-summary").textContent =
-    `${badges} on ${s.page.name || `${s.page.w} × ${s.page.h} mm`}: ${s.pages} page${s.pages === 1 ? "" : "s"} for ${result.selected} badges${s.duplex ? " (fronts and backs)" : ""}.`;
+    tn("index.js.sheet_pages", s.pages, { badges, page: paper, total: formatNumber(result.selected), duplex });
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${s.page.w} ${s.page.h}`);
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `The printed page: ${badges}`);
+  svg.setAttribute("aria-label", t("index.js.printed_page", { badges }));
   const add = (tag, attrs) => { const n = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v); svg.append(n); return n; };
   add("rect", { x: 0, y: 0, width: s.page.w, height: s.page.h, class: "paper" });
   for (const slot of s.fronts) {
@@ -237,8 +239,9 @@ function showWarnings(result) {
   $("warnings-box").hidden = total === 0;
   const shown = result.warnings.length;
   $("warnings-title").textContent = total
-    ? `Warnings: ${total} (showing ${result.warnings_offset + 1}–${result.warnings_offset + shown})`
-    : "Warnings";
+    ? t("index.js.warnings_showing", { total: formatNumber(total), from: formatNumber(result.warnings_offset + 1),
+      to: formatNumber(result.warnings_offset + shown) })
+    : t("index.warnings");
   $("warnings").replaceChildren(...result.warnings.map((w) => el("li", { text: describeWarning(w) })));
   $("warnings-prev").disabled = result.warnings_offset === 0;
   $("warnings-next").disabled = result.warnings_offset + shown >= total;
@@ -284,8 +287,8 @@ function updateGallery() {
     const button = card && card.querySelector("button");
     if (button) {
       const back = state.gallerySides[d.name] === "back";
-      button.textContent = back ? TEXT.showFront : TEXT.showBack;
-      button.setAttribute("aria-label", `${back ? TEXT.showFront : TEXT.showBack}: ${d.title}`);
+      button.textContent = t(back ? "index.js.show_front" : "index.js.show_back");
+      button.setAttribute("aria-label", `${t(back ? "index.js.show_front" : "index.js.show_back")}: ${d.title}`);
       button.setAttribute("aria-pressed", String(back));
     }
   }
@@ -299,7 +302,7 @@ async function loadDesigns(saved) {
     const input = el("input", { type: "radio", name: "design", id, value: d.name,
       checked: saved && saved.design ? saved.design === d.name : index === 0, "aria-describedby": `${id}-about` });
     input.addEventListener("change", changed);
-    const back = d.has_back ? el("button", { type: "button", class: "secondary small", text: TEXT.showBack }) : null;
+    const back = d.has_back ? el("button", { type: "button", class: "secondary small", text: t("index.js.show_back") }) : null;
     if (back) {
       back.addEventListener("click", (e) => {
         e.preventDefault();
@@ -342,22 +345,22 @@ async function updateSubmit() {
   const left = state.usageLeft;
   let note;
   let enabled = false;
-  if (left <= 0) note = "You have no badge generations left; ask an administrator for more before you start.";
-  else if (!state.csv) note = `Making badges uses 1 of your ${left} generation${left === 1 ? "" : "s"} left.`;
-  else if (sig && sig === state.lastJobSig) note = "These badges were just made. Change something to make another set.";
+  if (left <= 0) note = t("index.js.none_left");
+  else if (!state.csv) note = tn("index.js.uses_one_of", left);
+  else if (sig && sig === state.lastJobSig) note = t("index.js.just_made");
   else {
     enabled = state.previewOk;
-    note = `Uses 1 generation: ${left} left, ${left - 1} after this.`;
+    note = t("index.js.uses_one", { left: formatNumber(left), after: formatNumber(left - 1) });
   }
   $("usage-note").textContent = note;
-  $("submit").textContent = left > 0 ? "Make badges (uses 1 generation)" : "Make badges (none left)";
+  $("submit").textContent = left > 0 ? t("index.js.make_uses_one") : t("index.js.make_none_left");
   $("submit").disabled = !enabled;
 }
 
 async function refreshUsage() {
   const me = await get("/api/me");
   state.usageLeft = me.usage_left;
-  $("usage-left").textContent = String(me.usage_left);
+  $("usage-left").textContent = formatNumber(me.usage_left);
   await updateSubmit();
 }
 
@@ -366,7 +369,7 @@ async function showJobWarnings(jobId, offset = 0) {
   $("job-warnings-box").hidden = page.total === 0;
   const items = page.warnings.map((w) => el("li", { text: describeWarning(w) }));
   if (offset === 0) $("job-warnings").replaceChildren(...items); else $("job-warnings").append(...items);
-  $("job-warnings-title").textContent = `Warnings of this job: ${page.total}`;
+  $("job-warnings-title").textContent = t("index.js.job_warnings_count", { total: formatNumber(page.total) });
   const more = $("job-warnings-more");
   more.hidden = offset + page.warnings.length >= page.total;
   more.onclick = () => showJobWarnings(jobId, offset + page.warnings.length);
@@ -398,8 +401,8 @@ function showProgress(job) {
   const fraction = (job.progress || 0) / 100; // the render job writes whole percents
   $("progress").value = Math.round((job.status === "done" ? 1 : fraction) * 100);
   $("progress-text").textContent = job.status === "done"
-    ? `Done: ${job.badges} badges on ${job.pages} pages. We also emailed you the link.`
-    : job.status === "failed" ? "" : `${job.status}… ${$("progress").value}%`;
+    ? t("index.js.done", { badges: formatNumber(job.badges), pages: formatNumber(job.pages) })
+    : job.status === "failed" ? "" : `${t(`jobs.status_${job.status}`)}… ${formatNumber($("progress").value / 100, { style: "percent" })}`;
 }
 
 async function finished(jobId, update) {
@@ -428,7 +431,7 @@ async function submit(event) {
   if (recent && state.confirmedSig !== sig) {
     const minutes = Math.max(1, Math.round((Date.now() - recent.at) / 60_000));
     $("repeat-text").textContent =
-      `You made badges from this same file with the same options ${minutes} minute${minutes === 1 ? "" : "s"} ago. Make them again (1 more generation)?`;
+      tn("index.js.repeat", minutes);
     $("repeat-box").hidden = false;
     $("repeat-yes").focus();
     return;
@@ -493,7 +496,7 @@ function wirePreview() {
     .catch((err) => { $("options-error").textContent = describeError(err); }));
   state.fields.calibrationButton.addEventListener("click", () => {
     $("calibration-error").textContent = "";
-    downloadFile(`/api/calibration.pdf?${state.fields.calibrationQuery()}`, undefined, TEXT.calibrationFile)
+    downloadFile(`/api/calibration.pdf?${state.fields.calibrationQuery()}`, undefined, CALIBRATION_FILE)
       .catch((err) => { $("calibration-error").textContent = describeError(err); });
   });
   $("repeat-yes").addEventListener("click", async () => { state.confirmedSig = await signature(); $("job-form").requestSubmit(); });
@@ -501,9 +504,10 @@ function wirePreview() {
 }
 
 async function start() {
+  await ready; // t() reads the loaded catalogue
   const me = await requireSignIn();
   state.usageLeft = me.usage_left;
-  $("usage-left").textContent = String(me.usage_left);
+  $("usage-left").textContent = formatNumber(me.usage_left);
   const schema = await get("/api/options");
   state.fields = new OptionFields(schema, changed);
   state.fields.build({ print: $("group-print"), content: $("group-content"), look: $("group-look") });

@@ -1,23 +1,25 @@
 """Self-service accounts in local mode: sign up, verify the email, reset and change the password.
 
 Firebase Authentication does all of this itself in the cloud; locally the UserDirectory holds the accounts and its
-AccountTokens the single-use, expiring links (stored as digests). Every email comes from templates/email with a
-text and an HTML part. Why the answers never say whether an address has an account: sign-up and reset would
-otherwise let anyone list who uses BadgeForge; the mailbox owner learns it from the email instead.
+AccountTokens the single-use, expiring links (stored as digests). Every email comes from templates/email/account.*
+with a text and an HTML part, its sentences from templates/email/messages in the language the request asked for
+(Accept-Language). Why the answers never say whether an address has an account: sign-up and reset would otherwise
+let anyone list who uses BadgeForge; the mailbox owner learns it from the email instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.adapters.local.account_tokens import RESET_PASSWORD, SESSION, VERIFY_EMAIL
 from badgeforge.ports import OutgoingMail, UserExists, normalize_email
 from badgeforge.services import starting_usage
 from badgeforge.services.keys import iso, parse_iso
-from badgeforge.services.mail_content import render_mail
+from badgeforge.services.mail_content import render_account_mail
+from badgeforge.services.mail_language import DEFAULT as DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from badgeforge.config import Services
@@ -91,9 +93,11 @@ def _count_mail(services: Services, email: str) -> None:
         )
 
 
-def _send(services: Services, to: str, template: str, context: dict[str, Any], kind: str) -> None:
+def _send(services: Services, to: str, kind: str, context: dict[str, Any], language: str) -> None:
     settings = services.settings
-    subject, text, html = render_mail(settings_templates(), template, {"email": to, **context})
+    subject, text, html = render_account_mail(
+        settings_templates(), kind, {"email": to, "language": language, **context}
+    )
     mail = OutgoingMail(
         to=to,
         subject=subject,
@@ -117,11 +121,11 @@ def _link(services: Services, page: str, token: str) -> str:
     return f"{services.settings.public_base_url}/{page}#token={token}"
 
 
-def _expires(services: Services, ttl: timedelta) -> str:
-    return (services.clock.now() + ttl).strftime("%Y-%m-%d %H:%M UTC")
+def _expires(services: Services, ttl: timedelta) -> datetime:
+    return services.clock.now() + ttl
 
 
-def sign_up(services: Services, email: str, password: str) -> None:
+def sign_up(services: Services, email: str, password: str, language: str = DEFAULT_LANGUAGE) -> None:
     """Make an unverified account and email its verification link. For an address that has an account already,
     the email says so (with a reset link) and the answer is the same as for a new one."""
     settings = services.settings
@@ -142,32 +146,32 @@ def sign_up(services: Services, email: str, password: str) -> None:
         context = {
             "link": _link(services, "reset.html", token),
             "signin_link": f"{settings.public_base_url}/",
-            "expires": _expires(services, settings.reset_ttl),
+            "expires_at": _expires(services, settings.reset_ttl),
         }
-        _send(services, email, "account_exists", context, "account_exists")
+        _send(services, email, "account_exists", context, language)
         return
-    send_verification(services, record.uid, record.email)
+    send_verification(services, record.uid, record.email, language)
 
 
-def send_verification(services: Services, uid: str, email: str) -> None:
+def send_verification(services: Services, uid: str, email: str, language: str = DEFAULT_LANGUAGE) -> None:
     settings = services.settings
     token = _local(services).tokens.issue(uid, VERIFY_EMAIL, settings.verify_ttl, services.clock.now())
     context = {
         "link": _link(services, "verify.html", token),
-        "expires": _expires(services, settings.verify_ttl),
+        "expires_at": _expires(services, settings.verify_ttl),
         "starting_usage": settings.default_allowed_usage,
     }
-    _send(services, email, "verify_email", context, "verify_email")
+    _send(services, email, "verify_email", context, language)
 
 
-def resend_verification(services: Services, email: str) -> None:
+def resend_verification(services: Services, email: str, language: str = DEFAULT_LANGUAGE) -> None:
     """A new verification link for an unverified account; nothing (and the same answer) otherwise."""
     email = _check_email(email)
     record = services.users.find_by_email(email)
     if record is None or record.email_verified:
         return
     _count_mail(services, email)
-    send_verification(services, record.uid, record.email)
+    send_verification(services, record.uid, record.email, language)
 
 
 def _token_refusal(services: Services, token: str, purpose: str, what: str) -> AccountError:
@@ -192,7 +196,7 @@ def verify_email(services: Services, token: str) -> Verified:
     return Verified(record.email, starting_usage.grant(services, record))
 
 
-def request_reset(services: Services, email: str) -> None:
+def request_reset(services: Services, email: str, language: str = DEFAULT_LANGUAGE) -> None:
     """Email a reset link if the address has an account; the same answer either way."""
     email = _check_email(email)
     record = services.users.find_by_email(email)
@@ -201,8 +205,8 @@ def request_reset(services: Services, email: str) -> None:
     _count_mail(services, email)
     settings = services.settings
     token = _local(services).tokens.issue(record.uid, RESET_PASSWORD, settings.reset_ttl, services.clock.now())
-    context = {"link": _link(services, "reset.html", token), "expires": _expires(services, settings.reset_ttl)}
-    _send(services, record.email, "reset_password", context, "reset_password")
+    context = {"link": _link(services, "reset.html", token), "expires_at": _expires(services, settings.reset_ttl)}
+    _send(services, record.email, "reset_password", context, language)
 
 
 def reset_password(services: Services, token: str, password: str) -> str:

@@ -93,11 +93,48 @@ def render_badge_mail(templates: Path, context: dict[str, Any]) -> tuple[str, st
     return subject, text, html
 
 
-def render_mail(templates: Path, name: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) from templates/email/<name>.{subject,txt,html}.j2 (account emails use this too)."""
+# account email kind -> its keys' prefix in templates/email/messages/<language>.json
+ACCOUNT_KINDS = {"verify_email": "verify", "reset_password": "reset", "account_exists": "exists"}
+
+
+def account_texts(templates: Path, kind: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Every sentence of an account email (verify, reset, account exists) in the context's `language`.
+
+    context: email, link, expires_at (aware datetime), starting_usage? (verify), signin_link? (exists), language?.
+    """
+    language = context.get("language") or mail_language.DEFAULT
+    m = mail_language.catalogue(str(templates), language)
+    key = ACCOUNT_KINDS[kind]
+    values = {"email": context["email"], "signin_link": context.get("signin_link", "")}
+    if kind == "verify_email":
+        usage = int(context.get("starting_usage") or 0)
+        number = mail_language.format_number(usage, language)
+        action = _plural(m, "verify_action", usage, count=number) if usage else m["verify_action_none"]
+    else:
+        action = m[f"{key}_action"].format(**values)
+    expires = mail_language.format_datetime(context["expires_at"], language)
+    return {
+        "lang": m["html_lang"],
+        "title": m[f"{key}_title"],
+        "preheader": m[f"{key}_title"],
+        "subject": m[f"{key}_subject"],
+        "greeting": m["greeting_anonymous"],
+        "intro": m[f"{key}_intro"].format(**values),
+        "action": action,
+        "button": m[f"{key}_button"],
+        "once": m["account_once"].format(expires=expires),
+        "ignore": m[f"{key}_ignore"],
+        "link_fallback": m["link_fallback"],
+        "footer": m[f"{key}_footer"],
+        "signature": m["signature"],
+        "link": context["link"],
+    }
+
+
+def render_account_mail(templates: Path, kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) for an account email, from templates/email/account.{txt,html}.j2 and the catalogue."""
     folder = str(Path(templates) / "email")
-    plain = _environment(folder, False)
-    subject = header_text(plain.get_template(f"{name}.subject.j2").render(**context))
-    text = plain.get_template(f"{name}.txt.j2").render(**context)
-    html = _environment(folder, True).get_template(f"{name}.html.j2").render(**context)
-    return subject, text, html
+    texts = account_texts(Path(templates), kind, context)
+    text = _environment(folder, False).get_template("account.txt.j2").render(t=texts)
+    html = _environment(folder, True).get_template("account.html.j2").render(t=texts)
+    return header_text(texts["subject"]), text, html

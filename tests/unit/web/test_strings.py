@@ -16,6 +16,7 @@ from badgeforge import web_build
 from badgeforge.api.dead_links import REASONS, render_page
 from badgeforge.config import templates_dir
 
+from .script_strings import shown_strings, text_objects
 from .visible_text import visible_texts
 
 I18N = web_build.WEB / "i18n"
@@ -74,13 +75,68 @@ def test_the_checker_finds_a_hard_coded_string():
     assert [text for text in _strings_of(html) if text not in known] == ["My badges now"]
 
 
-def test_the_badge_email_takes_every_visible_string_from_its_messages():
-    """templates/email/messages/<lang>.json is the email's catalogue (the account emails are not catalogued yet)."""
+def test_the_emails_take_every_visible_string_from_their_messages():
+    """templates/email/messages/<lang>.json is the catalogue of the badge email and of the account emails."""
     email = Path(templates_dir()) / "email"
-    for template in ("badges_ready.html.j2", "badges_ready.txt.j2"):
+    for template in ("badges_ready.html.j2", "badges_ready.txt.j2", "account.html.j2", "account.txt.j2"):
         source = (email / template).read_text(encoding="utf-8")
         source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", source, flags=re.S)
         texts = visible_texts(source) if template.endswith(".html.j2") else re.findall(r"[^\W\d_]+", source)
         assert [text for text in texts if text != "BadgeForge"] == [], template
     english, german = (json.loads((email / "messages" / f"{lang}.json").read_text()) for lang in ("en", "de"))
     assert sorted(english) == sorted(german)
+
+
+SCRIPTS = sorted((web_build.WEB / "js").glob("*.js"))
+KEY_CALL = re.compile(r"""\b(t|tn)\(\s*["']([\w.]+)["']""")
+
+
+def _hard_coded_in_script(name: str, source: str, known: set[str]) -> list[str]:
+    problems = []
+    for shown in shown_strings(name, source):
+        if shown.templated:
+            problems.append(f"{shown}: a sentence built in code; use t(key, {{values}})")
+        elif shown.dialog:
+            problems.append(f"{shown}: alert/confirm text is not translated in the page; use t(key)")
+        elif shown.text.strip() not in known:
+            problems.append(f"{shown}: not in web/i18n/en.json")
+    if text_objects(source):
+        problems.append(f"{name}: a TEXT object of English strings; use catalogue keys and t()")
+    return problems
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[script.name for script in SCRIPTS])
+def test_no_script_shows_a_string_outside_the_catalogue(script):
+    """Text a script shows is a catalogue key through t() (or, plain, an English catalogue text the page translates)."""
+    known = set(catalogue("en").values())
+    assert _hard_coded_in_script(script.name, script.read_text(encoding="utf-8"), known) == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[script.name for script in SCRIPTS])
+def test_every_key_a_script_asks_for_is_in_the_catalogue(script):
+    english = catalogue("en")
+    missing = []
+    for kind, key in KEY_CALL.findall(script.read_text(encoding="utf-8")):
+        wanted = [f"{key}.one", f"{key}.other"] if kind == "tn" else [key]
+        missing += [name for name in wanted if name not in english]
+    assert missing == [], f"{script.name}: add these keys to web/i18n/*.json"
+
+
+def test_the_script_checker_finds_built_sentences_dialogs_and_text_objects():
+    known = set(catalogue("en").values())
+    source = "\n".join(
+        [
+            'const TEXT = { showBack: "Show its back" };',
+            "note = `Uses 1 generation: ${left} left.`;",
+            'if (!window.confirm("Delete this job and its PDF?")) return;',
+            'el("p", { class: "muted help", text: "Not a catalogue text" });',
+            'el("p", { text: t("jobs.deleted") }); const url = `/api/jobs/${id}/link`;',
+            "throw new Error(`could not load ${src}`);",
+        ]
+    )
+    assert _hard_coded_in_script("x.js", source, known) == [
+        "x.js:2: 'Uses 1 generation:   left.': a sentence built in code; use t(key, {values})",
+        "x.js:3: 'Delete this job and its PDF?': alert/confirm text is not translated in the page; use t(key)",
+        "x.js:4: 'Not a catalogue text': not in web/i18n/en.json",
+        "x.js: a TEXT object of English strings; use catalogue keys and t()",
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from badgeforge.ports import DirectoryBusy, MailPermanentError, MailTemporaryError
-from badgeforge.services import local_accounts
+from badgeforge.services import local_accounts, mail_language
 
 from .. import pipeline, second_factor
 from ..auth import bearer_token
@@ -52,6 +52,12 @@ def _field(body: dict[str, Any], name: str, label: str) -> str:
     return value
 
 
+def _mail_language() -> str:
+    """The account email's language: the browser's first language we have a catalogue for (Accept-Language)."""
+    best = request.accept_languages.best_match(mail_language.SUPPORTED)
+    return mail_language.choose_language(best)
+
+
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
@@ -61,7 +67,8 @@ def _body() -> dict[str, Any]:
 @local_only
 def sign_up():
     body = _body()
-    local_accounts.sign_up(api().services, _field(body, "email", "email"), _field(body, "password", "password"))
+    email, password = _field(body, "email", "email"), _field(body, "password", "password")
+    local_accounts.sign_up(api().services, email, password, _mail_language())
     return jsonify({"message": SENT}), 202
 
 
@@ -75,14 +82,14 @@ def verify():
 @bp.post("/api/auth/resend-verification")
 @local_only
 def resend_verification():
-    local_accounts.resend_verification(api().services, _field(_body(), "email", "email"))
+    local_accounts.resend_verification(api().services, _field(_body(), "email", "email"), _mail_language())
     return jsonify({"message": SENT}), 202
 
 
 @bp.post("/api/auth/reset-request")
 @local_only
 def reset_request():
-    local_accounts.request_reset(api().services, _field(_body(), "email", "email"))
+    local_accounts.request_reset(api().services, _field(_body(), "email", "email"), _mail_language())
     return jsonify({"message": SENT}), 202
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, jsonify, request, send_file
 
+from .. import option_wording
 from ..context import current_user
 from ..errors import ApiError
 from ..web_wording import for_web
@@ -63,17 +64,21 @@ def presets():
 @bp.get("/api/options")
 def options():
     """Every render option a job may set, grouped (print, content, look), with the renderer's own choices, so the
-    form offers what the renderer does (badge_renderer.option_schema)."""
+    form offers what the renderer does (badge_renderer.option_schema); labels and help in the Accept-Language."""
     current_user()
     from badge_renderer.option_schema import option_schema
+    from badgeforge.config import templates_dir
 
-    schema = option_schema()
+    language = request.accept_languages.best_match(option_wording.LANGUAGES) or option_wording.ENGLISH
+    schema = option_wording.in_language(option_schema(), language, str(templates_dir()))
     for group in schema["groups"].values():
         for option in group:
             for choice in option.get("choices", ()):
                 if isinstance(choice.get("description"), str):
                     choice["description"] = for_web(choice["description"])
-    return jsonify(schema)
+    answer = jsonify(schema)
+    answer.vary.add("Accept-Language")
+    return answer
 
 
 _VARIANTS: dict[tuple[str, bool, str], bytes] = {}  # at most designs x 2 x 2 small PNGs, drawn once per process
