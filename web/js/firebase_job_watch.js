@@ -1,7 +1,6 @@
 // Live job progress in Firebase mode: the page listens to jobs/{uid}/{jobId} in the Realtime Database (the rules let
 // only its owner read it) instead of asking the API every second. `onUpdate` gets the job as GET /api/jobs/{id}
 // answers it (api/routes/jobs.py job_view), without the download link: ask the API for that once it is done.
-import { get } from "./api.js";
 import { firebase } from "./firebase_app.js";
 
 // The fields job_view shows (PUBLIC_FIELDS there); everything else in the node (holds, attempts, output) is internal.
@@ -31,21 +30,3 @@ export function watchJobFirebase(uid, jobId, onUpdate, onError = () => {}) {
   return () => { stopped = true; if (stop) stop(); };
 }
 
-// A watcher for job_progress.js's useJobWatcher: the database listener, and once the job is done or failed the API's
-// own view of it (the download link is minted there, never stored where the browser can read it).
-export function liveWatcher(uid) {
-  return (jobId, onUpdate) => {
-    let final = false;
-    const stop = watchJobFirebase(uid, jobId, (job) => {
-      if (final) return;
-      if (job && (job.status === "done" || job.status === "failed")) {
-        final = true;
-        get(`/api/jobs/${encodeURIComponent(jobId)}`).then(onUpdate, () => onUpdate(job));
-        stop();
-        return;
-      }
-      onUpdate(job);
-    });
-    return stop;
-  };
-}

@@ -93,7 +93,7 @@ export async function requireSignIn({ title = "Sign in to BadgeForge" } = {}) {
   try {
     const me = await get("/api/me");
     if (page.live === "rtdb") { // Firebase mode: job progress from the database listener, not the API
-      const [{ useJobWatcher }, { liveWatcher }] = await Promise.all([import("./job_progress.js"), import("./firebase_job_watch.js")]);
+      const [{ useJobWatcher }, { liveWatcher }] = await Promise.all([import("./job_progress.js"), import("./firebase_live.js")]);
       useJobWatcher(liveWatcher(me.uid));
     }
     box.hidden = true;
