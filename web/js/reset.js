@@ -17,7 +17,7 @@ $("reset-form").addEventListener("submit", async (event) => {
     try {
       const email = await firebaseReset(action, password);
       $("reset-form").hidden = true;
-      $("reset-status").textContent = `Your new password is saved for ${email}.`;
+      $("reset-status").textContent = t("reset.saved_firebase", { email });
       $("reset-next").hidden = false;
     } catch (err) { $("reset-error").textContent = err.message; }
     return;

@@ -322,7 +322,7 @@ async function loadDesigns(saved) {
       checked: Boolean(saved && saved.design === `saved:${d.id}`) });
     input.addEventListener("change", changed);
     return el("div", { class: "design", id: `${id}-card` }, input, el("label", { for: id }, el("span", { text: d.title })),
-      el("small", { class: "muted" }, "Saved design · ", el("a", { href: `/studio?design=saved:${encodeURIComponent(d.id)}`, text: "edit in the studio" })));
+      el("small", { class: "muted" }, t("upload.saved_design"), el("a", { href: `/studio?design=saved:${encodeURIComponent(d.id)}`, text: t("upload.edit_in_studio") })));
   }));
   updateGallery();
 }
