@@ -106,6 +106,9 @@ class SpoolFull(Exception):
     """A render's scratch folder would hold more than BADGEFORGE_SPOOL_MAX_BYTES."""
 
 
+CHECKS_PER_RENDER = 100  # scratch walks while drawing: an overrun is seen within 1 % of the sheets
+
+
 class Spool:
     """The byte budget of one render's scratch folder (on Cloud Functions /tmp is memory: it counts against the
     instance's memory, and an instance over it is killed with no word to the job).
@@ -121,13 +124,13 @@ class Spool:
 
     def used(self) -> int:
         total = 0
-        for entry in self.folder.rglob("*"):
-            try:
-                if entry.is_file():
-                    size = entry.stat().st_size
-                    total += 2 * size if entry.suffix == ".pdf" else size
-            except FileNotFoundError:
-                continue  # a part merged and removed meanwhile
+        for folder, _dirs, files in os.walk(self.folder):
+            for name in files:
+                try:
+                    size = os.stat(os.path.join(folder, name)).st_size
+                except FileNotFoundError:
+                    continue  # a part merged and removed meanwhile
+                total += 2 * size if name.endswith(".pdf") else size
         return total
 
     def check(self) -> None:
@@ -139,10 +142,16 @@ class Spool:
             raise SpoolFull(f"the render needs more than {self.max_bytes:,} bytes of scratch space (at {used:,})")
 
     def progress(self, inner: Any = None) -> Any:
-        """A render progress callback that checks the budget, then reports to `inner` (if any)."""
+        """A render progress callback that checks the budget, then reports to `inner` (if any).
+
+        It is called once per sheet; the folder is walked at the first report, every CHECKS_PER_RENDER-th of the
+        sheets and the last one (walking it per sheet cost ~7 % of a 100,000-badge run's CPU)."""
+        due = [0]
 
         def report(done: int, total: int) -> None:
-            self.check()
+            if done >= due[0] or done >= total:
+                self.check()
+                due[0] = done + max(1, total // CHECKS_PER_RENDER)
             if inner is not None:
                 inner(done, total)
 
