@@ -7,13 +7,23 @@ rectangles is ~400 path operations (~6 KB per badge); as a stencil it is one sma
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from badge_renderer.model import Attendee
 from badge_renderer.qr_encoder import QrDataTooLong, a1_bit, encode_bytes, text_bytes
 
-__all__ = ["QrCode", "QrDataTooLong", "draw_qr", "encode_qr", "module_mm", "qr_payload", "symbol_mm"]
+__all__ = [
+    "QrCode",
+    "QrDataTooLong",
+    "draw_qr",
+    "encode_qr",
+    "module_mm",
+    "qr_payload",
+    "snapped_square",
+    "symbol_mm",
+]
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004); scanners need it on busy artwork
 FIXED_MASK = 0  # any mask is valid; a fixed one skips the scoring of all eight (qr_encoder applies mask 0)
@@ -21,6 +31,7 @@ MIN_MODULE_MM = 0.3  # below this a phone camera at badge distance (and a 150 dp
 MM = 72 / 25.4
 MIN_SYMBOL_MM = 15.0  # the code itself (quiet zone excluded): a short ticket id scans from a phone at ~15 cm
 MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module printable and scannable
+GRID_PT = 72 / 150  # one 150 dpi pixel; a whole number of them is also whole at 300 and 600 dpi
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,48 @@ def module_mm(code: QrCode, side: float) -> float:
 def symbol_mm(code: QrCode, side: float) -> float:
     """How wide the code itself prints (mm) when the whole grid, quiet zone included, is `side` points."""
     return side / code.size * code.symbol_modules / MM
+
+
+def snapped_square(ctx: Any, code: QrCode, box: tuple[float, float, float, float]) -> tuple[float, float, float] | None:
+    """The largest square (x, y, side) inside `box` whose modules are a whole number of 1/150 in pixels of the page
+    and whose corner lies on that pixel grid, centred as near as the grid allows; None when not one pixel fits.
+
+    Why: poppler does not anti-alias an image mask, so a module of 2.4 px prints as uneven 2- and 3-px columns and
+    zbarimg misses codes at 150 dpi. The grid is the page's: the corner is found through the context's transform
+    (badge slot, rotation, sheet offset), whose scale is one page point (a PNG's dpi/72 pixels).
+    """
+    x, y, w, h = box
+    corners = [ctx.user_to_device(x + dx, y + dy) for dx in (0, w) for dy in (0, h)]
+    left, top = min(c[0] for c in corners), min(c[1] for c in corners)
+    width, height = max(c[0] for c in corners) - left, max(c[1] for c in corners) - top
+    scale = math.hypot(*ctx.user_to_device_distance(1, 0))  # device units per point (1 in a PDF)
+    grid = GRID_PT * scale
+    pixels = int(min(width, height) / grid / code.size + 1e-9)  # pixels per module
+    while pixels >= 1:
+        side = code.size * pixels * grid
+        spots = [_grid_spot(left, width - side, grid), _grid_spot(top, height - side, grid)]
+        if None not in spots:
+            dx, dy = spots[0], spots[1]
+            assert dx is not None and dy is not None
+            # The device square's top-left corner is the image of one of the user square's corners; map it back.
+            ux, uy = ctx.device_to_user(dx, dy)
+            ux2, uy2 = ctx.device_to_user(dx + side, dy + side)
+            return min(ux, ux2), min(uy, uy2), side / scale
+        pixels -= 1
+    return None
+
+
+def _grid_spot(start: float, slack: float, grid: float) -> float | None:
+    """The grid line in [start, start + slack] nearest the centred position, or None when none lies there."""
+    if slack < -1e-9:
+        return None
+    centre = start + slack / 2
+    for spot in sorted(
+        (math.floor(centre / grid) * grid, math.ceil(centre / grid) * grid), key=lambda s: abs(s - centre)
+    ):
+        if start - 1e-6 <= spot <= start + slack + 1e-6:
+            return spot
+    return None
 
 
 def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
