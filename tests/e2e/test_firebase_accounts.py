@@ -268,6 +268,35 @@ def test_the_firebase_sign_in_forms_and_account_page_have_no_serious_axe_finding
         context.close()
 
 
+def test_a_german_visitor_gets_the_firebase_forms_and_their_answers_in_german(fb_server, emulator, browser):
+    """The texts the Firebase scripts add (Google's button, the emailed-link form, Auth's error sentences, sentences
+    with the address in them, the account page's two-factor state) come from the German catalogue."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(fb_server.url + "/")
+        expect(page.locator("#signin-google")).to_have_text("Mit Google anmelden")
+        page.locator("#signin-email").fill("nobody-de@example.com")
+        page.locator("#signin-password").fill("not-the-password-1")
+        page.locator("#signin-form button[type=submit]").click()
+        expect(page.locator("#signin-error")).to_have_text("E-Mail-Adresse oder Passwort ist falsch.")
+
+        page.get_by_role("button", name="Anmeldelink per E-Mail senden").click()
+        expect(page.locator("#signin-title")).to_have_text("Mit einem Link anmelden")
+        page.locator("#signin-email").fill("linked-de@example.com")
+        page.get_by_role("button", name="Anmeldelink per E-Mail senden").click()
+        expect(page.locator("#signin-message")).to_contain_text("Anmeldelink für linked-de@example.com ist unterwegs")
+
+        sign_up(emulator, "konto-de@example.com", verified=True)
+        page.goto(fb_server.url + "/account.html")
+        page.locator("#signin-email").fill("konto-de@example.com")
+        page.locator("#signin-password").fill(PASSWORD)
+        page.locator("#signin-form button[type=submit]").click()
+        expect(page.locator("#totp-state")).to_have_text("Die Zwei-Faktor-Anmeldung ist aus.")
+    finally:
+        context.close()
+
+
 def test_invite_only_says_how_to_get_access_and_offers_no_way_to_sign_up(emulator, tmp_path, new_page):
     """BADGEFORGE_SIGNUP=invite with no starting usage: `/` says whom to ask; neither a sign-up form nor a way in
     that would create an account (Google, emailed links) is offered, and an account made anyway starts with none."""

@@ -5,6 +5,7 @@ import { el } from "./api.js";
 import { authMessage, firebase } from "./firebase_app.js";
 
 const $ = (id) => document.getElementById(id);
+const ISSUER = "BadgeForge"; // the name an authenticator app lists the key under
 
 function onSubmit(id, errorId, handler) {
   $(id).addEventListener("submit", async (event) => {
@@ -55,7 +56,7 @@ export async function firebaseAccount() {
     form.reset();
     secret = await sdk.TotpMultiFactorGenerator.generateSecret(await sdk.multiFactor(user).getSession());
     $("totp-secret").replaceChildren(secret.secretKey, " ",
-      el("a", { href: secret.generateQrCodeUrl(user.email, "BadgeForge"), id: "totp-uri", text: "open in an authenticator app" }));
+      el("a", { href: secret.generateQrCodeUrl(user.email, ISSUER), id: "totp-uri", text: "open in an authenticator app" }));
     $("totp-start").hidden = true;
     $("totp-confirm").hidden = false;
     $("totp-code").focus();

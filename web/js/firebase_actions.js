@@ -29,7 +29,8 @@ export async function firebaseVerify({ mode, code, params }) {
     if (auth.currentUser) await auth.currentUser.reload();
     $("verify-status").textContent = "Thank you: your email is confirmed. Your free badge generations start now.";
   } catch (err) {
-    $("verify-status").textContent = `${authMessage(err)} You can ask for a new link after signing in.`;
+    // two text nodes, each a catalogue text the page translates
+    $("verify-status").replaceChildren(authMessage(err), " ", "You can ask for a new link after signing in.");
   }
   history.replaceState(null, "", location.pathname); // the one-time code leaves the address bar
   const next = params.get("continueUrl");

@@ -3,6 +3,7 @@
 // TOTP second factor when the account has one. The SDK holds its own tokens; the API verifies its ID token.
 import { el } from "./api.js";
 import { authMessage, firebase } from "./firebase_app.js";
+import { ready, t } from "./i18n.js";
 import { emailField, field, link, message, showForm } from "./signin_forms.js";
 
 const here = () => `${location.origin}${location.pathname}`;
@@ -56,6 +57,7 @@ function finishEmailLink(box, fb, done, signIn) {
 
 export async function firebaseForms(box, settings, title, done) {
   const fb = await firebase();
+  await ready; // t() reads the loaded catalogue
   const { sdk, auth } = fb;
   const open = settings.signup === "open"; // invite-only: no sign-up, and no way in that would create an account
   const access = settings.access ? el("p", { class: "muted", id: "signin-access", text: settings.access }) : null;
@@ -66,7 +68,8 @@ export async function firebaseForms(box, settings, title, done) {
       try { await firstFactor(box, fb, () => sdk.signInWithPopup(auth, new sdk.GoogleAuthProvider()), done, signIn); }
       catch (err) {
         // internal-error here: Google's gapi script (apis.google.com), which the pop-up needs, did not load
-        if (line) line.textContent = err && err.code === "auth/internal-error" ? GOOGLE_UNREACHABLE : authMessage(err);
+        const googleDown = err && err.code === "auth/internal-error";
+        if (line) line.textContent = googleDown ? GOOGLE_UNREACHABLE : authMessage(err);
         event.target.focus();
       }
     } }));
@@ -98,7 +101,7 @@ export async function firebaseForms(box, settings, title, done) {
       const email = form.email.value.trim();
       try { await sdk.sendPasswordResetEmail(auth, email, { url: `${location.origin}/` }); }
       catch (err) { if (err.code !== "auth/user-not-found") throw err; } // do not tell who has an account
-      message(box, "Check your inbox", `If ${email} has an account, a link to choose a new password is on its way.`, signIn);
+      message(box, "Check your inbox", t("firebase.reset_sent", { email }), signIn);
     },
   });
   const emailLink = () => showForm(box, {
@@ -108,7 +111,7 @@ export async function firebaseForms(box, settings, title, done) {
     onSubmit: async (form) => {
       const email = form.email.value.trim();
       await sdk.sendSignInLinkToEmail(auth, email, { url: `${here()}?${LINK_MARK}`, handleCodeInApp: true });
-      message(box, "Check your inbox", `A sign-in link for ${email} is on its way. Open it in this browser.`, signIn);
+      message(box, "Check your inbox", t("firebase.link_sent", { email }), signIn);
     },
   });
 
