@@ -2,8 +2,8 @@
 
     PYTHONPATH=$PWD:$PWD/functions .venv/bin/python scripts/screenshots.py
 
-    <page>-desktop.png, <page>-phone.png   every page (signin, index, jobs, account, admin, link, reset, verify,
-                                           dead-link, email), light mode (tests/e2e/test_pages_quality.py)
+    <page>-desktop.png, <page>-phone.png   every page (signin, index, jobs, account, admin, link, reset, verify, desk,
+                                           kiosk, studio, dead-link, email), light (tests/e2e/test_pages_quality.py)
     form-desktop.png, form-phone.png       the upload form with examples/attendees.csv (test_upload_form.py)
     upload.png, console.png                the README's pair (test_web_flow.py)
     email-en.png, email-de.png             the badge email at phone width (test_dead_links_and_email.py)

@@ -2,9 +2,11 @@
 // print dialog, or a station's queue), reprint only after a warning, walk-ins, check-in/out, an offline queue.
 // The roster is loaded once and searched here (no request per keystroke); the kiosk never loads it (no list).
 import { describeError, el, fetchBlob, get, post, postForBlob } from "./api.js";
+import { formatDate, formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
-// Every text the page shows, in one place (they move into the catalogue later).
+// Every text the page shows, in one place. Plain texts are English catalogue entries (web/i18n/*.json; i18n.js
+// translates them as they appear); texts with values go through t() so each language orders its own sentence.
 const T = {
   title: "Desk",
   kioskTitle: "Self check-in",
@@ -15,38 +17,42 @@ const T = {
   scan: "Scan ticket",
   stopScan: "Stop scanning",
   loading: "Loading attendees…",
-  loaded: (n) => `${n.toLocaleString()} attendees loaded.`,
-  count: (shown, total) => (total ? `${total >= 1000 ? "1000+" : total} found${total > shown ? `, first ${shown} shown` : ""}.` : "Nobody matches."),
+  loaded: (n) => t("desk.loaded", { count: formatNumber(n) }),
+  count: (shown, total) => {
+    if (!total) return t("desk.nobody");
+    const count = total >= 1000 ? `${formatNumber(1000)}+` : formatNumber(total);
+    return total > shown ? t("desk.found_first", { count, shown: formatNumber(shown) }) : t("desk.found", { count });
+  },
   noJobs: "No finished job yet: the desk works on a job whose badges are done.",
   online: "Online",
   offline: "Offline: search and check-ins work; printing needs the connection (check-ins wait and sync).",
-  waiting: (n) => (n ? `${n} waiting to sync` : ""),
+  waiting: (n) => (n ? t("desk.waiting", { count: formatNumber(n) }) : ""),
   synced: "All check-ins synced.",
   print: "Print",
   checkIn: "Check in",
   checkOut: "Check out",
   walkIn: "walk-in",
-  printed: (n, at, device) => `Printed ${n}× (last ${at} on ${device})`,
-  checkedIn: (at, device) => `Checked in ${at} on ${device}`,
-  checkedOut: (at) => `checked out ${at}`,
+  printed: (n, at, device) => t("desk.printed", { count: formatNumber(n), time: at, device }),
+  checkedIn: (at, device) => t("desk.checked_in", { time: at, device }),
+  checkedOut: (at) => t("desk.checked_out", { time: at }),
   notYet: "Not checked in",
   reprintTitle: "Print this badge again?",
   reprintConfirm: "Print again",
   cancel: "Cancel",
-  printing: (name) => `Printing ${name}…`,
-  printedNow: (name) => `Badge of ${name} sent to the print dialog.`,
-  queuedTo: (name, station) => `Badge of ${name} queued for ${station}.`,
+  printing: (name) => t("desk.printing", { name }),
+  printedNow: (name) => t("desk.printed_now", { name }),
+  queuedTo: (name, station) => t("desk.queued_to", { name, station }),
   openLabel: "Open the last label (PDF)",
-  offlinePrint: (name) => `Offline: ${name} is checked in (queued); print the badge when the connection is back.`,
-  offlineStation: (name, station) => `Offline: the badge of ${name} goes to ${station} when the connection is back.`,
+  offlinePrint: (name) => t("desk.offline_print", { name }),
+  offlineStation: (name, station) => t("desk.offline_station", { name, station }),
   offlineWalkin: "Offline: adding a walk-in needs the connection (it claims the ticket code on the server).",
   offlineKiosk: "This kiosk is offline. Please ask at the desk.",
-  checkedInNow: (name) => `${name} checked in.`,
-  checkedOutNow: (name) => `${name} checked out.`,
-  queued: (name) => `Offline: ${name} queued, syncs when the connection is back.`,
+  checkedInNow: (name) => t("desk.checked_in_now", { name }),
+  checkedOutNow: (name) => t("desk.checked_out_now", { name }),
+  queued: (name) => t("desk.queued", { name }),
   needDevice: "Name this desk first (e.g. desk-2): every check-in records it.",
   walkinSubmit: "Add and print",
-  walkinAdded: (name) => `Walk-in ${name} added.`,
+  walkinAdded: (name) => t("desk.walkin_added", { name }),
   walkinFields: [
     ["first_name", "First name", "given-name"], ["last_name", "Last name", "family-name"],
     ["organization", "Organization", "organization"], ["ticket_type", "Ticket type", "off"],
@@ -54,14 +60,15 @@ const T = {
   ],
   kioskLabel: "Your email or ticket code",
   kioskFind: "Find my badge",
-  kioskWelcome: (name, org) => `Welcome, ${name}${org ? ` (${org})` : ""}!`,
+  kioskWelcome: (name, organization) =>
+    (organization ? t("desk.kiosk_welcome_org", { name, organization }) : t("desk.kiosk_welcome", { name })),
   kioskPrint: "Print my badge",
   kioskDone: "Done",
   kioskPrinted: "Your badge is printing. Enjoy the event!",
   kioskAlready: "Your badge was printed already. Please ask at the desk.",
   kioskEmpty: "Type your email or ticket code.",
   exportName: (job) => `desk-${job}.csv`,
-  station: (name) => `station ${name}`,
+  station: (name) => t("desk.station", { name }),
 };
 
 const DEVICE_KEY = "badgeforge.desk.device";
@@ -74,7 +81,7 @@ const $ = (id) => document.getElementById(id);
 
 const state = { job: "", rows: [], hay: [], byKey: new Map(), checkins: {}, pending: null };
 const say = (text, cls = "") => { const m = $("desk-message"); m.textContent = text; m.className = cls; };
-const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "");
+const clock = (iso) => (iso ? formatDate(iso, { hour: "2-digit", minute: "2-digit" }) : "");
 const newId = () => `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 const device = () => $("desk-device").value.trim();
 const station = () => $("desk-station").value.trim();
@@ -119,7 +126,7 @@ function describeState(key) {
 }
 
 function resultItem(person) {
-  const label = (text) => `${text}: ${person.name}`;
+  const label = (key) => t("desk.action_for", { action: t(key), name: person.name }); // "Print: Ada Lovelace"
   return el("li", { "data-key": person.key },
     el("div", { class: "who-line" },
       el("strong", { text: person.name }),
@@ -127,9 +134,9 @@ function resultItem(person) {
       el("span", { class: "state", text: [person.organization, person.email, person.ticket_id].filter(Boolean).join(" · ") }),
       el("span", { class: "state", "data-state": "", text: describeState(person.key) })),
     el("div", { class: "actions" },
-      el("button", { type: "button", "data-action": "print", "aria-label": label(T.print), text: T.print, onclick: () => printBadge(person) }),
-      el("button", { type: "button", class: "secondary", "data-action": "checkin", "aria-label": label(T.checkIn), text: T.checkIn, onclick: () => act("checkin", person) }),
-      el("button", { type: "button", class: "secondary", "data-action": "checkout", "aria-label": label(T.checkOut), text: T.checkOut, onclick: () => act("checkout", person) })));
+      el("button", { type: "button", "data-action": "print", "aria-label": label("desk.print"), text: T.print, onclick: () => printBadge(person) }),
+      el("button", { type: "button", class: "secondary", "data-action": "checkin", "aria-label": label("desk.check_in"), text: T.checkIn, onclick: () => act("checkin", person) }),
+      el("button", { type: "button", class: "secondary", "data-action": "checkout", "aria-label": label("desk.check_out"), text: T.checkOut, onclick: () => act("checkout", person) })));
 }
 
 function showResults(event) {
@@ -420,7 +427,7 @@ async function start() {
   if (params.get("device")) localStorage.setItem(DEVICE_KEY, params.get("device"));
   $("desk-device").addEventListener("change", () => localStorage.setItem(DEVICE_KEY, device()));
   $("desk-station").addEventListener("change", showCounts);
-  await requireSignIn();
+  await Promise.all([requireSignIn(), ready]); // ready: the catalogues t() reads
   $("app").hidden = false;
   const { jobs } = await get("/api/jobs");
   const done = jobs.filter((job) => job.status === "done");

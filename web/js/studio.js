@@ -2,38 +2,42 @@
 // pointer drag/resize/rotate and snapping, keyboard nudge, undo/redo, a property panel, layers, and the server's
 // own preview with real attendees beside it; saved per organizer through /api/saved-designs.
 import { ApiError, del, describeError, el, get, post, postForm, request } from "./api.js";
+import { formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
-// Every string the page shows, in one place (a shared layout and translations can take them from here).
+// Every string the page shows, in one place; the texts live in web/i18n/<lang>.json (keys studio.*), so they are read
+// through t() when used (after i18n.js's `ready`), and sentences with values fill their {placeholders} there.
 const STRINGS = {
-  signInTitle: "Sign in to the design studio",
-  bundled: "Bundled designs",
-  saved: "My saved designs",
-  custom: "Custom size",
-  untitled: "Untitled design",
-  readOnly: "This screen is too narrow to edit designs: the studio opens read-only on a phone. Use a laptop to edit.",
-  canvasLabel: "Badge canvas. Tab to an element or choose it in Layers; arrow keys move it 1 mm, with Shift 5 mm.",
-  canvasHelp: "Drag to move; the corner handle resizes, the round handle rotates. Arrows nudge 1 mm (Shift: 5 mm). Ctrl+Z undoes, Ctrl+Shift+Z redoes.",
-  saved_: "Saved.",
-  savedAs: (t) => `Saved as “${t}”.`,
-  duplicated: (t) => `Duplicated as “${t}”.`,
-  renamed: (t) => `Renamed to “${t}”.`,
-  deleted: "Deleted.",
-  confirmDelete: (t) => `Delete the design “${t}”? Jobs already made keep their PDFs.`,
-  notSaved: "Save the design first.",
-  conflict: "Someone saved this design elsewhere since you opened it: reload it or duplicate yours.",
-  noSelection: "Choose an element on the badge or in Layers to change it.",
-  previewing: "Rendering the preview…",
-  previewOf: (i, n, name, type) => `Badge ${i + 1} of ${n}: ${name}${type ? ` (${type})` : ""}`,
-  sampleNote: "Preview with sample attendees; choose your CSV to see your own.",
-  layerShow: (id) => `Print ${id}`,
-  layerUp: (id) => `Move ${id} up`,
-  layerDown: (id) => `Move ${id} down`,
-  deleteElement: "Delete element",
-  uploadAsset: "Background artwork (image or SVG, front)",
-  kinds: { text: "Text", name: "Name", event_name: "Event name", qr: "QR code", image: "Logo / image",
-    photo: "Photo", rect: "Rectangle", ellipse: "Ellipse", line: "Line" },
+  get signInTitle() { return t("studio.sign_in_title"); },
+  get bundled() { return t("studio.bundled"); },
+  get saved() { return t("studio.saved_designs"); },
+  get custom() { return t("studio.custom"); },
+  get untitled() { return t("studio.untitled"); },
+  get readOnly() { return t("studio.read_only"); },
+  get canvasLabel() { return t("studio.canvas_label"); },
+  get canvasHelp() { return t("studio.canvas_help"); },
+  get saved_() { return t("studio.saved"); },
+  savedAs: (title) => t("studio.saved_as", { title }),
+  duplicated: (title) => t("studio.duplicated", { title }),
+  renamed: (title) => t("studio.renamed", { title }),
+  get deleted() { return t("studio.deleted"); },
+  confirmDelete: (title) => t("studio.confirm_delete", { title }),
+  get notSaved() { return t("studio.not_saved"); },
+  get conflict() { return t("studio.conflict"); },
+  get noSelection() { return t("studio.no_selection"); },
+  get previewing() { return t("index.js.rendering_preview"); },
+  previewOf: (i, n, name, type) =>
+    t(type ? "studio.preview_of_type" : "studio.preview_of", { index: formatNumber(i + 1), count: formatNumber(n), name, type }),
+  get sampleNote() { return t("studio.sample_note"); },
+  layerShow: (id) => t("studio.layer_show", { id }),
+  layerUp: (id) => t("studio.layer_up", { id }),
+  layerDown: (id) => t("studio.layer_down", { id }),
+  get deleteElement() { return t("studio.delete_element"); },
+  get uploadAsset() { return t("studio.upload_asset"); },
+  elementLabel: (kind, id) => t("studio.element_label", { kind: kindName(kind), id }),
 };
+const KINDS = ["text", "name", "event_name", "qr", "image", "photo", "rect", "ellipse", "line"];
+const kindName = (kind) => (KINDS.includes(kind) ? t(`studio.kind_${kind}`) : kind);
 
 const SAMPLE_CSV = "First Name,Last Name,Role,Company,Ticket Type,Email\n" +
   "Ada,Lovelace,Speaker,Analytical Engines,Speaker,ada@example.com\n" +
@@ -148,7 +152,7 @@ function sampleText(e) {
 function drawElement(e) {
   const { x, y, width: w, height: h } = e.box;
   const g = svg("g", { class: `studio-el${e.visible === false ? " hidden-el" : ""}${e.id === state.selected ? " selected" : ""}`,
-    "data-id": e.id, tabindex: state.readOnly ? null : 0, role: "button", "aria-label": `${STRINGS.kinds[e.kind] || e.kind} ${e.id}`,
+    "data-id": e.id, tabindex: state.readOnly ? null : 0, role: "button", "aria-label": STRINGS.elementLabel(e.kind, e.id),
     transform: e.rotation ? `rotate(${e.rotation} ${x + w / 2} ${y + h / 2})` : null });
   const opacity = e.opacity ?? 1;
   if (e.kind === "rect") g.append(svg("rect", { x, y, width: w, height: h, rx: e.radius_mm || 0, fill: colour(e.fill, "none"), stroke: colour(e.stroke, "none"), "stroke-width": e.stroke_width_mm || 0, opacity }));
@@ -169,7 +173,7 @@ function drawElement(e) {
   } else {
     g.append(svg("rect", { x, y, width: w, height: h, fill: "#eef1f6", stroke: "#8a94a6", "stroke-width": 0.2 }));
     const label = svg("text", { x: x + w / 2, y: y + h / 2, "text-anchor": "middle", "dominant-baseline": "central", "font-size": Math.min(3.5, h / 3), fill: "#5b6475" });
-    label.textContent = STRINGS.kinds[e.kind] || e.kind;
+    label.textContent = kindName(e.kind);
     g.append(label);
   }
   g.append(svg("rect", { class: "outline", x, y, width: Math.max(w, 0.3), height: Math.max(h, 0.3) }));
@@ -345,7 +349,7 @@ function drawLayers() {
         changed();
       } });
     return el("li", { class: e.id === state.selected ? "selected" : null, "data-layer": e.id }, show,
-      el("button", { type: "button", class: "layer-name", text: `${e.id} · ${STRINGS.kinds[e.kind] || e.kind}`, "aria-pressed": String(e.id === state.selected),
+      el("button", { type: "button", class: "layer-name", text: `${e.id} · ${kindName(e.kind)}`, "aria-pressed": String(e.id === state.selected),
         onclick: () => { state.selected = e.id; changed(); } }),
       move(1, STRINGS.layerUp(e.id), "▲"), move(-1, STRINGS.layerDown(e.id), "▼"));
   }));
@@ -395,7 +399,7 @@ function drawProps() {
   const row = (key, label, opts) => { const [id, input] = bound(e, key, opts); return field(id, label, input); };
   const num = { number: true, step: "0.5" };
   const parts = [
-    el("p", { class: "muted", text: `${STRINGS.kinds[e.kind] || e.kind} · ${e.id}` }),
+    el("p", { class: "muted", text: `${kindName(e.kind)} · ${e.id}` }),
     el("div", { class: "pair" }, row("box.x", "X (mm)", num), row("box.y", "Y (mm)", num),
       row("box.width", "Width (mm)", { ...num, min: 0 }), row("box.height", "Height (mm)", { ...num, min: 0 })),
     row("rotation", "Rotation (°)", { number: true, min: -360, max: 360, step: "1" }),
@@ -670,7 +674,7 @@ async function uploadBackground() {
 
 function wire() {
   const select = $("add-kind");
-  select.replaceChildren(...Object.entries(STRINGS.kinds).map(([v, t]) => el("option", { value: v, text: t })));
+  select.replaceChildren(...KINDS.map((kind) => el("option", { value: kind, text: kindName(kind) })));
   $("add-button").addEventListener("click", addElement);
   $("undo-button").addEventListener("click", undo);
   $("redo-button").addEventListener("click", redo);
@@ -708,6 +712,7 @@ function applyReadOnly() {
 }
 
 async function main() {
+  await ready; // the catalogues STRINGS reads
   await requireSignIn({ title: STRINGS.signInTitle });
   $("app").hidden = false;
   wire();
