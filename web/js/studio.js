@@ -7,6 +7,9 @@ import { requireSignIn } from "./signin.js";
 
 // Every string the page shows, in one place; the texts live in web/i18n/<lang>.json (keys studio.*), so they are read
 // through t() when used (after i18n.js's `ready`), and sentences with values fill their {placeholders} there.
+// What a new text element prints: a design-document format (docs/design-format.md), not a text for people.
+const NEW_TEXT_FORMAT = "{organization}";
+
 const STRINGS = {
   get signInTitle() { return t("studio.sign_in_title"); },
   get bundled() { return t("studio.bundled"); },
@@ -20,7 +23,7 @@ const STRINGS = {
   savedAs: (title) => t("studio.saved_as", { title }),
   duplicated: (title) => t("studio.duplicated", { title }),
   renamed: (title) => t("studio.renamed", { title }),
-  get deleted() { return t("studio.deleted"); },
+  get deleted() { return t("jobs.deleted"); },
   confirmDelete: (title) => t("studio.confirm_delete", { title }),
   get notSaved() { return t("studio.not_saved"); },
   get conflict() { return t("studio.conflict"); },
@@ -486,7 +489,7 @@ function addElement() {
   while (element(`${kind}-${n}`)) n += 1;
   const e = { id: `${kind}-${n}`, kind, box: { x: round(w * 0.3), y: round(h * 0.4), width: round(w * 0.4), height: round(Math.min(12, h * 0.2)) } };
   if (state.side === "back") e.side = "back";
-  if (kind === "text") Object.assign(e, { text: "{organization}", max_size: 14, min_size: 7 });
+  if (kind === "text") Object.assign(e, { text: NEW_TEXT_FORMAT, max_size: 14, min_size: 7 });
   if (kind === "photo") Object.assign(e, { column: "Photo", box: { ...e.box, width: 25, height: 30 } });
   if (kind === "qr") e.box = { ...e.box, width: 20, height: 20 };
   if (kind === "rect" || kind === "ellipse") e.fill = "accent";
