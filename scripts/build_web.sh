@@ -7,8 +7,8 @@
 set -euo pipefail
 root="$(cd "${1:-$(dirname "$0")/..}" && pwd)"
 cd "$root"
-# The pages first (they need only Python + Jinja): the venv's Python when there is one.
-python="$root/.venv/bin/python"
+# The pages first (Python + Jinja): BADGEFORGE_PYTHON, else the venv's Python when there is one.
+python="${BADGEFORGE_PYTHON:-$root/.venv/bin/python}"
 [ -x "$python" ] || python="$(command -v python3)"
 PYTHONPATH="$root/functions" "$python" -m badgeforge.web_build
 modules="tools/node_modules"

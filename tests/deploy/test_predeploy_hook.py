@@ -8,9 +8,11 @@ RESOURCE_DIR are set by firebase-tools; calling the script directly would not pr
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,15 +81,20 @@ def test_hosting_predeploy_builds_the_bundled_sdk_into_that_projects_web_folder(
     (project / "tools" / "node_modules").symlink_to(TOOLS_MODULES.resolve())
     (project / "templates" / "fonts").mkdir(parents=True)
     shutil.copy2(ROOT / "templates" / "fonts" / "LICENSE-Apache-2.0.txt", project / "templates" / "fonts")
-    (project / "web").mkdir()
+    # the pages are built by the same hook, from web/pages in the shared layout (templates/pages), by badgeforge
+    shutil.copytree(ROOT / "functions", project / "functions", ignore=CACHES)
+    shutil.copytree(ROOT / "templates" / "pages", project / "templates" / "pages")
+    shutil.copytree(ROOT / "web" / "pages", project / "web" / "pages")
     result = subprocess.run(
         ["node", str(RUNNER), str(TOOLS_MODULES), str(project), "hosting"],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, "BADGEFORGE_PYTHON": sys.executable},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "web" / "index.html").is_file() and (project / "web" / "desk.html").is_file()
     vendor = project / "web" / "vendor" / "firebase"
     bundle = (vendor / "firebase.js").read_text()
     exported = set(re.findall(r" as (\w+)", bundle[bundle.rindex("export{") :]))

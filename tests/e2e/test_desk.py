@@ -160,7 +160,7 @@ def test_kiosk_shows_no_list_and_finds_one_attendee_by_email(server, desk_job, n
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     sign_in(page, server, ORGANIZER, "/kiosk?job=deskjob&device=kiosk-1")
-    assert page.locator("#desk-kiosk").is_visible()
+    page.locator("#desk-kiosk").wait_for(state="visible")  # the page waits for its catalogue before showing it
     for hidden in ("#desk-find", "#desk-results", "#desk-walkin", "#desk-stats", "#desk-setup", "header.site"):
         assert not page.locator(hidden).is_visible(), hidden
     page.get_by_label("Your email or ticket code").fill("grace@")
