@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pikepdf
@@ -37,12 +38,21 @@ def settings(tmp_path) -> config.Settings:
     )
 
 
+@contextlib.contextmanager
+def running(services, task_workers: int = 0) -> Iterator[LocalRuntime]:
+    """A local runtime for one test, closed (and the process's services forgotten) whatever the test does."""
+    rt = LocalRuntime(services, task_workers=task_workers)
+    try:
+        yield rt
+    finally:
+        rt.close()
+        config.use_services(None)
+
+
 @pytest.fixture
 def inline(services):
-    rt = LocalRuntime(services, task_workers=0)
-    yield rt
-    rt.close()
-    config.use_services(None)
+    with running(services) as rt:
+        yield rt
 
 
 def _job(services, uid, job_id="j1"):
@@ -150,15 +160,11 @@ def test_a_repeated_chunk_counts_once_and_the_merge_happens_once(services, inlin
 
 def test_a_chunk_out_of_retries_fails_the_job_and_releases_its_use(services):
     broken = dataclasses.replace(services, blobs=FailingBadgeWrites(services.blobs, suffix=".pdf"))
-    rt = LocalRuntime(broken, task_workers=0)
-    try:
+    with running(broken) as rt:
         user = make_user(services)
         rt.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
         assert _user(services, user.uid)["holds"]  # taken once, at planning
         rt.wait()
-    finally:
-        rt.close()
-        config.use_services(None)
     job = _job(services, user.uid)
     assert job["status"] == "failed" and job["error"]["code"] == "chunk_failed"
     assert "could not be rendered" in job["error"]["message"]
@@ -187,14 +193,10 @@ def test_the_sweep_enqueues_a_stuck_fanout_job_instead_of_rendering_it(services,
 
 @pytest.mark.slow
 def test_chunks_render_in_parallel_worker_processes(services):
-    rt = LocalRuntime(services, task_workers=2)
-    try:
+    with running(services, task_workers=2) as rt:
         user = make_user(services)
         rt.upload(user.uid, "j1", {"attendees.csv": _csv(40)})
         rt.wait()
-    finally:
-        rt.close()
-        config.use_services(None)
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["badges"] == 40 and len(outbox(services)) == 1
     assert _pages(services, job["output"]) == job["pages"]
@@ -299,15 +301,11 @@ def test_a_fanout_job_keeps_its_scratch_under_a_small_spool_cap(tmp_path):
         spool_max_bytes=SMALL_SPOOL,
     )
     services = config.build_services(capped)
-    rt = LocalRuntime(services, task_workers=0)
-    try:
+    with running(services) as rt:
         user = make_user(services)
         with ScratchSampler(capped.render_scratch_root()) as sampler:
             rt.upload(user.uid, "j1", {"attendees.csv": _csv(40)})
             rt.wait()
-    finally:
-        rt.close()
-        config.use_services(None)
     job = _job(services, user.uid)
     assert job["status"] == "done" and job["badges"] == 40, job.get("error")
     total = services.blobs.info(job["output"]).size
@@ -320,14 +318,10 @@ SMALL_SPOOL = 40_000  # a chunk of 8 badges spools ~15 KB; the merged 40-badge P
 
 def test_a_render_over_the_spool_cap_fails_with_the_setting_named_and_charges_nothing(services, tmp_path):
     tiny = dataclasses.replace(services, settings=dataclasses.replace(services.settings, spool_max_bytes=5_000))
-    rt = LocalRuntime(tiny, task_workers=0)
-    try:
+    with running(tiny) as rt:
         user = make_user(services)
         rt.upload(user.uid, "j1", {"attendees.csv": _csv(30)})
         rt.wait()
-    finally:
-        rt.close()
-        config.use_services(None)
     job = _job(services, user.uid)
     assert job["status"] == "failed" and job["error"]["code"] == "spool_full"
     assert "BADGEFORGE_SPOOL_MAX_BYTES" in job["error"]["message"] and "CHUNK_BADGES" in job["error"]["hint"]
