@@ -127,6 +127,9 @@ def test_an_asset_draft_expires_like_a_csv_draft(env, me):
     assert env.services.blobs.list("drafts/") == [], "deleted when asked for"
     again = env.client.post("/api/preview", headers=me, data=upload_form(PHOTO_CSV, logo_draft=logo["id"]))
     assert again.status_code == 404, "once deleted (here, or by the sweep) it is simply not there"
+    _ok(env, me, "photos", _zip({"ada.jpg": _jpeg()}))
+    swept = drafts.remove_expired(env.services, later + drafts.TTL)
+    assert [p.rsplit(".", 1)[-1] for p in swept] == ["photos"], "the sweep removes every kind"
 
 
 def test_another_users_asset_id_is_refused_404_and_kinds_do_not_mix(env, me):
@@ -165,6 +168,15 @@ def test_bad_photo_zips_are_refused_when_chosen(env, me):
     climbing = _asset(env, me, "photos", _zip({"../../etc/x.jpg": _jpeg()})).get_json()["error"]
     assert "points outside the archive" in climbing["message"]
     assert "not a ZIP" in _asset(env, me, "photos", b"PK not really").get_json()["error"]["message"]
+    assert env.services.blobs.list("drafts/") == []
+
+
+def test_a_file_over_its_own_cap_is_refused_before_it_is_kept(tmp_path):
+    env = make_env(tmp_path, image_max_bytes=5_000)
+    me = env.headers("organizer@example.com")
+    over = _asset(env, me, "background", _png((200, 200)) + b"\x00" * 5_000)
+    error = over.get_json()["error"]
+    assert over.status_code == 413 and error["field"] == "background" and "5 kB" in error["message"]
     assert env.services.blobs.list("drafts/") == []
 
 
