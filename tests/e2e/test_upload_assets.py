@@ -144,3 +144,27 @@ def _has_photo(pdf: bytes) -> bool:
         if all(abs(a - b) < 12 for a, b in zip(middle, PHOTO_BLUE, strict=True)):
             return True
     return False
+
+
+def test_a_bad_image_or_zip_is_explained_beside_its_field_when_chosen(server, new_page, tmp_path):
+    address = "bad-assets@example.com"
+    add_user(server, address)
+    _photo_design(server, address)
+    files = _files(tmp_path)
+    (tmp_path / "logo.png").write_text("not an image at all")
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as archive:
+        archive.writestr("../../escape.jpg", b"x")
+    page, console = new_page()
+    sign_in(page, server, address)
+    page.get_by_role("radio", name="Photo Gala").check()
+    page.get_by_label("Choose a CSV file").set_input_files(str(files["csv"]))
+    wait_preview(page, "Badge 1 of 3")
+    page.get_by_label("Logo").set_input_files(str(tmp_path / "logo.png"))
+    expect(page.locator("#opt-logo-image-error")).to_contain_text("Only PNG, JPEG, WebP or GIF", timeout=WAIT_MS)
+    page.get_by_label("Photos (ZIP)").set_input_files(str(files["photos"]))
+    expect(page.locator("#opt-photos-kept")).to_contain_text("p.zip", timeout=WAIT_MS)
+    page.get_by_label("Photos (ZIP)").set_input_files(str(tmp_path / "bad.zip"))
+    expect(page.locator("#opt-photos-error")).to_contain_text("points outside the archive", timeout=WAIT_MS)
+    expect(page.locator("#opt-photos-kept")).to_contain_text("p.zip")  # the refused ZIP left the kept one in use
+    expect(page.locator("#csv-error")).to_have_text("")
+    assert all("status of 4" in line for line in console.errors)

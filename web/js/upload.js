@@ -118,7 +118,8 @@ function uploadAsset(kind, file) {
   if (previous) data.append("replaces", previous.id);
   const upload = postForm("/api/drafts", data)
     .then((draft) => { state.assets[kind] = { id: draft.id, name: draft.filename, bytes: draft.bytes, file }; })
-    .catch((err) => {
+    .catch((err) => { // refused (the server kept nothing and dropped nothing): the previous file stays in use
+      state.assets[kind] = previous && previous.id ? previous : null;
       fileInput(kind).value = "";
       showAssetError(kind, describeError(err));
     })
