@@ -54,14 +54,7 @@ def prepare_image(
     """
     from PIL import Image, ImageOps
 
-    if not data:
-        raise ImageError(f"The {label} is empty", hint="Upload a PNG, JPEG, WebP or GIF file.", column=label)
-    if len(data) > MAX_BYTES:
-        raise ImageError(
-            f"The {label} is {len(data) / 1e6:.1f} MB, more than {MAX_BYTES / 1e6:.0f} MB",
-            hint="Use a smaller PNG or JPEG (300 dpi of the badge is plenty).",
-            column=label,
-        )
+    _check_bytes(data, label)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
@@ -96,6 +89,35 @@ def prepare_image(
     return _encode(img.convert("RGBA") if img.mode == "RGBa" else img)
 
 
+def check_image(data: bytes, *, label: str = "image") -> tuple[int, int]:
+    """The image's (width, height) after the checks prepare_image makes before decoding (bytes, format, pixel cap),
+    or ImageError; reads only the header, so an upload can be refused when it is chosen, not at its first use."""
+    from PIL import Image
+
+    _check_bytes(data, label)
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
+            _check_header(img, label)
+            return img.size
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        raise _too_big(label) from err
+    except Image.UnidentifiedImageError as err:
+        raise ImageError(
+            f"The {label} is not a PNG, JPEG, WebP or GIF image",
+            hint="Convert it to PNG or JPEG and upload it again.",
+            column=label,
+        ) from err
+    except (OSError, ValueError, SyntaxError) as err:
+        raise ImageError(
+            f"The {label} could not be read ({err})", hint="Save it again as PNG or JPEG.", column=label
+        ) from err
+
+
 _prepared: dict[tuple[bytes, float, float, bool], PreparedImage] = {}
 _prepared_lock = threading.Lock()
 PREPARED_CACHE = 8  # (image, box) pairs a process keeps: a job's background + logo, its design checks, previews
@@ -119,6 +141,17 @@ def prepare_image_cached(
         while len(_prepared) > PREPARED_CACHE:
             del _prepared[next(iter(_prepared))]
     return image
+
+
+def _check_bytes(data: bytes, label: str) -> None:
+    if not data:
+        raise ImageError(f"The {label} is empty", hint="Upload a PNG, JPEG, WebP or GIF file.", column=label)
+    if len(data) > MAX_BYTES:
+        raise ImageError(
+            f"The {label} is {len(data) / 1e6:.1f} MB, more than {MAX_BYTES / 1e6:.0f} MB",
+            hint="Use a smaller PNG or JPEG (300 dpi of the badge is plenty).",
+            column=label,
+        )
 
 
 def _check_header(img: Any, label: str) -> None:

@@ -72,6 +72,10 @@ class PhotoArchive:
     def __len__(self) -> int:
         return len(self._index)
 
+    def has(self, name: str) -> bool:
+        """Whether the ZIP holds the photo a CSV cell names (by file name, as read finds it), without reading it."""
+        return _key(name) in self._index
+
     def read(self, name: str) -> bytes | None:
         """The photo a CSV cell names ("anna.jpg", "photos/anna.jpg"), by file name in any folder; None if absent."""
         info = self._index.get(_key(name))

@@ -33,6 +33,24 @@ PER_BADGE_KINDS = ("name", "text", "qr")
 PHOTO_CACHE = 512  # prepared photos kept per composer: a duplex back a page later finds its front's photo
 
 
+def element_visible(parts: DocumentParts, element: Element, ticket_type: str) -> bool:
+    """Whether the ticket type's override (or, without one, the element itself) shows the element."""
+    override = parts.override_for(ticket_type)
+    if override is None:
+        return not element.hidden
+    return element.id in override.show if element.hidden else element.id not in override.hide
+
+
+def photo_problem(archive: Any, name: str) -> str | None:
+    """Why the photo a cell names cannot be found before it is read (None: the ZIP has it): the start of the row
+    warning the job records, so the dry run and the job say the same."""
+    if not name:
+        return "has no photo file name"
+    if archive is None:
+        return f"'{name}' cannot be found: no photo ZIP was uploaded with the attendee file"
+    return None if archive.has(name) else f"'{name}' is not in the photo ZIP"
+
+
 class DocumentDrawing:
     """Draws one composer's design document: created by BadgeComposer when its design is a document."""
 
@@ -64,10 +82,7 @@ class DocumentDrawing:
         return key if key and key in self.parts.overrides else ""
 
     def visible(self, element: Element, ticket_type: str) -> bool:
-        override = self.parts.override_for(ticket_type)
-        if override is None:
-            return not element.hidden
-        return element.id in override.show if element.hidden else element.id not in override.hide
+        return element_visible(self.parts, element, ticket_type)
 
     def job_has(self, kind: str) -> bool:
         if kind == "logo":
@@ -160,7 +175,7 @@ class DocumentDrawing:
         box = self.composer.box(element)
         column = element.column or "photo"
         name = attendee.get(column).strip()
-        photo = self._photo(name, box[2:]) if name else "has no photo file name"
+        photo = self._photo(name, box[2:]) if name else photo_problem(None, "")
         with placed(ctx, element, box):
             if isinstance(photo, PreparedImage):
                 paint_image(ctx, photo, box, cover=True, focus=element.focus, opacity=element.opacity)
@@ -175,8 +190,9 @@ class DocumentDrawing:
         if found is not None:
             return found
         archive = self.composer.options.photos
-        if archive is None:
-            result: PreparedImage | str = f"'{name}' cannot be found: no photo ZIP was uploaded with the attendee file"
+        missing = photo_problem(archive, name)
+        if missing is not None:
+            result: PreparedImage | str = missing
         else:
             try:
                 data = archive.read(name)

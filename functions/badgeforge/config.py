@@ -124,6 +124,7 @@ class Settings:
     csv_max_bytes: int = limits.CSV_MAX_BYTES
     csv_max_rows: int = limits.CSV_MAX_ROWS
     image_max_bytes: int = limits.IMAGE_MAX_BYTES
+    draft_max_bytes: int = 0  # one user's draft uploads together (CSV, images, photo ZIP); 0 = one full form + a CSV
     max_attempts: int = 5
     jobs_per_minute: int = 10  # per user, web and SDK uploads alike (services/rate_limits.py)
     render_lease: timedelta = timedelta(minutes=10)
@@ -192,6 +193,7 @@ class Settings:
             csv_max_bytes=_int_env(env, "BADGEFORGE_CSV_MAX_BYTES", cls.csv_max_bytes),
             csv_max_rows=_int_env(env, "BADGEFORGE_CSV_MAX_ROWS", cls.csv_max_rows),
             image_max_bytes=_int_env(env, "BADGEFORGE_IMAGE_MAX_BYTES", cls.image_max_bytes),
+            draft_max_bytes=_int_env(env, "BADGEFORGE_DRAFT_MAX_BYTES", 0),
             max_attempts=_int_env(env, "BADGEFORGE_MAX_ATTEMPTS", cls.max_attempts),
             render_lease=_seconds_env(env, "BADGEFORGE_RENDER_LEASE_SECONDS", cls.render_lease),
             sweep_interval=_seconds_env(env, "BADGEFORGE_SWEEP_INTERVAL_SECONDS", cls.sweep_interval, minimum=0),

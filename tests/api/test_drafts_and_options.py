@@ -42,7 +42,7 @@ def test_a_draft_belongs_to_its_user_and_expires(env):
     organizer = env.headers("organizer@example.com")
     draft = _draft(env, organizer)
     other = env.client.post("/api/preview", headers=env.headers("admin@example.com"), data={"draft": draft["id"]})
-    assert other.status_code == 410 and other.get_json()["error"]["field"] == "csv"
+    assert other.status_code == 404 and other.get_json()["error"]["field"] == "csv"
     later = env.services.clock.now() + drafts.TTL + timedelta(seconds=1)
     env.services.clock.now = lambda: later  # type: ignore[method-assign]
     expired = env.client.post("/api/preview", headers=organizer, data={"draft": draft["id"]})
@@ -66,7 +66,7 @@ def test_draft_ids_that_are_not_ours_are_refused_without_touching_storage(env):
     headers = env.headers("organizer@example.com")
     for bad in ("../../uploads/x", "a", "x" * 200):
         response = env.client.post("/api/preview", headers=headers, data={"draft": bad})
-        assert response.status_code == 410, bad
+        assert response.status_code == 404, bad
 
 
 def test_a_draft_is_checked_like_an_upload(env):

@@ -36,7 +36,25 @@ export class OptionFields {
       box.replaceChildren(...specs.filter((s) => !BUILT_ELSEWHERE.has(s.name) && !DERIVED.has(s.name)).map((s) => this.field(s)));
     }
     containers.print.append(this.calibrationField());
+    containers.look.append(this.photosField());
   }
+
+  // The photo ZIP (a file of its own, not a render option): shown when the design has a photo element
+  // (setPhotosWanted); upload.js sends it up once, when chosen, like the images.
+  photosField() {
+    const id = "opt-photos";
+    const control = el("input", { type: "file", id, name: "photos", accept: ".zip,application/zip",
+      "aria-describedby": `${id}-help ${id}-kept ${id}-error` });
+    const wrap = el("div", { class: "field", id: "field-photos" },
+      el("label", { for: id, text: t("upload.photos_label") }), control,
+      el("p", { class: "muted help", id: `${id}-help`, text: t("upload.photos_help") }),
+      el("p", { class: "muted kept", id: `${id}-kept`, "aria-live": "polite" }),
+      el("p", { class: "field-error", id: `${id}-error`, role: "status" }));
+    wrap.hidden = true;
+    return wrap;
+  }
+
+  setPhotosWanted(wanted) { document.getElementById("field-photos").hidden = !wanted; }
 
   // The printable calibration page, for the paper and offsets chosen here (upload.js downloads it).
   calibrationField() {
@@ -101,7 +119,8 @@ export class OptionFields {
     } else if (spec.kind === "colour") {
       control = el("input", { type: "color", id, name: spec.name, "aria-describedby": described }); // setDesign fills it
     } else if (spec.kind === "image") {
-      control = el("input", { type: "file", id, name: spec.name, accept: "image/png,image/jpeg,image/webp,image/gif", "aria-describedby": described });
+      control = el("input", { type: "file", id, name: spec.name, accept: "image/png,image/jpeg,image/webp,image/gif",
+        "aria-describedby": `${described} ${id}-kept` });
     } else {
       control = el("input", { type: "text", id, name: spec.name, maxlength: "120", "aria-describedby": described });
     }
@@ -113,6 +132,7 @@ export class OptionFields {
       custom.addEventListener("input", changed);
       parts.push(el("label", { for: `${id}-custom`, class: "sr-only", text: t("index.js.custom_of", { label: lowerInEnglish(spec.label) }) }), custom);
     }
+    if (spec.kind === "image") parts.push(el("p", { class: "muted kept", id: `${id}-kept`, "aria-live": "polite" })); // upload.js: the kept draft
     return el("div", { class: "field", id: `field-${spec.name}` }, ...parts, help, error);
   }
 
@@ -296,7 +316,7 @@ export class OptionFields {
 
   // Put the server's answer about an option beside that option.
   showServerError(field, message) {
-    const name = field === "layout" ? "badge_size" : field;
+    const name = { layout: "badge_size", logo: "logo_image", background: "background_image" }[field] || field;
     if (!this.specs[name] || !this.input(name)) return false;
     this.showProblems({ [name]: message });
     return true;

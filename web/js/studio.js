@@ -538,7 +538,7 @@ async function runPreview() {
       onclick: () => { state.row = t.index; runPreview(); } })));
   } catch (err) {
     if (seq !== state.previewSeq) return;
-    if (err instanceof ApiError && err.status === 410) { state.draft = null; runPreview(); return; }
+    if (err instanceof ApiError && (err.status === 410 || err.body.code === "draft_not_found")) { state.draft = null; runPreview(); return; }
     const problems = (err.body && err.body.problems) || [];
     $("preview-status").textContent = describeError(err) + (problems.length ? ` ${problems.slice(0, 3).join(" ")}` : "");
   }

@@ -1,7 +1,8 @@
-// The upload page: the CSV goes up once (a draft the server keeps for 30 minutes), every option the renderer has
+// The upload page: the CSV, the logo, the background and the photo ZIP go up once, when chosen (drafts the server
+// keeps for 30 minutes; previews and the job name them by id), every option the renderer has
 // (GET /api/options), a live preview beside the form (any row, front/back, the printed sheet), every warning, and
 // a "Make badges" button that says what it costs.
-import { describeError, el, fetchBlob, get, postForm } from "./api.js";
+import { del, describeError, el, fetchBlob, get, postForm } from "./api.js";
 import { formatNumber, ready, t, tn } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { OptionFields } from "./option_fields.js";
@@ -13,15 +14,21 @@ const FIELDS = [
   ["role", "index.js.role"], ["organization", "index.js.organization"], ["pronouns", "index.js.pronouns"],
   ["ticket_type", "index.js.ticket_type"], ["email", "signin.email"], ["ticket_id", "index.js.ticket_id"],
 ];
-const FORM_KEY = "badgeforge.form.v1"; // option values only: no attendee data, no files
+const FORM_KEY = "badgeforge.form.v1"; // option values and draft ids (opaque) with file names: no attendee data, no files
 const RECENT_KEY = "badgeforge.recent-jobs"; // digests of recent jobs' inputs, to ask before the same job twice
 const REPEAT_MINUTES = 15;
-const IMAGE_FIELDS = { logo_image: "logo", background_image: "background" };
+const IMAGE_FIELDS = { logo_image: "logo", background_image: "background" }; // option -> its draft kind
+const ASSETS = ["logo", "background", "photos"]; // draft kinds besides the CSV; the form sends `${kind}_draft`
 const $ = (id) => document.getElementById(id);
 const state = {
   csv: null, draft: null, mapping: {}, mappingTouched: false, previewTimer: null, previewSeq: 0, fields: null,
   designs: [], row: 0, side: "front", view: "badge", result: null, warningsOffset: 0, usageLeft: 0,
   lastJobSig: null, confirmedSig: null, previewOk: false, gallerySides: {},
+  csvInfo: null, // {name, size, lastModified} of the CSV whose draft is state.draft (kept for a reload)
+  oldDraft: null, // the CSV draft a newly chosen file replaces
+  assets: {}, // kind -> {id, name, bytes, file?}: the draft the server keeps for that field
+  uploads: {}, // kind -> the draft upload in flight (a preview waits for it)
+  designPhotos: {}, // saved design id -> whether it has a photo element
 };
 const CALIBRATION_FILE = "printer-calibration.pdf";
 
@@ -39,24 +46,122 @@ function options() {
   return { ...opts, design_id: chosen.slice("saved:".length) };
 }
 
+// Files travel by draft id only: the bytes went up once, when they were chosen.
 function formData(extra = {}) {
   const data = new FormData();
   if (state.draft) data.append("draft", state.draft);
   else data.append("csv", state.csv, state.csv.name);
   data.append("options", JSON.stringify(options()));
   if (state.mappingTouched) data.append("mapping", JSON.stringify(state.mapping));
-  for (const [option, form] of Object.entries(IMAGE_FIELDS)) {
-    const input = state.fields.input(option);
-    if (input && input.files[0]) data.append(form, input.files[0]);
-  }
+  for (const kind of ASSETS) if (state.assets[kind]) data.append(`${kind}_draft`, state.assets[kind].id);
   for (const [key, value] of Object.entries(extra)) data.append(key, String(value));
   return data;
 }
 
 function save() {
+  const assets = Object.fromEntries(ASSETS.filter((k) => state.assets[k]).map((k) => {
+    const { id, name, bytes } = state.assets[k];
+    return [k, { id, name, bytes }];
+  }));
+  const csv = state.draft && state.csvInfo ? { id: state.draft, ...state.csvInfo } : null;
   try {
-    localStorage.setItem(FORM_KEY, JSON.stringify({ ...state.fields.snapshot(), design: design() }));
+    localStorage.setItem(FORM_KEY, JSON.stringify({ ...state.fields.snapshot(), design: design(), drafts: { csv, assets } }));
   } catch { /* private mode: nothing to keep */ }
+}
+
+// After a reload: the drafts the server may still keep (if one expired, the next preview says which file to choose).
+function restoreDrafts(saved) {
+  const drafts = (saved && saved.drafts) || {};
+  if (drafts.csv && drafts.csv.id) {
+    state.draft = drafts.csv.id;
+    state.csvInfo = { name: drafts.csv.name, size: drafts.csv.size, lastModified: drafts.csv.lastModified };
+    $("file-name").textContent = keptText(drafts.csv.name, drafts.csv.size);
+  }
+  for (const kind of ASSETS) {
+    const kept = drafts.assets && drafts.assets[kind];
+    if (kept && kept.id) state.assets[kind] = { id: kept.id, name: kept.name, bytes: kept.bytes };
+    showKept(kind);
+  }
+}
+
+function keptText(name, bytes) {
+  return t("upload.kept", { name, size: formatNumber(bytes / 1e6, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }) });
+}
+
+const keptBox = (kind) => $(kind === "photos" ? "opt-photos-kept" : `${state.fields.id(`${kind}_image`)}-kept`);
+const fileInput = (kind) => (kind === "photos" ? $("opt-photos") : state.fields.input(`${kind}_image`));
+
+function showKept(kind, note = null) {
+  const box = keptBox(kind);
+  if (!box) return;
+  const asset = state.assets[kind];
+  if (note !== null || !asset) { box.replaceChildren(note || ""); return; }
+  const remove = el("button", { type: "button", class: "secondary small", text: t("upload.remove_file") });
+  remove.addEventListener("click", () => removeAsset(kind));
+  box.replaceChildren(el("span", { text: keptText(asset.name, asset.bytes) }), " ", remove);
+}
+
+function showAssetError(kind, message) {
+  const id = kind === "photos" ? "opt-photos" : state.fields.id(`${kind}_image`);
+  $(`${id}-error`).textContent = message;
+  if (message) $(id).setAttribute("aria-invalid", "true"); else $(id).removeAttribute("aria-invalid");
+}
+
+// A file goes up once, when chosen; the draft it replaces goes at once (the server deletes it).
+function uploadAsset(kind, file) {
+  const previous = state.assets[kind];
+  state.assets[kind] = null; // until the new one is kept: no preview with the old file
+  showKept(kind, t("upload.uploading", { name: file.name }));
+  showAssetError(kind, "");
+  const data = new FormData();
+  data.append(kind, file, file.name);
+  if (previous) data.append("replaces", previous.id);
+  const upload = postForm("/api/drafts", data)
+    .then((draft) => { state.assets[kind] = { id: draft.id, name: draft.filename, bytes: draft.bytes, file }; })
+    .catch((err) => { // refused (the server kept nothing and dropped nothing): the previous file stays in use
+      state.assets[kind] = previous && previous.id ? previous : null;
+      fileInput(kind).value = "";
+      showAssetError(kind, describeError(err));
+    })
+    .finally(() => {
+      delete state.uploads[kind];
+      showKept(kind);
+      save();
+    });
+  state.uploads[kind] = upload;
+  return upload;
+}
+
+function removeAsset(kind) {
+  const asset = state.assets[kind];
+  state.assets[kind] = null;
+  fileInput(kind).value = "";
+  if (asset) del(`/api/drafts/${encodeURIComponent(asset.id)}`).catch(() => { /* it expires by itself */ });
+  showKept(kind);
+  changed();
+}
+
+// A draft the server no longer has (expired, or swept): upload the file again when the page still holds it,
+// else forget it and say which file to choose again. True when the request is worth repeating.
+async function recoverDraft(err) {
+  const code = err.body && err.body.code;
+  if (code !== "draft_expired" && code !== "draft_not_found") return false;
+  const kind = err.body.field;
+  if (kind === "csv") {
+    state.draft = null;
+    if (state.csv) { await uploadDraft(); return true; }
+    state.csvInfo = null;
+    $("file-name").textContent = "";
+    save();
+    return false;
+  }
+  const asset = state.assets[kind];
+  if (!ASSETS.includes(kind) || !asset) return false;
+  state.assets[kind] = null; // the server has no such draft: nothing to replace
+  if (asset.file) { await uploadAsset(kind, asset.file); return Boolean(state.assets[kind]); }
+  showKept(kind);
+  save();
+  return false;
 }
 
 function designChoice() {
@@ -69,20 +174,39 @@ function changed() {
   state.fields.setDesign(designChoice());
   save();
   updateGallery();
+  updatePhotosField();
   updateSubmit();
   schedulePreview();
 }
 
+// The photo ZIP field: shown for a design with a photo element (bundled or saved), or while a ZIP is kept.
+async function updatePhotosField() {
+  const chosen = design();
+  let wanted = Boolean(state.assets.photos || (state.result && (state.result.photo_columns || []).length));
+  if (chosen && chosen.startsWith("saved:")) {
+    const id = chosen.slice("saved:".length);
+    if (!(id in state.designPhotos)) {
+      const saved = await get(`/api/saved-designs/${encodeURIComponent(id)}`).catch(() => null);
+      state.designPhotos[id] = Boolean(saved && (saved.document.elements || []).some((e) => e.kind === "photo"));
+    }
+    wanted = wanted || state.designPhotos[id];
+  }
+  if (chosen === design()) state.fields.setPhotosWanted(wanted);
+}
+
 function schedulePreview(delay = 350) {
   clearTimeout(state.previewTimer);
-  if (state.csv) state.previewTimer = setTimeout(runPreview, delay);
+  if (state.csv || state.draft) state.previewTimer = setTimeout(runPreview, delay);
 }
 
 async function uploadDraft() {
   const data = new FormData();
   data.append("csv", state.csv, state.csv.name);
+  if (state.oldDraft) data.append("replaces", state.oldDraft);
   const draft = await postForm("/api/drafts", data);
   state.draft = draft.id;
+  state.oldDraft = null;
+  save();
 }
 
 async function runPreview() {
@@ -95,6 +219,7 @@ async function runPreview() {
   }
   $("preview-status").textContent = "Rendering the preview…";
   try {
+    await Promise.all(Object.values(state.uploads)); // a file being chosen: preview with it
     if (!state.draft) await uploadDraft();
     const result = await postForm("/api/preview", formData({
       row: state.row, side: state.side, scale: Math.min(3, window.devicePixelRatio || 1), warnings_offset: state.warningsOffset,
@@ -105,6 +230,7 @@ async function runPreview() {
     state.fields.showProblems({});
     showDetected(result);
     showPreview(result);
+    updatePhotosField();
     state.previewOk = true;
   } catch (err) {
     if (seq !== state.previewSeq) return;
@@ -113,13 +239,15 @@ async function runPreview() {
       schedulePreview(700);
       return;
     }
-    if (err.status === 410 && err.body.code === "draft_expired" && state.csv) { // the server let it go: upload again
-      state.draft = null;
+    if (seq === state.previewSeq && await recoverDraft(err).catch(() => false)) { // the server let it go: uploaded again
       schedulePreview(0);
       return;
     }
     const field = err.body && err.body.field;
-    if (field === "csv" || field === "mapping") {
+    if (ASSETS.includes(field)) {
+      showAssetError(field, describeError(err));
+      $("preview-status").textContent = t("index.js.no_preview_options");
+    } else if (field === "csv" || field === "mapping") {
       showCsvError(err);
     } else { // an option, or the server itself: never blame the file for it
       if (!field || !state.fields.showServerError(field, describeError(err))) $("options-error").textContent = describeError(err);
@@ -258,7 +386,9 @@ async function downloadFile(path, form, filename = "badge-warnings.csv") {
 function chooseFile(file) {
   if (!file) return;
   state.csv = file;
+  state.oldDraft = state.draft || state.oldDraft;
   state.draft = null;
+  state.csvInfo = { name: file.name, size: file.size, lastModified: file.lastModified };
   state.result = null;
   state.mappingTouched = false;
   state.mapping = {};
@@ -330,8 +460,10 @@ async function loadDesigns(saved) {
 // --- Make badges: what it costs, nothing twice by accident ---
 
 async function signature() {
-  if (!state.csv) return null;
-  const text = JSON.stringify([state.csv.name, state.csv.size, state.csv.lastModified, options(), state.mapping]);
+  if (!state.csvInfo) return null;
+  const files = ASSETS.map((k) => state.assets[k] && [state.assets[k].name, state.assets[k].bytes]);
+  const { name, size, lastModified } = state.csvInfo;
+  const text = JSON.stringify([name, size, lastModified, options(), state.mapping, files]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -346,7 +478,7 @@ async function updateSubmit() {
   let note;
   let enabled = false;
   if (left <= 0) note = t("index.js.none_left");
-  else if (!state.csv) note = tn("index.js.uses_one_of", left);
+  else if (!state.csvInfo) note = tn("index.js.uses_one_of", left);
   else if (sig && sig === state.lastJobSig) note = t("index.js.just_made");
   else {
     enabled = state.previewOk;
@@ -441,11 +573,10 @@ async function submit(event) {
   try {
     let job;
     try {
+      await Promise.all(Object.values(state.uploads));
       job = await postForm("/api/jobs", formData());
     } catch (err) {
-      if (err.status !== 410 || !state.csv) throw err;
-      state.draft = null; // the draft expired meanwhile: upload the file once more
-      await uploadDraft();
+      if (!(await recoverDraft(err))) throw err; // a draft expired meanwhile: its file went up once more
       job = await postForm("/api/jobs", formData());
     }
     state.lastJobSig = sig;
@@ -454,7 +585,9 @@ async function submit(event) {
     $("progress-text").textContent = "Queued…";
     await follow(job.id);
   } catch (err) {
-    const target = err.body && err.body.field === "csv" ? "csv-error" : "submit-error";
+    const field = err.body && err.body.field;
+    if (ASSETS.includes(field)) showAssetError(field, describeError(err));
+    const target = field === "csv" ? "csv-error" : "submit-error";
     $(target).textContent = describeError(err);
   } finally {
     await updateSubmit();
@@ -514,12 +647,24 @@ async function start() {
   let saved = null;
   try { saved = JSON.parse(localStorage.getItem(FORM_KEY) || "null"); } catch { saved = null; }
   state.fields.restore(saved);
+  restoreDrafts(saved);
+  for (const [option, kind] of Object.entries(IMAGE_FIELDS)) {
+    const input = state.fields.input(option);
+    input.addEventListener("change", () => { if (input.files[0]) uploadAsset(kind, input.files[0]); });
+  }
+  $("opt-photos").addEventListener("change", () => {
+    if (!$("opt-photos").files[0]) return;
+    uploadAsset("photos", $("opt-photos").files[0]);
+    changed(); // the preview waits for the upload
+  });
   wireDropzone();
   wirePreview();
   $("job-form").addEventListener("submit", submit);
   await loadDesigns(saved);
   state.fields.setDesign(designChoice());
+  await updatePhotosField();
   await updateSubmit();
+  schedulePreview(0); // a reload: the kept drafts preview at once
   $("app").hidden = false; // only now: every control is wired
 }
 

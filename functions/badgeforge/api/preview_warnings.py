@@ -28,7 +28,7 @@ def job_warnings(upload: Any, table: Any, options: Any, selected: Sequence[Any])
         from badge_renderer.design_checks import design_warnings
         from badge_renderer.render_support import layout_warnings
 
-        rows = _row_warnings(upload, options, selected)
+        rows = _with_photo_warnings(_row_warnings(upload, options, selected), options, selected)
         issues = (*table.warnings, *layout_warnings(options), *design_warnings(options))
         found = [web_message(issue.to_dict()) for issue in issues] + rows
         _keep(_kept, key, found)
@@ -46,6 +46,16 @@ def _row_warnings(upload: Any, options: Any, selected: Sequence[Any]) -> list[di
         found = [web_message(issue.to_dict()) for issue in text_warnings(selected, options)]
         _keep(_rows, key, found)
     return found
+
+
+def _with_photo_warnings(rows: list[dict[str, Any]], options: Any, selected: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows' text warnings and their missing photos (a placeholder prints), in row order as the job lists them."""
+    from badge_renderer.design_document.photo_checks import photo_warnings
+
+    photos = [web_message(issue.to_dict()) for issue in photo_warnings(selected, options)]
+    if not photos:
+        return rows
+    return sorted([*rows, *photos], key=lambda w: w.get("row") or 0)  # stable: a row's text warnings first
 
 
 def text_options(options: Any) -> Any:
@@ -90,5 +100,6 @@ def _key(upload: Any, options: Any) -> bytes:
         digest.update(len(part).to_bytes(8, "big") + part)
     for image in (options.background_image, options.logo_image):  # a background changes the contrast checks
         digest.update(hashlib.blake2b(image or b"", digest_size=16).digest())
+    digest.update(getattr(options.photos, "digest", b""))  # not in the repr: another ZIP, other missing photos
     digest.update(repr(replace(options, background_image=None, logo_image=None, workers=None)).encode())
     return digest.digest()

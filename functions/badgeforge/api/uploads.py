@@ -36,6 +36,7 @@ class InputLimits:
     csv_max_bytes: int = input_limits.CSV_MAX_BYTES
     csv_max_rows: int = input_limits.CSV_MAX_ROWS
     image_max_bytes: int = input_limits.IMAGE_MAX_BYTES
+    draft_max_bytes: int = 0  # Settings.draft_max_bytes; 0: drafts_bytes (one full form and a spare CSV)
 
     @classmethod
     def of(cls, services: Any) -> InputLimits:
@@ -50,6 +51,7 @@ class InputLimits:
             csv_max_bytes=csv_bytes,
             csv_max_rows=csv_rows,
             image_max_bytes=getattr(settings, "image_max_bytes", defaults.image_max_bytes),
+            draft_max_bytes=getattr(settings, "draft_max_bytes", 0),
         )
 
     @property
@@ -58,6 +60,15 @@ class InputLimits:
         return (
             self.csv_max_bytes + len(IMAGE_FIELDS) * self.image_max_bytes + PHOTOS_UPLOAD_MAX_BYTES + FORM_FIELDS_BYTES
         )
+
+    @property
+    def drafts_bytes(self) -> int:
+        """What one user's drafts may take together: the configured cap, else one full form plus a spare CSV (a
+        file being replaced while its successor goes up)."""
+        return self.draft_max_bytes or self.form_bytes + self.csv_max_bytes
+
+    def asset_max_bytes(self, kind: str) -> int:
+        return PHOTOS_UPLOAD_MAX_BYTES if kind == PHOTOS_FIELD else self.image_max_bytes
 
 
 def read_capped(storage: Any, max_bytes: int, what: str, field: str) -> bytes:
@@ -102,14 +113,10 @@ def read_upload() -> Upload:
     mapping = {str(k): str(v) for k, v in _json_field("mapping").items() if str(v).strip()}
     images: dict[str, bytes] = {}
     for form_name, option_name in IMAGE_FIELDS.items():
-        image = request.files.get(form_name)
-        if image is None or not image.filename:
-            continue
-        image_bytes = read_capped(image, limits.image_max_bytes, "image", form_name)
+        image_bytes = read_asset(form_name, limits)
         if not image_bytes:
             continue
-        mime = check_image_bytes(image_bytes, field=form_name)
-        name = f"{form_name}.{_EXT[mime]}"
+        name = f"{form_name}.{_EXT[check_image_bytes(image_bytes, field=form_name)]}"
         images[name] = image_bytes
         options[option_name] = name
     design_id = options.pop("design_id", None)
@@ -146,43 +153,70 @@ def saved_design_document(design_id: str) -> dict[str, Any]:
 
 
 def _read_photos() -> bytes | None:
-    """The photo ZIP field, checked whole (entries, names, bombs) so a bad ZIP is refused before a job exists."""
+    """The photo ZIP field (the file, or its draft), checked whole so a bad ZIP is refused before a job exists."""
+    data = read_asset(PHOTOS_FIELD, InputLimits.of(api().services))
+    if data:
+        check_asset(PHOTOS_FIELD, data)
+    return data or None
+
+
+ASSET_KINDS = (*IMAGE_FIELDS, PHOTOS_FIELD)  # the form's file fields besides the CSV; each is also a draft kind
+ASSET_WORDS = {"logo": "logo", "background": "background image", PHOTOS_FIELD: "photo ZIP"}
+
+
+def check_asset(kind: str, data: bytes) -> str:
+    """The checks the render job makes before it uses the file, made when it is chosen (a draft): an image's type
+    by its bytes and its pixel cap from its header; a photo ZIP's entries, names and bombs. Returns the MIME type.
+    (A file sent with the job itself gets the type check here and the rest from the preview's render.)"""
+    from badge_renderer.images import check_image
     from badge_renderer.photos import PhotoArchive
 
-    storage = request.files.get(PHOTOS_FIELD)
-    if storage is None or not storage.filename:
-        return None
-    data = read_capped(storage, PHOTOS_UPLOAD_MAX_BYTES, "photo ZIP", PHOTOS_FIELD)
-    if not data:
-        return None
     try:
-        PhotoArchive(data)
+        if kind == PHOTOS_FIELD:
+            PhotoArchive(data)
+            return "application/zip"
+        mime = check_image_bytes(data, field=kind)
+        check_image(data, label=ASSET_WORDS[kind])
+        return mime
     except BadgeForgeError as err:
-        raise from_badgeforge_error(err, field=PHOTOS_FIELD) from err
-    return data
+        raise from_badgeforge_error(err, field=kind) from err
 
 
-def read_draft(draft_id: str, limits: InputLimits) -> tuple[str, bytes]:
-    """The signed-in user's draft upload (services.drafts), or a 410 that asks for the file again."""
+def read_asset(kind: str, limits: InputLimits) -> bytes | None:
+    """The form's file `kind` as sent, else the draft `{kind}_draft` names (the caller's own), else None."""
+    storage = request.files.get(kind)
+    if storage is not None and storage.filename:
+        return read_capped(storage, limits.asset_max_bytes(kind), ASSET_WORDS[kind], kind)
+    draft_id = request.form.get(f"{kind}_draft", "").strip()
+    if not draft_id:
+        return None
+    return read_draft(draft_id, limits, kind=kind)[1]
+
+
+def read_draft(draft_id: str, limits: InputLimits, *, kind: str = "csv") -> tuple[str, bytes]:
+    """The signed-in user's draft upload of this kind (services.drafts), or a 410 that asks for the file again."""
     from badgeforge.services import drafts
 
     from . import pipeline
     from .context import current_user
 
     services = api().services
+    max_bytes = limits.csv_max_bytes if kind == "csv" else limits.asset_max_bytes(kind)
     try:
         draft = drafts.load(
-            services, current_user().uid, draft_id, pipeline.now(services), max_bytes=limits.csv_max_bytes
+            services, current_user().uid, draft_id, pipeline.now(services), max_bytes=max_bytes, kind=kind
         )
-    except drafts.DraftNotFound as err:
+    except drafts.DraftNotFound as err:  # expired: 410; none of this user's by that id (another's too): 404
+        what = "attendee file" if kind == "csv" else ASSET_WORDS[kind]
+        expired = isinstance(err, drafts.DraftExpired)
         raise ApiError(
-            410,
-            "draft_expired",
-            "The uploaded attendee file is no longer kept on the server.",
+            410 if expired else 404,
+            "draft_expired" if expired else "draft_not_found",
+            f"The uploaded {what} is no longer kept on the server.",
             hint="Choose the file again.",
-            field="csv",
+            field=kind,
         ) from err
-    return draft.filename, draft.csv
+    return draft.filename, draft.data
 
 
 def _json_field(name: str) -> dict[str, Any]:

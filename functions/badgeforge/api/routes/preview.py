@@ -197,6 +197,9 @@ def preview():
             "badge": {"index": index, "name": person.display_name, "row": person.row, "type": _type_of(person)},
             "side": side,
             "has_back": design.has_back and options.sides != "single",
+            "photo_columns": sorted(
+                {e.column or "photo" for e in (*design.elements, *design.back_elements) if e.kind == "photo"}
+            ),
             "steps": steps,
             "sheet": sheet,
             "dpi": round(dpi),
