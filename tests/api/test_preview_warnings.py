@@ -119,3 +119,20 @@ def test_a_drafts_file_is_read_once_for_all_its_previews(env, monkeypatch):
     mapped = {"draft": draft, "mapping": json.dumps({"full_name": "company"})}
     assert env.client.post("/api/preview", headers=headers, data=mapped).status_code == 200
     assert len(reads) == 2, "another mapping reads the file again"
+
+
+def test_another_studio_document_is_checked_again_not_answered_from_memory():
+    """The document is not in the options' repr: the cache key must still tell two documents apart."""
+    from types import SimpleNamespace
+
+    from badge_renderer.design_document import export_design, parse_document
+    from badgeforge.api.preview_warnings import _key
+
+    raw = export_design("classic")
+    smaller = json.loads(json.dumps(raw))
+    smaller["elements"][0]["box"]["width"] = smaller["elements"][0]["box"]["width"] / 2
+    upload = SimpleNamespace(csv=attendee_csv(3), filename="a.csv", mapping={})
+    first, second = (RenderOptions(design_document=parse_document(doc)) for doc in (raw, smaller))
+    assert repr(first) == repr(second), "the documents differ only where the repr cannot see"
+    assert _key(upload, first) != _key(upload, second)
+    assert _key(upload, first) == _key(upload, RenderOptions(design_document=parse_document(raw)))

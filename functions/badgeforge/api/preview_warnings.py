@@ -101,5 +101,7 @@ def _key(upload: Any, options: Any) -> bytes:
     for image in (options.background_image, options.logo_image):  # a background changes the contrast checks
         digest.update(hashlib.blake2b(image or b"", digest_size=16).digest())
     digest.update(getattr(options.photos, "digest", b""))  # not in the repr: another ZIP, other missing photos
+    # Not in the repr either: another studio document, other boxes and so other warnings.
+    digest.update(getattr(getattr(options.design_document, "document", None), "digest", b""))
     digest.update(repr(replace(options, background_image=None, logo_image=None, workers=None)).encode())
     return digest.digest()
