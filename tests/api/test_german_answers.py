@@ -124,3 +124,63 @@ def test_the_gallery_choices_and_presets_in_german(env):
         _no_english(text)
     english = env.client.get("/api/designs", headers=env.headers("organizer@example.com")).get_json()["designs"]
     assert {d["name"]: d["title"] for d in english}["classic"] == "Classic"
+
+
+def test_a_finished_jobs_warnings_and_a_failed_jobs_reason_read_in_german(env):
+    """Stored warnings with key + params (new jobs) and without (older jobs: recognised by their English text)."""
+    uid = env.organizer.uid
+    stored = messages.annotate(
+        {"row": 3, "column": "organization", "message": "'Analytical Eng…' was shortened to fit the badge"}
+    )
+    old = {"row": 4, "column": "name", "message": "No bundled font can print '☃'; it shows as a blank box"}
+    ticket = {
+        "row": 5,
+        "column": "ticket_id",
+        "message": "Ticket code 'T-1' is already on row 2: one attendee per ticket, so only that row can use it at the "
+        "desk. Give this attendee their own code.",
+    }
+    env.services.db.set(
+        f"jobs/{uid}/j1",
+        {
+            "status": "failed",
+            "warnings": [stored, old, ticket],
+            "warnings_total": 3,
+            "created_at": "2026-12-01T10:00:00Z",
+            "error": {
+                "code": "rate_limited",
+                "message": "You are starting jobs too quickly: at most 5 in 10 minutes. Try again in 1,200 seconds.",
+                "hint": "Wait a minute, then upload the file again.",
+            },
+        },
+    )
+    headers = _german(env)
+    job = env.client.get("/api/jobs/j1", headers=headers).get_json()
+    assert [w["message"] for w in job["warnings"]] == [
+        "„Analytical Eng…“ wurde gekürzt, damit es auf das Namensschild passt.",
+        "Keine mitgelieferte Schrift kann '☃' drucken; es erscheint als leeres Kästchen.",
+        "Der Ticketcode „T-1“ steht schon in Zeile 2: ein Ticket gehört zu einer Person, daher kann am Empfang nur "
+        "jene Zeile ihn nutzen. Geben Sie dieser Person einen eigenen Code.",
+    ]
+    assert job["error"]["message"] == (
+        "Sie starten zu schnell neue Aufträge: höchstens 5 in 10 Minuten. Versuchen Sie es in 1.200 Sekunden erneut."
+    )
+    assert job["error"]["hint"] == "Warten Sie eine Minute und laden Sie die Datei dann erneut hoch."
+    page = env.client.get("/api/jobs/j1/warnings?limit=2", headers=headers).get_json()
+    assert page["total"] == 3 and page["warnings"][1]["key"] == "warn.missing_glyphs"
+    csv = env.client.get("/api/jobs/j1/warnings.csv", headers=headers).get_data(as_text=True)
+    assert "wurde gekürzt, damit es auf das Namensschild passt" in csv and "shortened" not in csv
+    english = env.client.get("/api/jobs/j1", headers=env.headers("organizer@example.com")).get_json()
+    assert english["warnings"][0]["message"] == "'Analytical Eng…' was shortened to fit the badge"
+
+
+def test_admin_failures_and_redrive_summaries_in_german(env):
+    uid = env.organizer.uid
+    env.services.db.set(f"jobs/{uid}/j1", {"status": "failed", "error": {"code": "no_name_column", "message": "x"}})
+    from badgeforge.services import failures
+
+    failures.record(env.services, uid, "job", "j1")
+    body = env.client.get("/api/admin/failed", headers=_german(env, "admin@example.com")).get_json()
+    (job,) = body["jobs"]
+    assert job["redrive"]["summary"] == (
+        "Korrigieren Sie die Datei und laden Sie sie erneut hoch: ein neuer Anstoß würde genauso scheitern."
+    )

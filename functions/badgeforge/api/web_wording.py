@@ -78,6 +78,28 @@ def web_text(text: str, language: str | None = None) -> str:
     return for_web(messages.translate(text, language or reader_language()))
 
 
+_SENTENCES = ("summary", "reason")  # the admin console's re-drive summaries and stuck reasons
+
+
+def readable(data: Any, language: str | None = None) -> Any:
+    """`data` (an admin answer: failures, stuck jobs, a re-drive) with every error, summary and reason in the reader's
+    language."""
+    language = language or reader_language()
+    if isinstance(data, list):
+        return [readable(item, language) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        if key == "error" and isinstance(value, dict) and isinstance(value.get("message"), str):
+            out[key] = web_message(value, language)
+        elif key in _SENTENCES and isinstance(value, str):
+            out[key] = web_text(value, language)
+        else:
+            out[key] = readable(value, language)
+    return out
+
+
 def install(app: Flask) -> None:
     """API answers depend on Accept-Language: caches must keep one per language."""
 
