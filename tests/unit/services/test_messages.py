@@ -77,15 +77,18 @@ def _texts(call: ast.Call) -> Iterator[str]:
     else:
         args = call.args
     for arg in args:
-        text = _text(arg)
-        if text is not None and not _CODE.fullmatch(text):
-            yield text
+        texts = [text for choice in _choices(arg) if (text := _text(choice)) is not None and not _CODE.fullmatch(text)]
+        if texts:
+            yield from texts
             break
     for keyword in call.keywords:
         if keyword.arg in ("message", "hint"):
-            text = _text(keyword.value)
-            if text is not None:
-                yield text
+            yield from (text for choice in _choices(keyword.value) if (text := _text(choice)) is not None)
+
+
+def _choices(node: ast.expr) -> list[ast.expr]:
+    """`a if c else b` is either text."""
+    return [*_choices(node.body), *_choices(node.orelse)] if isinstance(node, ast.IfExp) else [node]
 
 
 def _raised_or_built(tree: ast.AST) -> Iterator[ast.Call]:
