@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,16 +55,16 @@ def _forms(entry: Any) -> list[str]:
     return [entry] if isinstance(entry, str) else [entry[form] for form in ("one", "other") if form in entry]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class _Form:
     """One English form of an entry, ready to recognise: its regex and the literal text any match must contain."""
 
     rank: int  # 0 = the most literal text: tried first, so "The attendee file is over {size}" beats "The {what} ..."
-    key: str
-    regex: re.Pattern[str]
-    head: str  # the literal text before the first placeholder
-    tail: str  # the literal text after the last one
-    anchor: str  # the longest literal piece
+    key: str = field(compare=False)
+    regex: re.Pattern[str] = field(compare=False)
+    head: str = field(compare=False)  # the literal text before the first placeholder
+    tail: str = field(compare=False)  # the literal text after the last one
+    anchor: str = field(compare=False)  # the longest literal piece
 
 
 _HEAD = 10  # forms whose literal start (or end) is at least this long are found by it; the rest by their anchor
@@ -111,15 +111,12 @@ def identify(text: str) -> Known | None:
     if not text:
         return None
     by_head, by_tail, rest = _forms_index()
-    candidates = [
-        *by_head.get(text[:_HEAD], ()),
-        *by_tail.get(text.rstrip(".")[-_HEAD:], ()),
-        *(form for form in rest if form.anchor in text),
-    ]
-    for form in sorted(candidates, key=lambda f: f.rank):
-        m = form.regex.fullmatch(text)
-        if m is not None:
-            return Known(form.key, {name: value for name, value in m.groupdict().items() if value})
+    for group in (by_head.get(text[:_HEAD]), by_tail.get(text.rstrip(".")[-_HEAD:]), rest):
+        # the few forms that can match, most literal first; the forms found by their start or end come first
+        for form in sorted(f for f in group or () if group is not rest or f.anchor in text):
+            m = form.regex.fullmatch(text)
+            if m is not None:
+                return Known(form.key, {name: value for name, value in m.groupdict().items() if value})
     return None
 
 
@@ -173,22 +170,28 @@ def annotate(item: Mapping[str, Any]) -> dict[str, Any]:
     """A warning or error dict with the `key` and `params` of its message (and of its hint as `hint_key`,
     `hint_params`), as a job stores them so every later reader gets them in their own language."""
     out = dict(item)
-    for field, key_field, params_field in (("message", "key", "params"), ("hint", "hint_key", "hint_params")):
+    for part, key_field, params_field in (("message", "key", "params"), ("hint", "hint_key", "hint_params")):
         if key_field in out:
             continue
-        known = identify(core_message(out) if field == "message" else str(out.get("hint") or ""))
+        known = identify(core_message(out) if part == "message" else str(out.get("hint") or ""))
         if known is not None:
             out[key_field], out[params_field] = known.key, known.params
     return out
 
 
+_ENGLISH_WHERE = ("row {row}", "column '{column}'")  # as BadgeForgeError.__str__ writes them
+
+
 def _where(item: Mapping[str, Any], language: str) -> list[str]:
-    words = catalogue(language)
+    row_text, column_text = _ENGLISH_WHERE
+    if language != ENGLISH:
+        words = catalogue(language)
+        row_text, column_text = words.get("where.row", row_text), words.get("where.column", column_text)
     where = [str(item["file"])] if item.get("file") else []
     if item.get("row") is not None:
-        where.append(str(words.get("where.row", "row {row}")).replace("{row}", str(item["row"])))
+        where.append(row_text.replace("{row}", str(item["row"])))
     if item.get("column"):
-        where.append(str(words.get("where.column", "column '{column}'")).replace("{column}", str(item["column"])))
+        where.append(column_text.replace("{column}", str(item["column"])))
     return where
 
 
@@ -199,6 +202,8 @@ def core_message(item: Mapping[str, Any]) -> str:
     hint = str(item.get("hint") or "")
     if hint and text.endswith(" " + hint):
         text = text[: -len(hint) - 1]
+    if ": " not in text:  # row warnings: no where in front
+        return text
     prefix = ", ".join(_where(item, ENGLISH))
     if prefix and text.startswith(prefix + ": "):
         text = text[len(prefix) + 2 :]
