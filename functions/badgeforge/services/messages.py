@@ -8,7 +8,10 @@ templates, which yields its stable key and its parameters. Warnings are stored o
 parameters (`annotate`), so a later reader sees them in their own language without matching again.
 
 Catalogue entries are ICU-ish: `{name}` is text, `{name, number}` a number written the language's way
-("50,000" -> "50.000"), `{name, message}` an English phrase that is itself a catalogue entry ("an hour"); an entry
+("50,000" -> "50.000"), `{name, message}` an English phrase that is itself a catalogue entry ("an hour"),
+`{name, date}` an ISO moment written as the mail writes dates ("1. Dezember 2026, 10:15 UTC"),
+`{name, option}` a render option's name ("margin_mm"), written as the form labels it (templates/i18n/<lang>.json,
+the form's own catalogue, as api/option_wording.py reads it); an entry
 may be {"one": ..., "other": ...}, chosen by its `count` (else its first number). A message no entry
 matches stays English, so a new message reaches the page before its translation does (tests/unit/services/
 test_messages.py lists every message the code can write that has no entry).
@@ -26,7 +29,7 @@ from typing import Any
 
 ENGLISH = "en"
 LANGUAGES = ("en", "de")
-_PLACEHOLDER = re.compile(r"\{(\w+)(?:, *(number|message))?\}")
+_PLACEHOLDER = re.compile(r"\{(\w+)(?:, *(number|date|message|option))?\}")
 _NUMBER = re.compile(r"^(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(.*)$", re.S)
 
 
@@ -120,6 +123,24 @@ def identify(text: str) -> Known | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def option_labels(language: str) -> dict[str, str]:
+    """The form's option labels in `language` ("label.margin_mm" -> "Rand (mm)"); {} for English and the unknown."""
+    path = _templates() / "i18n" / f"{language}.json"
+    if language == ENGLISH or language not in LANGUAGES or not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def format_date(text: str, language: str) -> str:
+    """'2026-12-01T10:15:00Z' -> '1. Dezember 2026, 10:15 UTC' (de); text that is no ISO moment stays."""
+    from badgeforge.services.keys import parse_iso
+    from badgeforge.services.mail_language import format_datetime
+
+    moment = parse_iso(text)
+    return text if moment is None else format_datetime(moment, language)
+
+
 def format_number(text: str, language: str) -> str:
     """'50,000' -> '50.000' and '4.5 MB' -> '4,5 MB' in German; text that does not start with a number stays."""
     m = _NUMBER.match(text)
@@ -152,6 +173,10 @@ def render(key: str, params: Mapping[str, Any], language: str) -> str | None:
         text = values.get(m.group(1), m.group(0))
         if m.group(2) == "message":
             return translate(text, language)
+        if m.group(2) == "option":
+            return option_labels(language).get(f"label.{text}", text)
+        if m.group(2) == "date":
+            return format_date(text, language)
         return format_number(text, language) if m.group(2) == "number" else text
 
     return _PLACEHOLDER.sub(value, entry)

@@ -257,3 +257,16 @@ def test_the_gallery_the_choices_and_the_presets_have_entries():
     assert messages.translate(PRESETS["a4-4xa6-landscape"].title, "de") == (
         "4 x A6 auf perforiertem A4, Namensschilder im Querformat 148,5 x 105 mm, gedreht in die Teile im Hochformat"
     )
+
+
+def test_option_names_read_as_the_form_labels_them_and_dates_as_the_mail_writes_them():
+    assert messages.translate("margin_mm must be between 0 and 100 mm", "de") == (
+        "„Rand (mm)“ muss zwischen 0 und 100 mm liegen."
+    )
+    assert messages.translate(
+        "This job is rendering (its lease runs until 2026-12-01T10:15:00Z), not failed or stuck: nothing to re-drive.",
+        "de",
+    ) == (
+        "Dieser Auftrag ist in Arbeit (seine Frist läuft bis 1. Dezember 2026, 10:15 UTC), weder fehlgeschlagen noch "
+        "hängen geblieben: nichts neu anzustoßen."
+    )
