@@ -187,8 +187,25 @@ def translate(text: str, language: str) -> str:
     if language == ENGLISH or not text:
         return text
     known = identify(text)
-    rendered = render(known.key, known.params, language) if known else None
+    rendered = render(known.key, known.params, language) if known else _located(text, language)
     return text if rendered is None else rendered
+
+
+_WORDS = ("phrase", "subject", "status", "where")  # entries that are parts of messages, not messages
+
+
+def _located(text: str, language: str) -> str | None:
+    """A known message behind a place the catalogue cannot know ('elements[3] (id "role"): box: has no area; …',
+    a design document's problems): the place stays as written, the message is translated."""
+    start = text.find(": ")
+    while start >= 0:
+        known = identify(text[start + 2 :])
+        if known is not None and known.key.split(".")[0] not in _WORDS:
+            rendered = render(known.key, known.params, language)
+            if rendered is not None:
+                return text[: start + 2] + rendered
+        start = text.find(": ", start + 2)
+    return None
 
 
 def annotate(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,7 +257,12 @@ def localize(item: Mapping[str, Any], language: str) -> dict[str, Any]:
     ("Zeile 3, Spalte 'x': ") rebuilt the same way, `key`/`params` kept for pages that render their own. A message
     the catalogue does not know keeps its English text."""
     out = annotate(item)
-    if language == ENGLISH or "key" not in out:
+    if language == ENGLISH:
+        return out
+    if "key" not in out:  # perhaps a known message behind a place; else English
+        for part in ("message", "hint"):
+            if isinstance(out.get(part), str):
+                out[part] = translate(out[part], language)
         return out
     message = render(out["key"], out.get("params") or {}, language)
     if message is None:

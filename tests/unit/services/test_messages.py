@@ -72,6 +72,8 @@ def _texts(call: ast.Call) -> Iterator[str]:
     name = _name(call.func)
     if name == "ApiError" or name == "RowIssue":
         args = call.args[2:3]
+    elif name == "problem":  # a design document's Reader.problem(property, message): the studio lists them
+        args = call.args[1:2]
     elif name in BUILTIN or not (name.endswith("Error") or name[:1].isupper()):
         return
     else:
@@ -92,7 +94,7 @@ def _choices(node: ast.expr) -> list[ast.expr]:
 
 
 def _raised_or_built(tree: ast.AST) -> Iterator[ast.Call]:
-    """Calls whose result is raised or returned as an error, and every RowIssue."""
+    """Calls whose result is raised or returned as an error, every RowIssue and every design-document problem."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             yield node.exc
@@ -102,7 +104,7 @@ def _raised_or_built(tree: ast.AST) -> Iterator[ast.Call]:
             and _name(node.value.func).endswith(("Error", "Refusal"))
         ):
             yield node.value
-        elif isinstance(node, ast.Call) and _name(node.func) in ("RowIssue", "ApiError"):
+        elif isinstance(node, ast.Call) and _name(node.func) in ("RowIssue", "ApiError", "problem"):
             yield node
 
 
@@ -269,4 +271,14 @@ def test_option_names_read_as_the_form_labels_them_and_dates_as_the_mail_writes_
     ) == (
         "Dieser Auftrag ist in Arbeit (seine Frist läuft bis 1. Dezember 2026, 10:15 UTC), weder fehlgeschlagen noch "
         "hängen geblieben: nichts neu anzustoßen."
+    )
+
+
+def test_a_design_documents_problems_keep_their_place_and_read_in_german():
+    problem = 'elements[3] (id "role"): box: has no area; give it a width and a height above 0 mm'
+    assert messages.translate(problem, "de") == (
+        'elements[3] (id "role"): box: hat keine Fläche; geben Sie ihm eine Breite und eine Höhe über 0 mm.'
+    )
+    assert messages.translate(f"The design document has 2 problem(s): {problem}", "de").startswith(
+        'Das Design-Dokument hat 2 Probleme: elements[3] (id "role"): box: hat keine Fläche;'
     )
