@@ -184,3 +184,20 @@ def test_admin_failures_and_redrive_summaries_in_german(env):
     assert job["redrive"]["summary"] == (
         "Korrigieren Sie die Datei und laden Sie sie erneut hoch: ein neuer Anstoß würde genauso scheitern."
     )
+
+
+def test_the_studios_document_problems_in_german(env):
+    from badge_renderer.design_document import export_design
+
+    document = export_design("classic")
+    document["elements"][0]["rotation"] = "sideways"
+    refused = env.client.post(
+        "/api/saved-designs", json={"title": "Tagung 2026", "document": document}, headers=_german(env)
+    )
+    error = refused.get_json()["error"]
+    assert refused.status_code == 400 and error["code"] == "bad_design"
+    rotation = [p for p in error["problems"] if "rotation" in p]
+    assert rotation and "ist nicht erlaubt" in rotation[0], rotation
+    assert (
+        error["message"].startswith("Das Design-Dokument hat 1 Problem: ") and "ist nicht erlaubt" in error["message"]
+    )
