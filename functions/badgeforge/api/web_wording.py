@@ -89,7 +89,7 @@ def readable(data: Any, language: str | None = None) -> Any:
         return [readable(item, language) for item in data]
     if not isinstance(data, dict):
         return data
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if key == "error" and isinstance(value, dict) and isinstance(value.get("message"), str):
             out[key] = web_message(value, language)
