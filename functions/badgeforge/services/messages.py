@@ -217,7 +217,7 @@ def annotate(item: Mapping[str, Any]) -> dict[str, Any]:
             continue
         known = identify(core_message(out) if part == "message" else str(out.get("hint") or ""))
         if known is not None:
-            out[key_field], out[params_field] = known.key, known.params
+            out[key_field], out[params_field] = known.key, dict(known.params)  # a copy: identify() is cached
     return out
 
 
