@@ -6,6 +6,7 @@ already names the form's fields; English, and any text the catalogue does not kn
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from flask import Flask, has_request_context, request
 
 from badgeforge.services import messages
+
+log = logging.getLogger(__name__)
 
 # The renderer's phrasings, most specific first; each says where the same choice is in the form.
 _PHRASES = (
@@ -66,7 +69,11 @@ def reader_language() -> str:
 def web_message(item: Mapping[str, Any], language: str | None = None) -> dict[str, Any]:
     """A warning or error dict with its message and hint in the reader's language and the form's words, plus the
     message's catalogue `key` and `params` (for pages and API clients that render their own)."""
-    out = messages.localize(item, language or reader_language())
+    try:
+        out = messages.localize(item, language or reader_language())
+    except (OSError, ValueError, KeyError):  # a broken catalogue must not break an error answer: say it in English
+        log.exception("could not localize a message")
+        out = dict(item)
     for key in ("message", "hint"):
         if isinstance(out.get(key), str):
             out[key] = for_web(out[key])
@@ -75,7 +82,11 @@ def web_message(item: Mapping[str, Any], language: str | None = None) -> dict[st
 
 def web_text(text: str, language: str | None = None) -> str:
     """One sentence (a re-drive summary, a design's description) in the reader's language and the form's words."""
-    return for_web(messages.translate(text, language or reader_language()))
+    try:
+        return for_web(messages.translate(text, language or reader_language()))
+    except (OSError, ValueError, KeyError):
+        log.exception("could not localize a message")
+        return for_web(text)
 
 
 _SENTENCES = ("summary", "reason")  # the admin console's re-drive summaries and stuck reasons

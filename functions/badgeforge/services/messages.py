@@ -20,12 +20,15 @@ test_messages.py lists every message the code can write that has no entry).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 ENGLISH = "en"
 LANGUAGES = ("en", "de")
@@ -215,7 +218,11 @@ def annotate(item: Mapping[str, Any]) -> dict[str, Any]:
     for part, key_field, params_field in (("message", "key", "params"), ("hint", "hint_key", "hint_params")):
         if key_field in out:
             continue
-        known = identify(core_message(out) if part == "message" else str(out.get("hint") or ""))
+        try:
+            known = identify(core_message(out) if part == "message" else str(out.get("hint") or ""))
+        except (OSError, ValueError) as err:  # no catalogue (a broken install): the job still records its English
+            log.error("message catalogue unreadable: %s", err)
+            return out
         if known is not None:
             out[key_field], out[params_field] = known.key, dict(known.params)  # a copy: identify() is cached
     return out

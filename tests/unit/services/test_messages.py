@@ -282,3 +282,17 @@ def test_a_design_documents_problems_keep_their_place_and_read_in_german():
     assert messages.translate(f"The design document has 2 problem(s): {problem}", "de").startswith(
         'Das Design-Dokument hat 2 Probleme: elements[3] (id "role"): box: hat keine Fläche;'
     )
+
+
+def test_a_missing_catalogue_leaves_the_english_and_breaks_nothing(monkeypatch, tmp_path):
+    monkeypatch.setattr(messages, "_templates", lambda: tmp_path)  # a broken install: templates/i18n is gone
+    for cached in (messages.catalogue, messages._forms_index, messages.identify):
+        cached.cache_clear()
+    try:
+        warning = {"row": 2, "column": "name", "message": "'Ada' was shortened to fit the badge"}
+        assert messages.annotate(warning) == warning
+    finally:
+        monkeypatch.undo()
+        for cached in (messages.catalogue, messages._forms_index, messages.identify):
+            cached.cache_clear()
+    assert messages.annotate(warning)["key"] == "warn.shortened"
