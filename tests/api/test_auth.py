@@ -41,7 +41,12 @@ def test_signin_returns_a_token_that_identifies_the_user(env):
 def test_signin_refuses_bad_credentials_without_saying_which(env, body):
     response = env.client.post("/api/auth/signin", json=body)
     assert response.status_code == 401
-    assert response.get_json()["error"] == {"code": "bad_credentials", "message": "Wrong email or password."}
+    assert response.get_json()["error"] == {
+        "code": "bad_credentials",
+        "message": "Wrong email or password.",
+        "key": "auth.bad_credentials",  # the catalogue entry (templates/i18n/messages.*.json)
+        "params": {},
+    }
 
 
 def test_signin_needs_both_fields(env):

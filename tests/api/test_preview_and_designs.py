@@ -90,6 +90,8 @@ def test_missing_csv_and_empty_csv(env):
         "code": "missing_file",
         "message": "Choose an attendee CSV file to upload.",
         "field": "csv",
+        "key": "upload.choose_csv",
+        "params": {},
     }
     empty = env.client.post("/api/preview", headers=headers, data=upload_form(b""))
     assert empty.get_json()["error"]["code"] == "empty_file"
@@ -105,6 +107,8 @@ def test_bad_options_name_the_option(env):
         "code": "bad_json",
         "message": "The options field is not valid JSON.",
         "field": "options",
+        "key": "upload.field_not_json",
+        "params": {"name": "options"},
     }
 
 

@@ -52,7 +52,8 @@ def test_the_preview_lists_every_rows_warnings_as_the_job_will(env, tmp_path):
         offset += len(body["warnings"])
         if offset >= body["warning_count"]:
             break
-    assert got == want
+    assert [{key: w[key] for key in ("row", "column", "message")} for w in got] == want
+    assert all(w["key"] for w in got), "each with its catalogue entry, for the page's language"
     rows = {w["row"] for w in got if w["row"]}
     assert body["badge"]["row"] == 3 and max(rows) > 300, "rows far from the previewed badge are listed too"
 

@@ -192,6 +192,8 @@ def test_a_job_whose_attendee_file_is_gone_says_so(desk_env) -> None:
     assert response.get_json()["error"] == {
         "code": "source_gone",
         "message": "This job's attendee file was deleted, so the desk cannot list it.",
+        "key": "desk.source_gone",  # its catalogue entry: the desk page reads it in the page's language
+        "params": {},
     }
 
 

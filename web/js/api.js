@@ -22,9 +22,14 @@ export async function authHeader() {
   return value ? { Authorization: `Bearer ${value}` } : {};
 }
 
+// The page's language (the header's switch included) on every call, so what the server writes (error messages,
+// warnings, job status, the gallery's descriptions, account emails) speaks it too.
+async function headersFor(extra) {
+  return { ...(await authHeader()), "Accept-Language": language(), ...(extra || {}) };
+}
+
 export async function request(method, path, { json, form, headers: extra } = {}) {
-  // the page's language (the header's switch included), so what the server writes (account emails) speaks it too
-  const headers = { ...(await authHeader()), "Accept-Language": language(), ...(extra || {}) };
+  const headers = await headersFor(extra);
   let body;
   if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
   if (form !== undefined) body = form;
@@ -41,14 +46,15 @@ export const del = (path) => request("DELETE", path);
 
 // The callable protocol (adjust_usage): {"data": ...} -> {"result": ...} | {"error": {status, message}}.
 export async function callFunction(name, data) {
-  const headers = { ...(await authHeader()), "Content-Type": "application/json" };
+  const headers = await headersFor({ "Content-Type": "application/json" });
   const response = await fetch(`/${name}`, { method: "POST", headers, body: JSON.stringify({ data }) });
   const body = await response.json().catch(() => ({}));
   if (!response.ok || body.error) throw new ApiError(response.status, body.error);
   return body.result;
 }
 
-// "row 3, column 'name': ..." for errors that point into the CSV.
+// "row 3, column 'name': ..." for errors that point into the CSV (unless the server's message, in the page's
+// language, already says where).
 export function describeError(err) {
   const b = (err && err.body) || {};
   const where = [];
@@ -56,7 +62,8 @@ export function describeError(err) {
   if (b.column) where.push(t("api.column", { column: b.column }));
   const text = err.message || t("api.went_wrong");
   const hint = b.hint && !text.includes(b.hint) ? ` ${b.hint}` : "";
-  return where.length && !/row \d+|column '/.test(text) ? `${where.join(", ")}: ${text}${hint}` : `${text}${hint}`;
+  const said = /row \d+|column '|Zeile \d+|Spalte „/.test(text) || where.some((part) => text.includes(part));
+  return where.length && !said ? `${where.join(", ")}: ${text}${hint}` : `${text}${hint}`;
 }
 
 export function el(tag, attrs = {}, ...children) {
@@ -73,7 +80,7 @@ export function el(tag, attrs = {}, ...children) {
 
 // A file the API answers with (e.g. warnings as CSV), with the same sign-in; a JSON error becomes an ApiError.
 export async function fetchBlob(path, form) {
-  const headers = await authHeader();
+  const headers = await headersFor();
   const response = await fetch(path, { method: form ? "POST" : "GET", headers, body: form });
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));
@@ -84,7 +91,7 @@ export async function fetchBlob(path, form) {
 
 // A file answered to a JSON POST (the desk's one-badge label PDF): the blob and the response headers.
 export async function postForBlob(path, json) {
-  const headers = { ...(await authHeader()), "Content-Type": "application/json" };
+  const headers = await headersFor({ "Content-Type": "application/json" });
   const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(json) });
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));

@@ -8,6 +8,7 @@
 // Firebase mode (/config.json "live": "rtdb"): signin.js hands every call to the Realtime Database listener
 // (firebase_job_watch.js liveWatcher) through useJobWatcher once the user is signed in.
 import { authHeader, get } from "./api.js";
+import { language } from "./i18n.js";
 
 export const POLL_MS = 5000;
 const RETRY_MS = 1000;
@@ -35,7 +36,8 @@ function parseBlock(block) {
 
 // Reads the stream until the job is final ("final"), or the server ends it early ("closed"); throws if refused.
 async function stream(jobId, onUpdate, signal) {
-  const headers = { ...(await authHeader()), Accept: "text/event-stream" };
+  // the page's language, as api.js sends it: the job's warnings and reason come back in it
+  const headers = { ...(await authHeader()), Accept: "text/event-stream", "Accept-Language": language() };
   const response = await fetch(`/api/jobs/${encodeURIComponent(jobId)}/events`, { headers, signal, cache: "no-store" });
   const type = response.headers.get("Content-Type") || "";
   if (!response.ok || !response.body || !type.startsWith("text/event-stream")) {

@@ -539,7 +539,8 @@ function showProgress(job) {
 
 async function finished(jobId, update) {
   let job = update;
-  if (job.status === "done" && !job.link && !job.link_error) job = await get(`/api/jobs/${jobId}`); // a database update has no link
+  // a database update has no link, and its reason is stored in English (the API answers in the page's language)
+  if (job.status === "failed" || (job.status === "done" && !job.link && !job.link_error)) job = await get(`/api/jobs/${jobId}`);
   if (job.status === "done") {
     if (job.link) {
       $("download").href = job.link;

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, jsonify, send_from_directory
 
-from . import inputs, security_headers, uploads, web_config
+from . import inputs, security_headers, uploads, web_config, web_wording
 from .auth import FirebaseTokens, LocalSessions
 from .context import ApiContext
 from .errors import ApiError, install_error_handlers
@@ -75,6 +75,7 @@ def create_app(
         job_rate=job_rate or _job_rate(services),
     )
     install_error_handlers(app)
+    web_wording.install(app)
     pages = (
         session,
         accounts,

@@ -15,6 +15,8 @@ from flask import Request, Response, jsonify
 
 from badgeforge.config import templates_dir
 
+from .web_wording import web_text
+
 # state -> (title, what happened, what to do). The fix always names a way to the badges, never a dead end.
 REASONS: dict[str, tuple[str, str, str]] = {
     "expired": (
@@ -76,7 +78,7 @@ def dead_link_response(request: Request, state: str, message: str, job_id: str |
         # as a console error, and a mail app's web view may show its own error screen instead of ours)
         response = Response(render_page(state, job_id), status=200, mimetype="text/html")
     else:
-        body = {"code": state, "message": message, **({"job_id": job_id} if job_id else {})}
+        body = {"code": state, "message": web_text(message), **({"job_id": job_id} if job_id else {})}
         response = jsonify({"error": body})
         response.status_code = status
     response.headers["Cache-Control"] = "no-store"

@@ -1,6 +1,8 @@
-"""API errors as types, turned into JSON `{error: {code, message, field?, row?, column?}}` at the edge.
+"""API errors as types, turned into JSON `{error: {code, message, field?, row?, column?, key?, params?}}` at the edge.
 
-A user never sees a traceback: every failure leaves the API as this one JSON shape with an HTTP status.
+A user never sees a traceback: every failure leaves the API as this one JSON shape with an HTTP status. The message
+(and hint) is in the request's language (web_wording.web_message); `key` and `params` name the catalogue entry it was
+written from, so a client can render its own text.
 """
 
 from __future__ import annotations
@@ -42,18 +44,18 @@ class ApiError(Exception):
 
 
 def from_badgeforge_error(err: BadgeForgeError, *, field: str | None = None) -> ApiError:
-    """A renderer error (bad CSV, option, image, design) becomes a 400 that still points at row and column, in the
-    form's words (no CLI flags)."""
-    from .web_wording import web_message
-
-    body = web_message(err.to_dict())
+    """A renderer error (bad CSV, option, image, design) becomes a 400 that still points at row and column (in the
+    form's words and the reader's language once it is answered)."""
+    body = err.to_dict()
     api = ApiError(400, body.pop("code"), body.pop("message"), field=field)
     api.body.update(body)
     return api
 
 
 def error_response(status: int, body: dict[str, Any]):
-    return jsonify({"error": body}), status
+    from .web_wording import web_message
+
+    return jsonify({"error": web_message(body)}), status
 
 
 def install_error_handlers(app: Flask) -> None:

@@ -1,7 +1,7 @@
 """Every warning a job would give, before it is made: the reader's row issues, the sheet's and the design's job-level
 notes, and every row's text warnings from the dry run (badge_renderer.dry_run), in the order the finished job
-lists them. Kept per process for the same file, mapping and options, so stepping through the preview or paging
-the list does not check 50,000 rows again."""
+lists them, in the reader's language. Kept per process for the same file, mapping, options and language, so
+stepping through the preview or paging the list does not check 50,000 rows again."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .web_wording import web_message
+from .web_wording import reader_language, web_message
 
 KEPT = 8  # (file, options) sets answered from memory: a few organizers editing at once per instance
 _kept: OrderedDict[bytes, list[dict[str, Any]]] = OrderedDict()  # every warning, per file + all options
@@ -21,8 +21,9 @@ _lock = threading.Lock()
 
 
 def job_warnings(upload: Any, table: Any, options: Any, selected: Sequence[Any]) -> list[dict[str, Any]]:
-    """The warnings the render job will record for this upload (as dicts: row, column, message)."""
-    key = _key(upload, options)
+    """The warnings the render job will record for this upload (as dicts: row, column, message, key, params)."""
+    language = reader_language()
+    key = _key(upload, options) + language.encode()
     found = _recall(_kept, key)
     if found is None:
         from badge_renderer.design_checks import design_warnings
@@ -30,7 +31,7 @@ def job_warnings(upload: Any, table: Any, options: Any, selected: Sequence[Any])
 
         rows = _with_photo_warnings(_row_warnings(upload, options, selected), options, selected)
         issues = (*table.warnings, *layout_warnings(options), *design_warnings(options))
-        found = [web_message(issue.to_dict()) for issue in issues] + rows
+        found = [web_message(w, language) for w in (*(issue.to_dict() for issue in issues), *rows)]
         _keep(_kept, key, found)
     return found
 
@@ -43,7 +44,7 @@ def _row_warnings(upload: Any, options: Any, selected: Sequence[Any]) -> list[di
     key = _key(upload, text_options(options))
     found = _recall(_rows, key)
     if found is None:
-        found = [web_message(issue.to_dict()) for issue in text_warnings(selected, options)]
+        found = [issue.to_dict() for issue in text_warnings(selected, options)]
         _keep(_rows, key, found)
     return found
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.errors import BadgeForgeError
-from badgeforge.services import chunk_inputs, job_paths, render_job, render_scratch
+from badgeforge.services import chunk_inputs, job_paths, messages, render_job, render_scratch
 from badgeforge.services.job_paths import UploadRef
 from badgeforge.services.keys import iso, parse_iso
 from badgeforge.services.renderer import BadgeRenderer, LibraryRenderer
@@ -340,7 +340,7 @@ def _merge(services: Services, ref: UploadRef, renderer: BadgeRenderer, job: Map
             "download_name": name,
             "event_name": event_name or None,
             "pdf_bytes": pdf_bytes,
-            "warnings": warnings[:200] or None,
+            "warnings": [messages.annotate(w) for w in warnings[:200]] or None,  # key + params: any language
             "warnings_total": len(warnings)
             + max(0, int(plan_doc.get("warnings_total") or 0) - len(plan_doc.get("warnings", []))),
             "locale": plan_doc.get("locale"),

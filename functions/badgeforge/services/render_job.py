@@ -26,6 +26,7 @@ from badgeforge.services import (
     job_paths,
     links,
     mail_language,
+    messages,
     open_work,
     rate_limits,
     render_scratch,
@@ -528,7 +529,11 @@ JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnin
 
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
     """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
-    warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
+    # with their catalogue key and params, so the finished job reads in each viewer's language (services/messages)
+    warnings = [
+        messages.annotate(w)
+        for w in (*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings)))
+    ]
     if len(warnings) > JOB_NODE_WARNINGS:  # the rest beside the PDF (an object write: only when there is a rest)
         services.blobs.write_bytes(
             job_paths.warnings_path(ref.uid, ref.job_id), json.dumps(warnings).encode(), content_type="application/json"
@@ -728,7 +733,12 @@ def _fail(services: Services, ref: UploadRef, error: Mapping[str, Any], held: bo
 
 def _mark_failed(services: Services, ref: UploadRef, error: Mapping[str, Any], attempt: Any) -> None:
     """jobs/.../status = failed with the reason, in one transaction that checks the attempt still owns the job."""
-    changes = {"status": "failed", "error": dict(error), "lease_until": None, "updated_at": iso(services.clock.now())}
+    changes = {
+        "status": "failed",
+        "error": messages.annotate(error),  # key + params: the reason reads in the viewer's language
+        "lease_until": None,
+        "updated_at": iso(services.clock.now()),
+    }
 
     def body(job):
         if not job or job.get("status") != "rendering" or job.get("attempts") != attempt:

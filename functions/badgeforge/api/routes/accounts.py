@@ -19,6 +19,7 @@ from .. import pipeline, second_factor
 from ..auth import bearer_token
 from ..context import api, current_user
 from ..errors import ApiError
+from ..web_wording import web_text
 
 bp = Blueprint("accounts", __name__)
 SENT = "If that address can use BadgeForge, an email is on its way; open the link in it."
@@ -69,7 +70,7 @@ def sign_up():
     body = _body()
     email, password = _field(body, "email", "email"), _field(body, "password", "password")
     local_accounts.sign_up(api().services, email, password, _mail_language())
-    return jsonify({"message": SENT}), 202
+    return jsonify({"message": web_text(SENT)}), 202
 
 
 @bp.post("/api/auth/verify")
@@ -83,14 +84,14 @@ def verify():
 @local_only
 def resend_verification():
     local_accounts.resend_verification(api().services, _field(_body(), "email", "email"), _mail_language())
-    return jsonify({"message": SENT}), 202
+    return jsonify({"message": web_text(SENT)}), 202
 
 
 @bp.post("/api/auth/reset-request")
 @local_only
 def reset_request():
     local_accounts.request_reset(api().services, _field(_body(), "email", "email"), _mail_language())
-    return jsonify({"message": SENT}), 202
+    return jsonify({"message": web_text(SENT)}), 202
 
 
 @bp.post("/api/auth/reset")

@@ -13,6 +13,7 @@ from .. import pipeline
 from ..context import api, current_admin
 from ..errors import ApiError
 from ..inputs import request_key
+from ..web_wording import readable
 
 bp = Blueprint("admin", __name__)
 
@@ -104,7 +105,7 @@ def failed():
     for row in [*jobs, *mails]:  # the console shows who, by email, never a bare uid
         node = account(row["uid"])
         row["email"] = str(node.get("email") or "") if isinstance(node, dict) else ""
-    return jsonify({"jobs": jobs, "mails": mails})
+    return jsonify(readable({"jobs": jobs, "mails": mails}))
 
 
 @bp.post("/api/admin/redrive")
@@ -119,4 +120,4 @@ def redrive():
     mail_key = request_key(body.get("mailKey"), "mailKey", required=False)
     ctx = api()
     result = pipeline.redrive(ctx.services, ctx.submitter, str(uid), job_id, mail_key)
-    return jsonify(result)
+    return jsonify(readable(result))

@@ -1,4 +1,5 @@
-"""The design gallery (names, titles and preview images of the bundled designs) and the label presets."""
+"""The design gallery (names, titles and preview images of the bundled designs) and the label presets, their titles
+and descriptions in the reader's language (the renderer's English is the catalogue's id: services/messages.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from flask import Blueprint, jsonify, request, send_file
 from .. import option_wording
 from ..context import current_user
 from ..errors import ApiError
-from ..web_wording import for_web
+from ..web_wording import web_text
 
 bp = Blueprint("designs", __name__)
+UNTRANSLATED = ("paper", "font_family", "badge_size")  # names ("A4", "Inter", "A6 (105 × 148 mm)") read alike
 
 
 def _designs() -> list:
@@ -38,8 +40,8 @@ def _describe(design) -> dict:
     size = getattr(design, "default_badge_size", None) or getattr(design, "badge_size", None)
     return {
         "name": name,
-        "title": getattr(design, "title", "") or name,
-        "description": for_web(getattr(design, "description", "")),  # manifests speak CLI ("use --duplex")
+        "title": web_text(getattr(design, "title", "") or name),
+        "description": web_text(getattr(design, "description", "")),  # manifests speak CLI ("use --duplex")
         "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
         "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
         "has_back": bool(getattr(design, "has_back", False)),
@@ -58,7 +60,10 @@ def presets():
     current_user()
     from badge_renderer.layout import PRESETS
 
-    return jsonify({"presets": [preset.describe() for preset in PRESETS.values()]})
+    described = [preset.describe() for preset in PRESETS.values()]
+    for preset in described:
+        preset["title"] = web_text(preset["title"])
+    return jsonify({"presets": described})
 
 
 @bp.get("/api/options")
@@ -74,8 +79,9 @@ def options():
     for group in schema["groups"].values():
         for option in group:
             for choice in option.get("choices", ()):
-                if isinstance(choice.get("description"), str):
-                    choice["description"] = for_web(choice["description"])
+                for field in ("title", "description"):
+                    if isinstance(choice.get(field), str) and option["name"] not in UNTRANSLATED:
+                        choice[field] = web_text(choice[field], language)
     answer = jsonify(schema)
     answer.vary.add("Accept-Language")
     return answer

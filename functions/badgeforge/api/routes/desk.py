@@ -19,7 +19,7 @@ from badgeforge.services.desk_errors import DeskRefused
 from badgeforge.services.desk_roster import load_roster
 
 from ..context import api, current_user
-from ..errors import ApiError
+from ..errors import ApiError, error_response
 from ..inputs import request_key
 from ..warnings_csv import safe_cell
 
@@ -41,7 +41,7 @@ def _refused(err: DeskRefused) -> ApiError:
 @bp.errorhandler(DeskRefused)
 def _desk_refused(err: DeskRefused):
     error = _refused(err)
-    return jsonify({"error": error.body}), error.status
+    return error_response(error.status, error.body)
 
 
 def _job() -> tuple[str, str]:

@@ -50,7 +50,7 @@ def job_view(services: Any, uid: str, job_id: str, job: dict[str, Any], *, with_
         try:
             view["link"] = pipeline.job_link(services, uid, job_id, job)
         except ApiError as err:  # the status itself is still worth showing; the page explains the missing link
-            view["link_error"] = err.body
+            view["link_error"] = web_message(err.body)
     return view
 
 
@@ -175,18 +175,19 @@ WARNINGS_FILE_MAX_BYTES = 50_000_000
 
 
 def _job_warnings(uid: str, job_id: str, job: dict[str, Any]) -> list[dict[str, Any]]:
-    """All of a job's warnings: the file the render job wrote beside the PDF, else (older jobs) the node's list."""
+    """All of a job's warnings as stored: the file the render job wrote beside the PDF, else (older jobs) the node's
+    list. The answer puts what it shows through web_message (a page of 100 reads in German, not all 50,000)."""
     import json
 
     try:
         data = api().services.blobs.read_bytes(job_paths.warnings_path(uid, job_id), max_bytes=WARNINGS_FILE_MAX_BYTES)
         stored = json.loads(data)
         if isinstance(stored, list):
-            return [web_message(w) for w in stored if isinstance(w, dict)]
+            return [w for w in stored if isinstance(w, dict)]
     except (BlobNotFound, BlobTooLarge, ValueError):
         pass
     listed = job.get("warnings") or []
-    return [web_message(w) for w in (listed.values() if isinstance(listed, dict) else listed) if isinstance(w, dict)]
+    return [w for w in (listed.values() if isinstance(listed, dict) else listed) if isinstance(w, dict)]
 
 
 @bp.get("/api/jobs/<job_id>/warnings")
@@ -199,7 +200,12 @@ def job_warnings(job_id: str):
     except ValueError as err:
         raise ApiError(400, "bad_request", "offset and limit must be whole numbers.") from err
     return jsonify(
-        {"id": job_id, "total": len(warnings), "offset": offset, "warnings": warnings[offset : offset + limit]}
+        {
+            "id": job_id,
+            "total": len(warnings),
+            "offset": offset,
+            "warnings": [web_message(w) for w in warnings[offset : offset + limit]],
+        }
     )
 
 
@@ -207,7 +213,7 @@ def job_warnings(job_id: str):
 def job_warnings_csv(job_id: str):
     uid, job = _own_job(job_id)
     return Response(
-        warnings_csv(_job_warnings(uid, job_id, job)),
+        warnings_csv([web_message(w) for w in _job_warnings(uid, job_id, job)]),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="badge-warnings.csv"'},
     )

@@ -13,6 +13,7 @@ from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
 from ..uploads import read_capped
+from ..web_wording import web_text
 
 bp = Blueprint("saved_designs", __name__)
 
@@ -27,7 +28,7 @@ def _json() -> dict[str, Any]:
 def _refused(err: designs.DesignRefused) -> ApiError:
     error = ApiError(400, "bad_design", str(err), field=err.field)
     if err.problems:
-        error.body["problems"] = err.problems[:50]
+        error.body["problems"] = [web_text(problem) for problem in err.problems[:50]]  # the page's language
     return error
 
 

@@ -9,6 +9,7 @@ from badgeforge.services import local_accounts
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
+from ..web_wording import web_text
 
 bp = Blueprint("session", __name__)
 
@@ -22,7 +23,7 @@ def auth_config():
     starting = int(getattr(settings, "default_allowed_usage", 0))
     answer = {"mode": "local" if api().local else "firebase", "signup": signup, "starting_usage": starting}
     if settings is not None and (signup != "open" or starting == 0):
-        answer["access"] = local_accounts.invite_message(settings)
+        answer["access"] = web_text(local_accounts.invite_message(settings))
     return jsonify(answer)
 
 

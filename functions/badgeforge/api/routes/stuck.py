@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from badgeforge.services import stuck_jobs
 
 from ..context import api, current_admin
+from ..web_wording import readable
 
 bp = Blueprint("stuck", __name__)
 
@@ -18,7 +19,7 @@ def stuck():
     services = api().services
     return jsonify(
         {
-            "jobs": stuck_jobs.list_stuck(services),
+            "jobs": readable(stuck_jobs.list_stuck(services)),
             "lease_seconds": int(services.settings.render_lease.total_seconds()),
         }
     )

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 from .. import pipeline
 from ..context import api, current_user
 from ..errors import ApiError
+from ..web_wording import web_text
 
 bp = Blueprint("callable", __name__)
 
@@ -25,6 +26,7 @@ _HTTP = {
 
 
 def _callable_error(code: str, message: str):
+    message = web_text(message)  # the console's language (Accept-Language), like every other answer
     return jsonify({"error": {"status": code.upper().replace("-", "_"), "message": message}}), _HTTP.get(code, 500)
 
 
