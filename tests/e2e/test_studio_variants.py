@@ -213,6 +213,30 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     back_svg.set_input_files(str(artwork))
     expect(page.locator("#background-status")).to_have_text("“artwork.svg” uploaded.", timeout=WAIT_MS)
     expect(page.get_by_role("button", name="Remove the SVG artwork")).to_be_visible()
+
+    # an image element shows an uploaded picture instead of the job's logo
+    page.locator("#add-kind").select_option("image")
+    page.get_by_role("button", name="Add element").click()
+    expect(page.locator("#prop-asset")).to_have_value("")  # the job's logo
+    red = tmp_path / "red.png"
+    Image.new("RGB", (40, 40), RED).save(red)
+    page.get_by_label("Upload an image for this element").set_input_files(str(red))
+    expect(page.locator("#prop-asset")).to_have_value("image-image-1", timeout=WAIT_MS)
+    page.locator("#prop-box-y").fill("40")  # below the name: its box is 40-51 mm down, 27-63 mm across
+    page.locator("#prop-box-y").press("Tab")
+    # a photo element: its column from the CSV's (a suggestion list) and a focal point, moved off the image
+    page.locator("#add-kind").select_option("photo")
+    page.get_by_role("button", name="Add element").click()
+    expect(page.locator("#prop-column")).to_have_attribute("list", "studio-columns")
+    expect(page.locator("#studio-columns option[value='Ticket Type']")).to_have_count(1)  # the sample CSV's
+    page.locator("#prop-column").fill("Picture")
+    page.locator("#prop-column").press("Tab")
+    expect(page.locator("#prop-focus-x")).to_be_focused()  # Tab moves on: the panel is not redrawn under it
+    page.locator("#prop-focus-x").fill("0.2")
+    page.locator("#prop-focus-x").press("Tab")
+    page.locator("#prop-box-x").fill("62")
+    page.locator("#prop-box-x").press("Tab")
+
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#studio-message")).to_have_text(re.compile("Saved as"), timeout=WAIT_MS)
 
@@ -221,11 +245,18 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     document = saved["document"]
     assert document["sides"] == ["front", "back"]
     assert document["backgrounds"] == {"back": {"svg": "background-back-svg"}}
-    assert document["assets"] == {"background-back-svg": {"media_type": "image/svg+xml"}}
+    assert document["assets"] == {
+        "background-back-svg": {"media_type": "image/svg+xml"},
+        "image-image-1": {"media_type": "image/png"},
+    }
+    by_kind = {e["kind"]: e for e in document["elements"]}
+    assert by_kind["image"]["asset"] == "image-image-1"
+    assert by_kind["photo"]["column"] == "Picture" and by_kind["photo"]["focus"] == {"x": 0.2, "y": 0.5}
 
     options = {"design_id": saved["id"], "one_per_page": True, "sides": "duplex"}
     pdf = render_job(server, token, options, tmp_path, "two-sides")
     assert len(PdfReader(pdf).pages) == 4  # front and back of each of the two attendees
     assert near(page_pixel(pdf, 1, 0.5, 0.1), (255, 255, 255))  # the front keeps its white background
+    assert near(page_pixel(pdf, 1, 0.5, 45.5 / 55), RED)  # the uploaded image, centred in its box
     assert near(page_pixel(pdf, 2, 0.5, 0.1), (0x1F, 0x6F, 0xEB))  # the back prints the artwork
     assert console.errors == [] or all("400" in error for error in console.errors), console.errors

@@ -155,7 +155,6 @@ function drawDesignPanel() {
     el("h3", { id: "types-title", text: t("studio.types_title") }),
     el("p", { class: "muted small", text: t("studio.types_help") }),
     overridesSection(panelContext),
-    columnList(state.columns),
   );
 }
 
@@ -428,7 +427,7 @@ function bound(e, key, { type = "text", choices = null, number = false, min, max
   };
   let input;
   if (choices) {
-    input = el("select", { id, disabled: state.readOnly }, ...choices.map(([v, t]) => el("option", { value: v, text: t })));
+    input = el("select", { id, disabled: state.readOnly }, ...choices.map(([v, key]) => el("option", { value: v, text: t(key) })));
     input.value = read() ?? choices[0][0];
   } else if (type === "checkbox") {
     input = el("input", { type: "checkbox", id, checked: Boolean(read()), disabled: state.readOnly });
@@ -452,40 +451,40 @@ function drawProps() {
   const box = $("props");
   const e = state.selected && element(state.selected);
   if (!e) { box.replaceChildren(el("p", { class: "muted", text: STRINGS.noSelection })); return; }
-  const row = (key, label, opts) => { const [id, input] = bound(e, key, opts); return field(id, label, input); };
+  const row = (key, label, opts) => { const [id, input] = bound(e, key, opts); return field(id, t(label), input); }; // label: a catalogue key
   const num = { number: true, step: "0.5" };
   const parts = [
     el("p", { class: "muted", text: `${kindName(e.kind)} · ${e.id}` }),
-    el("div", { class: "pair" }, row("box.x", "X (mm)", num), row("box.y", "Y (mm)", num),
-      row("box.width", "Width (mm)", { ...num, min: 0 }), row("box.height", "Height (mm)", { ...num, min: 0 })),
-    row("rotation", "Rotation (°)", { number: true, min: -360, max: 360, step: "1" }),
+    el("div", { class: "pair" }, row("box.x", "studio.prop_x", num), row("box.y", "studio.prop_y", num),
+      row("box.width", "studio.prop_width", { ...num, min: 0 }), row("box.height", "studio.prop_height", { ...num, min: 0 })),
+    row("rotation", "studio.prop_rotation", { number: true, min: -360, max: 360, step: "1" }),
   ];
-  if ((state.doc.sides || []).includes("back")) parts.push(row("side", "Side", { choices: [["front", "Front"], ["back", "Back"]] }));
+  if ((state.doc.sides || []).includes("back")) parts.push(row("side", "studio.side", { choices: [["front", "index.front"], ["back", "index.back"]] }));
   if (TEXT_KINDS.has(e.kind)) {
     if (e.kind === "text") {
-      parts.push(e.column !== undefined ? row("column", "Column", {}) : row("text", "Text or format ({first_name} {last_name})", {}));
+      parts.push(e.column !== undefined ? row("column", "studio.prop_column", {}) : row("text", "studio.prop_text", {}));
     }
     parts.push(
-      row("family", "Font", { choices: [["", "The job's font"], ["sans", "Sans"], ["serif", "Serif"], ["display", "Display"]] }),
+      row("family", "studio.prop_font", { choices: [["", "studio.prop_font_job"], ["sans", "studio.prop_font_sans"], ["serif", "studio.prop_font_serif"], ["display", "studio.prop_font_display"]] }),
       el("div", { class: "pair" },
-        row("weight", "Weight", { choices: [["bold", "Bold"], ["regular", "Regular"]] }),
-        row("style", "Style", { choices: [["normal", "Normal"], ["italic", "Italic"]] })),
+        row("weight", "studio.prop_weight", { choices: [["bold", "studio.prop_bold"], ["regular", "studio.prop_regular"]] }),
+        row("style", "studio.prop_style", { choices: [["normal", "studio.prop_normal"], ["italic", "studio.prop_italic"]] })),
       el("div", { class: "pair" },
-        row("max_size", "Largest size (pt)", { number: true, min: 6, max: 200, step: "1" }),
-        row("min_size", "Smallest size (pt)", { number: true, min: 6, max: 200, step: "1" })),
-      row("color", "Colour (#rrggbb or a role: text, accent, muted, on_accent)", {}),
+        row("max_size", "studio.prop_max_size", { number: true, min: 6, max: 200, step: "1" }),
+        row("min_size", "studio.prop_min_size", { number: true, min: 6, max: 200, step: "1" })),
+      row("color", "studio.prop_colour", {}),
       el("div", { class: "pair" },
-        row("align", "Alignment", { choices: [["center", "Centre"], ["left", "Left"], ["right", "Right"], ["start", "Start"], ["end", "End"]] }),
-        row("fit", "Fit", { choices: [["wrap", "Wrap"], ["shrink", "Shrink"], ["ellipsis", "Ellipsis"]] })),
-      row("max_lines", "Most lines", { number: true, min: 1, max: 10, step: "1" }),
-      el("label", { class: "check", for: "prop-uppercase" }, bound(e, "uppercase", { type: "checkbox" })[1], "Uppercase"),
+        row("align", "studio.prop_align", { choices: [["center", "studio.prop_centre"], ["left", "studio.prop_left"], ["right", "studio.prop_right"], ["start", "studio.prop_start"], ["end", "studio.prop_end"]] }),
+        row("fit", "studio.prop_fit", { choices: [["wrap", "studio.prop_wrap"], ["shrink", "studio.prop_shrink"], ["ellipsis", "studio.prop_ellipsis"]] })),
+      row("max_lines", "studio.prop_max_lines", { number: true, min: 1, max: 10, step: "1" }),
+      el("label", { class: "check", for: "prop-uppercase" }, bound(e, "uppercase", { type: "checkbox" })[1], t("studio.prop_uppercase")),
     );
   } else if (SHAPE_KINDS.has(e.kind)) {
-    parts.push(row("fill", "Fill (colour, role or none)", {}), row("stroke", "Outline (colour, role or none)", {}),
-      row("stroke_width_mm", "Outline width (mm)", { number: true, min: 0, max: 50, step: "0.1" }),
-      row("opacity", "Opacity (0–1)", { number: true, min: 0, max: 1, step: "0.05" }));
+    parts.push(row("fill", "studio.prop_fill", {}), row("stroke", "studio.prop_stroke", {}),
+      row("stroke_width_mm", "studio.prop_stroke_width", { number: true, min: 0, max: 50, step: "0.1" }),
+      row("opacity", "studio.prop_opacity", { number: true, min: 0, max: 1, step: "0.05" }));
   } else if (e.kind === "qr") {
-    parts.push(row("data.column", "QR code from column (empty: the job's choice)", {}));
+    parts.push(row("data.column", "studio.prop_qr_column", {}));
   } else if (e.kind === "photo") {
     parts.push(photoFields(e));
   } else if (e.kind === "image") {
@@ -604,7 +603,7 @@ async function runPreview() {
     const learnt = JSON.stringify([result.columns, types]) !== JSON.stringify([state.columns, state.types]);
     state.columns = result.columns || [];
     state.types = types;
-    if (learnt) { drawProps(); drawDesignPanel(); } // the CSV's columns and ticket types are offered in the panels
+    if (learnt) offerCsv();
     const b = result.badge;
     $("preview-status").textContent = STRINGS.previewOf(b.index, result.selected, b.name, b.type) + (state.draft ? "" : ` ${STRINGS.sampleNote}`);
     $("type-steps").replaceChildren(...result.steps.types.map((step) => el("button", { type: "button", class: "secondary small",
@@ -617,6 +616,15 @@ async function runPreview() {
     const problems = (err.body && err.body.problems) || [];
     $("preview-status").textContent = describeError(err) + (problems.length ? ` ${problems.slice(0, 3).join(" ")}` : "");
   }
+}
+
+// The CSV's columns go into the shared list the column fields suggest from, and its ticket types into the panels;
+// not while a text field there is being typed in (its redraw would lose the typing): the next change redraws them.
+function offerCsv() {
+  $("studio-columns").replaceWith(columnList(state.columns));
+  const active = document.activeElement;
+  const typing = active && active.matches && active.matches("#props input, #design-props input") && active.type !== "checkbox";
+  if (!typing) { drawProps(); drawDesignPanel(); }
 }
 
 async function chooseCsv() {
@@ -809,6 +817,7 @@ function wire() {
   $("longest-row").addEventListener("click", () => { if (state.steps) { state.row = state.steps.longest; runPreview(); } });
   document.addEventListener("keydown", globalKeys);
   $("canvas-help").textContent = STRINGS.canvasHelp;
+  $("app").append(columnList([]));
 }
 
 function applyReadOnly() {
