@@ -236,6 +236,9 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     page.locator("#prop-focus-x").press("Tab")
     page.locator("#prop-box-x").fill("62")
     page.locator("#prop-box-x").press("Tab")
+    # attendees get the uploaded picture as their front's background (a per-ticket-type background)
+    attendee = page.locator("#type-overrides [data-type='Attendee']")
+    attendee.get_by_label("Front background artwork").select_option("image-image-1")
 
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#studio-message")).to_have_text(re.compile("Saved as"), timeout=WAIT_MS)
@@ -249,6 +252,9 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
         "background-back-svg": {"media_type": "image/svg+xml"},
         "image-image-1": {"media_type": "image/png"},
     }
+    assert document["overrides"] == {
+        "Attendee": {"backgrounds": {"front": {"color": "background", "image": "image-image-1"}}}
+    }
     by_kind = {e["kind"]: e for e in document["elements"]}
     assert by_kind["image"]["asset"] == "image-image-1"
     assert by_kind["photo"]["column"] == "Picture" and by_kind["photo"]["focus"] == {"x": 0.2, "y": 0.5}
@@ -259,4 +265,6 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     assert near(page_pixel(pdf, 1, 0.5, 0.1), (255, 255, 255))  # the front keeps its white background
     assert near(page_pixel(pdf, 1, 0.5, 45.5 / 55), RED)  # the uploaded image, centred in its box
     assert near(page_pixel(pdf, 2, 0.5, 0.1), (0x1F, 0x6F, 0xEB))  # the back prints the artwork
+    assert near(page_pixel(pdf, 3, 0.5, 0.1), RED)  # Grace is an attendee: her front has the picture behind it
+    assert near(page_pixel(pdf, 4, 0.5, 0.1), (0x1F, 0x6F, 0xEB))
     assert console.errors == [] or all("400" in error for error in console.errors), console.errors
