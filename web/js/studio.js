@@ -4,7 +4,7 @@
 import { ApiError, del, describeError, el, get, post, postForm, request } from "./api.js";
 import { formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
-import { backgroundSection, clearNote, pruneAssets, SVG_TYPE } from "./studio_backgrounds.js";
+import { backgroundSection, clearNote, SVG_TYPE } from "./studio_backgrounds.js";
 import { columnList, conditionSection, field, overridesSection, ticketTypes, visibilitySection } from "./studio_variants.js";
 
 // Every string the page shows, in one place; the texts live in web/i18n/<lang>.json (keys studio.*), so they are read
@@ -529,8 +529,7 @@ function imageFields(e) {
   select.value = e.asset || "";
   select.addEventListener("change", () => {
     remember();
-    if (select.value) e.asset = select.value; else delete e.asset;
-    pruneAssets(state.doc);
+    if (select.value) e.asset = select.value; else delete e.asset; // the picture stays among the assets, to go back to
     changed();
   });
   const upload = el("input", { type: "file", id: "prop-asset-file", accept: "image/png,image/jpeg,image/webp,image/gif", disabled: state.readOnly });

@@ -28,7 +28,7 @@ function referenced(doc) {
 }
 
 // Drop assets nothing names any more, so a saved design keeps no orphaned files.
-export function pruneAssets(doc) {
+function pruneAssets(doc) {
   if (!doc.assets) return;
   const keep = referenced(doc);
   for (const id of Object.keys(doc.assets)) if (!keep.has(id)) delete doc.assets[id];
