@@ -147,6 +147,7 @@ def test_blank_size_colour_override_and_condition_print_as_set(server, new_page,
 
     # Speaker badges get a red background
     speaker = page.locator("#type-overrides [data-type='Speaker']")
+    speaker.locator("summary").click()  # each ticket type's group opens (a <details>, by keyboard too)
     speaker.get_by_label("Background colour").fill("#cf222e")
     speaker.get_by_label("Background colour").press("Tab")
     # the preview's one-per-ticket-type stepper shows it: red for a speaker, white for an attendee
@@ -238,6 +239,8 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     page.locator("#prop-box-x").press("Tab")
     # attendees get the uploaded picture as their front's background (a per-ticket-type background)
     attendee = page.locator("#type-overrides [data-type='Attendee']")
+    attendee.locator("summary").focus()
+    page.keyboard.press("Enter")
     attendee.get_by_label("Front background artwork").select_option("image-image-1")
 
     page.get_by_role("button", name="Save").click()

@@ -136,7 +136,12 @@ export function visibilitySection(e, ctx) {
   return box;
 }
 
-// Per design and ticket type: colour roles (accent, background, text) and each side's background artwork.
+// Which ticket types' groups the organizer opened or closed (lower case -> open), kept across the panel's redraws;
+// a type not touched yet opens when it overrides something.
+const opened = new Map();
+
+// Per design and ticket type, each in a group that opens: colour roles (accent, background, text) and each side's
+// background artwork.
 export function overridesSection(ctx) {
   const doc = ctx.doc();
   const types = ctx.types();
@@ -146,8 +151,13 @@ export function overridesSection(ctx) {
   const sides = (doc.sides || []).includes("back") ? ["front", "back"] : ["front"];
   types.forEach((type, i) => {
     const o = (doc.overrides || {})[overrideKey(doc, type)] || {};
-    const group = el("fieldset", { class: "studio-group", "data-type": type }, el("legend", { translate: "no", text: type }));
-    const pair = el("div", { class: "pair" });
+    const key = type.toLowerCase();
+    const open = opened.has(key) ? opened.get(key) : Object.keys(o).length > 0;
+    const summary = el("summary", { translate: "no", text: type });
+    // the organizer's click (Enter and Space click a summary too), not the toggle event, which a group drawn open fires
+    summary.addEventListener("click", () => opened.set(key, !group.open));
+    const group = el("details", { class: "studio-group", "data-type": type, open }, summary);
+    const pair = el("div", {});
     for (const role of COLOUR_ROLES) {
       const id = `type-${i}-colour-${role}`;
       const input = el("input", { type: "text", id, value: (o.colors || {})[role] || "", disabled: ctx.readOnly,
