@@ -136,14 +136,23 @@ def test_blank_size_colour_override_and_condition_print_as_set(server, new_page,
     page.get_by_role("button", name="Add condition").click()
     page.get_by_label("Condition 1: column").fill("Table")
     page.get_by_label("Condition 1: column").press("Tab")
-    expect(page.get_by_label("Test", exact=True)).to_have_value("not_empty")
-    # a second condition shows "all/any" and can be removed again with the keyboard
+    expect(page.locator("#when-0-test")).to_have_value("not_empty")
+    # or when the ticket type is Speaker: a second condition, combined by "any"; the header "Ticket Type" is a
+    # column the reader recognises, so the document names its field (ticket_type)
     page.get_by_role("button", name="Add condition").click()
-    expect(page.locator("#when-match")).to_be_visible()
-    page.get_by_role("button", name="Remove condition 2").focus()
+    page.get_by_label("Condition 2: column").fill("Ticket Type")
+    page.get_by_label("Condition 2: column").press("Tab")
+    page.locator("#when-1-test").select_option("equals")
+    page.locator("#when-1-value").fill("speaker")
+    page.locator("#when-1-value").press("Tab")
+    page.locator("#when-match").select_option("any")
+    # a third one is removed again with the keyboard; the focus goes to "Add condition"
+    page.get_by_role("button", name="Add condition").click()
+    page.get_by_role("button", name="Remove condition 3").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#when-match")).to_have_count(0)
+    expect(page.locator("[data-condition]")).to_have_count(2)
     expect(page.locator("#when-add")).to_be_focused()
+    expect(page.locator("#when-match")).to_have_value("any")
 
     # Speaker badges get a red background
     speaker = page.locator("#type-overrides [data-type='Speaker']")
@@ -172,7 +181,9 @@ def test_blank_size_colour_override_and_condition_print_as_set(server, new_page,
     assert document["size"] == {"width_mm": 90, "height_mm": 55}
     assert document["overrides"] == {"Speaker": {"colors": {"background": "#cf222e"}}}
     text = next(e for e in document["elements"] if e["kind"] == "text")
-    assert text["when"] == [{"column": "Table", "not_empty": True}]
+    assert text["when"] == [
+        {"any": [{"column": "Table", "not_empty": True}, {"column": "ticket_type", "equals": "speaker"}]}
+    ]
 
     pdf = render_job(server, token, {"design_id": saved["id"], "one_per_page": True}, tmp_path, "variants")
     reader = PdfReader(pdf)
@@ -183,7 +194,7 @@ def test_blank_size_colour_override_and_condition_print_as_set(server, new_page,
     assert near(page_pixel(pdf, 1, 0.05, 0.05), RED)  # Ada, Speaker
     assert near(page_pixel(pdf, 2, 0.05, 0.05), (255, 255, 255))  # Grace, Attendee
     assert "Table 7" in page_text(pdf, 1) and "Ada" in page_text(pdf, 1)
-    assert "Table" not in page_text(pdf, 2) and "Grace" in page_text(pdf, 2)  # her table is empty
+    assert "Table" not in page_text(pdf, 2) and "Grace" in page_text(pdf, 2)  # no table, and not a speaker
     assert console.errors == []
 
 

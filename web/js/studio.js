@@ -60,7 +60,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   doc: null, id: null, version: null, title: "", selected: null, side: "front",
   undo: [], redo: [], readOnly: false, draft: null, row: 0, steps: null, previewTimer: null, previewSeq: 0,
-  presets: [], guides: [], columns: [], types: [],
+  presets: [], guides: [], columns: [], types: [], mapping: {},
 };
 const SIZE_MIN_MM = 20; // the format's range for a badge's width and height (docs/design-format.md)
 const SIZE_MAX_MM = 450;
@@ -132,9 +132,18 @@ const panelContext = {
   changed: (options) => changed(options),
   get readOnly() { return state.readOnly; },
   columns: () => state.columns,
+  fieldFor: (column) => fieldFor(column),
   types: () => ticketTypes(state.doc, state.types),
   uploadAsset: (assetId, file) => uploadAsset(assetId, file),
 };
+
+// The name a document uses for a CSV column: a column the reader recognised ("First Name", "Order code") lives on
+// the attendee as its field (first_name, ticket_id), as the job does for its QR column; any other column by its header.
+function fieldFor(column) {
+  const wanted = column.trim().toLowerCase();
+  const known = Object.entries(state.mapping).find(([, header]) => String(header).trim().toLowerCase() === wanted);
+  return known ? known[0] : column.trim();
+}
 
 // The design's own settings: size and safe area, sides and backgrounds, and the overrides per ticket type.
 function drawDesignPanel() {
@@ -502,7 +511,7 @@ function photoFields(e) {
     autocomplete: "off" });
   column.addEventListener("change", () => {
     remember();
-    e.column = column.value.trim();
+    e.column = fieldFor(column.value);
     changed({ keepPanel: true });
   });
   const focus = (axis) => {
@@ -601,6 +610,7 @@ async function runPreview() {
     const types = result.steps.types.map((step) => step.type).filter(Boolean);
     const learnt = JSON.stringify([result.columns, types]) !== JSON.stringify([state.columns, state.types]);
     state.columns = result.columns || [];
+    state.mapping = result.mapping || {};
     state.types = types;
     if (learnt) offerCsv();
     const b = result.badge;

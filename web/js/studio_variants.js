@@ -28,9 +28,10 @@ function readConditions(e) {
   return null;
 }
 
-function writeConditions(e, match, rows) {
-  const clean = rows.filter((r) => r.column.trim()).map((r) => (r.test === "equals"
-    ? { column: r.column.trim(), equals: r.value.trim() } : { column: r.column.trim(), not_empty: true }));
+function writeConditions(e, match, rows, fieldFor) {
+  // a row without its column, or "equals" without a value yet, is not a condition yet (the format refuses it)
+  const clean = rows.filter((r) => r.column.trim() && (r.test !== "equals" || r.value.trim())).map((r) => (r.test === "equals"
+    ? { column: fieldFor(r.column), equals: r.value.trim() } : { column: fieldFor(r.column), not_empty: true }));
   if (!clean.length) delete e.when;
   else e.when = match === "any" && clean.length > 1 ? [{ any: clean }] : clean;
 }
@@ -41,17 +42,39 @@ export function columnList(columns) {
   return el("datalist", { id: "studio-columns" }, ...names.map((name) => el("option", { value: name })));
 }
 
+// Rows being edited per element id, with what they wrote: a row not complete yet ("equals" before its value) is not in
+// the document but stays on screen across redraws, until the element's conditions change elsewhere (undo).
+const drafts = new Map();
+
+function rowsOf(e) {
+  const draft = drafts.get(e.id);
+  if (draft && draft.written === JSON.stringify(e.when ?? null)) return draft;
+  const read = readConditions(e);
+  if (!read) return null;
+  const rows = read.rows.map((c) => ({ column: c.column, test: "equals" in c ? "equals" : "not_empty", value: String(c.equals ?? "") }));
+  return { match: read.match, rows };
+}
+
 // "Print only when": rows of column · test · value, combined by all or any.
 export function conditionSection(e, ctx) {
-  const read = readConditions(e);
+  const draft = rowsOf(e);
   const box = el("fieldset", { class: "studio-group", id: "conditions" }, el("legend", { text: t("studio.when_title") }));
-  if (!read) {
+  if (!draft) {
     box.append(el("p", { class: "muted small", text: t("studio.when_kept") }));
     return box;
   }
-  const rows = read.rows.map((c) => ({ column: c.column, test: "equals" in c ? "equals" : "not_empty", value: String(c.equals ?? "") }));
-  let match = read.match;
-  const commit = (options = {}) => { ctx.remember(); writeConditions(e, match, rows); ctx.changed(options); };
+  const { rows } = draft;
+  let { match } = draft;
+  const commit = (options = {}) => {
+    const probe = { ...e };
+    writeConditions(probe, match, rows, ctx.fieldFor);
+    if (JSON.stringify(probe.when ?? null) !== JSON.stringify(e.when ?? null)) { // an undo step only for a real change
+      ctx.remember();
+      writeConditions(e, match, rows, ctx.fieldFor);
+    }
+    drafts.set(e.id, { match, rows, written: JSON.stringify(e.when ?? null) });
+    ctx.changed(options);
+  };
   rows.forEach((r, i) => {
     const n = i + 1;
     const column = el("input", { type: "text", id: `when-${i}-column`, list: "studio-columns", value: r.column, disabled: ctx.readOnly,
