@@ -135,6 +135,7 @@ def test_drag_resize_undo_save_and_render_moves_the_name_in_the_pdf(server, new_
     drag(page, "#canvas [data-id='role'] .outline", -1.0, 0)
     assert number(page, "#prop-box-x") == pytest.approx(3.0)
     # rotation: the round handle dragged to the right of the centre turns it a quarter, clockwise
+    page.locator("#canvas [data-id='role'] [data-handle='rotate']").scroll_into_view_if_needed()  # above the box
     handle = page.locator("#canvas [data-id='role'] [data-handle='rotate']").bounding_box()
     outline = page.locator("#canvas [data-id='role'] .outline").bounding_box()
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
@@ -211,9 +212,16 @@ def test_the_studio_has_no_serious_accessibility_findings_on_a_laptop(server, ax
     open_studio(page, server, "axe@example.com")
     page.locator("[data-layer='name'] .layer-name").click()  # the property panel open too
     page.locator("#prop-box-x").wait_for(state="visible")
+    # the panels for conditions, ticket types and both sides' backgrounds open too
+    page.get_by_role("button", name="Add condition").click()
+    page.get_by_role("button", name="Add condition").click()
+    page.locator("#when-match").wait_for(state="visible")
+    page.get_by_label("Two-sided: the badge has a back").check()
+    page.locator("#background-back").wait_for(state="visible")
+    page.locator("#type-overrides [data-type]").first.wait_for(state="visible")
     assert serious_axe_findings(page) == []
     # a blank badge at a label preset's size: the canvas is that many millimetres, with a name to start from
-    page.locator("#blank-size").select_option("80x50")
+    page.locator("#blank-size").select_option("preset:herma-4412")
     page.get_by_role("button", name="Start blank").click()
     expect(page.locator("#canvas")).to_have_attribute("viewBox", "0 0 80 50")
     assert page.locator("#canvas [data-id]").count() == 1

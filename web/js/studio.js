@@ -4,6 +4,8 @@
 import { ApiError, del, describeError, el, get, post, postForm, request } from "./api.js";
 import { formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
+import { backgroundSection, clearNote, SVG_TYPE } from "./studio_backgrounds.js";
+import { columnList, conditionSection, field, overridesSection, ticketTypes, visibilitySection } from "./studio_variants.js";
 
 // Every string the page shows, in one place; the texts live in web/i18n/<lang>.json (keys studio.*), so they are read
 // through t() when used (after i18n.js's `ready`), and sentences with values fill their {placeholders} there.
@@ -36,7 +38,6 @@ const STRINGS = {
   layerUp: (id) => t("studio.layer_up", { id }),
   layerDown: (id) => t("studio.layer_down", { id }),
   get deleteElement() { return t("studio.delete_element"); },
-  get uploadAsset() { return t("studio.upload_asset"); },
   elementLabel: (kind, id) => t("studio.element_label", { kind: kindName(kind), id }),
 };
 const KINDS = ["text", "name", "event_name", "qr", "image", "photo", "rect", "ellipse", "line"];
@@ -59,8 +60,14 @@ const $ = (id) => document.getElementById(id);
 const state = {
   doc: null, id: null, version: null, title: "", selected: null, side: "front",
   undo: [], redo: [], readOnly: false, draft: null, row: 0, steps: null, previewTimer: null, previewSeq: 0,
-  presets: [], guides: [],
+  presets: [], guides: [], columns: [], types: [], mapping: {},
 };
+const SIZE_MIN_MM = 20; // the format's range for a badge's width and height (docs/design-format.md)
+const SIZE_MAX_MM = 450;
+const SAFE_SHEET_MM = 3; // a sheet label's safe area: the format's default, room for a 3 mm bleed's trim
+// Label-printer stock neither bleeds nor prints to its edge (a Brother QL prints 696 dots = 58.9 mm of a 62 mm
+// label), and a die-cut label moves a little on the roll: text keeps 4 mm from the edge.
+const SAFE_LABEL_PRINTER_MM = 4;
 
 const round = (v) => Math.round(v * 100) / 100;
 const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -97,18 +104,73 @@ function updateHistoryButtons() {
   $("redo-button").disabled = state.readOnly || !state.redo.length;
 }
 
-function changed() {
+// Redraw after a change. A text field's own change keeps the panels as they are (`keepPanel`): redrawing them
+// would take the focus from the field the Tab key is moving to; any other change redraws them and gives the focus
+// back to the control that had it (same id), or to `focus` when that control is gone (a removed row).
+function changed({ keepPanel = false, focus = null } = {}) {
+  const active = document.activeElement;
+  const inPanel = active && active.id && active.closest && active.closest("#props, #design-props");
   drawCanvas();
   drawLayers();
-  drawProps();
+  if (!keepPanel) {
+    drawProps();
+    drawDesignPanel();
+    const again = (inPanel && $(active.id)) || (focus && $(focus));
+    if (again && again !== active) again.focus();
+  }
+  $("side-select").disabled = !(state.doc.sides || []).includes("back");
+  if ($("side-select").disabled && state.side === "back") { state.side = "front"; $("side-select").value = "front"; drawCanvas(); }
   updateHistoryButtons();
   schedulePreview();
 }
 
-function blankDocument(widthMm, heightMm, title) {
+// What the panels in studio_variants.js and studio_backgrounds.js work with: the document, undo, redraw, uploads,
+// and what the preview learnt of the CSV (its columns and ticket types).
+const panelContext = {
+  doc: () => state.doc,
+  remember: () => remember(),
+  changed: (options) => changed(options),
+  get readOnly() { return state.readOnly; },
+  columns: () => state.columns,
+  fieldFor: (column) => fieldFor(column),
+  types: () => ticketTypes(state.doc, state.types),
+  uploadAsset: (assetId, file) => uploadAsset(assetId, file),
+};
+
+// The name a document uses for a CSV column: a column the reader recognised ("First Name", "Order code") lives on
+// the attendee as its field (first_name, ticket_id), as the job does for its QR column; any other column by its header.
+function fieldFor(column) {
+  const wanted = column.trim().toLowerCase();
+  const known = Object.entries(state.mapping).find(([, header]) => String(header).trim().toLowerCase() === wanted);
+  return known ? known[0] : column.trim();
+}
+
+// The design's own settings: size and safe area, sides and backgrounds, and the overrides per ticket type.
+function drawDesignPanel() {
+  const box = $("design-props");
+  if (!box || !state.doc) return;
+  const safeInput = el("input", { type: "number", id: "design-safe-area", min: 0, max: 20, step: "0.5", value: safe(), disabled: state.readOnly });
+  safeInput.addEventListener("change", () => {
+    const value = Number(safeInput.value);
+    if (safeInput.value === "" || !(value >= 0 && value <= 20)) { message(t("studio.safe_area_range")); return; }
+    remember();
+    state.doc.safe_area_mm = value;
+    changed({ keepPanel: true });
+  });
+  box.replaceChildren(
+    el("p", { class: "muted small", text: t("studio.design_size", { width: formatNumber(size()[0]), height: formatNumber(size()[1]) }) }),
+    field("design-safe-area", t("studio.safe_area"), safeInput),
+    backgroundSection(panelContext),
+    el("h3", { id: "types-title", text: t("studio.types_title") }),
+    el("p", { class: "muted small", text: t("studio.types_help") }),
+    overridesSection(panelContext),
+  );
+}
+
+function blankDocument(widthMm, heightMm, title, safeMm = SAFE_SHEET_MM) {
   return {
     format: "badgeforge-design", version: 1, name: "custom", title,
-    size: { width_mm: widthMm, height_mm: heightMm }, sides: ["front"], safe_area_mm: 3,
+    size: { width_mm: widthMm, height_mm: heightMm }, sides: ["front"], safe_area_mm: safeMm,
     elements: [{ id: "name", kind: "name", box: { x: widthMm * 0.06, y: heightMm * 0.3, width: widthMm * 0.88, height: heightMm * 0.3 },
       weight: "bold", max_size: 36, min_size: 10, fit: "wrap", max_lines: 2 }],
   };
@@ -123,6 +185,7 @@ function openDocument(doc, { id = null, version = null, title } = {}) {
   state.undo = [];
   state.redo = [];
   state.side = "front";
+  clearNote();
   $("side-select").value = "front";
   $("design-title").value = state.title;
   $("side-select").disabled = !(doc.sides || []).includes("back");
@@ -360,8 +423,6 @@ function drawLayers() {
 
 // --- Property panel ---
 
-function field(id, label, input) { return el("div", { class: "field" }, el("label", { for: id, text: label }), input); }
-
 // An input bound to one property: each committed change is one undo step.
 function bound(e, key, { type = "text", choices = null, number = false, min, max, step, parse } = {}) {
   const id = `prop-${key.replace(/\./g, "-")}`;
@@ -375,7 +436,7 @@ function bound(e, key, { type = "text", choices = null, number = false, min, max
   };
   let input;
   if (choices) {
-    input = el("select", { id, disabled: state.readOnly }, ...choices.map(([v, t]) => el("option", { value: v, text: t })));
+    input = el("select", { id, disabled: state.readOnly }, ...choices.map(([v, key]) => el("option", { value: v, text: t(key) })));
     input.value = read() ?? choices[0][0];
   } else if (type === "checkbox") {
     input = el("input", { type: "checkbox", id, checked: Boolean(read()), disabled: state.readOnly });
@@ -390,7 +451,7 @@ function bound(e, key, { type = "text", choices = null, number = false, min, max
     if (number && value !== "") value = Number(value);
     if (parse) value = parse(value);
     write(value);
-    changed();
+    changed({ keepPanel: !choices && type !== "checkbox" });
   });
   return [id, input];
 }
@@ -399,87 +460,101 @@ function drawProps() {
   const box = $("props");
   const e = state.selected && element(state.selected);
   if (!e) { box.replaceChildren(el("p", { class: "muted", text: STRINGS.noSelection })); return; }
-  const row = (key, label, opts) => { const [id, input] = bound(e, key, opts); return field(id, label, input); };
+  const row = (key, label, opts) => { const [id, input] = bound(e, key, opts); return field(id, t(label), input); }; // label: a catalogue key
   const num = { number: true, step: "0.5" };
   const parts = [
     el("p", { class: "muted", text: `${kindName(e.kind)} · ${e.id}` }),
-    el("div", { class: "pair" }, row("box.x", "X (mm)", num), row("box.y", "Y (mm)", num),
-      row("box.width", "Width (mm)", { ...num, min: 0 }), row("box.height", "Height (mm)", { ...num, min: 0 })),
-    row("rotation", "Rotation (°)", { number: true, min: -360, max: 360, step: "1" }),
+    el("div", { class: "pair" }, row("box.x", "studio.prop_x", num), row("box.y", "studio.prop_y", num),
+      row("box.width", "studio.prop_width", { ...num, min: 0 }), row("box.height", "studio.prop_height", { ...num, min: 0 })),
+    row("rotation", "studio.prop_rotation", { number: true, min: -360, max: 360, step: "1" }),
   ];
-  if ((state.doc.sides || []).includes("back")) parts.push(row("side", "Side", { choices: [["front", "Front"], ["back", "Back"]] }));
+  if ((state.doc.sides || []).includes("back")) parts.push(row("side", "studio.side", { choices: [["front", "index.front"], ["back", "index.back"]] }));
   if (TEXT_KINDS.has(e.kind)) {
     if (e.kind === "text") {
-      parts.push(e.column !== undefined ? row("column", "Column", {}) : row("text", "Text or format ({first_name} {last_name})", {}));
+      parts.push(e.column !== undefined ? row("column", "studio.prop_column", {}) : row("text", "studio.prop_text", {}));
     }
     parts.push(
-      row("family", "Font", { choices: [["", "The job's font"], ["sans", "Sans"], ["serif", "Serif"], ["display", "Display"]] }),
+      row("family", "studio.prop_font", { choices: [["", "studio.prop_font_job"], ["sans", "studio.prop_font_sans"], ["serif", "studio.prop_font_serif"], ["display", "studio.prop_font_display"]] }),
       el("div", { class: "pair" },
-        row("weight", "Weight", { choices: [["bold", "Bold"], ["regular", "Regular"]] }),
-        row("style", "Style", { choices: [["normal", "Normal"], ["italic", "Italic"]] })),
+        row("weight", "studio.prop_weight", { choices: [["bold", "studio.prop_bold"], ["regular", "studio.prop_regular"]] }),
+        row("style", "studio.prop_style", { choices: [["normal", "studio.prop_normal"], ["italic", "studio.prop_italic"]] })),
       el("div", { class: "pair" },
-        row("max_size", "Largest size (pt)", { number: true, min: 6, max: 200, step: "1" }),
-        row("min_size", "Smallest size (pt)", { number: true, min: 6, max: 200, step: "1" })),
-      row("color", "Colour (#rrggbb or a role: text, accent, muted, on_accent)", {}),
+        row("max_size", "studio.prop_max_size", { number: true, min: 6, max: 200, step: "1" }),
+        row("min_size", "studio.prop_min_size", { number: true, min: 6, max: 200, step: "1" })),
+      row("color", "studio.prop_colour", {}),
       el("div", { class: "pair" },
-        row("align", "Alignment", { choices: [["center", "Centre"], ["left", "Left"], ["right", "Right"], ["start", "Start"], ["end", "End"]] }),
-        row("fit", "Fit", { choices: [["wrap", "Wrap"], ["shrink", "Shrink"], ["ellipsis", "Ellipsis"]] })),
-      row("max_lines", "Most lines", { number: true, min: 1, max: 10, step: "1" }),
-      el("label", { class: "check", for: "prop-uppercase" }, bound(e, "uppercase", { type: "checkbox" })[1], "Uppercase"),
+        row("align", "studio.prop_align", { choices: [["center", "studio.prop_centre"], ["left", "studio.prop_left"], ["right", "studio.prop_right"], ["start", "studio.prop_start"], ["end", "studio.prop_end"]] }),
+        row("fit", "studio.prop_fit", { choices: [["wrap", "studio.prop_wrap"], ["shrink", "studio.prop_shrink"], ["ellipsis", "studio.prop_ellipsis"]] })),
+      row("max_lines", "studio.prop_max_lines", { number: true, min: 1, max: 10, step: "1" }),
+      el("label", { class: "check", for: "prop-uppercase" }, bound(e, "uppercase", { type: "checkbox" })[1], t("studio.prop_uppercase")),
     );
   } else if (SHAPE_KINDS.has(e.kind)) {
-    parts.push(row("fill", "Fill (colour, role or none)", {}), row("stroke", "Outline (colour, role or none)", {}),
-      row("stroke_width_mm", "Outline width (mm)", { number: true, min: 0, max: 50, step: "0.1" }),
-      row("opacity", "Opacity (0–1)", { number: true, min: 0, max: 1, step: "0.05" }));
+    parts.push(row("fill", "studio.prop_fill", {}), row("stroke", "studio.prop_stroke", {}),
+      row("stroke_width_mm", "studio.prop_stroke_width", { number: true, min: 0, max: 50, step: "0.1" }),
+      row("opacity", "studio.prop_opacity", { number: true, min: 0, max: 1, step: "0.05" }));
   } else if (e.kind === "qr") {
-    parts.push(row("data.column", "QR code from column (empty: the job's choice)", {}));
+    parts.push(row("data.column", "studio.prop_qr_column", {}));
   } else if (e.kind === "photo") {
-    parts.push(row("column", "Column naming the photo file", {}));
+    parts.push(photoFields(e));
+  } else if (e.kind === "image") {
+    parts.push(imageFields(e));
   }
-  parts.push(conditionFields(e), overrideFields(e),
+  parts.push(conditionSection(e, panelContext), visibilitySection(e, panelContext),
     el("p", {}, el("button", { type: "button", class: "danger small", text: STRINGS.deleteElement, disabled: state.readOnly,
       onclick: () => { remember(); state.doc.elements = elements().filter((x) => x !== e); state.selected = null; changed(); } })));
   box.replaceChildren(...parts);
 }
 
-// "Print only when": one column condition (non-empty, or equals a value); more complex ones stay as they are.
-function conditionFields(e) {
-  const first = (e.when || [])[0] || {};
-  const column = el("input", { type: "text", id: "prop-when-column", value: first.column || "", disabled: state.readOnly });
-  const equals = el("input", { type: "text", id: "prop-when-equals", value: first.equals ?? "", disabled: state.readOnly });
-  const commit = () => {
+// A photo: the column naming each attendee's file in the photo ZIP, and the point kept in view when it is cropped.
+function photoFields(e) {
+  const column = el("input", { type: "text", id: "prop-column", list: "studio-columns", value: e.column || "", disabled: state.readOnly,
+    autocomplete: "off" });
+  column.addEventListener("change", () => {
     remember();
-    const c = column.value.trim();
-    if (!c) delete e.when;
-    else e.when = [equals.value.trim() ? { column: c, equals: equals.value.trim() } : { column: c, not_empty: true }];
-    changed();
+    e.column = fieldFor(column.value);
+    changed({ keepPanel: true });
+  });
+  const focus = (axis) => {
+    const id = `prop-focus-${axis}`;
+    const input = el("input", { type: "number", id, min: 0, max: 1, step: "0.05", value: (e.focus || {})[axis] ?? 0.5, disabled: state.readOnly });
+    input.addEventListener("change", () => {
+      const value = Number(input.value);
+      if (input.value === "" || !(value >= 0 && value <= 1)) { message(t("studio.focus_range")); return; }
+      remember();
+      e.focus = { x: 0.5, y: 0.5, ...(e.focus || {}), [axis]: value };
+      if (e.focus.x === 0.5 && e.focus.y === 0.5) delete e.focus;
+      changed({ keepPanel: true });
+    });
+    return field(id, t(axis === "x" ? "studio.focus_x" : "studio.focus_y"), input);
   };
-  column.addEventListener("change", commit);
-  equals.addEventListener("change", commit);
-  return el("div", { class: "pair" }, field("prop-when-column", "Print only when column", column),
-    field("prop-when-equals", "equals (empty: is not empty)", equals));
+  return el("div", {}, field("prop-column", t("studio.photo_column"), column), el("div", { class: "pair" }, focus("x"), focus("y")));
 }
 
-// Per ticket type: hide this element for some types (overrides[type].hide).
-function overrideFields(e) {
-  const overrides = state.doc.overrides || {};
-  const hidden = Object.entries(overrides).filter(([, o]) => (o.hide || []).includes(e.id)).map(([t]) => t);
-  const input = el("input", { type: "text", id: "prop-hide-for", value: hidden.join(", "), disabled: state.readOnly });
-  input.addEventListener("change", () => {
+// An image: the job's logo, or one of the design's uploaded images (or a new upload for this element).
+function imageFields(e) {
+  const images = Object.entries(state.doc.assets || {}).filter(([, a]) => a.media_type !== SVG_TYPE);
+  const select = el("select", { id: "prop-asset", disabled: state.readOnly }, el("option", { value: "", text: t("studio.image_logo") }),
+    ...images.map(([id]) => el("option", { value: id, text: id })));
+  select.value = e.asset || "";
+  select.addEventListener("change", () => {
     remember();
-    const wanted = new Set(input.value.split(",").map((t) => t.trim()).filter(Boolean));
-    state.doc.overrides = state.doc.overrides || {};
-    for (const [type, o] of Object.entries(state.doc.overrides)) {
-      o.hide = (o.hide || []).filter((id) => id !== e.id || wanted.has(type));
-      if (!o.hide.length) delete o.hide;
-    }
-    for (const type of wanted) {
-      const o = (state.doc.overrides[type] = state.doc.overrides[type] || {});
-      o.hide = [...new Set([...(o.hide || []), e.id])];
-    }
+    if (select.value) e.asset = select.value; else delete e.asset; // the picture stays among the assets, to go back to
     changed();
   });
-  return field("prop-hide-for", "Hide for ticket types (comma-separated)", input);
+  const upload = el("input", { type: "file", id: "prop-asset-file", accept: "image/png,image/jpeg,image/webp,image/gif", disabled: state.readOnly });
+  upload.addEventListener("change", async () => {
+    const file = upload.files[0];
+    if (!file) return;
+    try {
+      const asset = await uploadAsset(`image-${e.id}`.slice(0, 64), file);
+      remember();
+      state.doc.assets = { ...(state.doc.assets || {}), [asset.id]: { media_type: asset.media_type } };
+      e.asset = asset.id;
+      changed();
+      message(t("studio.uploaded", { name: file.name }));
+    } catch (err) { message(describeError(err)); }
+  });
+  return el("div", {}, field("prop-asset", t("studio.image_source"), select), field("prop-asset-file", t("studio.image_upload"), upload));
 }
 
 function addElement() {
@@ -532,16 +607,33 @@ async function runPreview() {
     img.style.width = `${Math.round(w * PX_PER_MM)}px`;
     state.steps = result.steps;
     state.count = result.selected;
+    const types = result.steps.types.map((step) => step.type).filter(Boolean);
+    const learnt = JSON.stringify([result.columns, types]) !== JSON.stringify([state.columns, state.types]);
+    state.columns = result.columns || [];
+    state.mapping = result.mapping || {};
+    state.types = types;
+    if (learnt) offerCsv();
     const b = result.badge;
     $("preview-status").textContent = STRINGS.previewOf(b.index, result.selected, b.name, b.type) + (state.draft ? "" : ` ${STRINGS.sampleNote}`);
-    $("type-steps").replaceChildren(...result.steps.types.map((t) => el("button", { type: "button", class: "secondary small", text: t.type || "—",
-      onclick: () => { state.row = t.index; runPreview(); } })));
+    $("type-steps").replaceChildren(...result.steps.types.map((step) => el("button", { type: "button", class: "secondary small",
+      text: step.type || "—", translate: "no", "aria-pressed": String((b.type || "") === (step.type || "")),
+      "aria-label": t("studio.preview_type", { type: step.type || "—" }),
+      onclick: () => { state.row = step.index; runPreview(); } })));
   } catch (err) {
     if (seq !== state.previewSeq) return;
     if (err instanceof ApiError && (err.status === 410 || err.body.code === "draft_not_found")) { state.draft = null; runPreview(); return; }
     const problems = (err.body && err.body.problems) || [];
     $("preview-status").textContent = describeError(err) + (problems.length ? ` ${problems.slice(0, 3).join(" ")}` : "");
   }
+}
+
+// The CSV's columns go into the shared list the column fields suggest from, and its ticket types into the panels;
+// not while a text field there is being typed in (its redraw would lose the typing): the next change redraws them.
+function offerCsv() {
+  $("studio-columns").replaceWith(columnList(state.columns));
+  const active = document.activeElement;
+  const typing = active && active.matches && active.matches("#props input, #design-props input") && active.type !== "checkbox";
+  if (!typing) { drawProps(); drawDesignPanel(); }
 }
 
 async function chooseCsv() {
@@ -569,16 +661,60 @@ async function fillOpenList() {
   if (current && [...select.options].some((o) => o.value === current)) select.value = current;
 }
 
+// "Blank at size or label": a free size (width × height in mm), a common size, or a label preset, which also sets
+// the safe area its stock needs (SAFE_SHEET_MM on sheets, SAFE_LABEL_PRINTER_MM on label printers).
 async function fillSizes() {
   const { presets } = await get("/api/presets").catch(() => ({ presets: [] }));
   state.presets = presets;
-  const sizes = [["101.6x76.2", "4 × 3 in (101.6 × 76.2 mm)"], ["85.6x54", "Card (85.6 × 54 mm)"], ["148x105", "A6 landscape"], ["105x148", "A6 portrait"]];
-  const fromPresets = presets.filter((p) => p.label_mm || (p.badge && p.badge.width_mm)).map((p) => {
-    const wmm = (p.label_mm && p.label_mm[0]) || p.badge.width_mm;
-    const hmm = (p.label_mm && p.label_mm[1]) || p.badge.height_mm;
-    return [`${wmm}x${hmm}`, `${p.title || p.name} (${wmm} × ${hmm} mm)`];
-  });
-  $("blank-size").replaceChildren(...[...sizes, ...fromPresets].map(([v, t]) => el("option", { value: v, text: t })));
+  const common = [["101.6x76.2", "studio.size_4x3in"], ["85.6x54", "studio.size_card"], ["148x105", "studio.size_a6_landscape"],
+    ["105x148", "studio.size_a6_portrait"]];
+  const choices = [["custom", STRINGS.custom], ...common.map(([v, key]) => [`size:${v}`, t(key)])];
+  for (const p of presets) {
+    if (!(p.badge && p.badge.width_mm && p.badge.height_mm)) continue; // a continuous roll has no height of its own
+    choices.push([`preset:${p.name}`, p.title || p.name]);
+  }
+  $("blank-size").replaceChildren(...choices.map(([v, text]) => el("option", { value: v, text })));
+  $("blank-size").value = "size:101.6x76.2";
+  chooseBlankSize();
+}
+
+// The chosen size or preset as {width, height, safe} (null for a free size typed in the fields).
+function blankChoice() {
+  const [kind, value] = $("blank-size").value.split(/:(.*)/s);
+  if (kind === "size") { const [width, height] = value.split("x").map(Number); return { width, height, safe: SAFE_SHEET_MM }; }
+  if (kind === "preset") {
+    const p = state.presets.find((x) => x.name === value);
+    if (p) return { width: p.badge.width_mm, height: p.badge.height_mm, safe: p.kind === "sheet" ? SAFE_SHEET_MM : SAFE_LABEL_PRINTER_MM };
+  }
+  return null;
+}
+
+function chooseBlankSize() {
+  const choice = blankChoice();
+  if (!choice) return;
+  $("blank-width").value = String(choice.width);
+  $("blank-height").value = String(choice.height);
+  for (const id of ["blank-width", "blank-height"]) $(id).removeAttribute("aria-invalid");
+}
+
+// A blank design at the size in the fields, checked against the format's range with a message that says so.
+function startBlank() {
+  const read = (id) => { const raw = $(id).value.trim(); const value = Number(raw); return raw && Number.isFinite(value) ? value : NaN; };
+  const width = read("blank-width");
+  const height = read("blank-height");
+  const bad = [["blank-width", width], ["blank-height", height]].filter(([, v]) => !(v >= SIZE_MIN_MM && v <= SIZE_MAX_MM));
+  for (const id of ["blank-width", "blank-height"]) $(id).removeAttribute("aria-invalid");
+  if (bad.length) {
+    for (const [id] of bad) $(id).setAttribute("aria-invalid", "true");
+    message(t("studio.blank_range", { min: formatNumber(SIZE_MIN_MM), max: formatNumber(SIZE_MAX_MM) }));
+    $(bad[0][0]).focus();
+    return;
+  }
+  const choice = blankChoice();
+  const fits = choice && choice.width === width && choice.height === height;
+  const doc = blankDocument(round(width), round(height), STRINGS.untitled, fits ? choice.safe : SAFE_SHEET_MM);
+  openDocument(doc, { title: STRINGS.untitled });
+  message("");
 }
 
 async function openChosen() {
@@ -653,24 +789,16 @@ async function remove() {
   } catch (err) { showSaveError(err); }
 }
 
-async function uploadBackground() {
-  const file = $("asset-file").files[0];
-  if (!file) return;
-  if (!state.id) { message(STRINGS.notSaved); return; }
+// An uploaded file for the design (background image, SVG artwork, an image element's picture), kept under
+// `assetId`; a design not saved yet is saved first, since its assets live beside it. The server checks images by
+// content and sanitises SVG; its refusal (an ApiError with the reason) is for the caller to show.
+async function uploadAsset(assetId, file) {
+  if (!state.id) await save();
+  if (!state.id) throw new Error(STRINGS.notSaved);
   const form = new FormData();
   form.append("file", file, file.name);
-  form.append("asset_id", "background-front");
-  try {
-    const asset = await postForm(`/api/saved-designs/${state.id}/assets`, form);
-    remember();
-    state.doc.assets = { ...(state.doc.assets || {}), [asset.id]: { media_type: asset.media_type } };
-    state.doc.backgrounds = state.doc.backgrounds || {};
-    const front = { ...(state.doc.backgrounds.front || {}) };
-    delete front.image; delete front.svg;
-    front[asset.media_type === "image/svg+xml" ? "svg" : "image"] = asset.id;
-    state.doc.backgrounds.front = front;
-    changed();
-  } catch (err) { message(describeError(err)); }
+  form.append("asset_id", assetId);
+  return postForm(`/api/saved-designs/${state.id}/assets`, form);
 }
 
 // --- Start ---
@@ -682,10 +810,9 @@ function wire() {
   $("undo-button").addEventListener("click", undo);
   $("redo-button").addEventListener("click", redo);
   $("open-button").addEventListener("click", openChosen);
-  $("blank-button").addEventListener("click", () => {
-    const [w, h] = $("blank-size").value.split("x").map(Number);
-    openDocument(blankDocument(w, h, STRINGS.untitled), { title: STRINGS.untitled });
-  });
+  $("blank-button").addEventListener("click", startBlank);
+  $("blank-size").addEventListener("change", chooseBlankSize);
+  for (const id of ["blank-width", "blank-height"]) $(id).addEventListener("input", () => { $("blank-size").value = "custom"; });
   $("save-button").addEventListener("click", save);
   $("duplicate-button").addEventListener("click", duplicate);
   $("rename-button").addEventListener("click", rename);
@@ -699,9 +826,7 @@ function wire() {
   $("longest-row").addEventListener("click", () => { if (state.steps) { state.row = state.steps.longest; runPreview(); } });
   document.addEventListener("keydown", globalKeys);
   $("canvas-help").textContent = STRINGS.canvasHelp;
-  const asset = el("input", { type: "file", id: "asset-file", accept: "image/png,image/jpeg,image/webp,image/gif,image/svg+xml,.svg" });
-  asset.addEventListener("change", uploadBackground);
-  $("edit-tools").after(el("div", { class: "field", id: "asset-field" }, el("label", { for: "asset-file", text: STRINGS.uploadAsset }), asset));
+  $("app").append(columnList([]));
 }
 
 function applyReadOnly() {
@@ -709,7 +834,7 @@ function applyReadOnly() {
   const note = $("readonly-note");
   note.hidden = !state.readOnly;
   note.textContent = state.readOnly ? STRINGS.readOnly : "";
-  for (const id of ["edit-tools", "asset-field"]) { const node = $(id); if (node) node.hidden = state.readOnly; }
+  for (const id of ["edit-tools", "blank-tools"]) { const node = $(id); if (node) node.hidden = state.readOnly; }
   for (const id of ["save-button", "duplicate-button", "rename-button", "delete-button"]) $(id).hidden = state.readOnly;
   $("design-title").readOnly = state.readOnly;
 }
