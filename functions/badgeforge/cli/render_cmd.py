@@ -218,6 +218,9 @@ def _render(
         photos=_read_photos(opts["photos"]),
     )
     options.validate()
+    from badge_renderer.column_names import for_table
+
+    options = for_table(options, table)  # a document's "{First Name}": the attendee knows it as first_name
     if opts["output_format"] == "zpl":
         return _render_zpl(table, options, output, opts), {}
     with _progress_bar(enabled=not as_json and sys.stderr.isatty()) as progress:

@@ -420,9 +420,9 @@ def _read_inputs(
     )
     if not table.attendees:
         raise JobFailed("no_attendees", "The attendee file has no attendee rows.", file=ref.csv_name)
-    qr_field = getattr(options, "qr_field", None)
-    if qr_field:  # organizers name the spreadsheet column ("Order code"); the attendee knows it as ticket_id
-        options = options.with_changes(qr_field=table.field_for(qr_field))
+    from badge_renderer.column_names import for_table
+
+    options = for_table(options, table)  # "Order code" in --qr or a document: the attendee knows it as ticket_id
     return _Inputs(table, options, job.png_zip, job.notes, job.locale)
 
 

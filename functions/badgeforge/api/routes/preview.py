@@ -133,8 +133,10 @@ def _prepared() -> tuple[Any, Any, Any, list[Any]]:
     upload = read_upload()
     _posted_document(upload)
     table = read_table_once(upload)
-    options = render_options(upload)
+    from badge_renderer.column_names import for_table
     from badge_renderer.render import select_for_options
+
+    options = for_table(render_options(upload), table)  # columns named as the job will resolve them
 
     selected = list(select_for_options(table.attendees, options))
     if not selected:
