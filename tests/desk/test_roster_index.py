@@ -108,3 +108,13 @@ def test_an_oversized_index_is_refused_before_decompressing(desk_env, monkeypatc
     info = desk_env.services.blobs.info(f"uploads/{desk_env.organizer.uid}/{job}/attendees.csv")
     tag = desk_roster_store.source_tag(info.generation, info.size)
     assert desk_roster_store.load(desk_env.services, desk_env.organizer.uid, job, tag) is None
+
+
+def test_the_stored_index_carries_the_prepared_search_text_so_a_new_process_skips_preparing_it(desk_env, reads):
+    job = finished_job(desk_env)
+    stored = json.loads(gzip.decompress(desk_env.services.blobs.read_bytes(_index_path(desk_env, job))))
+    assert len(stored["text"]) == 4 and "ada lovelace" in stored["text"][0]
+    assert set(stored["tickets"].values()) == {"r2", "r3", "r4", "r5"}
+    roster = desk_roster.load_roster(desk_env.services, desk_env.organizer.uid, job)
+    assert roster.owner_of_ticket("pce-002") == "r3"
+    assert [p.key for p in roster.search("bletchley")[0]] == ["r4"]

@@ -268,7 +268,12 @@ def _stored(services: Services, ref: UploadRef, source: str) -> tuple[JobOptions
         except (BadgeForgeError, JobFailed) as err:
             raise DeskNotReady("source_unreadable", f"This job's settings cannot be read now: {err}") from err
 
-    return JobOptions(options), _index_of(stored.attendees)
+    if stored.text is None or stored.tickets is None:
+        return JobOptions(options), _index_of(stored.attendees)
+    index = _Index(text=stored.text, tickets=stored.tickets)
+    index.people = [DeskAttendee(f"r{a.row}", a) for a in stored.attendees]
+    index.by_key = {person.key: person for person in index.people}
+    return JobOptions(options), index
 
 
 def _built(services: Services, ref: UploadRef, source: str) -> tuple[Any, _Index]:
@@ -280,6 +285,15 @@ def _built(services: Services, ref: UploadRef, source: str) -> tuple[Any, _Index
         table, options = read_job_inputs(services, ref)
     except (BadgeForgeError, JobFailed) as err:
         raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
-    qr_field = getattr(options, "qr_field", None)
-    desk_roster_store.save(services, ref.uid, ref.job_id, source, table.attendees, qr_field)
-    return options, _index_of(table.attendees)
+    return options, store_index(services, ref, source, table.attendees, getattr(options, "qr_field", None))
+
+
+def store_index(
+    services: Services, ref: UploadRef, source: str, attendees: Iterable[Attendee], qr_field: str | None
+) -> _Index:
+    """Index the job's rows and store that beside its badges (render_job calls this when the job finishes)."""
+    people = list(attendees)
+    index = _index_of(people)
+    prepared = (index.text, index.tickets)
+    desk_roster_store.save(services, ref.uid, ref.job_id, source, people, qr_field, prepared)
+    return index

@@ -48,12 +48,21 @@ def source_tag(generation: str, size: int) -> str:
 class StoredRoster:
     attendees: list[Attendee]
     qr_field: str | None  # the job's qr_field as the CSV's columns resolved it (an attendee field name)
+    text: list[str] | None = None  # the search text per attendee, as desk_roster's index prepared it
+    tickets: dict[str, str] | None = None  # compared ticket code -> attendee key
 
 
 def save(
-    services: Services, uid: str, job_id: str, source: str, attendees: Sequence[Attendee], qr_field: str | None
+    services: Services,
+    uid: str,
+    job_id: str,
+    source: str,
+    attendees: Sequence[Attendee],
+    qr_field: str | None,
+    prepared: tuple[list[str], dict[str, str]] | None = None,
 ) -> None:
-    """Write the index; a failure is logged and ignored (the desk then builds from the CSV, as before)."""
+    """Write the index; a failure is logged and ignored (the desk then builds from the CSV, as before).
+    `prepared`: the search texts and ticket owners as the desk's index made them (a new process skips that too)."""
     extra_names = sorted({name for a in attendees for name in a.extra})
     rows = [
         [a.row, *(getattr(a, name) for name in KNOWN_FIELDS), *(a.extra.get(name, "") for name in extra_names)]
@@ -68,6 +77,8 @@ def save(
         "extra": extra_names,
         "rows": rows,
     }
+    if prepared is not None and len(prepared[0]) == len(rows):
+        document["text"], document["tickets"] = prepared
     data = gzip.compress(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=5)
     try:
         services.blobs.write_bytes(roster_path(uid, job_id), data, content_type="application/gzip")
@@ -92,7 +103,11 @@ def load(services: Services, uid: str, job_id: str, source: str) -> StoredRoster
             and document.get("fields") == [*_FIELDS]
         ):
             return None
-        return StoredRoster(_attendees(document), document.get("qr_field") or None)
+        people = _attendees(document)
+        text, tickets = document.get("text"), document.get("tickets")
+        if not (isinstance(text, list) and len(text) == len(people) and isinstance(tickets, dict)):
+            text, tickets = None, None
+        return StoredRoster(people, document.get("qr_field") or None, text, tickets)
     except (ValueError, TypeError, KeyError, EOFError, zlib.error) as err:
         log.warning("desk roster index %s unreadable, rebuilding from the CSV: %s", path, err)
         return None
@@ -113,7 +128,9 @@ def _attendees(document: dict[str, Any]) -> list[Attendee]:
     for row in document["rows"]:
         if not isinstance(row, list) or len(row) != known + len(extra_names):
             raise ValueError("a row of the wrong length")
-        extra = {name: str(value) for name, value in zip(extra_names, row[known:], strict=True) if value}
-        values = dict(zip(KNOWN_FIELDS, (str(v) for v in row[1:known]), strict=True))
-        people.append(Attendee(row=int(row[0]), **values, extra=extra))
+        extra = {name: value for name, value in zip(extra_names, row[known:], strict=True) if value}
+        people.append(Attendee(*row[:known], extra=extra))  # fields in Attendee's order (_FIELDS asserts it)
     return people
+
+
+assert tuple(f for f in Attendee.__dataclass_fields__ if f != "extra") == _FIELDS, "Attendee's field order changed"

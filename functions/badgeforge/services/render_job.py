@@ -529,13 +529,13 @@ JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnin
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
     """Counts, paths and warnings go in before the mail node exists: the mail job reads them. The desk's attendee
     index is stored now too, while the rows are in memory (a best-effort write: the desk can build it itself)."""
-    from badgeforge.services import desk_roster_store
+    from badgeforge.services import desk_roster, desk_roster_store
 
     info = services.blobs.info(ref.csv_path)
     if info is not None:
         tag = desk_roster_store.source_tag(info.generation, info.size)
         qr_field = getattr(inputs.options, "qr_field", None)
-        desk_roster_store.save(services, ref.uid, ref.job_id, tag, inputs.table.attendees, qr_field)
+        desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
     warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
     if len(warnings) > JOB_NODE_WARNINGS:  # the rest beside the PDF (an object write: only when there is a rest)
         services.blobs.write_bytes(
