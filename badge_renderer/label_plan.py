@@ -195,4 +195,5 @@ def font_files(plan: dict[str, Any]) -> dict[str, str]:
 
     library = FontLibrary.default()
     wanted = {(e["family"], normalize_weight(e["weight"])) for e in plan["elements"] if e["kind"] in TEXT_KINDS}
+    wanted |= {(e["family"], "regular") for e in plan["elements"] if e["kind"] == "name"}  # the last name's face
     return {f"{family}/{weight}": library.chain(family, weight)[0].path.name for family, weight in sorted(wanted)}

@@ -78,6 +78,7 @@ const T = {
 const DEVICE_KEY = "badgeforge.desk.device";
 const QUEUE_KEY = "badgeforge.desk.queue";
 const RESULTS_MAX = 20;
+const SUMMARY_FIELDS = ["organization", "email", "ticket_id"]; // roster columns that are the attendee's own fields
 const params = new URLSearchParams(window.location.search);
 const KIOSK = params.get("kiosk") === "1" || window.location.pathname === "/kiosk";
 const TIMEZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -442,7 +443,8 @@ async function loadJob(job) {
   if (KIOSK) return;
   $("desk-count").textContent = T.loading;
   const plan = await loadLabelPlan(job);
-  const fields = plan && plan.fields.length ? `?fields=${encodeURIComponent(plan.fields.join(","))}` : "";
+  const wanted = plan ? plan.fields.filter((name) => !SUMMARY_FIELDS.includes(name)) : []; // the rest come per row
+  const fields = wanted.length ? `?fields=${encodeURIComponent(wanted.join(","))}` : "";
   const roster = await get(`/api/desk/${job}/roster${fields}`);
   indexRoster(roster.columns, roster.rows);
   state.checkins = roster.checkins || {};

@@ -11,7 +11,9 @@ import qrcode from "../vendor/qr/qrcode.js";
 
 const PT = 25.4 / 72; // mm per point
 const LINE_HEIGHT = 1.15; // the server's fit_text line height
-const WRAP_GAIN = 1.15; // a wrapped name must be this much bigger than one line to win (close to the server's)
+const WRAP_GAIN = 1.2; // a wrapped name must be this much bigger than one line to win (text/fitting.py)
+const WRAP_BELOW_PT = 7; // other text wraps only to stay at this size or more (compose.py)
+const BIG_NAME_PT = 18;
 const NAME_FIRST_SHARE = 0.62; // the first name's share of the box when it is emphasised above the last name
 const QUIET_ZONE = 4; // modules of white around the code (ISO/IEC 18004), as the PDF has
 const SLANT_DEG = 12; // "italic" text is slanted, as the PDF's stamps are
@@ -216,9 +218,26 @@ function textBlock(doc, fitted, element, box, palette, valign = element.valign) 
 }
 
 const fontKey = (element) => `${element.family}/${/^(bold|700)$/i.test(String(element.weight)) ? "bold" : "regular"}`;
-const fitIn = (value, element, w, h, maxLines = element.max_lines) => fitText(value, {
-  width: w, height: h, font: familyName(fontKey(element)), maxSize: element.max_size, minSize: element.min_size, maxLines,
-});
+
+// As compose.py fits: a name may wrap when that is clearly bigger; other text wraps only to stay at 7 pt or more,
+// then tries one line down to its own min_size before any ellipsis.
+function fitIn(value, element, w, h, maxLines = element.max_lines) {
+  const base = { width: w, height: h, font: familyName(fontKey(element)), maxSize: element.max_size, maxLines };
+  if (element.kind === "name") return fitText(value, { ...base, minSize: Math.min(element.min_size, element.max_size) });
+  const floor = Math.min(Math.max(element.min_size, WRAP_BELOW_PT), element.max_size);
+  const fitted = fitText(value, { ...base, minSize: floor, wrapGain: Infinity });
+  if (fitted.truncated && element.min_size < floor) {
+    const single = fitText(value, { ...base, minSize: element.min_size, maxLines: 1 });
+    if (!single.truncated) return single;
+  }
+  return fitted;
+}
+
+// The last name under an emphasised first name: smaller and regular (compose.py's _last_name_element).
+function lastNameElement(element) {
+  const maxSize = Math.max(element.max_size * 0.5, Math.min(element.min_size, BIG_NAME_PT));
+  return { ...element, weight: "regular", max_size: maxSize, min_size: Math.min(element.min_size, maxSize) };
+}
 
 function drawName(doc, element, person, plan, palette) {
   const [x, y, w, h] = element.box;
@@ -229,9 +248,10 @@ function drawName(doc, element, person, plan, palette) {
     && (full === "" || full === `${first} ${last}`) && !EAST_ASIAN.test(first + last);
   if (split) {
     const top = h * NAME_FIRST_SHARE;
-    const a = fitIn(upper(first), element, w, top, 1); const b = fitIn(upper(last), element, w, h - top, 1);
+    const lastElement = lastNameElement(element);
+    const a = fitIn(upper(first), element, w, top, 1); const b = fitIn(upper(last), lastElement, w, h - top, 1);
     if (!a.truncated && !b.truncated) {
-      return [textBlock(doc, a, element, [x, y, w, top], palette, "bottom"), textBlock(doc, b, element, [x, y + top, w, h - top], palette, "top")];
+      return [textBlock(doc, a, element, [x, y, w, top], palette, "bottom"), textBlock(doc, b, lastElement, [x, y + top, w, h - top], palette, "top")];
     }
   }
   return [textBlock(doc, fitIn(upper(person.name || ""), element, w, h), element, element.box, palette)];
