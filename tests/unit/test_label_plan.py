@@ -45,7 +45,10 @@ def test_a_bundled_design_at_a_label_has_the_composers_boxes_and_its_artwork_fir
 
 def test_a_document_carries_conditions_overrides_and_images_and_names_what_it_cannot_draw() -> None:
     doc = export_design("minimal")
-    doc["assets"] = {"art": {"media_type": "image/svg+xml", "data": _b64(SVG)}, "logo": {"media_type": "image/png", "data": _b64(_png())}}
+    doc["assets"] = {
+        "art": {"media_type": "image/svg+xml", "data": _b64(SVG)},
+        "logo": {"media_type": "image/png", "data": _b64(_png())},
+    }
     doc["backgrounds"] = {"front": {"color": "#ffffff", "svg": "art"}}
     doc["overrides"] = {"vip": {"show": ["vip-star"]}}
     doc["elements"] += [
