@@ -206,8 +206,14 @@ function localReprintWarning(key) {
 async function printOffline(person, { confirmed, requestId }) {
   const warning = localReprintWarning(person.key);
   if (warning && !confirmed) { askReprint(person, warning, requestId); return; }
-  const { printOfflineLabel } = await offlineLabels();
-  await printOfflineLabel(state.plan, person, { title: T.openLabel });
+  try {
+    const { printOfflineLabel } = await offlineLabels();
+    await printOfflineLabel(state.plan, person, { title: T.openLabel });
+  } catch (err) { // the label could not be drawn here: only the check-in waits, as without a plan
+    enqueue({ kind: "checkin", key: person.key, device: device() });
+    noteCheckedIn(person.key); say(`${T.offlinePrint(person.name)} ${describeError(err)}`, "error"); refreshView();
+    return;
+  }
   const at = new Date().toISOString();
   enqueue({ kind: "print", key: person.key, device: device(), print_id: requestId, offline: true, printed_at: at });
   const printed = Number((state.checkins[person.key] || {}).printed || 0) + 1;

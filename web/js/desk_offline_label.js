@@ -260,7 +260,7 @@ function drawName(doc, element, person, plan, palette) {
 function drawQr(doc, element, payload) {
   const code = qrcode(0, "M");
   code.addData(String.fromCharCode(...new TextEncoder().encode(payload)), "Byte"); // UTF-8, one char per byte
-  code.make();
+  try { code.make(); } catch { return null; } // more than a QR code holds: left out, as the PDF leaves it out
   const modules = code.getModuleCount(); const size = modules + 2 * QUIET_ZONE;
   const [x, y, w, h] = element.box;
   const side = Math.min(w, h);
@@ -310,7 +310,8 @@ export function drawLabel(plan, person, doc = document) {
       root.append(textBlock(doc, fitIn(value, element, w, h), element, element.box, palette));
     } else if (element.kind === "qr") {
       const payload = qrPayload(element, plan, person);
-      if (payload) root.append(drawQr(doc, element, payload));
+      const qr = payload ? drawQr(doc, element, payload) : null;
+      if (qr) root.append(qr);
     }
   }
   return root;
