@@ -531,11 +531,14 @@ def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _O
     index is stored now too, while the rows are in memory (a best-effort write: the desk can build it itself)."""
     from badgeforge.services import desk_roster, desk_roster_store
 
-    info = services.blobs.info(ref.csv_path)
-    if info is not None:
-        tag = desk_roster_store.source_tag(info.generation, info.size)
-        qr_field = getattr(inputs.options, "qr_field", None)
-        desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
+    try:  # never the job's failure: without the index the desk builds it from the CSV
+        info = services.blobs.info(ref.csv_path)
+        if info is not None:
+            tag = desk_roster_store.source_tag(info.generation, info.size)
+            qr_field = getattr(inputs.options, "qr_field", None)
+            desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
+    except Exception:
+        log.exception("desk roster index of %s/%s not stored", ref.uid, ref.job_id)
     warnings = [*inputs.notes, *(w.to_dict() for w in (*inputs.table.warnings, *out.result.warnings))]
     if len(warnings) > JOB_NODE_WARNINGS:  # the rest beside the PDF (an object write: only when there is a rest)
         services.blobs.write_bytes(
