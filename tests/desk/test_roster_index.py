@@ -118,3 +118,15 @@ def test_the_stored_index_carries_the_prepared_search_text_so_a_new_process_skip
     roster = desk_roster.load_roster(desk_env.services, desk_env.organizer.uid, job)
     assert roster.owner_of_ticket("pce-002") == "r3"
     assert [p.key for p in roster.search("bletchley")[0]] == ["r4"]
+
+
+def test_a_failure_to_store_the_index_never_fails_the_job(desk_env, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("storage is having a bad day")
+
+    monkeypatch.setattr(desk_roster, "store_index", broken)
+    job = finished_job(desk_env, job_id="job2")  # asserts the job is done
+    assert desk_env.services.blobs.info(_index_path(desk_env, job)) is None
+    monkeypatch.undo()
+    assert [r["name"] for r in _search(desk_env, job, "ada")["results"]] == ["Ada Lovelace"]
+    assert desk_env.services.blobs.info(_index_path(desk_env, job)) is not None  # built by the first search
