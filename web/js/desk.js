@@ -1,6 +1,8 @@
 // The desk (/desk) and its kiosk (/desk?kiosk=1): find an attendee as you type, print one badge now (this browser's
 // print dialog, or a station's queue), reprint only after a warning, walk-ins, check-in/out, an offline queue.
 // The roster is loaded once and searched here (no request per keystroke); the kiosk never loads it (no list).
+// Offline, this page draws the label itself from the job's label plan (desk_offline_label.js), and the service
+// worker (/desk_sw.js) keeps the page and the last roster so a reload without the connection still opens the desk.
 import { describeError, el, fetchBlob, get, post, postForBlob } from "./api.js";
 import { formatDate, formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
@@ -25,7 +27,9 @@ const T = {
   },
   noJobs: "No finished job yet: the desk works on a job whose badges are done.",
   online: "Online",
-  offline: "Offline: search and check-ins work; printing needs the connection (check-ins wait and sync).",
+  offline: "Offline: search, check-ins and printing go on (labels drawn by this browser); everything waits and syncs.",
+  offlineLabel: (name) => t("desk.offline_label", { name }),
+  offlineLacks: (features) => t("desk.offline_lacks", { features }),
   waiting: (n) => (n ? t("desk.waiting", { count: formatNumber(n) }) : ""),
   synced: "All check-ins synced.",
   print: "Print",
@@ -74,12 +78,13 @@ const T = {
 const DEVICE_KEY = "badgeforge.desk.device";
 const QUEUE_KEY = "badgeforge.desk.queue";
 const RESULTS_MAX = 20;
+const SUMMARY_FIELDS = ["organization", "email", "ticket_id"]; // roster columns that are the attendee's own fields
 const params = new URLSearchParams(window.location.search);
 const KIOSK = params.get("kiosk") === "1" || window.location.pathname === "/kiosk";
 const TIMEZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const $ = (id) => document.getElementById(id);
 
-const state = { job: "", rows: [], hay: [], byKey: new Map(), checkins: {}, pending: null };
+const state = { job: "", rows: [], hay: [], byKey: new Map(), checkins: {}, pending: null, plan: null };
 const say = (text, cls = "") => { const m = $("desk-message"); m.textContent = text; m.className = cls; };
 const clock = (iso) => (iso ? formatDate(iso, { hour: "2-digit", minute: "2-digit" }) : "");
 const newId = () => `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
@@ -90,8 +95,11 @@ const isOffline = (err) => !navigator.onLine || err instanceof TypeError;
 // ---- the roster, searched in the page --------------------------------------------------------------------------
 function indexRoster(columns, rows) {
   const at = Object.fromEntries(columns.map((name, i) => [name, i]));
+  // "field:first_name"...: the attendee fields the offline label draws (named by its plan)
+  const extra = columns.map((name, i) => [name.startsWith("field:") ? name.slice(6) : "", i]).filter(([name]) => name);
   state.rows = rows.map((r) => ({ key: r[at.key], name: r[at.name], organization: r[at.organization], email: r[at.email],
-    ticket_type: r[at.ticket_type], ticket_id: r[at.ticket_id], walk_in: r[at.walk_in] }));
+    ticket_type: r[at.ticket_type], ticket_id: r[at.ticket_id], walk_in: r[at.walk_in],
+    fields: Object.fromEntries(extra.map(([name, i]) => [name, r[i]])) }));
   // One lower-case string per attendee: name, email, ticket code, organization (what people type at a desk).
   state.hay = state.rows.map((p) => [p.name, p.email, p.ticket_id, p.organization].join("\u0001").toLowerCase());
   state.byKey = new Map(state.rows.map((p) => [p.key, p]));
@@ -175,8 +183,49 @@ function noteCheckedIn(key, extra = {}) {
   state.checkins[key] = { ...r, ...extra };
 }
 
+// ---- printing offline: this browser draws the label from the job's plan ---------------------------------------
+let labelModule = null; // imported on first use: a page without it (no vendored QR encoder) still searches
+const offlineLabels = () => (labelModule ||= import("./desk_offline_label.js"));
+
+async function loadLabelPlan(job) {
+  try {
+    const plan = await get(`/api/desk/${job}/label`);
+    const { prepareLabel } = await offlineLabels();
+    state.plan = await prepareLabel(plan);
+  } catch { state.plan = null; } // offline labels are a fallback: the desk works without them
+  return state.plan;
+}
+
+function localReprintWarning(key) {
+  const r = state.checkins[key] || {};
+  if (!r.printed || !r.last) return "";
+  const where = r.last.station ? T.station(r.last.station) : r.last.device;
+  return `${T.printed(r.printed, clock(r.last.at), where)}.`;
+}
+
+async function printOffline(person, { confirmed, requestId }) {
+  const warning = localReprintWarning(person.key);
+  if (warning && !confirmed) { askReprint(person, warning, requestId); return; }
+  try {
+    const { printOfflineLabel } = await offlineLabels();
+    await printOfflineLabel(state.plan, person, { title: T.openLabel });
+  } catch (err) { // the label could not be drawn here: only the check-in waits, as without a plan
+    enqueue({ kind: "checkin", key: person.key, device: device() });
+    noteCheckedIn(person.key); say(`${T.offlinePrint(person.name)} ${describeError(err)}`, "error"); refreshView();
+    return;
+  }
+  const at = new Date().toISOString();
+  enqueue({ kind: "print", key: person.key, device: device(), print_id: requestId, offline: true, printed_at: at });
+  const printed = Number((state.checkins[person.key] || {}).printed || 0) + 1;
+  noteCheckedIn(person.key, { printed, last: { at, device: device() } });
+  const lacks = state.plan.unsupported && state.plan.unsupported.length ? ` ${T.offlineLacks(state.plan.unsupported.join(", "))}` : "";
+  say(`${T.offlineLabel(person.name)}${lacks}`, "ok");
+  refreshView();
+}
+
 async function printBadge(person, { confirmed = false, requestId = newId() } = {}) {
   if (!device()) { say(T.needDevice, "error"); $("desk-device").focus(); return; }
+  if (!navigator.onLine && !station() && state.plan) { await printOffline(person, { confirmed, requestId }); return; }
   const body = { key: person.key, device: device(), request_id: requestId, timezone: TIMEZONE, confirm_reprint: confirmed };
   if (station()) body.station = station();
   say(T.printing(person.name));
@@ -190,8 +239,9 @@ async function printBadge(person, { confirmed = false, requestId = newId() } = {
   } catch (err) {
     if (err.body && err.body.code === "already_printed") { askReprint(person, err.message, requestId); return; }
     if (isOffline(err)) {
-      // The label is drawn by the server: offline, a station's print waits in the queue (sent once, by its
-      // request_id); a print in this browser cannot happen, so the check-in is queued and the desk says so.
+      // Offline: a station's print waits in the queue (sent once, by its request_id); a print here is drawn by
+      // this browser from the label plan; without a plan only the check-in is queued, and the desk says so.
+      if (!station() && state.plan) { await printOffline(person, { confirmed, requestId }); return; }
       if (station()) { enqueue({ kind: "print", key: person.key, device: device(), station: station(), print_id: requestId }); say(T.offlineStation(person.name, station())); }
       else { enqueue({ kind: "checkin", key: person.key, device: device() }); say(T.offlinePrint(person.name)); }
       noteCheckedIn(person.key); refreshView(); return;
@@ -232,7 +282,8 @@ async function sync() {
       const item = items[0];
       try {
         const body = { key: item.key, device: item.device, request_id: item.print_id || item.request_id };
-        if (item.kind === "print") Object.assign(body, { station: item.station, timezone: TIMEZONE });
+        if (item.kind === "print" && item.offline) Object.assign(body, { offline: true, printed_at: item.printed_at });
+        else if (item.kind === "print") Object.assign(body, { station: item.station, timezone: TIMEZONE });
         await post(`/api/desk/${item.job}/${item.kind}`, body);
       } catch (err) {
         if (isOffline(err)) return; // still offline: keep the queue, try again on the next "online"
@@ -282,6 +333,7 @@ function buildWalkinForm() {
     for (const [name] of T.walkinFields) body[name] = form.elements[name].value.trim();
     try {
       const { attendee } = await post(`/api/desk/${state.job}/walkins`, body);
+      attendee.fields = Object.fromEntries(T.walkinFields.map(([name]) => [name, body[name]]));
       delete form.dataset.requestId;
       form.reset();
       state.rows.push(attendee);
@@ -396,9 +448,13 @@ async function loadJob(job) {
   $("desk-kiosk-link").href = kiosk.pathname + kiosk.search;
   if (KIOSK) return;
   $("desk-count").textContent = T.loading;
-  const roster = await get(`/api/desk/${job}/roster`);
+  const plan = await loadLabelPlan(job);
+  const wanted = plan ? plan.fields.filter((name) => !SUMMARY_FIELDS.includes(name)) : []; // the rest come per row
+  const fields = wanted.length ? `?fields=${encodeURIComponent(wanted.join(","))}` : "";
+  const roster = await get(`/api/desk/${job}/roster${fields}`);
   indexRoster(roster.columns, roster.rows);
   state.checkins = roster.checkins || {};
+  keepForOffline({ [`/api/desk/${job}/roster${fields}`]: roster, ...(plan ? { [`/api/desk/${job}/label`]: plan } : {}) });
   $("desk-count").textContent = T.loaded(state.rows.length);
   $("desk-results").dataset.loaded = String(state.rows.length);
   refreshView();
@@ -427,9 +483,11 @@ async function start() {
   if (params.get("device")) localStorage.setItem(DEVICE_KEY, params.get("device"));
   $("desk-device").addEventListener("change", () => localStorage.setItem(DEVICE_KEY, device()));
   $("desk-station").addEventListener("change", showCounts);
-  await Promise.all([requireSignIn(), ready]); // ready: the catalogues t() reads
+  const [me] = await Promise.all([requireSignIn(), ready]); // ready: the catalogues t() reads
   $("app").hidden = false;
-  const { jobs } = await get("/api/jobs");
+  const list = await get("/api/jobs");
+  const { jobs } = list;
+  if (!KIOSK) keepForOffline({ "/api/me": me, "/api/jobs": list });
   const done = jobs.filter((job) => job.status === "done");
   const wanted = params.get("job");
   $("desk-job").replaceChildren(...done.map((job) => el("option", { value: job.id, text: [job.event_name, job.filename, job.id].filter(Boolean).join(" — "), selected: job.id === wanted })));
@@ -459,6 +517,23 @@ async function start() {
   showConnection(); showSync();
   await loadJob($("desk-job").value);
   sync();
+}
+
+// ---- the service worker: a reload while offline opens the desk from what it kept ---------------------------------
+const worker = !KIOSK && "serviceWorker" in navigator
+  ? navigator.serviceWorker.register("/desk_sw.js", { scope: "/desk" }).then(() => navigator.serviceWorker.ready).catch(() => null)
+  : Promise.resolve(null);
+const answers = {};
+
+// What this page loaded before the worker controlled it (a first visit) is handed to it to keep: the files it
+// loaded (the worker fetches them again) and the JSON answers that needed the sign-in (the page has them).
+function keepForOffline(more) {
+  Object.assign(answers, more);
+  worker.then((registration) => {
+    if (!registration || !registration.active) return;
+    const keep = ["/desk", ...performance.getEntriesByType("resource").map((entry) => entry.name)];
+    registration.active.postMessage({ keep, answers: { ...answers } });
+  });
 }
 
 start().catch((err) => say(describeError(err), "error"));

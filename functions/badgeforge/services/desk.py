@@ -7,10 +7,12 @@ walk-in joins that job, so nothing here touches usage (the tests check the balan
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.services import desk_checkins, print_queue
@@ -25,7 +27,7 @@ from badgeforge.services.desk_roster import (
     tickets_node,
     walkins_node,
 )
-from badgeforge.services.keys import as_map, iso
+from badgeforge.services.keys import as_map, iso, parse_iso
 
 if TYPE_CHECKING:
     from badgeforge.config import Services
@@ -47,6 +49,7 @@ class PrintRequest:
     confirm_reprint: bool = False
     request_id: str | None = None
     timezone: str | None = None
+    offline_at: str | None = None  # set: the browser printed its own label offline at this time; only recorded
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,9 @@ def print_badge(services: Services, uid: str, job_id: str, request: PrintRequest
     node = desk_checkins.checkin_node(uid, job_id, person.key)
     record = services.db.get(node)
     repeated = bool(request.request_id) and request.request_id in as_map((record or {}).get("prints"))
-    if not repeated and (record or {}).get("printed") and not request.confirm_reprint:
+    offline = request.offline_at is not None and not request.station
+    # an offline print already happened (the desk asked before a reprint): it is recorded, never refused
+    if not repeated and not offline and (record or {}).get("printed") and not request.confirm_reprint:
         warning = desk_checkins.reprint_warning(record, request.timezone) or "Printed before"
         raise ReprintNeedsConfirmation(
             "already_printed",
@@ -126,9 +131,9 @@ def print_badge(services: Services, uid: str, job_id: str, request: PrintRequest
             last=desk_checkins.last_print(record),
             hint="Send the print again with confirm_reprint: true to print another badge.",
         )
-    data, media = _render(roster, uid, preset, person, request)
+    data, media = (b"", "") if offline else _render(roster, uid, preset, person, request)
     print_id = request.request_id or services.db.push_key()
-    now = iso(services.clock.now())
+    now = _offline_time(request.offline_at, services.clock.now()) if offline else iso(services.clock.now())
     queued = None
     if request.station:
         path = print_queue.label_path(uid, job_id, print_id, request.fmt)
@@ -153,10 +158,52 @@ def print_badge(services: Services, uid: str, job_id: str, request: PrintRequest
             name=person.attendee.display_name,
             walk_in=person.walk_in,
             station=request.station,
+            offline=offline,
         ),
     )
     reprint = bool(as_map(record.get("prints")).get(print_id, {}).get("reprint"))
     return PrintOutcome(print_id, data, request.fmt, preset, dict(record), queued, reprint)
+
+
+OFFLINE_PAST = timedelta(days=7)
+
+
+def _offline_time(given: str | None, now: datetime) -> str:
+    """When an offline print happened, as the desk says: a time in the last week and not in the future (a desk's
+    clock may be off), else the time it synced."""
+    moment = parse_iso(given or "")
+    if moment is None or moment.tzinfo is None or not now - OFFLINE_PAST <= moment <= now:
+        return iso(now)
+    return iso(moment)
+
+
+def label_plan(services: Services, uid: str, job_id: str, requested: str | None) -> dict[str, Any]:
+    """The job's design laid out at its label size as JSON (badge_renderer.label_plan): what the desk page draws
+    itself when it is offline. The warm badge of the desk's prints is reused, so this costs no new layout."""
+    from badge_renderer.errors import BadgeForgeError
+    from badge_renderer.label_plan import font_files
+    from badge_renderer.label_plan import label_plan as plan_of
+
+    roster = load_roster(services, uid, job_id)
+    preset = label_preset(roster, requested)
+    types = {person.attendee.ticket_type for index in (roster.job, roster.walkins) for person in index.people}
+    try:
+        plan = plan_of(_warm_badge(roster, uid, preset).composer, types, preset)
+        plan["fonts"] = font_files(plan)
+    except BadgeForgeError as err:
+        raise DeskRefused(err.code, str(err), field=err.column) from err
+    return plan
+
+
+@functools.cache
+def label_font_names() -> frozenset[str]:
+    """The font files a label plan may name: each bundled family's own regular and bold face."""
+    from badge_renderer.text.fonts import FontLibrary
+
+    library = FontLibrary.default()
+    return frozenset(
+        library.chain(family, weight)[0].path.name for family in library.families for weight in ("regular", "bold")
+    )
 
 
 def _render(roster: Roster, uid: str, preset: str, person: DeskAttendee, request: PrintRequest) -> tuple[bytes, str]:

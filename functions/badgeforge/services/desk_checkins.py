@@ -1,6 +1,6 @@
 """checkins/{uid}/{jobId}/{attendeeKey}: what happened to one attendee at the desk.
 
-{name, walk_in, printed (count), prints/{printId}: {at, device, by, station?, reprint}, checked_in_at,
+{name, walk_in, printed (count), prints/{printId}: {at, device, by, station?, reprint, offline?}, checked_in_at,
 checked_in_device, checked_out_at, checked_out_device, checkouts/{id}: {at, device}}
 
 Each change is a transaction on that one node, keyed by the request's id: a retried request (a desk that lost its
@@ -33,8 +33,10 @@ def with_print(
     name: str,
     walk_in: bool,
     station: str | None = None,
+    offline: bool = False,
 ) -> dict[str, Any]:
-    """Transaction body: one more print (and the check-in, at the first one); the same print_id again is a no-op."""
+    """Transaction body: one more print (and the check-in, at the first one); the same print_id again is a no-op.
+    offline: the desk's browser drew and printed this label without the server, and reports it now."""
     node = dict(record or {})
     prints = as_map(node.get("prints"))
     if print_id in prints:
@@ -42,6 +44,8 @@ def with_print(
     entry: dict[str, Any] = {"at": at, "device": device, "by": by, "reprint": bool(prints)}
     if station:
         entry["station"] = station
+    if offline:
+        entry["offline"] = True
     prints[print_id] = entry
     node.update(prints=prints, printed=len(prints), name=name, walk_in=walk_in)
     node.setdefault("checked_in_at", at)

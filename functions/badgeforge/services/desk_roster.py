@@ -11,14 +11,14 @@ import hashlib
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from badge_renderer.model import Attendee
-from badgeforge.services import job_paths, trash
+from badgeforge.services import desk_roster_store, job_paths, trash
 from badgeforge.services.desk_errors import DeskNotFound, DeskNotReady
-from badgeforge.services.job_paths import parse_upload
+from badgeforge.services.job_paths import UploadRef, parse_upload
 from badgeforge.services.keys import as_map
 
 if TYPE_CHECKING:
@@ -123,9 +123,14 @@ class _Index:
 @dataclass(frozen=True)
 class Roster:
     job_id: str
-    options: Any
+    options_source: Any  # the job's RenderOptions, or a JobOptions that reads them on first use
     job: _Index
     walkins: _Index
+
+    @property
+    def options(self) -> Any:
+        source = self.options_source
+        return source.get() if isinstance(source, JobOptions) else source
 
     def _both(self) -> Iterator[_Index]:
         yield self.job
@@ -180,6 +185,22 @@ def attendee_from_walkin(data: Mapping[str, Any]) -> Attendee:
     )
 
 
+class JobOptions:
+    """A job's render options, read on first use and then kept: a search never needs them (only a print does), so
+    a roster read from the stored index answers searches without reading job.json, images or the CSV."""
+
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self._load: Callable[[], Any] | None = load
+        self._value: Any = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._load is not None:
+                self._value, self._load = self._load(), None
+            return self._value
+
+
 _cache: OrderedDict[tuple[str, str, str], tuple[Any, _Index]] = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -207,25 +228,13 @@ def load_roster(services: Services, uid: str, job_id: str) -> Roster:
     info = services.blobs.info(ref.csv_path)
     if info is None:
         raise DeskNotReady("source_gone", "This job's attendee file was deleted, so the desk cannot list it.")
-    cache_key = (uid, job_id, f"{info.generation}:{info.size}")
+    cache_key = (uid, job_id, desk_roster_store.source_tag(info.generation, info.size))
     with _cache_lock:
         cached = _cache.get(cache_key)
         if cached is not None:
             _cache.move_to_end(cache_key)
     if cached is None:
-        from badge_renderer.errors import BadgeForgeError
-        from badgeforge.services.render_job import JobFailed, read_job_inputs
-
-        try:
-            table, options = read_job_inputs(services, ref)
-        except BadgeForgeError as err:
-            raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
-        except JobFailed as err:
-            raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
-        index = _Index()
-        for attendee in table.attendees:
-            index.add(DeskAttendee(f"r{attendee.row}", attendee))
-        cached = (options, index)
+        cached = _stored(services, ref, cache_key[2]) or _built(services, ref, cache_key[2])
         with _cache_lock:
             _cache[cache_key] = cached
             while len(_cache) > CACHED_ROSTERS:
@@ -235,3 +244,56 @@ def load_roster(services: Services, uid: str, job_id: str) -> Roster:
         if isinstance(data, dict):
             walkins.add(DeskAttendee(key, attendee_from_walkin(data), walk_in=True))
     return Roster(job_id, cached[0], cached[1], walkins)
+
+
+def _index_of(attendees: Iterable[Attendee]) -> _Index:
+    index = _Index()
+    for attendee in attendees:
+        index.add(DeskAttendee(f"r{attendee.row}", attendee))
+    return index
+
+
+def _stored(services: Services, ref: UploadRef, source: str) -> tuple[JobOptions, _Index] | None:
+    """The index stored when the job finished (or by an earlier process's first build), without the CSV."""
+    stored = desk_roster_store.load(services, ref.uid, ref.job_id, source)
+    if stored is None:
+        return None
+
+    def options() -> Any:
+        from badge_renderer.errors import BadgeForgeError
+        from badgeforge.services.render_job import JobFailed, read_job_options
+
+        try:
+            return read_job_options(services, ref, stored.qr_field)
+        except (BadgeForgeError, JobFailed) as err:
+            raise DeskNotReady("source_unreadable", f"This job's settings cannot be read now: {err}") from err
+
+    if stored.text is None or stored.tickets is None:
+        return JobOptions(options), _index_of(stored.attendees)
+    index = _Index(text=stored.text, tickets=stored.tickets)
+    index.people = [DeskAttendee(f"r{a.row}", a) for a in stored.attendees]
+    index.by_key = {person.key: person for person in index.people}
+    return JobOptions(options), index
+
+
+def _built(services: Services, ref: UploadRef, source: str) -> tuple[Any, _Index]:
+    """Read the CSV (seconds at 50,000 rows) and store the index, so the next process skips this."""
+    from badge_renderer.errors import BadgeForgeError
+    from badgeforge.services.render_job import JobFailed, read_job_inputs
+
+    try:
+        table, options = read_job_inputs(services, ref)
+    except (BadgeForgeError, JobFailed) as err:
+        raise DeskNotReady("source_unreadable", f"This job's attendee file cannot be read now: {err}") from err
+    return options, store_index(services, ref, source, table.attendees, getattr(options, "qr_field", None))
+
+
+def store_index(
+    services: Services, ref: UploadRef, source: str, attendees: Iterable[Attendee], qr_field: str | None
+) -> _Index:
+    """Index the job's rows and store that beside its badges (render_job calls this when the job finishes)."""
+    people = list(attendees)
+    index = _index_of(people)
+    prepared = (index.text, index.tickets)
+    desk_roster_store.save(services, ref.uid, ref.job_id, source, people, qr_field, prepared)
+    return index

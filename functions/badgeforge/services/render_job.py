@@ -528,7 +528,18 @@ JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnin
 
 
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
-    """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
+    """Counts, paths and warnings go in before the mail node exists: the mail job reads them. The desk's attendee
+    index is stored now too, while the rows are in memory (a best-effort write: the desk can build it itself)."""
+    from badgeforge.services import desk_roster, desk_roster_store
+
+    try:  # never the job's failure: without the index the desk builds it from the CSV
+        info = services.blobs.info(ref.csv_path)
+        if info is not None:
+            tag = desk_roster_store.source_tag(info.generation, info.size)
+            qr_field = getattr(inputs.options, "qr_field", None)
+            desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
+    except Exception:
+        log.exception("desk roster index of %s/%s not stored", ref.uid, ref.job_id)
     # with their catalogue key and params, so the finished job reads in each viewer's language (services/messages)
     warnings = [
         messages.annotate(w)
@@ -756,3 +767,13 @@ def read_job_inputs(services: Services, ref: UploadRef, renderer: BadgeRenderer 
     metadata = dict(info.metadata) if info is not None else {}
     inputs, _ = _read_inputs_or_widen(services, ref, metadata, renderer or LibraryRenderer())
     return inputs.table, inputs.options
+
+
+def read_job_options(services: Services, ref: UploadRef, qr_field: str | None) -> Any:
+    """The job's render options without its CSV (job.json or the CSV's metadata, images, saved design), with
+    `qr_field` as the CSV's columns resolved it when the job read them. Why: the desk's stored attendee index
+    holds the rows, so a desk print in a new process need not parse 50,000 rows again to learn the design."""
+    info = services.blobs.info(ref.csv_path)
+    metadata = dict(info.metadata) if info is not None else {}
+    options = _read_job_options(services, ref, metadata, LibraryRenderer()).options
+    return options.with_changes(qr_field=qr_field) if qr_field else options

@@ -11,7 +11,7 @@ import io
 import time
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from badgeforge.services import desk, print_queue
 from badgeforge.services.desk_checkins import checkin_node, last_print, reprint_warning
@@ -94,6 +94,23 @@ def search(job_id: str):
 
 
 ROSTER_COLUMNS = ("key", "name", "organization", "email", "ticket_type", "ticket_id", "walk_in")
+ROSTER_FIELDS_MAX = 24  # attendee fields the offline label may ask for (its design's formats, QR, conditions)
+
+
+def _offline_at(body: dict[str, Any]) -> str | None:
+    """A print the desk's browser drew itself while offline, synced now: when it printed (ISO time)."""
+    if body.get("offline") is not True:
+        return None
+    at = body.get("printed_at")
+    return at[:40] if isinstance(at, str) else ""
+
+
+def _label_fields() -> list[str]:
+    """?fields=first_name,role,...: the attendee fields the offline label draws (named by /label's plan)."""
+    names = [name.strip() for name in request.args.get("fields", "").split(",") if name.strip()]
+    if len(names) > ROSTER_FIELDS_MAX or any(len(name) > 100 or not name.isprintable() for name in names):
+        raise ApiError(400, "bad_fields", f"fields: up to {ROSTER_FIELDS_MAX} field names.", field="fields")
+    return list(dict.fromkeys(names))
 
 
 def _record_summary(record: Any) -> dict[str, Any]:
@@ -112,18 +129,45 @@ def roster(job_id: str):
     summary: the desk page searches it in the browser per keystroke and keeps working from it offline."""
     uid, job_id = _job()
     services = api().services
+    fields = _label_fields()
     loaded = load_roster(services, uid, job_id)
     rows = []
     for index in (loaded.job, loaded.walkins):
         for person in index.people:
             summary = person.summary()
-            rows.append([summary[name] for name in ROSTER_COLUMNS])
+            rows.append([*(summary[name] for name in ROSTER_COLUMNS), *map(person.attendee.get, fields)])
     records = services.db.get(f"checkins/{uid}/{job_id}")
     checkins = (
         {key: _record_summary(value) for key, value in (records or {}).items()} if isinstance(records, dict) else {}
     )
-    response = jsonify({"columns": list(ROSTER_COLUMNS), "rows": rows, "checkins": checkins})
+    columns = [*ROSTER_COLUMNS, *(f"field:{name}" for name in fields)]
+    response = jsonify({"columns": columns, "rows": rows, "checkins": checkins})
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/desk/<job_id>/label")
+def label(job_id: str):
+    """The job's design at its label size as JSON: the desk page draws labels from it while offline."""
+    uid, job_id = _job()
+    preset = request.args.get("preset") or None
+    plan = desk.label_plan(api().services, uid, job_id, preset[:100] if preset else None)
+    plan["fonts"] = {key: f"/api/desk/fonts/{name}" for key, name in plan["fonts"].items()}
+    response = jsonify(plan)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/desk/fonts/<name>")
+def font(name: str):
+    """A bundled font the offline label draws with (only the families' own files; no sign-in: a FontFace request
+    carries no token, and these are the OFL/Apache fonts the repository ships)."""
+    from badge_renderer.text.fonts import fonts_dir
+
+    if name not in desk.label_font_names():
+        raise ApiError(404, "not_found", "No such font.")
+    response = send_from_directory(fonts_dir(), name, mimetype="font/ttf", max_age=7 * 86400)
+    response.headers["Cache-Control"] = "public, max-age=604800, immutable"
     return response
 
 
@@ -181,9 +225,10 @@ def print_badge(job_id: str):
             confirm_reprint=body.get("confirm_reprint") is True,
             request_id=_request_id(body),
             timezone=body.get("timezone") if isinstance(body.get("timezone"), str) else None,
+            offline_at=_offline_at(body),
         ),
     )
-    if outcome.queued is not None:
+    if outcome.queued is not None or not outcome.data:  # queued for a station, or an offline print recorded
         return jsonify(
             {
                 "print_id": outcome.print_id,
@@ -191,7 +236,7 @@ def print_badge(job_id: str):
                 "record": outcome.record,
                 "reprint": outcome.reprint,
             }
-        ), 202
+        ), (202 if outcome.queued is not None else 200)
     mime = "application/pdf" if outcome.fmt == "pdf" else "application/vnd.zebra-zpl"
     response = Response(outcome.data, mimetype=mime)
     response.headers["Content-Disposition"] = f'inline; filename="badge-{outcome.print_id}.{outcome.fmt}"'
