@@ -528,18 +528,7 @@ JOB_NODE_WARNINGS = 200  # in the job node (and the mail); all of them in warnin
 
 
 def _record_results(services: Services, ref: UploadRef, inputs: _Inputs, out: _Outputs) -> None:
-    """Counts, paths and warnings go in before the mail node exists: the mail job reads them. The desk's attendee
-    index is stored now too, while the rows are in memory (a best-effort write: the desk can build it itself)."""
-    from badgeforge.services import desk_roster, desk_roster_store
-
-    try:  # never the job's failure: without the index the desk builds it from the CSV
-        info = services.blobs.info(ref.csv_path)
-        if info is not None:
-            tag = desk_roster_store.source_tag(info.generation, info.size)
-            qr_field = getattr(inputs.options, "qr_field", None)
-            desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
-    except Exception:
-        log.exception("desk roster index of %s/%s not stored", ref.uid, ref.job_id)
+    """Counts, paths and warnings go in before the mail node exists: the mail job reads them."""
     # with their catalogue key and params, so the finished job reads in each viewer's language (services/messages)
     warnings = [
         messages.annotate(w)
@@ -594,7 +583,10 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
             out = _render_and_store(services, ref, inputs, renderer, attempt)
             _record_results(services, ref, inputs, out)
             stored = (out.pdf, out.name, out.result.badges)
-        _create_mail_node(services, ref, job["mail_key"], *stored)
+            _create_mail_node(services, ref, job["mail_key"], *stored)
+            _store_desk_index(services, ref, inputs)  # after the mail node: the email does not wait for it
+        else:
+            _create_mail_node(services, ref, job["mail_key"], *stored)
     except JobFailed as err:
         return _fail(services, ref, err.error, held, attempt)
     except BadgeForgeError as err:
@@ -617,6 +609,21 @@ def run_job(services: Services, ref: UploadRef, metadata: Mapping[str, str], ren
         _interrupted(services, ref, held)
         raise
     return _done(services, ref, job["mail_key"])
+
+
+def _store_desk_index(services: Services, ref: UploadRef, inputs: _Inputs) -> None:
+    """The desk's attendee index, stored while the rows are in memory (best effort: never the job's failure;
+    without it the desk builds the index from the CSV at its first search)."""
+    from badgeforge.services import desk_roster, desk_roster_store
+
+    try:
+        info = services.blobs.info(ref.csv_path)
+        if info is not None:
+            tag = desk_roster_store.source_tag(info.generation, info.size)
+            qr_field = getattr(inputs.options, "qr_field", None)
+            desk_roster.store_index(services, ref, tag, inputs.table.attendees, qr_field)
+    except Exception:
+        log.exception("desk roster index of %s/%s not stored", ref.uid, ref.job_id)
 
 
 def _interrupted(services: Services, ref: UploadRef, held: bool) -> None:
