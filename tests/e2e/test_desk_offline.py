@@ -139,3 +139,13 @@ def test_the_offline_label_frame_and_desk_have_no_serious_axe_findings(browser, 
     page.locator("#desk-print-frame[data-offline]").wait_for(state="attached")
     assert serious_axe_findings(page) == []
     context.close()
+
+
+def test_signing_out_drops_the_offline_copies_of_the_roster(desk_page):
+    """The kept roster (names, emails) is for offline use during the session, not after it."""
+    page = desk_page
+    kept = "caches.keys().then((names) => names.filter((n) => n.startsWith('badgeforge-desk-')).length)"
+    assert page.evaluate(kept) >= 1, "the service worker kept the desk's data"
+    page.locator("#signout").click()
+    page.wait_for_load_state()
+    page.wait_for_function(f"{kept}.then((n) => n === 0)")

@@ -72,6 +72,15 @@ function showUnverified(me, resendVerification) {
     el("p", {}, resend, " ", result)));
 }
 
+// The desk's service worker keeps the roster and /api/me for offline use: they leave with the session (queued
+// check-ins are kept: they are the desk's record until they sync).
+async function forgetOfflineCopies() {
+  if (!("caches" in window)) return;
+  for (const name of await caches.keys().catch(() => [])) {
+    if (name.startsWith("badgeforge-desk-")) await caches.delete(name).catch(() => {});
+  }
+}
+
 // Resolves with /api/me once the user is signed in (showing the form first if needed). /config.json says which
 // sign-in this site uses; /api/auth/config whether people may sign up and what to tell them about access.
 export async function requireSignIn({ title = "Sign in to BadgeForge" } = {}) {
@@ -97,11 +106,12 @@ export async function requireSignIn({ title = "Sign in to BadgeForge" } = {}) {
       useJobWatcher(liveWatcher(me.uid));
     }
     box.hidden = true;
-    showWho(me, signOut);
+    showWho(me, async () => { await forgetOfflineCopies(); await signOut(); });
     showUnverified(me, resendVerification);
     return me;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
+      await forgetOfflineCopies();
       await forget(); // an ended session, a revoked or deleted account: start again from the form
       return requireSignIn({ title });
     }
