@@ -225,7 +225,7 @@ def print_badge(job_id: str):
     key = str(request_key(body.get("key"), "key"))
     session = _session()
     kiosk = session is not None and session.kiosk
-    if kiosk:
+    if session is not None and kiosk:
         desk_sessions.require_found(api().services, session, key)
     fmt = body.get("format", "pdf")
     dpi = body.get("dpi", 203)
