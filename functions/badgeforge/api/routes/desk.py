@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, g, jsonify, request
 
@@ -31,6 +33,7 @@ from ..inputs import request_key
 from ..warnings_csv import safe_cell
 
 bp = Blueprint("desk", __name__)
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 
 SEARCH_LIMIT_MAX = 50
 DPIS = (203, 300, 600)
@@ -332,7 +335,15 @@ def create_session(job_id: str):
         expires_in_hours=body.get("expires_in_hours"),
     )
     page = "kiosk" if session["mode"] == "kiosk" else "desk"
-    response = jsonify({"token": token, "session": session, "url": f"/{page}?job={job_id}#token={token}"})
+    station = request_key(body.get("station"), "station", required=False) if session["mode"] == "kiosk" else None
+    url = f"/{page}?job={job_id}" + (f"&station={quote(str(station))}" if station else "") + f"#token={token}"
+    answer: dict[str, Any] = {"token": token, "session": session, "url": url}
+    origin = body.get("origin")
+    if isinstance(origin, str) and _ORIGIN.fullmatch(origin):
+        import segno  # the device scans this instead of typing a 50-character token
+
+        answer["qr"] = segno.make(origin + url, error="m").svg_data_uri(scale=4, border=2)
+    response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response, 201
 
