@@ -11,6 +11,7 @@ import pytest
 
 from badgeforge.api import create_app
 from badgeforge.services import desk_sessions
+from tests.api.conftest import PASSWORD
 from tests.desk.conftest import finished_job
 
 ORGANIZER = "organizer@example.com"
@@ -167,3 +168,29 @@ def test_kiosk_lookups_are_rate_limited_per_token(desk) -> None:
     assert client.get("/api/desk/job1/kiosk?q=ada@example.org", headers=other).status_code == 200  # per token
     clock.at += timedelta(minutes=1, seconds=1)
     assert client.get("/api/desk/job1/kiosk?q=ada@example.org", headers=kiosk).status_code == 200
+
+
+def test_the_link_carries_the_station_and_comes_with_a_qr_code_of_the_whole_url(desk) -> None:
+    client, _, _, headers = desk
+    made = _create(client, headers, station="desk-2", origin="https://badges.example.org").get_json()
+    assert made["url"].startswith("/kiosk?job=job1&station=desk-2#token=bfdesk_")
+    assert made["qr"].startswith("data:image/svg+xml")
+    no_qr = _create(client, headers, device="kiosk-3", origin="javascript:alert(1)").get_json()
+    assert "qr" not in no_qr  # only an http(s) origin is drawn
+
+
+def test_long_ended_sessions_are_forgotten_with_their_token_and_lookups(desk) -> None:
+    client, services, clock, headers = desk
+    old = _create(client, headers, expires_in_hours=1).get_json()
+    client.get("/api/desk/job1/kiosk?q=PCE-001", headers=_bearer(old["token"]))
+    uid = services.users.find_by_email(ORGANIZER).uid
+    assert services.db.get(desk_sessions.lookups_node(uid, old["session"]["id"])) is not None
+    clock.at += desk_sessions.KEEP_ENDED + timedelta(hours=2)
+    signed_in = client.post("/api/auth/signin", json={"email": ORGANIZER, "password": PASSWORD}).get_json()
+    headers = _bearer(signed_in["token"])  # a month later: a new sign-in too
+    fresh = _create(client, headers, device="kiosk-2").get_json()
+    listed = client.get("/api/desk/job1/sessions", headers=headers).get_json()["sessions"]
+    assert [s["id"] for s in listed] == [fresh["session"]["id"]]
+    assert services.db.get(desk_sessions.lookups_node(uid, old["session"]["id"])) is None
+    assert services.db.get(desk_sessions.seen_node(uid, old["session"]["id"])) is None
+    assert list(services.db.get("desk_session_tokens")) == [desk_sessions.digest(fresh["token"])]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from badgeforge.services.desk_errors import DeskNotFound, DeskRefused
@@ -33,6 +33,7 @@ DEFAULT_TTL = timedelta(hours=12)
 MAX_TTL = timedelta(days=7)
 SEEN_TTL = timedelta(minutes=10)  # a kiosk prints the attendee it found within this time
 SESSIONS_MAX = 50  # live sessions per organizer
+KEEP_ENDED = timedelta(days=30)  # an expired or revoked session stays listed this long, then goes
 KIOSK_LOOKUPS = (
     Window(10, timedelta(minutes=1), "Too many look-ups on this kiosk"),
     Window(100, timedelta(hours=1), "Too many look-ups on this kiosk"),
@@ -95,6 +96,11 @@ def seen_node(uid: str, session_id: str) -> str:
     return f"desk_sessions_seen/{uid}/{session_id}"
 
 
+def lookups_node(uid: str, session_id: str) -> str:
+    """The kiosk's rate-limit window (rate_limits.take keeps only the events inside it)."""
+    return f"limits/{uid}/kiosk/{session_id}"
+
+
 def _device(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > DEVICE_MAX or not value.isprintable():
         raise DeskRefused(
@@ -139,7 +145,8 @@ def create(
     name, ttl = _device(device), _ttl(expires_in_hours)
     finished_job(services, uid, job_id)  # the organizer's own, finished job (404 / 409 otherwise)
     now = services.clock.now()
-    live = [key for key, record in as_map(services.db.get(sessions_node(uid))).items() if is_live(record, now)]
+    existing = as_map(services.db.get(sessions_node(uid)))
+    live = [key for key, record in existing.items() if is_live(record, now)]
     if len(live) >= SESSIONS_MAX:
         raise DeskRefused("too_many_sessions", f"At most {SESSIONS_MAX} live desk sessions; revoke some first.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -153,11 +160,34 @@ def create(
         "expires_at": iso(now + ttl),
         "digest": token_digest,
     }
-    services.db.update(
-        "",
-        {session_node(uid, session_id): record, token_node(token_digest): {"uid": uid, "id": session_id}},
-    )
+    changes: dict[str, Any] = {
+        session_node(uid, session_id): record,
+        token_node(token_digest): {"uid": uid, "id": session_id},
+    }
+    for old_id, old in existing.items():  # long-ended sessions go, so the list does not grow forever
+        if old_id not in live and now - _ended_at(old) > KEEP_ENDED:
+            changes.update(_forget(uid, old_id, old))
+    services.db.update("", changes)
     return token, public(session_id, record, now)
+
+
+def _ended_at(record: Any) -> datetime:
+    record = record if isinstance(record, dict) else {}
+    return (
+        parse_iso(record.get("revoked_at")) or parse_iso(record.get("expires_at")) or datetime.min.replace(tzinfo=UTC)
+    )
+
+
+def _forget(uid: str, session_id: str, record: Any) -> dict[str, Any]:
+    """The multi-path update that removes a session and everything kept for it."""
+    changes: dict[str, Any] = {
+        session_node(uid, session_id): None,
+        seen_node(uid, session_id): None,
+        lookups_node(uid, session_id): None,
+    }
+    if isinstance(record, dict) and isinstance(record.get("digest"), str):
+        changes[token_node(record["digest"])] = None
+    return changes
 
 
 def listed(services: Services, uid: str, job_id: str | None = None) -> list[dict[str, Any]]:
@@ -178,7 +208,7 @@ def revoke(services: Services, uid: str, session_id: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise DeskNotFound("no_session", "No such desk session.")
     now = services.clock.now()
-    changes: dict[str, Any] = {seen_node(uid, session_id): None}
+    changes: dict[str, Any] = {seen_node(uid, session_id): None, lookups_node(uid, session_id): None}
     if isinstance(record.get("digest"), str):
         changes[token_node(record["digest"])] = None
     if not record.get("revoked_at"):
@@ -210,7 +240,7 @@ def authenticate(services: Services, token: str) -> DeskSession:
 def take_lookup(services: Services, session: DeskSession, key: str) -> None:
     """One kiosk look-up against the token's windows (RateLimited when over; checked and recorded atomically)."""
     now = services.clock.now()
-    take(services.db, f"limits/{session.uid}/kiosk/{session.id}", key, now, KIOSK_LOOKUPS)
+    take(services.db, lookups_node(session.uid, session.id), key, now, KIOSK_LOOKUPS)
 
 
 def remember_found(services: Services, session: DeskSession, attendee_key: str) -> None:
