@@ -196,7 +196,9 @@ def test_the_station_listens_and_prints_a_queued_item_within_a_second_without_po
     item = _queue(desk_env, "r2", fmt="zpl", preset="zebra-4x3in")
     queued_at = time.monotonic()
     [job] = zebra.wait_for(1, timeout=5)
-    assert time.monotonic() - queued_at < 1.0
+    elapsed = time.monotonic() - queued_at
+    print(f"printed {elapsed * 1000:.0f} ms after it was queued")
+    assert elapsed < 1.0
     assert job == desk_env.services.blobs.read_bytes(item["file"])
     deadline = time.monotonic() + 5
     while _item(desk_env, item["id"])["status"] != "printed" and time.monotonic() < deadline:

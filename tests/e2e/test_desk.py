@@ -216,6 +216,35 @@ def test_a_kiosk_link_runs_without_the_organizers_sign_in_finds_one_attendee_pri
     assert [e for e in console.errors if not any(text in e for text in expected)] == []
 
 
+def test_a_desk_link_opens_the_desk_of_its_job_without_a_sign_in(server, desk_job, new_page):
+    status, made = server.api(
+        "POST", "/api/desk/deskjob/sessions", server.token(ORGANIZER), {"mode": "desk", "device": "door-desk"}
+    )
+    assert status == 201, made
+    page, console = new_page()  # nothing but the link
+    page.add_init_script(RECORD_PRINT)
+    page.goto(server.url + made["url"])
+    page.locator("#desk-results[data-loaded]").wait_for(state="attached")
+    assert (
+        page.locator("#desk-device").input_value() == "door-desk"
+        and page.locator("#desk-device").is_editable() is False
+    )
+    assert not page.locator("#desk-sessions").is_visible()  # a desk link cannot make more links
+    _search(page, "hopper")
+    assert "Grace Hopper" in page.locator("#desk-results li").first.inner_text()  # the roster, searched in the page
+    page.get_by_label("First name").fill("Dorothy")
+    page.get_by_label("Last name").fill("Vaughan")
+    page.get_by_role("button", name="Add and print").click()
+    _printed(page, 1)
+    services, uid = _services(server), _uid(server)
+    [(key, walkin)] = [
+        (k, w) for k, w in services.db.get(f"walkins/{uid}/deskjob").items() if w["first_name"] == "Dorothy"
+    ]
+    assert walkin["device"] == "door-desk" and walkin["by"] == "desk session door-desk"
+    assert services.db.get(f"checkins/{uid}/deskjob/{key}")["checked_in_device"] == "door-desk"
+    assert console.errors == []
+
+
 def test_offline_check_in_is_queued_then_synced_once(server, desk_job, new_page):
     page, _ = new_page()
     _open_desk(page, server)
