@@ -4,7 +4,7 @@ Every action goes through badgeforge.services.desk and so through the ports: the
 adapters and on Firebase. Nothing here charges usage (see the service's docstring).
 
 Who may call: the signed-in organizer, or a desk session's bearer token (services/desk_sessions.py) for its one
-job. A desk token may do the desk's work for that job; a kiosk token only what `@kiosk_allowed` routes allow
+job. A desk token may do the desk's work for that job; a kiosk token only the KIOSK_ROUTES
 (look up one attendee, print and check in the one it found). Session management is the organizer's alone.
 """
 
