@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 0.2
 RING_ROWS = 512  # kept in `changes`; trimmed every TRIM_EVERY writes
 TRIM_EVERY = 64
-CREATE_SQL = "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL)"
+# A plain rowid, not AUTOINCREMENT (one table less): it still only grows, as the newest rows are never trimmed.
+CREATE_SQL = "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, path TEXT NOT NULL)"
 ChangeListener = Callable[[str], None]
 
 
@@ -92,10 +93,7 @@ class ChangeWatcher:
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
             version = conn.execute("PRAGMA data_version").fetchone()[0]
-            last = conn.execute(
-                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM changes), 0), "
-                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0))"
-            ).fetchone()[0]
+            last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
             ready.set()
             while True:
                 with self._cond:
