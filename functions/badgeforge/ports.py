@@ -186,6 +186,25 @@ class TreeDatabase(Protocol):
         ...
 
 
+@runtime_checkable
+class Subscription(Protocol):
+    def close(self) -> None:
+        """Stop the calls (and the stream or thread behind them)."""
+        ...
+
+
+@runtime_checkable
+class TreeListener(Protocol):
+    """Changes pushed from the database instead of polling it: RTDB's streaming listen (server-sent events), or
+    the SQLite tree's change ring. A separate port from TreeDatabase: a database that cannot notify is still one."""
+
+    def listen(self, path: str, on_change: Callable[[str], None]) -> Subscription:
+        """Call on_change(changed_path) from a background thread after a write at, above or below `path` (calls
+        may coalesce; the path is a hint: read what you need). Not called for the state at subscription; called
+        with "" after a dropped connection is re-established (changes may have been missed in between)."""
+        ...
+
+
 @dataclass(frozen=True)
 class OutgoingMail:
     """One email, already rendered; `custom_args` travel with it so provider events can be matched to jobs."""

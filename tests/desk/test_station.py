@@ -141,3 +141,102 @@ def test_the_desk_sees_a_stations_queued_and_failed_items(desk_env) -> None:
     assert answer["sending"] == []
     other = desk_env.client.get("/api/desk/stations/desk-2", headers=desk_env.headers("admin@example.com")).get_json()
     assert other["queued"] == [] and other["failed"] == []  # another account's queue of the same name is its own
+
+
+class CountingDb:
+    """The real SQLite tree, counting the station's reads of the status index (a spy, not a stand-in: every call
+    goes to the real database)."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+        self.index_reads = 0
+
+    def query(self, path, **kwargs):
+        if kwargs.get("equal_to") == "queued":
+            self.index_reads += 1
+        return self._db.query(path, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+
+@pytest.fixture
+def listening_station(desk_env):
+    """A Station running in a thread on its own database connection, printing ZPL to a TCP capture."""
+    import dataclasses
+    import threading
+
+    from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
+
+    counting = CountingDb(SqliteTreeDatabase(desk_env.services.db.path))
+    services = dataclasses.replace(desk_env.services, db=counting)
+    stop = threading.Event()
+    with tcp_capture() as zebra:
+        station = Station(
+            services, desk_env.organizer.uid, "desk-2", "agent-1", zpl_printer=RawTcpPrinter.parse(zebra.address)
+        )
+        thread = threading.Thread(target=station.run, args=(stop,), kwargs={"fallback_seconds": 60}, daemon=True)
+        thread.start()
+        try:
+            yield station, counting, zebra
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+            assert not thread.is_alive()
+
+
+def test_the_station_listens_and_prints_a_queued_item_within_a_second_without_polling(
+    desk_env, listening_station
+) -> None:
+    import time
+
+    _, counting, zebra = listening_station
+    time.sleep(1.5)  # idle: a polling station would have read the index once a second
+    assert counting.index_reads == 1  # once, at the start
+    item = _queue(desk_env, "r2", fmt="zpl", preset="zebra-4x3in")
+    queued_at = time.monotonic()
+    [job] = zebra.wait_for(1, timeout=5)
+    elapsed = time.monotonic() - queued_at
+    print(f"printed {elapsed * 1000:.0f} ms after it was queued")
+    assert elapsed < 1.0
+    assert job == desk_env.services.blobs.read_bytes(item["file"])
+    deadline = time.monotonic() + 5
+    while _item(desk_env, item["id"])["status"] != "printed" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _item(desk_env, item["id"])["status"] == "printed"
+    reads = counting.index_reads
+    time.sleep(1.0)
+    assert counting.index_reads == reads <= 4  # woken by its queue's changes only, then quiet again
+
+
+def test_a_write_elsewhere_in_the_tree_does_not_wake_the_station(desk_env, listening_station) -> None:
+    import time
+
+    _, counting, _ = listening_station
+    time.sleep(0.3)
+    for n in range(5):
+        desk_env.services.db.set(f"print_queue/{desk_env.organizer.uid}/desk-9/x{n}", {"status": "queued"})
+        desk_env.services.db.set(f"users/{desk_env.organizer.uid}/note", n)
+    time.sleep(0.8)
+    assert counting.index_reads == 1
+
+
+def test_badgeforge_station_in_its_own_process_hears_a_print_queued_by_another(desk_env) -> None:
+    import signal
+    import time
+
+    env = {**os.environ, "BADGEFORGE_HOME": str(desk_env.services.settings.home), "BADGEFORGE_MODE": "local"}
+    with tcp_capture() as zebra:
+        args = ["station", "--name", "desk-2", "--user", "organizer@example.com", "--zpl-host", zebra.address]
+        agent = subprocess.Popen([str(BADGEFORGE), *args], env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            assert "printing for organizer@example.com" in agent.stderr.readline()  # it is listening
+            time.sleep(0.5)
+            item = _queue(desk_env, "r3", fmt="zpl", preset="zebra-4x3in")
+            queued_at = time.monotonic()
+            assert len(zebra.wait_for(1, timeout=5)) == 1
+            assert time.monotonic() - queued_at < 1.5
+        finally:
+            agent.send_signal(signal.SIGTERM)
+            agent.wait(timeout=20)
+    assert _item(desk_env, item["id"])["status"] == "printed"

@@ -1,4 +1,5 @@
-"""The desk page (/desk) and its kiosk mode in headless Chromium against a real `badgeforge serve`.
+"""The desk page (/desk) and the kiosk (/kiosk, on a kiosk session's link) in headless Chromium against a real
+`badgeforge serve`.
 
 The small job really renders (render_job.handle_upload on the server's own home, the path a Storage event takes).
 The 50,000-row job for the keystroke figure is only written (its CSV and a "done" job node): rendering 50,000 badges
@@ -154,28 +155,94 @@ def test_walk_in_prints_and_a_used_ticket_code_is_refused_at_the_field(server, d
     assert [w["first_name"] for w in walkins.values()] == ["Katherine"]
 
 
-def test_kiosk_shows_no_list_and_finds_one_attendee_by_email(server, desk_job, new_page):
-    page, _ = new_page(width=390, height=844)
-    page.add_init_script(RECORD_PRINT)
+def _make_kiosk_link(page, device: str) -> str:
+    """On the organizer's desk page: make a kiosk link for `device`; returns the link as the page shows it once."""
+    page.get_by_label("Device name").fill(device)
+    page.get_by_label("Opens").select_option("kiosk")
+    page.get_by_role("button", name="Make a link").click()
+    page.locator("#session-made").wait_for(state="visible")
+    assert page.locator("#session-qr").get_attribute("src").startswith("data:image/svg+xml")  # to scan with the device
+    page.locator(f'#sessions-list tr:has-text("{device}")').wait_for(state="visible")
+    return page.locator("#session-url").input_value()
+
+
+def test_a_kiosk_link_runs_without_the_organizers_sign_in_finds_one_attendee_prints_and_is_revoked(
+    server, desk_job, new_page
+):
+    desk, _ = new_page()
+    _open_desk(desk, server)
+    link = _make_kiosk_link(desk, "lobby-kiosk")
+    assert link.startswith(server.url + "/kiosk?job=deskjob#token=bfdesk_")
+
+    kiosk, console = new_page(width=390, height=844)  # a new browser context: nothing but the link
+    kiosk.add_init_script(RECORD_PRINT)
     asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
-    sign_in(page, server, ORGANIZER, "/kiosk?job=deskjob&device=kiosk-1")
-    page.locator("#desk-kiosk").wait_for(state="visible")  # the page waits for its catalogue before showing it
-    for hidden in ("#desk-find", "#desk-results", "#desk-walkin", "#desk-stats", "#desk-setup", "header.site"):
-        assert not page.locator(hidden).is_visible(), hidden
-    page.get_by_label("Your email or ticket code").fill("grace@")
-    page.get_by_role("button", name="Find my badge").click()
-    page.locator("#kiosk-error:not(:empty)").wait_for(state="visible")  # no partial match
-    page.get_by_label("Your email or ticket code").fill("grace@example.org")
-    page.get_by_role("button", name="Find my badge").click()
-    page.locator("#kiosk-welcome").wait_for(state="visible")
-    assert "Grace Hopper" in page.locator("#kiosk-welcome").inner_text()
-    box = page.get_by_role("button", name="Print my badge").bounding_box()
+    kiosk.on("request", lambda request: asked.append(request.url))
+    kiosk.goto(link)
+    kiosk.locator("#desk-kiosk[data-ready]").wait_for(state="visible")
+    assert "token" not in kiosk.url  # the token is off the address bar
+    assert kiosk.evaluate("localStorage.getItem('badgeforge.token')") is None  # no account sign-in on this device
+    assert not kiosk.locator("header.site").is_visible()
+    kiosk.get_by_label("Your email or ticket code").fill("grace@")
+    kiosk.get_by_role("button", name="Find my badge").click()
+    kiosk.locator("#kiosk-error:not(:empty)").wait_for(state="visible")  # no partial match
+    kiosk.get_by_label("Your email or ticket code").fill("grace@example.org")
+    kiosk.get_by_role("button", name="Find my badge").click()
+    kiosk.locator("#kiosk-welcome").wait_for(state="visible")
+    assert "Grace Hopper" in kiosk.locator("#kiosk-welcome").inner_text()
+    box = kiosk.get_by_role("button", name="Print my badge").bounding_box()
     assert box["height"] >= 48 and box["width"] >= 48  # a touch target
-    page.get_by_role("button", name="Print my badge").click()
+    kiosk.get_by_role("button", name="Print my badge").click()
+    _printed(kiosk, 1)
+    record = _services(server).db.get(f"checkins/{_uid(server)}/deskjob/r3")
+    assert record["printed"] == 1 and record["checked_in_device"] == "lobby-kiosk"
+    assert [p["by"] for p in record["prints"].values()] == ["kiosk session lobby-kiosk"]
+    assert not [url for url in asked if "/roster" in url or "/search" in url or "/api/jobs" in url]
+
+    row = desk.locator('#sessions-list tr:has-text("lobby-kiosk")')
+    row.get_by_role("button", name="Revoke: lobby-kiosk").click()
+    row.get_by_text("Revoked").wait_for(state="visible")
+    kiosk.get_by_role("button", name="Done").click()
+    kiosk.get_by_label("Your email or ticket code").fill("ada@example.org")
+    kiosk.get_by_role("button", name="Find my badge").click()
+    message = kiosk.locator("#kiosk-message.error")
+    message.wait_for(state="visible")
+    assert "revoked" in message.inner_text() and "Ask the organizer for a new one" in message.inner_text()
+    assert not kiosk.locator("#desk-kiosk").is_visible()
+    kiosk.reload()  # the refused token is gone from this device too
+    kiosk.locator("#kiosk-message.error").wait_for(state="visible")
+    assert "needs a kiosk link" in kiosk.locator("#kiosk-message").inner_text()
+    expected = ("status of 404", "status of 401")  # the partial match refused, then the revoked token
+    assert [e for e in console.errors if not any(text in e for text in expected)] == []
+
+
+def test_a_desk_link_opens_the_desk_of_its_job_without_a_sign_in(server, desk_job, new_page):
+    status, made = server.api(
+        "POST", "/api/desk/deskjob/sessions", server.token(ORGANIZER), {"mode": "desk", "device": "door-desk"}
+    )
+    assert status == 201, made
+    page, console = new_page()  # nothing but the link
+    page.add_init_script(RECORD_PRINT)
+    page.goto(server.url + made["url"])
+    page.locator("#desk-results[data-loaded]").wait_for(state="attached")
+    assert (
+        page.locator("#desk-device").input_value() == "door-desk"
+        and page.locator("#desk-device").is_editable() is False
+    )
+    assert not page.locator("#desk-sessions").is_visible()  # a desk link cannot make more links
+    _search(page, "hopper")
+    assert "Grace Hopper" in page.locator("#desk-results li").first.inner_text()  # the roster, searched in the page
+    page.get_by_label("First name").fill("Dorothy")
+    page.get_by_label("Last name").fill("Vaughan")
+    page.get_by_role("button", name="Add and print").click()
     _printed(page, 1)
-    assert page.locator("#desk-results li").count() == 0
-    assert not [url for url in asked if "/roster" in url or "/search" in url]  # the kiosk never loads the list
+    services, uid = _services(server), _uid(server)
+    [(key, walkin)] = [
+        (k, w) for k, w in services.db.get(f"walkins/{uid}/deskjob").items() if w["first_name"] == "Dorothy"
+    ]
+    assert walkin["device"] == "door-desk" and walkin["by"] == "desk session door-desk"
+    assert services.db.get(f"checkins/{uid}/deskjob/{key}")["checked_in_device"] == "door-desk"
+    assert console.errors == []
 
 
 def test_offline_check_in_is_queued_then_synced_once(server, desk_job, new_page):
@@ -202,9 +269,10 @@ def test_desk_and_kiosk_have_no_serious_axe_findings(server, desk_job, browser, 
     page = context.new_page()
     _open_desk(page, server)
     _search(page, "a")
+    link = _make_kiosk_link(page, f"axe-kiosk-{size[0]}")  # the sessions card with its link, QR and list
     assert serious_axe_findings(page) == []
-    page.goto(server.url + "/desk?kiosk=1&job=deskjob")
-    page.locator("#desk-kiosk").wait_for(state="visible")
+    page.goto(link)
+    page.locator("#desk-kiosk[data-ready]").wait_for(state="visible")
     assert serious_axe_findings(page) == []
     context.close()
 

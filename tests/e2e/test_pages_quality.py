@@ -53,6 +53,11 @@ class Site:
             unquote(parts.path.removeprefix("/files/")), expires=timedelta(seconds=-5), download_name=query.get("name")
         )
         self.tokens = {ORGANIZER: server.token(ORGANIZER), ADMIN: server.token(ADMIN)}
+        status, made = server.api(
+            "POST", f"/api/desk/{job['id']}/sessions", self.tokens[ORGANIZER], {"mode": "kiosk", "device": "kiosk-1"}
+        )
+        assert status == 201, made
+        self.kiosk_token = made["token"]  # the kiosk runs on a kiosk session's token, never on a sign-in
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +77,7 @@ PAGES = {
     "verify": ("/verify.html", None, "#verify-status:not(:has-text('Checking'))"),
     "dead-link": (None, ORGANIZER, "#new-link"),
     "desk": ("/desk", ORGANIZER, "#desk-search"),  # shown once a finished job is chosen (networkidle: its roster)
-    "kiosk": ("/kiosk", ORGANIZER, "#kiosk-q"),
+    "kiosk": ("/kiosk#token={kiosk_token}", None, "#kiosk-q"),
     "studio": ("/studio", ORGANIZER, "#canvas"),
 }
 
@@ -91,7 +96,7 @@ def open_page(browser, site: Site, name: str, *, size: str = "desktop", scheme: 
     path, who, ready = PAGES[name]
     if who:  # the opaque session token, where signin.js keeps it (the sign-in form itself is tested elsewhere)
         context.add_init_script(f"localStorage.setItem('badgeforge.token', {json.dumps(site.tokens[who])})")
-    page.goto(site.expired_link if path is None else site.server.url + path)
+    page.goto(site.expired_link if path is None else site.server.url + path.format(kiosk_token=site.kiosk_token))
     page.locator(ready).first.wait_for()
     page.wait_for_load_state("networkidle")
     return context, page, console

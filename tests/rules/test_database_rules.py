@@ -135,7 +135,9 @@ CASES: list[tuple[str, Any, str, str, Any, bool]] = [
     ("owner-cannot-lower-used", ALICE, "write", "/users/alice/used", 0, False),
     # a link in badgeMails is what downloads badges: nobody but the mail job (after the charge) may put one there
     ("owner-cannot-plant-badge-link", ALICE, "write", "/badgeMails/alice/k1/badgeLink", "https://x", False),
-    # the desk: check-ins are the owner's own record (their desk sessions sign in as them); nobody else's
+    # the desk: check-ins are the owner's own record; nobody else's. A desk or kiosk session is no Firebase sign-in
+    # (an API bearer token, services/desk_sessions.py): it never reaches the database but through the API, which
+    # checks the token on every request and writes with the Admin SDK
     ("owner-reads-own-checkins", ALICE, "read", "/checkins/alice/j1", None, True),
     ("owner-records-a-print", ALICE, "write", "/checkins/alice/j1/r2", PRINT_RECORD, True),
     ("other-user-cannot-read-checkins", BOB, "read", "/checkins/alice", None, False),
@@ -154,6 +156,15 @@ CASES: list[tuple[str, Any, str, str, Any, bool]] = [
     ("owner-reads-own-print-queue", ALICE, "read", "/print_queue/alice/desk-2", None, True),
     ("owner-cannot-queue-prints-directly", ALICE, "write", "/print_queue/alice/desk-2/p1", {"status": "queued"}, False),
     ("other-user-cannot-read-print-queue", BOB, "read", "/print_queue/alice/desk-2", None, False),
+    # desk sessions: the owner lists them; only the API creates, extends or revokes one (it keeps the token index)
+    ("owner-reads-own-desk-sessions", ALICE, "read", "/desk_sessions/alice", None, True),
+    ("owner-cannot-extend-a-desk-session", ALICE, "write", "/desk_sessions/alice/s1/expires_at", "2999", False),
+    ("owner-cannot-make-a-desk-session", ALICE, "write", "/desk_sessions/alice/s2", {"mode": "desk"}, False),
+    ("other-user-cannot-read-desk-sessions", BOB, "read", "/desk_sessions/alice", None, False),
+    ("admin-cannot-read-desk-sessions", ADMIN, "read", "/desk_sessions/alice", None, False),
+    ("nobody-reads-the-desk-token-index", ALICE, "read", "/desk_session_tokens", None, False),
+    ("nobody-plants-a-desk-token", ALICE, "write", "/desk_session_tokens/abc", {"uid": "alice", "id": "s1"}, False),
+    ("nobody-reads-what-a-kiosk-found", ALICE, "read", "/desk_sessions_seen/alice", None, False),
 ]
 
 # Shapes of the function-owned nodes: the Admin SDK bypasses .validate, so these rules guard any client writer a

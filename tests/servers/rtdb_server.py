@@ -5,7 +5,10 @@ part of the REST protocol firebase-admin uses: `.json` paths with `?ns=`, GET (w
 `if-none-match`, `shallow=true`, and the queries orderBy="child" with equalTo / startAt / endAt / limitToFirst /
 limitToLast, refused with 400 "Index not defined" unless database.rules.json indexes that child there), PUT /
 PATCH / POST / DELETE, `if-match` conditional PUT/DELETE answering 412 with the current value and ETag, and
-`print=silent`. Data follows RTDB rules: null deletes, empty objects vanish,
+`print=silent`, and streaming (`Accept: text/event-stream`, what `Reference.listen()` opens): a `put` of the whole node
+at path "/" first, then a `put` for each write that changes the node (its path relative to the node when the write
+was below it), and a `keep-alive` every KEEPALIVE_SECONDS. `drop_streams()` ends every open stream, as a network
+drop would. Data follows RTDB rules: null deletes, empty objects vanish,
 arrays are stored as objects keyed by index, POST answers `{"name": pushId}`. One JSON tree per namespace.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import queue
 import re
 import threading
 from collections.abc import Iterator
@@ -27,6 +31,7 @@ from badgeforge.adapters.local.rules_index import Indexes, is_indexed, load_inde
 
 _BAD_KEY = re.compile(r"[.$#\[\]/\x00-\x1f\x7f]")
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+KEEPALIVE_SECONDS = 1.0
 
 
 class RtdbError(Exception):
@@ -69,12 +74,29 @@ def etag_of(value: Any) -> str:
 
 
 @dataclass
+class _Stream:
+    """One open event stream: where it listens, what it last sent, and the events waiting to go out."""
+
+    ns: str
+    parts: list[str]
+    last: Any
+    events: queue.Queue = field(default_factory=queue.Queue)  # str event, or None: end the stream
+
+
+def _event(kind: str, path: str, data: Any) -> str:
+    return f"event: {kind}\ndata: {json.dumps({'path': path, 'data': data})}\n\n"
+
+
+@dataclass
 class TreeStore:
     """The JSON trees, one per namespace, behind one lock (each request is atomic, as in the real service)."""
 
     trees: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    streams: list[_Stream] = field(default_factory=list)
+    stream_opens: int = 0  # how many streams were ever opened (a reconnect opens one more)
+    refuse_streams: bool = False  # answer new streams 503, as a server that is away would
     _last_push_ms: int = -1
     _last_rand: list[int] = field(default_factory=list)
 
@@ -107,6 +129,30 @@ class TreeStore:
             if not chain[depth]:
                 chain[depth - 1].pop(parts[depth - 1], None)
         self.trees[ns] = root or None
+
+    def notify(self, ns: str, written: list[str]) -> None:
+        """After a write at `written` (under the lock): a `put` to every stream whose node it changed."""
+        for stream in self.streams:
+            if stream.ns != ns:
+                continue
+            now = self.read(ns, stream.parts)
+            if now == stream.last:
+                continue
+            stream.last = copy.deepcopy(now)
+            depth = len(stream.parts)
+            if len(written) > depth and written[:depth] == stream.parts:
+                stream.events.put(_event("put", "/" + "/".join(written[depth:]), _present(self.read(ns, written))))
+            else:
+                stream.events.put(_event("put", "/", _present(now)))
+
+    def drop_streams(self) -> int:
+        """End every open stream (the client sees its connection close); returns how many."""
+        with self.lock:
+            dropped = list(self.streams)
+            self.streams.clear()
+        for stream in dropped:
+            stream.events.put(None)
+        return len(dropped)
 
     def push_id(self, now_ms: int, rand: Any) -> str:
         """Chronological push id: 8 chars of time, 12 random chars incremented within one millisecond."""
@@ -221,6 +267,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": str(err)})
             return
         silent = query.get("print") == "silent"
+        if method == "GET" and "text/event-stream" in self.headers.get("Accept", ""):
+            self._stream(ns, parts)
+            return
         with store.lock:
             store.requests.append((method, self.path))
             current = store.read(ns, parts)
@@ -252,10 +301,44 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(400, {"error": str(err)})
                 return
             new_tag = etag_of(store.read(ns, parts))
+            store.notify(ns, parts)
         if silent:
             self._send(204, empty=True, etag=new_tag)
         else:
             self._send(200, answer, etag=new_tag)
+
+    def _stream(self, ns: str, parts: list[str]) -> None:
+        """An event stream of the node at `parts` until the client goes or drop_streams() ends it."""
+        store = self.server.store
+        if store.refuse_streams:
+            self._send(503, {"error": "Service unavailable (the test switched streams off)"})
+            return
+        with store.lock:
+            current = store.read(ns, parts)
+            stream = _Stream(ns, parts, copy.deepcopy(current))
+            store.streams.append(stream)
+            store.stream_opens += 1
+            first = _event("put", "/", _present(current))
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            item: str | None = first
+            while item is not None:
+                self.wfile.write(item.encode())
+                self.wfile.flush()
+                try:
+                    item = stream.events.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    item = "event: keep-alive\ndata: null\n\n"
+        except OSError:
+            pass  # the client went away
+        finally:
+            with store.lock:
+                if stream in store.streams:
+                    store.streams.remove(stream)
 
     def _mutate(self, method: str, ns: str, parts: list[str], body: Any) -> Any:
         store = self.server.store
@@ -341,6 +424,7 @@ def running_rtdb_server(host: str = "127.0.0.1", indexes: Indexes | None = None)
     try:
         yield RtdbServer(host=host, port=httpd.server_address[1], store=httpd.store)
     finally:
+        httpd.store.drop_streams()
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)

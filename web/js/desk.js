@@ -1,9 +1,11 @@
-// The desk (/desk) and its kiosk (/desk?kiosk=1): find an attendee as you type, print one badge now (this browser's
-// print dialog, or a station's queue), reprint only after a warning, walk-ins, check-in/out, an offline queue.
-// The roster is loaded once and searched here (no request per keystroke); the kiosk never loads it (no list).
+// The desk (/desk): find an attendee as you type, print one badge now (this browser's print dialog, or a station's
+// queue), reprint only after a warning, walk-ins, check-in/out, an offline queue, kiosk and desk links.
+// The roster is loaded once and searched here (no request per keystroke). The kiosk is its own page (kiosk.js).
 // Offline, this page draws the label itself from the job's label plan (desk_offline_label.js), and the service
 // worker (/desk_sw.js) keeps the page and the last roster so a reload without the connection still opens the desk.
 import { describeError, el, fetchBlob, get, post, postForBlob } from "./api.js";
+import { openPrintDialog as openLabel, newId, setUpScan as setUpCamera, TIMEZONE } from "./desk_shared.js";
+import { openDeskLink, setUpSessions, showSessions } from "./desk_sessions.js";
 import { formatDate, formatNumber, ready, t } from "./i18n.js";
 import { requireSignIn } from "./signin.js";
 
@@ -11,13 +13,9 @@ import { requireSignIn } from "./signin.js";
 // translates them as they appear); texts with values go through t() so each language orders its own sentence.
 const T = {
   title: "Desk",
-  kioskTitle: "Self check-in",
   stationHelp: "Empty: print in this browser. A station's name (e.g. desk-2): send to that station's printer.",
   export: "Export check-ins (CSV)",
-  kioskLink: "Open kiosk mode",
   searchLabel: "Name, email or ticket code",
-  scan: "Scan ticket",
-  stopScan: "Stop scanning",
   loading: "Loading attendees…",
   loaded: (n) => t("desk.loaded", { count: formatNumber(n) }),
   count: (shown, total) => {
@@ -50,7 +48,6 @@ const T = {
   offlinePrint: (name) => t("desk.offline_print", { name }),
   offlineStation: (name, station) => t("desk.offline_station", { name, station }),
   offlineWalkin: "Offline: adding a walk-in needs the connection (it claims the ticket code on the server).",
-  offlineKiosk: "This kiosk is offline. Please ask at the desk.",
   checkedInNow: (name) => t("desk.checked_in_now", { name }),
   checkedOutNow: (name) => t("desk.checked_out_now", { name }),
   queued: (name) => t("desk.queued", { name }),
@@ -62,15 +59,6 @@ const T = {
     ["organization", "Organization", "organization"], ["ticket_type", "Ticket type", "off"],
     ["email", "Email", "email"], ["ticket_id", "Ticket code", "off"],
   ],
-  kioskLabel: "Your email or ticket code",
-  kioskFind: "Find my badge",
-  kioskWelcome: (name, organization) =>
-    (organization ? t("desk.kiosk_welcome_org", { name, organization }) : t("desk.kiosk_welcome", { name })),
-  kioskPrint: "Print my badge",
-  kioskDone: "Done",
-  kioskPrinted: "Your badge is printing. Enjoy the event!",
-  kioskAlready: "Your badge was printed already. Please ask at the desk.",
-  kioskEmpty: "Type your email or ticket code.",
   exportName: (job) => `desk-${job}.csv`,
   station: (name) => t("desk.station", { name }),
 };
@@ -80,14 +68,11 @@ const QUEUE_KEY = "badgeforge.desk.queue";
 const RESULTS_MAX = 20;
 const SUMMARY_FIELDS = ["organization", "email", "ticket_id"]; // roster columns that are the attendee's own fields
 const params = new URLSearchParams(window.location.search);
-const KIOSK = params.get("kiosk") === "1" || window.location.pathname === "/kiosk";
-const TIMEZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const $ = (id) => document.getElementById(id);
 
-const state = { job: "", rows: [], hay: [], byKey: new Map(), checkins: {}, pending: null, plan: null };
+const state = { job: "", rows: [], hay: [], byKey: new Map(), checkins: {}, pending: null, plan: null, deskLink: null };
 const say = (text, cls = "") => { const m = $("desk-message"); m.textContent = text; m.className = cls; };
 const clock = (iso) => (iso ? formatDate(iso, { hour: "2-digit", minute: "2-digit" }) : "");
-const newId = () => `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 const device = () => $("desk-device").value.trim();
 const station = () => $("desk-station").value.trim();
 const isOffline = (err) => !navigator.onLine || err instanceof TypeError;
@@ -162,19 +147,7 @@ function showResults(event) {
 }
 
 // ---- printing --------------------------------------------------------------------------------------------------
-function openPrintDialog(blob) {
-  const url = URL.createObjectURL(blob);
-  const link = $("desk-last-label");
-  if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
-  link.href = url; link.textContent = T.openLabel; link.hidden = false;
-  document.getElementById("desk-print-frame")?.remove();
-  const frame = el("iframe", { id: "desk-print-frame", title: T.openLabel, tabindex: "-1", "aria-hidden": "true", class: "print-frame" });
-  frame.addEventListener("load", () => {
-    try { frame.contentWindow.focus(); frame.contentWindow.print(); } catch { window.open(url, "_blank", "noopener"); }
-  });
-  frame.src = url;
-  document.body.append(frame);
-}
+const openPrintDialog = (blob) => openLabel(blob, $("desk-last-label"));
 
 function noteCheckedIn(key, extra = {}) {
   const now = new Date().toISOString();
@@ -373,80 +346,12 @@ async function showCounts() {
 function refreshView() { showResults(); showCounts(); }
 
 // ---- camera scan (where the browser has BarcodeDetector) -------------------------------------------------------
-const canScan = () => "BarcodeDetector" in window && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)
-  && (!document.permissionsPolicy || document.permissionsPolicy.allowsFeature("camera"));
-
-function setUpScan(button, onCode) {
-  if (!canScan()) return;
-  button.hidden = false; button.textContent = T.scan;
-  let stream = null;
-  const stop = () => { if (stream) stream.getTracks().forEach((t) => t.stop()); stream = null; $("desk-video").hidden = true; button.textContent = T.scan; };
-  button.addEventListener("click", async () => {
-    if (stream) { stop(); return; }
-    try {
-      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-      const video = $("desk-video");
-      video.srcObject = stream; video.hidden = false; await video.play(); button.textContent = T.stopScan;
-      const tick = async () => {
-        if (!stream) return;
-        const codes = await detector.detect(video).catch(() => []);
-        if (codes.length) { stop(); onCode(codes[0].rawValue); return; }
-        requestAnimationFrame(tick);
-      };
-      tick();
-    } catch (err) { stop(); say(describeError(err), "error"); }
-  });
-}
-
-// ---- kiosk -----------------------------------------------------------------------------------------------------
-function startKiosk() {
-  document.body.classList.add("kiosk");
-  $("desk-kiosk").hidden = false;
-  $("desk-title").textContent = T.kioskTitle;
-  $("desk-kiosk-title").textContent = T.kioskTitle;
-  $("kiosk-q-label").textContent = T.kioskLabel;
-  $("kiosk-find").textContent = T.kioskFind;
-  $("kiosk-print").textContent = T.kioskPrint;
-  $("kiosk-done").textContent = T.kioskDone;
-  let found = null;
-  const reset = () => { found = null; $("kiosk-result").hidden = true; $("kiosk-form").hidden = false; $("kiosk-q").value = ""; $("kiosk-error").textContent = ""; $("kiosk-q").focus(); };
-  const lookup = async (q) => {
-    $("kiosk-error").textContent = "";
-    if (!q.trim()) { $("kiosk-error").textContent = T.kioskEmpty; return; }
-    try {
-      ({ attendee: found } = await get(`/api/desk/${state.job}/kiosk?q=${encodeURIComponent(q.trim())}`));
-      $("kiosk-welcome").textContent = T.kioskWelcome(found.name, found.organization);
-      $("kiosk-form").hidden = true; $("kiosk-result").hidden = false; $("kiosk-print").focus();
-    } catch (err) { $("kiosk-error").textContent = isOffline(err) ? T.offlineKiosk : describeError(err); }
-  };
-  $("kiosk-form").addEventListener("submit", (event) => { event.preventDefault(); lookup($("kiosk-q").value); });
-  setUpScan($("kiosk-scan"), (code) => { $("kiosk-q").value = code; lookup(code); });
-  $("kiosk-done").addEventListener("click", reset);
-  $("kiosk-print").addEventListener("click", async () => {
-    if (!found) return;
-    const body = { key: found.key, device: device() || "kiosk", request_id: newId(), timezone: TIMEZONE };
-    if (station()) body.station = station();
-    try {
-      const { blob } = await postForBlob(`/api/desk/${state.job}/print`, body);
-      if (blob) openPrintDialog(blob);
-      $("kiosk-welcome").textContent = T.kioskPrinted;
-    } catch (err) {
-      $("kiosk-welcome").textContent = err.body && err.body.code === "already_printed" ? T.kioskAlready : describeError(err);
-    }
-    $("kiosk-print").hidden = true;
-    setTimeout(() => { $("kiosk-print").hidden = false; reset(); }, 8000);
-  });
-  $("kiosk-q").focus();
-}
+const setUpScan = (button, onCode) => setUpCamera(button, $("desk-video"), onCode, (err) => say(describeError(err), "error"));
 
 // ---- start -----------------------------------------------------------------------------------------------------
 async function loadJob(job) {
   state.job = job;
-  const kiosk = new URL("/desk", window.location.origin);
-  kiosk.search = new URLSearchParams({ kiosk: "1", job, ...(station() ? { station: station() } : {}) }).toString();
-  $("desk-kiosk-link").href = kiosk.pathname + kiosk.search;
-  if (KIOSK) return;
+  if (!state.deskLink) showSessions(job);
   $("desk-count").textContent = T.loading;
   const plan = await loadLabelPlan(job);
   const wanted = plan ? plan.fields.filter((name) => !SUMMARY_FIELDS.includes(name)) : []; // the rest come per row
@@ -464,7 +369,6 @@ function fillTexts() {
   $("desk-title").textContent = T.title;
   $("desk-station-help").textContent = T.stationHelp;
   $("desk-export").textContent = T.export;
-  $("desk-kiosk-link").textContent = T.kioskLink;
   $("desk-search-label").textContent = T.searchLabel;
   $("desk-reprint-title").textContent = T.reprintTitle;
   $("desk-reprint-confirm").textContent = T.reprintConfirm;
@@ -483,16 +387,18 @@ async function start() {
   if (params.get("device")) localStorage.setItem(DEVICE_KEY, params.get("device"));
   $("desk-device").addEventListener("change", () => localStorage.setItem(DEVICE_KEY, device()));
   $("desk-station").addEventListener("change", showCounts);
-  const [me] = await Promise.all([requireSignIn(), ready]); // ready: the catalogues t() reads
+  state.deskLink = await openDeskLink(); // a desk session's link (#token=): its job and device, no sign-in
+  if (state.deskLink) { $("desk-device").value = state.deskLink.device; $("desk-device").readOnly = true; }
+  const [me] = await Promise.all([state.deskLink ? null : requireSignIn(), ready]); // ready: the catalogues t() reads
   $("app").hidden = false;
-  const list = await get("/api/jobs");
+  const list = state.deskLink ? { jobs: [{ id: state.deskLink.job_id, status: "done" }] } : await get("/api/jobs");
   const { jobs } = list;
-  if (!KIOSK) keepForOffline({ "/api/me": me, "/api/jobs": list });
+  if (!state.deskLink) keepForOffline({ "/api/me": me, "/api/jobs": list });
   const done = jobs.filter((job) => job.status === "done");
   const wanted = params.get("job");
   $("desk-job").replaceChildren(...done.map((job) => el("option", { value: job.id, text: [job.event_name, job.filename, job.id].filter(Boolean).join(" — "), selected: job.id === wanted })));
-  if (KIOSK) startKiosk();
-  else buildWalkinForm();
+  buildWalkinForm();
+  if (!state.deskLink) setUpSessions(() => state.job, station);
   if (!done.length) { say(T.noJobs); return; }
   $("desk-job").addEventListener("change", () => loadJob($("desk-job").value).catch((err) => say(describeError(err), "error")));
   $("desk-search").addEventListener("input", showResults);
@@ -520,7 +426,7 @@ async function start() {
 }
 
 // ---- the service worker: a reload while offline opens the desk from what it kept ---------------------------------
-const worker = !KIOSK && "serviceWorker" in navigator
+const worker = "serviceWorker" in navigator
   ? navigator.serviceWorker.register("/desk_sw.js", { scope: "/desk" }).then(() => navigator.serviceWorker.ready).catch(() => null)
   : Promise.resolve(null);
 const answers = {};

@@ -152,9 +152,12 @@ def _serve_pages(app: Flask, web_dir: Path) -> None:
         return send_from_directory(web_dir, "studio.html")
 
     @app.get("/desk")
-    @app.get("/kiosk")
     def desk_page():
         return send_from_directory(web_dir, "desk.html")
+
+    @app.get("/kiosk")
+    def kiosk_page():
+        return send_from_directory(web_dir, "kiosk.html")
 
     @app.get("/<path:name>")
     def static_file(name: str):

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import current_app
 
+from badgeforge.services.desk_sessions import TOKEN_PREFIX as DESK_TOKEN_PREFIX
+
 from .auth import Authenticator, LocalSessions, Principal, bearer_token
 from .errors import ApiError
 from .job_streams import JobStreams
@@ -34,8 +36,13 @@ def api() -> ApiContext:
 
 
 def current_user() -> Principal:
-    """The authenticated caller, or a 401 (every API route except sign-in and the download page calls this)."""
-    return api().authenticator.principal_from_token(bearer_token())
+    """The authenticated caller, or a 401 (every API route except sign-in and the download page calls this).
+    A desk or kiosk session's token is no account sign-in: 403 here, whatever the route (only the desk routes
+    accept it, through services/desk_sessions.py)."""
+    token = bearer_token()
+    if token.startswith(DESK_TOKEN_PREFIX):
+        raise ApiError(403, "desk_session_only", "A desk or kiosk link opens only its desk, not the account.")
+    return api().authenticator.principal_from_token(token)
 
 
 def current_admin() -> Principal:

@@ -22,7 +22,14 @@ from badgeforge.services.keys import is_safe_key
 @click.option("--printer", default=None, help="CUPS queue for PDF labels (and ZPL, raw, without --zpl-host).")
 @click.option("--zpl-host", default=None, metavar="HOST:PORT", help="Zebra printer for ZPL labels (raw TCP, 9100).")
 @click.option("--cups-server", default=None, metavar="HOST:PORT", help="CUPS scheduler (default: the local one).")
-@click.option("--poll", "poll_seconds", type=float, default=1.0, show_default=True, help="Seconds between checks.")
+@click.option(
+    "--fallback",
+    "fallback_seconds",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds between safety checks of the queue (a queued print wakes the station at once).",
+)
 @click.option("--once", is_flag=True, help="Print what is queued now, then exit (prints a JSON summary).")
 def station(
     station: str,
@@ -30,7 +37,7 @@ def station(
     printer: str | None,
     zpl_host: str | None,
     cups_server: str | None,
-    poll_seconds: float,
+    fallback_seconds: float,
     once: bool,
 ) -> None:
     """Print the labels the desk queues for this station, through CUPS (`lp`) or raw TCP 9100 (ZPL)."""
@@ -61,4 +68,4 @@ def station(
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         click.echo(f"station {station}: printing for {email} (Ctrl+C to stop)", err=True)
-        agent.run(stop, poll_seconds)
+        agent.run(stop, fallback_seconds)

@@ -1,18 +1,22 @@
 """A station agent: prints what the desk queued for it at print_queue/{uid}/{station}, one label at a time.
 
 Start: items a previous run left half-sent are marked failed (print_queue.recover), then every queued item is
-printed, oldest first; afterwards the queue is polled through the status index (a query for what waits costs what
-waits). Each item is claimed in a transaction before it is sent, so a restart or a second agent never sends it again.
+printed, oldest first (one read of the status index: a query for what waits costs what waits). Afterwards the
+station listens instead of polling: the database pushes a change of its queue (ports.TreeListener: RTDB's event
+stream, or the SQLite tree's change ring) and only then is the index read again; a slow safety check runs every
+`fallback_seconds` in case a stream died unnoticed. Each item is claimed in a transaction before it is sent, so a
+restart or a second agent never sends it again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from badgeforge.ports import BlobNotFound, LabelPrinter, PrintFailed
+from badgeforge.ports import BlobNotFound, LabelPrinter, PrintFailed, TreeListener
 from badgeforge.services import print_queue
 
 if TYPE_CHECKING:
@@ -70,9 +74,30 @@ class Station:
             log.warning("station %s: item %s failed: %s", self.name, item.get("id"), err)
             return False, str(err)
 
-    def run(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
-        """Until `stop` is set: print what is queued, then wait `poll_seconds` when nothing was."""
+    def run(self, stop: threading.Event, fallback_seconds: float = 30.0, poll_seconds: float = 1.0) -> None:
+        """Until `stop` is set: print what is queued, then sleep until the queue changes (or `fallback_seconds`
+        pass). A database that cannot notify is polled every `poll_seconds` instead."""
         self.start()
-        while not stop.is_set():
-            if self.run_once() == 0:
-                stop.wait(poll_seconds)
+        wake = threading.Event()
+        db = self.services.db
+        subscription = None
+        if isinstance(db, TreeListener):
+            subscription = db.listen(print_queue.queue_node(self.uid, self.name), lambda _path: wake.set())
+        try:
+            while not stop.is_set():
+                wake.clear()  # before reading: a change during run_once wakes the next round
+                self.run_once()
+                _wait(wake, stop, fallback_seconds if subscription is not None else poll_seconds)
+        finally:
+            if subscription is not None:
+                subscription.close()
+
+
+def _wait(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
+    """Until a change, a stop or `seconds` (both are in-process events: checking them reads no database)."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and not wake.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        wake.wait(min(left, 0.1))

@@ -16,7 +16,7 @@ from badgeforge import web_build
 from badgeforge.api.dead_links import REASONS, render_page
 from badgeforge.config import templates_dir
 
-PAGES = ["account", "admin", "desk", "index", "jobs", "link", "reset", "studio", "verify"]
+PAGES = ["account", "admin", "desk", "index", "jobs", "kiosk", "link", "reset", "studio", "verify"]
 
 
 class Outline(HTMLParser):

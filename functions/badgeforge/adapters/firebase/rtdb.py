@@ -18,6 +18,7 @@ from typing import Any
 import firebase_admin
 from firebase_admin import db, exceptions
 
+from badgeforge.adapters.firebase.rtdb_listen import StreamSubscription
 from badgeforge.ports import QueryNotIndexed, Scalar, TransactionAborted
 
 MAX_TRANSACTION_ATTEMPTS = 25
@@ -168,6 +169,10 @@ class FirebaseTreeDatabase:
             if isinstance(value, dict) and isinstance(value.get(order_by), str | int | float | bool)
         ]
         return {key: value for _, key, value in sorted(rows, key=lambda row: (row[0], row[1]))}
+
+    def listen(self, path: str, on_change: Callable[[str], None]) -> StreamSubscription:
+        """ports.TreeListener over the REST event stream (Reference.listen), reopened when it dies."""
+        return StreamSubscription(self._ref(path), on_change)
 
     def transaction(self, path: str, fn: Callable[[Any], Any]) -> Any:
         ref = self._ref(path)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from badgeforge.adapters.local import tree_changes
 from badgeforge.adapters.local.rules_index import Indexes, is_indexed, load_indexes, not_indexed_message
 from badgeforge.ports import DatabaseFull, QueryNotIndexed, Scalar
 from badgeforge.private_files import private_file
@@ -114,6 +115,8 @@ class SqliteTreeDatabase:
                 "CREATE INDEX IF NOT EXISTS child_index_order ON child_index (parent, child, rank, num, str, key)"
             )
             conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(tree_changes.CREATE_SQL)
+        self._watcher = tree_changes.ChangeWatcher(self.path)
         self._reindex_if_changed()
 
     # -- the child index -----------------------------------------------------------------------------------------
@@ -192,6 +195,11 @@ class SqliteTreeDatabase:
             self._local.conn = None
 
     # -- listeners -----------------------------------------------------------------------------------------------
+    def listen(self, path: str, on_change: tree_changes.ChangeListener) -> tree_changes.Subscription:
+        """ports.TreeListener: call on_change(changed_path) from a background thread after any commit (from this
+        process or another) that wrote at, above or below `path`. See tree_changes for how."""
+        return self._watcher.add(path, on_change)
+
     def on_create(self, pattern: str, listener: CreateListener) -> None:
         """Call listener(path, value) after commit whenever a node matching pattern ('badgeMails/*/*') is created."""
         self._listeners.append((split_path(pattern), listener))
@@ -272,6 +280,7 @@ class SqliteTreeDatabase:
             conn.execute("DELETE FROM child_index")
         rows = list(_leaves(path, value))
         conn.executemany("INSERT INTO leaves (path, value) VALUES (?, ?)", rows)
+        tree_changes.record_change(conn, path)
         if indexed:
             self._insert_index(conn, self._index_rows(rows))
 
@@ -281,6 +290,7 @@ class SqliteTreeDatabase:
         try:
             result, events = body(conn)
             conn.execute("COMMIT")
+            self._watcher.wake()
         except sqlite3.OperationalError as err:
             _rollback(conn)
             raise_if_full(err, self.path)

@@ -2,28 +2,38 @@
 
 Every action goes through badgeforge.services.desk and so through the ports: the same routes work on the local
 adapters and on Firebase. Nothing here charges usage (see the service's docstring).
+
+Who may call: the signed-in organizer, or a desk session's bearer token (services/desk_sessions.py) for its one
+job. A desk token may do the desk's work for that job; a kiosk token only the KIOSK_ROUTES
+(look up one attendee, print and check in the one it found). Session management is the organizer's alone.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, request, send_from_directory
+from flask import Blueprint, Response, g, jsonify, request, send_from_directory
 
-from badgeforge.services import desk, print_queue
+from badgeforge.services import desk, desk_sessions, print_queue
 from badgeforge.services.desk_checkins import checkin_node, last_print, reprint_warning
 from badgeforge.services.desk_errors import DeskRefused
 from badgeforge.services.desk_roster import load_roster
+from badgeforge.services.desk_sessions import DeskSession, SessionForbidden
+from badgeforge.services.rate_limits import RateLimited
 
+from ..auth import bearer_token
 from ..context import api, current_user
 from ..errors import ApiError, error_response
 from ..inputs import request_key
 from ..warnings_csv import safe_cell
 
 bp = Blueprint("desk", __name__)
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 
 SEARCH_LIMIT_MAX = 50
 DPIS = (203, 300, 600)
@@ -44,10 +54,50 @@ def _desk_refused(err: DeskRefused):
     return error_response(error.status, error.body)
 
 
+KIOSK_ROUTES = frozenset({"desk.kiosk", "desk.print_badge", "desk.checkin", "desk.whoami"})
+
+
+def _session() -> DeskSession | None:
+    """The desk session this request's bearer token opens (None: an account token; the organizer). Looked up once
+    per request; a session may only use its own job, and a kiosk only KIOSK_ROUTES."""
+    if "desk_session" not in g:
+        token = bearer_token()
+        g.desk_session = (
+            desk_sessions.authenticate(api().services, token) if desk_sessions.is_desk_token(token) else None
+        )
+        if g.desk_session is not None and g.desk_session.kiosk and request.endpoint not in KIOSK_ROUTES:
+            raise SessionForbidden(
+                "kiosk_scope", "A kiosk can only look up one attendee by email or ticket code, print and check in."
+            )
+    return g.desk_session
+
+
+def _uid() -> str:
+    session = _session()
+    return session.uid if session is not None else current_user().uid
+
+
+def _by() -> str:
+    session = _session()
+    return session.by if session is not None else current_user().email
+
+
 def _job() -> tuple[str, str]:
-    user = current_user()
-    job_id = request_key(request.view_args.get("job_id") if request.view_args else None, "job_id")
-    return user.uid, str(job_id)
+    job_id = str(request_key(request.view_args.get("job_id") if request.view_args else None, "job_id"))
+    session = _session()
+    if session is None:
+        return current_user().uid, job_id
+    if job_id != session.job_id:
+        raise SessionForbidden("other_job", "This desk link opens one job only; ask the organizer for this job's link.")
+    return session.uid, job_id
+
+
+def _organizer_job() -> tuple[str, str]:
+    """Session management: the signed-in organizer only, never a desk or kiosk token."""
+    if desk_sessions.is_desk_token(bearer_token()):
+        raise SessionForbidden("organizer_only", "Only the organizer, signed in, can manage desk sessions.")
+    job_id = str(request_key(request.view_args.get("job_id") if request.view_args else None, "job_id"))
+    return current_user().uid, job_id
 
 
 def _body() -> dict[str, Any]:
@@ -55,7 +105,10 @@ def _body() -> dict[str, Any]:
 
 
 def _device(body: dict[str, Any]) -> str:
-    """The station's device name ("desk-2"), recorded with every check-in and print."""
+    """The station's device name ("desk-2"), recorded with every check-in and print (a session's own name)."""
+    session = _session()
+    if session is not None:
+        return session.device
     value = body.get("device")
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > 100 or not value.isprintable():
         raise ApiError(
@@ -173,11 +226,21 @@ def font(name: str):
 
 @bp.get("/api/desk/<job_id>/kiosk")
 def kiosk(job_id: str):
-    """Self-service: one attendee by their whole email or ticket code; never a list, never a partial match."""
+    """Self-service: one attendee by their whole email or ticket code; never a list, never a partial match.
+    On a kiosk token every look-up counts against the token's rate limit, and the one found may then be printed."""
     uid, job_id = _job()
-    person = desk.kiosk_lookup(load_roster(api().services, uid, job_id), request.args.get("q", "")[:320])
+    services = api().services
+    session = _session()
+    if session is not None:
+        try:
+            desk_sessions.take_lookup(services, session, services.db.push_key())
+        except RateLimited as err:
+            raise ApiError(429, "too_many_lookups", str(err), retry_after=err.retry_after) from err
+    person = desk.kiosk_lookup(load_roster(services, uid, job_id), request.args.get("q", "")[:320])
     if person is None:
         raise ApiError(404, "not_found", "No ticket or email matches. Check the spelling, or ask at the desk.")
+    if session is not None:
+        desk_sessions.remember_found(services, session, person.key)
     summary = person.summary()
     return jsonify(
         {"attendee": {"key": summary["key"], "name": summary["name"], "organization": summary["organization"]}}
@@ -206,6 +269,11 @@ def print_badge(job_id: str):
     ZPL); with one it is queued for that station's agent and the answer is JSON."""
     uid, job_id = _job()
     body = _body()
+    key = str(request_key(body.get("key"), "key"))
+    session = _session()
+    kiosk = session is not None and session.kiosk
+    if session is not None and kiosk:
+        desk_sessions.require_found(api().services, session, key)
     fmt = body.get("format", "pdf")
     dpi = body.get("dpi", 203)
     if dpi not in DPIS:
@@ -215,14 +283,14 @@ def print_badge(job_id: str):
         uid,
         job_id,
         desk.PrintRequest(
-            key=str(request_key(body.get("key"), "key")),
+            key=key,
             device=_device(body),
-            by=current_user().email,
+            by=_by(),
             preset=body.get("preset") if isinstance(body.get("preset"), str) else None,
             fmt=fmt if isinstance(fmt, str) else "",
             dpi=dpi,
             station=request_key(body.get("station"), "station", required=False),
-            confirm_reprint=body.get("confirm_reprint") is True,
+            confirm_reprint=body.get("confirm_reprint") is True and not kiosk,  # a kiosk never reprints
             request_id=_request_id(body),
             timezone=body.get("timezone") if isinstance(body.get("timezone"), str) else None,
             offline_at=_offline_at(body),
@@ -252,7 +320,7 @@ def walkin(job_id: str):
     uid, job_id = _job()
     body = _body()
     person = desk.add_walkin(
-        api().services, uid, job_id, body, device=_device(body), by=current_user().email, request_id=_request_id(body)
+        api().services, uid, job_id, body, device=_device(body), by=_by(), request_id=_request_id(body)
     )
     return jsonify({"attendee": person.summary()}), 201
 
@@ -262,6 +330,9 @@ def checkin(job_id: str):
     uid, job_id = _job()
     body = _body()
     key = str(request_key(body.get("key"), "key"))
+    session = _session()
+    if session is not None and session.kiosk:
+        desk_sessions.require_found(api().services, session, key)
     return jsonify({"record": desk.check_in(api().services, uid, job_id, key, device=_device(body))})
 
 
@@ -276,11 +347,67 @@ def checkout(job_id: str):
 
 @bp.get("/api/desk/stations/<station>")
 def station_queue(station: str):
-    """A station's open items (queued, sending, failed with the reason), so the desk sees what waits or failed."""
-    user = current_user()
+    """A station's open items (queued, sending, failed with the reason), so the desk sees what waits or failed.
+    A desk session sees only its own job's items."""
+    uid, session = _uid(), _session()
     station = str(request_key(station, "station"))
-    items = print_queue.open_items(api().services, user.uid, station)
+    items = print_queue.open_items(api().services, uid, station)
+    if session is not None:
+        items = {s: {k: v for k, v in found.items() if v.get("job_id") == session.job_id} for s, found in items.items()}
     return jsonify({"station": station, **{status: list(found.values()) for status, found in items.items()}})
+
+
+@bp.get("/api/desk/session")
+def whoami():
+    """For a desk or kiosk page opened with a session's link: which job and device it is (401 once revoked)."""
+    session = _session()
+    if session is None:
+        raise ApiError(400, "not_a_desk_session", "This is an account sign-in, not a desk link.")
+    return jsonify({"job_id": session.job_id, "device": session.device, "mode": session.mode})
+
+
+@bp.post("/api/desk/<job_id>/sessions")
+def create_session(job_id: str):
+    """A desk or kiosk session for one device at this job; the token is in this answer only (stored hashed)."""
+    uid, job_id = _organizer_job()
+    body = _body()
+    token, session = desk_sessions.create(
+        api().services,
+        uid,
+        job_id,
+        device=body.get("device"),
+        mode=body.get("mode"),
+        expires_in_hours=body.get("expires_in_hours"),
+    )
+    page = "kiosk" if session["mode"] == "kiosk" else "desk"
+    station = request_key(body.get("station"), "station", required=False) if session["mode"] == "kiosk" else None
+    url = f"/{page}?job={job_id}" + (f"&station={quote(str(station))}" if station else "") + f"#token={token}"
+    answer: dict[str, Any] = {"token": token, "session": session, "url": url}
+    origin = body.get("origin")
+    if isinstance(origin, str) and _ORIGIN.fullmatch(origin):
+        import segno  # the device scans this instead of typing a 50-character token
+
+        answer["qr"] = segno.make(origin + url, error="m").svg_data_uri(scale=4, border=2)
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+@bp.get("/api/desk/<job_id>/sessions")
+def list_sessions(job_id: str):
+    uid, job_id = _organizer_job()
+    return jsonify({"sessions": desk_sessions.listed(api().services, uid, job_id)})
+
+
+@bp.delete("/api/desk/<job_id>/sessions/<session_id>")
+def revoke_session(job_id: str, session_id: str):
+    """Revoke at once: the device's next request is refused."""
+    uid, job_id = _organizer_job()
+    session_id = str(request_key(session_id, "session_id"))
+    record = api().services.db.get(desk_sessions.session_node(uid, session_id))
+    if not isinstance(record, dict) or record.get("job_id") != job_id:
+        raise ApiError(404, "not_found", "No such desk session for this job.")
+    return jsonify({"session": desk_sessions.revoke(api().services, uid, session_id)})
 
 
 @bp.get("/api/desk/<job_id>/export.csv")
