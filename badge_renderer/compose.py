@@ -54,9 +54,6 @@ _TEXT_FIELDS = frozenset(f.name for f in fields(Attendee) if f.type in ("str", s
 # Fits, stamps, printed texts and names kept per composer (an entry is ~1 KB); oldest go first. 2,048 holds many
 # sheets of duplex backs and every repeating role or organisation; 8,192 held ~15 MB more per process for nothing.
 STAMP_CACHE = 2048
-# Badge plans kept (attendee and elements -> the stamps and issues it draws): a sheet of the smallest labels and
-# its back page, a few hundred bytes each.
-PLANS = 256
 
 
 # (value, value.casefold(), column, stamp, truncated, missing glyphs, element) of one text element
@@ -101,8 +98,6 @@ class BadgeComposer:
         self._printed: OrderedDict[tuple[Any, ...], _Printed] = OrderedDict()
         self._names: OrderedDict[tuple[Any, ...], _PrintedName] = OrderedDict()
         self._layer_keys: dict[tuple[str, str], Any] = {}
-        self._plans: OrderedDict[tuple[int, int], tuple[Attendee, tuple[Element, ...], tuple[Any, ...]]] = OrderedDict()
-        self._stamp_class = self.text.stamps.TextStamp
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
@@ -264,11 +259,12 @@ class BadgeComposer:
             lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
             lib.cairo_paint(pointer)
         self.text.stamps.prepare_context(ctx)
+        printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         if self.document is not None:  # a design document: its adapter picks what this attendee gets
-            printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
             self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
         else:
-            self._run(ctx, attendee, self._badge_plan(attendee, self.design.side_elements(side), palette), issues)
+            for element in self.design.side_elements(side):
+                self._draw_element(ctx, attendee, element, palette, issues, printed)
         lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
@@ -282,72 +278,24 @@ class BadgeComposer:
         issues: list[RowIssue],
         printed: set[str],
     ) -> None:
-        """One per-badge element (name, text, QR code) drawn now; the static layer already holds the others."""
-        ops: list[Any] = []
-        self._plan_element(ops, attendee, element, palette, printed)
-        self._run(ctx, attendee, ops, issues)
-
-    def _badge_plan(self, attendee: Attendee, elements: tuple[Element, ...], palette: _Palette) -> tuple[Any, ...]:
-        """What one side of this attendee's badge draws, in order (see _plan_element), kept for the last PLANS
-        attendees: a duplex or fold-over back, drawn a page (or half a sheet) after its front with the same
-        elements, replays its front's plan instead of walking the elements and their caches again."""
-        key = (id(attendee), id(elements))
-        found = self._plans.get(key)
-        if found is not None and found[0] is attendee and found[1] is elements:  # both pinned while it lives
-            return found[2]
-        ops: list[Any] = []
-        printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
-        for element in elements:
-            self._plan_element(ops, attendee, element, palette, printed)
-        plan = tuple(ops)
-        if len(self._plans) >= PLANS:
-            self._plans.popitem(last=False)
-        self._plans[key] = (attendee, elements, plan)
-        return plan
-
-    def _plan_element(
-        self, ops: list[Any], attendee: Attendee, element: Element, palette: _Palette, printed: set[str]
-    ) -> None:
-        """Append what `element` draws for this attendee: its text stamps, then the row issues they bring; a QR
-        element itself (its code is drawn, and its badge-size warning given once per job, at draw time)."""
+        """One per-badge element (name, text, QR code); the static layer already holds the others."""
         if element.kind == "name":
-            key = (id(element), palette.accent, attendee.first_name, attendee.last_name, attendee.full_name)
-            found = self._names.get(key)
-            if found is None or found[4] is not element:
-                found = self._plan_name(attendee, element, palette)
-                _remember(self._names, key, found)
-            stamps, cut, column, missing, _ = found
-            ops.extend(stamps)
-            if cut:
-                ops.append(_shortened(attendee, column, attendee.display_name))
-            if missing:
-                ops.append(unprintable(attendee.row, column, missing))
+            self._draw_name(ctx, attendee, element, palette, issues)
         elif element.kind == "text":
             if element.option == "pronouns" and not self.options.show_pronouns:
                 return
             value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
             if value and folded not in printed:
                 printed.add(folded)
-                ops.append(stamp)
+                stamp.draw(ctx)
                 if truncated:
-                    ops.append(_shortened(attendee, column, value))
+                    issues.append(_shortened(attendee, column, value))
                 if missing:
-                    ops.append(unprintable(attendee.row, column, missing))
+                    issues.append(unprintable(attendee.row, column, missing))
         elif element.kind == "qr":
-            ops.append(element)
-
-    def _run(self, ctx: Any, attendee: Attendee, ops: Any, issues: list[RowIssue]) -> None:
-        """Carry out a plan: draw its stamps, collect its issues, draw its QR codes (with their issue, if any)."""
-        stamp_class = self._stamp_class
-        for op in ops:
-            if op.__class__ is stamp_class:
-                op.draw(ctx)
-            elif isinstance(op, RowIssue):
-                issues.append(op)
-            else:
-                issue = self._draw_qr(ctx, attendee, op)
-                if issue:
-                    issues.append(issue)
+            issue = self._draw_qr(ctx, attendee, element)
+            if issue:
+                issues.append(issue)
 
     def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
         """What a text element prints for this attendee's values (remembered per element, accent and values)."""
@@ -365,6 +313,22 @@ class BadgeComposer:
             found = (value, value.casefold(), column, stamp, truncated, missing, element)
             _remember(self._printed, key, found)
         return found
+
+    def _draw_name(
+        self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
+    ) -> None:
+        key = (id(element), palette.accent, attendee.first_name, attendee.last_name, attendee.full_name)
+        found = self._names.get(key)
+        if found is None or found[4] is not element:
+            found = self._plan_name(attendee, element, palette)
+            _remember(self._names, key, found)
+        stamps, cut, column, missing, _ = found
+        for stamp in stamps:
+            stamp.draw(ctx)
+        if cut:
+            issues.append(_shortened(attendee, column, attendee.display_name))
+        if missing:
+            issues.append(unprintable(attendee.row, column, missing))
 
     def _plan_name(self, attendee: Attendee, element: Element, palette: _Palette) -> _PrintedName:
         """The stamps of a name (first name emphasised above the last, else the whole name on up to max_lines)."""

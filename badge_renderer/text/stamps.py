@@ -48,31 +48,20 @@ class TextStamp:
 
     def draw(self, ctx: cairocffi.Context) -> None:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
-        runs = self._runs
-        if not runs:
+        if not self._runs:
             return
-        lib = _LIB[0] if _LIB else _load_lib()  # drawn ~5 times per badge: no import statement per call
-        pointer = ctx._pointer
+        import cairocffi
+
+        lib, pointer = cairocffi.cairo, ctx._pointer
         color = self._color
         if len(color) == 4:
             lib.cairo_set_source_rgba(pointer, *color)
         else:
             lib.cairo_set_source_rgb(pointer, *color)
-        set_face, set_size, show = lib.cairo_set_font_face, lib.cairo_set_font_size, lib.cairo_show_text_glyphs
-        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in runs:
-            set_face(pointer, face)
-            set_size(pointer, size)
-            show(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
-
-
-_LIB: list[Any] = []  # cairocffi's libcairo, once imported (this module imports no cairo at load time)
-
-
-def _load_lib() -> Any:
-    import cairocffi
-
-    _LIB[:] = [cairocffi.cairo]
-    return cairocffi.cairo
+        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs:
+            lib.cairo_set_font_face(pointer, face)
+            lib.cairo_set_font_size(pointer, size)
+            lib.cairo_show_text_glyphs(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
 
 
 def make_stamp(

@@ -99,24 +99,3 @@ def test_a_job_draws_with_the_cycle_collector_paused_and_turns_it_back_on(tmp_pa
     with pytest.raises(RuntimeError, match="disk full"):
         render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "b.pdf")
     assert gc.isenabled()  # on again after a failed job too
-
-
-def test_a_duplex_back_replays_its_fronts_plan_instead_of_walking_the_elements_again(
-    tmp_path: Path, monkeypatch
-) -> None:
-    looked_up: Counter[str] = Counter()
-    real = compose.BadgeComposer._printed_text
-
-    def counting(self, attendee, element, palette):
-        looked_up[attendee.full_name] += 1
-        return real(self, attendee, element, palette)
-
-    monkeypatch.setattr(compose.BadgeComposer, "_printed_text", counting)
-    people = [Attendee(row=i + 2, full_name=f"Person Number{i:03d}", role="Speaker") for i in range(12)]
-    single = render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "s.pdf")
-    per_front = dict(looked_up)
-    looked_up.clear()
-    duplex = render_pdf(people, RenderOptions(design="classic", sides="duplex", workers=1), tmp_path / "d.pdf")
-    assert duplex.pages == 2 * single.pages
-    assert dict(looked_up) == per_front  # the backs drew the same text without looking any of it up again
-    assert all(count >= 2 for count in per_front.values())  # (each front looks up its text elements)
