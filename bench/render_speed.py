@@ -1,6 +1,7 @@
 """Render speed, printed as ratios against peers measured in the same run (interleaved, medians of --repeat runs).
 
-Sections (classic design, A4, background image + logo, distinct names unless --repeating-names):
+Sections (classic design, A4, background image + logo, distinct names unless --repeating-names; with distinct
+names every repeat of a timed run gets names no earlier run in the process has drawn):
   one core   BadgeForge (workers=1) vs reportlab + Form XObject and vs the cairo floor (bench/peers.py)
              targets: <= 0.8x reportlab, <= 1.5x the floor
   both cores the default (the server picks the workers from its CPUs) at --badges and --big badges: wall, speed-up
