@@ -98,6 +98,8 @@ class BadgeComposer:
         self._printed: OrderedDict[tuple[Any, ...], _Printed] = OrderedDict()
         self._names: OrderedDict[tuple[Any, ...], _PrintedName] = OrderedDict()
         self._layer_keys: dict[tuple[str, str], Any] = {}
+        self._min_sizes: dict[int, tuple[Element, float]] = {}
+        self._covered: dict[str, frozenset[str]] = {}  # family -> what its own regular font draws
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
@@ -362,7 +364,13 @@ class BadgeComposer:
 
     def _missing_in(self, value: str, element: Element) -> str:
         """Characters of `value` no bundled font has (they print as blank boxes): the warning's text, or ''."""
-        key = (value, element.family or self.options.font_family)
+        family = element.family or self.options.font_family
+        covered = self._covered.get(family)
+        if covered is None:  # FontLibrary.missing's own first check, without a cache entry per distinct name
+            covered = self._covered[family] = self._library.chain(family, "regular")[0].chars
+        if covered.issuperset(value):
+            return ""
+        key = (value, family)
         missing = self._missing.get(key)
         if missing is None:
             missing = self.text.missing_glyphs(*key, library=self._library)
@@ -448,8 +456,18 @@ class BadgeComposer:
             "library": self._library,
         }
         smallest = self.min_size(element)
-        if element.kind == "name":
-            fitted = fit(value, max_size=element.max_size, min_size=smallest, **args)
+        if element.kind == "name":  # keywords spelled out: a fresh name comes here on every badge
+            fitted = fit(
+                value,
+                box_width=w,
+                box_height=h,
+                family=family,
+                weight=element.weight,
+                max_lines=lines,
+                library=self._library,
+                max_size=element.max_size,
+                min_size=smallest,
+            )
             if fitted.truncated and element.min_size < smallest:  # the whole name, smaller, beats an ellipsis
                 whole = fit(value, max_size=element.max_size, min_size=element.min_size, **args)
                 fitted = fitted if whole.truncated else whole
@@ -558,10 +576,15 @@ class BadgeComposer:
         return x, min(y, top), w, h + max(0.0, y - top)
 
     def min_size(self, element: Element) -> float:
-        """The smallest size this element may print at on this badge: its min_size, 18 pt for names on big badges."""
-        if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
-            return max(element.min_size, min(BIG_NAME_PT, element.max_size))
-        return element.min_size
+        """The smallest size this element may print at on this badge: its min_size, 18 pt for names on big badges.
+        Worked out once per element (a fresh name asks four times)."""
+        found = self._min_sizes.get(id(element))
+        if found is None or found[0] is not element:  # the element pins its id while the entry lives
+            size = element.min_size
+            if element.kind == "name" and self.width >= BIG_NAME_FROM_WIDTH - 1e-6:
+                size = max(element.min_size, min(BIG_NAME_PT, element.max_size))
+            found = self._min_sizes[id(element)] = (element, size)
+        return found[1]
 
     def fitted(self, value: str, element: Element) -> Any:
         """`value` fitted in the element's box as it would print (for job-level checks)."""

@@ -47,7 +47,7 @@ def printed_name(first: str, last: str) -> str:
     first, last = first.strip(), last.strip()
     if first and last and is_east_asian(first) and is_east_asian(last):
         return f"{last}{first}"
-    return " ".join(part for part in (first, last) if part)
+    return f"{first} {last}" if first and last else first or last  # the parts there are, one space between
 
 
 def upper_for_print(text: str) -> str:

@@ -1,6 +1,7 @@
 """Render speed, printed as ratios against peers measured in the same run (interleaved, medians of --repeat runs).
 
-Sections (classic design, A4, background image + logo, distinct names unless --repeating-names):
+Sections (classic design, A4, background image + logo, distinct names unless --repeating-names; with distinct
+names every repeat of a timed run gets names no earlier run in the process has drawn):
   one core   BadgeForge (workers=1) vs reportlab + Form XObject and vs the cairo floor (bench/peers.py)
              targets: <= 0.8x reportlab, <= 1.5x the floor
   both cores the default (the server picks the workers from its CPUs) at --badges and --big badges: wall, speed-up
@@ -46,38 +47,51 @@ def _options(**changes):
     return base.with_changes(**changes) if changes else base
 
 
-def interleaved(runs: dict[str, Callable[[], None]], repeat: int) -> dict[str, float]:
-    """Median wall seconds of each callable, run in turn `repeat` times (a busy neighbour slows them alike)."""
+def interleaved(runs: dict[str, Callable[[int], None]], repeat: int) -> dict[str, float]:
+    """Median wall seconds of each callable, run in turn `repeat` times (a busy neighbour slows them alike); each
+    gets the repeat's index, so it can draw that repeat's own attendees (see fresh_batches)."""
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
+    for index in range(repeat):
         for name, run in runs.items():
             start = time.perf_counter()
-            run()
+            run(index)
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def one_core(people, tmp: Path, repeat: int) -> float:
+def fresh_batches(people: list, repeat: int, distinct: bool) -> list[list]:
+    """One list of attendees per repeat. With distinct names, every repeat gets names no earlier run has seen:
+    rendering the same 10,000 again in one process would find the composer's and the shaper's caches warm from the
+    run before (a fair job meets each name once). Repeating names stay the same list: repeats are their point."""
+    if not distinct:
+        return [people] * repeat
+    pool = attendees(len(people) * repeat, distinct=True)
+    return [people] + [pool[i * len(people) : (i + 1) * len(people)] for i in range(1, repeat)]
+
+
+def one_core(people, tmp: Path, repeat: int, distinct: bool = True) -> float:
     from peers import prepare_cairo_floor, render_cairo_floor, render_reportlab
 
     from badge_renderer.render import render_pdf
 
     options = _options(workers=1)
-    floor = prepare_cairo_floor(people, options)
-    warm = attendees(len(people) + 300, distinct=True)[-300:]  # fonts, caches, imports; names not reused
+    batches = fresh_batches(people, repeat, distinct)
+    floors = [prepare_cairo_floor(batch, options) for batch in batches]  # shaped before the clock, as it is a floor
+    warm = attendees(len(people) * repeat + 300, distinct=True)[-300:]  # fonts, caches, imports; names not reused
     render_pdf(warm, options, tmp / "warm.pdf")
     render_reportlab(warm, options, tmp / "warm-rl.pdf")
     medians = interleaved(
         {
-            "badgeforge": lambda: render_pdf(people, options, tmp / "bf.pdf"),
-            "reportlab": lambda: render_reportlab(people, options, tmp / "rl.pdf"),
-            "floor": lambda: render_cairo_floor(floor, tmp / "floor.pdf"),
-            "c floor": lambda: render_cairo_floor(floor, tmp / "c-floor.pdf", direct=True),
+            "badgeforge": lambda i: render_pdf(batches[i], options, tmp / "bf.pdf"),
+            "reportlab": lambda i: render_reportlab(batches[i], options, tmp / "rl.pdf"),
+            "floor": lambda i: render_cairo_floor(floors[i], tmp / "floor.pdf"),
+            "c floor": lambda i: render_cairo_floor(floors[i], tmp / "c-floor.pdf", direct=True),
         },
         repeat,
     )
     bf, rl, fl, cf = medians["badgeforge"], medians["reportlab"], medians["floor"], medians["c floor"]
-    print(f"one core, {len(people):,} badges (medians of {repeat}, interleaved):")
+    names = "new names every repeat" if distinct else "repeating names"
+    print(f"one core, {len(people):,} badges (medians of {repeat}, interleaved, {names}):")
     print(
         f"  BadgeForge {bf:.2f} s ({(tmp / 'bf.pdf').stat().st_size / 1e6:.1f} MB)  reportlab+Form {rl:.2f} s  "
         f"cairo floor {fl:.2f} s  C-array floor {cf:.2f} s"
@@ -146,14 +160,16 @@ def both_cores(sizes: list[int], distinct: bool, repeat: int) -> None:
         )
 
 
-def duplex(people, tmp: Path, repeat: int) -> None:
+def duplex(people, tmp: Path, repeat: int, distinct: bool = True) -> None:
     from badge_renderer.render import render_pdf
 
     single, both = _options(workers=1), _options(workers=1, sides="duplex")
+    # separate fresh names for each side's runs: the duplex run must not find the single run's names warm
+    batches = fresh_batches(people, 2 * repeat, distinct)
     medians = interleaved(
         {
-            "single": lambda: render_pdf(people, single, tmp / "single.pdf"),
-            "duplex": lambda: render_pdf(people, both, tmp / "duplex.pdf"),
+            "single": lambda i: render_pdf(batches[2 * i], single, tmp / "single.pdf"),
+            "duplex": lambda i: render_pdf(batches[2 * i + 1], both, tmp / "duplex.pdf"),
         },
         repeat,
     )
@@ -194,8 +210,8 @@ def png_zip(people, tmp: Path, repeat: int) -> None:
     options = _options()
     medians = interleaved(
         {
-            "old": lambda: old_png_zip(people, options, tmp / "old.zip"),
-            "new": lambda: render_png_zip(people, options, tmp / "new.zip"),
+            "old": lambda _: old_png_zip(people, options, tmp / "old.zip"),
+            "new": lambda _: render_png_zip(people, options, tmp / "new.zip"),
         },
         repeat,
     )
@@ -272,11 +288,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         if "one" in only or "badgeyay" in only:
-            bf = one_core(people, tmp, args.repeat)
+            bf = one_core(people, tmp, args.repeat, args.distinct)
         if "both" in only:
             both_cores([n for n in (args.badges, args.big) if n], args.distinct, args.repeat)
         if "duplex" in only:
-            duplex(people, tmp, args.repeat)
+            duplex(people, tmp, args.repeat, args.distinct)
         if "png" in only and args.png:
             png_zip(people[: args.png], tmp, args.repeat)
         if "preview" in only:

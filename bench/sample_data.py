@@ -17,8 +17,13 @@ SYLLABLES = ["ka", "lo", "mi", "ra", "den", "sa", "vo", "tri", "el", "an", "ber"
 
 
 def distinct_surname(index: int) -> str:
-    """A made-up surname unique per index (16 syllables, base 16): every badge of a big job has its own text."""
+    """A made-up surname unique per index (16 syllables, base 16): every badge of a big job has its own text.
+    Four syllables up to 65,535; a fifth (and so on) beyond, so fresh repeats of a big bench never wrap around."""
     parts = [SYLLABLES[(index >> shift) & 15] for shift in (0, 4, 8, 12)]
+    rest = index >> 16
+    while rest:
+        parts.append(SYLLABLES[(rest - 1) & 15])
+        rest = (rest - 1) >> 4
     return "".join(parts).capitalize()
 
 

@@ -93,7 +93,9 @@ def place_text(
         return []
     size = fitted.size
     pitch = fitted.height / len(fitted.lines)
-    top = {"top": y, "middle": y + (box_height - fitted.height) / 2, "bottom": y + box_height - fitted.height}[valign]
+    # the one offset valign asks for (a dict of all three was built per call)
+    middle = valign == "middle"
+    top = y + (box_height - fitted.height) / 2 if middle else (y if valign == "top" else y + box_height - fitted.height)
     ascent, descent = _ink_font(fitted).ink_extent
     first_baseline = top + pitch / 2 + (ascent - descent) / 2 * size  # a name's usual ink centred in its line
     first_baseline += _keep_ink_inside(fitted, first_baseline, y, box_height)
@@ -101,7 +103,7 @@ def place_text(
     for index, line in enumerate(fitted.lines):
         width = line.width(size)
         side = _SIDES[align][line.rtl] if align in _SIDES else align
-        left = {"left": x, "center": x + (box_width - width) / 2, "right": x + box_width - width}[side]
+        left = x + (box_width - width) / 2 if side == "center" else (x if side == "left" else x + box_width - width)
         baseline = first_baseline + index * pitch
         _place_line(placed, line, left - line.extent[0] * size, baseline, size)
     return placed

@@ -199,6 +199,8 @@ def _best_layout(
         return best
 
     best = fitter.layout((fitter.shape(fitter.text),), max_size, line_height)
+    if max_lines < 2:  # one line (a first or a last name): there is nothing to search
+        return best if acceptable(best) else None
     best = wrap_search(best, within_words=False)
     if not acceptable(best):
         best = wrap_search(best)

@@ -99,3 +99,22 @@ def test_a_job_draws_with_the_cycle_collector_paused_and_turns_it_back_on(tmp_pa
     with pytest.raises(RuntimeError, match="disk full"):
         render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "b.pdf")
     assert gc.isenabled()  # on again after a failed job too
+
+
+def test_names_the_familys_own_font_covers_skip_the_missing_glyph_lookup(tmp_path: Path, monkeypatch) -> None:
+    from badge_renderer.text.fonts import FontLibrary
+
+    asked: Counter[str] = Counter()
+    real = FontLibrary.missing
+
+    def counting(self, text, family="sans"):
+        asked[text] += 1
+        return real(self, text, family)
+
+    monkeypatch.setattr(FontLibrary, "missing", counting)
+    people = [Attendee(row=i + 2, first_name="Ada", last_name=f"Lovelace{i:02d}") for i in range(6)]
+    people.append(Attendee(row=9, first_name="Zoë", last_name="Box\u0378"))  # U+0378: no font has it
+    result = render_pdf(people, RenderOptions(design="classic", workers=1), tmp_path / "n.pdf")
+    assert not [text for text in asked if text.startswith("Ada")]  # covered by Noto Sans: answered up front
+    assert any("\u0378" in text for text in asked)  # the one that is not still gets the full answer
+    assert result.pages >= 1
