@@ -22,15 +22,13 @@ from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
-    MIN_MODULE_MM,
     MIN_SYMBOL_MM,
     MIN_VCARD_SYMBOL_MM,
     QrDataTooLong,
     draw_qr,
-    encode_qr,
-    module_mm,
+    fit_qr,
+    grid_window,
     qr_payload,
-    snapped_square,
     symbol_mm,
 )
 from badge_renderer.render_support import text_module
@@ -91,7 +89,7 @@ class BadgeComposer:
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
-        self._qr_codes: dict[str, Any] = {}
+        self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
         self._filled_cache: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
         # What a text element or a name prints for given field values: a repeated role, organisation or (a duplex
         # back's) name costs one dict lookup and the stamps' draw calls.
@@ -505,25 +503,25 @@ class BadgeComposer:
         if not payload:
             return None
         column = field or "email"
-        code = self._qr_code(payload)
-        box = self._box(element)
-        square = None if code is None else snapped_square(ctx, code, box)
-        if code is None or square is None or module_mm(code, square[2]) < MIN_MODULE_MM - 1e-9:
+        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
+        window = grid_window(ctx, self._box(element))
+        fitted = self._qr_code(payload, window.pixels, wanted)
+        if fitted is None:
             return RowIssue(
                 attendee.row,
                 column,
                 f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
                 "it was left out. Shorten the fields it encodes or choose a larger badge size.",
             )
+        code, pixels = fitted
+        x, y, side = window.square(code.size * pixels)
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
-        x, y, side = square
         draw_qr(ctx, code, x, y, side, (0, 0, 0))
-        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
         printed = symbol_mm(code, side)
-        # The badge size is judged by what its box holds: snapping to the 150 dpi grid costs under one pixel per
-        # module (a 57-module vCard: 19.3 mm at 2 px in a box that holds 22 mm), and that is the price of decoding.
-        if symbol_mm(code, min(box[2:])) + 1e-6 < wanted and not self._small_qr_reported:
-            self._small_qr_reported = True  # once per job: it is the badge size, not this row
+        # fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below it,
+        # every code of the job is small (the box decides, not the row): say so once.
+        if printed + 1e-6 < wanted and not self._small_qr_reported:
+            self._small_qr_reported = True
             return RowIssue(
                 None,
                 "badge_size",
@@ -532,18 +530,19 @@ class BadgeComposer:
             )
         return None
 
-    def _qr_code(self, payload: str) -> Any:
-        """The payload's code, encoded once: a warm preview, a duplex back or a repeated value reuse it. None when no
-        QR version holds it."""
-        if payload in self._qr_codes:
-            return self._qr_codes[payload]
+    def _qr_code(self, payload: str, pixels: int, wanted: float) -> tuple[Any, int] | None:
+        """The payload's code for a square of `pixels` grid pixels, encoded once: a warm preview, a duplex back or a
+        repeated value reuse it. None when no QR version holds it with modules of at least MIN_PIXELS."""
+        key = (payload, pixels, wanted)
+        if key in self._qr_codes:
+            return self._qr_codes[key]
         try:
-            code = encode_qr(payload)
+            fitted = fit_qr(payload, pixels, wanted)
         except QrDataTooLong:
-            code = None
+            fitted = None
         if len(self._qr_codes) < 256:
-            self._qr_codes[payload] = code
-        return code
+            self._qr_codes[key] = fitted
+        return fitted
 
     def _closed_up(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box, its top moved up over the `grows_into` elements above it that print nothing, but

@@ -37,16 +37,31 @@ class EncodedQr:
     bits: bytes
 
 
-def encode_bytes(data: bytes, *, level: str = "M", border: int = 4, max_version: int = 40) -> EncodedQr:
-    """The smallest symbol of at least `level` that holds `data`, boosted to a higher level when that fits too."""
-    version = _smallest_version(len(data), level, max_version)
+def encode_bytes(
+    data: bytes,
+    *,
+    level: str = "M",
+    border: int = 4,
+    max_version: int = 40,
+    version: int | None = None,
+    eci: int | None = None,
+) -> EncodedQr:
+    """The smallest symbol of at least `level` that holds `data` (or exactly `version`), boosted to the highest
+    level that still fits that version (free robustness: the symbol is the same size).
+
+    `eci`: an ECI designator written before the byte segment (26 = UTF-8), so readers need not guess the charset.
+    """
+    if version is None:
+        version = smallest_version(len(data), level, eci=eci is not None, max_version=max_version)
+    elif not fits(len(data), version, level, eci=eci is not None):
+        raise QrDataTooLong(f"{len(data)} bytes do not fit a version {version} QR code at level {level}")
     for better in _LEVEL_ORDER[_LEVEL_ORDER.index(level) + 1 :]:
-        if _fits(len(data), version, better):
+        if fits(len(data), version, better, eci=eci is not None):
             level = better
         else:
             break
     plan = _plan(version, level, border)
-    message = _message(data, version, level, plan)
+    message = _message(data, version, level, plan, eci)
     bits = plan.scatter(message)
     return EncodedQr(version, level, plan.size, plan.stride, bits)
 
@@ -75,27 +90,37 @@ def _capacity_bits(level: str) -> tuple[int, ...]:
     return tuple(capacity[version][const] for version in range(1, 41))
 
 
-def _fits(length: int, version: int, level: str) -> bool:
-    header = 4 + (8 if version < 10 else 16)  # byte-mode indicator + character count
-    return _capacity_bits(level)[version - 1] >= header + 8 * length
+def _header_bits(version: int, eci: bool) -> int:
+    """ECI header (mode 0111 + one designator byte), byte-mode indicator and character count."""
+    return (12 if eci else 0) + 4 + (8 if version < 10 else 16)
 
 
-def _smallest_version(length: int, level: str, max_version: int) -> int:
+def fits(length: int, version: int, level: str, *, eci: bool = False) -> bool:
+    """Whether `length` bytes fit a `version` symbol at `level`."""
+    return 1 <= version <= 40 and _capacity_bits(level)[version - 1] >= _header_bits(version, eci) + 8 * length
+
+
+def smallest_version(length: int, level: str, *, eci: bool = False, max_version: int = 40) -> int:
+    """The smallest version that holds `length` bytes at `level`; QrDataTooLong when none up to `max_version` does."""
     capacity = _capacity_bits(level)
-    need = 12 + 8 * length
     for version in range(1, max_version + 1):
-        if capacity[version - 1] >= need + (8 if version >= 10 else 0):
+        if capacity[version - 1] >= _header_bits(version, eci) + 8 * length:
             return version
     raise QrDataTooLong(f"{length} bytes do not fit a version {max_version} QR code at level {level}")
 
 
 # ---- message codewords ----------------------------------------------------------------------------------------------
-def _message(data: bytes, version: int, level: str, plan: _Plan) -> str:
+def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None = None) -> str:
     """The final interleaved message (data + parity codewords, then remainder bits) as a '0'/'1' string."""
     capacity_bytes = plan.data_bytes
     count_bits = 8 if version < 10 else 16
     value = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
     used = 4 + count_bits + 8 * len(data)
+    if eci is not None:  # ISO 18004 7.4.2: mode 0111, then the designator (one byte for 0-127)
+        if not 0 <= eci < 128:
+            raise ValueError(f"ECI designator {eci} needs the two- or three-byte form, which is not implemented")
+        value |= (0b0111 << 8 | eci) << used
+        used += 12
     terminator = min(4, capacity_bytes * 8 - used)
     value <<= terminator
     used += terminator
