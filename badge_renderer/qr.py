@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from badge_renderer.model import Attendee
-from badge_renderer.qr_encoder import QrDataTooLong, a1_bit, encode_bytes, smallest_version, text_bytes
+from badge_renderer.qr_encoder import QrDataTooLong, boosted_level, encode_bytes, smallest_version, text_bytes
 
 __all__ = [
     "GridWindow",
@@ -41,12 +42,13 @@ UTF8_ECI = 26  # ISO/IEC 18004 ECI designator of UTF-8
 
 @dataclass(frozen=True)
 class QrCode:
-    """A module grid of `size` x `size` (quiet zone included) as a cairo A1 bitmap (dark = 1), transposed: bitmap
-    row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way round)."""
+    """A module grid of `size` x `size` (quiet zone included) as a cairo A8 bitmap (dark = 255, light = 0),
+    transposed: bitmap row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way
+    round). cairo writes a two-valued A8 mask into the PDF as a 1-bit /ImageMask."""
 
     size: int
     stride: int
-    bits: bytes  # `size` rows of `stride` bytes; bit order as cairo's A1 format on this machine
+    bits: bytes  # `size` rows of `stride` bytes, one byte a module
     version: int = 0
     level: str = ""
 
@@ -56,8 +58,7 @@ class QrCode:
         return self.size - 2 * QUIET_ZONE
 
     def is_dark(self, row: int, col: int) -> bool:
-        byte = self.bits[col * self.stride + row // 8]
-        return bool(byte >> a1_bit(row) & 1)
+        return self.bits[col * self.stride + row] != 0
 
 
 def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrCode:
@@ -84,8 +85,18 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] |
     box, the largest module that holds the data (the caller says the badge is too small). Error correction M at
     least; L only when M would leave the code out. Raises QrDataTooLong when no version holds the text.
     """
-    data_length = len(text_bytes(text))
-    eci = not text.isascii()
+    data = text_bytes(text)
+    choice = _choose(len(data), not data.isascii(), pixels, min_symbol_mm)
+    if choice is None:
+        return None
+    version, level, per = choice
+    code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=None if data.isascii() else UTF8_ECI)
+    return QrCode(code.size, code.stride, code.bits, code.version, code.level), per
+
+
+@lru_cache(maxsize=4096)
+def _choose(data_length: int, eci: bool, pixels: int, min_symbol_mm: float) -> tuple[int, str, int] | None:
+    """(version, error level, pixels per module) for `fit_qr`: the same few lengths recur all through a job."""
     for floor in ("M", "L"):
         try:
             needed = smallest_version(data_length, floor, eci=eci)
@@ -105,7 +116,7 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] |
                 break
         choice = choice or fallback
         if choice:
-            return encode_qr(text, version=choice[0], level=floor), choice[1]
+            return choice[0], boosted_level(data_length, choice[0], floor, eci=eci), choice[1]
     return None
 
 
@@ -176,7 +187,7 @@ def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
 
 
 def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
-    """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
+    """Paint `color` through the code's two-valued mask into a `side` x `side` square at (x, y), light square behind.
 
     The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
     module edges sharp in the PDF (/Interpolate false) and in PNGs. Direct libcairo calls, as text stamps use: the
@@ -187,7 +198,7 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
     # No copy: cairo only reads the bits, and finishing the surface below detaches the PDF's snapshot from them.
     mask = lib.cairo_image_surface_create_for_data(
-        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.size, code.size, code.stride
+        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A8, code.size, code.size, code.stride
     )
     try:
         if lib.cairo_surface_status(mask):
