@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
+    GRID_PT,
     MIN_SYMBOL_MM,
     MIN_VCARD_SYMBOL_MM,
     QrDataTooLong,
@@ -31,6 +32,7 @@ from badge_renderer.qr import (
     qr_payload,
     symbol_mm,
 )
+from badge_renderer.qr_sheet import QrSheet
 from badge_renderer.render_support import text_module
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ class BadgeComposer:
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
+        self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
         self._filled_cache: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
         # What a text element or a name prints for given field values: a repeated role, organisation or (a duplex
         # back's) name costs one dict lookup and the stamps' draw calls.
@@ -492,8 +495,30 @@ class BadgeComposer:
             _remember(self._stamps, key, cached)
         return cached[1]
 
-    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
-        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
+    def expect_sheet(self, attendees: Sequence[Attendee], sides: Sequence[str], ctx: Any) -> None:
+        """Encode the QR codes of the badges of one sheet, drawn next on `ctx`, into one image (see qr_sheet); the
+        next call replaces it, an empty `attendees` drops it. Design documents draw each code on its own."""
+        self._qr_sheet = None
+        if not attendees or self.document is not None:
+            return
+        elements = {id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr"}
+        entries = []
+        for attendee in attendees:
+            for element in elements.values():
+                request = self._qr_request(attendee, element)
+                if request is not None:
+                    payload, _, wanted, pixels = request
+                    fitted = self._qr_code(payload, pixels, wanted)
+                    if fitted is not None:
+                        entries.append(((payload, pixels, wanted), *fitted))
+        if entries:
+            self._qr_sheet = QrSheet(entries, ctx)
+
+    def _qr_request(self, attendee: Attendee, element: Element) -> tuple[str, str, float, int] | None:
+        """(payload, column, minimum size in mm, box side in whole 150 dpi pixels) of the attendee's code in
+        `element`, or None when it has none. The pixels hold wherever the badge sits (one fewer than the box: a
+        box that is not on the grid loses part of a pixel at each end), so a sheet's codes are chosen before they
+        are placed."""
         field, kind = self.options.qr_field, self.options.qr_kind
         if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
             field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
@@ -502,10 +527,24 @@ class BadgeComposer:
         payload = qr_payload(attendee, field or "", kind)
         if not payload:
             return None
-        column = field or "email"
         wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
+        _, _, w, h = self._box(element)
+        return payload, field or "email", wanted, max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1)
+
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
+        request = self._qr_request(attendee, element)
+        if request is None:
+            return None
+        payload, column, wanted, pixels = request
         window = grid_window(ctx, self._box(element))
-        fitted = self._qr_code(payload, window.pixels, wanted)
+        pixels = min(pixels, window.pixels)  # the same unless the box is turned by other than a quarter
+        key = (payload, pixels, wanted)
+        sheet = self._qr_sheet
+        fitted = sheet.get(key, ctx) if sheet is not None else None
+        if fitted is None:
+            sheet = None
+            fitted = self._qr_code(payload, pixels, wanted)
         if fitted is None:
             return RowIssue(
                 attendee.row,
@@ -513,10 +552,13 @@ class BadgeComposer:
                 f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
                 "it was left out. Shorten the fields it encodes or choose a larger badge size.",
             )
-        code, pixels = fitted
-        x, y, side = window.square(code.size * pixels)
+        code, per_module = fitted
+        x, y, side = window.square(code.size * per_module)
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
-        draw_qr(ctx, code, x, y, side, (0, 0, 0))
+        if sheet is not None:
+            sheet.draw(ctx, key, x, y, side, (0, 0, 0))
+        else:
+            draw_qr(ctx, code, x, y, side, (0, 0, 0))
         printed = symbol_mm(code, side)
         # fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below it,
         # every code of the job is small (the box decides, not the row): say so once.

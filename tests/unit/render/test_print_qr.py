@@ -152,3 +152,57 @@ def test_a_badge_size_too_small_for_a_scannable_code_is_said_once(tmp_path: Path
     assert len(notes) == 1 and "under the 20 mm" in notes[0].message and notes[0].row is None
     default = render_pdf(people, RenderOptions(design="minimal", qr_kind="vcard"), tmp_path / "d.pdf")
     assert not [w for w in default.warnings if w.column == "badge_size"]
+
+
+def _people(count: int) -> list[Attendee]:
+    return [
+        Attendee(row=i + 2, first_name=f"Ada{i}", last_name="Lovelace", organization="Engines", email=f"a{i}@x.org")
+        for i in range(count)
+    ]
+
+
+def _page_images(pdf: Path) -> list[list[tuple[int, int]]]:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return [
+            [
+                (int(x.Width), int(x.Height))
+                for x in page.Resources.get("/XObject", {}).values()
+                if x.Subtype == "/Image"
+            ]
+            for page in document.pages
+        ]
+
+
+def test_a_sheets_codes_are_one_image_of_only_that_sheets_codes(tmp_path: Path) -> None:
+    """One Flate stream per sheet instead of one per code, and a page cut out of the PDF carries no other sheet's
+    contact cards; every code still decodes from a 150 dpi render."""
+    people = _people(7)  # classic 4x3 in on A4: 4 a sheet, so sheets of 4 and 3
+    result = render_pdf(people, RenderOptions(design="classic", qr_kind="vcard", workers=1), tmp_path / "s.pdf")
+    assert result.pages == 2
+    images = _page_images(tmp_path / "s.pdf")
+    size = images[0][0][0]
+    assert images == [[(size, 4 * size)], [(size, 3 * size)]]
+    subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", str(tmp_path / "s.pdf"), str(tmp_path / "p")], check=True)
+    run = subprocess.run(
+        [_tool("zbarimg"), "-q", "--raw", *map(str, sorted(tmp_path.glob("p*.png")))], capture_output=True
+    )
+    decoded = sorted(text.lstrip("\n") for text in run.stdout.decode("utf-8").split("END:VCARD\r\n") if text.strip())
+    assert decoded == sorted(qr_payload(p, "", "vcard").removesuffix("END:VCARD\r\n") for p in people)
+    check = subprocess.run([_tool("qpdf"), "--check", str(tmp_path / "s.pdf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_composer_reused_on_another_surface_never_draws_from_the_last_sheets_image(tmp_path: Path) -> None:
+    import cairocffi as cairo
+
+    composer = make_composer(RenderOptions(design="classic", qr_kind="vcard"))
+    ada, other = _people(2)
+    sheet_surface = cairo.PDFSurface(None, 600, 600)
+    composer.expect_sheet([ada, other], ("front",), cairo.Context(sheet_surface))
+    surface = cairo.PDFSurface(str(tmp_path / "one.pdf"), composer.width, composer.height)
+    composer.draw(cairo.Context(surface), ada, 0, 0)
+    surface.finish()
+    (image,) = _page_images(tmp_path / "one.pdf")[0]
+    assert image[0] == image[1]  # its own code only, not the two-code sheet image
