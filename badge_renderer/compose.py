@@ -93,6 +93,7 @@ class BadgeComposer:
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
         self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
+        self._qr_requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         self._filled_cache: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
         # What a text element or a name prints for given field values: a repeated role, organisation or (a duplex
         # back's) name costs one dict lookup and the stamps' draw calls.
@@ -498,14 +499,16 @@ class BadgeComposer:
     def expect_sheet(self, attendees: Sequence[Attendee], sides: Sequence[str], ctx: Any) -> None:
         """Encode the QR codes of the badges of one sheet, drawn next on `ctx`, into one image (see qr_sheet); the
         next call replaces it, an empty `attendees` drops it. Design documents draw each code on its own."""
-        self._qr_sheet = None
+        self._qr_sheet, self._qr_requests = None, {}
         if not attendees or self.document is not None:
             return
         elements = {id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr"}
         entries = []
+        requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         for attendee in attendees:
             for element in elements.values():
                 request = self._qr_request(attendee, element)
+                requests[id(attendee), id(element)] = (attendee, request)  # asked again when the badge is drawn
                 if request is not None:
                     payload, _, wanted, pixels = request
                     fitted = self._qr_code(payload, pixels, wanted)
@@ -513,6 +516,7 @@ class BadgeComposer:
                         entries.append(((payload, pixels, wanted), *fitted))
         if entries:
             self._qr_sheet = QrSheet(entries, ctx)
+            self._qr_requests = requests
 
     def _qr_request(self, attendee: Attendee, element: Element) -> tuple[str, str, float, int] | None:
         """(payload, column, minimum size in mm, box side in whole 150 dpi pixels) of the attendee's code in
@@ -533,7 +537,8 @@ class BadgeComposer:
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
-        request = self._qr_request(attendee, element)
+        known = self._qr_requests.get((id(attendee), id(element)))
+        request = known[1] if known is not None and known[0] is attendee else self._qr_request(attendee, element)
         if request is None:
             return None
         payload, column, wanted, pixels = request
