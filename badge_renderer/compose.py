@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -22,17 +22,17 @@ from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
-    MIN_MODULE_MM,
+    GRID_PT,
     MIN_SYMBOL_MM,
     MIN_VCARD_SYMBOL_MM,
     QrDataTooLong,
     draw_qr,
-    encode_qr,
-    module_mm,
+    fit_qr,
+    grid_window,
     qr_payload,
-    snapped_square,
     symbol_mm,
 )
+from badge_renderer.qr_sheet import QrSheet
 from badge_renderer.render_support import text_module
 
 if TYPE_CHECKING:
@@ -91,7 +91,9 @@ class BadgeComposer:
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
-        self._qr_codes: dict[str, Any] = {}
+        self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
+        self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
+        self._qr_requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         self._filled_cache: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
         # What a text element or a name prints for given field values: a repeated role, organisation or (a duplex
         # back's) name costs one dict lookup and the stamps' draw calls.
@@ -512,8 +514,33 @@ class BadgeComposer:
             _remember(self._stamps, key, cached)
         return cached[1]
 
-    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
-        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
+    def expect_sheet(self, attendees: Sequence[Attendee], sides: Sequence[str], ctx: Any) -> None:
+        """Encode the QR codes of the badges of one sheet, drawn next on `ctx`, into one image (see qr_sheet); the
+        next call replaces it, an empty `attendees` drops it. Design documents draw each code on its own."""
+        self._qr_sheet, self._qr_requests = None, {}
+        if not attendees or self.document is not None:
+            return
+        elements = {id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr"}
+        entries = []
+        requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
+        for attendee in attendees:
+            for element in elements.values():
+                request = self._qr_request(attendee, element)
+                requests[id(attendee), id(element)] = (attendee, request)  # asked again when the badge is drawn
+                if request is not None:
+                    payload, _, wanted, pixels = request
+                    fitted = self._qr_code(payload, pixels, wanted)
+                    if fitted is not None:
+                        entries.append(((payload, pixels, wanted), *fitted))
+        if entries:
+            self._qr_sheet = QrSheet(entries, ctx)
+            self._qr_requests = requests
+
+    def _qr_request(self, attendee: Attendee, element: Element) -> tuple[str, str, float, int] | None:
+        """(payload, column, minimum size in mm, box side in whole 150 dpi pixels) of the attendee's code in
+        `element`, or None when it has none. The pixels hold wherever the badge sits (one fewer than the box: a
+        box that is not on the grid loses part of a pixel at each end), so a sheet's codes are chosen before they
+        are placed."""
         field, kind = self.options.qr_field, self.options.qr_kind
         if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
             field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
@@ -522,26 +549,44 @@ class BadgeComposer:
         payload = qr_payload(attendee, field or "", kind)
         if not payload:
             return None
-        column = field or "email"
-        code = self._qr_code(payload)
-        box = self._box(element)
-        square = None if code is None else snapped_square(ctx, code, box)
-        if code is None or square is None or module_mm(code, square[2]) < MIN_MODULE_MM - 1e-9:
+        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
+        _, _, w, h = self._box(element)
+        return payload, field or "email", wanted, max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1)
+
+    def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
+        known = self._qr_requests.get((id(attendee), id(element)))
+        request = known[1] if known is not None and known[0] is attendee else self._qr_request(attendee, element)
+        if request is None:
+            return None
+        payload, column, wanted, pixels = request
+        window = grid_window(ctx, self._box(element))
+        pixels = min(pixels, window.pixels)  # the same unless the box is turned by other than a quarter
+        key = (payload, pixels, wanted)
+        sheet = self._qr_sheet
+        fitted = sheet.get(key, ctx) if sheet is not None else None
+        if fitted is None:
+            sheet = None
+            fitted = self._qr_code(payload, pixels, wanted)
+        if fitted is None:
             return RowIssue(
                 attendee.row,
                 column,
                 f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
                 "it was left out. Shorten the fields it encodes or choose a larger badge size.",
             )
+        code, per_module = fitted
+        x, y, side = window.square(code.size * per_module)
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
-        x, y, side = square
-        draw_qr(ctx, code, x, y, side, (0, 0, 0))
-        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
+        if sheet is not None:
+            sheet.draw(ctx, key, x, y, side, (0, 0, 0))
+        else:
+            draw_qr(ctx, code, x, y, side, (0, 0, 0))
         printed = symbol_mm(code, side)
-        # The badge size is judged by what its box holds: snapping to the 150 dpi grid costs under one pixel per
-        # module (a 57-module vCard: 19.3 mm at 2 px in a box that holds 22 mm), and that is the price of decoding.
-        if symbol_mm(code, min(box[2:])) + 1e-6 < wanted and not self._small_qr_reported:
-            self._small_qr_reported = True  # once per job: it is the badge size, not this row
+        # fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below it,
+        # every code of the job is small (the box decides, not the row): say so once.
+        if printed + 1e-6 < wanted and not self._small_qr_reported:
+            self._small_qr_reported = True
             return RowIssue(
                 None,
                 "badge_size",
@@ -550,18 +595,19 @@ class BadgeComposer:
             )
         return None
 
-    def _qr_code(self, payload: str) -> Any:
-        """The payload's code, encoded once: a warm preview, a duplex back or a repeated value reuse it. None when no
-        QR version holds it."""
-        if payload in self._qr_codes:
-            return self._qr_codes[payload]
+    def _qr_code(self, payload: str, pixels: int, wanted: float) -> tuple[Any, int] | None:
+        """The payload's code for a square of `pixels` grid pixels, encoded once: a warm preview, a duplex back or a
+        repeated value reuse it. None when no QR version holds it with modules of at least MIN_PIXELS."""
+        key = (payload, pixels, wanted)
+        if key in self._qr_codes:
+            return self._qr_codes[key]
         try:
-            code = encode_qr(payload)
+            fitted = fit_qr(payload, pixels, wanted)
         except QrDataTooLong:
-            code = None
+            fitted = None
         if len(self._qr_codes) < 256:
-            self._qr_codes[payload] = code
-        return code
+            self._qr_codes[key] = fitted
+        return fitted
 
     def _closed_up(self, element: Element) -> tuple[float, float, float, float]:
         """The element's box, its top moved up over the `grows_into` elements above it that print nothing, but

@@ -83,8 +83,8 @@ HELP = {
     "offset_y_mm": "Moves everything down (negative: up) for a printer that prints off-centre; the calibration "
     "page measures it.",
     "sides": "Duplex prints backs on the next page; fold-over puts the back above the front to fold.",
-    "qr_field": "A contact card (vCard of name, organization and email) or one column's value, as a QR code.",
-    "qr_kind": "text: the column's value; vcard: a contact card with name, organization and email.",
+    "qr_field": "A contact card (vCard of name, organization, job title and email) or a column's value, as a QR code.",
+    "qr_kind": "text: the column's value; vcard: a contact card with name, organization, job title and email.",
     "accents_by_type": "Overrides the design's built-in colour for a ticket type.",
 }
 

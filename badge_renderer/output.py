@@ -60,6 +60,7 @@ def write_pdf_part(
     foldover = bool(layout.backs) and not layout.backs_on_next_page
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
+        composer.expect_sheet(sheet, ("front", "back") if layout.backs else ("front",), drawer.ctx)  # QR: one image
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
             with _bleed_clip(drawer.ctx, layout, slot, foldover):
                 issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
@@ -80,6 +81,7 @@ def write_pdf_part(
             pages += 1
         if progress:
             progress(len(sheet))
+    composer.expect_sheet((), (), drawer.ctx)
     if not attendees:
         surface.show_page()
         pages = 1

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from badge_renderer.model import Attendee
-from badge_renderer.qr_encoder import QrDataTooLong, a1_bit, encode_bytes, text_bytes
+from badge_renderer.qr_encoder import QrDataTooLong, boosted_level, encode_bytes, smallest_version, text_bytes
 
 __all__ = [
+    "GridWindow",
     "QrCode",
     "QrDataTooLong",
     "draw_qr",
     "encode_qr",
+    "fit_qr",
+    "grid_window",
     "module_mm",
     "qr_payload",
-    "snapped_square",
     "symbol_mm",
 ]
 
@@ -32,16 +35,22 @@ MM = 72 / 25.4
 MIN_SYMBOL_MM = 15.0  # the code itself (quiet zone excluded): a short ticket id scans from a phone at ~15 cm
 MIN_VCARD_SYMBOL_MM = 20.0  # a vCard has ~2.5x the modules; keep each module printable and scannable
 GRID_PT = 72 / 150  # one 150 dpi pixel; a whole number of them is also whole at 300 and 600 dpi
+PIXEL_MM = 25.4 / 150
+MIN_PIXELS = math.ceil(MIN_MODULE_MM / PIXEL_MM)  # 2 pixels (0.34 mm) per module at least
+UTF8_ECI = 26  # ISO/IEC 18004 ECI designator of UTF-8
 
 
 @dataclass(frozen=True)
 class QrCode:
-    """A module grid of `size` x `size` (quiet zone included) as a cairo A1 bitmap (dark = 1), transposed: bitmap
-    row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way round)."""
+    """A module grid of `size` x `size` (quiet zone included) as a cairo A8 bitmap (dark = 255, light = 0),
+    transposed: bitmap row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way
+    round). cairo writes a two-valued A8 mask into the PDF as a 1-bit /ImageMask."""
 
     size: int
     stride: int
-    bits: bytes  # `size` rows of `stride` bytes; bit order as cairo's A1 format on this machine
+    bits: bytes  # `size` rows of `stride` bytes, one byte a module
+    version: int = 0
+    level: str = ""
 
     @property
     def symbol_modules(self) -> int:
@@ -49,17 +58,66 @@ class QrCode:
         return self.size - 2 * QUIET_ZONE
 
     def is_dark(self, row: int, col: int) -> bool:
-        byte = self.bits[col * self.stride + row // 8]
-        return bool(byte >> a1_bit(row) & 1)
+        return self.bits[col * self.stride + row] != 0
 
 
-def encode_qr(text: str) -> QrCode:
-    """Encode `text` as UTF-8 bytes (error correction M, boosted when that fits the same version), fixed mask 0.
+def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrCode:
+    """Encode `text` as UTF-8 bytes in the smallest symbol of at least `level` (or exactly `version`), error
+    correction boosted as far as that symbol allows, fixed mask 0. Non-ASCII text gets the UTF-8 ECI header: without
+    it readers guess the charset, and zbar reads a short "für" as Shift-JIS/GB.
 
-    Raises QrDataTooLong when even a version 40 symbol cannot hold it.
+    Raises QrDataTooLong when the symbol (or even a version 40 symbol) cannot hold it.
     """
-    code = encode_bytes(text_bytes(text), level="M", border=QUIET_ZONE)
-    return QrCode(size=code.size, stride=code.stride, bits=code.bits)
+    data = text_bytes(text)
+    eci = None if data.isascii() else UTF8_ECI
+    code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=eci)
+    return QrCode(code.size, code.stride, code.bits, code.version, code.level)
+
+
+def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] | None:
+    """The code for `text` in a square of `pixels` 150 dpi pixels (quiet zone included), with how many pixels each
+    module takes; None when it would need modules under MIN_PIXELS.
+
+    Why choose the version: a whole number of pixels per module (see `grid_window`) leaves only a few sizes, and the
+    smallest symbol that holds a vCard (57 modules at 2 px) prints 19.3 mm. So: the largest module that fits, in the
+    smallest version that holds the data and reaches `min_symbol_mm` at that module (a 61-module version 11 at 2 px
+    prints 20.7 mm; its spare capacity goes to error correction). When no module size reaches the minimum in this
+    box, the largest module that holds the data (the caller says the badge is too small). Error correction M at
+    least; L only when M would leave the code out. Raises QrDataTooLong when no version holds the text.
+    """
+    data = text_bytes(text)
+    choice = _choose(len(data), not data.isascii(), pixels, min_symbol_mm)
+    if choice is None:
+        return None
+    version, level, per = choice
+    code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=None if data.isascii() else UTF8_ECI)
+    return QrCode(code.size, code.stride, code.bits, code.version, code.level), per
+
+
+@lru_cache(maxsize=4096)
+def _choose(data_length: int, eci: bool, pixels: int, min_symbol_mm: float) -> tuple[int, str, int] | None:
+    """(version, error level, pixels per module) for `fit_qr`: the same few lengths recur all through a job."""
+    for floor in ("M", "L"):
+        try:
+            needed = smallest_version(data_length, floor, eci=eci)
+        except QrDataTooLong:
+            if floor == "L":
+                raise
+            continue
+        choice = fallback = None
+        for per in range(pixels // (21 + 2 * QUIET_ZONE), MIN_PIXELS - 1, -1):
+            largest = min(40, (pixels // per - 2 * QUIET_ZONE - 17) // 4)
+            if largest < needed:
+                continue
+            fallback = fallback or (needed, per)
+            reaching = max(needed, math.ceil((min_symbol_mm / (per * PIXEL_MM) - 17) / 4 - 1e-9))
+            if reaching <= largest:
+                choice = (reaching, per)
+                break
+        choice = choice or fallback
+        if choice:
+            return choice[0], boosted_level(data_length, choice[0], floor, eci=eci), choice[1]
+    return None
 
 
 def module_mm(code: QrCode, side: float) -> float:
@@ -72,50 +130,64 @@ def symbol_mm(code: QrCode, side: float) -> float:
     return side / code.size * code.symbol_modules / MM
 
 
-def snapped_square(ctx: Any, code: QrCode, box: tuple[float, float, float, float]) -> tuple[float, float, float] | None:
-    """The largest square (x, y, side) inside `box` whose modules are a whole number of 1/150 in pixels of the page
-    and whose corner lies on that pixel grid, centred as near as the grid allows; None when not one pixel fits.
+@dataclass(frozen=True)
+class GridWindow:
+    """The whole 1/150 in pixels of the page that lie inside an element's box: columns [left, left + width) and
+    rows [top, top + height), in grid units of the page.
 
     Why: poppler does not anti-alias an image mask, so a module of 2.4 px prints as uneven 2- and 3-px columns and
-    zbarimg misses codes at 150 dpi. The grid is the page's: the corner is found through the context's transform
-    (badge slot, rotation, sheet offset), whose scale is one page point (a PNG's dpi/72 pixels).
+    zbarimg misses codes at 150 dpi. A code whose corner is on this grid and whose modules are whole pixels prints
+    every module the same. The grid is the page's: the box is mapped through the context's transform (badge slot,
+    rotation, sheet offset), whose scale is one page point (a PNG's dpi/72 pixels).
     """
+
+    left: int
+    top: int
+    width: int
+    height: int
+    grid: float  # device units per grid pixel
+    inverse: tuple[float, float, float, float, float, float]  # device -> user (xx, yx, xy, yy, x0, y0)
+    scale: float  # device units per point
+
+    @property
+    def pixels(self) -> int:
+        """The side of the largest square that fits, in grid pixels."""
+        return max(0, min(self.width, self.height))
+
+    def square(self, pixels: int) -> tuple[float, float, float]:
+        """The user-space square (x, y, side) of `pixels` grid pixels, centred in the window as near as the grid
+        allows."""
+        dx = (self.left + (self.width - pixels) // 2) * self.grid
+        dy = (self.top + (self.height - pixels) // 2) * self.grid
+        side = pixels * self.grid
+        # The device square's top-left corner is the image of one of the user square's corners; map both back.
+        xx, yx, xy, yy, x0, y0 = self.inverse
+        ux, uy = xx * dx + xy * dy + x0, yx * dx + yy * dy + y0
+        ux2, uy2 = xx * (dx + side) + xy * (dy + side) + x0, yx * (dx + side) + yy * (dy + side) + y0
+        return min(ux, ux2), min(uy, uy2), side / self.scale
+
+
+def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
+    """The page's 150 dpi pixels inside `box` (user space of `ctx`): one matrix read, the rest plain arithmetic
+    (cairocffi's per-point transform calls cost more than the arithmetic)."""
+    xx, yx, xy, yy, x0, y0 = ctx.get_matrix().as_tuple()
     x, y, w, h = box
-    corners = [ctx.user_to_device(x + dx, y + dy) for dx in (0, w) for dy in (0, h)]
-    left, top = min(c[0] for c in corners), min(c[1] for c in corners)
-    width, height = max(c[0] for c in corners) - left, max(c[1] for c in corners) - top
-    scale = math.hypot(*ctx.user_to_device_distance(1, 0))  # device units per point (1 in a PDF)
+    xs, ys = [], []
+    for ux in (x, x + w):
+        for uy in (y, y + h):
+            xs.append(xx * ux + xy * uy + x0)
+            ys.append(yx * ux + yy * uy + y0)
+    scale = math.hypot(xx, yx)  # device units per point (1 in a PDF)
     grid = GRID_PT * scale
-    pixels = int(min(width, height) / grid / code.size + 1e-9)  # pixels per module
-    while pixels >= 1:
-        side = code.size * pixels * grid
-        spots = [_grid_spot(left, width - side, grid), _grid_spot(top, height - side, grid)]
-        if None not in spots:
-            dx, dy = spots[0], spots[1]
-            assert dx is not None and dy is not None
-            # The device square's top-left corner is the image of one of the user square's corners; map it back.
-            ux, uy = ctx.device_to_user(dx, dy)
-            ux2, uy2 = ctx.device_to_user(dx + side, dy + side)
-            return min(ux, ux2), min(uy, uy2), side / scale
-        pixels -= 1
-    return None
-
-
-def _grid_spot(start: float, slack: float, grid: float) -> float | None:
-    """The grid line in [start, start + slack] nearest the centred position, or None when none lies there."""
-    if slack < -1e-9:
-        return None
-    centre = start + slack / 2
-    for spot in sorted(
-        (math.floor(centre / grid) * grid, math.ceil(centre / grid) * grid), key=lambda s: abs(s - centre)
-    ):
-        if start - 1e-6 <= spot <= start + slack + 1e-6:
-            return spot
-    return None
+    left, top = math.ceil(min(xs) / grid - 1e-6), math.ceil(min(ys) / grid - 1e-6)
+    right, bottom = math.floor(max(xs) / grid + 1e-6), math.floor(max(ys) / grid + 1e-6)
+    det = xx * yy - xy * yx
+    inverse = (yy / det, -yx / det, -xy / det, xx / det, (xy * y0 - yy * x0) / det, (yx * x0 - xx * y0) / det)
+    return GridWindow(left, top, right - left, bottom - top, grid, inverse, scale)
 
 
 def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
-    """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
+    """Paint `color` through the code's two-valued mask into a `side` x `side` square at (x, y), light square behind.
 
     The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
     module edges sharp in the PDF (/Interpolate false) and in PNGs. Direct libcairo calls, as text stamps use: the
@@ -126,7 +198,7 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
     # No copy: cairo only reads the bits, and finishing the surface below detaches the PDF's snapshot from them.
     mask = lib.cairo_image_surface_create_for_data(
-        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.size, code.size, code.stride
+        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A8, code.size, code.size, code.stride
     )
     try:
         if lib.cairo_surface_status(mask):
@@ -153,18 +225,19 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
-    """The text to encode for one attendee: a column's value, or a vCard 3.0 of name, organization and email.
+    """The text to encode for one attendee: a column's value, or the shortest valid vCard 3.0 of the contact.
 
-    vCard lines end in CRLF (RFC 2426 / RFC 6350); some phone address books refuse bare LF.
+    vCard: N and FN (required), then ORG, TITLE (the role column: job titles) and EMAIL only when present; N without
+    its empty trailing components (RFC 2426 allows 1-5). Fewer bytes, fewer modules: bigger modules in the same box.
+    Lines end in CRLF (RFC 2426 / RFC 6350); some phone address books refuse bare LF.
     """
     if kind == "vcard":
-        lines = ["BEGIN:VCARD", "VERSION:3.0"]
-        lines.append(f"N:{_vcard_escape(attendee.last_name)};{_vcard_escape(attendee.first_name)};;;")
-        lines.append(f"FN:{_vcard_escape(attendee.display_name)}")
-        if attendee.organization:
-            lines.append(f"ORG:{_vcard_escape(attendee.organization)}")
-        if attendee.email:
-            lines.append(f"EMAIL:{_vcard_escape(attendee.email)}")
+        parts = [_vcard_escape(attendee.last_name), _vcard_escape(attendee.first_name)]
+        name = ";".join(parts if parts[1] else parts[:1])
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{name}", f"FN:{_vcard_escape(attendee.display_name)}"]
+        for key, value in (("ORG", attendee.organization), ("TITLE", attendee.role), ("EMAIL", attendee.email)):
+            if value.strip():
+                lines.append(f"{key}:{_vcard_escape(value.strip())}")
         lines.append("END:VCARD")
         return "\r\n".join(lines) + "\r\n"
     return attendee.get(field).strip()

@@ -4,17 +4,17 @@ Why not segno per badge: even with a fixed mask segno spends ~2.3 ms per vCard c
 module, which made a 10,000-badge vCard job several times slower than the same job without codes. Everything in a
 QR symbol except the message bits is fixed per (version, level, mask), and Reed-Solomon parity is linear over
 GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity row per data
-byte, and copies the message bits with a few hundred string slices straight into cairo's 1-bit image layout.
+byte, and copies the message bits with a few hundred byte slices straight into cairo's A8 image layout.
 The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
 figures, read from segno's constants; tests check every symbol module for module against segno.make.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, cast
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
@@ -27,7 +27,7 @@ class QrDataTooLong(ValueError):
 
 @dataclass(frozen=True)
 class EncodedQr:
-    """A symbol as a cairo A1 bitmap, transposed (bitmap row k is symbol column k): `size` x `size` pixels
+    """A symbol as a cairo A8 bitmap (dark = 255), transposed (bitmap row k is symbol column k): `size` x `size` pixels
     including `border` light modules on each side."""
 
     version: int
@@ -37,16 +37,27 @@ class EncodedQr:
     bits: bytes
 
 
-def encode_bytes(data: bytes, *, level: str = "M", border: int = 4, max_version: int = 40) -> EncodedQr:
-    """The smallest symbol of at least `level` that holds `data`, boosted to a higher level when that fits too."""
-    version = _smallest_version(len(data), level, max_version)
-    for better in _LEVEL_ORDER[_LEVEL_ORDER.index(level) + 1 :]:
-        if _fits(len(data), version, better):
-            level = better
-        else:
-            break
+def encode_bytes(
+    data: bytes,
+    *,
+    level: str = "M",
+    border: int = 4,
+    max_version: int = 40,
+    version: int | None = None,
+    eci: int | None = None,
+) -> EncodedQr:
+    """The smallest symbol of at least `level` that holds `data` (or exactly `version`), boosted to the highest
+    level that still fits that version (free robustness: the symbol is the same size).
+
+    `eci`: an ECI designator written before the byte segment (26 = UTF-8), so readers need not guess the charset.
+    """
+    if version is None:
+        version = smallest_version(len(data), level, eci=eci is not None, max_version=max_version)
+    elif not fits(len(data), version, level, eci=eci is not None):
+        raise QrDataTooLong(f"{len(data)} bytes do not fit a version {version} QR code at level {level}")
+    level = boosted_level(len(data), version, level, eci=eci is not None)
     plan = _plan(version, level, border)
-    message = _message(data, version, level, plan)
+    message = _message(data, version, level, plan, eci)
     bits = plan.scatter(message)
     return EncodedQr(version, level, plan.size, plan.stride, bits)
 
@@ -75,33 +86,53 @@ def _capacity_bits(level: str) -> tuple[int, ...]:
     return tuple(capacity[version][const] for version in range(1, 41))
 
 
-def _fits(length: int, version: int, level: str) -> bool:
-    header = 4 + (8 if version < 10 else 16)  # byte-mode indicator + character count
-    return _capacity_bits(level)[version - 1] >= header + 8 * length
+def _header_bits(version: int, eci: bool) -> int:
+    """ECI header (mode 0111 + one designator byte), byte-mode indicator and character count."""
+    return (12 if eci else 0) + 4 + (8 if version < 10 else 16)
 
 
-def _smallest_version(length: int, level: str, max_version: int) -> int:
+def fits(length: int, version: int, level: str, *, eci: bool = False) -> bool:
+    """Whether `length` bytes fit a `version` symbol at `level`."""
+    return 1 <= version <= 40 and _capacity_bits(level)[version - 1] >= _header_bits(version, eci) + 8 * length
+
+
+def boosted_level(length: int, version: int, level: str, *, eci: bool = False) -> str:
+    """The highest error correction level from `level` up that still holds `length` bytes in `version`."""
+    for better in _LEVEL_ORDER[_LEVEL_ORDER.index(level) + 1 :]:
+        if not fits(length, version, better, eci=eci):
+            break
+        level = better
+    return level
+
+
+def smallest_version(length: int, level: str, *, eci: bool = False, max_version: int = 40) -> int:
+    """The smallest version that holds `length` bytes at `level`; QrDataTooLong when none up to `max_version` does."""
     capacity = _capacity_bits(level)
-    need = 12 + 8 * length
     for version in range(1, max_version + 1):
-        if capacity[version - 1] >= need + (8 if version >= 10 else 0):
+        if capacity[version - 1] >= _header_bits(version, eci) + 8 * length:
             return version
     raise QrDataTooLong(f"{length} bytes do not fit a version {max_version} QR code at level {level}")
 
 
 # ---- message codewords ----------------------------------------------------------------------------------------------
-def _message(data: bytes, version: int, level: str, plan: _Plan) -> str:
-    """The final interleaved message (data + parity codewords, then remainder bits) as a '0'/'1' string."""
+def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None = None) -> int:
+    """The final interleaved message (data + parity codewords, then remainder bits) as one integer of
+    `plan.message_bits` bits, the first bit the most significant."""
     capacity_bytes = plan.data_bytes
     count_bits = 8 if version < 10 else 16
     value = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
     used = 4 + count_bits + 8 * len(data)
+    if eci is not None:  # ISO 18004 7.4.2: mode 0111, then the designator (one byte for 0-127)
+        if not 0 <= eci < 128:
+            raise ValueError(f"ECI designator {eci} needs the two- or three-byte form, which is not implemented")
+        value |= (0b0111 << 8 | eci) << used
+        used += 12
     terminator = min(4, capacity_bytes * 8 - used)
     value <<= terminator
     used += terminator
     value <<= -used % 8
     used += -used % 8
-    stream = bytearray(value.to_bytes(used // 8, "big"))
+    stream = value.to_bytes(used // 8, "big")
     stream += _PAD_RUN[: capacity_bytes - len(stream)]
     count = len(plan.blocks)
     short = plan.blocks[0][0]
@@ -109,21 +140,34 @@ def _message(data: bytes, version: int, level: str, plan: _Plan) -> str:
     extra = count * short
     ec_start = plan.data_bytes
     start = 0
+    seen = _PARITY_SEEN
+    if len(seen) > _PARITY_SEEN_MAX:
+        seen.clear()
     for j, (length, table, ec_len) in enumerate(plan.blocks):
         block = stream[start : start + length]
         start += length
-        ecc = 0
-        base = 0
-        for byte in block:  # two 16-entry rows per byte: small enough to stay in cache across a whole job
-            ecc ^= table[base | byte & 15] ^ table[base | 16 | byte >> 4]
-            base += 32
+        key = (length, ec_len, block)
+        parity = seen.get(key)
+        if parity is None:
+            ecc = 0
+            base = 0
+            for byte in block:  # two 16-entry rows per byte: small enough to stay in cache across a whole job
+                ecc ^= table[base | byte & 15] ^ table[base | 16 | byte >> 4]
+                base += 32
+            parity = seen[key] = ecc.to_bytes(ec_len, "big")
         # Interleave (ISO 18004 7.6): codeword i of every block in turn, the longer blocks' last byte at the end.
         out[j:extra:count] = block[:short]
         if length > short:
             out[extra + j - (count - plan.long_blocks)] = block[short]
-        out[ec_start + j :: count] = ecc.to_bytes(ec_len, "big")
-    bits = bin(int.from_bytes(out, "big") | 1 << 8 * len(out))[3:]
-    return bits + "0" * plan.remainder
+        out[ec_start + j :: count] = parity
+    return int.from_bytes(out, "big") << plan.remainder
+
+
+# Parity of blocks seen before, by content: a vCard's first block (header and "BEGIN:VCARD ... N:") and its
+# all-padding last blocks repeat across a job, so about a quarter of the blocks skip the lookups. Bounded: cleared
+# when full (~200 KB).
+_PARITY_SEEN: dict[tuple[int, int, bytes], bytes] = {}
+_PARITY_SEEN_MAX = 2048
 
 
 # ---- Reed-Solomon as lookup rows --------------------------------------------------------------------------------
@@ -221,27 +265,26 @@ class _Plan:
     long_blocks: int  # blocks with one data byte more than the first (they come last)
     remainder: int
     blocks: tuple[tuple[int, tuple[int, ...], int], ...]  # (data length, parity rows (flat), parity length)
-    slices: tuple[slice, ...]  # message (+ a run of zeros) -> every pixel of the transposed bitmap, in order
-    zeros: str
-    mask_bits: int  # data modules that mask 0 inverts, as bitmap bits
-    dark_bits: int  # dark function modules (finders, timing, alignment, format, version), as bitmap bits
-    total_bits: int
+    slices: tuple[slice, ...]  # message bits + fixed pixels -> every pixel of the transposed bitmap, in order
+    fixed: bytes  # every pixel that is not a data module (quiet zone, row padding, function patterns), in order
+    mask_bits: int  # message bits whose module mask 0 inverts
+    message_bits: int
+    cut: Callable[[bytes], tuple[bytes, ...]]  # all slices in one C call: a map over __getitem__ pays a call each
 
-    def scatter(self, message: str) -> bytes:
-        """The A1 bitmap (rows = symbol columns) of this message: a few hundred string slices, one int parse."""
-        source = message + self.zeros
-        pixels = "".join([source[cut] for cut in self.slices])
-        value = int(pixels[::-1], 2) if _LITTLE else int(pixels, 2)
-        value = (value ^ self.mask_bits) | self.dark_bits
-        return value.to_bytes(self.total_bits // 8, "little" if _LITTLE else "big")
+    def scatter(self, message: int) -> bytes:
+        """The A8 bitmap (rows = symbol columns, dark = 255) of this message: the mask is one XOR on the message
+        (each message bit has its module, so its mask bit is fixed), then a few hundred byte slices of the message
+        (a byte a bit) and of the fixed pixels.
+
+        Why A8, not A1: packing bits needs int(text, 2) and an OR of the function patterns, which cost three times all
+        the slicing; a byte a pixel is a translate away, and cairo still writes a 0/255 mask as a 1-bit /ImageMask.
+        """
+        text = bin((message ^ self.mask_bits) | 1 << self.message_bits)[3:]
+        source = text.encode("ascii").translate(_TO_A8) + self.fixed
+        return b"".join(self.cut(source))
 
 
-_LITTLE = sys.byteorder == "little"
-
-
-def _pixel_bit(index: int, total: int) -> int:
-    """The integer bit of pixel `index` (row-major, rows padded to the stride) in cairo's A1 layout."""
-    return 1 << index if _LITTLE else 1 << (total - 1 - index)
+_TO_A8 = bytes.maketrans(b"01", b"\x00\xff")
 
 
 @lru_cache(maxsize=64)
@@ -272,30 +315,26 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
     fixed = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     size = n + 2 * border
-    stride = (size + 31) // 32 * 4
-    width = stride * 8
-    total_bits = width * size
+    stride = (size + 3) // 4 * 4  # cairo's A8 rows are 4-byte aligned
+    width = stride
     length = len(order)
     index_of = {cell: i for i, cell in enumerate(order)}
-    zero = length  # where the run of zeros starts in message + zeros
-    sources: list[int] = []  # per pixel of the transposed bitmap: an index into message + zeros
-    mask_bits = dark_bits = 0
+    sources: list[int] = []  # per pixel of the transposed bitmap: an index into message bits + fixed pixels
+    fixed_pixels = bytearray()
+    mask_bits = 0
     for y in range(size):
         c = y - border
         for x in range(width):
             r = x - border
-            pixel = y * width + x
-            if not (0 <= r < n and 0 <= c < n):
-                sources.append(zero)
-            elif (r, c) in function:
-                sources.append(zero)
-                if fixed[r][c]:
-                    dark_bits |= _pixel_bit(pixel, total_bits)
+            if not (0 <= r < n and 0 <= c < n) or (r, c) in function:
+                sources.append(length + len(fixed_pixels))
+                fixed_pixels.append(0xFF if 0 <= r < n and 0 <= c < n and fixed[r][c] else 0)
             else:
-                sources.append(index_of[(r, c)])
+                index = index_of[(r, c)]
+                sources.append(index)
                 if (r + c) % 2 == 0:  # mask 0 inverts where (row + column) is even
-                    mask_bits |= _pixel_bit(pixel, total_bits)
-    slices = _as_slices(sources, zero, width)
+                    mask_bits |= 1 << (length - 1 - index)
+    slices = _as_slices(sources, length)
     long_blocks = sum(1 for b in blocks if b[0] > blocks[0][0])
     return _Plan(
         size,
@@ -306,43 +345,38 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         remainder,
         tuple(blocks),
         slices,
-        "0" * width,
+        bytes(fixed_pixels),
         mask_bits,
-        dark_bits,
-        total_bits,
+        length,
+        itemgetter(*slices),
     )
 
 
-def _as_slices(sources: list[int], zero: int, longest_zero_run: int) -> tuple[slice, ...]:
-    """Cover the index sequence with slices: runs of message indices at a constant step, and zero runs (each zero
-    pixel reads the next character of the zero run, so a run of k zeros is one slice of length k)."""
+def _as_slices(sources: list[int], fixed: int) -> tuple[slice, ...]:
+    """Cover the index sequence with slices: runs of message bits at a constant step, and runs of fixed pixels
+    (indices from `fixed` on, consecutive by construction, so a run of k is one slice of length k)."""
     out: list[slice] = []
     i = 0
     while i < len(sources):
         first = sources[i]
-        if first >= zero:
+        if first >= fixed:
             j = i
-            while j < len(sources) and sources[j] >= zero and j - i < longest_zero_run:
+            while j < len(sources) and sources[j] >= fixed:
                 j += 1
-            out.append(slice(zero, zero + (j - i)))
+            out.append(slice(first, first + (j - i)))
             i = j
             continue
         j = i + 1
-        step = sources[j] - first if j < len(sources) and sources[j] < zero else 1
+        step = sources[j] - first if j < len(sources) and sources[j] < fixed else 1
         if step == 0:
             step = 1
-        while j < len(sources) and sources[j] < zero and sources[j] - sources[j - 1] == step:
+        while j < len(sources) and sources[j] < fixed and sources[j] - sources[j - 1] == step:
             j += 1
         last = sources[j - 1]
         stop = last + step
         out.append(slice(first, stop if stop >= 0 else None, step))
         i = j
     return tuple(out)
-
-
-def a1_bit(x: int) -> int:
-    """cairo A1 packs pixels in native 32-bit words: least significant bit first on little-endian machines."""
-    return x % 8 if sys.byteorder == "little" else 7 - x % 8
 
 
 def _function_modules(version: int, n: int) -> frozenset[tuple[int, int]]:

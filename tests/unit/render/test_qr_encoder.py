@@ -19,11 +19,12 @@ from badge_renderer.qr_encoder import _message, _parity, _parity_rows, _plan, en
 LEVELS = {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}
 
 
-def _segno_message(data: bytes, version: int, level: str) -> str:
-    """segno's own final message bits for `data` (its private pipeline: the test's reference, not the product's)."""
-    segment = segno_encoder.make_segment(data, consts.MODE_BYTE)
+def _segno_message(data: bytes, version: int, level: str, eci: bool = False) -> str:
+    """segno's own final message bits for `data` (its private pipeline: the test's reference, not the product's);
+    `eci`: segno's UTF-8 ECI header before the byte segment."""
+    segment = segno_encoder.make_segment(data.decode("utf-8") if eci else data, consts.MODE_BYTE, "utf-8")
     buff = segno_encoder.Buffer()
-    segno_encoder.write_segment(buff, segment, None, segno_encoder.version_range(version))
+    segno_encoder.write_segment(buff, segment, None, segno_encoder.version_range(version), eci)
     capacity = consts.SYMBOL_CAPACITY[version][LEVELS[level]]
     segno_encoder.write_terminator(buff, capacity, None, len(buff))
     segno_encoder.write_padding_bits(buff, version, len(buff))
@@ -37,11 +38,41 @@ def test_placement_mask_and_fixed_modules_equal_segno_module_for_module(length: 
     reference = segno.make(data, mode="byte", error="m", mask=0, micro=False)
     level = reference.error.upper()
     plan = _plan(reference.version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, reference.version, level)))
+    ours = QrCode(plan.size, plan.stride, plan.scatter(int(_segno_message(data, reference.version, level), 2)))
     matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
     assert ours.size == len(matrix)
     assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
     assert encode_bytes(data).version == reference.version and encode_bytes(data).level == level
+
+
+@pytest.mark.parametrize(("text", "version", "level"), [("für", 1, "H"), ("Zoë Øster-Ñúñez " * 6, 11, "H")])
+def test_the_utf8_eci_header_equals_segnos_module_for_module(text: str, version: int, level: str) -> None:
+    data = text.encode("utf-8")
+    plan = _plan(version, level, QUIET_ZONE)
+    ours = QrCode(plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci=26)))
+    reference = QrCode(plan.size, plan.stride, plan.scatter(int(_segno_message(data, version, level, eci=True), 2)))
+    assert ours.bits == reference.bits
+    code = encode_qr(text, version=version, level=level)
+    assert (code.version, code.level) == (version, level) and code.bits == ours.bits  # non-ASCII text gets ECI 26
+
+
+def test_zbarimg_reads_short_utf8_text_without_guessing_a_charset(tmp_path: Path) -> None:
+    """Without the ECI header zbar (like many phone readers) guesses: plain zbarimg reads "für" as "f羹r"."""
+    import cairocffi as cairo
+
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: run `bash scripts/system_deps.sh test`")
+    texts = ["für Müller", "Łódź", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen\r\nFN:Jürgen Müller\r\nEND:VCARD\r\n"]
+    for i, text in enumerate(texts):
+        surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 300, 300)
+        ctx = cairo.Context(surface)
+        ctx.set_source_rgb(1, 1, 1)
+        ctx.paint()
+        draw_qr(ctx, encode_qr(text), 10, 10, 280, (0, 0, 0))
+        surface.write_to_png(str(tmp_path / f"{i}.png"))
+        run = subprocess.run([zbarimg, "-q", "--raw", str(tmp_path / f"{i}.png")], capture_output=True)
+        assert run.stdout.decode("utf-8") == text + "\n"
 
 
 def test_parity_lookup_rows_equal_plain_reed_solomon_division() -> None:
@@ -70,7 +101,7 @@ def test_every_block_of_the_final_message_carries_its_own_reed_solomon_parity(le
     data = bytes(random.Random(length).randrange(256) for _ in range(length))
     code = encode_bytes(data)
     plan = _plan(code.version, code.level, QUIET_ZONE)
-    bits = _message(data, code.version, code.level, plan)
+    bits = format(_message(data, code.version, code.level, plan), f"0{8 * plan.total_codewords + plan.remainder}b")
     assert len(bits) == 8 * plan.total_codewords + plan.remainder and set(bits[8 * plan.total_codewords :]) <= {"0"}
     words = iter(int(bits[i : i + 8], 2) for i in range(0, 8 * plan.total_codewords, 8))
     lengths = [block[0] for block in plan.blocks]

@@ -111,20 +111,53 @@ def test_the_square_lands_on_the_page_grid_through_the_badge_transform(rotation:
 
     import cairocffi as cairo
 
-    from badge_renderer.qr import GRID_PT, encode_qr, snapped_square
+    from badge_renderer.qr import GRID_PT, fit_qr, grid_window
 
     ctx = cairo.Context(cairo.PDFSurface(None, 595, 842))
     ctx.translate(100.137, 200.291)  # the slot on the sheet, offsets included
     ctx.rotate(math.radians(rotation))
-    code = encode_qr(qr_payload(PEOPLE["arabic"], "", "vcard"))
     box = (10.3, 20.7, 70.5, 75.7)
-    square = snapped_square(ctx, code, box)
-    assert square is not None
-    x, y, side = square
+    window = grid_window(ctx, box)
+    fitted = fit_qr(qr_payload(PEOPLE["arabic"], "", "vcard"), window.pixels, 20.0)
+    assert fitted is not None
+    code, per_module = fitted
+    x, y, side = window.square(code.size * per_module)
     assert box[0] - 1e-6 <= x and x + side <= box[0] + box[2] + 1e-6  # inside the element's box
     assert box[1] - 1e-6 <= y and y + side <= box[1] + box[3] + 1e-6
     pixels = side / code.size / GRID_PT
-    assert abs(pixels - round(pixels)) < 1e-6 and round(pixels) >= 2
+    assert abs(pixels - round(pixels)) < 1e-6 and round(pixels) == per_module >= 2
     corners = [ctx.user_to_device(x + dx, y + dy) for dx in (0, side) for dy in (0, side)]
     for value in (min(c[0] for c in corners), min(c[1] for c in corners)):
         assert abs(value / GRID_PT - round(value / GRID_PT)) < 1e-6
+
+
+def test_a_vcard_takes_the_smallest_version_that_reaches_20_mm_at_whole_pixels() -> None:
+    """A 150-pixel box (1 in): version 8-10 vCards at 2 px print 16.6-19.3 mm; version 11 (61 modules) is the first
+    to reach 20 mm, and the capacity it has to spare goes to error correction."""
+    from badge_renderer.qr import PIXEL_MM, fit_qr
+
+    card = qr_payload(PEOPLE["korean"], "", "vcard")
+    fitted = fit_qr(card, 150, 20.0)
+    assert fitted is not None
+    code, per_module = fitted
+    assert (code.version, per_module) == (11, 2) and code.level in ("Q", "H")
+    assert 20.0 <= code.symbol_modules * per_module * PIXEL_MM < 21.0
+    short = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ada\r\nFN:Ada Lee\r\nEND:VCARD\r\n"
+    code, per_module = fit_qr(short, 150, 20.0) or (None, 0)
+    assert code is not None and (code.version, per_module) == (6, 3)  # bigger modules when the data allows them
+
+
+def test_a_long_vcard_drops_to_error_level_l_before_it_is_left_out() -> None:
+    from badge_renderer.qr import fit_qr
+
+    card = qr_payload(PEOPLE["latin"], "", "vcard")  # ~300 bytes: version 13 at M, 154 px at 2 px per module
+    code, per_module = fit_qr(card, 150, 20.0) or (None, 0)
+    assert code is not None and code.level == "L" and code.size * per_module <= 150 and per_module == 2
+    assert fit_qr(card * 2, 150, 20.0) is None  # would need modules under 2 px: left out (the row is warned)
+
+
+def test_a_box_too_small_for_the_minimum_gets_the_largest_modules_that_hold_the_data() -> None:
+    from badge_renderer.qr import fit_qr
+
+    code, per_module = fit_qr("PYC-2026-0002", 80, 15.0) or (None, 0)  # 80 px: version 1 at 2 px, 7.1 mm
+    assert code is not None and (code.version, per_module) == (1, 2)

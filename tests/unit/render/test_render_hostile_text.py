@@ -60,8 +60,16 @@ def failing_qr(monkeypatch: pytest.MonkeyPatch) -> str:
             raise RuntimeError("cairo said no (injected)")
         return real_draw(*args, **kwargs)
 
+    real_sheet_draw = compose.QrSheet.draw
+
+    def sheet_draw(sheet, ctx, key, *args, **kwargs):  # a PDF job draws its codes from the sheet's image
+        if key[0] == boom:
+            raise RuntimeError("cairo said no (injected)")
+        return real_sheet_draw(sheet, ctx, key, *args, **kwargs)
+
     monkeypatch.setattr(compose, "qr_payload", qr_payload)
     monkeypatch.setattr(compose, "draw_qr", draw_qr)
+    monkeypatch.setattr(compose.QrSheet, "draw", sheet_draw)
     return boom
 
 
