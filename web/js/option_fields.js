@@ -8,7 +8,7 @@ const SIZE = /^\s*\d+(\.\d+)?\s*[x×]\s*\d+(\.\d+)?\s*(mm|cm|in)\s*$/i;
 const FIRST_CHOICE = { badge_size: "Design default", preset: "No label sheet (plain paper)" };
 const WITH_CUSTOM = new Set(["paper", "badge_size"]);
 const BUILT_ELSEWHERE = new Set(["design"]); // the gallery
-// qr_kind is a choice of the QR code select: a vCard is built from name, organization and email whatever column is
+// qr_kind is a choice of the QR code select: a vCard is built from name, organization, job title and email whatever column is
 // chosen, so "column X as a contact card" was a combination that printed something else than it said.
 const DERIVED = new Set(["qr_kind"]);
 const VCARD = "__vcard__";
