@@ -36,9 +36,11 @@ from badge_renderer.options import RenderOptions
 
 log = logging.getLogger(__name__)
 
-# A second core pays for itself from about this many badges per worker (fork + part copy cost ~0.02 s; measured
-# with bench/render_speed.py --sizes on this machine, see docs/architecture.md).
-MIN_BADGES_PER_WORKER = 1_500
+# A second core pays for itself from about this many badges per worker: the fork and the copy of its part cost a
+# few ms (the qpdf merge cost ~0.1 s, hence 1,500 before). Measured in CPU-s on the shared machine with
+# `bench/render_speed.py --child 600 --child-workers 2`: 600 badges, one process 0.98; two: this one 0.75
+# (imports, composer and 300 badges), the worker 0.26.
+MIN_BADGES_PER_WORKER = 400
 # This process draws a slightly smaller first range: it also copies its part into the file while the workers
 # draw (~1 % of drawing it) and copies the workers' parts at the end.
 PARENT_SHARE = 0.96

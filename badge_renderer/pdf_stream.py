@@ -28,6 +28,7 @@ from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
 
 PRODUCER = "BadgeForge (cairo)"
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
+_BLOCK = 1 << 20  # bytes of a part read at a time
 _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
@@ -56,6 +57,7 @@ class PartReader:
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
+        self._block, self._block_at = b"", 0
         fh.seek(0)
         header = re.match(rb"%PDF-(\d\.\d)", fh.read(16))
         if header is None:
@@ -119,22 +121,30 @@ class PartReader:
             raise PartFormatError(f"trailer without {pattern!r}")
         return int(match[1])
 
-    def read(self, n: int) -> tuple[bytes, bytes]:
-        """(dictionary part, stream part from "stream" to "endobj") of object n, without its "N G obj" line."""
+    def read(self, n: int) -> tuple[bytes, Any]:
+        """(dictionary part, stream part from "stream" through "endobj", b"" for none) of object n, without its
+        "N G obj" line. Objects are read in file order from one block of the file, so copying a part is a few
+        large reads, not a seek per object."""
         offset = self.offsets[n] if 0 < n < self.size else 0
         if not offset:
             raise PartFormatError(f"object {n} is not in the xref table")
-        self.fh.seek(offset)
-        raw = self.fh.read(self.ends[n] - offset)
+        raw = self._bytes(offset, self.ends[n])
         head = _OBJ_HEAD.match(raw)
         if head is None:
             raise PartFormatError(f"object {n} does not start at its xref offset")
-        body = raw[head.end() :]
-        stream = _STREAM.search(body)
-        if stream is not None and b"endstream" in body[stream.end() :]:
-            return body[: stream.start()], body[stream.start() :]
-        end = body.rfind(b"endobj")
-        return (body[:end] if end >= 0 else body), b""
+        stream = _STREAM.search(raw, head.end())
+        if stream is not None and raw.find(b"endstream", stream.end()) >= 0:
+            return raw[head.end() : stream.start()], memoryview(raw)[stream.start() :]
+        end = raw.rfind(b"endobj")
+        return raw[head.end() : end if end >= 0 else len(raw)], b""
+
+    def _bytes(self, start: int, end: int) -> bytes:
+        block, at = self._block, self._block_at
+        if not (at <= start and end <= at + len(block)):
+            self.fh.seek(start)
+            block, at = self.fh.read(max(end - start, _BLOCK)), start
+            self._block, self._block_at = block, at
+        return block[start - at : end - at]
 
     def closure(self, starts: Iterable[int], stop: set[int]) -> set[int]:
         """Every object reachable from `starts` without passing through `stop`."""
@@ -184,13 +194,11 @@ class PdfAssembler:
         self.offsets.append(0)
         return len(self.offsets) - 1
 
-    def write_object(self, n: int, head: bytes, stream: bytes = b"") -> None:
+    def write_object(self, n: int, head: bytes, stream: Any = b"") -> None:
+        """Object n: its dictionary, then its stream through "endobj" as read (or "endobj" for none)."""
         self.offsets[n] = self.position
-        self._write(b"%d 0 obj\n" % n)
-        self._write(head)
+        self._write(b"%d 0 obj\n" % n + head)
         self._write(stream if stream else b"\nendobj\n")
-        if stream and not stream.rstrip().endswith(b"endobj"):
-            self._write(b"\nendobj\n")
 
     def append(self, reader: PartReader) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
@@ -397,7 +405,8 @@ def _renamed(head: bytes, names: dict[bytes, tuple[bytes, bytes]]) -> bytes:
 def _cmap_points(reader: PartReader, n: int) -> set[int]:
     from badge_renderer.pdf_finish import cmap_points
 
-    head, stream = reader.read(n)
+    head, view = reader.read(n)
+    stream = bytes(view)
     data = stream[_STREAM.match(stream).end() :] if _STREAM.match(stream) else b""  # type: ignore[union-attr]
     data = data[: data.rfind(b"endstream")]
     if b"/FlateDecode" in head:
