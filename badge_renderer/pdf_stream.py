@@ -28,7 +28,7 @@ from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
 
 PRODUCER = "BadgeForge (cairo)"
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
-_BLOCK = 1 << 20  # bytes of a part read at a time
+_BLOCK = 1 << 18  # bytes of a part read at a time
 _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
