@@ -57,7 +57,7 @@ class PartReader:
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
-        self._block, self._block_at = b"", 0
+        self._block, self._block_at, self._position = b"", 0, -1
         fh.seek(0)
         header = re.match(rb"%PDF-(\d\.\d)", fh.read(16))
         if header is None:
@@ -141,9 +141,10 @@ class PartReader:
     def _bytes(self, start: int, end: int) -> bytes:
         block, at = self._block, self._block_at
         if not (at <= start and end <= at + len(block)):
-            self.fh.seek(start)
+            if start != self._position:  # no seek when reading on (a Storage reader may restart its download)
+                self.fh.seek(start)
             block, at = self.fh.read(max(end - start, _BLOCK)), start
-            self._block, self._block_at = block, at
+            self._block, self._block_at, self._position = block, at, start + len(block)
         return block[start - at : end - at]
 
     def closure(self, starts: Iterable[int], stop: set[int]) -> set[int]:
