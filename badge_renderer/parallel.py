@@ -195,12 +195,19 @@ def render_parallel(
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
             return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
 
-        document = FinishedFile(out, options)
+        documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
+
+        def ready(index: int, _: Any) -> None:
+            if not documents:
+                documents.append(FinishedFile(out, options))
+            documents[0].add(parts[index])
+
         try:
-            ordered = run_ranges(spans, part, progress, ready=lambda index, _: document.add(parts[index]))
-            document.close()
+            ordered = run_ranges(spans, part, progress, ready=ready)
+            documents[0].close()
         except BaseException:
-            document.abort()
+            for document in documents:
+                document.abort()
             raise
     return PartResult(
         sum(r.pages for r in ordered),
