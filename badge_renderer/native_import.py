@@ -33,7 +33,16 @@ def cache_dir() -> Path:
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "badgeforge"
+    home = Path(base) / "badgeforge"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if os.access(home, os.W_OK):
+            return home
+    except OSError:
+        pass
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"badgeforge-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
 
 
 def _key(package_dir: Path) -> str:
@@ -54,30 +63,32 @@ def build(package_dir: Path, target: Path) -> None:
         raise RuntimeError("cairocffi includes xcffib's declarations here: not cached")
     namespace: dict[str, Any] = {}
     exec(compile((package_dir / "constants.py").read_bytes(), str(package_dir / "constants.py"), "exec"), namespace)
-    _emit(namespace["_CAIRO_HEADERS"], _MODULE, target)
-    with open(target, "a") as fh:
-        fh.write(
-            "\n\ndef __getattr__(name):\n"
-            "    raise AttributeError(f'{name} is not in the cached binding (badge_renderer.native_import)')\n"
-        )
+    missing = (
+        "\n\ndef __getattr__(name):\n"
+        "    raise AttributeError(f'{name} is not in the cached binding (badge_renderer.native_import)')\n"
+    )
+    _emit(namespace["_CAIRO_HEADERS"], _MODULE, target, missing)
 
 
-def _emit(cdef: str, module: str, target: Path) -> None:
+def _emit(cdef: str, module: str, target: Path, extra: str = "") -> None:
     """cffi's out-of-line ABI module for `cdef`, written atomically (a parallel process may write it too)."""
     import io
     import tempfile
 
     from cffi import FFI
 
-    builder = FFI()
-    builder.cdef(cdef)
-    builder.set_source(module, None)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)  # first: an unwritable cache must fail before the parse
     with tempfile.NamedTemporaryFile("w", dir=target.parent, suffix=".tmp", delete=False) as tmp:
         pass
     try:
+        builder = FFI()
+        builder.cdef(cdef)
+        builder.set_source(module, None)
         with contextlib.redirect_stdout(io.StringIO()):  # cffi prints "generating ..."; stdout may be a protocol
             builder.emit_python_code(tmp.name)
+        if extra:
+            with open(tmp.name, "a") as fh:
+                fh.write(extra)
         os.replace(tmp.name, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
