@@ -33,7 +33,6 @@ _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
 _OBJ_HEAD = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
-_PAGE = re.compile(rb"/Type\s*/Page\b")
 _MEDIABOX = re.compile(rb"/MediaBox\s*\[[^\]]*\]")
 _XOBJECT_DICT = re.compile(rb"/XObject\s*<<((?:\s*/[A-Za-z0-9_.-]+\s+\d+\s+\d+\s+R)+)\s*>>")
 _XOBJECT_ENTRY = re.compile(rb"/([A-Za-z0-9_.-]+)\s+(\d+\s+\d+\s+R)")
