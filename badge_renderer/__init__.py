@@ -18,6 +18,10 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
+from badge_renderer import native_import  # noqa: E402  (cached cairocffi binding: ~0.25 s off a fresh process)
+
+native_import.install()
+
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)

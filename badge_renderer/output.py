@@ -148,11 +148,14 @@ def choose_workers(badges: int, requested: int | None) -> int:
 def write_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
 ) -> PartResult:
-    """The whole PDF: directly for one worker, else page ranges in forked workers merged with qpdf."""
+    """The whole, finished PDF: cairo draws a part (one, or one per worker), pdf_stream copies it into `out`
+    with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback)."""
     if workers > 1:
         from badge_renderer.parallel import render_parallel
 
         return render_parallel(attendees, options, out, workers, progress)
+    from badge_renderer.pdf_stream import FinishedFile
+
     total = len(attendees)
     done = [0]
 
@@ -161,7 +164,17 @@ def write_pdf(
         if progress:
             progress(done[0], total)
 
-    return write_pdf_part(attendees, options, out, advance)
+    with tempfile.TemporaryDirectory(prefix="badgeforge-part-", dir=out.parent) as tmp:
+        part = Path(tmp) / "part-000.pdf"
+        result = write_pdf_part(attendees, options, part, advance)
+        document = FinishedFile(out, options)
+        try:
+            document.add(part)
+            document.close()
+        except BaseException:
+            document.abort()
+            raise
+    return replace(result, finished=True)
 
 
 def badge_png(

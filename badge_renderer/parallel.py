@@ -1,8 +1,11 @@
-"""Both cores for big jobs: page-aligned ranges drawn by forked workers, merged with qpdf (pikepdf).
+"""Both cores for big jobs: page-aligned ranges drawn by forked workers, streamed into one file as they finish.
 
 Why fork: a forked worker starts in a millisecond with the parent's composer already built (static layers recorded,
 images decoded, fonts open, stamps cached); a process pool had to import and prepare all of that again (~1.3 s)
 and pypdf took ~1.5 s to merge 10,000 badges. The parent draws the first range itself, so N cores need N-1 forks.
+Workers only draw (cairo parts); the parent copies each part into the finished file (pdf_stream: renumbered,
+finished on the way) as soon as it and every part before it are drawn, so its own part is copied while the
+workers still draw and the copy left after the last worker is one part's (~12 ms per 1,000 badges).
 
 The parent stays in charge: it alone calls `progress` (children report sheet counts through a pipe), it kills and
 reaps every child on any error or KeyboardInterrupt, and it re-draws a range itself when its worker crashed or
@@ -33,11 +36,14 @@ from badge_renderer.options import RenderOptions
 
 log = logging.getLogger(__name__)
 
-# A second core pays for itself from about this many badges per worker (fork + qpdf merge cost ~0.1 s; measured
-# with bench/render_speed.py --sizes on this machine, see docs/architecture.md).
-MIN_BADGES_PER_WORKER = 1_500
-# This process draws a smaller first range because it merges the parts afterwards (qpdf: ~10 % of drawing them).
-PARENT_SHARE = 0.8
+# A second core pays for itself from about this many badges per worker: the fork and the copy of its part cost a
+# few ms (the qpdf merge cost ~0.1 s, hence 1,500 before). Measured in CPU-s on the shared machine with
+# `bench/render_speed.py --child 600 --child-workers 2`: 600 badges, one process 0.98; two: this one 0.75
+# (imports, composer and 300 badges), the worker 0.26.
+MIN_BADGES_PER_WORKER = 400
+# This process draws a slightly smaller first range: it also copies its part into the file while the workers
+# draw (~1 % of drawing it) and copies the workers' parts at the end.
+PARENT_SHARE = 0.96
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "200000 100000" = 2 CPUs of quota; "max" = none
@@ -102,16 +108,22 @@ Task = Callable[[int, tuple[int, int], Callable[[int], None]], Any]
 
 
 def run_ranges(
-    spans: Sequence[tuple[int, int]], task: Task, progress: Callable[[int, int], None] | None = None
+    spans: Sequence[tuple[int, int]],
+    task: Task,
+    progress: Callable[[int, int], None] | None = None,
+    ready: Callable[[int, Any], None] | None = None,
 ) -> list[Any]:
     """task(index, span, advance) for every span: spans[1:] in forked workers, spans[0] here; results in order.
 
     `advance(n)` reports n more items done; the caller's `progress(done, total)` hears the sum, from this thread
-    only. A worker's BadgeForgeError is raised here; a worker that dies or goes silent has its span run here.
+    only. `ready(index, result)` is called here, in span order, as soon as a span and all before it are done (so
+    the caller can use a result while later workers still run). A worker's BadgeForgeError is raised here; a
+    worker that dies or goes silent has its span run here.
     """
     total = spans[-1][1] - spans[0][0] if spans else 0
     children: list[_Worker] = []
     own = [0]
+    handed = [0]  # spans passed to `ready` so far
 
     def report() -> None:
         _drain(children, block=False)
@@ -122,25 +134,38 @@ def run_ranges(
         own[0] += count
         report()
 
+    def hand_on() -> None:
+        for child in children:
+            if child.finished and child.result is not None and child.error is None:
+                results.setdefault(child.index, child.result)
+        while handed[0] < len(spans) and handed[0] in results:
+            if ready:
+                ready(handed[0], results[handed[0]])
+            handed[0] += 1
+
     results: dict[int, Any] = {}
     try:
         for index in range(1, len(spans)):
             children.append(_fork(index, spans[index], task))
         results[0] = task(0, spans[0], advance)
+        hand_on()
         while not all(c.finished for c in children):
             _drain(children, block=True)
             report()
+            hand_on()
         _reap(children)
+        hand_on()
         for child in children:
+            if child.index in results:
+                continue
             if isinstance(child.error, BadgeForgeError):
                 raise child.error
-            if child.result is None:  # crashed or stalled: do that span here instead
-                log.warning("render worker %s failed (%s); drawing its pages here", child.pid, child.error)
-                base = own[0]
-                results[child.index] = task(child.index, child.span, advance)
-                own[0] = base + child.span[1] - child.span[0] - child.reported
-            else:
-                results[child.index] = child.result
+            # crashed or stalled: do that span here instead
+            log.warning("render worker %s failed (%s); drawing its pages here", child.pid, child.error)
+            base = own[0]
+            results[child.index] = task(child.index, child.span, advance)
+            own[0] = base + child.span[1] - child.span[0] - child.reported
+            hand_on()
     except BaseException:
         _kill(children)
         raise
@@ -156,7 +181,7 @@ def render_parallel(
 ) -> Any:
     """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
     from badge_renderer.output import PartResult, write_pdf_part
-    from badge_renderer.pdf_finish import finish_for_options
+    from badge_renderer.pdf_stream import FinishedFile
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
@@ -166,14 +191,24 @@ def render_parallel(
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
         def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
-            # Ranges are whole sheets (a duplex front and its back stay together), so each part is finished on
-            # its own exactly as the whole file would be, in its own process, before the merge.
-            result = write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
-            finish_for_options(parts[index], options)
-            return result
+            # Ranges are whole sheets (a duplex front and its back stay together), so a part's pages get the same
+            # boxes as in one file; the parent finishes them while copying (pdf_stream).
+            return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
 
-        ordered = run_ranges(spans, part, progress)
-        merge_parts(parts, out)
+        documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
+
+        def ready(index: int, _: Any) -> None:
+            if not documents:
+                documents.append(FinishedFile(out, options))
+            documents[0].add(parts[index])
+
+        try:
+            ordered = run_ranges(spans, part, progress, ready=ready)
+            documents[0].close()
+        except BaseException:
+            for document in documents:
+                document.abort()
+            raise
     return PartResult(
         sum(r.pages for r in ordered),
         tuple(issue for r in ordered for issue in r.issues),
@@ -292,6 +327,37 @@ def _kill(children: list[_Worker]) -> None:
 
 
 def merge_parts(parts: Sequence[Path | BinaryIO], out: Path | BinaryIO) -> None:
+    """Concatenate finished part PDFs (fan-out chunks) into one, streamed object by object (pdf_stream).
+
+    Parts and `out` may be seekable binary streams instead of files (fan-out merges chunks read from Storage into an
+    upload, so no part and no result lands on the instance's in-memory /tmp). The first part's catalog and info
+    are kept. A part the streaming reader does not handle (say a chunk written by an older release) is merged by
+    qpdf instead, which holds every page in memory.
+    """
+    from badge_renderer.pdf_stream import PartFormatError, assemble
+
+    target = out.with_suffix(out.suffix + ".tmp") if isinstance(out, Path) else out
+    try:
+        if isinstance(target, Path):
+            with open(target, "wb") as fh:
+                assemble(parts, fh)
+        else:
+            assemble(parts, target)
+    except PartFormatError as err:
+        log.info("streaming merge not possible (%s); merging with qpdf", err)
+        for part in parts:
+            if not isinstance(part, Path):
+                part.seek(0)
+        if not isinstance(target, Path):
+            target.seek(0)
+            target.truncate()
+        merge_with_qpdf(parts, out)
+        return
+    if isinstance(out, Path):
+        os.replace(target, out)
+
+
+def merge_with_qpdf(parts: Sequence[Path | BinaryIO], out: Path | BinaryIO) -> None:
     """Concatenate part PDFs with qpdf: the later parts' pages are grafted onto part 0's page tree.
 
     Each page is copied with copy_foreign (qpdf copies what it uses once per part: fonts, images, forms) and

@@ -169,7 +169,7 @@ def _name_fallback_fonts(fonts: list[Any]) -> None:
         match = _CAIRO_FALLBACK_FONT.match(str(font.get("/BaseFont", ""))[1:])
         if not match:
             continue
-        face = _synthetic_bold_face(_to_unicode(font))
+        face = synthetic_bold_face(_to_unicode(font))
         if face is None:
             continue
         postscript, family = face
@@ -213,7 +213,11 @@ def _to_unicode(font: Any) -> set[int]:
     stream = font.get("/ToUnicode")
     if stream is None:
         return set()
-    text = stream.read_bytes().decode("latin-1")
+    return cmap_points(stream.read_bytes().decode("latin-1"))
+
+
+def cmap_points(text: str) -> set[int]:
+    """Code points a ToUnicode CMap's text maps to (shared with pdf_stream, which reads it without pikepdf)."""
     points: set[int] = set()
     for section in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
         values = _HEX.findall(section)
@@ -235,7 +239,7 @@ def _utf16(hex_text: str) -> list[int]:
         return []
 
 
-def _synthetic_bold_face(points: set[int]) -> tuple[str, str] | None:
+def synthetic_bold_face(points: set[int]) -> tuple[str, str] | None:
     """(PostScript name + "-Bold", family) of the one synthetic-bold bundled font covering `points`."""
     from badge_renderer.render_support import text_module
 

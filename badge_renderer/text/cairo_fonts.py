@@ -48,10 +48,9 @@ if hasattr(os, "register_at_fork"):
 def _native() -> tuple[Any, Any, Any, Any]:
     """(ffi, freetype, cairo, FT_Library) for this process, created on first use (a fork keeps the parent's)."""
     if _state["pid"] is None:
-        from cffi import FFI
+        from badge_renderer.native_import import cached_ffi
 
-        ffi = FFI()
-        ffi.cdef(_CDEF)
+        ffi = cached_ffi("freetype", _CDEF)  # cached out-of-line module: no pycparser in a fresh process
         freetype = _dlopen(ffi, "freetype", ("libfreetype.so.6", "libfreetype.6.dylib"))
         cairo = _dlopen(ffi, "cairo", ("libcairo.so.2", "libcairo.2.dylib"))
         library = ffi.new("FT_Library*")

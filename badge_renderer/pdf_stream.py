@@ -1,0 +1,567 @@
+"""Streaming PDF assembly: cairo part files -> one finished print file, object by object, never all pages at once.
+
+Why: the qpdf (pikepdf) merge held every part's object graph in the parent (287 MB at 50,000 badges) and the
+pikepdf finish rewrote every part once more. cairo 1.16 writes plain, regular files (one classic xref table,
+numbered objects, a flat page tree, no object streams), so a part can be copied through its xref: each object's
+bytes are read from its offset to the next one, references in its dictionary are renumbered into the output's
+numbering, stream data is copied as it is. The finish is applied on the way (page boxes, exact artwork boxes,
+de-duplicated /XObject keys, named fallback fonts, title, PDF/X parts), so what pdf_finish did in a second
+rewrite costs nothing extra. Memory is an offset per object, a number per page and one object at a time.
+
+A file this reader does not understand (an xref stream, an incremental update, a nested page tree) raises
+PartFormatError before anything is written, and the caller falls back to the qpdf path.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
+
+PRODUCER = "BadgeForge (cairo)"
+_TAIL = 4096  # startxref and the trailer are in a file's last bytes
+_BLOCK = 1 << 18  # bytes of a part read at a time
+_REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
+_PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
+_STREAM = re.compile(rb"stream\r?\n")
+_OBJ_HEAD = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
+_MEDIABOX = re.compile(rb"/MediaBox\s*\[[^\]]*\]")
+_XOBJECT_DICT = re.compile(rb"/XObject\s*<<((?:\s*/[A-Za-z0-9_.-]+\s+\d+\s+\d+\s+R)+)\s*>>")
+_XOBJECT_ENTRY = re.compile(rb"/([A-Za-z0-9_.-]+)\s+(\d+\s+\d+\s+R)")
+_BBOX = re.compile(rb"/BBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
+_FALLBACK_NAME = re.compile(rb"/((?:[A-Z]{6}\+)?CairoFont-\d+-\d+)\b")
+_TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+\d+\s+R")
+_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])|(\d+) \d+[ \t]*\r?\n")
+_FONT_FAMILY = re.compile(rb"/FontFamily\s*\((?:[^\\()]|\\.)*\)")
+
+
+class PartFormatError(ValueError):
+    """A part this streaming reader does not handle (not a plain cairo/qpdf file): use the qpdf path instead."""
+
+
+def _ref_list(data: bytes) -> list[int]:
+    return [int(m[1]) for m in _REF.finditer(data) if m[1] is not None]
+
+
+class PartReader:
+    """A finished PDF's objects by number, read through its one classic xref table (random access by offset)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self._block, self._block_at, self._position = b"", 0, -1
+        fh.seek(0)
+        header = re.match(rb"%PDF-(\d\.\d)", fh.read(16))
+        if header is None:
+            raise PartFormatError("no %PDF header")
+        self.version = header[1]
+        fh.seek(0, 2)
+        self.length = fh.tell()
+        fh.seek(max(0, self.length - _TAIL))
+        tail = fh.read()
+        start = tail.rfind(b"startxref")
+        if start < 0:
+            raise PartFormatError("no startxref")
+        self.xref_at = int(tail[start + 9 :].split()[0])
+        fh.seek(self.xref_at)
+        section = fh.read(self.length - self.xref_at)
+        if not section.startswith(b"xref"):
+            raise PartFormatError("not a classic xref table")
+        trailer_at = section.find(b"trailer")
+        if trailer_at < 0:
+            raise PartFormatError("no trailer")
+        trailer = section[trailer_at : section.find(b"startxref", trailer_at)]
+        if b"/Prev" in trailer or b"/Encrypt" in trailer or b"/XRefStm" in trailer:
+            raise PartFormatError("incremental, encrypted or hybrid file")
+        self.size = self._int(trailer, rb"/Size\s+(\d+)")
+        self.root = self._int(trailer, rb"/Root\s+(\d+)\s+\d+\s+R")
+        info = re.search(rb"/Info\s+(\d+)\s+\d+\s+R", trailer)
+        self.info = int(info[1]) if info else 0
+        self.offsets = array("q", [0]) * self.size
+        first = 0
+        for entry in _XREF_ROW.finditer(section, 4, trailer_at):  # "first count" heads, then one row per object
+            if entry[4] is not None:
+                first = int(entry[4])
+                continue
+            if entry[3] == b"n" and 0 < first < self.size:
+                self.offsets[first] = int(entry[1])
+            first += 1
+        # object numbers in file order: an object's bytes end where the next one's start
+        self.in_use = array(
+            "q", sorted((n for n in range(self.size) if self.offsets[n] > 0), key=self.offsets.__getitem__)
+        )
+        self.ends = array("q", [0]) * self.size
+        for i, n in enumerate(self.in_use):
+            self.ends[n] = self.offsets[self.in_use[i + 1]] if i + 1 < len(self.in_use) else self.xref_at
+        catalog = self.read(self.root)[0]
+        pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", catalog)
+        if pages is None:
+            raise PartFormatError("catalog without /Pages")
+        self.pages = int(pages[1])
+        tree = self.read(self.pages)[0]
+        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", tree)
+        count = re.search(rb"/Count\s+(\d+)", tree)
+        self.kids = _ref_list(kids[1]) if kids else []
+        if count is None or int(count[1]) != len(self.kids):
+            raise PartFormatError("a nested page tree")
+        self.catalog = catalog
+
+    @staticmethod
+    def _int(data: bytes, pattern: bytes) -> int:
+        match = re.search(pattern, data)
+        if match is None:
+            raise PartFormatError(f"trailer without {pattern!r}")
+        return int(match[1])
+
+    def read(self, n: int) -> tuple[bytes, Any]:
+        """(dictionary part, stream part from "stream" through "endobj", b"" for none) of object n, without its
+        "N G obj" line. Objects are read in file order from one block of the file, so copying a part is a few
+        large reads, not a seek per object."""
+        offset = self.offsets[n] if 0 < n < self.size else 0
+        if not offset:
+            raise PartFormatError(f"object {n} is not in the xref table")
+        raw = self._bytes(offset, self.ends[n])
+        head = _OBJ_HEAD.match(raw)
+        if head is None:
+            raise PartFormatError(f"object {n} does not start at its xref offset")
+        stream = _STREAM.search(raw, head.end())
+        if stream is not None and raw.find(b"endstream", stream.end()) >= 0:
+            return raw[head.end() : stream.start()], memoryview(raw)[stream.start() :]
+        end = raw.rfind(b"endobj")
+        return raw[head.end() : end if end >= 0 else len(raw)], b""
+
+    def _bytes(self, start: int, end: int) -> bytes:
+        block, at = self._block, self._block_at
+        if not (at <= start and end <= at + len(block)):
+            if start != self._position:  # no seek when reading on (a Storage reader may restart its download)
+                self.fh.seek(start)
+            block, at = self.fh.read(max(end - start, _BLOCK)), start
+            self._block, self._block_at, self._position = block, at, start + len(block)
+        return block[start - at : end - at]
+
+    def closure(self, starts: Iterable[int], stop: set[int]) -> set[int]:
+        """Every object reachable from `starts` without passing through `stop`."""
+        seen: set[int] = set()
+        todo = [n for n in starts if n not in stop]
+        while todo:
+            n = todo.pop()
+            if n in seen or not 0 < n < self.size or not self.offsets[n]:
+                continue
+            seen.add(n)
+            todo.extend(r for r in _ref_list(self.read(n)[0]) if r not in stop)
+        return seen
+
+
+@dataclass
+class Finish:
+    """What the print finish adds while a cairo part is copied (see pdf_finish for why each is needed)."""
+
+    front: PageBoxes
+    back: PageBoxes | None
+    title: str
+    pdfx: bool
+    exact_boxes: dict[tuple[int, int, int, int], tuple[float, ...]] = field(default_factory=dict)
+    font_name: Callable[[set[int]], tuple[str, str] | None] | None = None
+
+
+class PdfAssembler:
+    """Writes one PDF to `out` from parts appended in page order; `close()` writes the page tree, xref, trailer."""
+
+    def __init__(self, out: BinaryIO, finish: Finish | None = None, version: bytes = b"1.5") -> None:
+        self.out = out
+        self.finish = finish
+        version = max(version, b"1.6" if finish is not None and finish.pdfx else b"1.5")
+        self.position = 0
+        self._write(b"%PDF-" + version + b"\n%\xb5\xed\xae\xfb\n")
+        self.offsets = array("q", [0, 0])  # 0: the free head; 1: the page tree, written last
+        self.kids = array("q")
+        self.catalog: bytes | None = None  # a finished first part's catalog (kept in concatenation)
+        self.info: bytes | None = None
+        self._boxes = {id(b): self._box_bytes(b) for b in (finish.front, finish.back) if b} if finish else {}
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.position += len(data)
+
+    def reserve(self) -> int:
+        self.offsets.append(0)
+        return len(self.offsets) - 1
+
+    def write_object(self, n: int, head: bytes, stream: Any = b"") -> None:
+        """Object n: its dictionary, then its stream through "endobj" as read (or "endobj" for none)."""
+        self.offsets[n] = self.position
+        self._write(b"%d 0 obj\n" % n + head)
+        self._write(stream if stream else b"\nendobj\n")
+
+    def append(self, reader: PartReader) -> int:
+        """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
+
+        Objects keep their number plus a constant (the objects already written), so renumbering is one regex
+        over each dictionary; the first part's objects keep their own numbers (cairo's page tree is object 1, as
+        here), so nothing of it is rewritten but what the finish changes.
+        """
+        first = not self.kids and self.catalog is None
+        skip = {reader.root, reader.info, reader.pages}
+        if self.finish is None:  # a finished part: its catalog's other objects (XMP, intents) come from part 0
+            extras = [r for r in _ref_list(reader.catalog) if r != reader.pages]
+            if first:
+                self.catalog = reader.catalog
+                if reader.info:
+                    self.info = reader.read(reader.info)[0]
+            else:
+                skip |= reader.closure(extras, {reader.pages})
+        base = len(self.offsets) - 1 if not (first and reader.pages == 1) else 0
+        self.offsets.extend(array("q", [0]) * (base + reader.size - len(self.offsets)))
+        parent_old, parent_new = b"/Parent %d 0 R" % (reader.pages + base), b"/Parent 1 0 R"
+
+        def renumber(match: re.Match[bytes]) -> bytes:
+            return match[0] if match[1] is None else b"%d 0 R" % (int(match[1]) + base)
+
+        def moved(head: bytes) -> bytes:
+            if not base or b" R" not in head:
+                return head
+            if b"(" in head:
+                return _REF.sub(renumber, head)
+            return _PLAIN_REF.sub(renumber, head)
+
+        pages_before = len(self.kids)
+        kids = {n: i for i, n in enumerate(reader.kids)}
+        fonts: list[tuple[int, bytes, bytes]] = []
+        for n in reader.in_use:
+            if n in skip:
+                continue
+            head, stream = reader.read(n)
+            if n in kids:
+                head = moved(head).replace(parent_old, parent_new, 1)
+                if self.finish is not None:
+                    head = self._page(head, pages_before + kids[n])
+            elif self.finish is not None and b"CairoFont-" in head:
+                fonts.append((n, head, stream))  # renamed once the Type0 font's ToUnicode is known
+                continue
+            else:
+                head = moved(self._finish_object(head) if self.finish is not None else head)
+            self.write_object(n + base, head, stream)
+        if fonts:
+            names = self._fallback_names(reader, [head for _, head, _ in fonts])
+            for n, head, stream in fonts:
+                self.write_object(n + base, moved(_renamed(head, names)), stream)
+        self.kids.extend(k + base for k in reader.kids)
+        if self.catalog is not None and first:
+            self.catalog = moved(self.catalog)
+            self.info = moved(self.info) if self.info else None
+        return len(self.kids) - pages_before
+
+    def _page(self, head: bytes, index: int) -> bytes:
+        finish = self.finish
+        assert finish is not None
+        boxes = finish.back if finish.back is not None and index % 2 == 1 else finish.front
+        extra = self._boxes[id(boxes)]
+        media = _MEDIABOX.search(head)
+        if media is None:
+            raise PartFormatError("a page without /MediaBox")
+        return head[: media.end()] + extra + head[media.end() :]
+
+    def _box_bytes(self, boxes: PageBoxes) -> bytes:
+        trim, bleed = _array(boxes.trim), _array(boxes.bleed)
+        text = b"\n   /TrimBox " + trim + b"\n   /BleedBox " + bleed
+        return text if self.finish is not None and self.finish.pdfx else text + b"\n   /ArtBox " + trim
+
+    def _finish_object(self, head: bytes) -> bytes:
+        if b"/XObject" in head:
+            head = _XOBJECT_DICT.sub(_unique_xobjects, head)
+        if b"/Form" in head and b"/Matrix" not in head and self.finish is not None and self.finish.exact_boxes:
+            exact = self.finish.exact_boxes
+
+            def box(match: re.Match[bytes]) -> bytes:
+                try:
+                    key = tuple(int(float(v)) for v in match.groups())
+                except ValueError:
+                    return match[0]
+                values = exact.get(key)  # type: ignore[arg-type]
+                return b"/BBox " + _array(values) if values is not None else match[0]
+
+            head = _BBOX.sub(box, head)
+        return head
+
+    def _fallback_names(self, reader: PartReader, heads: list[bytes]) -> dict[bytes, tuple[bytes, bytes]]:
+        """cairo's "CairoFont-N-M" name -> (the face's PostScript name with the subset tag, its family)."""
+        names: dict[bytes, tuple[bytes, bytes]] = {}
+        finder = self.finish.font_name if self.finish is not None else None
+        if finder is None:
+            return names
+        for head in heads:
+            if b"/Type0" not in head:
+                continue
+            name, to_unicode = _FALLBACK_NAME.search(head), _TO_UNICODE.search(head)
+            if name is None or to_unicode is None:
+                continue
+            face = finder(_cmap_points(reader, int(to_unicode[1])))
+            if face is None:
+                continue
+            tag = name[1].split(b"+")[0] + b"+" if b"+" in name[1] else b""
+            names[name[1]] = (tag + face[0].encode("ascii", "replace"), face[1].encode("latin-1", "replace"))
+        return names
+
+    def close(self, *, now: datetime | None = None) -> None:
+        """Page tree, info, catalog (with the PDF/X parts when finishing for PDF/X), xref and trailer."""
+        now = now or datetime.now(UTC)
+        kids = b" ".join(b"%d 0 R" % k for k in self.kids)
+        self.write_object(1, b"<< /Type /Pages\n   /Kids [ " + kids + b" ]\n   /Count %d\n>>" % len(self.kids))
+        finish = self.finish
+        info_n = self.reserve()
+        if finish is None:
+            self.write_object(info_n, self.info or b"<< /Creator (BadgeForge) >>")
+            catalog = self.catalog or b"<< /Type /Catalog /Pages 1 0 R >>"
+            catalog = re.sub(rb"/Pages\s+\d+\s+\d+\s+R", b"/Pages 1 0 R", catalog, count=1)
+        else:
+            stamp = _pdf_string("D:" + now.strftime("%Y%m%d%H%M%S") + "Z")
+            info = [b"/Title " + _pdf_string(finish.title), b"/Creator (BadgeForge)"]
+            info += [b"/Producer " + _pdf_string(PRODUCER), b"/CreationDate " + stamp]
+            catalog = b"<< /Type /Catalog\n   /Pages 1 0 R"
+            if finish.pdfx:
+                info += [b"/ModDate " + stamp, b"/Trapped /False", b"/GTS_PDFXVersion " + _pdf_string(PDFX_VERSION)]
+                catalog += self._pdfx_objects(finish.title, now)
+            catalog += b"\n>>"
+            self.write_object(info_n, b"<< " + b"\n   ".join(info) + b"\n>>")
+        root_n = self.reserve()
+        self.write_object(root_n, catalog)
+        xref_at = self.position
+        free = [n for n in range(1, len(self.offsets)) if not self.offsets[n]]
+        chain = dict(zip([0, *free], [*free, 0], strict=True))  # each free entry names the next (0 ends)
+        self._write(b"xref\n0 %d\n%010d 65535 f \n" % (len(self.offsets), chain[0]))
+        for start in range(1, len(self.offsets), 4096):  # written in blocks, never as one list of rows
+            block = range(start, min(start + 4096, len(self.offsets)))
+            offsets = self.offsets
+            self._write(
+                b"".join(
+                    b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"%010d 00001 f \n" % chain[n] for n in block
+                )
+            )
+        file_id = uuid.uuid4().hex.encode()
+        self._write(
+            b"trailer\n<< /Size %d\n   /Root %d 0 R\n   /Info %d 0 R\n" % (len(self.offsets), root_n, info_n)
+            + b"   /ID [ <%s> <%s> ]\n>>\nstartxref\n%d\n%%%%EOF\n" % (file_id, file_id, xref_at)
+        )
+
+    def _pdfx_objects(self, title: str, now: datetime) -> bytes:
+        """OutputIntent with littleCMS's sRGB profile and the XMP packet; returns the catalog's entries for them."""
+        from badge_renderer.pdf_finish import srgb_icc_profile
+
+        profile = zlib.compress(srgb_icc_profile())
+        icc = self.reserve()
+        self.write_object(
+            icc,
+            b"<< /N 3\n   /Filter /FlateDecode\n   /Length %d\n>>\n" % len(profile),
+            b"stream\n" + profile + b"\nendstream\nendobj\n",
+        )
+        condition = _pdf_string(SRGB_CONDITION)
+        intent = self.reserve()
+        self.write_object(
+            intent,
+            b"<< /Type /OutputIntent\n   /S /GTS_PDFX\n   /OutputConditionIdentifier " + condition
+            + b"\n   /OutputCondition " + condition + b"\n   /RegistryName (http://www.color.org)\n   /Info "
+            + condition + b"\n   /DestOutputProfile %d 0 R\n>>" % icc,
+        )  # fmt: skip
+        xmp = _xmp(title, now).encode("utf-8")
+        meta = self.reserve()
+        self.write_object(
+            meta,
+            b"<< /Type /Metadata\n   /Subtype /XML\n   /Length %d\n>>\n" % len(xmp),
+            b"stream\n" + xmp + b"\nendstream\nendobj\n",
+        )
+        return b"\n   /OutputIntents [ %d 0 R ]\n   /Metadata %d 0 R" % (intent, meta)
+
+
+def _unique_xobjects(match: re.Match[bytes]) -> bytes:
+    """cairo 1.16 repeats "/x6 6 0 R" once per use on a page (qpdf warns; qpdf 12 may read it as empty): once."""
+    seen: dict[bytes, bytes] = {}
+    for entry in _XOBJECT_ENTRY.finditer(match[1]):
+        seen.setdefault(entry[1], entry[2])
+    return b"/XObject << " + b" ".join(b"/" + k + b" " + v for k, v in seen.items()) + b" >>"
+
+
+def _renamed(head: bytes, names: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+    match = _FALLBACK_NAME.search(head)
+    if match is None or match[1] not in names:
+        return head
+    new, family = names[match[1]]
+    head = head.replace(b"/" + match[1], b"/" + new)
+    if b"/FontDescriptor" in head and b"/Type /FontDescriptor" in head:
+        entry = b"/FontFamily " + _pdf_string(family.decode("latin-1"))
+        head = _FONT_FAMILY.sub(b"", head)
+        media = re.search(rb"/FontName\s*/[^\s/<>\[\]()]+", head)
+        if media is not None:
+            head = head[: media.end()] + b"\n   " + entry + head[media.end() :]
+    return head
+
+
+def _cmap_points(reader: PartReader, n: int) -> set[int]:
+    from badge_renderer.pdf_finish import cmap_points
+
+    head, view = reader.read(n)
+    stream = bytes(view)
+    data = stream[_STREAM.match(stream).end() :] if _STREAM.match(stream) else b""  # type: ignore[union-attr]
+    data = data[: data.rfind(b"endstream")]
+    if b"/FlateDecode" in head:
+        try:
+            data = zlib.decompressobj().decompress(data)
+        except zlib.error:
+            return set()
+    return cmap_points(data.decode("latin-1"))
+
+
+def _array(values: Sequence[float]) -> bytes:
+    return b"[ " + b" ".join(_number(v) for v in values) + b" ]"
+
+
+def _number(value: float) -> bytes:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF text string: literal for printable ASCII (escaped), else UTF-16BE hex with its byte-order mark."""
+    if all(32 <= ord(c) < 127 for c in text):
+        return b"(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils would import urllib, http and email: ~0.1 s of a fresh process)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xmp(title: str, now: datetime) -> str:
+    iso = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about=""\n'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
+        ' xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"\n'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
+        ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">\n'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>\n'
+        "<dc:format>application/pdf</dc:format>\n"
+        f"<pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\n"
+        "<pdf:Trapped>False</pdf:Trapped>\n"
+        f"<pdf:Producer>{escape(PRODUCER)}</pdf:Producer>\n"
+        "<xmp:CreatorTool>BadgeForge</xmp:CreatorTool>\n"
+        f"<xmp:CreateDate>{iso}</xmp:CreateDate>\n"
+        f"<xmp:ModifyDate>{iso}</xmp:ModifyDate>\n"
+        f"<xmp:MetadataDate>{iso}</xmp:MetadataDate>\n"
+        f"<xmpMM:DocumentID>uuid:{uuid.uuid4()}</xmpMM:DocumentID>\n"
+        f"<xmpMM:InstanceID>uuid:{uuid.uuid4()}</xmpMM:InstanceID>\n"
+        "<xmpMM:VersionID>1</xmpMM:VersionID>\n"
+        "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        + " " * 2000  # padding an editor may grow the packet into, as XMP writers leave
+        + '\n<?xpacket end="w"?>'
+    )
+
+
+def finish_for(layout: Any, *, title: str, pdfx: bool) -> Finish:
+    """The Finish of a sheet plan: its page boxes, the exact artwork boxes and the fallback-font namer."""
+    import math
+
+    from badge_renderer.pdf_finish import boxes_for, synthetic_bold_face
+
+    front, back = boxes_for(layout)
+    w, h, b = layout.badge.width, layout.badge.height, layout.bleed
+    exact = {
+        (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)): tuple(round(v, 4) for v in (x0, y0, x1, y1))
+        for x0, y0, x1, y1 in [(0.0, 0.0, w, h), (-b, -b, w + b, h + b)]
+    }
+    return Finish(front, back, title, pdfx, exact, synthetic_bold_face)
+
+
+def assemble(parts: Sequence[Any], out: BinaryIO, finish: Finish | None = None) -> int:
+    """Parts (paths or seekable binary streams, in page order) -> one PDF written to `out`; returns its pages.
+
+    Every part is opened (xref and trailer read) before a byte is written, so a PartFormatError leaves `out` empty.
+    """
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        handles = [part if hasattr(part, "read") else stack.enter_context(open(part, "rb")) for part in parts]
+        readers = [PartReader(fh) for fh in handles]
+        writer = PdfAssembler(out, finish, max(r.version for r in readers))
+        for reader in readers:
+            writer.append(reader)
+        writer.close()
+        return len(writer.kids)
+
+
+class FinishedFile:
+    """The job's print file, assembled while its parts arrive: `add(part)` copies one cairo part (in page
+    order) as soon as it is drawn, `close()` writes the rest and moves the file into place.
+
+    If a part is not a file this module reads (PartFormatError: a cairo upgrade, say), the parts are kept and
+    `close()` builds the file the old way instead: pikepdf finishes each, qpdf merges them.
+    """
+
+    def __init__(self, out: Path, options: Any) -> None:
+        from badge_renderer.render_support import plan_for
+
+        event = " ".join(options.event_name.split())
+        self.title = f"{event} badges" if event else "Badges"
+        self.options = options
+        self.out = out
+        self.tmp = out.with_suffix(out.suffix + ".tmp")
+        self.parts: list[Path] = []
+        self.fallback = False
+        self._fh: BinaryIO | None = open(self.tmp, "wb")  # noqa: SIM115  (closed in close/abort)
+        self.writer = PdfAssembler(self._fh, finish_for(plan_for(options), title=self.title, pdfx=options.pdfx))
+
+    def add(self, part: Path) -> None:
+        self.parts.append(part)
+        if self.fallback:
+            return
+        try:
+            with open(part, "rb") as fh:
+                self.writer.append(PartReader(fh))
+        except PartFormatError:
+            self.fallback = True
+
+    def close(self) -> None:
+        import os
+
+        assert self._fh is not None
+        if not self.fallback:
+            self.writer.close()
+        self._fh.close()
+        self._fh = None
+        if self.fallback:
+            self._old_way()
+        os.replace(self.tmp, self.out)
+
+    def abort(self) -> None:
+        import contextlib
+
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        with contextlib.suppress(FileNotFoundError):
+            self.tmp.unlink()
+
+    def _old_way(self) -> None:
+        import shutil
+
+        from badge_renderer.parallel import merge_with_qpdf
+        from badge_renderer.pdf_finish import finish_for_options
+
+        for part in self.parts:
+            finish_for_options(part, self.options)
+        if len(self.parts) == 1:
+            shutil.copyfile(self.parts[0], self.tmp)
+        else:
+            merge_with_qpdf(self.parts, self.tmp)
