@@ -173,7 +173,7 @@ def _cache_find_library() -> None:
                 os.replace(tmp, store)
         return known[name]
 
-    ctypes.util.find_library = find_library  # type: ignore[assignment]
+    ctypes.util.find_library = find_library
 
     def restore() -> None:
         ctypes.util.find_library = _real_find_library  # cairocffi keeps its own reference

@@ -353,7 +353,7 @@ def merge_parts(parts: Sequence[Path | BinaryIO], out: Path | BinaryIO) -> None:
             target.truncate()
         merge_with_qpdf(parts, out)
         return
-    if isinstance(out, Path):
+    if isinstance(out, Path) and isinstance(target, Path):
         os.replace(target, out)
 
 
