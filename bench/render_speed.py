@@ -105,6 +105,15 @@ def one_core(people, tmp: Path, repeat: int, distinct: bool = True) -> float:
     return bf
 
 
+def _peak_kb_since_exec() -> int:
+    """This process's peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux carries that across execve, so a child
+    started by this bench reported the bench's own peak (360 MB after the one-core section) as its own."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child_render(count: int, distinct: bool, workers: int | None, sides: str) -> None:
     """Run in a fresh process: one render, then its wall time and peak RSS (self or any worker) as JSON."""
     from badge_renderer.render import render_pdf
@@ -122,7 +131,7 @@ def child_render(count: int, distinct: bool, workers: int | None, sides: str) ->
         result = render_pdf(people, options, Path(tmp) / "out.pdf")
         wall = time.perf_counter() - start
         own_cpu, kids_cpu = cpu(resource.RUSAGE_SELF) - own_cpu, cpu(resource.RUSAGE_CHILDREN) - kids_cpu
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own = _peak_kb_since_exec()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     figures = {"wall": wall, "cpu": own_cpu, "worker_cpu": kids_cpu, "rss_mb": max(own, kids) / 1024}
     print(json.dumps({**figures, "pages": result.pages, "mb": result.pdf_bytes / 1e6}))
