@@ -60,7 +60,10 @@ def test_redelivered_events_have_the_effect_of_one(cloud, small_csv):
     runtime.main.render_badges(event)
     _deliver_mail_events(runtime, user.uid, times=2)
     assert services.db.get(f"jobs/{user.uid}/j1/status") == "done"
-    assert [i.path for i in services.blobs.list(f"badges/{user.uid}/")] == [f"badges/{user.uid}/j1/badges.pdf"]
+    assert sorted(i.path for i in services.blobs.list(f"badges/{user.uid}/")) == [
+        f"badges/{user.uid}/j1/badges.pdf",
+        f"badges/{user.uid}/j1/desk-roster.v1.json.gz",  # the desk's attendee index, once
+    ]
     (node,) = services.db.get(f"badgeMails/{user.uid}").values()
     assert node["status"] == "sent" and "X-Goog-Signature=" in node["badgeLink"]
     assert len(mail.delivered()) == 1 and node["badgeLink"] in mail.delivered()[0].html.replace("&amp;", "&")

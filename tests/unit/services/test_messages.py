@@ -123,6 +123,18 @@ def message_sites() -> list[Site]:
 # Messages only developers or the CLI meet (a broken installation, the design-file format on the command line):
 # they stay English on purpose; everything else a page can show must have an entry.
 ENGLISH_ONLY = {
+    # pdf_stream.PartFormatError: never shown; the print file is then merged by qpdf instead (logged only)
+    "no %PDF header",
+    "no startxref",
+    "not a classic xref table",
+    "no trailer",
+    "incremental, encrypted or hybrid file",
+    "catalog without /Pages",
+    "a nested page tree",
+    "trailer without {}",
+    "object {} is not in the xref table",
+    "object {} does not start at its xref offset",
+    "a page without /MediaBox",
     "Cannot read {}: {}",  # a design file named on the command line
     "Design '{}' has a malformed manifest.json ({})",
     "Design '{}' template failed: {}",
