@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -52,46 +54,34 @@ def prepare_image(
 
     `cover=True` (backgrounds) keeps enough pixels to cover the box; otherwise (logos) to fit inside it.
     """
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    _check_bytes(data, label)
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
-            _check_header(img, label)
-            target = _pixel_box_any_orientation(box_width_pt, box_height_pt, img.size, cover=cover)
-            if img.format == "JPEG":
-                # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
-                img.draft("RGB", _jpeg_draft_size(img.size, target))
-            _check_decoded_size(img, label, target)
-            with _decode_slots:  # held until the full-size pixels are gone
-                img = _decode(img, target)
-                # Orientation last and in place: transposing costs a copy, and without in_place even an upright
-                # image is copied whole.
-                ImageOps.exif_transpose(img, in_place=True)
-                img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise _too_big(label) from err
-    except Image.UnidentifiedImageError as err:
-        raise ImageError(
-            f"The {label} is not a PNG, JPEG, WebP or GIF image",
-            hint="Convert it to PNG or JPEG and upload it again.",
-            column=label,
-        ) from err
-    except (OSError, ValueError, SyntaxError) as err:
-        raise ImageError(
-            f"The {label} could not be read ({err})", hint="Save it again as PNG or JPEG.", column=label
-        ) from err
+    with _opened(data, label) as img:
+        target = _pixel_box_any_orientation(box_width_pt, box_height_pt, img.size, cover=cover)
+        if img.format == "JPEG":
+            # Decode big photos at a reduced scale (1/2..1/8) straight from the DCT: far less memory and time.
+            img.draft("RGB", _jpeg_draft_size(img.size, target))
+        _check_decoded_size(img, label, target)
+        with _decode_slots:  # held until the full-size pixels are gone
+            img = _decode(img, target)
+            # Orientation last and in place: transposing costs a copy, and without in_place even an upright
+            # image is copied whole.
+            ImageOps.exif_transpose(img, in_place=True)
+            img = _downscale(img, box_width_pt, box_height_pt, cover=cover)
     return _encode(img.convert("RGBA") if img.mode == "RGBa" else img)
 
 
 def check_image(data: bytes, *, label: str = "image") -> tuple[int, int]:
     """The image's (width, height) after the checks prepare_image makes before decoding (bytes, format, pixel cap),
     or ImageError; reads only the header, so an upload can be refused when it is chosen, not at its first use."""
+    with _opened(data, label) as img:
+        return img.size
+
+
+@contextmanager
+def _opened(data: bytes, label: str) -> Iterator[Any]:
+    """The image opened lazily after the checks that need no decoding (bytes, format, header pixel cap); every
+    Pillow failure inside the block, decoding included, becomes one ImageError naming `label`."""
     from PIL import Image
 
     _check_bytes(data, label)
@@ -101,7 +91,7 @@ def check_image(data: bytes, *, label: str = "image") -> tuple[int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
             _check_header(img, label)
-            return img.size
+            yield img
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
