@@ -47,13 +47,13 @@ def drag(page, selector: str, dx_mm: float, dy_mm: float, zoom: float = 1.5) -> 
     page.mouse.up()
 
 
-def render_job(server, token: str, options: dict, tmp_path: Path, name: str) -> Path:
-    """A job through the real API and local runtime; the PDF as the download link serves it."""
+def render_job(server, token: str, options: dict, tmp_path: Path, name: str, csv: bytes = CSV) -> Path:
+    """A job with `csv` through the real API and local runtime; the PDF as the download link serves it."""
     boundary = "studio-e2e-boundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="csv"; filename="a.csv"\r\n'.encode()
         + b"Content-Type: text/csv\r\n\r\n"
-        + CSV
+        + csv
         + b"\r\n",
         f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n{json.dumps(options)}\r\n'.encode(),
         f"--{boundary}--\r\n".encode(),

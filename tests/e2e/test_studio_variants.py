@@ -6,12 +6,9 @@ and read back from the PDF: page sizes (pypdf MediaBox), printed words (poppler'
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from .conftest import WAIT_MS
-from .test_studio import open_studio
+from .test_studio import open_studio, render_job
 from .test_web_flow import add_user, screenshot
 
 pytestmark = [
@@ -40,37 +37,6 @@ ARTWORK = (
     b'<rect x="0" y="0" width="90" height="55" fill="#1f6feb"/></svg>'
 )
 HOSTILE = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="9" height="9"/></svg>'
-
-
-def render_job(server, token: str, options: dict, tmp_path: Path, name: str) -> Path:
-    """A job with CSV through the real API and local runtime; the PDF as its download link serves it."""
-    boundary = "studio-variants-boundary"
-    body = b"".join(
-        [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csv"; filename="a.csv"\r\n'.encode()
-            + b"Content-Type: text/csv\r\n\r\n"
-            + CSV
-            + b"\r\n",
-            f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n{json.dumps(options)}\r\n'.encode(),
-            f"--{boundary}--\r\n".encode(),
-        ]
-    )
-    request = urllib.request.Request(server.url + "/api/jobs", data=body, method="POST")
-    request.add_header("Authorization", f"Bearer {token}")
-    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        job_id = json.loads(response.read())["id"]
-    for _ in range(600):
-        _, job = server.api("GET", f"/api/jobs/{job_id}", token)
-        if job.get("status") in ("done", "failed"):
-            break
-        time.sleep(0.2)
-    assert job["status"] == "done", job
-    _, linked = server.api("POST", f"/api/jobs/{job_id}/link", token, body={})
-    path = tmp_path / f"{name}.pdf"
-    with urllib.request.urlopen(linked["link"], timeout=60) as response:
-        path.write_bytes(response.read())
-    return path
 
 
 def page_pixel(pdf: Path, page: int, x: float, y: float) -> tuple[int, int, int]:
@@ -185,7 +151,7 @@ def test_blank_size_colour_override_and_condition_print_as_set(server, new_page,
         {"any": [{"column": "Table", "not_empty": True}, {"column": "ticket_type", "equals": "speaker"}]}
     ]
 
-    pdf = render_job(server, token, {"design_id": saved["id"], "one_per_page": True}, tmp_path, "variants")
+    pdf = render_job(server, token, {"design_id": saved["id"], "one_per_page": True}, tmp_path, "variants", CSV)
     reader = PdfReader(pdf)
     assert len(reader.pages) == 2
     box = reader.pages[0].mediabox
@@ -274,7 +240,7 @@ def test_back_svg_background_is_uploaded_printed_and_a_hostile_svg_is_refused(se
     assert by_kind["photo"]["column"] == "Picture" and by_kind["photo"]["focus"] == {"x": 0.2, "y": 0.5}
 
     options = {"design_id": saved["id"], "one_per_page": True, "sides": "duplex"}
-    pdf = render_job(server, token, options, tmp_path, "two-sides")
+    pdf = render_job(server, token, options, tmp_path, "two-sides", CSV)
     assert len(PdfReader(pdf).pages) == 4  # front and back of each of the two attendees
     assert near(page_pixel(pdf, 1, 0.5, 0.1), (255, 255, 255))  # the front keeps its white background
     assert near(page_pixel(pdf, 1, 0.5, 45.5 / 55), RED)  # the uploaded image, centred in its box
