@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import email
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import policy
 
 import pytest
 
 from badgeforge.api import create_app
 from badgeforge.services import totp
+from tests.clocks import HeldClock
 
 from .conftest import PASSWORD
 
@@ -23,18 +24,10 @@ NEW = "newcomer@example.com"
 NEW_PASSWORD = "a long new password"
 
 
-class MovableClock:
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def accounts(env):
     """(client, services, clock): the env's adapters behind an app whose clock the test moves."""
-    clock = MovableClock()
+    clock = HeldClock()
     services = dataclasses.replace(env.services, clock=clock)
     app = create_app(services, submitter=env.submitter)
     app.testing = True

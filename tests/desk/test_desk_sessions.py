@@ -5,30 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from badgeforge.api import create_app
 from badgeforge.services import desk_sessions
 from tests.api.conftest import PASSWORD
+from tests.clocks import HeldClock
 from tests.desk.conftest import finished_job
 
 ORGANIZER = "organizer@example.com"
 
 
-class MovableClock:
-    def __init__(self) -> None:
-        self.at = datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def desk(desk_env):
     """(client, services, clock, organizer headers): the desk env behind an app whose clock the test moves."""
-    clock = MovableClock()
+    clock = HeldClock()
     services = dataclasses.replace(desk_env.services, clock=clock)
     app = create_app(services, submitter=desk_env.submitter)
     app.testing = True

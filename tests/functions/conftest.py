@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,29 +17,10 @@ import pytest
 from badgeforge import config
 from badgeforge.ports import MailPermanentError, MailTemporaryError
 from badgeforge.runtime import LocalRuntime
+from tests.clocks import MovableClock
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CSV = ROOT / "examples" / "attendees.csv"
-
-
-class MovableClock:
-    """UTC now, plus an offset the test can move forward."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, **delta: float) -> None:
-        self.offset += timedelta(**delta)
-
-
-class FrozenClock:
-    """A clock that does not move: things can then happen 'at the same instant' (same microsecond)."""
-
-    def now(self) -> datetime:
-        return datetime(2026, 11, 23, 12, 0, 0, 123456, tzinfo=UTC)
 
 
 class FailingBadgeWrites:

@@ -12,7 +12,8 @@ from badgeforge import config
 from badgeforge.ports import TransactionAborted
 from badgeforge.runtime import LocalRuntime
 from badgeforge.services import mail_job, usage
-from tests.functions.conftest import EXPIRED, FrozenClock, make_user, outbox, refuse_mail
+from tests.clocks import FrozenClock
+from tests.functions.conftest import EXPIRED, make_user, outbox, refuse_mail
 
 
 def _account(services, uid):

@@ -15,8 +15,9 @@ import pytest
 from badgeforge import config
 from badgeforge.adapters.local.users import LocalUserDirectory
 from badgeforge.runtime import LocalRuntime, events
+from tests.clocks import MovableClock
 from tests.contract import firebase_adapters
-from tests.functions.conftest import MovableClock, at_once, make_user
+from tests.functions.conftest import at_once, make_user
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from badgeforge.runtime import LocalRuntime, events
 from badgeforge.services import open_work, render_job
 from badgeforge.services.keys import iso
 from badgeforge.services.renderer import LibraryRenderer
+from tests.clocks import FrozenClock
 from tests.functions.conftest import (
-    FrozenClock,
     at_once,
     dead_first_attempt,
     die_while_rendering,
