@@ -11,6 +11,7 @@ What the browser cannot draw is listed in `unsupported` (and then left out of th
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -189,11 +190,51 @@ def _flat(conditions: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
 
 
 def font_files(plan: dict[str, Any]) -> dict[str, str]:
-    """'family/weight' -> the bundled font file the plan's text is drawn in (the family's own face: the script
-    fallbacks are not sent, so a script the family lacks prints in the browser's own font offline)."""
-    from badge_renderer.text.fonts import FontLibrary, normalize_weight
+    """'family/weight' -> the bundled font file the plan's text is drawn in (the family's own face)."""
+    from badge_renderer.text.fonts import FontLibrary
 
     library = FontLibrary.default()
+    return {f"{family}/{weight}": library.chain(family, weight)[0].path.name for family, weight in _faces(plan)}
+
+
+def fallback_files(plan: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """'family/weight' -> the script fallbacks of that face, in the order the renderer tries them, each with the CSS
+    unicode-range of the characters it draws that no font before it in the chain does (the renderer's first
+    covering font wins, so the browser picks the same font for a character). The page fetches only those the
+    roster's names need, so a Japanese or Arabic name prints offline in the fonts the PDF uses."""
+    from badge_renderer.text.fonts import FontLibrary
+
+    library = FontLibrary.default()
+    return {f"{family}/{weight}": list(_fallback_ranges(library, family, weight)) for family, weight in _faces(plan)}
+
+
+def _faces(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    from badge_renderer.text.fonts import normalize_weight
+
     wanted = {(e["family"], normalize_weight(e["weight"])) for e in plan["elements"] if e["kind"] in TEXT_KINDS}
     wanted |= {(e["family"], "regular") for e in plan["elements"] if e["kind"] == "name"}  # the last name's face
-    return {f"{family}/{weight}": library.chain(family, weight)[0].path.name for family, weight in sorted(wanted)}
+    return sorted(wanted)
+
+
+@functools.cache
+def _fallback_ranges(library: Any, family: str, weight: str) -> tuple[dict[str, str], ...]:
+    chain = library.chain(family, weight)
+    seen = set(chain[0].cmap)
+    found = []
+    for font in chain[1:]:
+        own = sorted(set(font.cmap) - seen)
+        seen |= font.cmap
+        if own:
+            found.append({"file": font.path.name, "range": unicode_range(own)})
+    return tuple(found)
+
+
+def unicode_range(codepoints: Iterable[int]) -> str:
+    """Sorted code points as a CSS unicode-range ("U+600-6FF,U+FB50"), consecutive ones joined."""
+    spans: list[list[int]] = []
+    for cp in codepoints:
+        if spans and cp == spans[-1][1] + 1:
+            spans[-1][1] = cp
+        else:
+            spans.append([cp, cp])
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)

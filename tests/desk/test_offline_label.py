@@ -31,6 +31,8 @@ def test_the_label_plan_is_the_design_at_the_label_size_with_its_boxes_palettes_
     fetched = desk_env.client.get(font)  # no sign-in: a FontFace request carries no token
     assert fetched.status_code == 200 and fetched.data[:4] == b"\x00\x01\x00\x00"
     assert "immutable" in fetched.headers["Cache-Control"]
+    cjk = next(f for f in plan["fallback_fonts"]["sans/bold"] if f["url"].endswith("/DroidSansFallback.ttf"))
+    assert "U+" in cjk["range"] and desk_env.client.get(cjk["url"]).status_code == 200  # script fallbacks served too
 
 
 def test_only_bundled_label_fonts_are_served(desk_env) -> None:

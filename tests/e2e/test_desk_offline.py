@@ -149,3 +149,53 @@ def test_signing_out_drops_the_offline_copies_of_the_roster(desk_page):
     page.locator("#signout").click()
     page.wait_for_load_state()
     page.wait_for_function(f"{kept}.then((n) => n === 0)")
+
+
+SCRIPTS_CSV = (
+    "First Name,Last Name,Company,Email,Ticket Type,Ticket Code\n"
+    "太郎,山田,東京大学,taro@example.org,Attendee,SCR-001\n"
+    "ليلى,حداد,جامعة القاهرة,layla@example.org,Attendee,SCR-002\n"
+)
+# a face registered with the page's own unicode-range (not the default "U+0-10FFFF"): a script fallback
+FALLBACK_FACES = (
+    "[...document.fonts].filter(f => f.status === 'loaded' && f.family.startsWith('bf-') "
+    "&& f.unicodeRange.toUpperCase() !== 'U+0-10FFFF').length"
+)
+COVERS = """cp => [...document.fonts].some(f => f.status === 'loaded' && f.family.startsWith('bf-')
+  && f.unicodeRange.toUpperCase() !== 'U+0-10FFFF' && f.unicodeRange.split(',').some(part => {
+    const [a, b = a] = part.trim().replace(/^U\\+/i, '').split('-').map(x => parseInt(x, 16));
+    return cp >= a && cp <= b; }))"""
+
+
+def test_offline_labels_of_japanese_and_arabic_names_print_in_the_pdfs_script_fonts(browser, server, qr_job):
+    """The roster's scripts decide which fallback fonts the desk fetches while online; offline, the label frame
+    draws the names in them (the fonts the PDF embeds), not in whatever font the browser has."""
+    services = _services(server)
+    folder = f"uploads/{_uid(server)}/scriptjob/"
+    services.blobs.write_bytes(folder + "job.json", b'{"qr_field": "Ticket Code"}', content_type="application/json")
+    services.blobs.write_bytes(folder + "attendees.csv", SCRIPTS_CSV.encode(), content_type="text/csv")
+    assert render_job.handle_upload(services, folder + "attendees.csv").status == "done"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.add_init_script(RECORD_PRINT)
+        fonts: list[str] = []
+        page.on("request", lambda r: fonts.append(r.url.rsplit("/", 1)[1]) if "/api/desk/fonts/" in r.url else None)
+        sign_in(page, server, ORGANIZER, "/desk?job=scriptjob&device=desk-8")
+        page.locator("#desk-results[data-loaded]").wait_for(state="attached")
+        page.wait_for_function(f"{FALLBACK_FACES} >= 2")  # fetched for the roster, before anyone goes offline
+        assert "DroidSansFallback.ttf" in fonts and any(name.startswith("NotoSansArabic") for name in fonts)
+        assert not any(name.startswith(("NotoSansThai", "NotoSansDevanagari")) for name in fonts)  # not needed
+        page.context.set_offline(True)
+        _search(page, "taro@example.org")
+        page.get_by_role("button", name="Print: 山田太郎").click()  # family name first, no space
+        _printed(page, 1)
+        _, frame = _label_frame(page)
+        assert "山田" in frame.locator("#label").inner_text()
+        assert frame.evaluate(FALLBACK_FACES) >= 2
+        # the frame holds the bundled face for the name's ideographs (山 = U+5C71), limited to the letters it draws
+        assert frame.evaluate(COVERS, 0x5C71) and frame.evaluate(COVERS, 0x0644)  # and Arabic's ل
+        assert not frame.evaluate(COVERS, 0x0041)  # Latin stays with the family's own face
+    finally:
+        context.close()

@@ -10,7 +10,7 @@ import io
 from PIL import Image
 
 from badge_renderer.design_document import export_design, parse_document
-from badge_renderer.label_plan import MM, font_files, label_plan
+from badge_renderer.label_plan import MM, fallback_files, font_files, label_plan, unicode_range
 from badge_renderer.options import RenderOptions
 from badge_renderer.single import WarmBadge
 
@@ -65,3 +65,42 @@ def test_a_document_carries_conditions_overrides_and_images_and_names_what_it_ca
     assert by_id["sponsor"]["src"].startswith("data:image/png;base64,")
     assert plan["unsupported"] == ["SVG background artwork (the background colour prints instead)"]
     assert plan["background"]["color"][""] == "#ffffff"
+
+
+def _covers(range_: str, cp: int) -> bool:
+    for part in range_.split(","):
+        a, _, b = part.removeprefix("U+").partition("-")
+        if int(a, 16) <= cp <= int(b or a, 16):
+            return True
+    return False
+
+
+def test_the_script_fallbacks_follow_the_renderers_chain_each_for_the_letters_no_earlier_font_draws() -> None:
+    """The browser picks the fallback by unicode-range: each range must hold exactly the letters for which the
+    renderer would pick that font (the first in the chain that has it), so the label matches the PDF."""
+    from badge_renderer.text.fonts import FontLibrary
+
+    badge = WarmBadge(RenderOptions(design="classic", preset="dymo-30856"))
+    plan = label_plan(badge.composer, ["Attendee"], "dymo-30856")
+    fallbacks = fallback_files(plan)
+    assert set(fallbacks) == set(font_files(plan))
+    chain = FontLibrary.default().chain("sans", "bold")
+    files = [f["file"] for f in fallbacks["sans/bold"]]
+    assert files == [
+        font.path.name
+        for font in chain[1:]
+        if set(font.cmap) - set().union(*(f.cmap for f in chain[: chain.index(font)]))
+    ]
+    for name, cp in (
+        ("NotoSansArabic-Bold.ttf", 0x0644),
+        ("DroidSansFallback.ttf", 0x5C71),
+        ("NotoSansTamil-Bold.ttf", 0x0BA4),
+    ):
+        owners = [f["file"] for f in fallbacks["sans/bold"] if _covers(f["range"], cp)]
+        assert owners == [name], (hex(cp), owners)  # one font per letter: the renderer's
+    assert not any(_covers(f["range"], ord("A")) for f in fallbacks["sans/bold"])  # Latin: the family's own face
+
+
+def test_unicode_range_joins_consecutive_code_points() -> None:
+    assert unicode_range([0x41, 0x42, 0x43, 0x600, 0x602, 0x603]) == "U+41-43,U+600,U+602-603"
+    assert unicode_range([]) == ""

@@ -360,6 +360,10 @@ async function loadJob(job) {
   indexRoster(roster.columns, roster.rows);
   state.checkins = roster.checkins || {};
   keepForOffline({ [`/api/desk/${job}/roster${fields}`]: roster, ...(plan ? { [`/api/desk/${job}/label`]: plan } : {}) });
+  if (plan) { // the script fonts the roster's names need, fetched now so an offline label prints in them too
+    offlineLabels().then(({ loadScriptFonts }) => loadScriptFonts(plan, roster.rows.flat()))
+      .catch(() => {});
+  }
   $("desk-count").textContent = T.loaded(state.rows.length);
   $("desk-results").dataset.loaded = String(state.rows.length);
   refreshView();

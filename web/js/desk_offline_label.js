@@ -23,19 +23,67 @@ const SVG = "http://www.w3.org/2000/svg";
 const PRINT_CSS = "html, body { margin: 0; padding: 0; } body { print-color-adjust: exact; -webkit-print-color-adjust: exact; }";
 
 // ---- fonts: fetched once (the service worker keeps them), registered in this page and in the print frame -----
+// Each face is the family's own font plus, under the same family name, the script fallbacks the PDF uses (Arabic,
+// Devanagari, CJK…), each limited to its unicode-range so the browser picks the font the renderer would. A fallback
+// is fetched only when some text needs it (the roster's, while online; a walk-in's at print time).
 const fontData = new Map(); // url -> ArrayBuffer
 const familyName = (key) => `bf-${key.replace(/[^a-z0-9]+/gi, "-")}`; // "sans/bold" -> "bf-sans-bold"
+const registered = new WeakMap(); // FontFaceSet -> Set of "family|url" already added to it
+
+async function fontBytes(url) {
+  if (!fontData.has(url)) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`font ${url}: ${response.status}`);
+    fontData.set(url, await response.arrayBuffer());
+  }
+  return fontData.get(url);
+}
+
+async function addFace(fonts, family, url, range) {
+  const done = registered.get(fonts) || new Set();
+  registered.set(fonts, done);
+  if (done.has(`${family}|${url}`)) return;
+  const face = new FontFace(family, await fontBytes(url), range ? { unicodeRange: range } : {});
+  fonts.add(await face.load());
+  done.add(`${family}|${url}`);
+}
 
 async function loadFonts(plan, fonts) {
-  await Promise.all(Object.entries(plan.fonts || {}).map(async ([key, url]) => {
-    if (!fontData.has(url)) {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`font ${url}: ${response.status}`);
-      fontData.set(url, await response.arrayBuffer());
-    }
-    const face = new FontFace(familyName(key), fontData.get(url));
-    fonts.add(await face.load());
-  }));
+  await Promise.all(Object.entries(plan.fonts || {}).map(([key, url]) => addFace(fonts, familyName(key), url)));
+  // the fallbacks this page already holds (needed by some text): the print frame gets them too
+  await Promise.all(Object.entries(plan.fallback_fonts || {}).flatMap(([key, list]) => list
+    .filter((f) => fontData.has(f.url)).map((f) => addFace(fonts, familyName(key), f.url, f.range))));
+}
+
+const rangeSpans = new Map(); // "U+600-6FF,U+FB50" -> [[0x600, 0x6ff], [0xfb50, 0xfb50]]
+function spans(range) {
+  if (!rangeSpans.has(range)) {
+    rangeSpans.set(range, range.split(",").map((part) => {
+      const [a, b = a] = part.trim().replace(/^U\+/i, "").split("-");
+      return [parseInt(a, 16), parseInt(b, 16)];
+    }));
+  }
+  return rangeSpans.get(range);
+}
+
+// The code points above ASCII in `texts` (the family's own font draws all of ASCII).
+function wideCodepoints(texts) {
+  const found = new Set();
+  for (const text of texts) {
+    if (typeof text !== "string" || !/[^\x00-\x7f]/.test(text)) continue;
+    for (const ch of text) { const cp = ch.codePointAt(0); if (cp > 0x7f) found.add(cp); }
+  }
+  return [...found];
+}
+
+// Fetch and register (in this page) every fallback font some of `texts` needs; resolves when they are ready.
+// A font that cannot be had (offline, never fetched) is left out: the browser's own font draws those letters.
+export async function loadScriptFonts(plan, texts, fonts = document.fonts) {
+  const wanted = wideCodepoints([...texts, plan.event_name]);
+  if (!wanted.length) return;
+  await Promise.all(Object.entries(plan.fallback_fonts || {}).flatMap(([key, list]) => list
+    .filter((f) => wanted.some((cp) => spans(f.range).some(([a, b]) => cp >= a && cp <= b)))
+    .map((f) => addFace(fonts, familyName(key), f.url, f.range).catch(() => {}))));
 }
 
 // ---- text fitting (canvas measureText in the same font the label prints in) -----------------------------------
@@ -341,6 +389,7 @@ export async function printOfflineLabel(plan, person, { frameId = "desk-print-fr
   doc.documentElement.dataset.widthMm = String(plan.width_mm);
   doc.documentElement.dataset.heightMm = String(plan.height_mm);
   doc.title = title;
+  await loadScriptFonts(plan, Object.values(person).flatMap((v) => (typeof v === "string" ? [v] : Object.values(v || {}))));
   await loadFonts(plan, doc.fonts);
   doc.body.append(drawLabel(plan, person, doc));
   await doc.fonts.ready;

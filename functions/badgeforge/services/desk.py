@@ -181,7 +181,7 @@ def label_plan(services: Services, uid: str, job_id: str, requested: str | None)
     """The job's design laid out at its label size as JSON (badge_renderer.label_plan): what the desk page draws
     itself when it is offline. The warm badge of the desk's prints is reused, so this costs no new layout."""
     from badge_renderer.errors import BadgeForgeError
-    from badge_renderer.label_plan import font_files
+    from badge_renderer.label_plan import fallback_files, font_files
     from badge_renderer.label_plan import label_plan as plan_of
 
     roster = load_roster(services, uid, job_id)
@@ -190,6 +190,7 @@ def label_plan(services: Services, uid: str, job_id: str, requested: str | None)
     try:
         plan = plan_of(_warm_badge(roster, uid, preset).composer, types, preset)
         plan["fonts"] = font_files(plan)
+        plan["fallback_fonts"] = fallback_files(plan)
     except BadgeForgeError as err:
         raise DeskRefused(err.code, str(err), field=err.column) from err
     return plan
@@ -197,12 +198,16 @@ def label_plan(services: Services, uid: str, job_id: str, requested: str | None)
 
 @functools.cache
 def label_font_names() -> frozenset[str]:
-    """The font files a label plan may name: each bundled family's own regular and bold face."""
+    """The font files a label plan may name: every font of each bundled family's regular and bold chain (its own
+    face and the script fallbacks)."""
     from badge_renderer.text.fonts import FontLibrary
 
     library = FontLibrary.default()
     return frozenset(
-        library.chain(family, weight)[0].path.name for family in library.families for weight in ("regular", "bold")
+        font.path.name
+        for family in library.families
+        for weight in ("regular", "bold")
+        for font in library.chain(family, weight)
     )
 
 

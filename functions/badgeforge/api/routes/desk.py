@@ -206,6 +206,10 @@ def label(job_id: str):
     preset = request.args.get("preset") or None
     plan = desk.label_plan(api().services, uid, job_id, preset[:100] if preset else None)
     plan["fonts"] = {key: f"/api/desk/fonts/{name}" for key, name in plan["fonts"].items()}
+    plan["fallback_fonts"] = {
+        key: [{"url": f"/api/desk/fonts/{f['file']}", "range": f["range"]} for f in fallbacks]
+        for key, fallbacks in plan.get("fallback_fonts", {}).items()
+    }
     response = jsonify(plan)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -213,8 +217,8 @@ def label(job_id: str):
 
 @bp.get("/api/desk/fonts/<name>")
 def font(name: str):
-    """A bundled font the offline label draws with (only the families' own files; no sign-in: a FontFace request
-    carries no token, and these are the OFL/Apache fonts the repository ships)."""
+    """A bundled font the offline label draws with: a family's own faces and their script fallbacks (no sign-in: a
+    FontFace request carries no token, and these are the OFL/Apache fonts the repository ships)."""
     from badge_renderer.text.fonts import fonts_dir
 
     if name not in desk.label_font_names():
