@@ -97,5 +97,10 @@ def test_a_german_organizer_reads_the_servers_messages_in_german(server, browser
         job_warnings = page.locator("#job-warnings").inner_text()
         assert "Ticketcode" in job_warnings, job_warnings
         assert_no_english(page.locator("main").inner_text())
+
+        # the jobs list names the job's state in German too
+        page.goto(server.url + "/jobs.html")
+        status = page.locator("#jobs tbody tr .badge-status").first
+        expect(status).to_have_text("fertig", timeout=WAIT_MS)
     finally:
         context.close()
