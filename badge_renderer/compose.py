@@ -90,6 +90,7 @@ class BadgeComposer:
         self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+        self._text_stamps: OrderedDict[tuple[Any, ...], tuple[Element, _Palette, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
         self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
@@ -310,9 +311,8 @@ class BadgeComposer:
             column = column or _first_field(element.format)
             stamp, truncated, missing = None, False, ""
             if value:
-                fitted = self._fit(value, element, *self._box(element)[2:])
-                stamp = self._stamp(fitted, element, palette, self._box(element))
-                truncated = bool(fitted.truncated)
+                stamp = self._text_stamp(value, element, palette, self._box(element))
+                truncated = stamp.truncated
                 missing = self._missing_in(value, element)
             found = (value, value.casefold(), column, stamp, truncated, missing, element)
             _remember(self._printed, key, found)
@@ -347,20 +347,17 @@ class BadgeComposer:
         if split:
             first_h = h * NAME_FIRST_SHARE
             last_el = self._last_name_element(element)
-            first_fit = self._fit(first, element, w, first_h, max_lines=1)
-            last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
-            small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
-            cut = first_fit.truncated or last_fit.truncated or small
-            if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
-                stamps: tuple[Any, ...] = (
-                    self._stamp(first_fit, element, palette, (x, y, w, first_h), valign="bottom"),
-                    self._stamp(last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top"),
-                )
+            stamps: tuple[Any, ...] = (
+                self._text_stamp(first, element, palette, (x, y, w, first_h), max_lines=1, valign="bottom"),
+                self._text_stamp(last, last_el, palette, (x, y + first_h, w, h - first_h), max_lines=1, valign="top"),
+            )
+            small = stamps[0].size < self.min_size(element) - 0.01 or stamps[1].size < self.min_size(last_el) - 0.01
+            # else: the whole name on up to max_lines lines reads better than an ellipsis
+            cut = stamps[0].truncated or stamps[1].truncated or small
         display = attendee.display_name
         if cut:
-            fitted = self._fit(display, element, w, h)
-            stamps = (self._stamp(fitted, element, palette, (x, y, w, h)),)
-            cut = bool(fitted.truncated)
+            stamps = (self._text_stamp(display, element, palette, (x, y, w, h)),)
+            cut = stamps[0].truncated
         column = "full_name" if attendee.full_name else "first_name"
         return stamps, cut, column, self._missing_in(display, element), element
 
@@ -431,6 +428,51 @@ class BadgeComposer:
         fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)
         self._draw_fitted(ctx, fitted, element, palette, box, valign=valign)
         return bool(fitted.truncated)
+
+    def _text_stamp(
+        self,
+        value: str,
+        element: Element,
+        palette: _Palette,
+        box: tuple[float, float, float, float],
+        *,
+        max_lines: int | None = None,
+        valign: str | None = None,
+    ) -> Any:
+        """The TextStamp of `value` fitted in `box` (with its fit's size and ellipsis), cached per value, element,
+        box and colour: one dict lookup for a repeated first name, and the quick path (text/quick.py) for a new
+        one-line Latin name instead of fit_text + make_stamp."""
+        key = (value, id(element), id(palette), box, max_lines, valign)
+        found = self._text_stamps.get(key)
+        if found is not None and found[0] is element and found[1] is palette:  # they pin their ids while it lives
+            return found[2]
+        printed = upper_for_print(value) if element.uppercase else value
+        lines = max_lines or element.max_lines
+        smallest = self.min_size(element)
+        if element.kind == "name":
+            floor, gain = smallest, self.text.fitting.WRAP_GAIN
+        else:
+            floor, gain = min(max(smallest, WRAP_BELOW_PT), element.max_size), math.inf
+        stamp = self.text.quick.quick_stamp(
+            printed,
+            self._library,
+            element.family or self.options.font_family,
+            element.weight,
+            box,
+            max_size=element.max_size,
+            min_size=floor,
+            max_lines=lines,
+            wrap_gain=gain,
+            color=palette.rgb(element.color),
+            align=element.align,
+            valign=valign or element.valign,
+            line_height=LINE_HEIGHT,
+        )
+        if stamp is None:
+            fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)
+            stamp = self._stamp(fitted, element, palette, box, valign=valign)
+        _remember(self._text_stamps, key, (element, palette, stamp))
+        return stamp
 
     def _fit(self, value: str, element: Element, w: float, h: float, *, max_lines: int | None = None) -> Any:
         """FittedText for `value` in a w x h box, cached (names repeat: first names, organizations, roles)."""

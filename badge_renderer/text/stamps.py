@@ -25,26 +25,49 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_fitted", "_runs")
+    __slots__ = ("_color", "_fitted", "_runs", "_text", "size", "truncated")
 
     def __init__(
         self,
         runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]],
         color: Sequence[float],
         fitted: FittedText | None = None,
+        *,
+        text: str = "",
+        size: float | None = None,
+        truncated: bool | None = None,
     ):
         self._runs = runs
         self._color = tuple(color)
         self._fitted = fitted
+        self._text = text
+        # the fit's size and ellipsis, so a caller holding only the stamp (compose's name plan) can judge it
+        self.size = fitted.size if size is None and fitted is not None else (size or 0.0)
+        self.truncated = bool(fitted.truncated) if truncated is None and fitted is not None else bool(truncated)
 
     @property
     def text(self) -> str:
         """What it prints, lines joined by newlines (for tests and debugging; joined only when asked)."""
-        return self._fitted.text if self._fitted is not None else ""
+        return self._fitted.text if self._fitted is not None else self._text
 
     @property
     def empty(self) -> bool:
         return not self._runs
+
+    def parts(self) -> list[tuple[Any, ...]]:
+        """The runs as plain values (font face, size, text, (glyph, x, y)..., (bytes, glyphs)..., flags): what two
+        ways of making a stamp must agree on, read back from the C arrays."""
+        return [
+            (
+                int(cairocffi_ffi().cast("uintptr_t", face)),
+                size,
+                text,
+                [(glyphs[i].index, glyphs[i].x, glyphs[i].y) for i in range(glyph_count)],
+                [(clusters[i].num_bytes, clusters[i].num_glyphs) for i in range(cluster_count)],
+                flags,
+            )
+            for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs
+        ]
 
     def draw(self, ctx: cairocffi.Context) -> None:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
@@ -101,3 +124,9 @@ def prepare_context(ctx: cairocffi.Context) -> None:
 def check_context(ctx: cairocffi.Context) -> None:
     """Raise cairo's error, if any, once per badge (direct calls skip cairocffi's per-call check)."""
     ctx._check_status()
+
+
+def cairocffi_ffi() -> Any:
+    import cairocffi
+
+    return cairocffi.ffi
