@@ -10,9 +10,10 @@ which then takes the general path.
 
 from __future__ import annotations
 
+import functools
 import math
+import struct
 from collections.abc import Sequence
-from operator import add, sub
 from typing import Any
 
 import uharfbuzz as hb
@@ -21,10 +22,10 @@ from badge_renderer.text.cairo_fonts import cairo_font_face
 from badge_renderer.text.drawing import _SIDES, ALIGNS, VALIGNS
 from badge_renderer.text.fitting import _SMALLEST
 from badge_renderer.text.fonts import FontLibrary
-from badge_renderer.text.shaping import _identity
 from badge_renderer.text.stamps import TextStamp
 
-_ONE_TO_ONE: dict[int, Any] = {}  # glyph count -> a shared read-only cairo_text_cluster_t[] of (1 byte, 1 glyph)
+# glyph count -> (wrap bytes as cairo_glyph_t[], its struct, a shared read-only cairo_text_cluster_t[] of (1, 1))
+_PACKINGS: dict[int, tuple[Any, struct.Struct, Any]] = {}
 
 
 def quick_stamp(
@@ -62,26 +63,38 @@ def quick_stamp(
     hb.shape(font.hb_font, buffer)
     infos = buffer.glyph_infos
     count = len(text)
-    if len(infos) != count or tuple([info.cluster for info in infos]) != _identity(count):
-        return None  # a ligature or a reordering: clusters are not one glyph per character
+    if len(infos) != count:
+        return None  # a ligature: clusters are not one glyph per character
+    # _shape_run's pen arithmetic and ShapedLine._ink_box's maxima and minima, in one pass over the glyphs
     scale = 1.0 / font.upem
-    glyphs = [info.codepoint for info in infos]
-    pen, xs, ys = 0, [], []
-    for pos in buffer.glyph_positions:
-        xs.append((pen + pos.x_offset) * scale)
-        ys.append(pos.y_offset * scale)
+    boxes = font.ink_boxes
+    glyphs, xs, ys = [], [], []
+    pen = 0
+    ink_top = ink_bottom = 0.0
+    left, right = math.inf, -math.inf
+    for index, (info, pos) in enumerate(zip(infos, buffer.glyph_positions, strict=True)):
+        if info.cluster != index:
+            return None  # reordered or merged clusters
+        gid = info.codepoint
+        gx, gy = (pen + pos.x_offset) * scale, pos.y_offset * scale
         pen += pos.x_advance
-    advance = pen * scale
-    # ShapedLine._ink_box, extent and ink
-    tops, bottoms, lefts, rights = font.ink_parts
-    if not tops.keys() >= set(glyphs):
-        for gid in glyphs:
+        glyphs.append(gid)
+        xs.append(gx)
+        ys.append(gy)
+        box = boxes.get(gid)
+        if box is None:
             font.glyph_ink(gid)
-    pens = [0.0 + gx for gx in xs]
-    ink_top = max(0.0, max(map(add, map(tops.__getitem__, glyphs), ys)))
-    ink_bottom = max(0.0, max(map(sub, map(bottoms.__getitem__, glyphs), ys)))
-    left = min(math.inf, min(map(add, pens, map(lefts.__getitem__, glyphs))))
-    right = max(-math.inf, max(map(add, pens, map(rights.__getitem__, glyphs))))
+            box = boxes[gid]
+        if box[0] + gy > ink_top:
+            ink_top = box[0] + gy
+        if box[1] - gy > ink_bottom:
+            ink_bottom = box[1] - gy
+        at = 0.0 + gx
+        if at + box[2] < left:
+            left = at + box[2]
+        if at + box[3] > right:
+            right = at + box[3]
+    advance = pen * scale
     if not left <= right:
         left = right = 0.0
     extent_left, extent_right = min(0.0, left), max(advance, right)
@@ -129,16 +142,35 @@ def quick_stamp(
         start = x if side == "left" else x + box_width - line_width
     start = start - extent_left * size
     baseline = baseline + 0 * pitch
-    import cairocffi
-
-    ffi = cairocffi.ffi
-    placed = ffi.new(
-        "cairo_glyph_t[]",
-        [(gid, start + gx * size, baseline - gy * size) for gid, gx, gy in zip(glyphs, xs, ys, strict=True)],
-    )
-    clusters = _ONE_TO_ONE.get(count)
-    if clusters is None:
-        clusters = _ONE_TO_ONE[count] = ffi.new("cairo_text_cluster_t[]", [(1, 1)] * count)
+    # cairo_glyph_t[] packed by struct and wrapped, not converted from tuples by ffi.new (a third of the cost)
+    packing = _PACKINGS.get(count) or _packing(count)
+    values: list[Any] = [0.0] * (3 * count)
+    values[0::3] = glyphs
+    values[1::3] = [start + gx * size for gx in xs]
+    values[2::3] = [baseline - gy * size for gy in ys]
+    placed = packing[0](packing[1].pack(*values))
+    clusters = packing[2]
     face = cairo_font_face(font)._pointer
     run = (face, size, text.encode("ascii"), placed, count, clusters, count, 0)
     return TextStamp([run], color, text=text, size=size, truncated=False)
+
+
+def _packing(count: int) -> tuple[Any, struct.Struct, Any]:
+    """How `count` glyphs become cairo's arrays: cairo_glyph_t is {unsigned long index; double x, y}, packed in
+    the platform's own layout (checked against cffi's; where they differ, ffi.new converts the values)."""
+    from badge_renderer.text.stamps import _cairo
+
+    ffi = _cairo()[1]
+    layout = struct.Struct("@" + "Ldd" * count)
+    if layout.size == ffi.sizeof("cairo_glyph_t") * count:
+        wrap = functools.partial(ffi.from_buffer, "cairo_glyph_t[]")
+    else:
+        wrap = functools.partial(_converted, ffi, count)
+    clusters = ffi.new("cairo_text_cluster_t[]", [(1, 1)] * count)
+    _PACKINGS[count] = (wrap, layout, clusters)
+    return _PACKINGS[count]
+
+
+def _converted(ffi: Any, count: int, packed: bytes) -> Any:
+    values = struct.unpack("@" + "Ldd" * count, packed)
+    return ffi.new("cairo_glyph_t[]", [values[i : i + 3] for i in range(0, 3 * count, 3)])

@@ -73,9 +73,7 @@ class TextStamp:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
         if not self._runs:
             return
-        import cairocffi
-
-        lib, pointer = cairocffi.cairo, ctx._pointer
+        lib, pointer = _LIB or _cairo()[0], ctx._pointer
         color = self._color
         if len(color) == 4:
             lib.cairo_set_source_rgba(pointer, *color)
@@ -99,9 +97,7 @@ def make_stamp(
     valign: str = "middle",
 ) -> TextStamp:
     """The stamp of `fitted` in the box at (x, y): the glyph placement of draw_text, converted to C once."""
-    import cairocffi
-
-    ffi = cairocffi.ffi
+    ffi = _cairo()[1]
     runs = []
     for run in place_text(fitted, x, y, box_width, box_height, align=align, valign=valign):
         glyphs = ffi.new("cairo_glyph_t[]", run.glyphs)
@@ -116,9 +112,7 @@ def make_stamp(
 
 def prepare_context(ctx: cairocffi.Context) -> None:
     """Unhinted glyphs, as draw_text uses: set once per badge (inside its save/restore) before stamps draw."""
-    import cairocffi
-
-    cairocffi.cairo.cairo_set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
+    (_LIB or _cairo()[0]).cairo_set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
 
 
 def check_context(ctx: cairocffi.Context) -> None:
@@ -126,7 +120,17 @@ def check_context(ctx: cairocffi.Context) -> None:
     ctx._check_status()
 
 
-def cairocffi_ffi() -> Any:
+_LIB: Any = None  # cairocffi's libcairo once a stamp draws (an import statement per call cost ~2 K instructions)
+
+
+def _cairo() -> tuple[Any, Any]:
+    """(libcairo, ffi) of cairocffi, imported on first use (the text package loads without cairo)."""
+    global _LIB
     import cairocffi
 
-    return cairocffi.ffi
+    _LIB = cairocffi.cairo
+    return cairocffi.cairo, cairocffi.ffi
+
+
+def cairocffi_ffi() -> Any:
+    return _cairo()[1]
