@@ -258,8 +258,9 @@ class BadgeComposer:
         layer_key = (attendee.ticket_type, side)
         found = self._layer_keys.get(layer_key)
         if found is None:
-            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), self.palette(attendee.ticket_type))
-        layer, palette = found
+            palette = self.palette(attendee.ticket_type)
+            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
+        layer, palette, painters = found
         if static:
             lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
             lib.cairo_paint(pointer)
@@ -268,11 +269,24 @@ class BadgeComposer:
         if self.document is not None:  # a design document: its adapter picks what this attendee gets
             self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
         else:
-            for element in self.design.side_elements(side):
-                self._draw_element(ctx, attendee, element, palette, issues, printed)
+            for paint, element in painters:
+                paint(ctx, attendee, element, palette, issues, printed)
         lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
+
+    def _painters(self, side: str) -> tuple[tuple[Callable[..., None], Element], ...]:
+        """(draw method, element) of each element of a bundled design's side that prints per badge, worked out
+        once per side and ticket group: the per-badge loop makes one call per printed element, no dispatch on
+        kinds, and none for the logo and event name (in the static layer) or pronouns the job leaves out."""
+        painters: list[tuple[Callable[..., None], Element]] = []
+        for element in self.design.side_elements(side):
+            if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
+                continue
+            paint = {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
+            if paint is not None:
+                painters.append((paint, element))
+        return tuple(painters)
 
     def _draw_element(
         self,
@@ -285,22 +299,44 @@ class BadgeComposer:
     ) -> None:
         """One per-badge element (name, text, QR code); the static layer already holds the others."""
         if element.kind == "name":
-            self._draw_name(ctx, attendee, element, palette, issues)
+            self._draw_name(ctx, attendee, element, palette, issues, printed)
         elif element.kind == "text":
             if element.option == "pronouns" and not self.options.show_pronouns:
                 return
-            value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
-            if value and folded not in printed:
-                printed.add(folded)
-                stamp.draw(ctx)
-                if truncated:
-                    issues.append(_shortened(attendee, column, value))
-                if missing:
-                    issues.append(unprintable(attendee.row, column, missing))
+            self._draw_text(ctx, attendee, element, palette, issues, printed)
         elif element.kind == "qr":
-            issue = self._draw_qr(ctx, attendee, element)
-            if issue:
-                issues.append(issue)
+            self._draw_qr_element(ctx, attendee, element, palette, issues, printed)
+
+    def _draw_text(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
+        if value and folded not in printed:
+            printed.add(folded)
+            stamp.draw(ctx)
+            if truncated:
+                issues.append(_shortened(attendee, column, value))
+            if missing:
+                issues.append(unprintable(attendee.row, column, missing))
+
+    def _draw_qr_element(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        issue = self._draw_qr(ctx, attendee, element)
+        if issue:
+            issues.append(issue)
 
     def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
         """What a text element prints for this attendee's values (remembered per element, accent and values)."""
@@ -319,7 +355,13 @@ class BadgeComposer:
         return found
 
     def _draw_name(
-        self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str] | None = None,
     ) -> None:
         key = (id(element), palette.accent, attendee.first_name, attendee.last_name, attendee.full_name)
         found = self._names.get(key)
