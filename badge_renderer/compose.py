@@ -19,7 +19,7 @@ from badge_renderer.design_document.artwork import SLANT
 from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image_cached
 from badge_renderer.model import Attendee, RowIssue
-from badge_renderer.names import is_east_asian, upper_for_print
+from badge_renderer.names import is_east_asian, printed_name, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
     GRID_PT,
@@ -396,7 +396,7 @@ class BadgeComposer:
             small = stamps[0].size < self.min_size(element) - 0.01 or stamps[1].size < self.min_size(last_el) - 0.01
             # else: the whole name on up to max_lines lines reads better than an ellipsis
             cut = stamps[0].truncated or stamps[1].truncated or small
-        display = attendee.display_name
+        display = attendee.full_name or printed_name(attendee.first_name, attendee.last_name)  # display_name
         if cut:
             stamps = (self._text_stamp(display, element, palette, (x, y, w, h)),)
             cut = stamps[0].truncated

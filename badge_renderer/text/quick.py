@@ -76,8 +76,9 @@ def quick_stamp(
         if info.cluster != index:
             return None  # reordered or merged clusters
         gid = info.codepoint
-        gx, gy = (pen + pos.x_offset) * scale, pos.y_offset * scale
-        pen += pos.x_advance
+        x_offset, y_offset, x_advance, _ = pos.position  # one attribute read for three
+        gx, gy = (pen + x_offset) * scale, y_offset * scale
+        pen += x_advance
         glyphs.append(gid)
         xs.append(gx)
         ys.append(gy)

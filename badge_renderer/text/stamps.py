@@ -71,18 +71,21 @@ class TextStamp:
 
     def draw(self, ctx: cairocffi.Context) -> None:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
-        if not self._runs:
+        runs = self._runs
+        if not runs:
             return
-        lib, pointer = _LIB or _cairo()[0], ctx._pointer
+        if _LIB is None:
+            _cairo()
+        pointer = ctx._pointer
         color = self._color
         if len(color) == 4:
-            lib.cairo_set_source_rgba(pointer, *color)
+            _set_source_rgba(pointer, *color)
         else:
-            lib.cairo_set_source_rgb(pointer, *color)
-        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs:
-            lib.cairo_set_font_face(pointer, face)
-            lib.cairo_set_font_size(pointer, size)
-            lib.cairo_show_text_glyphs(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
+            _set_source_rgb(pointer, *color)
+        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in runs:
+            _set_font_face(pointer, face)
+            _set_font_size(pointer, size)
+            _show_text_glyphs(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
 
 
 def make_stamp(
@@ -123,13 +126,26 @@ def check_context(ctx: cairocffi.Context) -> None:
 _LIB: Any = None  # cairocffi's libcairo once a stamp draws (an import statement per call cost ~2 K instructions)
 
 
+# libcairo's functions a stamp calls, bound once: `lib.cairo_x` on cffi's dlopen'ed library goes through a Python
+# __getattr__ hook on every access (~330 instructions, 20 per badge)
+_set_source_rgb: Any = None
+_set_source_rgba: Any = None
+_set_font_face: Any = None
+_set_font_size: Any = None
+_show_text_glyphs: Any = None
+
+
 def _cairo() -> tuple[Any, Any]:
     """(libcairo, ffi) of cairocffi, imported on first use (the text package loads without cairo)."""
-    global _LIB
+    global _LIB, _set_source_rgb, _set_source_rgba, _set_font_face, _set_font_size, _show_text_glyphs
     import cairocffi
 
-    _LIB = cairocffi.cairo
-    return cairocffi.cairo, cairocffi.ffi
+    lib = cairocffi.cairo
+    _set_source_rgb, _set_source_rgba = lib.cairo_set_source_rgb, lib.cairo_set_source_rgba
+    _set_font_face, _set_font_size = lib.cairo_set_font_face, lib.cairo_set_font_size
+    _show_text_glyphs = lib.cairo_show_text_glyphs
+    _LIB = lib
+    return lib, cairocffi.ffi
 
 
 def cairocffi_ffi() -> Any:
