@@ -1,11 +1,12 @@
-"""The common case in one function: a one-line, one-font, left-to-right ASCII text from its string to a TextStamp.
+"""The common case in one function: a one-line, one-font, left-to-right text from its string to a TextStamp.
 
 A fresh surname on every badge used to pass ~15 Python layers (clean_text, _Fitter, shape_cached, shape_line,
 ShapedRun, ShapedLine, _Layout, FittedText, place_text, PlacedRun, ...) for what is, in nearly every name, one
 HarfBuzz call and a few multiplications. This does the same arithmetic in the same order (so the glyph arrays are
 bit-identical to fit_text + make_stamp: tests/unit/text/test_quick_stamps.py compares them on many names) and
-returns None for anything else — non-ASCII, a font fallback, a ligature, a text that wraps or needs an ellipsis —
-which then takes the general path.
+returns None for anything else — a combining mark, right-to-left or control characters, a font fallback, a text
+that wraps or needs an ellipsis — which then takes the general path. Accented Latin, Greek and Cyrillic names in
+NFC and ligatures ("ff", "fi") stay on the quick path.
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ from __future__ import annotations
 import functools
 import math
 import struct
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 import uharfbuzz as hb
 
 from badge_renderer.text.cairo_fonts import cairo_font_face
+from badge_renderer.text.direction import has_rtl
 from badge_renderer.text.drawing import _SIDES, ALIGNS, VALIGNS
 from badge_renderer.text.fitting import _SMALLEST
-from badge_renderer.text.fonts import FontLibrary
+from badge_renderer.text.fonts import FontFile, FontLibrary
+from badge_renderer.text.shaping import _identity, cluster_bytes
 from badge_renderer.text.stamps import TextStamp
 
-# glyph count -> (wrap bytes as cairo_glyph_t[], its struct, a shared read-only cairo_text_cluster_t[] of (1, 1))
-_PACKINGS: dict[int, tuple[Any, struct.Struct, Any]] = {}
+# glyph count -> (wrap bytes as cairo_glyph_t[], its struct, a shared read-only cairo_text_cluster_t[] of (1, 1),
+# make a cairo_text_cluster_t[])
+_PACKINGS: dict[int, tuple[Any, struct.Struct, Any, Any]] = {}
+_PLAIN: dict[FontFile, frozenset[str]] = {}  # see _plain_chars
 
 
 def quick_stamp(
@@ -46,25 +52,27 @@ def quick_stamp(
 ) -> TextStamp | None:
     """make_stamp(fit_text(text, ...), *box, ...) when `text` is the common case, else None (use those)."""
     x, y, box_width, box_height = box
-    if not text or not (text.isascii() and text.isprintable()) or "  " in text or text[:1] == " " or text[-1:] == " ":
-        return None  # empty, or clean_text would change it (controls, runs of spaces), or not plain ASCII
+    if not text or "  " in text or text[0] == " " or text[-1] == " ":
+        return None  # empty, or clean_text would change its spaces
     if not (box_width > 0 and box_height > 0 and max_size > 0 and line_height > 0):
         return None
     if align not in ALIGNS or valign not in VALIGNS:
         return None  # place_text says why
     font = library.chain(family, weight)[0]
-    if not font.chars.issuperset(text):
-        return None  # a character from a fallback font: more than one run
+    ascii = text.isascii()
+    if ascii:
+        if not (text.isprintable() and font.chars.issuperset(text)):
+            return None  # controls (clean_text's), or a character from a fallback font: more than one run
+    elif not (_plain_chars(font).issuperset(text) and unicodedata.is_normalized("NFC", text)):
+        return None  # a mark, a control, right-to-left, another font, or NFC would change it
     # shaping.py's _shape_run, for one run over the whole text
     buffer = hb.Buffer()
-    buffer.add_codepoints(list(text.encode("ascii")), 0, len(text))
+    buffer.add_codepoints(list(text.encode("ascii")) if ascii else list(map(ord, text)), 0, len(text))
     buffer.direction = "ltr"
     buffer.guess_segment_properties()
     hb.shape(font.hb_font, buffer)
     infos = buffer.glyph_infos
-    count = len(text)
-    if len(infos) != count:
-        return None  # a ligature: clusters are not one glyph per character
+    count = len(infos)
     # _shape_run's pen arithmetic and ShapedLine._ink_box's maxima and minima, in one pass over the glyphs
     scale = 1.0 / font.upem
     boxes = font.ink_boxes
@@ -72,9 +80,9 @@ def quick_stamp(
     pen = 0
     ink_top = ink_bottom = 0.0
     left, right = math.inf, -math.inf
-    for index, (info, pos) in enumerate(zip(infos, buffer.glyph_positions, strict=True)):
-        if info.cluster != index:
-            return None  # reordered or merged clusters
+    clusters = []
+    for info, pos in zip(infos, buffer.glyph_positions, strict=True):
+        clusters.append(info.cluster)
         gid = info.codepoint
         x_offset, y_offset, x_advance, _ = pos.position  # one attribute read for three
         gx, gy = (pen + x_offset) * scale, y_offset * scale
@@ -150,13 +158,17 @@ def quick_stamp(
     values[1::3] = [start + gx * size for gx in xs]
     values[2::3] = [baseline - gy * size for gy in ys]
     placed = packing[0](packing[1].pack(*values))
-    clusters = packing[2]
+    if ascii and count == len(text) and tuple(clusters) == _identity(count):
+        bytes_glyphs, cluster_count = packing[2], count  # one byte, one glyph per character: a shared array
+    else:  # accents (UTF-8 bytes per character) or a ligature (glyphs per cluster)
+        per_cluster = cluster_bytes(text, tuple(clusters), False)
+        bytes_glyphs, cluster_count = packing[3](per_cluster), len(per_cluster)
     face = cairo_font_face(font)._pointer
-    run = (face, size, text.encode("ascii"), placed, count, clusters, count, 0)
+    run = (face, size, text.encode("utf-8"), placed, count, bytes_glyphs, cluster_count, 0)
     return TextStamp([run], color, text=text, size=size, truncated=False)
 
 
-def _packing(count: int) -> tuple[Any, struct.Struct, Any]:
+def _packing(count: int) -> tuple[Any, struct.Struct, Any, Any]:
     """How `count` glyphs become cairo's arrays: cairo_glyph_t is {unsigned long index; double x, y}, packed in
     the platform's own layout (checked against cffi's; where they differ, ffi.new converts the values)."""
     from badge_renderer.text.stamps import _cairo
@@ -168,8 +180,20 @@ def _packing(count: int) -> tuple[Any, struct.Struct, Any]:
     else:
         wrap = functools.partial(_converted, ffi, count)
     clusters = ffi.new("cairo_text_cluster_t[]", [(1, 1)] * count)
-    _PACKINGS[count] = (wrap, layout, clusters)
+    _PACKINGS[count] = (wrap, layout, clusters, functools.partial(ffi.new, "cairo_text_cluster_t[]"))
     return _PACKINGS[count]
+
+
+def _plain_chars(font: FontFile) -> frozenset[str]:
+    """The characters of `font` a text may hold and stay on the quick path: left-to-right letters, digits,
+    punctuation and symbols, and the space — what printable() keeps whatever surrounds it, clean_text leaves alone
+    (NFC aside, checked per text), and one font draws in one left-to-right run."""
+    found = _PLAIN.get(font)
+    if found is None:
+        found = _PLAIN[font] = frozenset(
+            ch for ch in font.chars if ch == " " or (unicodedata.category(ch)[0] in "LNPS" and not has_rtl(ch))
+        )
+    return found
 
 
 def _converted(ffi: Any, count: int, packed: bytes) -> Any:
