@@ -340,7 +340,8 @@ class BadgeComposer:
 
     def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
         """What a text element prints for this attendee's values (remembered per element, accent and values)."""
-        key = (id(element), palette.accent, *self._values(element.format)(attendee))
+        values = self._formats.get(element.format) or self._values(element.format)  # no call once it is made
+        key = (id(element), palette.accent, *values(attendee))
         found = self._printed.get(key)
         if found is None or found[6] is not element:  # the element pins its id while the entry lives
             value, column = self._filled(element.format, attendee)

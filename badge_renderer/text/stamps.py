@@ -115,12 +115,17 @@ def make_stamp(
 
 def prepare_context(ctx: cairocffi.Context) -> None:
     """Unhinted glyphs, as draw_text uses: set once per badge (inside its save/restore) before stamps draw."""
-    (_LIB or _cairo()[0]).cairo_set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
+    if _LIB is None:
+        _cairo()
+    _set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
 
 
 def check_context(ctx: cairocffi.Context) -> None:
     """Raise cairo's error, if any, once per badge (direct calls skip cairocffi's per-call check)."""
-    ctx._check_status()
+    if _LIB is None:
+        _cairo()
+    if _status(ctx._pointer):
+        ctx._check_status()  # cairocffi's exception for it
 
 
 _LIB: Any = None  # cairocffi's libcairo once a stamp draws (an import statement per call cost ~2 K instructions)
@@ -133,14 +138,18 @@ _set_source_rgba: Any = None
 _set_font_face: Any = None
 _set_font_size: Any = None
 _show_text_glyphs: Any = None
+_set_font_options: Any = None
+_status: Any = None
 
 
 def _cairo() -> tuple[Any, Any]:
     """(libcairo, ffi) of cairocffi, imported on first use (the text package loads without cairo)."""
     global _LIB, _set_source_rgb, _set_source_rgba, _set_font_face, _set_font_size, _show_text_glyphs
+    global _set_font_options, _status
     import cairocffi
 
     lib = cairocffi.cairo
+    _set_font_options, _status = lib.cairo_set_font_options, lib.cairo_status
     _set_source_rgb, _set_source_rgba = lib.cairo_set_source_rgb, lib.cairo_set_source_rgba
     _set_font_face, _set_font_size = lib.cairo_set_font_face, lib.cairo_set_font_size
     _show_text_glyphs = lib.cairo_show_text_glyphs
