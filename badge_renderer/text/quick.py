@@ -32,6 +32,7 @@ from badge_renderer.text.stamps import TextStamp
 # make a cairo_text_cluster_t[])
 _PACKINGS: dict[int, tuple[Any, struct.Struct, Any, Any]] = {}
 _PLAIN: dict[FontFile, frozenset[str]] = {}  # see _plain_chars
+_FACES: dict[FontFile, Any] = {}  # the cairo_font_face_t* of each font (cairo_fonts keeps the faces alive)
 
 
 def quick_stamp(
@@ -163,7 +164,7 @@ def quick_stamp(
     else:  # accents (UTF-8 bytes per character) or a ligature (glyphs per cluster)
         per_cluster = cluster_bytes(text, tuple(clusters), False)
         bytes_glyphs, cluster_count = packing[3](per_cluster), len(per_cluster)
-    face = cairo_font_face(font)._pointer
+    face = _FACES.get(font) or _face(font)
     run = (face, size, text.encode("utf-8"), placed, count, bytes_glyphs, cluster_count, 0)
     return TextStamp([run], color, text=text, size=size, truncated=False)
 
@@ -176,7 +177,7 @@ def _packing(count: int) -> tuple[Any, struct.Struct, Any, Any]:
     ffi = _cairo()[1]
     layout = struct.Struct("@" + "Ldd" * count)
     if layout.size == ffi.sizeof("cairo_glyph_t") * count:
-        wrap = functools.partial(ffi.from_buffer, "cairo_glyph_t[]")
+        wrap = functools.partial(ffi.from_buffer, ffi.typeof("cairo_glyph_t[]"))
     else:
         wrap = functools.partial(_converted, ffi, count)
     clusters = ffi.new("cairo_text_cluster_t[]", [(1, 1)] * count)
@@ -199,3 +200,8 @@ def _plain_chars(font: FontFile) -> frozenset[str]:
 def _converted(ffi: Any, count: int, packed: bytes) -> Any:
     values = struct.unpack("@" + "Ldd" * count, packed)
     return ffi.new("cairo_glyph_t[]", [values[i : i + 3] for i in range(0, 3 * count, 3)])
+
+
+def _face(font: FontFile) -> Any:
+    _FACES[font] = cairo_font_face(font)._pointer
+    return _FACES[font]
