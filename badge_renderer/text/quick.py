@@ -91,10 +91,11 @@ def quick_stamp(
         glyphs.append(gid)
         xs.append(gx)
         ys.append(gy)
-        box = boxes.get(gid)
-        if box is None:
+        found = boxes.get(gid)
+        if found is None:
             font.glyph_ink(gid)
-            box = boxes[gid]
+            found = boxes[gid]
+        box = found
         if box[0] + gy > ink_top:
             ink_top = box[0] + gy
         if box[1] - gy > ink_bottom:
