@@ -19,7 +19,7 @@ from badge_renderer.design_document.artwork import SLANT
 from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image_cached
 from badge_renderer.model import Attendee, RowIssue
-from badge_renderer.names import is_east_asian, upper_for_print
+from badge_renderer.names import is_east_asian, printed_name, upper_for_print
 from badge_renderer.options import RenderOptions
 from badge_renderer.qr import (
     GRID_PT,
@@ -90,6 +90,7 @@ class BadgeComposer:
         self._boxes: dict[int, tuple[Element, tuple[float, float, float, float]]] = {}
         self._variants: dict[int, tuple[Element, Element]] = {}
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+        self._text_stamps: OrderedDict[tuple[Any, ...], tuple[Element, _Palette, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
         self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
         self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
@@ -257,8 +258,9 @@ class BadgeComposer:
         layer_key = (attendee.ticket_type, side)
         found = self._layer_keys.get(layer_key)
         if found is None:
-            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), self.palette(attendee.ticket_type))
-        layer, palette = found
+            palette = self.palette(attendee.ticket_type)
+            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
+        layer, palette, painters = found
         if static:
             lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
             lib.cairo_paint(pointer)
@@ -267,11 +269,24 @@ class BadgeComposer:
         if self.document is not None:  # a design document: its adapter picks what this attendee gets
             self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
         else:
-            for element in self.design.side_elements(side):
-                self._draw_element(ctx, attendee, element, palette, issues, printed)
+            for paint, element in painters:
+                paint(ctx, attendee, element, palette, issues, printed)
         lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
+
+    def _painters(self, side: str) -> tuple[tuple[Callable[..., None], Element], ...]:
+        """(draw method, element) of each element of a bundled design's side that prints per badge, worked out
+        once per side and ticket group: the per-badge loop makes one call per printed element, no dispatch on
+        kinds, and none for the logo and event name (in the static layer) or pronouns the job leaves out."""
+        painters: list[tuple[Callable[..., None], Element]] = []
+        for element in self.design.side_elements(side):
+            if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
+                continue
+            paint = {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
+            if paint is not None:
+                painters.append((paint, element))
+        return tuple(painters)
 
     def _draw_element(
         self,
@@ -284,42 +299,70 @@ class BadgeComposer:
     ) -> None:
         """One per-badge element (name, text, QR code); the static layer already holds the others."""
         if element.kind == "name":
-            self._draw_name(ctx, attendee, element, palette, issues)
+            self._draw_name(ctx, attendee, element, palette, issues, printed)
         elif element.kind == "text":
             if element.option == "pronouns" and not self.options.show_pronouns:
                 return
-            value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
-            if value and folded not in printed:
-                printed.add(folded)
-                stamp.draw(ctx)
-                if truncated:
-                    issues.append(_shortened(attendee, column, value))
-                if missing:
-                    issues.append(unprintable(attendee.row, column, missing))
+            self._draw_text(ctx, attendee, element, palette, issues, printed)
         elif element.kind == "qr":
-            issue = self._draw_qr(ctx, attendee, element)
-            if issue:
-                issues.append(issue)
+            self._draw_qr_element(ctx, attendee, element, palette, issues, printed)
+
+    def _draw_text(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        value, folded, column, stamp, truncated, missing, _ = self._printed_text(attendee, element, palette)
+        if value and folded not in printed:
+            printed.add(folded)
+            stamp.draw(ctx)
+            if truncated:
+                issues.append(_shortened(attendee, column, value))
+            if missing:
+                issues.append(unprintable(attendee.row, column, missing))
+
+    def _draw_qr_element(
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str],
+    ) -> None:
+        issue = self._draw_qr(ctx, attendee, element)
+        if issue:
+            issues.append(issue)
 
     def _printed_text(self, attendee: Attendee, element: Element, palette: _Palette) -> _Printed:
         """What a text element prints for this attendee's values (remembered per element, accent and values)."""
-        key = (id(element), palette.accent, *self._values(element.format)(attendee))
+        values = self._formats.get(element.format) or self._values(element.format)  # no call once it is made
+        key = (id(element), palette.accent, *values(attendee))
         found = self._printed.get(key)
         if found is None or found[6] is not element:  # the element pins its id while the entry lives
             value, column = self._filled(element.format, attendee)
             column = column or _first_field(element.format)
             stamp, truncated, missing = None, False, ""
             if value:
-                fitted = self._fit(value, element, *self._box(element)[2:])
-                stamp = self._stamp(fitted, element, palette, self._box(element))
-                truncated = bool(fitted.truncated)
+                stamp = self._text_stamp(value, element, palette, self._box(element))
+                truncated = stamp.truncated
                 missing = self._missing_in(value, element)
             found = (value, value.casefold(), column, stamp, truncated, missing, element)
             _remember(self._printed, key, found)
         return found
 
     def _draw_name(
-        self, ctx: Any, attendee: Attendee, element: Element, palette: _Palette, issues: list[RowIssue]
+        self,
+        ctx: Any,
+        attendee: Attendee,
+        element: Element,
+        palette: _Palette,
+        issues: list[RowIssue],
+        printed: set[str] | None = None,
     ) -> None:
         key = (id(element), palette.accent, attendee.first_name, attendee.last_name, attendee.full_name)
         found = self._names.get(key)
@@ -347,20 +390,17 @@ class BadgeComposer:
         if split:
             first_h = h * NAME_FIRST_SHARE
             last_el = self._last_name_element(element)
-            first_fit = self._fit(first, element, w, first_h, max_lines=1)
-            last_fit = self._fit(last, last_el, w, h - first_h, max_lines=1)
-            small = first_fit.size < self.min_size(element) - 0.01 or last_fit.size < self.min_size(last_el) - 0.01
-            cut = first_fit.truncated or last_fit.truncated or small
-            if not cut:  # else: the whole name on up to max_lines lines reads better than an ellipsis
-                stamps: tuple[Any, ...] = (
-                    self._stamp(first_fit, element, palette, (x, y, w, first_h), valign="bottom"),
-                    self._stamp(last_fit, last_el, palette, (x, y + first_h, w, h - first_h), valign="top"),
-                )
-        display = attendee.display_name
+            stamps: tuple[Any, ...] = (
+                self._text_stamp(first, element, palette, (x, y, w, first_h), max_lines=1, valign="bottom"),
+                self._text_stamp(last, last_el, palette, (x, y + first_h, w, h - first_h), max_lines=1, valign="top"),
+            )
+            small = stamps[0].size < self.min_size(element) - 0.01 or stamps[1].size < self.min_size(last_el) - 0.01
+            # else: the whole name on up to max_lines lines reads better than an ellipsis
+            cut = stamps[0].truncated or stamps[1].truncated or small
+        display = attendee.full_name or printed_name(attendee.first_name, attendee.last_name)  # display_name
         if cut:
-            fitted = self._fit(display, element, w, h)
-            stamps = (self._stamp(fitted, element, palette, (x, y, w, h)),)
-            cut = bool(fitted.truncated)
+            stamps = (self._text_stamp(display, element, palette, (x, y, w, h)),)
+            cut = stamps[0].truncated
         column = "full_name" if attendee.full_name else "first_name"
         return stamps, cut, column, self._missing_in(display, element), element
 
@@ -431,6 +471,51 @@ class BadgeComposer:
         fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)
         self._draw_fitted(ctx, fitted, element, palette, box, valign=valign)
         return bool(fitted.truncated)
+
+    def _text_stamp(
+        self,
+        value: str,
+        element: Element,
+        palette: _Palette,
+        box: tuple[float, float, float, float],
+        *,
+        max_lines: int | None = None,
+        valign: str | None = None,
+    ) -> Any:
+        """The TextStamp of `value` fitted in `box` (with its fit's size and ellipsis), cached per value, element,
+        box and colour: one dict lookup for a repeated first name, and the quick path (text/quick.py) for a new
+        one-line Latin name instead of fit_text + make_stamp."""
+        key = (value, id(element), id(palette), box, max_lines, valign)
+        found = self._text_stamps.get(key)
+        if found is not None and found[0] is element and found[1] is palette:  # they pin their ids while it lives
+            return found[2]
+        printed = upper_for_print(value) if element.uppercase else value
+        lines = max_lines or element.max_lines
+        smallest = self.min_size(element)
+        if element.kind == "name":
+            floor, gain = smallest, self.text.fitting.WRAP_GAIN
+        else:
+            floor, gain = min(max(smallest, WRAP_BELOW_PT), element.max_size), math.inf
+        stamp = self.text.quick.quick_stamp(
+            printed,
+            self._library,
+            element.family or self.options.font_family,
+            element.weight,
+            box,
+            max_size=element.max_size,
+            min_size=floor,
+            max_lines=lines,
+            wrap_gain=gain,
+            color=palette.rgb(element.color),
+            align=element.align,
+            valign=valign or element.valign,
+            line_height=LINE_HEIGHT,
+        )
+        if stamp is None:
+            fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)
+            stamp = self._stamp(fitted, element, palette, box, valign=valign)
+        _remember(self._text_stamps, key, (element, palette, stamp))
+        return stamp
 
     def _fit(self, value: str, element: Element, w: float, h: float, *, max_lines: int | None = None) -> Any:
         """FittedText for `value` in a w x h box, cached (names repeat: first names, organizations, roles)."""

@@ -97,6 +97,11 @@ class FontFile:
         (never the widest): a line's ink is then a few min/max over maps, no Python loop per glyph."""
         return {}, {}, {}, {}
 
+    @cached_property
+    def ink_boxes(self) -> dict[int, tuple[float, float, float, float]]:
+        """The same per glyph as one tuple (text/quick.py reads all four in one lookup)."""
+        return {}
+
     def glyph_ink(self, gid: int) -> tuple[float, float, float, float] | None:
         """(top above the baseline, bottom below it, left, right of the origin) of a glyph's outline in em.
 
@@ -113,6 +118,7 @@ class FontFile:
             bottom = -(extents.y_bearing + extents.height) * scale + grow
             ink = (top, bottom, left, left + extents.width * scale + 2 * grow)
         self.glyph_inks[gid] = ink
+        self.ink_boxes[gid] = ink or _BLANK_INK
         for part, value in zip(self.ink_parts, ink or _BLANK_INK, strict=True):
             part[gid] = value
         return ink

@@ -59,20 +59,25 @@ class ShapedRun:
 
         RTL runs hold their glyphs in the reverse of text order: cairo's backward flag, set when drawing.
         """
-        count = len(self.text)
-        if not self.rtl and self.text.isascii() and self.clusters == _identity(count):
-            return [(1, 1)] * count  # the usual Latin name: one byte, one glyph per character
-        bounds = [*sorted(set(self.clusters)), len(self.text)]
-        ends = {start: bounds[i + 1] for i, start in enumerate(bounds[:-1])}
-        result: list[tuple[int, int]] = []
-        previous = None
-        for cluster in self.clusters:
-            if cluster == previous:
-                result[-1] = (result[-1][0], result[-1][1] + 1)
-            else:
-                result.append((len(self.text[cluster : ends[cluster]].encode("utf-8")), 1))
-            previous = cluster
-        return result[::-1] if self.rtl else result
+        return cluster_bytes(self.text, self.clusters, self.rtl)
+
+
+def cluster_bytes(text: str, clusters: tuple[int, ...], rtl: bool) -> list[tuple[int, int]]:
+    """(UTF-8 bytes, glyphs) per cluster of a run whose glyph i came from text[clusters[i]] (see text_clusters)."""
+    count = len(text)
+    if not rtl and text.isascii() and clusters == _identity(count):
+        return [(1, 1)] * count  # the usual Latin name: one byte, one glyph per character
+    bounds = [*sorted(set(clusters)), len(text)]
+    ends = {start: bounds[i + 1] for i, start in enumerate(bounds[:-1])}
+    result: list[tuple[int, int]] = []
+    previous = None
+    for cluster in clusters:
+        if cluster == previous:
+            result[-1] = (result[-1][0], result[-1][1] + 1)
+        else:
+            result.append((len(text[cluster : ends[cluster]].encode("utf-8")), 1))
+        previous = cluster
+    return result[::-1] if rtl else result
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,43 +25,67 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_fitted", "_runs")
+    __slots__ = ("_color", "_fitted", "_runs", "_text", "size", "truncated")
 
     def __init__(
         self,
         runs: list[tuple[Any, float, bytes, Any, int, Any, int, int]],
         color: Sequence[float],
         fitted: FittedText | None = None,
+        *,
+        text: str = "",
+        size: float | None = None,
+        truncated: bool | None = None,
     ):
         self._runs = runs
         self._color = tuple(color)
         self._fitted = fitted
+        self._text = text
+        # the fit's size and ellipsis, so a caller holding only the stamp (compose's name plan) can judge it
+        self.size = fitted.size if size is None and fitted is not None else (size or 0.0)
+        self.truncated = bool(fitted.truncated) if truncated is None and fitted is not None else bool(truncated)
 
     @property
     def text(self) -> str:
         """What it prints, lines joined by newlines (for tests and debugging; joined only when asked)."""
-        return self._fitted.text if self._fitted is not None else ""
+        return self._fitted.text if self._fitted is not None else self._text
 
     @property
     def empty(self) -> bool:
         return not self._runs
 
+    def parts(self) -> list[tuple[Any, ...]]:
+        """The runs as plain values (font face, size, text, (glyph, x, y)..., (bytes, glyphs)..., flags): what two
+        ways of making a stamp must agree on, read back from the C arrays."""
+        return [
+            (
+                int(cairocffi_ffi().cast("uintptr_t", face)),
+                size,
+                text,
+                [(glyphs[i].index, glyphs[i].x, glyphs[i].y) for i in range(glyph_count)],
+                [(clusters[i].num_bytes, clusters[i].num_glyphs) for i in range(cluster_count)],
+                flags,
+            )
+            for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs
+        ]
+
     def draw(self, ctx: cairocffi.Context) -> None:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
-        if not self._runs:
+        runs = self._runs
+        if not runs:
             return
-        import cairocffi
-
-        lib, pointer = cairocffi.cairo, ctx._pointer
+        if _LIB is None:
+            _cairo()
+        pointer = ctx._pointer
         color = self._color
         if len(color) == 4:
-            lib.cairo_set_source_rgba(pointer, *color)
+            _set_source_rgba(pointer, *color)
         else:
-            lib.cairo_set_source_rgb(pointer, *color)
-        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs:
-            lib.cairo_set_font_face(pointer, face)
-            lib.cairo_set_font_size(pointer, size)
-            lib.cairo_show_text_glyphs(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
+            _set_source_rgb(pointer, *color)
+        for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in runs:
+            _set_font_face(pointer, face)
+            _set_font_size(pointer, size)
+            _show_text_glyphs(pointer, text, -1, glyphs, glyph_count, clusters, cluster_count, flags)
 
 
 def make_stamp(
@@ -76,9 +100,7 @@ def make_stamp(
     valign: str = "middle",
 ) -> TextStamp:
     """The stamp of `fitted` in the box at (x, y): the glyph placement of draw_text, converted to C once."""
-    import cairocffi
-
-    ffi = cairocffi.ffi
+    ffi = _cairo()[1]
     runs = []
     for run in place_text(fitted, x, y, box_width, box_height, align=align, valign=valign):
         glyphs = ffi.new("cairo_glyph_t[]", run.glyphs)
@@ -93,11 +115,47 @@ def make_stamp(
 
 def prepare_context(ctx: cairocffi.Context) -> None:
     """Unhinted glyphs, as draw_text uses: set once per badge (inside its save/restore) before stamps draw."""
-    import cairocffi
-
-    cairocffi.cairo.cairo_set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
+    if _LIB is None:
+        _cairo()
+    _set_font_options(ctx._pointer, _font_options()._pointer)  # checked by check_context
 
 
 def check_context(ctx: cairocffi.Context) -> None:
     """Raise cairo's error, if any, once per badge (direct calls skip cairocffi's per-call check)."""
-    ctx._check_status()
+    if _LIB is None:
+        _cairo()
+    if _status(ctx._pointer):
+        ctx._check_status()  # cairocffi's exception for it
+
+
+_LIB: Any = None  # cairocffi's libcairo once a stamp draws (an import statement per call cost ~2 K instructions)
+
+
+# libcairo's functions a stamp calls, bound once: `lib.cairo_x` on cffi's dlopen'ed library goes through a Python
+# __getattr__ hook on every access (~330 instructions, 20 per badge)
+_set_source_rgb: Any = None
+_set_source_rgba: Any = None
+_set_font_face: Any = None
+_set_font_size: Any = None
+_show_text_glyphs: Any = None
+_set_font_options: Any = None
+_status: Any = None
+
+
+def _cairo() -> tuple[Any, Any]:
+    """(libcairo, ffi) of cairocffi, imported on first use (the text package loads without cairo)."""
+    global _LIB, _set_source_rgb, _set_source_rgba, _set_font_face, _set_font_size, _show_text_glyphs
+    global _set_font_options, _status
+    import cairocffi
+
+    lib = cairocffi.cairo
+    _set_font_options, _status = lib.cairo_set_font_options, lib.cairo_status
+    _set_source_rgb, _set_source_rgba = lib.cairo_set_source_rgb, lib.cairo_set_source_rgba
+    _set_font_face, _set_font_size = lib.cairo_set_font_face, lib.cairo_set_font_size
+    _show_text_glyphs = lib.cairo_show_text_glyphs
+    _LIB = lib
+    return lib, cairocffi.ffi
+
+
+def cairocffi_ffi() -> Any:
+    return _cairo()[1]
