@@ -3,18 +3,20 @@
 Why not segno per badge: even with a fixed mask segno spends ~2.3 ms per vCard code in Python loops over every
 module, which made a 10,000-badge vCard job several times slower than the same job without codes. Everything in a
 QR symbol except the message bits is fixed per (version, level, mask), and Reed-Solomon parity is linear over
-GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity row per data
-byte, and copies the message bits with a few hundred byte slices straight into cairo's A8 image layout.
+GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity entry per
+data byte (a map in C, no bytecode per byte), and lays the codewords out as cairo's A1 bitmap with one string per
+codeword, one slice per symbol column and one int(text, 2) (see _Plan.scatter).
 The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
 figures, read from segno's constants; tests check every symbol module for module against segno.make.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from operator import itemgetter
+from functools import cache, lru_cache, reduce
+from operator import getitem, itemgetter, xor
 from typing import Any, cast
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
@@ -27,7 +29,7 @@ class QrDataTooLong(ValueError):
 
 @dataclass(frozen=True)
 class EncodedQr:
-    """A symbol as a cairo A8 bitmap (dark = 255), transposed (bitmap row k is symbol column k): `size` x `size` pixels
+    """A symbol as a cairo A1 bitmap (dark = 1), transposed (bitmap row k is symbol column k): `size` x `size` pixels
     including `border` light modules on each side."""
 
     version: int
@@ -115,9 +117,8 @@ def smallest_version(length: int, level: str, *, eci: bool = False, max_version:
 
 
 # ---- message codewords ----------------------------------------------------------------------------------------------
-def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None = None) -> int:
-    """The final interleaved message (data + parity codewords, then remainder bits) as one integer of
-    `plan.message_bits` bits, the first bit the most significant."""
+def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None = None) -> bytes:
+    """The final interleaved message codewords (data, then parity; the remainder bits are the plan's)."""
     capacity_bytes = plan.data_bytes
     count_bits = 8 if version < 10 else 16
     value = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
@@ -143,24 +144,19 @@ def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None
     seen = _PARITY_SEEN
     if len(seen) > _PARITY_SEEN_MAX:
         seen.clear()
-    for j, (length, table, ec_len) in enumerate(plan.blocks):
+    for j, (length, tables, ec_len) in enumerate(plan.blocks):
         block = stream[start : start + length]
         start += length
         key = (length, ec_len, block)
         parity = seen.get(key)
-        if parity is None:
-            ecc = 0
-            base = 0
-            for byte in block:  # two 16-entry rows per byte: small enough to stay in cache across a whole job
-                ecc ^= table[base | byte & 15] ^ table[base | 16 | byte >> 4]
-                base += 32
-            parity = seen[key] = ecc.to_bytes(ec_len, "big")
+        if parity is None:  # one table entry per data byte, looked up and XORed in C (no bytecode per byte)
+            parity = seen[key] = reduce(xor, map(getitem, tables, block)).to_bytes(ec_len, "big")
         # Interleave (ISO 18004 7.6): codeword i of every block in turn, the longer blocks' last byte at the end.
         out[j:extra:count] = block[:short]
         if length > short:
             out[extra + j - (count - plan.long_blocks)] = block[short]
         out[ec_start + j :: count] = parity
-    return int.from_bytes(out, "big") << plan.remainder
+    return bytes(out)
 
 
 # Parity of blocks seen before, by content: a vCard's first block (header and "BEGIN:VCARD ... N:") and its
@@ -170,7 +166,7 @@ _PARITY_SEEN: dict[tuple[int, int, bytes], bytes] = {}
 _PARITY_SEEN_MAX = 2048
 
 
-# ---- Reed-Solomon as lookup rows --------------------------------------------------------------------------------
+# ---- Reed-Solomon as lookup tables ----------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _gf() -> tuple[list[int], list[int]]:
     exp, log = [0] * 512, [0] * 256
@@ -202,6 +198,7 @@ def _generator(ec_len: int) -> tuple[int, ...]:
 
 
 def _parity(block: list[int], ec_len: int) -> list[int]:
+    """Plain polynomial division: the reference the tables are checked against."""
     exp, log = _gf()
     gen = _generator(ec_len)
     rem = [0] * ec_len
@@ -217,15 +214,14 @@ def _parity(block: list[int], ec_len: int) -> list[int]:
 
 
 @cache
-def _parity_rows(length: int, ec_len: int) -> tuple[int, ...]:
-    """Parity lookup rows, flat: entry 32p + v is the parity (one integer) of a block that is zero except the low
-    nibble v at byte p, entry 32p + 16 + v the same for the high nibble. Parity is linear over GF(2), so a block's
-    parity is the XOR of one entry per nibble.
+def _parity_tables(length: int, ec_len: int) -> tuple[tuple[int, ...], ...]:
+    """Per data byte position p, the parity (one integer) of every value of that byte with all others zero. Parity
+    is linear over GF(2), so a block's parity is the XOR of one entry per byte.
 
     Byte p is the coefficient of x^(length-1-p), so its parity is b * (x^(ec_len+length-1-p) mod g): the powers of x
-    modulo the generator are stepped once each, and the sixteen values per nibble come from its four single bits.
-    Why nibbles, not whole bytes: 256-entry rows made a 4-block symbol's tables ~2 MB, which fell out of the CPU
-    cache between badges and cost more than the arithmetic they saved.
+    modulo the generator are stepped once each, and the 256 values per byte come from its eight single bits. Whole
+    bytes, not nibbles: half the lookups, and a block shape's tables (~0.3 MB for 23 + 28 bytes) are shared by every
+    plan that has that shape.
     """
     exp, log = _gf()
     gen = _generator(ec_len)
@@ -239,60 +235,87 @@ def _parity_rows(length: int, ec_len: int) -> tuple[int, ...]:
             for j, g in enumerate(gen):
                 if g:
                     power[j] ^= exp[log[lead] + log[g]]
-    flat: list[int] = []
+    tables = []
     for position in range(length):
         base = powers[length - 1 - position]
         unit = [
             int.from_bytes(bytes(exp[log[c] + bit] if c else 0 for c in base), "big")  # c * 2^bit in GF(256)
             for bit in range(8)
         ]
-        for shift in (0, 4):
-            row = [0] * 16
-            for value in range(1, 16):
-                low = value & -value
-                row[value] = row[value ^ low] ^ unit[shift + low.bit_length() - 1]
-            flat.extend(row)
-    return tuple(flat)
+        row = [0] * 256
+        for value in range(1, 256):
+            low = value & -value
+            row[value] = row[value ^ low] ^ unit[low.bit_length() - 1]
+        tables.append(tuple(row))
+    return tuple(tables)
 
 
 # ---- the symbol plan ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Plan:
     size: int  # pixels per side, border included
-    stride: int
+    stride: int  # bytes per bitmap row (cairo's A1 rows are 4-byte aligned)
     data_bytes: int
     total_codewords: int
     long_blocks: int  # blocks with one data byte more than the first (they come last)
     remainder: int
-    blocks: tuple[tuple[int, tuple[int, ...], int], ...]  # (data length, parity rows (flat), parity length)
-    slices: tuple[slice, ...]  # message bits + fixed pixels -> every pixel of the transposed bitmap, in order
-    fixed: bytes  # every pixel that is not a data module (quiet zone, row padding, function patterns), in order
-    mask_bits: int  # message bits whose module mask 0 inverts
-    message_bits: int
-    cut: Callable[[bytes], tuple[bytes, ...]]  # all slices in one C call: a map over __getitem__ pays a call each
+    blocks: tuple[tuple[int, tuple[tuple[int, ...], ...], int], ...]  # (data length, parity tables, parity length)
+    pieces: tuple[tuple[str, ...], ...]  # per message codeword: its 256 values as placement-order text (see scatter)
+    tail: str  # placement-order text after the last codeword (remainder bits, function modules, column 6)
+    between: str  # the pixels from one reversed column to the next: border, row padding, border
+    first: str  # before the first reversed column: the bottom border rows, row padding and border
+    last: str  # after the last: border, then the top border rows
+    fixed: int  # function modules (dark) and mask 0 (on data modules), as bitmap bits
+    cut: Callable[[str], tuple[str, ...]]  # the placement text -> every bitmap row reversed, last row first
 
-    def scatter(self, message: int) -> bytes:
-        """The A8 bitmap (rows = symbol columns, dark = 255) of this message: the mask is one XOR on the message
-        (each message bit has its module, so its mask bit is fixed), then a few hundred byte slices of the message
-        (a byte a bit) and of the fixed pixels.
+    def scatter(self, message: bytes) -> bytes:
+        """The A1 bitmap (rows = symbol columns, little-endian bit order) of these message codewords.
 
-        Why A8, not A1: packing bits needs int(text, 2) and an OR of the function patterns, which cost three times all
-        the slicing; a byte a pixel is a translate away, and cairo still writes a 0/255 mask as a 1-bit /ImageMask.
+        Down a two-column strip the placement alternates right and left column, so if the function modules are
+        given their place in the text (each codeword's 256 strings carry the gaps inside and before it), every
+        symbol column is one step-2 slice of it. The columns are cut reversed and last first, with the border and
+        row padding between them, so the text read as one binary number has bitmap pixel i at bit i:
+        `int(text, 2)` packs the bits, one XOR adds the function patterns and the mask, and `to_bytes(...,
+        "little")` is cairo's A1 layout.
+
+        Why A1: cairo scans an A8 mask's every pixel on each paint to learn that it is two-valued (a sheet of four
+        vCards: ~270,000 instructions per code); an A1 mask is known to be.
         """
-        text = bin((message ^ self.mask_bits) | 1 << self.message_bits)[3:]
-        source = text.encode("ascii").translate(_TO_A8) + self.fixed
-        return b"".join(self.cut(source))
+        text = "".join(map(getitem, self.pieces, message)) + self.tail
+        value = int(self.first + self.between.join(self.cut(text)) + self.last, 2) ^ self.fixed
+        bits = value.to_bytes(self.size * self.stride, "little")
+        return bits if _LITTLE_ENDIAN else bits.translate(_BIT_REVERSED)
 
 
-_TO_A8 = bytes.maketrans(b"01", b"\x00\xff")
+_LITTLE_ENDIAN = sys.byteorder == "little"  # cairo's A1 pixel order follows the platform's 32-bit words
+_BIT_REVERSED = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
+_BYTE_BITS = tuple(f"{value:08b}" for value in range(256))
+_PIECES: dict[tuple[int, ...], tuple[str, ...]] = {}  # by gap pattern: the plans share the few there are
+
+
+def _piece(slots: tuple[int, ...]) -> tuple[str, ...]:
+    """The 256 texts of a codeword whose bit b (most significant first) sits at text offset slots[b]; the other
+    offsets up to the last are function modules ('0')."""
+    if slots == tuple(range(8)):
+        return _BYTE_BITS
+    piece = _PIECES.get(slots)
+    if piece is None:
+        texts = []
+        for value in range(256):
+            chars = ["0"] * (slots[-1] + 1)
+            for bit, slot in enumerate(slots):
+                if value >> (7 - bit) & 1:
+                    chars[slot] = "1"
+            texts.append("".join(chars))
+        piece = _PIECES[slots] = tuple(texts)
+    return piece
 
 
 @lru_cache(maxsize=64)
 def _plan(version: int, level: str, border: int) -> _Plan:
     """Everything about a (version, level) symbol that does not depend on the message, computed once.
 
-    The bitmap is the symbol transposed (a bitmap row is a symbol column) because the placement walks columns:
-    down a column, consecutive data modules take message bits at a constant stride, so each run is one slice.
+    The bitmap is the symbol transposed (a bitmap row is a symbol column) because the placement walks columns.
     `draw_qr` transposes it back when painting.
     """
     import segno
@@ -300,83 +323,81 @@ def _plan(version: int, level: str, border: int) -> _Plan:
 
     ecc = cast("Mapping[int, Mapping[int, tuple[Any, ...]]]", consts.ECC)  # an untyped literal in segno
     groups = ecc[version][_level_const(level)]
-    blocks: list[tuple[int, tuple[int, ...], int]] = []
+    blocks: list[tuple[int, tuple[tuple[int, ...], ...], int]] = []
     for group in groups:
         ec_len = group.num_total - group.num_data
-        rows = _parity_rows(group.num_data, ec_len)
-        blocks.extend((group.num_data, rows, ec_len) for _ in range(group.num_blocks))
+        tables = _parity_tables(group.num_data, ec_len)
+        blocks.extend((group.num_data, tables, ec_len) for _ in range(group.num_blocks))
     data_bytes = sum(b[0] for b in blocks)
     total_codewords = sum(g.num_blocks * g.num_total for g in groups)
     n = 17 + 4 * version
     function = _function_modules(version, n)
-    order = _placement(n, function)
-    remainder = len(order) - 8 * total_codewords
-    # Fixed modules (finders, timing, alignment, format and version words) from a real symbol of this plan.
-    probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
-    fixed = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
+    strips = _strips(n)
+    cells = [cell for strip in strips for cell in strip]  # every module but column 6, in placement order
+    data_at = [i for i, cell in enumerate(cells) if cell not in function]  # text offset of each data module
+    remainder = len(data_at) - 8 * total_codewords
+    pieces = []
+    previous = -1
+    for j in range(total_codewords):
+        slots = data_at[8 * j : 8 * j + 8]
+        pieces.append(_piece(tuple(slot - previous - 1 for slot in slots)))
+        previous = slots[-1]
+    tail = "0" * (len(cells) - previous - 1 + n)  # then n zeros: column 6 (timing) is all function modules
+    column6 = len(cells)
+    cuts: dict[int, slice] = {6: slice(column6 + n - 1, column6 - 1 if column6 else None, -1)}
+    for s, strip in enumerate(strips):
+        right = strip[0][1]
+        upward = strip[0][0] == n - 1
+        for offset, column in enumerate((right, right - 1)):
+            first = 2 * n * s + offset  # the strip's first visited row (the bottom one when going up)
+            if upward:  # reversed column = rows n-1 .. 0 = visit order
+                cuts[column] = slice(first, first + 2 * n, 2)
+            else:  # rows n-1 .. 0 = visit order backwards
+                cuts[column] = slice(first + 2 * (n - 1), first - 1 if first else None, -2)
     size = n + 2 * border
-    stride = (size + 3) // 4 * 4  # cairo's A8 rows are 4-byte aligned
-    width = stride
-    length = len(order)
-    index_of = {cell: i for i, cell in enumerate(order)}
-    sources: list[int] = []  # per pixel of the transposed bitmap: an index into message bits + fixed pixels
-    fixed_pixels = bytearray()
-    mask_bits = 0
-    for y in range(size):
-        c = y - border
-        for x in range(width):
-            r = x - border
-            if not (0 <= r < n and 0 <= c < n) or (r, c) in function:
-                sources.append(length + len(fixed_pixels))
-                fixed_pixels.append(0xFF if 0 <= r < n and 0 <= c < n and fixed[r][c] else 0)
-            else:
-                index = index_of[(r, c)]
-                sources.append(index)
-                if (r + c) % 2 == 0:  # mask 0 inverts where (row + column) is even
-                    mask_bits |= 1 << (length - 1 - index)
-    slices = _as_slices(sources, length)
-    long_blocks = sum(1 for b in blocks if b[0] > blocks[0][0])
+    stride = (size + 31) // 32 * 4
+    width = 8 * stride
+    probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
+    dark = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
+    fixed = 0
+    for c in range(n):
+        for r in range(n):
+            on = dark[r][c] if (r, c) in function else (r + c) % 2 == 0  # mask 0 inverts where row + column is even
+            if on:
+                fixed |= 1 << ((c + border) * width + r + border)
+    quiet, padding = "0" * border, "0" * (width - size)
     return _Plan(
         size,
         stride,
         data_bytes,
         total_codewords,
-        long_blocks,
+        sum(1 for b in blocks if b[0] > blocks[0][0]),
         remainder,
         tuple(blocks),
-        slices,
-        bytes(fixed_pixels),
-        mask_bits,
-        length,
-        itemgetter(*slices),
+        tuple(pieces),
+        tail,
+        quiet + padding + quiet,
+        "0" * (width * border) + padding + quiet,
+        quiet + "0" * (width * border),
+        fixed,
+        itemgetter(*(cuts[c] for c in range(n - 1, -1, -1))),
     )
 
 
-def _as_slices(sources: list[int], fixed: int) -> tuple[slice, ...]:
-    """Cover the index sequence with slices: runs of message bits at a constant step, and runs of fixed pixels
-    (indices from `fixed` on, consecutive by construction, so a run of k is one slice of length k)."""
-    out: list[slice] = []
-    i = 0
-    while i < len(sources):
-        first = sources[i]
-        if first >= fixed:
-            j = i
-            while j < len(sources) and sources[j] >= fixed:
-                j += 1
-            out.append(slice(first, first + (j - i)))
-            i = j
-            continue
-        j = i + 1
-        step = sources[j] - first if j < len(sources) and sources[j] < fixed else 1
-        if step == 0:
-            step = 1
-        while j < len(sources) and sources[j] < fixed and sources[j] - sources[j - 1] == step:
-            j += 1
-        last = sources[j - 1]
-        stop = last + step
-        out.append(slice(first, stop if stop >= 0 else None, step))
-        i = j
-    return tuple(out)
+def _strips(n: int) -> list[list[tuple[int, int]]]:
+    """The two-column strips from the right, alternately upwards and downwards, skipping column 6: each strip's
+    cells in visiting order (per row: right column, then left), function modules included."""
+    strips = []
+    upwards = True
+    right = n - 1
+    while right > 0:
+        if right == 6:
+            right -= 1
+        rows = range(n - 1, -1, -1) if upwards else range(n)
+        strips.append([(r, c) for r in rows for c in (right, right - 1)])
+        upwards = not upwards
+        right -= 2
+    return strips
 
 
 def _function_modules(version: int, n: int) -> frozenset[tuple[int, int]]:
@@ -400,21 +421,3 @@ def _function_modules(version: int, n: int) -> frozenset[tuple[int, int]]:
             for b in range(n - 11, n - 8):
                 cells.update(((a, b), (b, a)))
     return frozenset(cells)
-
-
-def _placement(n: int, function: frozenset[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Data module order: two-column strips from the right, alternately upwards and downwards, skipping column 6."""
-    order = []
-    upwards = True
-    right = n - 1
-    while right > 0:
-        if right == 6:
-            right -= 1
-        rows = range(n - 1, -1, -1) if upwards else range(n)
-        for r in rows:
-            for c in (right, right - 1):
-                if (r, c) not in function:
-                    order.append((r, c))
-        upwards = not upwards
-        right -= 2
-    return order
