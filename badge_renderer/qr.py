@@ -234,7 +234,7 @@ def mask_matrix(ffi: Any, code: QrCode, x: float, y: float, side: float, row: in
 
     inverse = code.size / side  # bitmap pixels per point
     matrix = ffi.new("cairo_matrix_t *")
-    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, -x * inverse + row)
+    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, row - x * inverse)
     return matrix
 
 
