@@ -14,7 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 from badge_renderer.model import Attendee
-from badge_renderer.qr_encoder import QrDataTooLong, boosted_level, encode_bytes, smallest_version, text_bytes
+from badge_renderer.qr_encoder import (
+    QrDataTooLong,
+    boosted_level,
+    encode_bytes,
+    smallest_version,
+    symbol_bits,
+    text_bytes,
+)
 
 __all__ = [
     "GridWindow",
@@ -96,8 +103,8 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] |
     if choice is None:
         return None
     version, level, per = choice
-    code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=None if data.isascii() else UTF8_ECI)
-    return QrCode(code.size, code.stride, code.bits, code.version, code.level), per
+    size, stride, bits = symbol_bits(data, version, level, QUIET_ZONE, None if data.isascii() else UTF8_ECI)
+    return QrCode(size, stride, bits, version, level), per
 
 
 @lru_cache(maxsize=4096)
@@ -175,8 +182,27 @@ class GridWindow:
 
 def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
     """The page's 150 dpi pixels inside `box` (user space of `ctx`): one matrix read, the rest plain arithmetic
-    (cairocffi's per-point transform calls cost more than the arithmetic)."""
-    xx, yx, xy, yy, x0, y0 = ctx.get_matrix().as_tuple()
+    (cairocffi's per-point transform calls cost more than the arithmetic), remembered per (transform, box): a sheet's
+    slots repeat on every sheet of a job."""
+    import cairocffi
+
+    matrix = cairocffi.ffi.new("cairo_matrix_t *")
+    cairocffi.cairo.cairo_get_matrix(ctx._pointer, matrix)
+    m = matrix[0]
+    key = (m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, box)
+    window = _WINDOWS.get(key)
+    if window is None:
+        if len(_WINDOWS) >= 4096:
+            _WINDOWS.clear()
+        window = _WINDOWS[key] = _window(key[:6], box)
+    return window
+
+
+_WINDOWS: dict[tuple[Any, ...], GridWindow] = {}
+
+
+def _window(transform: tuple[float, ...], box: tuple[float, float, float, float]) -> GridWindow:
+    xx, yx, xy, yy, x0, y0 = transform
     x, y, w, h = box
     xs, ys = [], []
     for ux in (x, x + w):

@@ -58,10 +58,14 @@ def encode_bytes(
     elif not fits(len(data), version, level, eci=eci is not None):
         raise QrDataTooLong(f"{len(data)} bytes do not fit a version {version} QR code at level {level}")
     level = boosted_level(len(data), version, level, eci=eci is not None)
+    return EncodedQr(version, level, *symbol_bits(data, version, level, border, eci))
+
+
+def symbol_bits(data: bytes, version: int, level: str, border: int, eci: int | None) -> tuple[int, int, bytes]:
+    """(size, stride, bitmap) of `data` in exactly this symbol, which the caller knows holds it (qr.fit_qr has
+    chosen it): no capacity checks."""
     plan = _plan(version, level, border)
-    message = _message(data, version, level, plan, eci)
-    bits = plan.scatter(message)
-    return EncodedQr(version, level, plan.size, plan.stride, bits)
+    return plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci))
 
 
 def text_bytes(text: str) -> bytes:
@@ -334,7 +338,7 @@ def _expand_steps(mask: int, width: int) -> tuple[tuple[int, int, int], ...]:
 def _periodic(period: int, low: int, high: int, width: int) -> int:
     """Bits [low, high) of every `period`-bit group over `width` bits."""
     group = ((1 << high) - 1) ^ ((1 << low) - 1)
-    return sum(group << base for base in range(0, width, period))
+    return group * (((1 << width) - 1) // ((1 << period) - 1))  # times 1 + 2^period + 2^(2 period) + ...
 
 
 @lru_cache(maxsize=64)
@@ -371,7 +375,8 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     dark = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     offset = border if n + border <= field else 0  # the symbol's first pixel in its field
     lift_up, lift_down = offset, field - n - offset  # a downward field is reversed: its bit b becomes field-1-b
-    placed = upward = fixed = 0
+    placed, fixed = _BitSet(width), _BitSet(width)  # bit by bit into bytes: ORing big integers is quadratic
+    upward = 0
     index = 0
     columns: dict[int, tuple[int, bool]] = {}  # symbol column -> (field number from the lowest, reversed)
     for s, strip in enumerate(strips):
@@ -392,11 +397,11 @@ def _plan(version: int, level: str, border: int) -> _Plan:
                     on = dark[r][c]
                 else:
                     if index < message_bits:
-                        placed |= 1 << (base + 2 * n - 1 - 2 * k - side)
+                        placed.add(base + 2 * n - 1 - 2 * k - side)
                     index += 1
                     on = (r + c) % 2 == 0  # mask 0 inverts where row + column is even
                 if on:
-                    fixed |= 1 << bit
+                    fixed.add(bit)
     field_bytes = field // 8
     total = 2 * lanes * field_bytes
     lead = 0 if offset else 1  # a blank byte before each field when the border does not fit inside it
@@ -421,13 +426,13 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         sum(1 for b in blocks if b[0] > blocks[0][0]),
         len([cell for strip in strips for cell in strip if cell not in function]) - message_bits,
         tuple(blocks),
-        _expand_steps(placed, width),
-        placed,
+        _expand_steps(placed.value(), width),
+        placed.value(),
         tuple((shift, _periodic(4 * shift, shift, 2 * shift, width)) for shift in _powers(field)),
         upward,
         lift_up,
         lift_down,
-        fixed,
+        fixed.value(),
         total,
         itemgetter(*slices),
         column6.to_bytes(field_bytes, "little"),
@@ -435,6 +440,19 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         bytes(border * stride + lead),
         bytes(stride - field_bytes - lead + border * stride),
     )
+
+
+class _BitSet:
+    """A big integer built one bit at a time."""
+
+    def __init__(self, width: int) -> None:
+        self._bytes = bytearray((width + 7) // 8)
+
+    def add(self, bit: int) -> None:
+        self._bytes[bit >> 3] |= 1 << (bit & 7)
+
+    def value(self) -> int:
+        return int.from_bytes(self._bytes, "little")
 
 
 def _powers(field: int) -> list[int]:

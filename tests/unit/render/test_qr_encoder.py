@@ -3,6 +3,7 @@ same message bits) and zbarimg (Debian zbar-tools), which must read back every p
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from segno import consts
 from segno import encoder as segno_encoder
 
 from badge_renderer.qr import QUIET_ZONE, QrCode, QrDataTooLong, draw_qr, encode_qr
-from badge_renderer.qr_encoder import _message, _parity, _parity_tables, _plan, encode_bytes
+from badge_renderer.qr_encoder import _message, _parity, _parity_tables, _plan, encode_bytes, fits
 
 LEVELS = {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}
 
@@ -45,6 +46,33 @@ def test_placement_mask_and_fixed_modules_equal_segno_module_for_module(length: 
     assert ours.size == len(matrix)
     assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
     assert encode_bytes(data).version == reference.version and encode_bytes(data).level == level
+
+
+# The placement's layout changes with the field (32, 64, 128, 256 bits a column) and with whether the border fits
+# inside it (versions 3, 11, 27: a lead byte and a final shift): the first and last version of each kind, and 7
+# (version information). BADGEFORGE_QR_SWEEP=1: all 40.
+SIZES = range(1, 41) if os.environ.get("BADGEFORGE_QR_SWEEP") == "1" else (1, 2, 3, 4, 7, 10, 11, 12, 26, 27, 28, 40)
+
+
+@pytest.mark.parametrize("version", SIZES)
+def test_every_kind_of_symbol_places_like_segno_and_leaves_the_row_padding_blank(version: int) -> None:
+    """The bit-operation placement (expand, unshuffle, reversed fields) is built per symbol size, each level in
+    turn (segno's own message bits, mask 0, a random fill), module for module."""
+    level = "LMQH"[version % 4]
+    rng = random.Random(version)
+    length = next(n for n in range(3000, 0, -1) if fits(n, version, level))
+    data = bytes(rng.randrange(256) for _ in range(rng.randint(length // 2, length)))
+    reference = segno.make(data, version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
+    plan = _plan(version, level, QUIET_ZONE)
+    ours = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, version, level)))
+    matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
+    assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
+    assert plan.stride % 4 == 0 and len(ours.bits) == plan.size * plan.stride
+    bitmap = int.from_bytes(ours.bits, "little")
+    row_bits = 8 * plan.stride
+    assert all(
+        bitmap >> (row * row_bits + plan.size) & ((1 << (row_bits - plan.size)) - 1) == 0 for row in range(plan.size)
+    )
 
 
 @pytest.mark.parametrize(("text", "version", "level"), [("für", 1, "H"), ("Zoë Øster-Ñúñez " * 6, 11, "H")])
