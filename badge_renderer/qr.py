@@ -62,6 +62,8 @@ class QrCode:
     bits: bytes  # `size` rows of `stride` bytes, one bit a module (cairo's A1 layout)
     version: int = 0
     level: str = ""
+    origin: int = 0  # the bitmap pixel where a row's modules start (below 0: the first few are the light square's)
+    width: int = 0  # pixels stored per bitmap row (0: `size`)
 
     @property
     def symbol_modules(self) -> int:
@@ -70,8 +72,11 @@ class QrCode:
 
     def is_dark(self, row: int, col: int) -> bool:
         """Module (row, col) of the whole grid, quiet zone included."""
-        byte = self.bits[col * self.stride + (row >> 3)]
-        return bool(byte >> (row & 7) & 1 if sys.byteorder == "little" else byte >> (7 - (row & 7)) & 1)
+        pixel = row + self.origin
+        if not 0 <= pixel < (self.width or self.size):
+            return False
+        byte = self.bits[col * self.stride + (pixel >> 3)]
+        return bool(byte >> (pixel & 7) & 1 if sys.byteorder == "little" else byte >> (7 - (pixel & 7)) & 1)
 
 
 def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrCode:
@@ -84,7 +89,7 @@ def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrC
     data = text_bytes(text)
     eci = None if data.isascii() else UTF8_ECI
     code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=eci)
-    return QrCode(code.size, code.stride, code.bits, code.version, code.level)
+    return QrCode(code.size, code.stride, code.bits, code.version, code.level, code.origin, code.width)
 
 
 def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] | None:
@@ -103,8 +108,10 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] |
     if choice is None:
         return None
     version, level, per = choice
-    size, stride, bits = symbol_bits(data, version, level, QUIET_ZONE, None if data.isascii() else UTF8_ECI)
-    return QrCode(size, stride, bits, version, level), per
+    size, stride, bits, origin, width = symbol_bits(
+        data, version, level, QUIET_ZONE, None if data.isascii() else UTF8_ECI
+    )
+    return QrCode(size, stride, bits, version, level, origin, width), per
 
 
 @lru_cache(maxsize=4096)
@@ -230,7 +237,7 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
     # No copy: cairo only reads the bits, and finishing the surface below detaches the PDF's snapshot from them.
     mask = lib.cairo_image_surface_create_for_data(
-        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.size, code.size, code.stride
+        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.width or code.size, code.size, code.stride
     )
     try:
         if lib.cairo_surface_status(mask):
@@ -254,13 +261,13 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
 
 def mask_matrix(ffi: Any, code: QrCode, x: float, y: float, side: float, row: int) -> Any:
     """The pattern matrix (user space -> bitmap pixels) that puts the code's bitmap, from bitmap row `row` on, into
-    the square (x, y, side): user (u, v) -> pixel ((v - y) / m, (u - x) / m + row) for modules of m points, because
-    the bitmap's rows are the symbol's columns."""
+    the square (x, y, side): user (u, v) -> pixel ((v - y) / m + origin, (u - x) / m + row) for modules of m points,
+    because the bitmap's rows are the symbol's columns."""
     import cairocffi
 
     inverse = code.size / side  # bitmap pixels per point
     matrix = ffi.new("cairo_matrix_t *")
-    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, row - x * inverse)
+    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, code.origin - y * inverse, row - x * inverse)
     return matrix
 
 

@@ -29,14 +29,17 @@ class QrDataTooLong(ValueError):
 
 @dataclass(frozen=True)
 class EncodedQr:
-    """A symbol as a cairo A1 bitmap (dark = 1), transposed (bitmap row k is symbol column k): `size` x `size` pixels
-    including `border` light modules on each side."""
+    """A symbol as a cairo A1 bitmap (dark = 1), transposed (bitmap row k is symbol column k): `size` rows for the
+    `size` modules (`border` light modules on each side included) of the square, whose row pixel p is stored at bit
+    p + origin of a row (only `width` bits are; the others are light)."""
 
     version: int
     level: str
     size: int
     stride: int
     bits: bytes
+    origin: int
+    width: int
 
 
 def encode_bytes(
@@ -61,11 +64,13 @@ def encode_bytes(
     return EncodedQr(version, level, *symbol_bits(data, version, level, border, eci))
 
 
-def symbol_bits(data: bytes, version: int, level: str, border: int, eci: int | None) -> tuple[int, int, bytes]:
-    """(size, stride, bitmap) of `data` in exactly this symbol, which the caller knows holds it (qr.fit_qr has
-    chosen it): no capacity checks."""
+def symbol_bits(
+    data: bytes, version: int, level: str, border: int, eci: int | None
+) -> tuple[int, int, bytes, int, int]:
+    """(size, stride, bitmap, origin, width) of `data` in exactly this symbol, which the caller knows holds it
+    (qr.fit_qr has chosen it): no capacity checks."""
     plan = _plan(version, level, border)
-    return plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci))
+    return plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci)), plan.origin, plan.width
 
 
 def text_bytes(text: str) -> bytes:
@@ -259,7 +264,8 @@ def _parity_tables(length: int, ec_len: int) -> tuple[tuple[int, ...], ...]:
 class _Plan:
     size: int  # modules per side, border included
     stride: int  # bytes per bitmap row (cairo's A1 rows are 4-byte aligned)
-    shift: int  # pixels the bitmap moves down at the end, so that each row starts with the square
+    origin: int  # the pixel of a bitmap row where the square starts (below 0: its first pixels are not stored)
+    width: int  # pixels of a bitmap row that are stored
     data_bytes: int
     total_codewords: int
     long_blocks: int  # blocks with one data byte more than the first (they come last)
@@ -275,9 +281,9 @@ class _Plan:
     field_bytes: int
     gather: Callable[[bytes], tuple[bytes, ...]]  # fields + reversed fields + column 6 -> each symbol column in turn
     column6: bytes  # the field of column 6 (timing: all function modules)
-    between: bytes  # zero bytes from one column's field to the next (row padding)
-    before: bytes  # the top border rows, then the first row's lead
-    after: bytes  # the last row's padding, then the bottom border rows
+    between: bytes  # from one column's field to the next (nothing: a row is a field)
+    before: bytes  # the top border rows
+    after: bytes  # the bottom border rows
 
     def scatter(self, message: bytes) -> bytes:
         """The A1 bitmap (rows = symbol columns, little-endian bit order) of these message codewords.
@@ -305,8 +311,6 @@ class _Plan:
         x = x.to_bytes(self.field_bytes, "little")
         source = x + x[::-1].translate(_BIT_REVERSED) + self.column6
         bitmap = self.before + self.between.join(self.gather(source)) + self.after
-        if self.shift:  # a blank lead byte made room for the border: drop the pixels of it that the border does not use
-            bitmap = (int.from_bytes(bitmap, "little") >> self.shift).to_bytes(len(bitmap), "little")
         return bitmap if _LITTLE_ENDIAN else bitmap.translate(_BIT_REVERSED)
 
 
@@ -373,7 +377,9 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     message_bits = 8 * total_codewords
     probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
     dark = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
-    offset = border if n + border <= field else 0  # the symbol's first pixel in its field
+    # The symbol's first pixel in its field: after the whole border when it fits, else after one blank module (the
+    # light square behind the code is the rest of the border; one module is more than cairo's clip ever pulls in).
+    offset = border if n + 2 * border <= field else (field - n) // 2
     lift_up, lift_down = offset, field - n - offset  # a downward field is reversed: its bit b becomes field-1-b
     placed, fixed = _BitSet(width), _BitSet(width)  # bit by bit into bytes: ORing big integers is quadratic
     upward = 0
@@ -404,9 +410,7 @@ def _plan(version: int, level: str, border: int) -> _Plan:
                     fixed.add(bit)
     field_bytes = field // 8
     total = 2 * lanes * field_bytes
-    lead = 0 if offset else 1  # a blank byte before each field when the border does not fit inside it
-    shift = 8 * lead + offset - border
-    stride = (max(lead + field_bytes, (shift + n + 2 * border + 7) // 8) + 3) // 4 * 4  # the border after it too
+    stride = field_bytes  # a multiple of 4 bytes: fields are 32 bits or more
     column6 = sum(1 << (r + offset) for r in range(n) if dark[r][6])
     slices = []
     for c in range(n):
@@ -420,7 +424,8 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     return _Plan(
         size,
         stride,
-        shift,
+        offset - border,
+        min(size, 8 * stride),
         data_bytes,
         total_codewords,
         sum(1 for b in blocks if b[0] > blocks[0][0]),
@@ -436,9 +441,9 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         total,
         itemgetter(*slices),
         column6.to_bytes(field_bytes, "little"),
-        bytes(stride - field_bytes),
-        bytes(border * stride + lead),
-        bytes(stride - field_bytes - lead + border * stride),
+        b"",
+        bytes(border * stride),
+        bytes(border * stride),
     )
 
 

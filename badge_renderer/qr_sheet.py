@@ -34,12 +34,12 @@ class QrSheet:
         # Only for the surface the sheet is drawn on: a composer reused for a preview or the next job draws its
         # codes on their own, never from an image that holds this job's other attendees.
         self._target = cairocffi.cairo.cairo_get_target(ctx._pointer)
-        by_shape: dict[tuple[int, int], list[tuple[Hashable, QrCode, int]]] = {}
+        by_shape: dict[tuple[int, int, int], list[tuple[Hashable, QrCode, int]]] = {}
         for key, code, pixels in entries:
-            by_shape.setdefault((code.size, code.stride), []).append((key, code, pixels))
+            by_shape.setdefault((code.size, code.stride, code.width or code.size), []).append((key, code, pixels))
         self._placed: dict[Hashable, _Placed] = {}
         self._images: list[tuple[Any, Any, bytearray]] = []  # (surface, pattern, data): freed with this sheet
-        for (size, stride), group in by_shape.items():
+        for (size, stride, width), group in by_shape.items():
             seen: dict[int, int] = {}  # id(code) -> row: a duplex back or a repeated value reuses its rows
             parts: list[bytes] = []
             for key, code, pixels in group:
@@ -48,7 +48,9 @@ class QrSheet:
                     parts.append(code.bits)
                 self._placed[key] = _Placed(code, pixels, len(self._images), seen[id(code)])
             data = bytearray(b"".join(parts))
-            surface = cairocffi.ImageSurface.create_for_data(data, cairocffi.FORMAT_A1, size, size * len(parts), stride)
+            surface = cairocffi.ImageSurface.create_for_data(
+                data, cairocffi.FORMAT_A1, width, size * len(parts), stride
+            )
             pattern = cairocffi.SurfacePattern(surface)
             pattern.set_filter(cairocffi.FILTER_NEAREST)
             self._images.append((surface, pattern, data))  # data: cairo reads it until the surface goes

@@ -41,7 +41,13 @@ def test_placement_mask_and_fixed_modules_equal_segno_module_for_module(length: 
     reference = segno.make(data, mode="byte", error="m", mask=0, micro=False)
     level = reference.error.upper()
     plan = _plan(reference.version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, reference.version, level)))
+    ours = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_segno_message(data, reference.version, level)),
+        origin=plan.origin,
+        width=plan.width,
+    )
     matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
     assert ours.size == len(matrix)
     assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
@@ -64,23 +70,39 @@ def test_every_kind_of_symbol_places_like_segno_and_leaves_the_row_padding_blank
     data = bytes(rng.randrange(256) for _ in range(rng.randint(length // 2, length)))
     reference = segno.make(data, version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
     plan = _plan(version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, version, level)))
+    ours = QrCode(
+        plan.size, plan.stride, plan.scatter(_segno_message(data, version, level)), origin=plan.origin, width=plan.width
+    )
     matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
     assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
-    assert plan.stride % 4 == 0 and len(ours.bits) == plan.size * plan.stride
+    assert plan.stride % 4 == 0 and len(ours.bits) == plan.size * plan.stride and plan.width <= 8 * plan.stride
+    # At least one light module stored on each side of the symbol: cairo's clip may pull in to the image's edge.
+    first, symbol = plan.origin + QUIET_ZONE, plan.size - 2 * QUIET_ZONE
+    assert first >= 1 and plan.width - (first + symbol) >= 1
     bitmap = int.from_bytes(ours.bits, "little")
     row_bits = 8 * plan.stride
-    assert all(
-        bitmap >> (row * row_bits + plan.size) & ((1 << (row_bits - plan.size)) - 1) == 0 for row in range(plan.size)
-    )
+    padding = (1 << (row_bits - plan.width)) - 1
+    assert all(bitmap >> (row * row_bits + plan.width) & padding == 0 for row in range(plan.size))
 
 
 @pytest.mark.parametrize(("text", "version", "level"), [("für", 1, "H"), ("Zoë Øster-Ñúñez " * 6, 11, "H")])
 def test_the_utf8_eci_header_equals_segnos_module_for_module(text: str, version: int, level: str) -> None:
     data = text.encode("utf-8")
     plan = _plan(version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci=26)))
-    reference = QrCode(plan.size, plan.stride, plan.scatter(_segno_message(data, version, level, eci=True)))
+    ours = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_message(data, version, level, plan, eci=26)),
+        origin=plan.origin,
+        width=plan.width,
+    )
+    reference = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_segno_message(data, version, level, eci=True)),
+        origin=plan.origin,
+        width=plan.width,
+    )
     assert ours.bits == reference.bits
     code = encode_qr(text, version=version, level=level)
     assert (code.version, code.level) == (version, level) and code.bits == ours.bits  # non-ASCII text gets ECI 26
