@@ -4,8 +4,8 @@ Why not segno per badge: even with a fixed mask segno spends ~2.3 ms per vCard c
 module, which made a 10,000-badge vCard job several times slower than the same job without codes. Everything in a
 QR symbol except the message bits is fixed per (version, level, mask), and Reed-Solomon parity is linear over
 GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity entry per
-data byte (a map in C, no bytecode per byte), and lays the codewords out as cairo's A1 bitmap with one string per
-codeword, one slice per symbol column and one int(text, 2) (see _Plan.scatter).
+data byte (a map in C, no bytecode per byte), and places the bits with a few dozen whole-number operations on one
+big integer and one join of byte slices into cairo's A1 layout (see _Plan.scatter).
 The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
 figures, read from segno's constants; tests check every symbol module for module against segno.make.
 """
@@ -274,14 +274,13 @@ class _Plan:
     expand: tuple[tuple[int, int, int], ...]  # (shift, bits that move, bits that stay) per step, largest first
     placed: int  # every data module's bit in the strip lanes (clears what the steps leave behind)
     unshuffle: tuple[tuple[int, int], ...]  # (shift, mask) per step: each lane's alternate bits to its two halves
-    upward: int  # the fields of the upward strips (their columns are bottom bit first, as the bitmap's rows)
+    upward: int  # the fields of the upward strips (row r already at bit r, as in a bitmap row)
     lift_up: int  # how far up their fields shift: the symbol starts at that pixel of the field
     lift_down: int  # the same for the downward strips' fields, which are reversed once they are bytes
     fixed: int  # function modules (dark) and mask 0 (on data modules), in the same field bits
-    field_bytes: int
+    field_bytes: int  # of all the fields together
     gather: Callable[[bytes], tuple[bytes, ...]]  # fields + reversed fields + column 6 -> each symbol column in turn
     column6: bytes  # the field of column 6 (timing: all function modules)
-    between: bytes  # from one column's field to the next (nothing: a row is a field)
     before: bytes  # the top border rows
     after: bytes  # the bottom border rows
 
@@ -310,7 +309,7 @@ class _Plan:
         x = (up << self.lift_up | (x ^ up) << self.lift_down) ^ self.fixed
         x = x.to_bytes(self.field_bytes, "little")
         source = x + x[::-1].translate(_BIT_REVERSED) + self.column6
-        bitmap = self.before + self.between.join(self.gather(source)) + self.after
+        bitmap = self.before + b"".join(self.gather(source)) + self.after  # a bitmap row is one field
         return bitmap if _LITTLE_ENDIAN else bitmap.translate(_BIT_REVERSED)
 
 
@@ -350,9 +349,9 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     """Everything about a (version, level) symbol that does not depend on the message, computed once.
 
     The bitmap is the symbol transposed (a bitmap row is a symbol column) because the placement walks columns.
-    `draw_qr` transposes it back when painting. Each row holds the border on both sides of the symbol: cairo pulls
-    a PDF clip in to whole points inside the mask's extent (up to ~1 pt, a 2-pixel module), which must only ever cut
-    light pixels.
+    `draw_qr` transposes it back when painting. A row is one field of 32, 64, 128 or 256 bits; it holds at least one
+    blank module on each side of the symbol: cairo pulls a PDF clip in to whole points inside the mask's extent,
+    which must only ever cut light pixels.
     """
     import segno
     from segno import consts
@@ -378,7 +377,8 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
     dark = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     # The symbol's first pixel in its field: after the whole border when it fits, else after one blank module (the
-    # light square behind the code is the rest of the border; one module is more than cairo's clip ever pulls in).
+    # light square behind the code is the rest of the border; cairo's clip was seen pulled in by up to 0.24 pt, a
+    # rounding to whole points, and a module is at least 0.96 pt).
     offset = border if n + 2 * border <= field else (field - n) // 2
     lift_up, lift_down = offset, field - n - offset  # a downward field is reversed: its bit b becomes field-1-b
     placed, fixed = _BitSet(width), _BitSet(width)  # bit by bit into bytes: ORing big integers is quadratic
@@ -441,7 +441,6 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         total,
         itemgetter(*slices),
         column6.to_bytes(field_bytes, "little"),
-        b"",
         bytes(border * stride),
         bytes(border * stride),
     )
