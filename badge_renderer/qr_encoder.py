@@ -306,9 +306,8 @@ class _Plan:
             t = (x ^ x >> shift) & mask
             x ^= t ^ t << shift
         up = x & self.upward
-        x = (up << self.lift_up | (x ^ up) << self.lift_down) ^ self.fixed
-        x = x.to_bytes(self.field_bytes, "little")
-        source = x + x[::-1].translate(_BIT_REVERSED) + self.column6
+        fields = ((up << self.lift_up | (x ^ up) << self.lift_down) ^ self.fixed).to_bytes(self.field_bytes, "little")
+        source = fields + fields[::-1].translate(_BIT_REVERSED) + self.column6
         bitmap = self.before + b"".join(self.gather(source)) + self.after  # a bitmap row is one field
         return bitmap if _LITTLE_ENDIAN else bitmap.translate(_BIT_REVERSED)
 
