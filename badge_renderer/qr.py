@@ -1,4 +1,4 @@
-"""QR codes for badges: encoded with one fixed mask and drawn as one 1-bit image mask per code.
+"""QR codes for badges: encoded with one fixed mask and drawn as 1-bit image masks.
 
 Why a fixed mask: ISO/IEC 18004 allows any of the eight masks; scoring all eight is optional work that took ~90 % of
 a vCard job (segno: 14.8 ms per code scored, 2.3 ms with a fixed mask). Why an image mask: a vCard code drawn as
@@ -8,12 +8,21 @@ rectangles is ~400 path operations (~6 KB per badge); as a stencil it is one sma
 from __future__ import annotations
 
 import math
+import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from badge_renderer.model import Attendee
-from badge_renderer.qr_encoder import QrDataTooLong, boosted_level, encode_bytes, smallest_version, text_bytes
+from badge_renderer.qr_encoder import (
+    QrDataTooLong,
+    boosted_level,
+    encode_bytes,
+    smallest_version,
+    symbol_bits,
+    text_bytes,
+)
 
 __all__ = [
     "GridWindow",
@@ -42,15 +51,20 @@ UTF8_ECI = 26  # ISO/IEC 18004 ECI designator of UTF-8
 
 @dataclass(frozen=True)
 class QrCode:
-    """A module grid of `size` x `size` (quiet zone included) as a cairo A8 bitmap (dark = 255, light = 0),
-    transposed: bitmap row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way
-    round). cairo writes a two-valued A8 mask into the PDF as a 1-bit /ImageMask."""
+    """A module grid of `size` x `size` (quiet zone included) as a cairo A1 bitmap (dark = 1), transposed: bitmap
+    row k holds symbol column k (the encoder fills columns; `draw_qr` paints it the right way round). cairo writes
+    an A1 mask into the PDF as a 1-bit /ImageMask without scanning it first.
+
+    Why the quiet zone is in the bitmap, not only in the light square: cairo pulls a PDF clip in to the whole points
+    inside the mask's extent (up to ~1 pt, more than a 2-pixel module), which must only ever cut light pixels."""
 
     size: int
     stride: int
-    bits: bytes  # `size` rows of `stride` bytes, one byte a module
+    bits: bytes  # `size` rows of `stride` bytes, one bit a module (cairo's A1 layout)
     version: int = 0
     level: str = ""
+    origin: int = 0  # the bitmap pixel where a row's modules start (below 0: the first few are the light square's)
+    width: int = 0  # pixels stored per bitmap row (0: `size`)
 
     @property
     def symbol_modules(self) -> int:
@@ -58,7 +72,12 @@ class QrCode:
         return self.size - 2 * QUIET_ZONE
 
     def is_dark(self, row: int, col: int) -> bool:
-        return self.bits[col * self.stride + row] != 0
+        """Module (row, col) of the whole grid, quiet zone included."""
+        pixel = row + self.origin
+        if not 0 <= pixel < (self.width or self.size):
+            return False
+        byte = self.bits[col * self.stride + (pixel >> 3)]
+        return bool(byte >> (pixel & 7) & 1 if sys.byteorder == "little" else byte >> (7 - (pixel & 7)) & 1)
 
 
 def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrCode:
@@ -71,7 +90,7 @@ def encode_qr(text: str, *, version: int | None = None, level: str = "M") -> QrC
     data = text_bytes(text)
     eci = None if data.isascii() else UTF8_ECI
     code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=eci)
-    return QrCode(code.size, code.stride, code.bits, code.version, code.level)
+    return QrCode(code.size, code.stride, code.bits, code.version, code.level, code.origin, code.width)
 
 
 def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] | None:
@@ -90,8 +109,10 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float) -> tuple[QrCode, int] |
     if choice is None:
         return None
     version, level, per = choice
-    code = encode_bytes(data, level=level, border=QUIET_ZONE, version=version, eci=None if data.isascii() else UTF8_ECI)
-    return QrCode(code.size, code.stride, code.bits, code.version, code.level), per
+    size, stride, bits, origin, width = symbol_bits(
+        data, version, level, QUIET_ZONE, None if data.isascii() else UTF8_ECI
+    )
+    return QrCode(size, stride, bits, version, level, origin, width), per
 
 
 @lru_cache(maxsize=4096)
@@ -169,8 +190,27 @@ class GridWindow:
 
 def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
     """The page's 150 dpi pixels inside `box` (user space of `ctx`): one matrix read, the rest plain arithmetic
-    (cairocffi's per-point transform calls cost more than the arithmetic)."""
-    xx, yx, xy, yy, x0, y0 = ctx.get_matrix().as_tuple()
+    (cairocffi's per-point transform calls cost more than the arithmetic), remembered per (transform, box): a sheet's
+    slots repeat on every sheet of a job."""
+    import cairocffi
+
+    matrix = cairocffi.ffi.new("cairo_matrix_t *")
+    cairocffi.cairo.cairo_get_matrix(ctx._pointer, matrix)
+    m = matrix[0]
+    key = (m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, box)
+    window = _WINDOWS.get(key)
+    if window is None:
+        if len(_WINDOWS) >= 4096:
+            _WINDOWS.clear()
+        window = _WINDOWS[key] = _window(key[:6], box)
+    return window
+
+
+_WINDOWS: dict[tuple[Any, ...], GridWindow] = {}
+
+
+def _window(transform: tuple[float, ...], box: tuple[float, float, float, float]) -> GridWindow:
+    xx, yx, xy, yy, x0, y0 = transform
     x, y, w, h = box
     xs, ys = [], []
     for ux in (x, x + w):
@@ -187,7 +227,7 @@ def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
 
 
 def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
-    """Paint `color` through the code's two-valued mask into a `side` x `side` square at (x, y), light square behind.
+    """Paint `color` through the code's 1-bit mask into a `side` x `side` square at (x, y), light square behind.
 
     The light square covers the quiet zone too, so the code reads on dark designs. Nearest-neighbour filtering keeps
     module edges sharp in the PDF (/Interpolate false) and in PNGs. Direct libcairo calls, as text stamps use: the
@@ -198,18 +238,14 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
     lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
     # No copy: cairo only reads the bits, and finishing the surface below detaches the PDF's snapshot from them.
     mask = lib.cairo_image_surface_create_for_data(
-        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A8, code.size, code.size, code.stride
+        ffi.from_buffer(code.bits), lib.CAIRO_FORMAT_A1, code.width or code.size, code.size, code.stride
     )
     try:
         if lib.cairo_surface_status(mask):
             raise cairocffi.CairoError("QR mask surface", lib.cairo_surface_status(mask))
         pattern = lib.cairo_pattern_create_for_surface(mask)
         lib.cairo_pattern_set_filter(pattern, lib.CAIRO_FILTER_NEAREST)
-        inverse = code.size / side  # bitmap pixels per point
-        matrix = ffi.new("cairo_matrix_t *")
-        # User (u, v) -> bitmap pixel (v - y, u - x) / scale: the bitmap's rows are the symbol's columns.
-        lib.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, -x * inverse)
-        lib.cairo_pattern_set_matrix(pattern, matrix)
+        lib.cairo_pattern_set_matrix(pattern, mask_matrix(ffi, code, x, y, side, 0))
         lib.cairo_save(pointer)
         lib.cairo_set_source_rgb(pointer, 1, 1, 1)
         lib.cairo_rectangle(pointer, x, y, side, side)
@@ -222,6 +258,18 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
         lib.cairo_surface_finish(mask)
         lib.cairo_surface_destroy(mask)
     ctx._check_status()  # direct calls skip cairocffi's per-call check; one check per code
+
+
+def mask_matrix(ffi: Any, code: QrCode, x: float, y: float, side: float, row: int) -> Any:
+    """The pattern matrix (user space -> bitmap pixels) that puts the code's bitmap, from bitmap row `row` on, into
+    the square (x, y, side): user (u, v) -> pixel ((v - y) / m + origin, (u - x) / m + row) for modules of m points,
+    because the bitmap's rows are the symbol's columns."""
+    import cairocffi
+
+    inverse = code.size / side  # bitmap pixels per point
+    matrix = ffi.new("cairo_matrix_t *")
+    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, code.origin - y * inverse, row - x * inverse)
+    return matrix
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
@@ -243,6 +291,11 @@ def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
     return attendee.get(field).strip()
 
 
+_VCARD_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
 def _vcard_escape(value: str) -> str:
+    if not _VCARD_SPECIAL.search(value):  # nearly every value: one scan instead of six replaces
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")

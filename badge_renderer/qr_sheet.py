@@ -1,8 +1,8 @@
-"""The QR codes of one sheet in one stencil image: each badge paints its own code through a clip.
+"""The QR codes of one sheet in one 1-bit stencil image: each badge paints its own code through a clip.
 
 Why: cairo writes every image into the PDF as its own Flate stream (a fresh zlib state per stream, ~260 KB set up
 and torn down) plus its own XObject and resource entries; for a version-11 code that was ~40 % of what a code cost.
-A sheet's codes stacked in one A8 image are one stream and one XObject per sheet. Only that sheet's codes: a page
+A sheet's codes stacked in one A1 image are one stream and one XObject per sheet. Only that sheet's codes: a page
 cut out of the PDF (one attendee's badge mailed on its own) carries no other sheet's contact data.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from badge_renderer.qr import QrCode
+from badge_renderer.qr import QrCode, mask_matrix
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,12 @@ class QrSheet:
         # Only for the surface the sheet is drawn on: a composer reused for a preview or the next job draws its
         # codes on their own, never from an image that holds this job's other attendees.
         self._target = cairocffi.cairo.cairo_get_target(ctx._pointer)
-        by_shape: dict[tuple[int, int], list[tuple[Hashable, QrCode, int]]] = {}
+        by_shape: dict[tuple[int, int, int], list[tuple[Hashable, QrCode, int]]] = {}
         for key, code, pixels in entries:
-            by_shape.setdefault((code.size, code.stride), []).append((key, code, pixels))
+            by_shape.setdefault((code.size, code.stride, code.width or code.size), []).append((key, code, pixels))
         self._placed: dict[Hashable, _Placed] = {}
         self._images: list[tuple[Any, Any, bytearray]] = []  # (surface, pattern, data): freed with this sheet
-        for (size, stride), group in by_shape.items():
+        for (size, stride, width), group in by_shape.items():
             seen: dict[int, int] = {}  # id(code) -> row: a duplex back or a repeated value reuses its rows
             parts: list[bytes] = []
             for key, code, pixels in group:
@@ -48,7 +48,9 @@ class QrSheet:
                     parts.append(code.bits)
                 self._placed[key] = _Placed(code, pixels, len(self._images), seen[id(code)])
             data = bytearray(b"".join(parts))
-            surface = cairocffi.ImageSurface.create_for_data(data, cairocffi.FORMAT_A8, size, size * len(parts), stride)
+            surface = cairocffi.ImageSurface.create_for_data(
+                data, cairocffi.FORMAT_A1, width, size * len(parts), stride
+            )
             pattern = cairocffi.SurfacePattern(surface)
             pattern.set_filter(cairocffi.FILTER_NEAREST)
             self._images.append((surface, pattern, data))  # data: cairo reads it until the surface goes
@@ -70,11 +72,7 @@ class QrSheet:
         placed = self._placed[key]
         lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
         pattern = self._images[placed.image][1]._pointer
-        inverse = placed.code.size / side  # bitmap pixels per point
-        matrix = ffi.new("cairo_matrix_t *")
-        # User (u, v) -> bitmap pixel (v - y, u - x) / scale, moved down to the code's rows (rows = symbol columns).
-        lib.cairo_matrix_init(matrix, 0, inverse, inverse, 0, -y * inverse, -x * inverse + placed.row)
-        lib.cairo_pattern_set_matrix(pattern, matrix)
+        lib.cairo_pattern_set_matrix(pattern, mask_matrix(ffi, placed.code, x, y, side, placed.row))
         lib.cairo_save(pointer)
         lib.cairo_set_source_rgb(pointer, 1, 1, 1)
         lib.cairo_rectangle(pointer, x, y, side, side)

@@ -2,9 +2,14 @@
 code, in one process, in the same run. Prints ratios (time with / without) and the extra PDF kilobytes per badge.
 
 Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
-Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one image per sheet): 2.14x in
-instructions (300 badges: 1.25 M without, +1.42 M per vCard badge), 2.45x in CPU seconds on a loaded machine,
-+0.60 KB per badge; text codes 1.43x / +0.15 KB. Not yet the 1.5x target: see docs/architecture.md (QR codes).
+Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one A1 image per sheet, 300 badges):
+1.66x in instructions (1.12 M without, +0.74 M per vCard badge; it was +1.40 M, 2.24x, with A8 bitmaps and slice
+placement), text codes 1.36x (+0.40 M; was 1.46x); CPU seconds on the shared 2-core machine moved between 1.5x and
+2.0x (vCard; the old code 2.3-3.2x in the same sessions) and 1.3x and 1.7x (text) from run to run; +0.59 KB per
+badge (was +0.62; text +0.17 KB). Per vCard code: encoding
+~0.32 M (parity ~0.16 M, placement ~0.15 M), cairo ~0.32 M (fill, clip and mask recorded, replayed and printed,
+and a quarter of the sheet's zlib stream), payload ~0.03 M, the composer's glue ~0.07 M. With h13-hot's faster
+badge merged (0.89 M without codes): 1.84x vCard, 1.46x text. Not yet the 1.5x target: docs/architecture.md.
 Also prints segno's own cost per code with mask scoring and with the fixed mask, the two ways to encode.
 Names: distinct by default (every badge has its own text, as in a real list); --repeating uses a few dozen
 combinations, a best case for the text caches that makes the job without codes ~2x cheaper and so the ratio worse.

@@ -3,6 +3,7 @@ same message bits) and zbarimg (Debian zbar-tools), which must read back every p
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -14,14 +15,14 @@ from segno import consts
 from segno import encoder as segno_encoder
 
 from badge_renderer.qr import QUIET_ZONE, QrCode, QrDataTooLong, draw_qr, encode_qr
-from badge_renderer.qr_encoder import _message, _parity, _parity_rows, _plan, encode_bytes
+from badge_renderer.qr_encoder import _message, _parity, _parity_tables, _plan, encode_bytes, fits
 
 LEVELS = {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}
 
 
-def _segno_message(data: bytes, version: int, level: str, eci: bool = False) -> str:
-    """segno's own final message bits for `data` (its private pipeline: the test's reference, not the product's);
-    `eci`: segno's UTF-8 ECI header before the byte segment."""
+def _segno_message(data: bytes, version: int, level: str, eci: bool = False) -> bytes:
+    """segno's own final message codewords for `data` (its private pipeline: the test's reference, not the
+    product's; the remainder bits after them are zeros); `eci`: segno's UTF-8 ECI header before the byte segment."""
     segment = segno_encoder.make_segment(data.decode("utf-8") if eci else data, consts.MODE_BYTE, "utf-8")
     buff = segno_encoder.Buffer()
     segno_encoder.write_segment(buff, segment, None, segno_encoder.version_range(version), eci)
@@ -29,7 +30,9 @@ def _segno_message(data: bytes, version: int, level: str, eci: bool = False) -> 
     segno_encoder.write_terminator(buff, capacity, None, len(buff))
     segno_encoder.write_padding_bits(buff, version, len(buff))
     segno_encoder.write_pad_codewords(buff, version, capacity, len(buff))
-    return "".join(str(bit) for bit in segno_encoder.make_final_message(version, LEVELS[level], buff))
+    bits = "".join(str(bit) for bit in segno_encoder.make_final_message(version, LEVELS[level], buff))
+    assert set(bits[len(bits) // 8 * 8 :]) <= {"0"}
+    return int(bits[: len(bits) // 8 * 8], 2).to_bytes(len(bits) // 8, "big")
 
 
 @pytest.mark.parametrize("length", [0, 11, 40, 90, 150, 200, 300, 500, 900])  # versions 1-24: version info from 7
@@ -38,19 +41,68 @@ def test_placement_mask_and_fixed_modules_equal_segno_module_for_module(length: 
     reference = segno.make(data, mode="byte", error="m", mask=0, micro=False)
     level = reference.error.upper()
     plan = _plan(reference.version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(int(_segno_message(data, reference.version, level), 2)))
+    ours = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_segno_message(data, reference.version, level)),
+        origin=plan.origin,
+        width=plan.width,
+    )
     matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
     assert ours.size == len(matrix)
     assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
     assert encode_bytes(data).version == reference.version and encode_bytes(data).level == level
 
 
+# The placement's layout changes with the field (32, 64, 128, 256 bits a column) and with whether the border fits
+# inside it (versions 3, 11, 27: a lead byte and a final shift): the first and last version of each kind, and 7
+# (version information). BADGEFORGE_QR_SWEEP=1: all 40.
+SIZES = range(1, 41) if os.environ.get("BADGEFORGE_QR_SWEEP") == "1" else (1, 2, 3, 4, 7, 10, 11, 12, 26, 27, 28, 40)
+
+
+@pytest.mark.parametrize("version", SIZES)
+def test_every_kind_of_symbol_places_like_segno_and_leaves_the_row_padding_blank(version: int) -> None:
+    """The bit-operation placement (expand, unshuffle, reversed fields) is built per symbol size, each level in
+    turn (segno's own message bits, mask 0, a random fill), module for module."""
+    level = "LMQH"[version % 4]
+    rng = random.Random(version)
+    length = next(n for n in range(3000, 0, -1) if fits(n, version, level))
+    data = bytes(rng.randrange(256) for _ in range(rng.randint(length // 2, length)))
+    reference = segno.make(data, version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
+    plan = _plan(version, level, QUIET_ZONE)
+    ours = QrCode(
+        plan.size, plan.stride, plan.scatter(_segno_message(data, version, level)), origin=plan.origin, width=plan.width
+    )
+    matrix = list(reference.matrix_iter(scale=1, border=QUIET_ZONE))
+    assert all(ours.is_dark(r, c) == bool(matrix[r][c]) for r in range(ours.size) for c in range(ours.size))
+    assert plan.stride % 4 == 0 and len(ours.bits) == plan.size * plan.stride and plan.width <= 8 * plan.stride
+    # At least one light module stored on each side of the symbol: cairo's clip may pull in to the image's edge.
+    first, symbol = plan.origin + QUIET_ZONE, plan.size - 2 * QUIET_ZONE
+    assert first >= 1 and plan.width - (first + symbol) >= 1
+    bitmap = int.from_bytes(ours.bits, "little")
+    row_bits = 8 * plan.stride
+    padding = (1 << (row_bits - plan.width)) - 1
+    assert all(bitmap >> (row * row_bits + plan.width) & padding == 0 for row in range(plan.size))
+
+
 @pytest.mark.parametrize(("text", "version", "level"), [("für", 1, "H"), ("Zoë Øster-Ñúñez " * 6, 11, "H")])
 def test_the_utf8_eci_header_equals_segnos_module_for_module(text: str, version: int, level: str) -> None:
     data = text.encode("utf-8")
     plan = _plan(version, level, QUIET_ZONE)
-    ours = QrCode(plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci=26)))
-    reference = QrCode(plan.size, plan.stride, plan.scatter(int(_segno_message(data, version, level, eci=True), 2)))
+    ours = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_message(data, version, level, plan, eci=26)),
+        origin=plan.origin,
+        width=plan.width,
+    )
+    reference = QrCode(
+        plan.size,
+        plan.stride,
+        plan.scatter(_segno_message(data, version, level, eci=True)),
+        origin=plan.origin,
+        width=plan.width,
+    )
     assert ours.bits == reference.bits
     code = encode_qr(text, version=version, level=level)
     assert (code.version, code.level) == (version, level) and code.bits == ours.bits  # non-ASCII text gets ECI 26
@@ -75,14 +127,14 @@ def test_zbarimg_reads_short_utf8_text_without_guessing_a_charset(tmp_path: Path
         assert run.stdout.decode("utf-8") == text + "\n"
 
 
-def test_parity_lookup_rows_equal_plain_reed_solomon_division() -> None:
+def test_parity_lookup_tables_equal_plain_reed_solomon_division() -> None:
     rng = random.Random(7)
-    rows = _parity_rows(31, 18)
+    tables = _parity_tables(31, 18)
     for _ in range(20):
         block = [rng.randrange(256) for _ in range(31)]
         combined = 0
         for position, byte in enumerate(block):
-            combined ^= rows[32 * position + (byte & 15)] ^ rows[32 * position + 16 + (byte >> 4)]
+            combined ^= tables[position][byte]
         assert combined.to_bytes(18, "big") == bytes(_parity(block, 18))
 
 
@@ -101,9 +153,9 @@ def test_every_block_of_the_final_message_carries_its_own_reed_solomon_parity(le
     data = bytes(random.Random(length).randrange(256) for _ in range(length))
     code = encode_bytes(data)
     plan = _plan(code.version, code.level, QUIET_ZONE)
-    bits = format(_message(data, code.version, code.level, plan), f"0{8 * plan.total_codewords + plan.remainder}b")
-    assert len(bits) == 8 * plan.total_codewords + plan.remainder and set(bits[8 * plan.total_codewords :]) <= {"0"}
-    words = iter(int(bits[i : i + 8], 2) for i in range(0, 8 * plan.total_codewords, 8))
+    message = _message(data, code.version, code.level, plan)
+    assert len(message) == plan.total_codewords
+    words = iter(message)
     lengths = [block[0] for block in plan.blocks]
     ec_len = plan.blocks[0][2]
     blocks: list[list[int]] = [[] for _ in lengths]
