@@ -30,14 +30,22 @@ class BadgeDrawer:
         self._base_matrix = self.ctx.get_matrix()
 
     def draw(
-        self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front", *, static: bool = True
+        self,
+        attendee: Attendee,
+        x: float,
+        y: float,
+        rotation: int = 0,
+        side: str = "front",
+        *,
+        static: bool = True,
+        codes: bool | None = None,
     ) -> list[RowIssue]:
         """composer.draw, except that an unexpected error leaves a blank badge and one row issue.
 
         The project's own errors (a design or option that is wrong for every badge) still stop the job.
         """
         try:
-            return self.composer.draw(self.ctx, attendee, x, y, rotation, side, static=static)
+            return self.composer.draw(self.ctx, attendee, x, y, rotation, side, static=static, codes=codes)
         except (BadgeForgeError, MemoryError):
             raise
         except Exception as err:
@@ -60,6 +68,10 @@ class BadgeDrawer:
 
         self.ctx = cairo.Context(self.surface)
         self.ctx.set_matrix(self._base_matrix)
+
+    def blank(self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front") -> None:
+        """The badge's slot painted with its blank badge (a copied duplex back of a badge whose front failed)."""
+        self._blank(attendee, x, y, rotation, side)
 
     def _blank(self, attendee: Attendee, x: float, y: float, rotation: int, side: str) -> None:
         """Paint the design's static layer over the slot, hiding whatever part of the badge was drawn."""

@@ -1,0 +1,309 @@
+"""Duplex backs copied from their fronts: the back page shows each front badge's drawing again, mirrored into its
+back slot, without drawing it a second time.
+
+Why: with a design that has no back of its own, a duplex back repeats its front (names readable whichever way the
+badge flips). Drawing it again cost the front's text calls plus cairo's emission of the same glyph runs: duplex was
+~1.5x single-sided. Per-badge Form XObjects through cairo recording surfaces cost more than they saved (cairo
+deflate-initialises a stream and replays each recording three times). So the fronts are drawn each in its own
+clip, which makes cairo start each badge's part of the page content afresh ("Q q", the clip, then every colour,
+font and text matrix set again), and pdf_stream writes the back page's drawing as one Form XObject of those parts,
+each under the matrix that moves its front slot onto its back slot (`back_form`). cairo draws on the back page
+only what is not the same on both sides: QR codes (snapped to the back page's own 150 dpi grid), a failed badge's
+blank and the crop marks.
+
+`back_copy(layout, design)` decides when this holds; write_pdf_part and pdf_stream both ask it, so the drawing and
+the copy always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+Matrix = tuple[float, float, float, float, float, float]  # cairo order: xx, yx, xy, yy, x0, y0
+
+_TOKEN = re.compile(rb"-?[\d.]+|[A-Za-z*]+")
+_PATH_OPS = {b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"re": 4, b"h": 0}
+_TOLERANCE = 0.02  # points: cairo writes clip paths from 24.8 fixed point (1/256 pt)
+SEPARATOR_PT = 1.0
+BOUNDARY = b"\nQ q\n"  # cairo's clipper: back to the page's state, then the next clip
+
+
+class BackCopyError(ValueError):
+    """A front page's content is not the shape this copy expects (a cairo change): draw the backs instead."""
+
+
+@dataclass(frozen=True)
+class BackCopy:
+    """Per slot of a sheet: the rectangle the front badge is clipped to, and front -> back (cairo page space)."""
+
+    clips: tuple[tuple[float, float, float, float], ...]
+    moves: tuple[Matrix, ...]
+    page_width: float
+    page_height: float
+
+
+def back_copy(layout: Any, design: Any) -> BackCopy | None:
+    """The copy plan of this sheet plan and design, or None when the backs must be drawn: not duplex, a design with
+    its own back, a QR code that is not drawn last (codes are drawn per side) or a slot whose clip covers the page
+    (cairo leaves such a clip out, so its part of the page could not be told apart)."""
+    if not layout.backs or not layout.backs_on_next_page or design.has_back:
+        return None
+    kinds = [e.kind for e in design.elements]
+    if "qr" in kinds and (design.is_document or any(k != "qr" for k in kinds[kinds.index("qr") :])):
+        return None
+    page = layout.page
+    clips = tuple(separator(layout, slot) for slot in layout.fronts)
+    width, height = layout.badge.width, layout.badge.height
+    moves = tuple(
+        _multiply(_invert(slot_matrix(front, width, height)), slot_matrix(back, width, height))
+        for front, back in zip(layout.fronts, layout.backs, strict=True)
+    )
+    return BackCopy(clips, moves, page.width, page.height)
+
+
+def separator(layout: Any, slot: Any) -> tuple[float, float, float, float]:
+    """The rectangle of the clip that marks a front badge's part of the page: SEPARATOR_PT outside what the badge
+    may paint (its trim plus any bleed), so it clips nothing of it."""
+    from badge_renderer.layout.bleed import bleed_clip
+
+    x, y, w, h = bleed_clip(slot, layout.bleed) if layout.bleed else (slot.x, slot.y, slot.width, slot.height)
+    m = SEPARATOR_PT
+    return x - m, y - m, w + 2 * m, h + 2 * m
+
+
+def clip_separator(ctx: Any, rect: tuple[float, float, float, float]) -> None:
+    """Clip `ctx` to `rect` drawn with a straight curve along its top edge. cairo keeps a clip with a curve as a
+    path, which it never drops as "not needed" (a rectangle it drops wherever the drawing lies inside it, and its
+    part of the page would then carry on under the previous badge's clip or none): every drawing call of the badge
+    is written under this clip, and nothing else is."""
+    x, y, w, h = rect
+    ctx.move_to(x, y)
+    ctx.curve_to(x + w / 3, y, x + 2 * w / 3, y, x + w, y)
+    ctx.line_to(x + w, y + h)
+    ctx.line_to(x, y + h)
+    ctx.close_path()
+    ctx.clip()
+
+
+def slot_matrix(slot: Any, width: float, height: float) -> Matrix:
+    """Badge space -> page space for a badge of `width` x `height` in `slot` (compose.draw's translate/rotate)."""
+    x, y = slot.x, slot.y
+    if slot.rotation == 90:
+        return (0.0, 1.0, -1.0, 0.0, x + height, y)
+    if slot.rotation == 180:
+        return (-1.0, 0.0, 0.0, -1.0, x + width, y + height)
+    if slot.rotation == 270:
+        return (0.0, -1.0, 1.0, 0.0, x, y + width)
+    return (1.0, 0.0, 0.0, 1.0, x, y)
+
+
+def _multiply(a: Matrix, b: Matrix) -> Matrix:
+    """a, then b (cairo_matrix_multiply's order)."""
+    axx, ayx, axy, ayy, ax0, ay0 = a
+    bxx, byx, bxy, byy, bx0, by0 = b
+    return (
+        axx * bxx + ayx * bxy,
+        axx * byx + ayx * byy,
+        axy * bxx + ayy * bxy,
+        axy * byx + ayy * byy,
+        ax0 * bxx + ay0 * bxy + bx0,
+        ax0 * byx + ay0 * byy + by0,
+    )
+
+
+def _invert(m: Matrix) -> Matrix:
+    xx, yx, xy, yy, x0, y0 = m
+    det = xx * yy - yx * xy
+    ixx, iyx, ixy, iyy = yy / det, -yx / det, -xy / det, xx / det
+    return (ixx, iyx, ixy, iyy, -(x0 * ixx + y0 * ixy), -(x0 * iyx + y0 * iyy))
+
+
+def front_parts(content: bytes, plan: BackCopy) -> list[list[bytes]]:
+    """Each slot's parts of a front page's (inflated) content stream, in drawing order.
+
+    A part is what cairo wrote between two clip changes, starting with its clip path; parts without a clip (QR
+    codes, a failed badge's blank, crop marks) belong to no slot. Raises BackCopyError for content of another shape.
+    """
+    if not content.startswith(b"1 0 0 -1 0 ") or not content.rstrip().endswith(b"Q"):
+        raise BackCopyError("a front page without cairo's page matrix")
+    pieces = content.split(BOUNDARY)
+    last = len(pieces) - 1
+    slots: list[list[bytes]] = [[] for _ in plan.clips]
+    for index, piece in enumerate(pieces[1:], start=1):
+        if index == last:  # the page's own closing "Q"
+            piece = piece.rstrip()
+            piece = piece[:-1] if piece.endswith(b"Q") else piece
+        slot = _slot_of(plan, _curved_clip(piece))
+        if slot is not None:
+            slots[slot].append(piece)
+        # else drawn without a separator (QR codes, a failed badge's blank, crop marks): not copied
+    return slots
+
+
+def _curved_clip(piece: bytes) -> tuple[float, float, float, float] | None:
+    """The bounding box of the first clip path with a curve among the part's leading clip paths."""
+    numbers: list[float] = []
+    points: list[float] = []
+    curved = False
+    for token in _TOKEN.finditer(piece, 0, 4096):
+        text = token[0]
+        if text[0:1].isdigit() or text[0:1] in (b"-", b"."):
+            numbers.append(float(text))
+            continue
+        if text in _PATH_OPS:
+            if len(numbers) != _PATH_OPS[text]:
+                return None
+            if text == b"re":
+                x, y, w, h = numbers
+                numbers = [x, y, x + w, y + h]
+            points += numbers
+            curved = curved or text == b"c"
+            numbers = []
+        elif text in (b"W", b"W*"):
+            continue
+        elif text == b"n":
+            if curved:
+                xs, ys = points[0::2], points[1::2]
+                return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+            points = []
+        else:
+            return None  # the drawing starts: no separator
+    return None
+
+
+def _slot_of(plan: BackCopy, box: tuple[float, float, float, float] | None) -> int | None:
+    if box is None:
+        return None
+    t = _TOLERANCE
+    for index, clip in enumerate(plan.clips):
+        if all(abs(a - b) <= t for a, b in zip(box, clip, strict=True)):
+            return index
+    raise BackCopyError("a separated part that matches no slot")
+
+
+def back_form(content: bytes, plan: BackCopy) -> bytes:
+    """The back page's copied drawing (a Form XObject's content): every part of the front page `content` that
+    belongs to a slot, under cairo's page matrix and the slot's front -> back matrix."""
+    parts = front_parts(content, plan)
+    head = content[: content.find(b"\n")]
+    out = [head, b"\n"]
+    for slot, pieces in enumerate(parts):
+        if not pieces:
+            continue
+        move = b" ".join(_number(v) for v in plan.moves[slot])
+        for piece in pieces:
+            out += [b"q ", move, b" cm\n", piece, b"\nQ\n"]
+    return b"".join(out)
+
+
+def _number(value: float) -> bytes:
+    """A PDF number: no exponent, no "-0"."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return b"0" if text in ("-0", "") else text.encode()
+
+
+_CONTENTS = re.compile(rb"/Contents\s+(\d+)\s+0\s+R")
+_RESOURCES = re.compile(rb"/Resources\s+(\d+)\s+0\s+R")
+_STREAM_START = re.compile(rb"stream\r?\n")
+
+
+class BackPages:
+    """pdf_stream's side of the copy, for one cairo part whose pages are (front, back) pairs.
+
+    Pages are written by cairo as: content stream, its length, resources, page dictionary; a front's pair comes
+    before its back's. So by the time the back page's resources are copied, its front's content has been read:
+    the copied drawing is written then as a Form XObject (the front page's resources are its resources), its name
+    is added to the back page's /XObject, and the back page's /Contents becomes [ "draw it", cairo's back ].
+    """
+
+    def __init__(self, reader: Any, plan: BackCopy, base: int, reserve: Any, write: Any) -> None:
+        self.plan, self.base, self._reserve, self._write = plan, base, reserve, write
+        self._fronts: dict[int, int] = {}  # content stream -> pair
+        self._front_resources: dict[int, int] = {}  # pair -> resources object
+        self._backs: dict[int, int] = {}  # back resources -> pair
+        self._back_pages: dict[int, tuple[int, int]] = {}  # back page -> (its content stream, pair)
+        self._content: dict[int, bytes] = {}  # pair -> the front's inflated content, until its back is written
+        self._drawn: dict[int, int] = {}  # pair -> the "draw the copy" stream's object (output numbering)
+        kids = reader.kids
+        for pair in range(len(kids) // 2):
+            front, back = reader.peek(kids[2 * pair]), reader.peek(kids[2 * pair + 1])
+            front_contents, front_resources = _CONTENTS.search(front), _RESOURCES.search(front)
+            back_contents, back_resources = _CONTENTS.search(back), _RESOURCES.search(back)
+            if None in (front_contents, front_resources, back_contents, back_resources):
+                raise BackCopyError("a duplex page without one content stream and a resources object")
+            assert front_contents and front_resources and back_contents and back_resources
+            self._fronts[int(front_contents[1])] = pair
+            self._front_resources[pair] = int(front_resources[1])
+            self._backs[int(back_resources[1])] = pair
+            self._back_pages[kids[2 * pair + 1]] = (int(back_contents[1]), pair)
+
+    def content(self, n: int, head: bytes, stream: Any) -> None:
+        """Keep a front page's content stream (object n), inflated, for its back."""
+        pair = self._fronts.get(n)
+        if pair is None:
+            return
+        self._content[pair] = _inflate(head, bytes(stream))
+
+    def resources(self, n: int, head: bytes) -> bytes:
+        """A back page's resources (object n, already renumbered): write its copied drawing, name it here."""
+        pair = self._backs.get(n)
+        if pair is None:
+            return head
+        import zlib
+
+        content = self._content.pop(pair, None)
+        if content is None:
+            raise BackCopyError("a back page before its front")
+        form, drawn = self._reserve(), self._reserve()
+        data = zlib.compress(back_form(content, self.plan), 6)
+        width, height = _number(self.plan.page_width), _number(self.plan.page_height)
+        self._write(
+            form,
+            b"<< /Type /XObject\n   /Subtype /Form\n   /BBox [ 0 0 " + width + b" " + height + b" ]\n"
+            b"   /Resources %d 0 R\n   /Filter /FlateDecode\n   /Length %d\n>>\n"
+            % (self._front_resources[pair] + self.base, len(data)),
+            b"stream\n" + data + b"\nendstream\nendobj\n",
+        )
+        draw = b"q /bfcopy%d Do Q" % form
+        self._write(drawn, b"<< /Length %d >>\n" % len(draw), b"stream\n" + draw + b"\nendstream\nendobj\n")
+        self._drawn[pair] = drawn
+        entry = b"/bfcopy%d %d 0 R" % (form, form)
+        if b"/XObject <<" in head:
+            return head.replace(b"/XObject <<", b"/XObject << " + entry, 1)
+        start = head.find(b"<<")
+        if start < 0:
+            raise BackCopyError("a resources object that is not a dictionary")
+        return head[: start + 2] + b" /XObject << " + entry + b" >>" + head[start + 2 :]
+
+    def page(self, n: int, head: bytes) -> bytes:
+        """A back page's dictionary (renumbered): its copied drawing first, then what cairo drew on it."""
+        found = self._back_pages.get(n)
+        if found is None:
+            return head
+        contents, pair = found
+        drawn = self._drawn.pop(pair, None)
+        if drawn is None:
+            raise BackCopyError("a back page whose resources were not copied first")
+        old = b"/Contents %d 0 R" % (contents + self.base)
+        if old not in head:
+            raise BackCopyError("a back page's /Contents moved")
+        return head.replace(old, b"/Contents [ %d 0 R %d 0 R ]" % (drawn, contents + self.base), 1)
+
+
+def _inflate(head: bytes, stream: bytes) -> bytes:
+    import zlib
+
+    start = _STREAM_START.match(stream)
+    if start is None:
+        raise BackCopyError("a content stream without its data")
+    data = stream[start.end() :]
+    if b"/FlateDecode" not in head:
+        if b"/Filter" in head:
+            raise BackCopyError("a content stream in another filter")
+        return data[: data.rfind(b"endstream")].rstrip(b"\r\n")
+    try:
+        return zlib.decompressobj().decompress(data)
+    except zlib.error as err:
+        raise BackCopyError(f"a content stream that does not inflate ({err})") from err
