@@ -1,15 +1,25 @@
-"""Duplex backs copied from their fronts: the back page shows each front badge's drawing again, mirrored into its
+"""Duplex backs copied from their fronts: the back page shows each front badge's drawing again, moved into its
 back slot, without drawing it a second time.
 
 Why: with a design that has no back of its own, a duplex back repeats its front (names readable whichever way the
-badge flips). Drawing it again cost the front's text calls plus cairo's emission of the same glyph runs: duplex was
-~1.5x single-sided. Per-badge Form XObjects through cairo recording surfaces cost more than they saved (cairo
-deflate-initialises a stream and replays each recording three times). So the fronts are drawn each in its own
-clip, which makes cairo start each badge's part of the page content afresh ("Q q", the clip, then every colour,
-font and text matrix set again), and pdf_stream writes the back page's drawing as one Form XObject of those parts,
-each under the matrix that moves its front slot onto its back slot (`back_form`). cairo draws on the back page
-only what is not the same on both sides: QR codes (snapped to the back page's own 150 dpi grid), a failed badge's
-blank and the crop marks.
+badge flips). Drawing it again cost the front's text calls plus cairo's emission of the same glyph runs (duplex was
+~1.5x single-sided). Per-badge Form XObjects through cairo recording surfaces cost more than they saved (cairo
+deflate-initialises a stream per form and replays each recording three times).
+
+So each front badge is drawn under a clip to its own rectangle (its trim plus any bleed). cairo writes a clip
+change as "Q q" and the new clip, then sets every colour, font and text matrix again, so each badge's part of the
+page content stands on its own; pdf_stream writes the back page's drawing as one Form XObject of those parts, each
+under the matrix that moves its front slot onto its back slot (`back_form`). cairo draws on the back page only what
+differs per side: QR codes (snapped to the back page's own 150 dpi grid), a failed badge's blank and crop marks.
+
+What the parts rely on (cairo 1.16's PDF clipper): a drawing call inside the current clip is written under it,
+one that needs its own clip gets it, and one that needs none while the current clip does not hold it is written
+with no clip. A badge starts with its static layer, whose extents are its clip rectangle rounded out to whole
+points: it needs the clip unless the rectangle is on whole points (`back_copy` draws such layouts' backs). QR codes
+are drawn under a clip with a curve (`clip_codes`), which cairo keeps as a path and always writes, so they never
+run on inside a badge's part. A part's clip tells its slot; parts of no slot (QR codes, a failed badge's blank
+drawn without its clip, crop marks) are not copied. Anything else raises BackCopyError, and write_pdf draws the job
+again with its backs drawn.
 
 `back_copy(layout, design)` decides when this holds; write_pdf_part and pdf_stream both ask it, so the drawing and
 the copy always agree.
@@ -25,8 +35,9 @@ Matrix = tuple[float, float, float, float, float, float]  # cairo order: xx, yx,
 
 _TOKEN = re.compile(rb"-?[\d.]+|[A-Za-z*]+")
 _PATH_OPS = {b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"re": 4, b"h": 0}
-_TOLERANCE = 0.02  # points: cairo writes clip paths from 24.8 fixed point (1/256 pt)
-SEPARATOR_PT = 1.0
+_FIXED = 1 / 256  # cairo keeps clip geometry in 24.8 fixed point
+_TOLERANCE = 0.02  # points, matching a written clip to a slot
+CODES_MARGIN = 1.0  # points the QR codes' curved clip reaches past the badge's own rectangle
 BOUNDARY = b"\nQ q\n"  # cairo's clipper: back to the page's state, then the next clip
 
 
@@ -46,39 +57,37 @@ class BackCopy:
 
 def back_copy(layout: Any, design: Any) -> BackCopy | None:
     """The copy plan of this sheet plan and design, or None when the backs must be drawn: not duplex, a design with
-    its own back, a QR code that is not drawn last (codes are drawn per side) or a slot whose clip covers the page
-    (cairo leaves such a clip out, so its part of the page could not be told apart)."""
+    its own back, a QR code that is not drawn last (codes are drawn per side) or a badge rectangle on whole points
+    (its static layer would not need its clip, see above)."""
     if not layout.backs or not layout.backs_on_next_page or design.has_back:
         return None
     kinds = [e.kind for e in design.elements]
     if "qr" in kinds and (design.is_document or any(k != "qr" for k in kinds[kinds.index("qr") :])):
         return None
-    page = layout.page
-    clips = tuple(separator(layout, slot) for slot in layout.fronts)
+    clips = tuple(front_clip(layout, slot) for slot in layout.fronts)
+    if any(all(abs(v - round(v)) < _FIXED for v in (x, y, x + w, y + h)) for x, y, w, h in clips):
+        return None
     width, height = layout.badge.width, layout.badge.height
     moves = tuple(
         _multiply(_invert(slot_matrix(front, width, height)), slot_matrix(back, width, height))
         for front, back in zip(layout.fronts, layout.backs, strict=True)
     )
-    return BackCopy(clips, moves, page.width, page.height)
+    return BackCopy(clips, moves, layout.page.width, layout.page.height)
 
 
-def separator(layout: Any, slot: Any) -> tuple[float, float, float, float]:
-    """The rectangle of the clip that marks a front badge's part of the page: SEPARATOR_PT outside what the badge
-    may paint (its trim plus any bleed), so it clips nothing of it."""
+def front_clip(layout: Any, slot: Any) -> tuple[float, float, float, float]:
+    """The rectangle a copied front badge is drawn in: its trim plus any bleed (what _bleed_clip clips to)."""
     from badge_renderer.layout.bleed import bleed_clip
 
-    x, y, w, h = bleed_clip(slot, layout.bleed) if layout.bleed else (slot.x, slot.y, slot.width, slot.height)
-    m = SEPARATOR_PT
-    return x - m, y - m, w + 2 * m, h + 2 * m
+    return bleed_clip(slot, layout.bleed) if layout.bleed else (slot.x, slot.y, slot.width, slot.height)
 
 
-def clip_separator(ctx: Any, rect: tuple[float, float, float, float]) -> None:
-    """Clip `ctx` to `rect` drawn with a straight curve along its top edge. cairo keeps a clip with a curve as a
-    path, which it never drops as "not needed" (a rectangle it drops wherever the drawing lies inside it, and its
-    part of the page would then carry on under the previous badge's clip or none): every drawing call of the badge
-    is written under this clip, and nothing else is."""
+def clip_codes(ctx: Any, rect: tuple[float, float, float, float]) -> None:
+    """Clip `ctx` for a front badge's QR codes: its rectangle grown by CODES_MARGIN (so it cuts nothing), drawn with a
+    straight curve along its top edge, which makes cairo keep it as a path and write it with every call."""
     x, y, w, h = rect
+    m = CODES_MARGIN
+    x, y, w, h = x - m, y - m, w + 2 * m, h + 2 * m
     ctx.move_to(x, y)
     ctx.curve_to(x + w / 3, y, x + 2 * w / 3, y, x + w, y)
     ctx.line_to(x + w, y + h)
@@ -123,8 +132,8 @@ def _invert(m: Matrix) -> Matrix:
 def front_parts(content: bytes, plan: BackCopy) -> list[list[bytes]]:
     """Each slot's parts of a front page's (inflated) content stream, in drawing order.
 
-    A part is what cairo wrote between two clip changes, starting with its clip path; parts without a clip (QR
-    codes, a failed badge's blank, crop marks) belong to no slot. Raises BackCopyError for content of another shape.
+    A part is what cairo wrote between two clip changes, starting with its clip. Raises BackCopyError for content
+    of another shape, or when a slot has no part while a later one has (a badge written outside its clip).
     """
     if not content.startswith(b"1 0 0 -1 0 ") or not content.rstrip().endswith(b"Q"):
         raise BackCopyError("a front page without cairo's page matrix")
@@ -135,52 +144,48 @@ def front_parts(content: bytes, plan: BackCopy) -> list[list[bytes]]:
         if index == last:  # the page's own closing "Q"
             piece = piece.rstrip()
             piece = piece[:-1] if piece.endswith(b"Q") else piece
-        slot = _slot_of(plan, _curved_clip(piece))
+        slot = _slot_of(plan, _clip_box(piece))
         if slot is not None:
             slots[slot].append(piece)
-        # else drawn without a separator (QR codes, a failed badge's blank, crop marks): not copied
+    drawn = [bool(parts) for parts in slots]
+    if any(not here and later for i, here in enumerate(drawn) for later in drawn[i + 1 :]):
+        raise BackCopyError("a badge whose drawing is not under its clip")
     return slots
 
 
-def _curved_clip(piece: bytes) -> tuple[float, float, float, float] | None:
-    """The bounding box of the first clip path with a curve among the part's leading clip paths."""
+def _clip_box(piece: bytes) -> tuple[float, float, float, float] | None:
+    """The first rectangle of the part's leading clip, or None: no clip, or a clip with a curve (QR codes)."""
     numbers: list[float] = []
-    points: list[float] = []
-    curved = False
+    first: tuple[float, float, float, float] | None = None
     for token in _TOKEN.finditer(piece, 0, 4096):
         text = token[0]
-        if text[0:1].isdigit() or text[0:1] in (b"-", b"."):
+        if text[0] in b"-.0123456789":
             numbers.append(float(text))
             continue
         if text in _PATH_OPS:
             if len(numbers) != _PATH_OPS[text]:
                 return None
-            if text == b"re":
+            if text == b"c":
+                return None  # QR codes' clip (clip_codes)
+            if text == b"re" and first is None:
                 x, y, w, h = numbers
-                numbers = [x, y, x + w, y + h]
-            points += numbers
-            curved = curved or text == b"c"
+                first = (x, y, w, h)
             numbers = []
-        elif text in (b"W", b"W*"):
-            continue
-        elif text == b"n":
-            if curved:
-                xs, ys = points[0::2], points[1::2]
-                return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
-            points = []
-        else:
-            return None  # the drawing starts: no separator
-    return None
+        elif text not in (b"W", b"W*", b"n"):
+            return first  # the drawing starts
+    return first
 
 
 def _slot_of(plan: BackCopy, box: tuple[float, float, float, float] | None) -> int | None:
+    """The slot whose clip holds `box` (a badge's own clip, or one inside it)."""
     if box is None:
         return None
+    x, y, w, h = box
     t = _TOLERANCE
-    for index, clip in enumerate(plan.clips):
-        if all(abs(a - b) <= t for a, b in zip(box, clip, strict=True)):
+    for index, (cx, cy, cw, ch) in enumerate(plan.clips):
+        if x >= cx - t and y >= cy - t and x + w <= cx + cw + t and y + h <= cy + ch + t:
             return index
-    raise BackCopyError("a separated part that matches no slot")
+    raise BackCopyError("a clipped part outside every slot")
 
 
 def back_form(content: bytes, plan: BackCopy) -> bytes:

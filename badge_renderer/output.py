@@ -104,31 +104,22 @@ def write_pdf_part(
 
 
 def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], issues: list[RowIssue]) -> None:
-    """A duplex sheet whose backs pdf_stream copies: each front badge in its own clip (so its part of the page
-    content can be told apart), its QR code outside it; then, on the back page, only what differs per side: the
-    QR codes on the back page's own grid and the blank of a badge whose front failed."""
-    from badge_renderer.duplex_backs import clip_separator, separator
+    """A duplex sheet whose backs pdf_stream copies (see duplex_backs): each front badge under a clip to its own
+    rectangle, its QR codes under their curved clip; then, on the back page, only what differs per side: the QR
+    codes on the back page's own grid and the blank of a badge whose front failed."""
+    from badge_renderer.duplex_backs import clip_codes, front_clip
 
     failed: set[int] = set()
     for index, (attendee, slot) in enumerate(zip(sheet, layout.fronts, strict=False)):
+        rect = front_clip(layout, slot)
         before = len(drawer.failed_rows)
-        ctx = drawer.ctx
-        ctx.save()
-        if layout.bleed:
-            from badge_renderer.layout.bleed import bleed_clip
-
-            ctx.rectangle(*bleed_clip(slot, layout.bleed))
-            ctx.clip()
-        clip_separator(ctx, separator(layout, slot))
-        try:
+        with _clipped(drawer, lambda ctx, rect=rect: _clip_rect(ctx, rect)):
             issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=False))
-        finally:
-            if ctx is drawer.ctx:  # a failed badge leaves a fresh context behind (isolation)
-                ctx.restore()
         if len(drawer.failed_rows) != before:
             failed.add(index)
             continue
-        issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=True))
+        with _clipped(drawer, lambda ctx, rect=rect: clip_codes(ctx, rect)):
+            issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=True))
     _crop_marks(drawer.ctx, layout)
     drawer.surface.show_page()
     for index, (attendee, slot) in enumerate(zip(sheet, layout.backs, strict=False)):
@@ -137,6 +128,24 @@ def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], is
                 drawer.blank(attendee, slot.x, slot.y, slot.rotation, side="back")
             else:
                 drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back", codes=True)
+
+
+@contextmanager
+def _clipped(drawer: Any, clip: Callable[[Any], None]) -> Iterator[None]:
+    """`clip` applied to the drawer's context for the block (not restored on a context a failure replaced)."""
+    ctx = drawer.ctx
+    ctx.save()
+    clip(ctx)
+    try:
+        yield
+    finally:
+        if ctx is drawer.ctx:
+            ctx.restore()
+
+
+def _clip_rect(ctx: Any, rect: tuple[float, float, float, float]) -> None:
+    ctx.rectangle(*rect)
+    ctx.clip()
 
 
 @contextmanager
