@@ -81,9 +81,15 @@ class BadgeDrawer:
             ctx = self.ctx
             ctx.save()
             ctx.translate(x, y)
+            w, h = self.composer.width, self.composer.height
             if rotation == 180:
-                ctx.translate(self.composer.width, self.composer.height)
-                ctx.rotate(math.pi)
+                ctx.translate(w, h)
+            elif rotation == 90:  # as compose.draw turns a badge that lies on its side
+                ctx.translate(h, 0)
+            elif rotation == 270:
+                ctx.translate(0, w)
+            if rotation:
+                ctx.rotate(math.radians(rotation))
             ctx.set_source_surface(self.composer.static_layer(attendee.ticket_type, side), 0, 0)
             ctx.paint()
             ctx.restore()
