@@ -105,47 +105,55 @@ def write_pdf_part(
 
 def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], issues: list[RowIssue]) -> None:
     """A duplex sheet whose backs pdf_stream copies (see duplex_backs): each front badge under a clip to its own
-    rectangle, its QR codes under their curved clip; then, on the back page, only what differs per side: the QR
-    codes on the back page's own grid and the blank of a badge whose front failed."""
+    rectangle, its QR codes under their curved clip; then, on the back page, only what differs per side: the
+    QR codes on the back page's own grid and the blank of a badge whose front failed."""
+    from badge_renderer.compose import _cairo_lib
     from badge_renderer.duplex_backs import clip_codes, front_clip
 
+    lib = _cairo_lib()
+    codes = _draws_codes(drawer.composer)
     failed: set[int] = set()
     for index, (attendee, slot) in enumerate(zip(sheet, layout.fronts, strict=False)):
         rect = front_clip(layout, slot)
         before = len(drawer.failed_rows)
-        with _clipped(drawer, lambda ctx, rect=rect: _clip_rect(ctx, rect)):
+        ctx = drawer.ctx
+        pointer = ctx._pointer
+        lib.cairo_save(pointer)
+        lib.cairo_rectangle(pointer, *rect)
+        lib.cairo_clip(pointer)
+        try:
             issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=False))
+        finally:
+            if ctx is drawer.ctx:  # a failure leaves a fresh context behind (isolation)
+                lib.cairo_restore(pointer)
         if len(drawer.failed_rows) != before:
             failed.add(index)
-            continue
-        with _clipped(drawer, lambda ctx, rect=rect: clip_codes(ctx, rect)):
-            issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=True))
+        elif codes:
+            ctx = drawer.ctx
+            ctx.save()
+            clip_codes(ctx, rect)
+            try:
+                issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=True))
+            finally:
+                if ctx is drawer.ctx:
+                    ctx.restore()
     _crop_marks(drawer.ctx, layout)
     drawer.surface.show_page()
+    if not codes and not failed:
+        return
     for index, (attendee, slot) in enumerate(zip(sheet, layout.backs, strict=False)):
         with _bleed_clip(drawer.ctx, layout, slot):
             if index in failed:
                 drawer.blank(attendee, slot.x, slot.y, slot.rotation, side="back")
-            else:
+            elif codes:
                 drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back", codes=True)
 
 
-@contextmanager
-def _clipped(drawer: Any, clip: Callable[[Any], None]) -> Iterator[None]:
-    """`clip` applied to the drawer's context for the block (not restored on a context a failure replaced)."""
-    ctx = drawer.ctx
-    ctx.save()
-    clip(ctx)
-    try:
-        yield
-    finally:
-        if ctx is drawer.ctx:
-            ctx.restore()
-
-
-def _clip_rect(ctx: Any, rect: tuple[float, float, float, float]) -> None:
-    ctx.rectangle(*rect)
-    ctx.clip()
+def _draws_codes(composer: Any) -> bool:
+    """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
+    options = composer.options
+    wanted = bool(options.qr_field) or options.qr_kind == "vcard"
+    return any(e.kind == "qr" and (wanted or e.qr_field or e.qr_vcard) for e in composer.design.elements)
 
 
 @contextmanager
