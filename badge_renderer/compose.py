@@ -235,12 +235,15 @@ class BadgeComposer:
         side: str = "front",
         *,
         static: bool = True,
+        codes: bool | None = None,
     ) -> list[RowIssue]:
         """Draw one badge side in the slot whose top-left corner is (x, y), turned `rotation` degrees clockwise
         (90/270: on its side, the slot is the badge's height wide); returns warnings (text shortened, ...).
 
         The back repeats the front (names readable whichever way a badge flips) unless the design has a back.
-        static=False leaves out the static layer (the caller already put static_raster in place).
+        static=False leaves out the static layer (the caller already put static_raster in place). codes=False
+        draws all but the QR codes, codes=True only them (a copied duplex back draws its codes on its own page
+        grid, see duplex_backs); a design document draws everything with codes=False, nothing with True.
         """
         issues: list[RowIssue] = []
         lib, pointer = _cairo_lib(), ctx._pointer  # direct calls: cairo's status is checked once, at the end
@@ -261,16 +264,18 @@ class BadgeComposer:
             palette = self.palette(attendee.ticket_type)
             found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
         layer, palette, painters = found
-        if static:
+        if static and not codes:
             lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
             lib.cairo_paint(pointer)
         self.text.stamps.prepare_context(ctx)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         if self.document is not None:  # a design document: its adapter picks what this attendee gets
-            self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
+            if not codes:
+                self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
         else:
             for paint, element in painters:
-                paint(ctx, attendee, element, palette, issues, printed)
+                if codes is None or (element.kind == "qr") == codes:  # a copied duplex front: codes apart
+                    paint(ctx, attendee, element, palette, issues, printed)
         lib.cairo_restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues

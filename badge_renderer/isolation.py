@@ -30,14 +30,22 @@ class BadgeDrawer:
         self._base_matrix = self.ctx.get_matrix()
 
     def draw(
-        self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front", *, static: bool = True
+        self,
+        attendee: Attendee,
+        x: float,
+        y: float,
+        rotation: int = 0,
+        side: str = "front",
+        *,
+        static: bool = True,
+        codes: bool | None = None,
     ) -> list[RowIssue]:
         """composer.draw, except that an unexpected error leaves a blank badge and one row issue.
 
         The project's own errors (a design or option that is wrong for every badge) still stop the job.
         """
         try:
-            return self.composer.draw(self.ctx, attendee, x, y, rotation, side, static=static)
+            return self.composer.draw(self.ctx, attendee, x, y, rotation, side, static=static, codes=codes)
         except (BadgeForgeError, MemoryError):
             raise
         except Exception as err:
@@ -61,6 +69,10 @@ class BadgeDrawer:
         self.ctx = cairo.Context(self.surface)
         self.ctx.set_matrix(self._base_matrix)
 
+    def blank(self, attendee: Attendee, x: float, y: float, rotation: int = 0, side: str = "front") -> None:
+        """The badge's slot painted with its blank badge (a copied duplex back of a badge whose front failed)."""
+        self._blank(attendee, x, y, rotation, side)
+
     def _blank(self, attendee: Attendee, x: float, y: float, rotation: int, side: str) -> None:
         """Paint the design's static layer over the slot, hiding whatever part of the badge was drawn."""
         import math
@@ -69,9 +81,15 @@ class BadgeDrawer:
             ctx = self.ctx
             ctx.save()
             ctx.translate(x, y)
+            w, h = self.composer.width, self.composer.height
             if rotation == 180:
-                ctx.translate(self.composer.width, self.composer.height)
-                ctx.rotate(math.pi)
+                ctx.translate(w, h)
+            elif rotation == 90:  # as compose.draw turns a badge that lies on its side
+                ctx.translate(h, 0)
+            elif rotation == 270:
+                ctx.translate(0, w)
+            if rotation:
+                ctx.rotate(math.radians(rotation))
             ctx.set_source_surface(self.composer.static_layer(attendee.ticket_type, side), 0, 0)
             ctx.paint()
             ctx.restore()

@@ -4,6 +4,7 @@ big jobs and merged; single-badge PNGs for previews and ZIPs."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.options import RenderOptions
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,16 @@ def write_pdf_part(
     progress: Callable[[int], None] | None = None,
     *,
     composer: Any = None,
+    copy_backs: bool = True,
 ) -> PartResult:
     """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
 
-    `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's)."""
+    `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's). Duplex backs
+    that repeat their fronts are left for pdf_stream to copy (see duplex_backs) unless `copy_backs` is False."""
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer
+    from badge_renderer.duplex_backs import back_copy
     from badge_renderer.isolation import BadgeDrawer
     from badge_renderer.render_support import plan_for
 
@@ -58,9 +63,18 @@ def write_pdf_part(
     pages = 0
     per_sheet = layout.per_sheet
     foldover = bool(layout.backs) and not layout.backs_on_next_page
+    copy = copy_backs and back_copy(layout, composer.design) is not None
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         composer.expect_sheet(sheet, ("front", "back") if layout.backs else ("front",), drawer.ctx)  # QR: one image
+        if copy:
+            _copied_duplex_sheet(drawer, layout, sheet, issues)
+            _crop_marks(drawer.ctx, layout, side="back")  # written after the copied badges (see duplex_backs)
+            surface.show_page()
+            pages += 2
+            if progress:
+                progress(len(sheet))
+            continue
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
             with _bleed_clip(drawer.ctx, layout, slot, foldover):
                 issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
@@ -87,6 +101,59 @@ def write_pdf_part(
         pages = 1
     surface.finish()
     return PartResult(pages, tuple(issues), len(drawer.failed_rows))
+
+
+def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], issues: list[RowIssue]) -> None:
+    """A duplex sheet whose backs pdf_stream copies (see duplex_backs): each front badge under a clip to its own
+    rectangle, its QR codes under their curved clip; then, on the back page, only what differs per side: the
+    QR codes on the back page's own grid and the blank of a badge whose front failed."""
+    from badge_renderer.compose import _cairo_lib
+    from badge_renderer.duplex_backs import clip_codes, front_clip
+
+    lib = _cairo_lib()
+    codes = _draws_codes(drawer.composer)
+    failed: set[int] = set()
+    for index, (attendee, slot) in enumerate(zip(sheet, layout.fronts, strict=False)):
+        rect = front_clip(layout, slot)
+        before = len(drawer.failed_rows)
+        ctx = drawer.ctx
+        pointer = ctx._pointer
+        lib.cairo_save(pointer)
+        lib.cairo_rectangle(pointer, *rect)
+        lib.cairo_clip(pointer)
+        try:
+            issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=False))
+        finally:
+            if ctx is drawer.ctx:  # a failure leaves a fresh context behind (isolation)
+                lib.cairo_restore(pointer)
+        if len(drawer.failed_rows) != before:
+            failed.add(index)
+        elif codes:
+            ctx = drawer.ctx
+            ctx.save()
+            clip_codes(ctx, rect)
+            try:
+                issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation, codes=True))
+            finally:
+                if ctx is drawer.ctx:
+                    ctx.restore()
+    _crop_marks(drawer.ctx, layout)
+    drawer.surface.show_page()
+    if not codes and not failed:
+        return
+    for index, (attendee, slot) in enumerate(zip(sheet, layout.backs, strict=False)):
+        with _bleed_clip(drawer.ctx, layout, slot):
+            if index in failed:
+                drawer.blank(attendee, slot.x, slot.y, slot.rotation, side="back")
+            elif codes:
+                drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back", codes=True)
+
+
+def _draws_codes(composer: Any) -> bool:
+    """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
+    options = composer.options
+    wanted = bool(options.qr_field) or options.qr_kind == "vcard"
+    return any(e.kind == "qr" and (wanted or e.qr_field or e.qr_vcard) for e in composer.design.elements)
 
 
 @contextmanager
@@ -149,11 +216,30 @@ def write_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
 ) -> PartResult:
     """The whole, finished PDF: cairo draws a part (one, or one per worker), pdf_stream copies it into `out`
-    with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback)."""
+    with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback). Should duplex
+    backs fail to copy (duplex_backs), the job is drawn again with its backs drawn."""
+    from badge_renderer.duplex_backs import BackCopyError
+
+    try:
+        return _write_pdf(attendees, options, out, workers, progress, copy_backs=True)
+    except BackCopyError as err:
+        log.warning("duplex backs could not be copied (%s); drawing them", err)
+        return _write_pdf(attendees, options, out, workers, progress, copy_backs=False)
+
+
+def _write_pdf(
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    workers: int,
+    progress: Progress | None,
+    *,
+    copy_backs: bool,
+) -> PartResult:
     if workers > 1:
         from badge_renderer.parallel import render_parallel
 
-        return render_parallel(attendees, options, out, workers, progress)
+        return render_parallel(attendees, options, out, workers, progress, copy_backs=copy_backs)
     from badge_renderer.pdf_stream import FinishedFile
 
     total = len(attendees)
@@ -166,8 +252,8 @@ def write_pdf(
 
     with tempfile.TemporaryDirectory(prefix="badgeforge-part-", dir=out.parent) as tmp:
         part = Path(tmp) / "part-000.pdf"
-        result = write_pdf_part(attendees, options, part, advance)
-        document = FinishedFile(out, options)
+        result = write_pdf_part(attendees, options, part, advance, copy_backs=copy_backs)
+        document = FinishedFile(out, options, copy_backs=copy_backs)
         try:
             document.add(part)
             document.close()

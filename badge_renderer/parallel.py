@@ -178,6 +178,8 @@ def render_parallel(
     out: Path,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    copy_backs: bool = True,
 ) -> Any:
     """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
     from badge_renderer.output import PartResult, write_pdf_part
@@ -193,13 +195,15 @@ def render_parallel(
         def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
             # Ranges are whole sheets (a duplex front and its back stay together), so a part's pages get the same
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
-            return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
+            return write_pdf_part(
+                attendees[span[0] : span[1]], options, parts[index], advance, composer=composer, copy_backs=copy_backs
+            )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
 
         def ready(index: int, _: Any) -> None:
             if not documents:
-                documents.append(FinishedFile(out, options))
+                documents.append(FinishedFile(out, options, copy_backs=copy_backs))
             documents[0].add(parts[index])
 
         try:

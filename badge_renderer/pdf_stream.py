@@ -137,6 +137,14 @@ class PartReader:
         end = raw.rfind(b"endobj")
         return raw[head.end() : end if end >= 0 else len(raw)], b""
 
+    def peek(self, n: int) -> bytes:
+        """Object n's bytes, read on their own (a few page dictionaries read ahead of the copy)."""
+        if not 0 < n < self.size or not self.offsets[n]:
+            raise PartFormatError(f"object {n} is not in the xref table")
+        self.fh.seek(self.offsets[n])
+        self._position = -1  # the next block read seeks
+        return self.fh.read(self.ends[n] - self.offsets[n])
+
     def _bytes(self, start: int, end: int) -> bytes:
         block, at = self._block, self._block_at
         if not (at <= start and end <= at + len(block)):
@@ -169,6 +177,8 @@ class Finish:
     pdfx: bool
     exact_boxes: dict[tuple[int, int, int, int], tuple[float, ...]] = field(default_factory=dict)
     font_name: Callable[[set[int]], tuple[str, str] | None] | None = None
+    backs: Any = None
+    """A duplex_backs.BackCopy when duplex back pages get their fronts' drawing copied in."""
 
 
 class PdfAssembler:
@@ -234,6 +244,7 @@ class PdfAssembler:
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
         fonts: list[tuple[int, bytes, bytes]] = []
+        backs = self._back_pages(reader, base)
         for n in reader.in_use:
             if n in skip:
                 continue
@@ -242,11 +253,16 @@ class PdfAssembler:
                 head = moved(head).replace(parent_old, parent_new, 1)
                 if self.finish is not None:
                     head = self._page(head, pages_before + kids[n])
+                if backs is not None:
+                    head = backs.page(n, head)
             elif self.finish is not None and b"CairoFont-" in head:
                 fonts.append((n, head, stream))  # renamed once the Type0 font's ToUnicode is known
                 continue
             else:
                 head = moved(self._finish_object(head) if self.finish is not None else head)
+                if backs is not None:
+                    backs.content(n, head, stream)
+                    head = backs.resources(n, head)
             self.write_object(n + base, head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
@@ -257,6 +273,15 @@ class PdfAssembler:
             self.catalog = moved(self.catalog)
             self.info = moved(self.info) if self.info else None
         return len(self.kids) - pages_before
+
+    def _back_pages(self, reader: PartReader, base: int) -> Any:
+        """The duplex back copy for this part (see duplex_backs), or None."""
+        plan = self.finish.backs if self.finish is not None else None
+        if plan is None or not reader.kids or len(reader.kids) % 2:
+            return None
+        from badge_renderer.duplex_backs import BackPages
+
+        return BackPages(reader, plan, base, self.reserve, self.write_object)
 
     def _page(self, head: bytes, index: int) -> bytes:
         finish = self.finish
@@ -509,7 +534,7 @@ class FinishedFile:
     `close()` builds the file the old way instead: pikepdf finishes each, qpdf merges them.
     """
 
-    def __init__(self, out: Path, options: Any) -> None:
+    def __init__(self, out: Path, options: Any, *, copy_backs: bool = True) -> None:
         from badge_renderer.render_support import plan_for
 
         event = " ".join(options.event_name.split())
@@ -520,9 +545,18 @@ class FinishedFile:
         self.parts: list[Path] = []
         self.fallback = False
         self._fh: BinaryIO | None = open(self.tmp, "wb")  # noqa: SIM115  (closed in close/abort)
-        self.writer = PdfAssembler(self._fh, finish_for(plan_for(options), title=self.title, pdfx=options.pdfx))
+        layout = plan_for(options)
+        finish = finish_for(layout, title=self.title, pdfx=options.pdfx)
+        if copy_backs:
+            from badge_renderer.designs import design_for
+            from badge_renderer.duplex_backs import back_copy
+
+            finish.backs = back_copy(layout, design_for(options))
+        self.writer = PdfAssembler(self._fh, finish)
 
     def add(self, part: Path) -> None:
+        """Copy one part in. Raises duplex_backs.BackCopyError where its backs cannot be copied (the old way has
+        no copy): the caller draws the job again with its backs drawn."""
         self.parts.append(part)
         if self.fallback:
             return
@@ -530,6 +564,10 @@ class FinishedFile:
             with open(part, "rb") as fh:
                 self.writer.append(PartReader(fh))
         except PartFormatError:
+            if self.writer.finish is not None and self.writer.finish.backs is not None:
+                from badge_renderer.duplex_backs import BackCopyError
+
+                raise BackCopyError("a part this module does not read") from None
             self.fallback = True
 
     def close(self) -> None:

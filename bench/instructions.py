@@ -8,6 +8,7 @@ render and off after it, through callgrind's client requests (a 3-line C helper 
 
 Needs valgrind, its headers (Debian: valgrind) and gcc. Usage:
   .venv/bin/python bench/instructions.py [--badges 2000] [--only badgeforge,reportlab,floor,c-floor] [--annotate]
+  .venv/bin/python bench/instructions.py --only badgeforge,duplex     (duplex / single-sided)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ void cg_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
 void cg_stop(void) { CALLGRIND_DUMP_STATS; CALLGRIND_STOP_INSTRUMENTATION; }
 """
 PEERS = ("badgeforge", "reportlab", "floor", "c-floor")
+EXTRA = ("duplex",)  # BadgeForge duplex (backs on the next page): --only badgeforge,duplex prints duplex / single
 
 
 def build_helper(folder: Path) -> Path:
@@ -52,7 +54,8 @@ def child(peer: str, count: int, helper: str, distinct: bool) -> None:
     warm = attendees(count + 300, distinct=True)[-300:]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        if peer == "badgeforge":
+        if peer in ("badgeforge", "duplex"):
+            options = _options(workers=1, sides="duplex") if peer == "duplex" else options
             render_pdf(warm, options, tmp / "warm.pdf")
             run = lambda: render_pdf(people, options, tmp / "out.pdf")  # noqa: E731
         elif peer == "reportlab":
@@ -123,6 +126,8 @@ def main() -> None:
     for peer, total in counts.items():
         print(f"  {peer:11} {total / args.badges:12,.0f}")
     bf = counts.get("badgeforge")
+    if bf and "duplex" in counts:
+        print(f"  BadgeForge duplex / single-sided = {counts['duplex'] / bf:.2f}x (target <= 1.3)")
     if bf:
         for peer, target in (("reportlab", "0.8"), ("floor", "1.5"), ("c-floor", "")):
             if peer in counts:
