@@ -32,6 +32,9 @@ _BLOCK = 1 << 18  # bytes of a part read at a time
 _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
+_LENGTH_REF = re.compile(rb"/Length\s+(\d+)\s+0\s+R")
+_SHARED_MAX = 1024  # plain dictionaries up to this size are written once per part (page resources)
+_SHARED_ENTRIES = 256  # distinct ones remembered per part: memory stays flat however many pages
 _OBJ_HEAD = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 _MEDIABOX = re.compile(rb"/MediaBox\s*\[[^\]]*\]")
 _XOBJECT_DICT = re.compile(rb"/XObject\s*<<((?:\s*/[A-Za-z0-9_.-]+\s+\d+\s+\d+\s+R)+)\s*>>")
@@ -203,9 +206,10 @@ class PdfAssembler:
     def append(self, reader: PartReader) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
 
-        Objects keep their number plus a constant (the objects already written), so renumbering is one regex
-        over each dictionary; the first part's objects keep their own numbers (cairo's page tree is object 1, as
-        here), so nothing of it is rewritten but what the finish changes.
+        Objects get this file's next free numbers in the order they are first met (a per-part array maps old to
+        new), so the file has no gaps: a stream's `/Length N 0 R` is written inline and the object N that held
+        it is left out, and a plain dictionary (cairo's page resources: the same few on every page) that is
+        byte for byte one already written from this part is not written again; its references point to that one.
         """
         first = not self.kids and self.catalog is None
         skip = {reader.root, reader.info, reader.pages}
@@ -217,42 +221,63 @@ class PdfAssembler:
                     self.info = reader.read(reader.info)[0]
             else:
                 skip |= reader.closure(extras, {reader.pages})
-        base = len(self.offsets) - 1 if not (first and reader.pages == 1) else 0
-        self.offsets.extend(array("q", [0]) * (base + reader.size - len(self.offsets)))
-        parent_old, parent_new = b"/Parent %d 0 R" % (reader.pages + base), b"/Parent 1 0 R"
+        size = reader.size
+        new = array("q", [0]) * size  # old number -> this file's (0: none yet, -1: a length written inline)
+        new[reader.pages] = 1  # the part's page tree is this file's, written by close()
+        offsets = self.offsets
+
+        def number(old: int) -> int:
+            if 0 < old < size:
+                found = new[old]
+                if found > 0:
+                    return found
+                offsets.append(0)
+                new[old] = len(offsets) - 1
+                return new[old]
+            offsets.append(0)  # a reference to nothing: a free entry (null), as it was
+            return len(offsets) - 1
 
         def renumber(match: re.Match[bytes]) -> bytes:
-            return match[0] if match[1] is None else b"%d 0 R" % (int(match[1]) + base)
+            return match[0] if match[1] is None else b"%d 0 R" % number(int(match[1]))
 
         def moved(head: bytes) -> bytes:
-            if not base or b" R" not in head:
+            if b" R" not in head:
                 return head
-            if b"(" in head:
-                return _REF.sub(renumber, head)
-            return _PLAIN_REF.sub(renumber, head)
+            return (_REF if b"(" in head else _PLAIN_REF).sub(renumber, head)
 
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
-        fonts: list[tuple[int, bytes, bytes]] = []
+        fonts: list[tuple[int, bytes, Any]] = []
+        shared: dict[bytes, int] = {}  # plain dictionaries written from this part -> their number
+        finish = self.finish
         for n in reader.in_use:
-            if n in skip:
+            if n in skip or new[n] < 0:
                 continue
             head, stream = reader.read(n)
+            if stream and b"/Length" in head:
+                head = _inline_length(reader, head, new)
             if n in kids:
-                head = moved(head).replace(parent_old, parent_new, 1)
-                if self.finish is not None:
+                head = moved(head)
+                if finish is not None:
                     head = self._page(head, pages_before + kids[n])
-            elif self.finish is not None and b"CairoFont-" in head:
+            elif finish is not None and b"CairoFont-" in head:
                 fonts.append((n, head, stream))  # renamed once the Type0 font's ToUnicode is known
                 continue
             else:
-                head = moved(self._finish_object(head) if self.finish is not None else head)
-            self.write_object(n + base, head, stream)
+                head = moved(self._finish_object(head) if finish is not None else head)
+                if not stream and not new[n] and len(head) <= _SHARED_MAX and b"/Type" not in head:
+                    found = shared.get(head)
+                    if found is not None:
+                        new[n] = found
+                        continue
+                    if len(shared) < _SHARED_ENTRIES:
+                        shared[head] = number(n)
+            self.write_object(number(n), head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
             for n, head, stream in fonts:
-                self.write_object(n + base, moved(_renamed(head, names)), stream)
-        self.kids.extend(k + base for k in reader.kids)
+                self.write_object(number(n), moved(_renamed(head, names)), stream)
+        self.kids.extend(number(k) for k in reader.kids)
         if self.catalog is not None and first:
             self.catalog = moved(self.catalog)
             self.info = moved(self.info) if self.info else None
@@ -377,6 +402,25 @@ class PdfAssembler:
             b"stream\n" + xmp + b"\nendstream\nendobj\n",
         )
         return b"\n   /OutputIntents [ %d 0 R ]\n   /Metadata %d 0 R" % (intent, meta)
+
+
+def _inline_length(reader: PartReader, head: bytes, new: array) -> bytes:
+    """`/Length N 0 R` -> `/Length 506` when object N is a plain integer no one else has used yet (cairo writes
+    each right after its stream: it is in the block being read); N is marked -1 in `new`, so it is not copied."""
+    match = _LENGTH_REF.search(head)
+    if match is None:
+        return head
+    n = int(match[1])
+    if not 0 < n < len(new) or new[n]:
+        return head
+    try:
+        value = reader.read(n)[0].strip()
+    except PartFormatError:
+        return head
+    if not value.isdigit():
+        return head
+    new[n] = -1
+    return head[: match.start()] + b"/Length " + value + head[match.end() :]
 
 
 def _unique_xobjects(match: re.Match[bytes]) -> bytes:
