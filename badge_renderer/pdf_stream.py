@@ -33,8 +33,8 @@ _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
 _LENGTH_REF = re.compile(rb"/Length\s+(\d+)\s+0\s+R")
-_SHARED_MAX = 1024  # plain dictionaries up to this size are written once per part (page resources)
-_SHARED_ENTRIES = 256  # distinct ones remembered per part: memory stays flat however many pages
+_SHARED_MAX = 512  # plain dictionaries up to this size are written once per part (page resources)
+_SHARED_ENTRIES = 32  # the first distinct ones per part (pages with QR codes each have their own: none repeat)
 _OBJ_HEAD = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 _MEDIABOX = re.compile(rb"/MediaBox\s*\[[^\]]*\]")
 _XOBJECT_DICT = re.compile(rb"/XObject\s*<<((?:\s*/[A-Za-z0-9_.-]+\s+\d+\s+\d+\s+R)+)\s*>>")
@@ -248,7 +248,7 @@ class PdfAssembler:
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
         fonts: list[tuple[int, bytes, Any]] = []
-        shared: dict[bytes, int] = {}  # plain dictionaries written from this part -> their number
+        shared: dict[bytes, int] = {}  # plain dictionaries of this part (as read) -> their number here
         finish = self.finish
         for n in reader.in_use:
             if n in skip or new[n] < 0:
@@ -264,14 +264,15 @@ class PdfAssembler:
                 fonts.append((n, head, stream))  # renamed once the Type0 font's ToUnicode is known
                 continue
             else:
-                head = moved(self._finish_object(head) if finish is not None else head)
-                if not stream and not new[n] and len(head) <= _SHARED_MAX and b"/Type" not in head:
-                    found = shared.get(head)
+                raw = head
+                if not stream and not new[n] and len(raw) <= _SHARED_MAX and b"/Type" not in raw:
+                    found = shared.get(raw)  # the same bytes refer to the same objects: the same result
                     if found is not None:
                         new[n] = found
                         continue
                     if len(shared) < _SHARED_ENTRIES:
-                        shared[head] = number(n)
+                        shared[raw] = number(n)
+                head = moved(self._finish_object(head) if finish is not None else head)
             self.write_object(number(n), head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
