@@ -146,14 +146,24 @@ def choose_workers(badges: int, requested: int | None) -> int:
 
 
 def write_pdf(
-    attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    workers: int,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> PartResult:
     """The whole, finished PDF: cairo draws a part (one, or one per worker), pdf_stream copies it into `out`
-    with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback)."""
+    with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback).
+
+    `meanwhile` is other work of the job for this process (design checks): with workers it runs here while they
+    draw, so it is not added to the job's wall time."""
     if workers > 1:
         from badge_renderer.parallel import render_parallel
 
-        return render_parallel(attendees, options, out, workers, progress)
+        return render_parallel(attendees, options, out, workers, progress, meanwhile)
+    if meanwhile:
+        meanwhile()
     from badge_renderer.pdf_stream import FinishedFile
 
     total = len(attendees)

@@ -178,8 +178,11 @@ def render_parallel(
     out: Path,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Any:
-    """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
+    """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult.
+
+    `meanwhile` runs here once the workers are forked, before this process draws its own range."""
     from badge_renderer.output import PartResult, write_pdf_part
     from badge_renderer.pdf_stream import FinishedFile
     from badge_renderer.render_support import plan_for
@@ -193,6 +196,8 @@ def render_parallel(
         def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
             # Ranges are whole sheets (a duplex front and its back stay together), so a part's pages get the same
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
+            if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
+                meanwhile()
             return write_pdf_part(attendees[span[0] : span[1]], options, parts[index], advance, composer=composer)
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file

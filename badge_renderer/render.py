@@ -83,10 +83,19 @@ def render_pdf(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = choose_workers(len(selected), options.workers)
-    with collector_paused():  # forked workers inherit the paused collector
-        part = write_pdf(selected, options, out, workers, progress)
-    from badge_renderer.design_checks import design_warnings
+    from badge_renderer import design_checks
     from badge_renderer.render_support import layout_warnings
+
+    checks: list[tuple[RowIssue, ...]] = []  # the job-level design checks, made while a worker draws
+    with collector_paused():  # forked workers inherit the paused collector
+        part = write_pdf(
+            selected,
+            options,
+            out,
+            workers,
+            progress,
+            meanwhile=lambda: checks.append(design_checks.design_warnings(options)),
+        )
 
     if part.failed >= len(selected):
         first = next((issue.message for issue in part.issues if issue.column is None), "")
@@ -99,7 +108,7 @@ def render_pdf(
         with collector_paused():
             _finish(out, options)
     # sheet- and design-level first: they concern every badge
-    issues = layout_warnings(options) + design_warnings(options) + part.issues
+    issues = layout_warnings(options) + (checks[0] if checks else design_checks.design_warnings(options)) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
 
 
