@@ -44,6 +44,7 @@ MIN_BADGES_PER_WORKER = 400
 # This process draws a slightly smaller first range: it also copies its part into the file while the workers
 # draw (~1 % of drawing it) and copies the workers' parts at the end.
 PARENT_SHARE = 0.96
+PROGRESS_SECONDS = 0.05  # progress is passed on (worker -> parent -> caller) at most this often while drawing
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "200000 100000" = 2 CPUs of quota; "max" = none
@@ -125,6 +126,8 @@ def run_ranges(
     own = [0]
     handed = [0]  # spans passed to `ready` so far
 
+    last = [0.0]  # when this process last read the pipes while drawing
+
     def report() -> None:
         _drain(children, block=False)
         if progress:
@@ -132,7 +135,10 @@ def run_ranges(
 
     def advance(count: int) -> None:
         own[0] += count
-        report()
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_SECONDS:  # a select and a read per sheet were ~2 % of this process's drawing
+            last[0] = now
+            report()
 
     def hand_on() -> None:
         for child in children:
@@ -148,6 +154,7 @@ def run_ranges(
         for index in range(1, len(spans)):
             children.append(_fork(index, spans[index], task))
         results[0] = task(0, spans[0], advance)
+        report()
         hand_on()
         while not all(c.finished for c in children):
             _drain(children, block=True)
@@ -249,7 +256,16 @@ def _worker_main(fd: int, index: int, span: tuple[int, int], task: Task) -> None
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        result = task(index, span, lambda n: _send(fd, ("progress", n)))
+        pending, last = [0], [time.monotonic()]
+
+        def advance(count: int) -> None:  # a message per PROGRESS_SECONDS, not per sheet
+            pending[0] += count
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_SECONDS:
+                _send(fd, ("progress", pending[0]))
+                pending[0], last[0] = 0, now
+
+        result = task(index, span, advance)
         _send(fd, ("done", result))
     except BaseException as err:  # everything goes to the parent, which decides what it means
         code = 1
@@ -298,6 +314,7 @@ def _parse(child: _Worker) -> None:
             child.reported += value
         elif kind == "done":
             child.result = value
+            child.reported = child.span[1] - child.span[0]  # the last sheets' progress comes with the result
             _finish(child, None)
         else:
             _finish(child, value)

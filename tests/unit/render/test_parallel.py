@@ -267,3 +267,26 @@ def test_the_job_s_design_checks_run_in_the_parent_while_the_worker_draws(tmp_pa
     assert pid == os.getpid() and kids, "the checks ran after the workers were gone"
     single = render_pdf(people(24), RenderOptions(workers=1, background_color="#111111"), tmp_path / "one.pdf")
     assert result.warnings == single.warnings and any("contrast" in w.message for w in result.warnings)
+
+
+def test_progress_is_passed_on_a_few_times_a_second_not_once_per_sheet(tmp_path: Path, monkeypatch) -> None:
+    """The parent used to select() and read the pipe after every sheet it drew (and each worker to pickle and write
+    a message per sheet): now at most every PROGRESS_SECONDS, and the caller still hears every badge at the end."""
+    drains: list[bool] = []
+    real = parallel._drain
+
+    def counted(found: list, *, block: bool) -> None:
+        drains.append(block)
+        real(found, block=block)
+
+    monkeypatch.setattr(parallel, "_drain", counted)
+    seen: list[int] = []
+    crowd = people(120)
+    result = render_pdf(
+        crowd,
+        RenderOptions(design="minimal", workers=2, one_per_page=True),
+        tmp_path / "p.pdf",
+        lambda d, t: seen.append(d),
+    )
+    assert result.pages == 120 and seen[-1] == 120 and seen == sorted(seen)
+    assert len(drains) < 120 / 4, len(drains)
