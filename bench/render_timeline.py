@@ -6,7 +6,7 @@ what the parent still does after the last worker is done (copying parts, closing
 renderer's steps (nothing in badge_renderer changes) and prints, per process, the wall offset since render_pdf
 started and the process's own CPU seconds at each step.
 
-Usage: .venv/bin/python bench/render_timeline.py [--badges 10000] [--workers N] [--profile FILE]
+Usage: .venv/bin/python bench/render_timeline.py [--badges 10000] [--workers N] [--parent-share 0.96] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -105,7 +105,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--repeating-names", dest="distinct", action="store_false")
     parser.add_argument("--profile", default="", help="write a cProfile of the parent to this file")
+    parser.add_argument("--parent-share", type=float, default=None, help="try another parallel.PARENT_SHARE")
     args = parser.parse_args()
+    if args.parent_share is not None:
+        from badge_renderer import parallel
+
+        parallel.PARENT_SHARE = args.parent_share
     from render_speed import _options
     from sample_data import attendees
 
@@ -140,6 +145,35 @@ def main() -> None:
     for entry in sorted(events, key=lambda e: e["wall"]):
         who = "parent" if entry["pid"] == parent else f"w{entry['pid']}"
         print(f"{entry['wall']:7.3f} {entry['cpu']:6.2f}  {who:<8} {entry['event']}")
+    summary(events, parent)
+
+
+def summary(events: list[dict], parent: int) -> None:
+    """The critical path in one line: setup before the fork, drawing per process (CPU ms per badge, so a busy
+    neighbour shows as wall > CPU), and what the parent did after the last worker finished."""
+    mine = [e for e in events if e["pid"] == parent]
+    first = {e["event"]: e for e in reversed(mine)}
+    start = first["render_pdf called"]
+    fork = next((e for e in mine if e["event"] == "fork"), None)
+    draws = [e for e in events if e["event"].startswith("draw start")]
+    ends = [e for e in events if e["event"].startswith("part finished")]
+    parts = []
+    for begin in draws:
+        end = next(e for e in ends if e["pid"] == begin["pid"] and e["wall"] >= begin["wall"])
+        badges = int(begin["event"].split("(")[1].split()[0])
+        who = "parent" if begin["pid"] == parent else "worker"
+        cpu = end["cpu"] - begin["cpu"]
+        parts.append(f"{who} {badges} badges {cpu:.2f} CPU-s ({1000 * cpu / badges:.3f} ms each)")
+    last_draw = max(e["wall"] for e in ends)
+    done = first["render_pdf returned"]
+    after = [e for e in mine if e["wall"] >= last_draw]
+    setup = (fork or draws[0])["cpu"] - start["cpu"]
+    print(f"setup before drawing {setup:.2f} CPU-s; " + "; ".join(parts))
+    print(
+        f"after the last part was drawn: {done['wall'] - last_draw:.3f} s wall, "
+        f"{done['cpu'] - after[0]['cpu'] if after else 0:.3f} CPU-s (copies, close, finishing); "
+        f"total {done['wall']:.2f} s wall, parent {done['cpu'] - start['cpu']:.2f} CPU-s"
+    )
 
 
 if __name__ == "__main__":
