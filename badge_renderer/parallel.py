@@ -150,6 +150,10 @@ def run_ranges(
             handed[0] += 1
 
     results: dict[int, Any] = {}
+    if len(spans) > 1:
+        from badge_renderer.images import join_background
+
+        join_background()  # an image still being prepared on another thread: fork with the main thread only
     try:
         for index in range(1, len(spans)):
             children.append(_fork(index, spans[index], task))

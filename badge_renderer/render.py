@@ -70,7 +70,12 @@ def render_pdf(
     """Render every attendee into one print-ready PDF at `out` (streamed; both cores for big jobs)."""
     from badge_renderer.output import choose_workers, write_pdf
 
-    options.validate()
+    early = _background_early(options)  # decoded beside the checks and imports; parallel joins it before forking
+    try:
+        options.validate()
+    except BaseException:
+        _join(early)
+        raise
     selected = select_for_options(attendees, options)
     if not selected:
         raise OptionsError(
@@ -110,6 +115,33 @@ def render_pdf(
     # sheet- and design-level first: they concern every badge
     issues = layout_warnings(options) + (checks[0] if checks else design_checks.design_warnings(options)) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
+
+
+def _background_early(options: RenderOptions) -> object:
+    """The background photo prepared on another thread for the composer (same box: the badge, covered)."""
+    if not options.background_image:
+        return None
+    from badge_renderer import images
+    from badge_renderer.render_support import plan_for
+
+    try:
+        badge = plan_for(options).badge
+    except Exception:  # bad options: validate() says what is wrong
+        return None
+    return images.prepare_in_background(
+        options.background_image,
+        box_width_pt=badge.width,
+        box_height_pt=badge.height,
+        label="background_image",
+        cover=True,
+    )
+
+
+def _join(early: object) -> None:
+    if early is not None:
+        from badge_renderer import images
+
+        images.join_background()
 
 
 def _finish(out: Path, options: RenderOptions) -> None:
