@@ -178,6 +178,7 @@ def prepare_in_background(
         finally:
             with _prepared_lock:
                 _early.pop(key, None)
+            _give_back_thread_memory()
 
     with _prepared_lock:
         if key in _prepared or key in _early:
@@ -186,6 +187,17 @@ def prepare_in_background(
         _started.append(thread)
     thread.start()
     return thread
+
+
+def _give_back_thread_memory() -> None:
+    """glibc gives each thread its own malloc arena and keeps what was freed in it: the ~15 MB of pixels this thread
+    decoded and shrank stayed in the job's RSS (2,000 rows through the service: peak 78 -> 97 MB, and every forked
+    worker shared them). malloc_trim returns them (peak 82 MB). Elsewhere (no glibc) nothing is done."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def join_background() -> None:
