@@ -176,9 +176,9 @@ def prepare_in_background(
         except Exception:  # raised again, with its message, by the caller's own call
             pass
         finally:
+            _give_back_thread_memory()  # before it is no longer waited for
             with _prepared_lock:
                 _early.pop(key, None)
-            _give_back_thread_memory()
 
     with _prepared_lock:
         if key in _prepared or key in _early:

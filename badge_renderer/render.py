@@ -68,14 +68,19 @@ def render_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Progress | None = None
 ) -> RenderResult:
     """Render every attendee into one print-ready PDF at `out` (streamed; both cores for big jobs)."""
-    from badge_renderer.output import choose_workers, write_pdf
-
     early = _background_early(options)  # decoded beside the checks and imports; parallel joins it before forking
     try:
-        options.validate()
-    except BaseException:
-        _join(early)
-        raise
+        return _render_pdf(attendees, options, Path(out), progress)
+    finally:
+        _join(early)  # ended already unless the job failed first: then no thread outlives it either
+
+
+def _render_pdf(
+    attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Progress | None
+) -> RenderResult:
+    from badge_renderer.output import choose_workers, write_pdf
+
+    options.validate()
     selected = select_for_options(attendees, options)
     if not selected:
         raise OptionsError(
