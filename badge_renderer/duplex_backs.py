@@ -238,8 +238,8 @@ class BackPages:
     is added to the back page's /XObject, and the back page's /Contents becomes [ "draw it", cairo's back ].
     """
 
-    def __init__(self, reader: Any, plan: BackCopy, base: int, reserve: Any, write: Any) -> None:
-        self.plan, self.base, self._reserve, self._write = plan, base, reserve, write
+    def __init__(self, reader: Any, plan: BackCopy, number: Any, reserve: Any, write: Any) -> None:
+        self.plan, self.number, self._reserve, self._write = plan, number, reserve, write  # number: part -> file
         self._fronts: dict[int, int] = {}  # content stream -> pair
         self._front_resources: dict[int, int] = {}  # pair -> resources object
         self._backs: dict[int, int] = {}  # back resources -> pair
@@ -258,6 +258,11 @@ class BackPages:
             self._front_resources[pair] = int(front_resources[1])
             self._backs[int(back_resources[1])] = pair
             self._back_pages[kids[2 * pair + 1]] = (int(back_contents[1]), pair)
+
+    @property
+    def back_resources(self) -> Any:
+        """The back pages' resources objects (part numbers): each is changed as it is copied, so never shared."""
+        return self._backs.keys()
 
     def content(self, n: int, head: bytes, stream: Any) -> None:
         """Keep a front page's content stream (object n), inflated, for its back."""
@@ -283,7 +288,7 @@ class BackPages:
             form,
             b"<< /Type /XObject\n   /Subtype /Form\n   /BBox [ 0 0 " + width + b" " + height + b" ]\n"
             b"   /Resources %d 0 R\n   /Filter /FlateDecode\n   /Length %d\n>>\n"
-            % (self._front_resources[pair] + self.base, len(data)),
+            % (self.number(self._front_resources[pair]), len(data)),
             b"stream\n" + data + b"\nendstream\nendobj\n",
         )
         draw = b"q /bfcopy%d Do Q" % form
@@ -306,10 +311,10 @@ class BackPages:
         drawn = self._drawn.pop(pair, None)
         if drawn is None:
             raise BackCopyError("a back page whose resources were not copied first")
-        old = b"/Contents %d 0 R" % (contents + self.base)
+        old = b"/Contents %d 0 R" % self.number(contents)
         if old not in head:
             raise BackCopyError("a back page's /Contents moved")
-        return head.replace(old, b"/Contents [ %d 0 R %d 0 R ]" % (drawn, contents + self.base), 1)
+        return head.replace(old, b"/Contents [ %d 0 R %d 0 R ]" % (drawn, self.number(contents)), 1)
 
 
 def _inflate(head: bytes, stream: bytes) -> bytes:

@@ -213,15 +213,23 @@ def choose_workers(badges: int, requested: int | None) -> int:
 
 
 def write_pdf(
-    attendees: Sequence[Attendee], options: RenderOptions, out: Path, workers: int, progress: Progress | None = None
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    workers: int,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> PartResult:
     """The whole, finished PDF: cairo draws a part (one, or one per worker), pdf_stream copies it into `out`
     with the print finish applied on the way (pdf_finish's pikepdf pass is only the fallback). Should duplex
-    backs fail to copy (duplex_backs), the job is drawn again with its backs drawn."""
+    backs fail to copy (duplex_backs), the job is drawn again with its backs drawn.
+
+    `meanwhile` is other work of the job for this process (design checks): with workers it runs here while they
+    draw, so it is not added to the job's wall time (once: not again when the backs are drawn after all)."""
     from badge_renderer.duplex_backs import BackCopyError
 
     try:
-        return _write_pdf(attendees, options, out, workers, progress, copy_backs=True)
+        return _write_pdf(attendees, options, out, workers, progress, copy_backs=True, meanwhile=meanwhile)
     except BackCopyError as err:
         log.warning("duplex backs could not be copied (%s); drawing them", err)
         return _write_pdf(attendees, options, out, workers, progress, copy_backs=False)
@@ -235,11 +243,14 @@ def _write_pdf(
     progress: Progress | None,
     *,
     copy_backs: bool,
+    meanwhile: Callable[[], None] | None = None,
 ) -> PartResult:
     if workers > 1:
         from badge_renderer.parallel import render_parallel
 
-        return render_parallel(attendees, options, out, workers, progress, copy_backs=copy_backs)
+        return render_parallel(attendees, options, out, workers, progress, meanwhile, copy_backs=copy_backs)
+    if meanwhile:
+        meanwhile()
     from badge_renderer.pdf_stream import FinishedFile
 
     total = len(attendees)

@@ -44,6 +44,7 @@ MIN_BADGES_PER_WORKER = 400
 # This process draws a slightly smaller first range: it also copies its part into the file while the workers
 # draw (~1 % of drawing it) and copies the workers' parts at the end.
 PARENT_SHARE = 0.96
+PROGRESS_SECONDS = 0.05  # progress is passed on (worker -> parent -> caller) at most this often while drawing
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "200000 100000" = 2 CPUs of quota; "max" = none
@@ -125,6 +126,8 @@ def run_ranges(
     own = [0]
     handed = [0]  # spans passed to `ready` so far
 
+    last = [0.0]  # when this process last read the pipes while drawing
+
     def report() -> None:
         _drain(children, block=False)
         if progress:
@@ -132,7 +135,10 @@ def run_ranges(
 
     def advance(count: int) -> None:
         own[0] += count
-        report()
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_SECONDS:  # a select and a read per sheet were ~2 % of this process's drawing
+            last[0] = now
+            report()
 
     def hand_on() -> None:
         for child in children:
@@ -144,10 +150,15 @@ def run_ranges(
             handed[0] += 1
 
     results: dict[int, Any] = {}
+    if len(spans) > 1:
+        from badge_renderer.images import join_background
+
+        join_background()  # an image still being prepared on another thread: fork with the main thread only
     try:
         for index in range(1, len(spans)):
             children.append(_fork(index, spans[index], task))
         results[0] = task(0, spans[0], advance)
+        report()
         hand_on()
         while not all(c.finished for c in children):
             _drain(children, block=True)
@@ -178,10 +189,13 @@ def render_parallel(
     out: Path,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
     *,
     copy_backs: bool = True,
 ) -> Any:
-    """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult."""
+    """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult.
+
+    `meanwhile` runs here once the workers are forked, before this process draws its own range."""
     from badge_renderer.output import PartResult, write_pdf_part
     from badge_renderer.pdf_stream import FinishedFile
     from badge_renderer.render_support import plan_for
@@ -195,6 +209,8 @@ def render_parallel(
         def part(index: int, span: tuple[int, int], advance: Callable[[int], None]) -> Any:
             # Ranges are whole sheets (a duplex front and its back stay together), so a part's pages get the same
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
+            if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
+                meanwhile()
             return write_pdf_part(
                 attendees[span[0] : span[1]], options, parts[index], advance, composer=composer, copy_backs=copy_backs
             )
@@ -248,7 +264,16 @@ def _worker_main(fd: int, index: int, span: tuple[int, int], task: Task) -> None
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        result = task(index, span, lambda n: _send(fd, ("progress", n)))
+        pending, last = [0], [time.monotonic()]
+
+        def advance(count: int) -> None:  # a message per PROGRESS_SECONDS, not per sheet
+            pending[0] += count
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_SECONDS:
+                _send(fd, ("progress", pending[0]))
+                pending[0], last[0] = 0, now
+
+        result = task(index, span, advance)
         _send(fd, ("done", result))
     except BaseException as err:  # everything goes to the parent, which decides what it means
         code = 1
@@ -297,6 +322,7 @@ def _parse(child: _Worker) -> None:
             child.reported += value
         elif kind == "done":
             child.result = value
+            child.reported = child.span[1] - child.span[0]  # the last sheets' progress comes with the result
             _finish(child, None)
         else:
             _finish(child, value)

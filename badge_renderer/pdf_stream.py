@@ -32,6 +32,10 @@ _BLOCK = 1 << 18  # bytes of a part read at a time
 _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
 _PLAIN_REF = re.compile(rb"(\d+) (0) R")  # the same in a dictionary without strings (cairo's generation is 0)
 _STREAM = re.compile(rb"stream\r?\n")
+_LENGTH_REF = re.compile(rb"/Length\s+(\d+)\s+0\s+R")
+_COMMENT = re.compile(rb"%[^\r\n]*")
+_SHARED_MAX = 512  # plain dictionaries up to this size are written once per part (page resources)
+_SHARED_ENTRIES = 32  # the first distinct ones per part (pages with QR codes each have their own: none repeat)
 _OBJ_HEAD = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 _MEDIABOX = re.compile(rb"/MediaBox\s*\[[^\]]*\]")
 _XOBJECT_DICT = re.compile(rb"/XObject\s*<<((?:\s*/[A-Za-z0-9_.-]+\s+\d+\s+\d+\s+R)+)\s*>>")
@@ -208,14 +212,15 @@ class PdfAssembler:
         """Object n: its dictionary, then its stream through "endobj" as read (or "endobj" for none)."""
         self.offsets[n] = self.position
         self._write(b"%d 0 obj\n" % n + head)
-        self._write(stream if stream else b"\nendobj\n")
+        self._write(stream if stream else b"endobj\n" if head.endswith(b"\n") else b"\nendobj\n")
 
     def append(self, reader: PartReader) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
 
-        Objects keep their number plus a constant (the objects already written), so renumbering is one regex
-        over each dictionary; the first part's objects keep their own numbers (cairo's page tree is object 1, as
-        here), so nothing of it is rewritten but what the finish changes.
+        Objects get this file's next free numbers in the order they are first met (a per-part array maps old to
+        new), so the file has no gaps: a stream's `/Length N 0 R` is written inline and the object N that held
+        it is left out, and a plain dictionary (cairo's page resources: the same few on every page) that is
+        byte for byte one already written from this part is not written again; its references point to that one.
         """
         first = not self.kids and self.catalog is None
         skip = {reader.root, reader.info, reader.pages}
@@ -227,61 +232,84 @@ class PdfAssembler:
                     self.info = reader.read(reader.info)[0]
             else:
                 skip |= reader.closure(extras, {reader.pages})
-        base = len(self.offsets) - 1 if not (first and reader.pages == 1) else 0
-        self.offsets.extend(array("q", [0]) * (base + reader.size - len(self.offsets)))
-        parent_old, parent_new = b"/Parent %d 0 R" % (reader.pages + base), b"/Parent 1 0 R"
+        size = reader.size
+        new = array("q", [0]) * size  # old number -> this file's (0: none yet, -1: a length written inline)
+        new[reader.pages] = 1  # the part's page tree is this file's, written by close()
+        offsets = self.offsets
+
+        def number(old: int) -> int:
+            if 0 < old < size:
+                found = new[old]
+                if found > 0:
+                    return found
+                offsets.append(0)
+                new[old] = len(offsets) - 1
+                return new[old]
+            offsets.append(0)  # a reference to nothing: a free entry (null), as it was
+            return len(offsets) - 1
 
         def renumber(match: re.Match[bytes]) -> bytes:
-            return match[0] if match[1] is None else b"%d 0 R" % (int(match[1]) + base)
+            return match[0] if match[1] is None else b"%d 0 R" % number(int(match[1]))
 
         def moved(head: bytes) -> bytes:
-            if not base or b" R" not in head:
+            if b" R" not in head:
                 return head
-            if b"(" in head:
-                return _REF.sub(renumber, head)
-            return _PLAIN_REF.sub(renumber, head)
+            return (_REF if b"(" in head else _PLAIN_REF).sub(renumber, head)
 
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
-        fonts: list[tuple[int, bytes, bytes]] = []
-        backs = self._back_pages(reader, base)
+        fonts: list[tuple[int, bytes, Any]] = []
+        shared: dict[bytes, int] = {}  # plain dictionaries of this part (as read) -> their number here
+        finish = self.finish
+        backs = self._back_pages(reader, number)
+        unshared = backs.back_resources if backs is not None else ()  # changed on the way: each its own
         for n in reader.in_use:
-            if n in skip:
+            if n in skip or new[n] < 0:
                 continue
             head, stream = reader.read(n)
-            if n in kids:
-                head = moved(head).replace(parent_old, parent_new, 1)
-                if self.finish is not None:
+            if stream and b"/Length" in head:
+                head = _inline_length(reader, head, new)
+            if n in kids:  # pages: on one line (the other objects are few per part, or streams)
+                head = _compact(moved(head))
+                if finish is not None:
                     head = self._page(head, pages_before + kids[n])
                 if backs is not None:
                     head = backs.page(n, head)
-            elif self.finish is not None and b"CairoFont-" in head:
+            elif finish is not None and b"CairoFont-" in head:
                 fonts.append((n, head, stream))  # renamed once the Type0 font's ToUnicode is known
                 continue
             else:
-                head = moved(self._finish_object(head) if self.finish is not None else head)
+                raw = head
+                if not stream and not new[n] and len(raw) <= _SHARED_MAX and b"/Type" not in raw and n not in unshared:
+                    found = shared.get(raw)  # the same bytes refer to the same objects: the same result
+                    if found is not None:
+                        new[n] = found
+                        continue
+                    if len(shared) < _SHARED_ENTRIES:
+                        shared[raw] = number(n)
+                head = moved(self._finish_object(head) if finish is not None else head)
                 if backs is not None:
                     backs.content(n, head, stream)
                     head = backs.resources(n, head)
-            self.write_object(n + base, head, stream)
+            self.write_object(number(n), head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
             for n, head, stream in fonts:
-                self.write_object(n + base, moved(_renamed(head, names)), stream)
-        self.kids.extend(k + base for k in reader.kids)
+                self.write_object(number(n), moved(_renamed(head, names)), stream)
+        self.kids.extend(number(k) for k in reader.kids)
         if self.catalog is not None and first:
             self.catalog = moved(self.catalog)
             self.info = moved(self.info) if self.info else None
         return len(self.kids) - pages_before
 
-    def _back_pages(self, reader: PartReader, base: int) -> Any:
+    def _back_pages(self, reader: PartReader, number: Callable[[int], int]) -> Any:
         """The duplex back copy for this part (see duplex_backs), or None."""
         plan = self.finish.backs if self.finish is not None else None
         if plan is None or not reader.kids or len(reader.kids) % 2:
             return None
         from badge_renderer.duplex_backs import BackPages
 
-        return BackPages(reader, plan, base, self.reserve, self.write_object)
+        return BackPages(reader, plan, number, self.reserve, self.write_object)
 
     def _page(self, head: bytes, index: int) -> bytes:
         finish = self.finish
@@ -295,8 +323,8 @@ class PdfAssembler:
 
     def _box_bytes(self, boxes: PageBoxes) -> bytes:
         trim, bleed = _array(boxes.trim), _array(boxes.bleed)
-        text = b"\n   /TrimBox " + trim + b"\n   /BleedBox " + bleed
-        return text if self.finish is not None and self.finish.pdfx else text + b"\n   /ArtBox " + trim
+        text = b" /TrimBox " + trim + b" /BleedBox " + bleed
+        return text if self.finish is not None and self.finish.pdfx else text + b" /ArtBox " + trim
 
     def _finish_object(self, head: bytes) -> bytes:
         if b"/XObject" in head:
@@ -402,6 +430,36 @@ class PdfAssembler:
             b"stream\n" + xmp + b"\nendstream\nendobj\n",
         )
         return b"\n   /OutputIntents [ %d 0 R ]\n   /Metadata %d 0 R" % (intent, meta)
+
+
+def _compact(head: bytes) -> bytes:
+    """A page dictionary as cairo indents it, on one line: `<< /Type /Page % 1\n   /Parent 1 0 R\n ...`, ~60 bytes
+    less a page. Only where nothing depends on the whitespace: with a string inside, it keeps its bytes;
+    without one, `%` can only start a comment (cairo's page number), which goes."""
+    if b"(" in head:
+        return head
+    if b"%" in head:
+        head = _COMMENT.sub(b"", head)
+    return b" ".join(head.split()) + b"\n"  # split() on whitespace runs, in C: a third of a regex's cost
+
+
+def _inline_length(reader: PartReader, head: bytes, new: array) -> bytes:
+    """`/Length N 0 R` -> `/Length 506` when object N is a plain integer no one else has used yet (cairo writes
+    each right after its stream: it is in the block being read); N is marked -1 in `new`, so it is not copied."""
+    match = _LENGTH_REF.search(head)
+    if match is None:
+        return head
+    n = int(match[1])
+    if not 0 < n < len(new) or new[n]:
+        return head
+    try:
+        value = reader.read(n)[0].strip()
+    except PartFormatError:
+        return head
+    if not value.isdigit():
+        return head
+    new[n] = -1
+    return head[: match.start()] + b"/Length " + value + head[match.end() :]
 
 
 def _unique_xobjects(match: re.Match[bytes]) -> bytes:

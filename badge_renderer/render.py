@@ -68,6 +68,16 @@ def render_pdf(
     attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Progress | None = None
 ) -> RenderResult:
     """Render every attendee into one print-ready PDF at `out` (streamed; both cores for big jobs)."""
+    early = _background_early(options)  # decoded beside the checks and imports; parallel joins it before forking
+    try:
+        return _render_pdf(attendees, options, Path(out), progress)
+    finally:
+        _join(early)  # ended already unless the job failed first: then no thread outlives it either
+
+
+def _render_pdf(
+    attendees: Sequence[Attendee], options: RenderOptions, out: Path, progress: Progress | None
+) -> RenderResult:
     from badge_renderer.output import choose_workers, write_pdf
 
     options.validate()
@@ -83,10 +93,19 @@ def render_pdf(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = choose_workers(len(selected), options.workers)
-    with collector_paused():  # forked workers inherit the paused collector
-        part = write_pdf(selected, options, out, workers, progress)
-    from badge_renderer.design_checks import design_warnings
+    from badge_renderer import design_checks
     from badge_renderer.render_support import layout_warnings
+
+    checks: list[tuple[RowIssue, ...]] = []  # the job-level design checks, made while a worker draws
+    with collector_paused():  # forked workers inherit the paused collector
+        part = write_pdf(
+            selected,
+            options,
+            out,
+            workers,
+            progress,
+            meanwhile=lambda: checks.append(design_checks.design_warnings(options)),
+        )
 
     if part.failed >= len(selected):
         first = next((issue.message for issue in part.issues if issue.column is None), "")
@@ -99,8 +118,35 @@ def render_pdf(
         with collector_paused():
             _finish(out, options)
     # sheet- and design-level first: they concern every badge
-    issues = layout_warnings(options) + design_warnings(options) + part.issues
+    issues = layout_warnings(options) + (checks[0] if checks else design_checks.design_warnings(options)) + part.issues
     return RenderResult(len(selected), part.pages, out, out.stat().st_size, issues)
+
+
+def _background_early(options: RenderOptions) -> object:
+    """The background photo prepared on another thread for the composer (same box: the badge, covered)."""
+    if not options.background_image:
+        return None
+    from badge_renderer import images
+    from badge_renderer.render_support import plan_for
+
+    try:
+        badge = plan_for(options).badge
+    except Exception:  # bad options: validate() says what is wrong
+        return None
+    return images.prepare_in_background(
+        options.background_image,
+        box_width_pt=badge.width,
+        box_height_pt=badge.height,
+        label="background_image",
+        cover=True,
+    )
+
+
+def _join(early: object) -> None:
+    if early is not None:
+        from badge_renderer import images
+
+        images.join_background()
 
 
 def _finish(out: Path, options: RenderOptions) -> None:

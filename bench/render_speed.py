@@ -6,8 +6,9 @@ names every repeat of a timed run gets names no earlier run in the process has d
              targets: <= 0.8x reportlab, <= 1.5x the floor
   both cores the default (the server picks the workers from its CPUs) at --badges and --big badges: wall, speed-up
              over one core, peak RSS of a fresh process (targets: 10,000 <= 1.0 s, 50,000 <= 4 s, <= 200 MB), and
-             CPU seconds per process (the critical path on a loaded machine); sources precompiled unless
-             --no-precompile
+             CPU seconds per process (the critical path on a loaded machine), and one timeline run's summary
+             (setup before the fork, CPU ms per badge per process, what follows the last part drawn); sources
+             precompiled unless --no-precompile
   duplex     duplex / single-sided (target <= 1.3x)
   PNG zip    per badge, the old loop (cairo write_to_png, one process) vs render_png_zip (target >= 4x)
   preview    a warm render_preview_png in ms (target <= 10 ms)
@@ -163,7 +164,7 @@ def fresh(count: int, distinct: bool, workers: int | None = None, sides: str = "
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def both_cores(sizes: list[int], distinct: bool, repeat: int) -> None:
+def both_cores(sizes: list[int], distinct: bool, repeat: int, timeline: bool = True) -> None:
     from badge_renderer.output import choose_workers
 
     compiled = "sources precompiled (.pyc)" if _CHILD_ENV else "sources compiled in each process (--no-precompile)"
@@ -190,6 +191,18 @@ def both_cores(sizes: list[int], distinct: bool, repeat: int) -> None:
             f"  CPU s: one core {one_cpu:.2f}; default: this process {parent:.2f} (its range + merge), worker(s) "
             f"{worker:.2f} -> {one_cpu / max(parent, worker, 1e-9):.2f}x with a free core per worker"
         )
+        if timeline:
+            print("  critical path (bench/render_timeline.py, one more fresh process):")
+            for line in _timeline_summary(count, distinct):
+                print(f"    {line}")
+
+
+def _timeline_summary(count: int, distinct: bool) -> list[str]:
+    """The last two lines of bench/render_timeline.py: setup, CPU per badge per process, what follows the last part."""
+    args = [sys.executable, str(ROOT / "bench" / "render_timeline.py"), "--badges", str(count)]
+    args += [] if distinct else ["--repeating-names"]
+    run = subprocess.run(args, check=True, capture_output=True, text=True)
+    return run.stdout.strip().splitlines()[-2:]
 
 
 def duplex(people, tmp: Path, repeat: int, distinct: bool = True) -> None:
@@ -322,6 +335,9 @@ def main() -> None:
     parser.add_argument(
         "--no-precompile", dest="precompile", action="store_false", help="fresh processes compile the sources"
     )
+    parser.add_argument(
+        "--no-timeline", dest="timeline", action="store_false", help="both cores: skip the critical-path lines"
+    )
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--child-workers", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--sides", default="single", help=argparse.SUPPRESS)
@@ -339,7 +355,7 @@ def main() -> None:
         if "both" in only:
             if args.precompile:
                 precompile()
-            both_cores([n for n in (args.badges, args.big) if n], args.distinct, args.repeat)
+            both_cores([n for n in (args.badges, args.big) if n], args.distinct, args.repeat, args.timeline)
         if "duplex" in only:
             duplex(people, tmp, args.repeat, args.distinct)
         if "png" in only and args.png:

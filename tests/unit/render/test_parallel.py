@@ -246,3 +246,47 @@ def test_badges_that_failed_in_workers_are_counted(tmp_path: Path, monkeypatch) 
 
     with pytest.raises(RenderError, match="None of the 30 badges"):
         render_pdf(people(30), RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
+
+
+def test_the_job_s_design_checks_run_in_the_parent_while_the_worker_draws(tmp_path: Path, monkeypatch) -> None:
+    """The design warnings (contrast, event name fit) are work for one process: they run in the parent between the
+    fork and its own range, not after the file is closed, and render_pdf reports them as before."""
+    from badge_renderer import design_checks
+
+    seen: list[tuple[int, set[int]]] = []
+    real = design_checks.design_warnings
+
+    def spy(options: RenderOptions) -> tuple:
+        seen.append((os.getpid(), children()))
+        return real(options)
+
+    monkeypatch.setattr(design_checks, "design_warnings", spy)
+    options = RenderOptions(workers=2, background_color="#111111")  # dark text on dark: a contrast warning
+    result = render_pdf(people(24), options, tmp_path / "both.pdf")
+    ((pid, kids),) = seen
+    assert pid == os.getpid() and kids, "the checks ran after the workers were gone"
+    single = render_pdf(people(24), RenderOptions(workers=1, background_color="#111111"), tmp_path / "one.pdf")
+    assert result.warnings == single.warnings and any("contrast" in w.message for w in result.warnings)
+
+
+def test_progress_is_passed_on_a_few_times_a_second_not_once_per_sheet(tmp_path: Path, monkeypatch) -> None:
+    """The parent used to select() and read the pipe after every sheet it drew (and each worker to pickle and write
+    a message per sheet): now at most every PROGRESS_SECONDS, and the caller still hears every badge at the end."""
+    drains: list[bool] = []
+    real = parallel._drain
+
+    def counted(found: list, *, block: bool) -> None:
+        drains.append(block)
+        real(found, block=block)
+
+    monkeypatch.setattr(parallel, "_drain", counted)
+    seen: list[int] = []
+    crowd = people(120)
+    result = render_pdf(
+        crowd,
+        RenderOptions(design="minimal", workers=2, one_per_page=True),
+        tmp_path / "p.pdf",
+        lambda d, t: seen.append(d),
+    )
+    assert result.pages == 120 and seen[-1] == 120 and seen == sorted(seen)
+    assert len(drains) < 120 / 4, len(drains)
