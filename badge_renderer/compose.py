@@ -246,18 +246,20 @@ class BadgeComposer:
         grid, see duplex_backs); a design document draws everything with codes=False, nothing with True.
         """
         issues: list[RowIssue] = []
-        lib, pointer = _cairo_lib(), ctx._pointer  # direct calls: cairo's status is checked once, at the end
-        lib.cairo_save(pointer)
-        lib.cairo_translate(pointer, x, y)
+        # direct libcairo calls, bound once (cairo's status is checked once, at the end)
+        save, restore, translate, rotate, set_source_surface, paint = _calls()
+        pointer = ctx._pointer
+        save(pointer)
+        translate(pointer, x, y)
         # (x, y) is the slot's top-left corner on the page; turn the badge about it so it fills the slot.
-        if rotation == 180:
-            ctx.translate(self.width, self.height)
-        elif rotation == 90:
-            ctx.translate(self.height, 0)
-        elif rotation == 270:
-            ctx.translate(0, self.width)
         if rotation:
-            ctx.rotate(math.radians(rotation))
+            if rotation == 180:
+                translate(pointer, self.width, self.height)
+            elif rotation == 90:
+                translate(pointer, self.height, 0)
+            elif rotation == 270:
+                translate(pointer, 0, self.width)
+            rotate(pointer, math.radians(rotation))
         layer_key = (attendee.ticket_type, side)
         found = self._layer_keys.get(layer_key)
         if found is None:
@@ -265,18 +267,18 @@ class BadgeComposer:
             found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
         layer, palette, painters = found
         if static and not codes:
-            lib.cairo_set_source_surface(pointer, layer._pointer, 0, 0)
-            lib.cairo_paint(pointer)
+            set_source_surface(pointer, layer._pointer, 0, 0)
+            paint(pointer)
         self.text.stamps.prepare_context(ctx)
         printed: set[str] = set()  # text already on this side, so a fallback never repeats a label
         if self.document is not None:  # a design document: its adapter picks what this attendee gets
             if not codes:
                 self.document.draw_per_badge(ctx, attendee, side, palette, issues, printed)
         else:
-            for paint, element in painters:
+            for draw_element, element in painters:
                 if codes is None or (element.kind == "qr") == codes:  # a copied duplex front: codes apart
-                    paint(ctx, attendee, element, palette, issues, printed)
-        lib.cairo_restore(pointer)
+                    draw_element(ctx, attendee, element, palette, issues, printed)
+        restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
 
@@ -288,6 +290,8 @@ class BadgeComposer:
         for element in self.design.side_elements(side):
             if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
                 continue
+            if element.kind == "qr" and not self._codes_in(element):
+                continue  # no code in this job (_qr_request would answer None for every badge)
             paint = {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
             if paint is not None:
                 painters.append((paint, element))
@@ -610,7 +614,9 @@ class BadgeComposer:
         self._qr_sheet, self._qr_requests = None, {}
         if not attendees or self.document is not None:
             return
-        elements = {id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr"}
+        elements = {
+            id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr" and self._codes_in(e)
+        }
         entries = []
         requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         for attendee in attendees:
@@ -625,6 +631,10 @@ class BadgeComposer:
         if entries:
             self._qr_sheet = QrSheet(entries, ctx)
             self._qr_requests = requests
+
+    def _codes_in(self, element: Element) -> bool:
+        """False when the QR element prints no code for anyone in this job: no QR column, not a vCard."""
+        return bool(element.qr_field or element.qr_vcard or self.options.qr_field or self.options.qr_kind == "vcard")
 
     def _qr_request(self, attendee: Attendee, element: Element) -> tuple[str, str, float, int] | None:
         """(payload, column, minimum size in mm, box side in whole 150 dpi pixels) of the attendee's code in
@@ -763,6 +773,21 @@ def _cairo_lib() -> Any:
     import cairocffi
 
     return cairocffi.cairo
+
+
+@functools.cache
+def _calls() -> tuple[Any, ...]:
+    """libcairo's save, restore, translate, rotate, set_source_surface and paint as bound functions: reading one
+    from cffi's library object runs a Python attribute hook (~330 instructions) on every access."""
+    lib = _cairo_lib()
+    return (
+        lib.cairo_save,
+        lib.cairo_restore,
+        lib.cairo_translate,
+        lib.cairo_rotate,
+        lib.cairo_set_source_surface,
+        lib.cairo_paint,
+    )
 
 
 def _absent(composer: BadgeComposer, kind: str) -> bool:

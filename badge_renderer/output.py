@@ -64,6 +64,7 @@ def write_pdf_part(
     per_sheet = layout.per_sheet
     foldover = bool(layout.backs) and not layout.backs_on_next_page
     copy = copy_backs and back_copy(layout, composer.design) is not None
+    clipped = bool(layout.bleed)  # _bleed_clip clips only with a bleed
     for start in range(0, len(attendees), per_sheet):
         sheet = attendees[start : start + per_sheet]
         composer.expect_sheet(sheet, ("front", "back") if layout.backs else ("front",), drawer.ctx)  # QR: one image
@@ -76,6 +77,9 @@ def write_pdf_part(
                 progress(len(sheet))
             continue
         for attendee, slot in zip(sheet, layout.fronts, strict=False):
+            if not clipped:  # the usual sheet: no context manager per badge
+                issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
+                continue
             with _bleed_clip(drawer.ctx, layout, slot, foldover):
                 issues.extend(drawer.draw(attendee, slot.x, slot.y, slot.rotation))
         if foldover:
