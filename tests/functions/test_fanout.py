@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -259,10 +260,13 @@ def test_a_fanout_job_gets_one_png_zip_numbered_through_the_whole_job(services, 
 
 
 def _scratch_bytes(root) -> int:
+    """The bytes of every file under `root` now. os.walk, not rglob: a render removes its folders meanwhile, and
+    rglob raised FileNotFoundError from inside its walk (the sampler thread died and stopped measuring)."""
     total = 0
-    for entry in root.rglob("*"):
-        with contextlib.suppress(FileNotFoundError):  # a render removing its files meanwhile
-            total += entry.stat().st_size if entry.is_file() else 0
+    for folder, _, files in os.walk(root):  # a folder gone while walked is skipped (os.walk ignores the error)
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):  # a file removed meanwhile
+                total += os.stat(os.path.join(folder, name)).st_size
     return total
 
 
