@@ -288,13 +288,9 @@ class BadgeComposer:
         kinds, and none for the logo and event name (in the static layer) or pronouns the job leaves out."""
         painters: list[tuple[Callable[..., None], Element]] = []
         for element in self.design.side_elements(side):
-            if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
-                continue
-            if element.kind == "qr" and not self._codes_in(element):
-                continue  # no code in this job (_qr_request would answer None for every badge)
-            paint = {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
-            if paint is not None:
-                painters.append((paint, element))
+            paint = self._painter(element)
+            if paint is not None and (element.kind != "qr" or self._codes_in(element)):
+                painters.append((paint, element))  # no QR painter where no badge has a code
         return tuple(painters)
 
     def _draw_element(
@@ -307,14 +303,15 @@ class BadgeComposer:
         printed: set[str],
     ) -> None:
         """One per-badge element (name, text, QR code); the static layer already holds the others."""
-        if element.kind == "name":
-            self._draw_name(ctx, attendee, element, palette, issues, printed)
-        elif element.kind == "text":
-            if element.option == "pronouns" and not self.options.show_pronouns:
-                return
-            self._draw_text(ctx, attendee, element, palette, issues, printed)
-        elif element.kind == "qr":
-            self._draw_qr_element(ctx, attendee, element, palette, issues, printed)
+        paint = self._painter(element)
+        if paint is not None:
+            paint(ctx, attendee, element, palette, issues, printed)
+
+    def _painter(self, element: Element) -> Callable[..., None] | None:
+        """The draw method of a per-badge element, or None (drawn in the static layer, or pronouns left out)."""
+        if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
+            return None
+        return {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
 
     def _draw_text(
         self,
