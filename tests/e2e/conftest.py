@@ -143,6 +143,54 @@ class ConsoleLog:
         page.on("pageerror", lambda err: self.errors.append(f"uncaught: {err}"))
 
 
+class InFlight:
+    """The page's requests still loading, so a test can wait until the page has loaded its data.
+
+    Instead of Playwright's "networkidle", which fired never once in a CI run (a 30 s timeout on a static page, with
+    nothing to say which request it waited for): this one names what is still loading when it gives up, and takes a
+    request the browser has finished (in the page's own Resource Timing) as done even if its event was lost.
+    Event streams and sockets stay open by design and are not waited for.
+    """
+
+    LONG_LIVED = frozenset({"eventsource", "websocket"})
+
+    def __init__(self, page) -> None:
+        self.pending: dict[int, str] = {}
+        self.changed = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        if request.resource_type not in self.LONG_LIVED and not request.url.startswith("data:"):
+            self.pending[id(request)] = request.url
+            self.changed = time.monotonic()
+
+    def _ended(self, request) -> None:
+        if self.pending.pop(id(request), None) is not None:
+            self.changed = time.monotonic()
+
+    def settle(self, page, *, quiet: float = 0.5, timeout: float = WAIT_MS / 1000) -> None:
+        """Wait until no request has been loading for `quiet` seconds; fail naming the ones that never finished."""
+        page.wait_for_load_state("load")
+        deadline = time.monotonic() + timeout
+        while True:
+            if not self.pending and time.monotonic() - self.changed >= quiet:
+                return
+            if self.pending and time.monotonic() - self.changed >= 2 * quiet and self._browser_finished(page):
+                self.pending.clear()  # their events were lost; the browser itself has them complete
+                self.changed = time.monotonic()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still loading after {timeout:.0f} s: {sorted(set(self.pending.values()))}")
+            page.wait_for_timeout(100)
+
+    def _browser_finished(self, page) -> bool:
+        done = page.evaluate(
+            "performance.getEntriesByType('resource').filter((e) => e.responseEnd > 0).map((e) => e.name)"
+        )
+        return set(self.pending.values()) <= set(done)
+
+
 @pytest.fixture
 def new_page(browser):
     contexts = []

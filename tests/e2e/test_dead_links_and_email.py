@@ -26,7 +26,7 @@ from badgeforge.adapters.local.links import LocalLinkSigner
 from badgeforge.adapters.local.tree_db import SqliteTreeDatabase
 from badgeforge.services import links
 
-from .conftest import ROOT, WAIT_MS, ConsoleLog
+from .conftest import ROOT, WAIT_MS, ConsoleLog, InFlight
 from .test_web_flow import EXAMPLE_CSV, add_user, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -101,6 +101,7 @@ def raw_get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
 def check_dead_page(page, url: str, *, title: str, fix: str, renewable: bool) -> None:
     """The page explains itself (checked without JS by the caller), offers the fresh link only when renewable."""
     console = ConsoleLog(page)
+    loading = InFlight(page)
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("#link-fix")).to_contain_text(fix)
@@ -108,7 +109,7 @@ def check_dead_page(page, url: str, *, title: str, fix: str, renewable: bool) ->
     if renewable:
         expect(button).to_be_visible(timeout=WAIT_MS)
     else:
-        page.wait_for_load_state("networkidle")
+        loading.settle(page)
         assert button.count() == 0
     assert console.errors == []
     assert serious_axe_findings(page) == []

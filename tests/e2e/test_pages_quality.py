@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from badgeforge.adapters.local.links import LocalLinkSigner
 
-from .conftest import ROOT, WAIT_MS, ConsoleLog
+from .conftest import ROOT, WAIT_MS, ConsoleLog, InFlight
 from .test_dead_links_and_email import mail_to, make_job, serious_axe_findings
 from .test_web_flow import SCREENSHOTS, add_user
 
@@ -76,7 +76,7 @@ PAGES = {
     "reset": ("/reset.html", None, "#reset-form"),
     "verify": ("/verify.html", None, "#verify-status:not(:has-text('Checking'))"),
     "dead-link": (None, ORGANIZER, "#new-link"),
-    "desk": ("/desk", ORGANIZER, "#desk-search"),  # shown once a finished job is chosen (networkidle: its roster)
+    "desk": ("/desk", ORGANIZER, "#desk-search"),  # shown once a finished job is chosen (settled: its roster)
     "kiosk": ("/kiosk#token={kiosk_token}", None, "#kiosk-q"),
     "studio": ("/studio", ORGANIZER, "#canvas"),
 }
@@ -90,6 +90,7 @@ def open_page(browser, site: Site, name: str, *, size: str = "desktop", scheme: 
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     console = ConsoleLog(page)
+    loading = InFlight(page)
     if name == "email":
         page.set_content(site.email_html)
         return context, page, console
@@ -98,7 +99,7 @@ def open_page(browser, site: Site, name: str, *, size: str = "desktop", scheme: 
         context.add_init_script(f"localStorage.setItem('badgeforge.token', {json.dumps(site.tokens[who])})")
     page.goto(site.expired_link if path is None else site.server.url + path.format(kiosk_token=site.kiosk_token))
     page.locator(ready).first.wait_for()
-    page.wait_for_load_state("networkidle")
+    loading.settle(page)
     return context, page, console
 
 
