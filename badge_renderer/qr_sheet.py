@@ -31,14 +31,18 @@ class QrSheet:
     def __init__(self, entries: Iterable[tuple[Hashable, QrCode, int]], ctx: Any) -> None:
         import cairocffi
 
+        lib, ffi = cairocffi.cairo, cairocffi.ffi
         # Only for the surface the sheet is drawn on: a composer reused for a preview or the next job draws its
         # codes on their own, never from an image that holds this job's other attendees.
-        self._target = cairocffi.cairo.cairo_get_target(ctx._pointer)
+        self._context = ctx  # held, so no other context can reuse its address while this sheet lives
+        self._target = lib.cairo_get_target(ctx._pointer)
         by_shape: dict[tuple[int, int, int], list[tuple[Hashable, QrCode, int]]] = {}
         for key, code, pixels in entries:
             by_shape.setdefault((code.size, code.stride, code.width or code.size), []).append((key, code, pixels))
         self._placed: dict[Hashable, _Placed] = {}
-        self._images: list[tuple[Any, Any, bytearray]] = []  # (surface, pattern, data): freed with this sheet
+        # (surface, pattern, data) as libcairo pointers, released by close(): direct calls, as draw_qr makes, because
+        # cairocffi's wrapper objects (status checks, gc hooks, a user-data keep-alive) cost more than cairo's work.
+        self._images: list[tuple[Any, Any, bytes]] = []
         for (size, stride, width), group in by_shape.items():
             seen: dict[int, int] = {}  # id(code) -> row: a duplex back or a repeated value reuses its rows
             parts: list[bytes] = []
@@ -47,20 +51,41 @@ class QrSheet:
                     seen[id(code)] = len(parts) * size
                     parts.append(code.bits)
                 self._placed[key] = _Placed(code, pixels, len(self._images), seen[id(code)])
-            data = bytearray(b"".join(parts))
-            surface = cairocffi.ImageSurface.create_for_data(
-                data, cairocffi.FORMAT_A1, width, size * len(parts), stride
+            data = b"".join(parts)  # cairo only reads it; close() detaches the PDF's snapshot before it goes
+            surface = lib.cairo_image_surface_create_for_data(
+                ffi.from_buffer(data), lib.CAIRO_FORMAT_A1, width, size * len(parts), stride
             )
-            pattern = cairocffi.SurfacePattern(surface)
-            pattern.set_filter(cairocffi.FILTER_NEAREST)
-            self._images.append((surface, pattern, data))  # data: cairo reads it until the surface goes
+            pattern = lib.cairo_pattern_create_for_surface(surface)
+            self._images.append((surface, pattern, data))
+            if lib.cairo_surface_status(surface):
+                status = lib.cairo_surface_status(surface)
+                self.close()
+                raise cairocffi.CairoError("QR sheet surface", status)
+            lib.cairo_pattern_set_filter(pattern, lib.CAIRO_FILTER_NEAREST)
+
+    def close(self) -> None:
+        """Free the images (idempotent). Finishing a surface makes cairo copy what the PDF still needs of it."""
+        import cairocffi
+
+        lib = cairocffi.cairo
+        images, self._images = self._images, []
+        for surface, pattern, _ in images:
+            lib.cairo_pattern_destroy(pattern)
+            lib.cairo_surface_finish(surface)
+            lib.cairo_surface_destroy(surface)
+
+    def __del__(self) -> None:  # a sheet dropped without close() (a failed job) still frees its images
+        if getattr(self, "_images", None):
+            self.close()
 
     def get(self, key: Hashable, ctx: Any) -> tuple[QrCode, int] | None:
         """(code, pixels per module) of `key` when this sheet holds it and `ctx` draws on the sheet's surface."""
         import cairocffi
 
         placed = self._placed.get(key)
-        if placed is None or cairocffi.cairo.cairo_get_target(ctx._pointer) != self._target:
+        if placed is None:
+            return None
+        if ctx is not self._context and cairocffi.cairo.cairo_get_target(ctx._pointer) != self._target:
             return None
         return placed.code, placed.pixels
 
@@ -71,7 +96,7 @@ class QrSheet:
 
         placed = self._placed[key]
         lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
-        pattern = self._images[placed.image][1]._pointer
+        pattern = self._images[placed.image][1]
         lib.cairo_pattern_set_matrix(pattern, mask_matrix(ffi, placed.code, x, y, side, placed.row))
         lib.cairo_save(pointer)
         lib.cairo_set_source_rgb(pointer, 1, 1, 1)
