@@ -279,15 +279,20 @@ def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
     its empty trailing components (RFC 2426 allows 1-5). Fewer bytes, fewer modules: bigger modules in the same box.
     Lines end in CRLF (RFC 2426 / RFC 6350); some phone address books refuse bare LF.
     """
-    if kind == "vcard":
-        parts = [_vcard_escape(attendee.last_name), _vcard_escape(attendee.first_name)]
-        name = ";".join(parts if parts[1] else parts[:1])
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{name}", f"FN:{_vcard_escape(attendee.display_name)}"]
-        for key, value in (("ORG", attendee.organization), ("TITLE", attendee.role), ("EMAIL", attendee.email)):
-            if value.strip():
-                lines.append(f"{key}:{_vcard_escape(value.strip())}")
-        lines.append("END:VCARD")
-        return "\r\n".join(lines) + "\r\n"
+    if kind == "vcard":  # one regex scan and one string build: the per-line version cost ~2x as much per badge
+        last, first, full = attendee.last_name, attendee.first_name, attendee.display_name
+        org, title, email = attendee.organization.strip(), attendee.role.strip(), attendee.email.strip()
+        if _VCARD_SPECIAL.search(f"{last}{first}{full}{org}{title}{email}"):
+            last, first, full, org, title, email = map(_vcard_escape, (last, first, full, org, title, email))
+        name = f"{last};{first}" if first else last
+        card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{name}\r\nFN:{full}\r\n"
+        if org:
+            card += f"ORG:{org}\r\n"
+        if title:
+            card += f"TITLE:{title}\r\n"
+        if email:
+            card += f"EMAIL:{email}\r\n"
+        return card + "END:VCARD\r\n"
     return attendee.get(field).strip()
 
 
