@@ -262,14 +262,20 @@ def draw_qr(ctx: Any, code: QrCode, x: float, y: float, side: float, color: tupl
 
 def mask_matrix(ffi: Any, code: QrCode, x: float, y: float, side: float, row: int) -> Any:
     """The pattern matrix (user space -> bitmap pixels) that puts the code's bitmap, from bitmap row `row` on, into
-    the square (x, y, side): user (u, v) -> pixel ((v - y) / m + origin, (u - x) / m + row) for modules of m points,
-    because the bitmap's rows are the symbol's columns."""
+    the square (x, y, side): see mask_values."""
     import cairocffi
 
-    inverse = code.size / side  # bitmap pixels per point
     matrix = ffi.new("cairo_matrix_t *")
-    cairocffi.cairo.cairo_matrix_init(matrix, 0, inverse, inverse, 0, code.origin - y * inverse, row - x * inverse)
+    cairocffi.cairo.cairo_matrix_init(matrix, *mask_values(code, x, y, side, row))
     return matrix
+
+
+def mask_values(code: QrCode, x: float, y: float, side: float, row: int) -> tuple[float, ...]:
+    """(xx, yx, xy, yy, x0, y0) of the pattern matrix that maps user (u, v) to bitmap pixel
+    ((v - y) / m + origin, (u - x) / m + row) for modules of m points, because the bitmap's rows are the symbol's
+    columns."""
+    inverse = code.size / side  # bitmap pixels per point
+    return 0, inverse, inverse, 0, code.origin - y * inverse, row - x * inverse
 
 
 def qr_payload(attendee: Attendee, field: str, kind: str = "text") -> str:
