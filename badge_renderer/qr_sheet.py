@@ -130,5 +130,4 @@ class QrSheet:
         c.clip(pointer)  # the square: the sheet's other codes stay hidden
         c.set_source_rgb(pointer, *color)
         c.mask(pointer, pattern)
-        c.restore(pointer)
-        ctx._check_status()
+        c.restore(pointer)  # cairo's status: checked once per badge, at the end of BadgeComposer.draw
