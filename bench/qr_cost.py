@@ -3,11 +3,13 @@ code, in one process, in the same run. Prints ratios (time with / without) and t
 
 Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
 Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one A1 image per sheet, 300 badges,
---instructions): without codes 0.906 M per badge; vCard +0.751 M = 1.83x (was +0.784 M, 1.86x, the same day before
-the sheet's libcairo functions were bound once, its placements made tuples and the vCard built in one pass); text
-codes +0.420 M = 1.46x (was +0.445 M, 1.49x); +0.62 KB per badge (text +0.20 KB). CPU seconds (2,000 badges, best
-of 3 rounds, in one run on the shared machine): 2.29x vCard, 1.65x text (main the same hour: 2.19x, 1.50x; the job
-without codes, identical code, moved 0.44-0.49 s, so CPU ratios are within noise of each other: read the counts).
+--instructions): without codes 0.906 M per badge; vCard +0.739 M = 1.81x (was +0.784 M, 1.86x, the same day before
+the sheet's libcairo functions were bound once, its placements and QrCode made tuples, its per-code status check
+left to the badge's and the vCard built in one pass); text codes +0.408 M = 1.45x (was +0.445 M, 1.49x); +0.62 KB
+per badge (text +0.20 KB). CPU seconds (2,000 badges, best of 3 rounds, one after the other on the shared
+machine): vCard 2.10x (main the same minute: 2.35x), text 1.89x (main 1.86x); the job without codes moved
+0.44-0.49 s between runs of identical code, so read the instruction counts (run --instructions on its own: a test
+run beside it moved them by ~3 %).
 Where a vCard code's instructions go (callgrind, whole render with one part switched off at a time): encoding
 ~0.29 M (parity lookups ~0.14 M: ~18 K per block of 23 bytes, ~780 per byte, almost all call overhead; placement
 ~0.15 M: expand 49 K, unshuffle 41 K, fields 26 K, row gather 35 K), payload 24 K, the A1 image ~0.23 M over a
