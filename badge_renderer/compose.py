@@ -608,6 +608,8 @@ class BadgeComposer:
     def expect_sheet(self, attendees: Sequence[Attendee], sides: Sequence[str], ctx: Any) -> None:
         """Encode the QR codes of the badges of one sheet, drawn next on `ctx`, into one image (see qr_sheet); the
         next call replaces it, an empty `attendees` drops it. Design documents draw each code on its own."""
+        if self._qr_sheet is not None:
+            self._qr_sheet.close()
         self._qr_sheet, self._qr_requests = None, {}
         if not attendees or self.document is not None:
             return

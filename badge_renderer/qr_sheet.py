@@ -9,18 +9,51 @@ cut out of the PDF (one attendee's badge mailed on its own) carries no other she
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
-from badge_renderer.qr import QrCode, mask_matrix
+from badge_renderer.qr import QrCode, mask_values
+
+# (code, 150 dpi pixels per module, index into QrSheet._images, first bitmap row of the code in that image): a plain
+# tuple, because a frozen dataclass costs ~8 K instructions to make, a tenth of a sheet's bookkeeping.
+_Placed = tuple[QrCode, int, int, int]
 
 
-@dataclass(frozen=True)
-class _Placed:
-    code: QrCode
-    pixels: int  # 150 dpi pixels per module
-    image: int  # index into QrSheet._images
-    row: int  # first bitmap row of the code in that image
+@cache
+def _cairo() -> SimpleNamespace:
+    """The libcairo functions a sheet calls, bound once: each attribute read on cairocffi's library object runs
+    its lookup hook (~1.3 K instructions, about half of what a call costs)."""
+    import cairocffi
+
+    lib, ffi = cairocffi.cairo, cairocffi.ffi
+    names = (
+        "cairo_get_target",
+        "cairo_image_surface_create_for_data",
+        "cairo_pattern_create_for_surface",
+        "cairo_surface_status",
+        "cairo_pattern_set_filter",
+        "cairo_pattern_destroy",
+        "cairo_surface_finish",
+        "cairo_surface_destroy",
+        "cairo_matrix_init",
+        "cairo_pattern_set_matrix",
+        "cairo_save",
+        "cairo_set_source_rgb",
+        "cairo_rectangle",
+        "cairo_fill_preserve",
+        "cairo_clip",
+        "cairo_mask",
+        "cairo_restore",
+    )
+    return SimpleNamespace(
+        **{name.removeprefix("cairo_"): getattr(lib, name) for name in names},
+        ffi=ffi,
+        matrix_type=ffi.typeof("cairo_matrix_t *"),
+        A1=lib.CAIRO_FORMAT_A1,
+        NEAREST=lib.CAIRO_FILTER_NEAREST,
+        CairoError=cairocffi.CairoError,
+    )
 
 
 class QrSheet:
@@ -29,16 +62,19 @@ class QrSheet:
     a sheet usually has one)."""
 
     def __init__(self, entries: Iterable[tuple[Hashable, QrCode, int]], ctx: Any) -> None:
-        import cairocffi
-
+        c = self._cairo = _cairo()
         # Only for the surface the sheet is drawn on: a composer reused for a preview or the next job draws its
         # codes on their own, never from an image that holds this job's other attendees.
-        self._target = cairocffi.cairo.cairo_get_target(ctx._pointer)
+        self._context = ctx  # held, so no other context can reuse its address while this sheet lives
+        self._target = c.get_target(ctx._pointer)
+        self._matrix = c.ffi.new(c.matrix_type)  # the pattern matrix, set per code (cairo copies it)
         by_shape: dict[tuple[int, int, int], list[tuple[Hashable, QrCode, int]]] = {}
         for key, code, pixels in entries:
             by_shape.setdefault((code.size, code.stride, code.width or code.size), []).append((key, code, pixels))
         self._placed: dict[Hashable, _Placed] = {}
-        self._images: list[tuple[Any, Any, bytearray]] = []  # (surface, pattern, data): freed with this sheet
+        # (surface, pattern, data) as libcairo pointers, released by close(): direct calls, as draw_qr makes, because
+        # cairocffi's wrapper objects (status checks, gc hooks, a user-data keep-alive) cost more than cairo's work.
+        self._images: list[tuple[Any, Any, bytes]] = []
         for (size, stride, width), group in by_shape.items():
             seen: dict[int, int] = {}  # id(code) -> row: a duplex back or a repeated value reuses its rows
             parts: list[bytes] = []
@@ -46,39 +82,52 @@ class QrSheet:
                 if id(code) not in seen:
                     seen[id(code)] = len(parts) * size
                     parts.append(code.bits)
-                self._placed[key] = _Placed(code, pixels, len(self._images), seen[id(code)])
-            data = bytearray(b"".join(parts))
-            surface = cairocffi.ImageSurface.create_for_data(
-                data, cairocffi.FORMAT_A1, width, size * len(parts), stride
-            )
-            pattern = cairocffi.SurfacePattern(surface)
-            pattern.set_filter(cairocffi.FILTER_NEAREST)
-            self._images.append((surface, pattern, data))  # data: cairo reads it until the surface goes
+                self._placed[key] = (code, pixels, len(self._images), seen[id(code)])
+            data = b"".join(parts)  # cairo only reads it; close() detaches the PDF's snapshot before it goes
+            surface = c.image_surface_create_for_data(c.ffi.from_buffer(data), c.A1, width, size * len(parts), stride)
+            pattern = c.pattern_create_for_surface(surface)
+            self._images.append((surface, pattern, data))
+            status = c.surface_status(surface)
+            if status:
+                self.close()
+                raise c.CairoError("QR sheet surface", status)
+            c.pattern_set_filter(pattern, c.NEAREST)
+
+    def close(self) -> None:
+        """Free the images (idempotent). Finishing a surface makes cairo copy what the PDF still needs of it."""
+        c = _cairo()
+        images, self._images = self._images, []
+        for surface, pattern, _ in images:
+            c.pattern_destroy(pattern)
+            c.surface_finish(surface)
+            c.surface_destroy(surface)
+
+    def __del__(self) -> None:  # a sheet dropped without close() (a failed job) still frees its images
+        if getattr(self, "_images", None):
+            self.close()
 
     def get(self, key: Hashable, ctx: Any) -> tuple[QrCode, int] | None:
         """(code, pixels per module) of `key` when this sheet holds it and `ctx` draws on the sheet's surface."""
-        import cairocffi
-
         placed = self._placed.get(key)
-        if placed is None or cairocffi.cairo.cairo_get_target(ctx._pointer) != self._target:
+        if placed is None:
             return None
-        return placed.code, placed.pixels
+        if ctx is not self._context and self._cairo.get_target(ctx._pointer) != self._target:
+            return None
+        return placed[0], placed[1]
 
     def draw(self, ctx: Any, key: Hashable, x: float, y: float, side: float, color: tuple[float, float, float]) -> None:
         """Paint the code of `key` (`get` found it) into the square (x, y, side) on a light square, as qr.draw_qr
         does."""
-        import cairocffi
-
-        placed = self._placed[key]
-        lib, ffi, pointer = cairocffi.cairo, cairocffi.ffi, ctx._pointer
-        pattern = self._images[placed.image][1]._pointer
-        lib.cairo_pattern_set_matrix(pattern, mask_matrix(ffi, placed.code, x, y, side, placed.row))
-        lib.cairo_save(pointer)
-        lib.cairo_set_source_rgb(pointer, 1, 1, 1)
-        lib.cairo_rectangle(pointer, x, y, side, side)
-        lib.cairo_fill_preserve(pointer)
-        lib.cairo_clip(pointer)  # the square: the sheet's other codes stay hidden
-        lib.cairo_set_source_rgb(pointer, *color)
-        lib.cairo_mask(pointer, pattern)
-        lib.cairo_restore(pointer)
-        ctx._check_status()
+        code, _, image, row = self._placed[key]
+        c, pointer, matrix = self._cairo, ctx._pointer, self._matrix
+        pattern = self._images[image][1]
+        c.matrix_init(matrix, *mask_values(code, x, y, side, row))
+        c.pattern_set_matrix(pattern, matrix)
+        c.save(pointer)
+        c.set_source_rgb(pointer, 1, 1, 1)
+        c.rectangle(pointer, x, y, side, side)
+        c.fill_preserve(pointer)
+        c.clip(pointer)  # the square: the sheet's other codes stay hidden
+        c.set_source_rgb(pointer, *color)
+        c.mask(pointer, pattern)
+        c.restore(pointer)  # cairo's status: checked once per badge, at the end of BadgeComposer.draw

@@ -2,14 +2,21 @@
 code, in one process, in the same run. Prints ratios (time with / without) and the extra PDF kilobytes per badge.
 
 Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
-Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one A1 image per sheet, 300 badges):
-1.66x in instructions (1.12 M without, +0.74 M per vCard badge; it was +1.40 M, 2.24x, with A8 bitmaps and slice
-placement), text codes 1.36x (+0.40 M; was 1.46x); CPU seconds on the shared 2-core machine moved between 1.5x and
-2.0x (vCard; the old code 2.3-3.2x in the same sessions) and 1.3x and 1.7x (text) from run to run; +0.59 KB per
-badge (was +0.62; text +0.17 KB). Per vCard code: encoding
-~0.32 M (parity ~0.16 M, placement ~0.15 M), cairo ~0.32 M (fill, clip and mask recorded, replayed and printed,
-and a quarter of the sheet's zlib stream), payload ~0.03 M, the composer's glue ~0.07 M. With h13-hot's faster
-badge merged (0.89 M without codes): 1.84x vCard, 1.46x text. Not yet the 1.5x target: docs/architecture.md.
+Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one A1 image per sheet, 300 badges,
+--instructions): without codes 0.906 M per badge; vCard +0.739 M = 1.81x (was +0.784 M, 1.86x, the same day before
+the sheet's libcairo functions were bound once, its placements and QrCode made tuples, its per-code status check
+left to the badge's and the vCard built in one pass); text codes +0.408 M = 1.45x (was +0.445 M, 1.49x); +0.62 KB
+per badge (text +0.20 KB). CPU seconds (2,000 badges, best of 3 rounds, one after the other on the shared
+machine): vCard 2.10x (main the same minute: 2.35x), text 1.89x (main 1.86x); the job without codes moved
+0.44-0.49 s between runs of identical code, so read the instruction counts (run --instructions on its own: a test
+run beside it moved them by ~3 %).
+Where a vCard code's instructions go (callgrind, whole render with one part switched off at a time): encoding
+~0.29 M (parity lookups ~0.14 M: ~18 K per block of 23 bytes, ~780 per byte, almost all call overhead; placement
+~0.15 M: expand 49 K, unshuffle 41 K, fields 26 K, row gather 35 K), payload 24 K, the A1 image ~0.23 M over a
+plain filled square (of it: one image stream per sheet ~0.12 M per code, measured by one image for the whole job;
+zlib of the bits ~0.05 M, measured with all-zero bits), the light square 42 K, the clip ~30 K, glue ~0.06 M.
+Tried and dropped (slower, in instructions): the unshuffle by byte tables (translate + memoryview: +32 K), the row
+gather through array('Q') chunks (+10 K), a per-block-shape parity cache with one interleave (+4 K).
 Also prints segno's own cost per code with mask scoring and with the fixed mask, the two ways to encode.
 Names: distinct by default (every badge has its own text, as in a real list); --repeating uses a few dozen
 combinations, a best case for the text caches that makes the job without codes ~2x cheaper and so the ratio worse.

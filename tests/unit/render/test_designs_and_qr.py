@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from badge_renderer.compose import BadgeComposer
 from badge_renderer.designs import _parse_manifest, list_designs, load_design
 from badge_renderer.errors import DesignError
 from badge_renderer.model import Attendee
 from badge_renderer.options import RenderOptions
-from badge_renderer.qr import qr_payload
+from badge_renderer.qr import _vcard_escape, qr_payload
 
 MM = 72 / 25.4
 
@@ -80,3 +82,29 @@ def test_vcard_payload_escapes_separators() -> None:
     lines = card.split("\r\n")
     assert lines[0] == "BEGIN:VCARD" and lines[-2:] == ["END:VCARD", ""]  # every line ends in CRLF
     assert "\n" not in card.replace("\r\n", "")
+
+
+def _vcard_by_lines(attendee: Attendee) -> str:
+    """The vCard as RFC 2426 describes it, one escaped line per property: what qr_payload's one-pass build must
+    give."""
+    parts = [_vcard_escape(attendee.last_name), _vcard_escape(attendee.first_name)]
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "N:" + ";".join(parts if parts[1] else parts[:1])]
+    lines.append("FN:" + _vcard_escape(attendee.display_name))
+    for key, value in (("ORG", attendee.organization), ("TITLE", attendee.role), ("EMAIL", attendee.email)):
+        if value.strip():
+            lines.append(f"{key}:{_vcard_escape(value.strip())}")
+    return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
+
+
+_FIELD = st.text(alphabet=st.sampled_from("Aé ;,\\\r\n\t李"), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_FIELD, _FIELD, _FIELD, _FIELD, _FIELD, _FIELD)
+def test_the_vcard_payload_is_the_escaped_line_by_line_card(
+    first: str, last: str, full: str, organization: str, role: str, email: str
+) -> None:
+    person = Attendee(
+        row=2, first_name=first, last_name=last, full_name=full, organization=organization, role=role, email=email
+    )
+    assert qr_payload(person, "", "vcard") == _vcard_by_lines(person)

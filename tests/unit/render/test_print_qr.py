@@ -206,3 +206,28 @@ def test_a_composer_reused_on_another_surface_never_draws_from_the_last_sheets_i
     surface.finish()
     (image,) = _page_images(tmp_path / "one.pdf")[0]
     assert image[0] == image[1]  # its own code only, not the two-code sheet image
+
+
+def test_the_next_sheet_frees_the_last_sheets_image_and_the_page_drawn_from_it_keeps_its_codes(tmp_path: Path) -> None:
+    """The sheet image is held through libcairo pointers (no cairocffi wrappers): replacing the sheet must free it
+    (idempotently), and cairo must have kept its own copy for the page already drawn from it."""
+    import cairocffi as cairo
+
+    composer = make_composer(RenderOptions(design="classic", qr_kind="vcard"))
+    ada, other = _people(2)
+    surface = cairo.PDFSurface(str(tmp_path / "two.pdf"), 2 * composer.width, composer.height)
+    ctx = cairo.Context(surface)
+    composer.expect_sheet([ada, other], ("front",), ctx)
+    first = composer._qr_sheet
+    assert first is not None and first._images
+    composer.draw(ctx, ada, 0, 0)
+    composer.draw(ctx, other, composer.width, 0)
+    composer.expect_sheet((), (), ctx)  # freed before the page is written: cairo's snapshot must carry the bits
+    assert first._images == [] and composer._qr_sheet is None
+    first.close()  # a second close is harmless
+    surface.show_page()
+    surface.finish()
+    subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", str(tmp_path / "two.pdf"), str(tmp_path / "p")], check=True)
+    run = subprocess.run([_tool("zbarimg"), "-q", "--raw", *map(str, tmp_path.glob("p*.png"))], capture_output=True)
+    decoded = sorted(text.lstrip("\n") for text in run.stdout.decode("utf-8").split("END:VCARD\r\n") if text.strip())
+    assert decoded == sorted(qr_payload(p, "", "vcard").removesuffix("END:VCARD\r\n") for p in (ada, other))

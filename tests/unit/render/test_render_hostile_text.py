@@ -123,3 +123,29 @@ def test_a_job_where_every_badge_fails_is_an_error(tmp_path: Path, failing_qr: s
     with pytest.raises(RenderError) as caught:
         render_pdf(people, RenderOptions(qr_field="ticket_id"), tmp_path / "badges.pdf")
     assert caught.value.code == "render_failed" and "injected" in str(caught.value)
+
+
+def test_a_cairo_error_while_a_code_is_painted_fails_only_that_badge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheet paints through direct libcairo calls without a status check of its own: BadgeComposer.draw checks
+    cairo's status once per badge, which must still catch an error the painting left (fault injection: one restore
+    too many, CAIRO_STATUS_INVALID_RESTORE, for one value)."""
+    import cairocffi
+
+    import badge_renderer.compose as compose
+
+    real_sheet_draw = compose.QrSheet.draw
+
+    def sheet_draw(sheet, ctx, key, *args, **kwargs):
+        real_sheet_draw(sheet, ctx, key, *args, **kwargs)
+        if key[0] == "BROKEN":
+            cairocffi.cairo.cairo_restore(ctx._pointer)
+            cairocffi.cairo.cairo_restore(ctx._pointer)
+            cairocffi.cairo.cairo_restore(ctx._pointer)
+
+    monkeypatch.setattr(compose.QrSheet, "draw", sheet_draw)
+    people = [Attendee(row=2, full_name="Ada", ticket_id="BROKEN"), Attendee(row=3, full_name="Grace", ticket_id="T")]
+    result = render_pdf(people, RenderOptions(qr_field="ticket_id", workers=1), tmp_path / "badges.pdf")
+    assert [w.row for w in result.warnings if "could not be drawn" in w.message] == [2]
+    assert "Grace" in PdfReader(tmp_path / "badges.pdf").pages[0].extract_text()
