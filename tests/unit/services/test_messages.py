@@ -164,6 +164,7 @@ ENGLISH_ONLY = {
     "Cannot read the font list: {}",
     "fonts.json lists no families",
     "QR mask surface",
+    "QR sheet surface",
     "{} bytes do not fit a version {} QR code at level {}",
     "the ZIP entry is damaged ({})",  # part of "The photo {…}; a placeholder was printed"
     "the ZIP entry holds more than it declares (a zip bomb)",
