@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from badge_renderer.names import printed_name
+
 Severity = Literal["warning", "error"]
 
 
@@ -43,8 +45,6 @@ class Attendee:
         """The name as printed: the full-name column, else first + last (family first, no space, for CJK)."""
         if self.full_name:
             return self.full_name
-        from badge_renderer.names import printed_name
-
         return printed_name(self.first_name, self.last_name)
 
     def get(self, name: str) -> str:
