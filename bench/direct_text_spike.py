@@ -39,7 +39,6 @@ import io
 import os
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -204,21 +203,15 @@ def child(mode: str, count: int, helper: str) -> None:
 
 
 def callgrind(count: int) -> None:
-    from instructions import build_helper
+    import callgrind
 
     with tempfile.TemporaryDirectory() as tmp_name:
         folder = Path(tmp_name)
-        helper = build_helper(folder)
+        helper = callgrind.build_helper(folder)
         totals = {}
         for mode in MODES:
-            out = folder / f"{mode}.out"
-            command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
-            command += [sys.executable, __file__, "--child", mode, "--badges", str(count), "--helper", str(helper)]
-            subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-            dump = sorted(folder.glob(f"{mode}.out.*"))[-1].read_text(errors="replace")
-            totals[mode] = int(
-                next(line for line in dump.splitlines() if line.startswith(("summary:", "totals:"))).split()[1]
-            )
+            child = ["--child", mode, "--badges", str(count), "--helper", str(helper)]
+            totals[mode] = callgrind.count(__file__, child, folder, mode)
     print(f"instructions per badge, {count:,} badges (callgrind):")
     for mode in MODES:
         print(f"  {mode:7} {totals[mode] / count:10,.0f}  {totals[mode] / totals['cairo'] - 1:+.1%} vs cairo")

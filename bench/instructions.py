@@ -15,29 +15,16 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-HELPER = r"""
-#include <valgrind/callgrind.h>
-void cg_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
-void cg_stop(void) { CALLGRIND_DUMP_STATS; CALLGRIND_STOP_INSTRUMENTATION; }
-"""
+import callgrind
+
 PEERS = ("badgeforge", "reportlab", "floor", "c-floor")
 EXTRA = ("duplex",)  # BadgeForge duplex (backs on the next page): --only badgeforge,duplex prints duplex / single
-
-
-def build_helper(folder: Path) -> Path:
-    source, library = folder / "cg.c", folder / "cg.so"
-    source.write_text(HELPER)
-    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
-    return library
 
 
 def child(peer: str, count: int, helper: str, distinct: bool) -> None:
@@ -71,34 +58,9 @@ def child(peer: str, count: int, helper: str, distinct: bool) -> None:
 
 
 def count_instructions(peer: str, count: int, helper: Path, folder: Path, distinct: bool, annotate: bool) -> int:
-    out = folder / f"{peer}.out"
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        f"--callgrind-out-file={out}",
-        sys.executable,
-        __file__,
-        "--child",
-        peer,
-        "--badges",
-        str(count),
-        "--helper",
-        str(helper),
-    ]
-    command += [] if distinct else ["--repeating-names"]
-    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-    dumps = sorted(folder.glob(f"{peer}.out.*"), key=lambda p: int(p.suffix[1:]))
-    text = dumps[-1].read_text(errors="replace")
-    match = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.MULTILINE)
-    if not match:
-        raise SystemExit(f"no instruction total in {dumps[-1]}")
-    if annotate:
-        report = subprocess.run(
-            ["callgrind_annotate", "--inclusive=no", str(dumps[-1])], capture_output=True, text=True
-        ).stdout
-        print("\n".join(report.splitlines()[:60]))
-    return int(match.group(1))
+    args = ["--child", peer, "--badges", str(count), "--helper", str(helper)]
+    args += [] if distinct else ["--repeating-names"]
+    return callgrind.count(__file__, args, folder, peer, annotate=60 if annotate else 0)
 
 
 def main() -> None:
@@ -118,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         folder = Path(args.keep or tmp_name)
         folder.mkdir(parents=True, exist_ok=True)
-        helper = build_helper(folder)
+        helper = callgrind.build_helper(folder)
         for peer in args.only.split(","):
             counts[peer] = count_instructions(peer, args.badges, helper, folder, args.distinct, args.annotate)
     names = "distinct" if args.distinct else "repeating"

@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -90,43 +87,17 @@ def _child(kind: str | None, count: int, design: str, helper: str, distinct: boo
 
 def _instructions(args: argparse.Namespace) -> None:
     """Instructions per badge of each kind, and the ratios to the job without codes."""
-    from instructions import build_helper
+    import callgrind
 
     counts: dict[str | None, int] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         folder = Path(tmp_name)
-        helper = build_helper(folder)
+        helper = callgrind.build_helper(folder)
         for kind in (None, "text", "vcard"):
-            out = folder / f"{kind}.out"
-            command = [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                __file__,
-                "--child",
-                kind or "none",
-                "--badges",
-                str(args.badges),
-                "--design",
-                args.design,
-                "--helper",
-                str(helper),
-            ]
-            command += ["--repeating"] if args.repeating else []
-            env = {**os.environ, "PYTHONHASHSEED": "0"}
-            subprocess.run(command, check=True, capture_output=True, env=env)
-            dump = sorted(folder.glob(f"{kind}.out.*"), key=lambda p: int(p.suffix[1:]))[-1]
-            match = re.search(r"^(?:summary|totals):\s+(\d+)", dump.read_text(errors="replace"), re.MULTILINE)
-            if not match:
-                raise SystemExit(f"no instruction total in {dump}")
-            counts[kind] = int(match.group(1))
-            if args.annotate:
-                report = subprocess.run(
-                    ["callgrind_annotate", "--inclusive=no", str(dump)], capture_output=True, text=True
-                ).stdout
-                print(f"--- {kind or 'no QR'}\n" + "\n".join(report.splitlines()[:45]))
+            child = ["--child", kind or "none", "--badges", str(args.badges), "--design", args.design]
+            child += ["--helper", str(helper)] + (["--repeating"] if args.repeating else [])
+            annotate = 45 if args.annotate else 0
+            counts[kind] = callgrind.count(__file__, child, folder, kind or "no QR", annotate=annotate)
     names = "repeating" if args.repeating else "distinct"
     print(f"instructions per badge, {args.badges:,} badges ({names} names), design {args.design}, one process")
     base = counts[None]
