@@ -143,6 +143,15 @@ class ConsoleLog:
         page.on("pageerror", lambda err: self.errors.append(f"uncaught: {err}"))
 
 
+def until(page, read, *, timeout: float = WAIT_MS / 1000):
+    """`read()` (the caller's page or locator evaluate) once it is truthy, else its last value after `timeout`:
+    polled from Python because the pages' CSP refuses the eval that Playwright's wait_for_function polls with."""
+    deadline = time.monotonic() + timeout
+    while not (value := read()) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return value
+
+
 class InFlight:
     """The page's requests still loading, so a test can wait until the page has loaded its data.
 

@@ -17,6 +17,7 @@ import pytest
 
 from badgeforge.services import render_job
 
+from .conftest import until
 from .test_dead_links_and_email import serious_axe_findings
 from .test_desk import CSV, ORGANIZER, RECORD_PRINT, _search, _services, _uid
 from .test_web_flow import add_user, sign_in
@@ -184,13 +185,7 @@ def test_offline_labels_of_japanese_and_arabic_names_print_in_the_pdfs_script_fo
         page.on("request", lambda r: fonts.append(r.url.rsplit("/", 1)[1]) if "/api/desk/fonts/" in r.url else None)
         sign_in(page, server, ORGANIZER, "/desk?job=scriptjob&device=desk-8")
         page.locator("#desk-results[data-loaded]").wait_for(state="attached")
-        # fetched for the roster, before anyone goes offline (polled by evaluate: the page's CSP forbids the eval
-        # that wait_for_function polls with)
-        for _ in range(300):
-            if page.evaluate(FALLBACK_FACES) >= 2:
-                break
-            page.wait_for_timeout(100)
-        assert page.evaluate(FALLBACK_FACES) >= 2, fonts
+        assert until(page, lambda: page.evaluate(FALLBACK_FACES) >= 2), fonts  # fetched before anyone goes offline
         assert "DroidSansFallback.ttf" in fonts and any(name.startswith("NotoSansArabic") for name in fonts)
         assert not any(name.startswith(("NotoSansThai", "NotoSansDevanagari")) for name in fonts)  # not needed
         page.context.set_offline(True)

@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import WAIT_MS
+from .conftest import WAIT_MS, until
 from .test_upload_form import upload, wait_preview
 from .test_web_flow import add_user, sign_in
 
@@ -83,11 +83,8 @@ def test_the_gallery_shows_the_pass_back_and_leaves_out_the_qr_when_the_form_has
     page.get_by_label("QR code", exact=True).select_option("ticket_id")
     expect(thumb).to_have_attribute("src", "/api/designs/pass/preview.png?side=back", timeout=WAIT_MS)
     thumb.scroll_into_view_if_needed()
-    for _ in range(100):  # the new picture loads (the CSP forbids wait_for_function's eval)
-        if thumb.evaluate("img => img.complete && img.naturalWidth > 0"):
-            break
-        page.wait_for_timeout(100)
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0"), "the back with its QR code loads"
+    loaded = until(page, lambda: thumb.evaluate("img => img.complete && img.naturalWidth > 0"), timeout=10)
+    assert loaded, "the back with its QR code loads"
     card.get_by_role("button", name="Show its front").click()
     expect(thumb).to_have_attribute("src", "/api/designs/pass/preview.png")
     assert page.locator("#design-classic-card img").get_attribute("src") == "/api/designs/classic/preview.png"
