@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from badge_renderer.model import Attendee
@@ -192,9 +193,9 @@ def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
     """The page's 150 dpi pixels inside `box` (user space of `ctx`): one matrix read, the rest plain arithmetic
     (cairocffi's per-point transform calls cost more than the arithmetic), remembered per (transform, box): a sheet's
     slots repeat on every sheet of a job."""
-    new, matrix_type, get_matrix = _matrix_calls()
-    matrix = new(matrix_type)
-    get_matrix(ctx._pointer, matrix)
+    c = libcairo()
+    matrix = c.ffi.new(c.matrix_type)
+    c.get_matrix(ctx._pointer, matrix)
     m = matrix[0]
     key = (m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, box)
     window = _WINDOWS.get(key)
@@ -209,12 +210,41 @@ _WINDOWS: dict[tuple[Any, ...], GridWindow] = {}
 
 
 @lru_cache(maxsize=1)
-def _matrix_calls() -> tuple[Any, Any, Any]:
-    """ffi.new, the parsed matrix type and cairo_get_matrix, looked up once: each attribute read on cairocffi's
-    library object and each type string costs more than the call itself (~1 K instructions)."""
+def libcairo() -> SimpleNamespace:
+    """The libcairo functions the per-code paths (grid windows, QR sheets) call, bound once: each attribute read on
+    cairocffi's library object runs its lookup hook (~1.3 K instructions, about half of what a call costs), and a
+    type string is parsed on every ffi.new."""
     import cairocffi
 
-    return cairocffi.ffi.new, cairocffi.ffi.typeof("cairo_matrix_t *"), cairocffi.cairo.cairo_get_matrix
+    lib, ffi = cairocffi.cairo, cairocffi.ffi
+    names = (
+        "cairo_get_target",
+        "cairo_get_matrix",
+        "cairo_image_surface_create_for_data",
+        "cairo_pattern_create_for_surface",
+        "cairo_surface_status",
+        "cairo_pattern_set_filter",
+        "cairo_pattern_destroy",
+        "cairo_surface_finish",
+        "cairo_surface_destroy",
+        "cairo_matrix_init",
+        "cairo_pattern_set_matrix",
+        "cairo_save",
+        "cairo_set_source_rgb",
+        "cairo_rectangle",
+        "cairo_fill_preserve",
+        "cairo_clip",
+        "cairo_mask",
+        "cairo_restore",
+    )
+    return SimpleNamespace(
+        **{name.removeprefix("cairo_"): getattr(lib, name) for name in names},
+        ffi=ffi,
+        matrix_type=ffi.typeof("cairo_matrix_t *"),
+        A1=lib.CAIRO_FORMAT_A1,
+        NEAREST=lib.CAIRO_FILTER_NEAREST,
+        CairoError=cairocffi.CairoError,
+    )
 
 
 def _window(transform: tuple[float, ...], box: tuple[float, float, float, float]) -> GridWindow:

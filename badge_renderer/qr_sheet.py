@@ -9,51 +9,13 @@ cut out of the PDF (one attendee's badge mailed on its own) carries no other she
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from functools import cache
-from types import SimpleNamespace
 from typing import Any
 
-from badge_renderer.qr import QrCode, mask_values
+from badge_renderer.qr import QrCode, libcairo, mask_values
 
 # (code, 150 dpi pixels per module, index into QrSheet._images, first bitmap row of the code in that image): a plain
 # tuple, because a frozen dataclass costs ~8 K instructions to make, a tenth of a sheet's bookkeeping.
 _Placed = tuple[QrCode, int, int, int]
-
-
-@cache
-def _cairo() -> SimpleNamespace:
-    """The libcairo functions a sheet calls, bound once: each attribute read on cairocffi's library object runs
-    its lookup hook (~1.3 K instructions, about half of what a call costs)."""
-    import cairocffi
-
-    lib, ffi = cairocffi.cairo, cairocffi.ffi
-    names = (
-        "cairo_get_target",
-        "cairo_image_surface_create_for_data",
-        "cairo_pattern_create_for_surface",
-        "cairo_surface_status",
-        "cairo_pattern_set_filter",
-        "cairo_pattern_destroy",
-        "cairo_surface_finish",
-        "cairo_surface_destroy",
-        "cairo_matrix_init",
-        "cairo_pattern_set_matrix",
-        "cairo_save",
-        "cairo_set_source_rgb",
-        "cairo_rectangle",
-        "cairo_fill_preserve",
-        "cairo_clip",
-        "cairo_mask",
-        "cairo_restore",
-    )
-    return SimpleNamespace(
-        **{name.removeprefix("cairo_"): getattr(lib, name) for name in names},
-        ffi=ffi,
-        matrix_type=ffi.typeof("cairo_matrix_t *"),
-        A1=lib.CAIRO_FORMAT_A1,
-        NEAREST=lib.CAIRO_FILTER_NEAREST,
-        CairoError=cairocffi.CairoError,
-    )
 
 
 class QrSheet:
@@ -62,7 +24,7 @@ class QrSheet:
     a sheet usually has one)."""
 
     def __init__(self, entries: Iterable[tuple[Hashable, QrCode, int]], ctx: Any) -> None:
-        c = self._cairo = _cairo()
+        c = self._cairo = libcairo()
         # Only for the surface the sheet is drawn on: a composer reused for a preview or the next job draws its
         # codes on their own, never from an image that holds this job's other attendees.
         self._context = ctx  # held, so no other context can reuse its address while this sheet lives
@@ -95,7 +57,7 @@ class QrSheet:
 
     def close(self) -> None:
         """Free the images (idempotent). Finishing a surface makes cairo copy what the PDF still needs of it."""
-        c = _cairo()
+        c = libcairo()
         images, self._images = self._images, []
         for surface, pattern, _ in images:
             c.pattern_destroy(pattern)
