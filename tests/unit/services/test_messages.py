@@ -135,6 +135,15 @@ ENGLISH_ONLY = {
     "object {} is not in the xref table",
     "object {} does not start at its xref offset",
     "a page without /MediaBox",
+    # pdf_write.forms: PartFormatError, a cairo file the form copy does not read (a cairo upgrade; never shown)
+    "a form is copied from a one-page file, not {} pages",
+    "a page content filter this copy does not keep: {}",
+    "a page content filter this copy does not decode: {}",
+    "a page content stream that does not inflate: {}",
+    "object {} is not a stream",
+    "stream {} without a length",
+    "an inline dictionary that does not end",
+    "a resource refers to object {}, the page or its tree",
     # duplex_backs.BackCopyError: never shown; the backs are then drawn instead (logged only)
     "a front page without cairo's page matrix",
     "a badge whose drawing is not under its clip",
