@@ -79,7 +79,7 @@ def copy_page_form(objects: PdfObjects, reader: PartReader, box: tuple[float, fl
         entry = b"%d 0 R" % copy.number(int(resources[1]))
     else:
         inline = _dictionary_at(page, resources.start(2))
-        entry = copy.moved(inline)
+        entry = copy.moved(_XOBJECT_DICT.sub(_unique_xobjects, inline))
     copy.run()
     head = b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %s %s ] /Matrix [ 1 0 0 -1 %s %s ] /Resources %s%s >>" % (
         _number(w),
