@@ -282,6 +282,22 @@ class BadgeComposer:
         self.text.stamps.check_context(ctx)
         return issues
 
+    def write(self, page: Any, attendee: Attendee, side: str = "front") -> list[RowIssue]:
+        """draw() for BadgeForge's own PDF writer (pdf_write): the badge the caller began on `page` gets its static
+        layer and the same per-badge elements, with the same warnings, as operators. Bundled designs only."""
+        layer_key = (attendee.ticket_type, side)
+        found = self._layer_keys.get(layer_key)
+        if found is None:
+            palette = self.palette(attendee.ticket_type)
+            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
+        layer, palette, painters = found
+        page.static(layer)
+        issues: list[RowIssue] = []
+        printed: set[str] = set()
+        for draw_element, element in painters:
+            draw_element(page, attendee, element, palette, issues, printed)
+        return issues
+
     def _painters(self, side: str) -> tuple[tuple[Callable[..., None], Element], ...]:
         """(draw method, element) of each element of a bundled design's side that prints per badge, worked out
         once per side and ticket group: the per-badge loop makes one call per printed element, no dispatch on
@@ -662,7 +678,7 @@ class BadgeComposer:
         window = grid_window(ctx, self._box(element))
         pixels = min(pixels, window.pixels)  # the same unless the box is turned by other than a quarter
         key = (payload, pixels, wanted)
-        sheet = self._qr_sheet
+        sheet = self._qr_sheet if ctx._pointer is not None else None  # None: a page of the own PDF writer
         fitted = sheet.get(key, ctx) if sheet is not None else None
         if fitted is None:
             sheet = None
@@ -679,6 +695,8 @@ class BadgeComposer:
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
         if sheet is not None:
             sheet.draw(ctx, key, x, y, side, (0, 0, 0))
+        elif ctx._pointer is None:
+            ctx.write_qr(code, x, y, side)
         else:
             draw_qr(ctx, code, x, y, side, (0, 0, 0))
         printed = symbol_mm(code, side)

@@ -53,15 +53,7 @@ class BadgeDrawer:
             self._fresh_context()
             self._blank(attendee, x, y, rotation, side)
             self.failed_rows.add(attendee.row)
-            reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
-            return [
-                RowIssue(
-                    attendee.row,
-                    None,
-                    f"This badge could not be drawn ({reason}); it was left blank. Check the row's values, "
-                    "then print this badge again",
-                )
-            ]
+            return [failure_issue(attendee, err)]
 
     def _fresh_context(self) -> None:
         import cairocffi as cairo
@@ -96,3 +88,14 @@ class BadgeDrawer:
         except Exception:  # the static layer itself is broken: leave the slot as it is, on a clean context
             log.warning("could not blank the badge for row %s", attendee.row, exc_info=True)
             self._fresh_context()
+
+
+def failure_issue(attendee: Attendee, err: BaseException) -> RowIssue:
+    """The row issue of a badge whose drawing failed (it was left blank)."""
+    reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
+    return RowIssue(
+        attendee.row,
+        None,
+        f"This badge could not be drawn ({reason}); it was left blank. Check the row's values, "
+        "then print this badge again",
+    )

@@ -41,11 +41,17 @@ def write_pdf_part(
     *,
     composer: Any = None,
     copy_backs: bool = True,
+    direct: bool = False,
 ) -> PartResult:
     """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
 
     `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's). Duplex backs
-    that repeat their fronts are left for pdf_stream to copy (see duplex_backs) unless `copy_backs` is False."""
+    that repeat their fronts are left for pdf_stream to copy (see duplex_backs) unless `copy_backs` is False.
+    `direct`: BadgeForge's own page writer writes the part (pdf_write), not cairo."""
+    if direct:
+        from badge_renderer.pdf_write.job import write_direct_part
+
+        return write_direct_part(attendees, options, out, progress, composer=composer)
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer
@@ -231,7 +237,16 @@ def write_pdf(
     `meanwhile` is other work of the job for this process (design checks): with workers it runs here while they
     draw, so it is not added to the job's wall time (once: not again when the backs are drawn after all)."""
     from badge_renderer.duplex_backs import BackCopyError
+    from badge_renderer.pdf_write.job import DirectWriterError, uses_direct_writer
 
+    if uses_direct_writer(options):
+        try:
+            return _write_pdf(
+                attendees, options, out, workers, progress, copy_backs=False, meanwhile=meanwhile, direct=True
+            )
+        except DirectWriterError as err:
+            log.warning("the PDF writer could not write this job (%s); cairo draws it", err)
+            meanwhile = None  # it ran
     try:
         return _write_pdf(attendees, options, out, workers, progress, copy_backs=True, meanwhile=meanwhile)
     except BackCopyError as err:
@@ -248,11 +263,14 @@ def _write_pdf(
     *,
     copy_backs: bool,
     meanwhile: Callable[[], None] | None = None,
+    direct: bool = False,
 ) -> PartResult:
     if workers > 1:
         from badge_renderer.parallel import render_parallel
 
-        return render_parallel(attendees, options, out, workers, progress, meanwhile, copy_backs=copy_backs)
+        return render_parallel(
+            attendees, options, out, workers, progress, meanwhile, copy_backs=copy_backs, direct=direct
+        )
     if meanwhile:
         meanwhile()
     from badge_renderer.pdf_stream import FinishedFile
@@ -267,7 +285,7 @@ def _write_pdf(
 
     with tempfile.TemporaryDirectory(prefix="badgeforge-part-", dir=out.parent) as tmp:
         part = Path(tmp) / "part-000.pdf"
-        result = write_pdf_part(attendees, options, part, advance, copy_backs=copy_backs)
+        result = write_pdf_part(attendees, options, part, advance, copy_backs=copy_backs, direct=direct)
         document = FinishedFile(out, options, copy_backs=copy_backs)
         try:
             document.add(part)

@@ -192,6 +192,7 @@ def render_parallel(
     meanwhile: Callable[[], None] | None = None,
     *,
     copy_backs: bool = True,
+    direct: bool = False,
 ) -> Any:
     """Draw `attendees` into `out` using `workers` processes (this one included); returns a PartResult.
 
@@ -212,7 +213,13 @@ def render_parallel(
             if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
                 meanwhile()
             return write_pdf_part(
-                attendees[span[0] : span[1]], options, parts[index], advance, composer=composer, copy_backs=copy_backs
+                attendees[span[0] : span[1]],
+                options,
+                parts[index],
+                advance,
+                composer=composer,
+                copy_backs=copy_backs,
+                direct=direct,
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file

@@ -193,11 +193,15 @@ def grid_window(ctx: Any, box: tuple[float, float, float, float]) -> GridWindow:
     """The page's 150 dpi pixels inside `box` (user space of `ctx`): one matrix read, the rest plain arithmetic
     (cairocffi's per-point transform calls cost more than the arithmetic), remembered per (transform, box): a sheet's
     slots repeat on every sheet of a job."""
-    c = libcairo()
-    matrix = c.ffi.new(c.matrix_type)
-    c.get_matrix(ctx._pointer, matrix)
-    m = matrix[0]
-    key = (m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, box)
+    pointer = ctx._pointer
+    if pointer is None:  # a page of the own PDF writer keeps its transform as (xx, yx, xy, yy, x0, y0)
+        key = (*ctx.matrix, box)
+    else:
+        c = libcairo()
+        matrix = c.ffi.new(c.matrix_type)
+        c.get_matrix(pointer, matrix)
+        m = matrix[0]
+        key = (m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, box)
     window = _WINDOWS.get(key)
     if window is None:
         if len(_WINDOWS) >= 4096:

@@ -84,7 +84,23 @@ def cairo_font_face(font: FontFile) -> cairocffi.FontFace:
         key = (str(font.path), font.synthetic_bold)
         if key not in faces:
             faces[key] = _create(ffi, freetype, cairo, library[0], *key)
+            _state.setdefault("fonts", {})[_face_address(faces[key][1]._pointer)] = font
         return faces[key][1]
+
+
+def font_of_face(face: Any) -> FontFile:
+    """The font whose cairo face `face` (a cairo_font_face_t* made by cairo_font_face) is: BadgeForge's own page
+    writer embeds that font file for text a stamp drew with the face."""
+    found = _state.get("fonts", {}).get(_face_address(face))
+    if found is None:
+        raise KeyError("not a face of cairo_font_face")
+    return found
+
+
+def _face_address(pointer: Any) -> int:
+    import cairocffi
+
+    return int(cairocffi.ffi.cast("uintptr_t", pointer))
 
 
 def _create(ffi: Any, freetype: Any, cairo: Any, library: Any, path: str, bold: bool) -> tuple[Any, cairocffi.FontFace]:

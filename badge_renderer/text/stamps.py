@@ -25,7 +25,7 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_fitted", "_runs", "_text", "size", "truncated")
+    __slots__ = ("_color", "_fitted", "_runs", "_text", "pdf", "size", "truncated")
 
     def __init__(
         self,
@@ -41,6 +41,7 @@ class TextStamp:
         self._color = tuple(color)
         self._fitted = fitted
         self._text = text
+        self.pdf: Any = None  # its operators for BadgeForge's own page writer (pdf_write.text_ops), made once
         # the fit's size and ellipsis, so a caller holding only the stamp (compose's name plan) can judge it
         self.size = fitted.size if size is None and fitted is not None else (size or 0.0)
         self.truncated = bool(fitted.truncated) if truncated is None and fitted is not None else bool(truncated)
@@ -70,13 +71,17 @@ class TextStamp:
         ]
 
     def draw(self, ctx: cairocffi.Context) -> None:
-        """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed."""
+        """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed.
+        A page of the own PDF writer (its `_pointer` is None) writes the stamp's operators instead."""
         runs = self._runs
         if not runs:
             return
+        pointer = ctx._pointer
+        if pointer is None:  # a page of BadgeForge's own writer (pdf_write.page.DirectPage)
+            ctx.write_stamp(self)
+            return
         if _LIB is None:
             _cairo()
-        pointer = ctx._pointer
         color = self._color
         if len(color) == 4:
             _set_source_rgba(pointer, *color)

@@ -25,6 +25,9 @@ from badge_renderer.render_support import plan_for
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
+# The copy of duplex backs is a cairo-path feature (BadgeForge's own writer writes each back as it writes fronts).
+pytestmark = pytest.mark.usefixtures("cairo_writer")
+
 
 def people(n: int) -> list[Attendee]:
     names = ["Ada", "Grace", "Radia", "Margaret", "Frances", "Barbara", "Hedy", "Katherine", "Evelyn"]

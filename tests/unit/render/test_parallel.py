@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from badge_renderer import compose, parallel
+from badge_renderer import parallel
 from badge_renderer.errors import DesignError
 from badge_renderer.model import Attendee
 from badge_renderer.output import choose_workers
 from badge_renderer.render import RenderOptions, render_pdf
+from tests.render_faults import before_each_badge
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # cairo repeats XObject keys; pypdf warns about each
 
@@ -77,14 +78,13 @@ def test_two_workers_print_the_same_pages_in_the_same_order(tmp_path: Path) -> N
 
 
 def test_a_design_error_in_a_worker_is_raised_as_that_error(tmp_path: Path, monkeypatch) -> None:
-    parent, draw = os.getpid(), compose.BadgeComposer.draw
+    parent = os.getpid()
 
-    def failing(self, ctx, attendee, *args, **kwargs):
+    def failing(attendee):
         if os.getpid() != parent:
             raise DesignError("Text alignment 'sideways' is not known", hint="Use left, center or right.")
-        return draw(self, ctx, attendee, *args, **kwargs)
 
-    monkeypatch.setattr(compose.BadgeComposer, "draw", failing)
+    before_each_badge(monkeypatch, failing)
     before = children()
     with pytest.raises(DesignError, match="sideways") as caught:
         render_pdf(people(30), RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
@@ -94,17 +94,16 @@ def test_a_design_error_in_a_worker_is_raised_as_that_error(tmp_path: Path, monk
 
 
 def test_a_worker_that_dies_has_its_pages_drawn_by_the_parent(tmp_path: Path, monkeypatch, caplog) -> None:
-    parent, draw = os.getpid(), compose.BadgeComposer.draw
+    parent = os.getpid()
 
-    def dying(self, ctx, attendee, *args, **kwargs):
+    def dying(attendee):
         if os.getpid() != parent:
             os._exit(9)  # as an OOM kill would: no message, no result
-        return draw(self, ctx, attendee, *args, **kwargs)
 
-    monkeypatch.setattr(compose.BadgeComposer, "draw", dying)
-    crowd = people(30)
-    result = render_pdf(crowd, RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
-    monkeypatch.setattr(compose.BadgeComposer, "draw", draw)
+    with monkeypatch.context() as patched:
+        before_each_badge(patched, dying)
+        crowd = people(30)
+        result = render_pdf(crowd, RenderOptions(design="minimal", workers=2), tmp_path / "b.pdf")
     render_pdf(crowd, RenderOptions(design="minimal", workers=1), tmp_path / "one.pdf")
     assert page_texts(tmp_path / "b.pdf") == page_texts(tmp_path / "one.pdf")
     assert result.badges == 30
@@ -112,19 +111,18 @@ def test_a_worker_that_dies_has_its_pages_drawn_by_the_parent(tmp_path: Path, mo
 
 
 def test_ctrl_c_in_the_parent_stops_and_reaps_every_worker(tmp_path: Path, monkeypatch) -> None:
-    parent, draw = os.getpid(), compose.BadgeComposer.draw
+    parent = os.getpid()
     calls = [0]
 
-    def slow_then_interrupted(self, ctx, attendee, *args, **kwargs):
+    def slow_then_interrupted(attendee):
         if os.getpid() != parent:
             time.sleep(0.05)  # the worker is still busy when the parent is interrupted
         else:
             calls[0] += 1
             if calls[0] > 3:
                 raise KeyboardInterrupt
-        return draw(self, ctx, attendee, *args, **kwargs)
 
-    monkeypatch.setattr(compose.BadgeComposer, "draw", slow_then_interrupted)
+    before_each_badge(monkeypatch, slow_then_interrupted)
     before = children()
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
@@ -238,10 +236,10 @@ def test_the_parents_part_is_handed_on_while_the_worker_still_draws(tmp_path: Pa
 
 
 def test_badges_that_failed_in_workers_are_counted(tmp_path: Path, monkeypatch) -> None:
-    def broken(self, ctx, attendee, *args, **kwargs):
+    def broken(attendee):
         raise ValueError("a bug in drawing, not the attendee's fault")
 
-    monkeypatch.setattr(compose.BadgeComposer, "draw", broken)
+    before_each_badge(monkeypatch, broken)
     from badge_renderer.errors import RenderError
 
     with pytest.raises(RenderError, match="None of the 30 badges"):

@@ -17,6 +17,7 @@ import pytest
 from badge_renderer.designs import list_designs
 from badge_renderer.model import Attendee
 from badge_renderer.output import make_composer
+from badge_renderer.pdf_write.job import WRITER_ENV
 from badge_renderer.qr import (
     MIN_SYMBOL_MM,
     MIN_VCARD_SYMBOL_MM,
@@ -130,7 +131,10 @@ def test_zbarimg_reads_every_design_from_a_150_dpi_render(design: str, kind: str
     assert all(width * PIXEL_MM >= wanted for _, width in decoded), (design, [w * PIXEL_MM for _, w in decoded])
 
 
-def test_a_code_is_one_image_mask_not_hundreds_of_rectangles(tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["own", "cairo"])
+def test_a_code_is_one_image_mask_not_hundreds_of_rectangles(tmp_path: Path, writer: str, monkeypatch) -> None:
+    if writer == "cairo":
+        monkeypatch.setenv(WRITER_ENV, "cairo")
     options = RenderOptions(design="classic", qr_kind="vcard", one_per_page=True)
     render_pdf([ADA], options, tmp_path / "q.pdf")
     data = (tmp_path / "q.pdf").read_bytes()
@@ -175,7 +179,7 @@ def _page_images(pdf: Path) -> list[list[tuple[int, int]]]:
         ]
 
 
-def test_a_sheets_codes_are_one_image_of_only_that_sheets_codes(tmp_path: Path) -> None:
+def test_a_sheets_codes_are_one_image_of_only_that_sheets_codes(tmp_path: Path, cairo_writer: None) -> None:
     """One Flate stream per sheet instead of one per code, and a page cut out of the PDF carries no other sheet's
     contact cards; every code still decodes from a 150 dpi render."""
     people = _people(7)  # classic 4x3 in on A4: 4 a sheet, so sheets of 4 and 3

@@ -67,9 +67,19 @@ def failing_qr(monkeypatch: pytest.MonkeyPatch) -> str:
             raise RuntimeError("cairo said no (injected)")
         return real_sheet_draw(sheet, ctx, key, *args, **kwargs)
 
+    from badge_renderer.pdf_write.page import DirectPage
+
+    real_write_qr = DirectPage.write_qr
+
+    def write_qr(page, *args, **kwargs):  # BadgeForge's own PDF writer
+        if payloads and payloads[-1] == boom:
+            raise RuntimeError("cairo said no (injected)")
+        return real_write_qr(page, *args, **kwargs)
+
     monkeypatch.setattr(compose, "qr_payload", qr_payload)
     monkeypatch.setattr(compose, "draw_qr", draw_qr)
     monkeypatch.setattr(compose.QrSheet, "draw", sheet_draw)
+    monkeypatch.setattr(DirectPage, "write_qr", write_qr)
     return boom
 
 
@@ -126,7 +136,7 @@ def test_a_job_where_every_badge_fails_is_an_error(tmp_path: Path, failing_qr: s
 
 
 def test_a_cairo_error_while_a_code_is_painted_fails_only_that_badge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cairo_writer: None
 ) -> None:
     """The sheet paints through direct libcairo calls without a status check of its own: BadgeComposer.draw checks
     cairo's status once per badge, which must still catch an error the painting left (fault injection: one restore

@@ -1,0 +1,130 @@
+"""A job's badges through BadgeForge's own PDF writer (part.py): the same sheets, slots, marks and warnings as
+output.write_pdf_part draws with cairo, for every job of a bundled design (design documents, which draw arbitrary
+per-badge artwork, stay with cairo)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from badge_renderer.errors import BadgeForgeError
+from badge_renderer.model import Attendee, RowIssue
+from badge_renderer.options import RenderOptions
+from badge_renderer.pdf_write.part import DirectWriterError
+
+__all__ = ["WRITER_ENV", "DirectWriterError", "uses_direct_writer", "write_direct_part"]
+
+log = logging.getLogger(__name__)
+WRITER_ENV = "BADGEFORGE_PDF_WRITER"  # "cairo" draws every page with cairo (comparisons, a safety valve)
+
+
+def uses_direct_writer(options: RenderOptions) -> bool:
+    """Whether this job's pages are written by the own writer: every bundled design, unless turned off."""
+    if os.environ.get(WRITER_ENV, "").strip().lower() == "cairo":
+        return False
+    from badge_renderer.designs import design_for
+
+    return not design_for(options).is_document
+
+
+def write_direct_part(
+    attendees: Sequence[Attendee],
+    options: RenderOptions,
+    out: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    composer: Any = None,
+) -> Any:
+    """write_pdf_part's result for `attendees` (whole sheets), written by the own writer."""
+    from badge_renderer.compose import BadgeComposer
+    from badge_renderer.layout.marks import FOLD_DASH, fold_lines
+    from badge_renderer.output import PartResult
+    from badge_renderer.pdf_write.part import DirectPart
+    from badge_renderer.render_support import plan_for
+
+    layout = plan_for(options)
+    if composer is None:
+        composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
+    issues: list[RowIssue] = []
+    failed: set[int] = set()
+    per_sheet = layout.per_sheet
+    foldover = bool(layout.backs) and not layout.backs_on_next_page
+    bleed = layout.bleed
+    if bleed:
+        from badge_renderer.layout.bleed import bleed_clip
+    with out.open("wb") as fh:
+        part = DirectPart(fh, layout.page.width, layout.page.height)
+
+        def badges(page: Any, sheet: Sequence[Attendee], slots: Sequence[Any], side: str, fold: bool) -> None:
+            for attendee, slot in zip(sheet, slots, strict=False):
+                clip = bleed_clip(slot, bleed, fold) if bleed else None
+                if side == "back" and attendee.row in failed:
+                    _blank(page, composer, attendee, slot, side, clip)
+                    continue
+                found = _write_badge(page, composer, attendee, slot, side, clip)
+                if isinstance(found, BaseException):
+                    failed.add(attendee.row)
+                    _blank(page, composer, attendee, slot, side, clip)
+                    issues.append(_failure(attendee, found))
+                elif side == "front":
+                    issues.extend(found)
+
+        for start in range(0, len(attendees), per_sheet):
+            sheet = attendees[start : start + per_sheet]
+            page = part.page()
+            badges(page, sheet, layout.fronts, "front", foldover)
+            if foldover:
+                badges(page, sheet, layout.backs, "back", True)
+            page.lines(layout.marks_for("front"), gray=0, width=0.25)
+            if foldover:
+                page.lines(
+                    fold_lines(layout.fronts[: len(sheet)], layout.backs[: len(sheet)]),
+                    gray=0.45,
+                    width=0.3,
+                    dash=FOLD_DASH,
+                )
+            part.finish_page(page)
+            if layout.backs and layout.backs_on_next_page:
+                page = part.page()
+                badges(page, sheet, layout.backs, "back", False)
+                page.lines(layout.marks_for("back"), gray=0, width=0.25)
+                part.finish_page(page)
+            if progress:
+                progress(len(sheet))
+        if not attendees:
+            part.finish_page(part.page())
+        pages = part.close()
+    return PartResult(pages, tuple(issues), len(failed))
+
+
+def _write_badge(
+    page: Any, composer: Any, attendee: Attendee, slot: Any, side: str, clip: Any
+) -> list[RowIssue] | BaseException:
+    """The badge's operators on `page`, or the error that stopped it (its operators are taken back)."""
+    mark = page.begin_badge(slot.x, slot.y, slot.rotation, composer.width, composer.height, clip)
+    try:
+        found = composer.write(page, attendee, side)
+    except (BadgeForgeError, MemoryError, DirectWriterError):
+        raise
+    except Exception as err:
+        log.warning("badge for row %s could not be drawn", attendee.row, exc_info=True)
+        page.drop_badge(mark)
+        return err
+    page.end_badge()
+    return found
+
+
+def _blank(page: Any, composer: Any, attendee: Attendee, slot: Any, side: str, clip: Any) -> None:
+    """The slot with the design's blank badge (its static layer) only."""
+    page.begin_badge(slot.x, slot.y, slot.rotation, composer.width, composer.height, clip)
+    page.static(composer.static_layer(attendee.ticket_type, side))
+    page.end_badge()
+
+
+def _failure(attendee: Attendee, err: BaseException) -> RowIssue:
+    from badge_renderer.isolation import failure_issue
+
+    return failure_issue(attendee, err)

@@ -1,0 +1,167 @@
+"""A part file written by BadgeForge's own PDF writer: pages of badges as operators, each font embedded once with
+the glyphs the part used, each static layer once as a form, QR codes as image masks.
+
+Why: cairo's PDF surface records every page, analyses it and replays it (~0.17 ms a badge even with no text at all,
+more than everything else a badge costs); here a badge is a few cached byte strings appended to a list. The part
+has the layout pdf_stream copies (one classic xref, a flat page tree), so finishing and merging are unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from badge_renderer.pdf_write.objects import PdfObjects
+from badge_renderer.pdf_write.page import DirectPage
+from badge_renderer.pdf_write.text_ops import FontKeys, StampOps, pdf_number, stamp_ops
+
+_generations = itertools.count()
+_KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
+_EMBEDDED: dict[Path, Any] = {}  # font file -> fonts.EmbeddedFont (parsed once per process)
+_QR_IMAGES = 64  # codes remembered per part (a duplex back reuses its front's image)
+
+
+class DirectWriterError(RuntimeError):
+    """Something the own writer cannot write (a font it cannot embed, a static layer it cannot copy): the job is
+    drawn by cairo instead (output.write_pdf)."""
+
+
+def embedded(font: Any) -> Any:
+    """The font file's EmbeddedFont (widths, subset writer), parsed once per process."""
+    found = _EMBEDDED.get(font.path)
+    if found is None:
+        from badge_renderer.pdf_write.fonts import EmbeddedFont
+
+        try:
+            found = EmbeddedFont(font.path)
+            found.widths  # noqa: B018 - parsed now: a font it cannot read fails the writer, not one badge
+        except ValueError as err:
+            raise DirectWriterError(f"cannot embed {font.path.name}: {err}") from err
+        _EMBEDDED[font.path] = found
+    return found
+
+
+def _widths(font: Any) -> Any:
+    return embedded(font).widths
+
+
+def font_keys() -> FontKeys:
+    global _KEYS
+    if _KEYS is None:
+        _KEYS = FontKeys(_widths)
+    return _KEYS
+
+
+class DirectPart:
+    """One part file being written: `page()` starts a page, `finish_page` writes it, `close` the rest."""
+
+    def __init__(self, out: BinaryIO, width: float, height: float, *, compress: int = 6) -> None:
+        self.objects = PdfObjects(out)
+        self.width, self.height = width, height
+        self.generation = next(_generations)
+        self.compress = compress
+        self._pages_number = self.objects.reserve()
+        self._kids: list[int] = []
+        self._fonts: dict[int, int] = {}  # font key -> reserved object number
+        self._glyphs: dict[int, dict[int, str]] = {}  # font key -> glyph id -> text
+        self._forms: dict[int, tuple[Any, bytes, int, bytes]] = {}  # id(layer) -> (layer, name, number, placement)
+        self._qr: dict[int, tuple[Any, bytes, int]] = {}  # id(code) -> (code, name, number)
+        self._qr_names = itertools.count()
+        self._resources: dict[bytes, int] = {}  # a page's resource dictionary -> its object (most pages share one)
+        self._media = b"[0 0 %s %s]" % (pdf_number(width), pdf_number(height))
+
+    def page(self) -> DirectPage:
+        return DirectPage(self, self.width, self.height)
+
+    # ---- what pages ask for --------------------------------------------------------------------------------------
+    def stamp(self, stamp: Any) -> StampOps:
+        """The stamp's operators, its glyphs added to this part's fonts (once per stamp and part)."""
+        ops = stamp.pdf
+        if ops is None:
+            ops = stamp.pdf = stamp_ops(stamp, font_keys())
+        for key, glyphs, plain in ops.glyphs:
+            found = self._glyphs.get(key)
+            if found is None:
+                found = self._glyphs[key] = {}
+                self._fonts[key] = self.objects.reserve()
+            for gid in glyphs.keys() - found.keys():
+                found[gid] = glyphs[gid]
+            if not plain:  # a glyph first met without its text (a cluster's second glyph) gets it if it has one
+                for gid, text in glyphs.items():
+                    if text and not found[gid]:
+                        found[gid] = text
+        ops.generation = self.generation
+        return ops
+
+    def form(self, layer: Any) -> tuple[bytes, int, bytes]:
+        """(resource name, object number, placement operators) of a static layer's form, copied in once."""
+        found = self._forms.get(id(layer))
+        if found is None or found[0] is not layer:
+            from badge_renderer.pdf_write.forms import copy_cairo_form
+
+            def paint(ctx: Any) -> None:
+                ctx.set_source_surface(layer, 0, 0)
+                ctx.paint()
+
+            x, y, w, h = layer.get_extents()
+            try:
+                form = copy_cairo_form(self.objects, paint, (x, y, w, h))
+            except ValueError as err:  # pdf_stream.PartFormatError: a cairo file the copy does not understand
+                raise DirectWriterError(f"cannot copy the static layer: {err}") from err
+            found = self._forms[id(layer)] = (layer, b"S%d" % len(self._forms), form.number, form.placement)
+        return found[1], found[2], found[3]
+
+    def qr_image(self, code: Any) -> tuple[bytes, int]:
+        """(resource name, object number) of the code's image mask, written once per part."""
+        found = self._qr.get(id(code))
+        if found is None or found[0] is not code:
+            from badge_renderer.pdf_write.qr_masks import qr_image
+
+            head, data = qr_image(code)
+            number = self.objects.add_stream(head, data)
+            if len(self._qr) >= _QR_IMAGES:
+                self._qr.clear()
+            found = self._qr[id(code)] = (code, b"Q%d" % next(self._qr_names), number)
+        return found[1], found[2]
+
+    # ---- writing -------------------------------------------------------------------------------------------------
+    def finish_page(self, page: DirectPage) -> None:
+        # A small window and hash (4 KB, 8 KB): a page's operators are a few KB, and zlib's default state (256 KB,
+        # cleared for every stream) cost more than compressing them.
+        packer = zlib.compressobj(self.compress, zlib.DEFLATED, 12, 5)
+        content = packer.compress(page.content()) + packer.flush()
+        objects = self.objects
+        contents = objects.add_stream(b"<< /Filter /FlateDecode >>", content)
+        resources = self._resources_of(page)
+        self._kids.append(
+            objects.add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Contents %d 0 R /Resources %d 0 R >>"
+                % (self._pages_number, self._media, contents, resources)
+            )
+        )
+
+    def _resources_of(self, page: DirectPage) -> int:
+        fonts = b" ".join(b"/F%d %d 0 R" % item for item in sorted(self._fonts.items()))
+        xobjects = b" ".join(b"/%s %d 0 R" % item for item in sorted(page.xobjects.items()))
+        body = b"<< /Font << %s >> /XObject << %s >> >>" % (fonts, xobjects)
+        found = self._resources.get(body)
+        if found is None:
+            found = self.objects.add(body)
+            if len(self._resources) < 64 and b"/Q" not in xobjects:  # pages with codes each have their own
+                self._resources[body] = found
+        return found
+
+    def close(self) -> int:
+        """Fonts (with every glyph the part used), the page tree, the catalog; returns the pages written."""
+        objects = self.objects
+        for key, number in self._fonts.items():
+            font = font_keys().fonts[key]
+            embedded(font).write(objects, number, self._glyphs[key], synthetic_bold=font.synthetic_bold)
+        kids = b" ".join(b"%d 0 R" % n for n in self._kids)
+        objects.put(self._pages_number, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self._kids)))
+        catalog = objects.add(b"<< /Type /Catalog /Pages %d 0 R >>" % self._pages_number)
+        info = objects.add(b"<< /Creator (BadgeForge) >>")
+        objects.close(catalog, info)
+        return len(self._kids)

@@ -1,0 +1,265 @@
+"""A text stamp's glyph runs as PDF text operators, made once per stamp and reused on every badge that prints it.
+
+Codes are 2-byte glyph ids (the fonts are embedded Identity-H with CIDToGIDMap /Identity, see fonts.py), placed with
+TJ adjustments from the same /W widths a viewer uses, so every glyph lands where HarfBuzz put it (to 1/1000 of the
+font size, without drift along the line). Font resources are named /F<key>, one key per font file per process, so
+operators made for one part stay valid in the next.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from badge_renderer.text.fonts import FontFile
+
+_BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
+_SAME_LINE = 1e-6  # points: glyphs with this little vertical difference share one TJ
+# FreeType's synthetic bold (FT_GlyphSlot_Embolden, what cairo_ft applies) widens an outline by 1/24 em: stroking it
+# with a line as wide and the fill colour draws the same weight.
+SYNTHETIC_BOLD_EM = 1 / 24
+
+
+class StampOps:
+    """What a stamp puts on a page: operators (fonts named /F<key>), and the glyphs each font needs."""
+
+    __slots__ = ("generation", "glyphs", "ops")
+
+    def __init__(self, ops: bytes, glyphs: tuple[tuple[int, dict[int, str], bool], ...]) -> None:
+        self.ops = ops
+        # (font key, {glyph id: the text it stands for}, whether every glyph has its text: no "" to fill in later)
+        self.glyphs = glyphs
+        self.generation = -1  # the part whose fonts already hold these glyphs (see part.DirectPart.stamp)
+
+
+class FontKeys:
+    """A stable small number per font file (and synthetic-bold flag) for this process, and its /W widths."""
+
+    def __init__(self, widths_of: Callable[[FontFile], Sequence[float]]) -> None:
+        self.fonts: list[FontFile] = []
+        self.widths: list[Sequence[float]] = []
+        self._widths_of = widths_of
+        self._faces: dict[Any, tuple[FontFile, int]] = {}  # cairo_font_face_t* (hashes by address) -> (font, key)
+        self._keys: dict[FontFile, int] = {}
+
+    def key(self, font: FontFile) -> int:
+        found = self._keys.get(font)
+        if found is None:
+            widths = self._widths_of(font)  # first: a font it cannot read gets no key
+            found = self._keys[font] = len(self.fonts)
+            self.fonts.append(font)
+            self.widths.append(widths)
+        return found
+
+    def of_face(self, face: Any) -> tuple[FontFile, int]:
+        """(font, key) of a stamp's cairo font face (text.cairo_fonts makes one face per font and keeps it)."""
+        found = self._faces.get(face)
+        if found is None:
+            from badge_renderer.text.cairo_fonts import font_of_face
+
+            font = font_of_face(face)
+            found = self._faces[face] = (font, self.key(font))
+        return found
+
+
+def stamp_ops(stamp: Any, keys: FontKeys) -> StampOps:
+    """The stamp's runs (cairo glyph arrays, as TextStamp keeps them) as `BT ... ET` operators."""
+    ffi = _FFI or _ffi()
+    color = stamp._color
+    out: list[bytes] = [_FILLS.get(color) or _fill(color)]
+    used: dict[int, tuple[int, dict[int, str], bool]] = {}
+    bold_width = None
+    for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in stamp._runs:
+        if not glyph_count:
+            continue
+        font, key = keys.of_face(face)
+        layout = _LAYOUTS.get(glyph_count) or _layout(glyph_count)
+        raw = layout.unpack(ffi.buffer(glyphs, layout.size))
+        gids = raw[0::3]
+        if cluster_count == glyph_count == len(text) and not flags:  # one byte, one glyph each: ASCII, in order
+            mapped = dict(zip(gids, text.decode("ascii", "replace"), strict=True))
+            plain, spans = True, None
+        else:
+            mapped = {}
+            values = [(clusters[i].num_bytes, clusters[i].num_glyphs) for i in range(cluster_count)]
+            spans = _map_glyphs(mapped, text, gids, values, bool(flags & _BACKWARD))
+            plain = "" not in mapped.values()
+        known = used.get(key)
+        if known is None:
+            used[key] = (key, mapped, plain)
+        else:
+            for gid, chars in mapped.items():
+                if chars or gid not in known[1]:
+                    known[1][gid] = chars
+            used[key] = (key, known[1], known[2] and plain)
+        if font.synthetic_bold:
+            width = size * SYNTHETIC_BOLD_EM
+            if bold_width != width:
+                out.append(b"%.3f %.3f %.3f RG %.3f w 2 Tr" % (*color[:3], width))
+                bold_width = width
+        elif bold_width is not None:
+            out.append(b"0 Tr")
+            bold_width = None
+        out.append(b"BT /F%d %.3f Tf" % (key, size))
+        xs, ys = raw[1::3], raw[2::3]
+        if spans:
+            out.append(_spanned(gids, xs, ys, keys.widths[key], size, spans))
+        else:
+            out.append(_runs(gids, xs, ys, keys.widths[key], size))
+        out.append(b"ET")
+    if bold_width is not None:
+        out.append(b"0 Tr")
+    if len(out) == 1:
+        return StampOps(b"", ())
+    return StampOps(b" ".join(out), tuple(used.values()))
+
+
+def _runs(gids: Sequence[int], xs: Sequence[float], ys: Sequence[float], widths: Sequence[float], size: float) -> bytes:
+    """`Tm [<...>adj<...>] TJ` groups: one per stretch of glyphs on the same baseline."""
+    count = len(gids)
+    if ys.count(ys[0]) == count:  # one baseline (nearly every run)
+        groups = [(0, count)]
+    else:
+        groups, start = [], 0
+        for i in range(1, count):
+            if abs(ys[i] - ys[start]) > _SAME_LINE:
+                groups.append((start, i))
+                start = i
+        groups.append((start, count))
+    return b" ".join(_line(gids[a:b], xs[a:b], ys[a], widths, size) for a, b in groups)
+
+
+def _line(gids: Sequence[int], xs: Sequence[float], y: float, widths: Sequence[float], size: float) -> bytes:
+    """One baseline's glyphs: the codes in one string, with a TJ adjustment (1/1000 em) wherever the next glyph is
+    not where the previous one's width leaves the pen (kerning, marks), the rounding carried along, not summed."""
+    per_unit = size / 1000.0
+    k = 1000.0 / size
+    ends = [x + widths[gid] * per_unit for gid, x in zip(gids, xs, strict=True)]  # the pen after each glyph
+    if not any(round((end - x) * k) for end, x in zip(ends, xs[1:], strict=False)):  # no kerning: one string
+        codes = struct.pack(f">{len(gids)}H", *gids).hex().encode()
+        return b"1 0 0 -1 %.3f %.3f Tm [<%s>] TJ" % (xs[0], y, codes)
+    pen = xs[0]
+    items: list[bytes] = [b"<"]
+    for gid, x in zip(gids, xs, strict=True):
+        shift = round((pen - x) * k)
+        if shift:
+            items.append(b">%d<" % shift)
+            pen -= shift * per_unit
+        items.append(_HEX[gid])
+        pen += widths[gid] * per_unit
+    items.append(b">")
+    return b"1 0 0 -1 %.3f %.3f Tm [%s] TJ" % (xs[0], y, b"".join(items))
+
+
+def _map_glyphs(
+    found: dict[int, str], text: bytes, gids: Sequence[int], clusters: Sequence[tuple[int, int]], backward: bool
+) -> dict[int, tuple[int, str]]:
+    """Fill `found` with glyph id -> the text of its cluster (a cluster's first glyph carries it, the others map
+    to nothing), and return the clusters that need /ActualText as {first glyph index: (last index, text)} in the
+    run's visual order: several glyphs for one character (Indic vowel signs), or one glyph for several (ligatures),
+    which a ToUnicode entry per glyph cannot say (cairo marks the same clusters so)."""
+    spans: dict[int, tuple[int, str]] = {}
+    if not clusters:
+        for gid in gids:
+            found.setdefault(gid, "")
+        return spans
+    count = len(gids)
+    order = list(reversed(gids)) if backward else list(gids)
+    at_byte = at_glyph = 0
+    for num_bytes, num_glyphs in clusters:
+        chars = text[at_byte : at_byte + num_bytes].decode("utf-8", "replace")
+        members = order[at_glyph : at_glyph + num_glyphs]
+        for index, gid in enumerate(members):
+            if index == 0 and chars:
+                if not found.get(gid):
+                    found[gid] = chars
+            else:
+                found.setdefault(gid, "")
+        if members and (num_glyphs > 1 or len(chars) > 1):
+            first, last = at_glyph, at_glyph + num_glyphs - 1
+            if backward:
+                first, last = count - 1 - last, count - 1 - first
+            spans[first] = (last, chars)
+        at_byte += num_bytes
+        at_glyph += num_glyphs
+    return spans
+
+
+def _spanned(
+    gids: Sequence[int],
+    xs: Sequence[float],
+    ys: Sequence[float],
+    widths: Sequence[float],
+    size: float,
+    spans: dict[int, tuple[int, str]],
+) -> bytes:
+    """A run with clusters that need /ActualText: the codes of each such cluster in its own marked span, and a new
+    Tm wherever a glyph leaves the baseline (marks), the pen tracked as in _line."""
+    per_unit = size / 1000.0
+    k = 1000.0 / size
+    out: list[bytes] = []
+    items: list[bytes] = []
+
+    def flush() -> None:
+        if items:
+            out.append(b"[<%s>] TJ" % b"".join(items))
+            items.clear()
+
+    y: float | None = None
+    pen = 0.0
+    span_end = -1
+    for i, gid in enumerate(gids):
+        x = xs[i]
+        if i in spans:
+            flush()
+            span_end, chars = spans[i]
+            out.append(b"/Span << /ActualText <feff%s> >> BDC" % chars.encode("utf-16-be").hex().encode())
+        if y is None or abs(ys[i] - y) > _SAME_LINE:
+            flush()
+            y, pen = ys[i], x
+            out.append(b"1 0 0 -1 %.3f %.3f Tm" % (x, y))
+        shift = round((pen - x) * k)
+        if shift:
+            items.append(b">%d<" % shift)
+            pen -= shift * per_unit
+        items.append(_HEX[gid])
+        pen += widths[gid] * per_unit
+        if i == span_end:
+            flush()
+            out.append(b"EMC")
+            span_end = -1
+    flush()
+    return b" ".join(out)
+
+
+_HEX = [b"%04x" % gid for gid in range(65536)]  # a glyph id as its 2-byte Identity-H code (ids are < 65536)
+_FFI: Any = None
+_LAYOUTS: dict[int, struct.Struct] = {}  # glyph count -> cairo_glyph_t[] as {unsigned long index; double x, y}
+_FILLS: dict[tuple[float, ...], bytes] = {}
+
+
+def _layout(count: int) -> struct.Struct:
+    _LAYOUTS[count] = struct.Struct("@" + "Ldd" * count)
+    return _LAYOUTS[count]
+
+
+def _fill(color: tuple[float, ...]) -> bytes:
+    _FILLS[color] = b"%s %s %s rg" % (pdf_number(color[0]), pdf_number(color[1]), pdf_number(color[2]))
+    return _FILLS[color]
+
+
+def _ffi() -> Any:
+    global _FFI
+    from badge_renderer.text.stamps import cairocffi_ffi
+
+    _FFI = cairocffi_ffi()
+    return _FFI
+
+
+def pdf_number(value: float) -> bytes:
+    """A coordinate or size in points: 3 decimals at most, no trailing zeros (what a 1/1000 pt grid needs)."""
+    text = b"%.3f" % value
+    if b"." in text:
+        text = text.rstrip(b"0").rstrip(b".")
+    return b"0" if text in (b"-0", b"") else text
