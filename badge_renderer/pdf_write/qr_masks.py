@@ -28,8 +28,8 @@ _BIT_REVERSED = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
 _TO_PDF: bytes | None = _BIT_REVERSED if sys.byteorder == "little" else None
 _STORED_MAX = 0xFFFF  # bytes in one stored deflate block
 _HEAD = (
-    b"<< /Type /XObject /Subtype /Image /ImageMask true /Width %d /Height %d /BitsPerComponent 1 /Decode [ 1 0 ] /Interpolate false "
-    b"/Filter /FlateDecode >>"
+    b"<< /Type /XObject /Subtype /Image /ImageMask true /Width %d /Height %d /BitsPerComponent 1 /Decode [ 1 0 ] "
+    b"/Interpolate false /Filter /FlateDecode >>"
 )
 
 
