@@ -203,6 +203,10 @@ def render_parallel(
 
     layout = plan_for(options)
     composer = _warm_composer(attendees, options, layout)
+    if direct:
+        from badge_renderer.pdf_write.part import warm
+
+        warm(composer)
     spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]

@@ -54,6 +54,23 @@ def font_keys() -> FontKeys:
     return _KEYS
 
 
+def warm(composer: Any) -> None:
+    """Before forking workers: import the writer and parse the fonts the job's text starts with (their widths), so
+    each worker does not parse its own copy on its first badge."""
+    from badge_renderer.pdf_write import forms, qr_masks  # noqa: F401 - imported once, in the parent
+    from badge_renderer.text.fonts import FontLibrary
+
+    library = FontLibrary.default()
+    families = {e.family or composer.options.font_family for e in composer.design.elements if e.kind != "logo"}
+    for family in families:
+        for weight in ("regular", "bold"):
+            try:
+                font = library.chain(family, weight)[0]
+            except Exception:  # a family this design does not have: the badges will say so
+                continue
+            font_keys().key(font)
+
+
 class DirectPart:
     """One part file being written: `page()` starts a page, `finish_page` writes it, `close` the rest."""
 
