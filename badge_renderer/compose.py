@@ -105,6 +105,7 @@ class BadgeComposer:
         self._covered: dict[str, frozenset[str]] = {}  # family -> what its own regular font draws
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
+        self._writing = False  # the own PDF writer is drawing (write): new quick stamps need no cairo arrays
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
         self._safe = (inset_x, inset_y, width - inset_x, height - inset_y)
@@ -246,6 +247,7 @@ class BadgeComposer:
         grid, see duplex_backs); a design document draws everything with codes=False, nothing with True.
         """
         issues: list[RowIssue] = []
+        self._writing = False
         # direct libcairo calls, bound once (cairo's status is checked once, at the end)
         save, restore, translate, rotate, set_source_surface, paint = _calls()
         pointer = ctx._pointer
@@ -291,6 +293,7 @@ class BadgeComposer:
             palette = self.palette(attendee.ticket_type)
             found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
         layer, palette, painters = found
+        self._writing = True
         page.static(layer)
         issues: list[RowIssue] = []
         printed: set[str] = set()
@@ -532,6 +535,7 @@ class BadgeComposer:
             align=element.align,
             valign=valign or element.valign,
             line_height=LINE_HEIGHT,
+            arrays=not self._writing,
         )
         if stamp is None:
             fitted = self._fit(value, element, box[2], box[3], max_lines=max_lines)

@@ -74,7 +74,7 @@ def warm(composer: Any) -> None:
 class DirectPart:
     """One part file being written: `page()` starts a page, `finish_page` writes it, `close` the rest."""
 
-    def __init__(self, out: BinaryIO, width: float, height: float, *, compress: int = 6) -> None:
+    def __init__(self, out: BinaryIO, width: float, height: float, *, compress: int = 1) -> None:
         self.objects = PdfObjects(out)
         self.width, self.height = width, height
         self.generation = next(_generations)
@@ -103,8 +103,9 @@ class DirectPart:
             if found is None:
                 found = self._glyphs[key] = {}
                 self._fonts[key] = self.objects.reserve()
-            for gid in glyphs.keys() - found.keys():
-                found[gid] = glyphs[gid]
+            if not glyphs.keys() <= found.keys():  # a comparison of views: no set is made when nothing is new
+                for gid in glyphs.keys() - found.keys():
+                    found[gid] = glyphs[gid]
             if not plain:  # a glyph first met without its text (a cluster's second glyph) gets it if it has one
                 for gid, text in glyphs.items():
                     if text and not found[gid]:

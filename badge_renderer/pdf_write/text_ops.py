@@ -64,13 +64,17 @@ class FontKeys:
 
 
 def stamp_ops(stamp: Any, keys: FontKeys) -> StampOps:
-    """The stamp's runs (cairo glyph arrays, as TextStamp keeps them) as `BT ... ET` operators."""
+    """The stamp's runs (cairo glyph arrays, as TextStamp keeps them, or a quick stamp's plain run) as
+    `BT ... ET` operators."""
+    plain = stamp.plain
+    if plain is not None and not plain.font.synthetic_bold:
+        return _plain_ops(stamp._color, plain, keys)
     ffi = _FFI or _ffi()
     color = stamp._color
     out: list[bytes] = [_FILLS.get(color) or _fill(color)]
     used: dict[int, tuple[int, dict[int, str], bool]] = {}
     bold_width = None
-    for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in stamp._runs:
+    for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in stamp.runs:
         if not glyph_count:
             continue
         font, key = keys.of_face(face)
@@ -113,6 +117,51 @@ def stamp_ops(stamp: Any, keys: FontKeys) -> StampOps:
     if len(out) == 1:
         return StampOps(b"", ())
     return StampOps(b" ".join(out), tuple(used.values()))
+
+
+def _plain_ops(color: tuple[float, ...], plain: Any, keys: FontKeys) -> StampOps:
+    """A quick stamp's one run (text.stamps.PlainRun): no C arrays to read back, one font, left to right."""
+    key = keys.key(plain.font)
+    gids, text = plain.glyphs, plain.text
+    spans = None
+    if plain.clusters is None:  # one character per glyph, in order
+        mapped = dict(zip(gids, text, strict=True))
+        plain_map = True
+    else:
+        mapped, spans = _cluster_map(gids, text, plain.clusters)
+        plain_map = "" not in mapped.values()
+    fill = _FILLS.get(color) or _fill(color)
+    size = plain.size
+    if spans:
+        body = _spanned(gids, plain.xs, plain.ys, keys.widths[key], size, spans)
+    else:
+        body = _runs(gids, plain.xs, plain.ys, keys.widths[key], size)
+    return StampOps(b"%s BT /F%d %.3f Tf %s ET" % (fill, key, size, body), ((key, mapped, plain_map),))
+
+
+def _cluster_map(
+    gids: Sequence[int], text: str, clusters: Sequence[int]
+) -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
+    """glyph id -> text, and the /ActualText spans, of a left-to-right run whose glyph i starts at character
+    clusters[i] (HarfBuzz's clusters: a ligature's glyph covers several characters, an accent may take two glyphs)."""
+    mapped: dict[int, str] = {}
+    spans: dict[int, tuple[int, str]] = {}
+    count = len(gids)
+    i = 0
+    while i < count:
+        j = i
+        while j + 1 < count and clusters[j + 1] == clusters[i]:
+            j += 1
+        end = clusters[j + 1] if j + 1 < count else len(text)
+        chars = text[clusters[i] : end]
+        if chars and not mapped.get(gids[i]):
+            mapped[gids[i]] = chars
+        for k in range(i + 1, j + 1):
+            mapped.setdefault(gids[k], "")
+        if j > i or len(chars) > 1:
+            spans[i] = (j, chars)
+        i = j + 1
+    return mapped, spans
 
 
 def _runs(gids: Sequence[int], xs: Sequence[float], ys: Sequence[float], widths: Sequence[float], size: float) -> bytes:

@@ -26,7 +26,7 @@ from badge_renderer.text.drawing import _SIDES, ALIGNS, VALIGNS
 from badge_renderer.text.fitting import _SMALLEST
 from badge_renderer.text.fonts import FontFile, FontLibrary
 from badge_renderer.text.shaping import _identity, cluster_bytes
-from badge_renderer.text.stamps import TextStamp
+from badge_renderer.text.stamps import PlainRun, TextStamp
 
 # glyph count -> (wrap bytes as cairo_glyph_t[], its struct, a shared read-only cairo_text_cluster_t[] of (1, 1),
 # make a cairo_text_cluster_t[])
@@ -50,8 +50,10 @@ def quick_stamp(
     align: str,
     valign: str,
     line_height: float = 1.15,
+    arrays: bool = True,
 ) -> TextStamp | None:
-    """make_stamp(fit_text(text, ...), *box, ...) when `text` is the common case, else None (use those)."""
+    """make_stamp(fit_text(text, ...), *box, ...) when `text` is the common case, else None (use those).
+    arrays=False leaves out cairo's C arrays until cairo draws it (the own PDF writer reads `plain`)."""
     x, y, box_width, box_height = box
     if not text or "  " in text or text[0] == " " or text[-1] == " ":
         return None  # empty, or clean_text would change its spaces
@@ -153,21 +155,39 @@ def quick_stamp(
         start = x if side == "left" else x + box_width - line_width
     start = start - extent_left * size
     baseline = baseline + 0 * pitch
-    # cairo_glyph_t[] packed by struct and wrapped, not converted from tuples by ffi.new (a third of the cost)
+    simple = ascii and count == len(text) and tuple(clusters) == _identity(count)  # one glyph per character
+    plain = PlainRun(
+        font,
+        size,
+        text,
+        glyphs,
+        [start + gx * size for gx in xs],
+        [baseline - gy * size for gy in ys],
+        None if simple else clusters,
+        _arrays,
+    )
+    if not arrays:  # for the own PDF writer: cairo's arrays only if cairo ever draws it (TextStamp.runs)
+        return TextStamp([], color, text=text, size=size, truncated=False, plain=plain)
+    return TextStamp(_arrays(plain), color, text=text, size=size, truncated=False, plain=plain)
+
+
+def _arrays(plain: PlainRun) -> list[tuple[Any, ...]]:
+    """The cairo run of a plain run: cairo_glyph_t[] packed by struct and wrapped, not converted from tuples by
+    ffi.new (a third of the cost), and the clusters."""
+    glyphs, text, count = plain.glyphs, plain.text, len(plain.glyphs)
     packing = _PACKINGS.get(count) or _packing(count)
     values: list[Any] = [0.0] * (3 * count)
     values[0::3] = glyphs
-    values[1::3] = [start + gx * size for gx in xs]
-    values[2::3] = [baseline - gy * size for gy in ys]
+    values[1::3] = plain.xs
+    values[2::3] = plain.ys
     placed = packing[0](packing[1].pack(*values))
-    if ascii and count == len(text) and tuple(clusters) == _identity(count):
+    if plain.clusters is None:
         bytes_glyphs, cluster_count = packing[2], count  # one byte, one glyph per character: a shared array
     else:  # accents (UTF-8 bytes per character) or a ligature (glyphs per cluster)
-        per_cluster = cluster_bytes(text, tuple(clusters), False)
+        per_cluster = cluster_bytes(text, tuple(plain.clusters), False)
         bytes_glyphs, cluster_count = packing[3](per_cluster), len(per_cluster)
-    face = _FACES.get(font) or _face(font)
-    run = (face, size, text.encode("utf-8"), placed, count, bytes_glyphs, cluster_count, 0)
-    return TextStamp([run], color, text=text, size=size, truncated=False)
+    face = _FACES.get(plain.font) or _face(plain.font)
+    return [(face, plain.size, text.encode("utf-8"), placed, count, bytes_glyphs, cluster_count, 0)]
 
 
 def _packing(count: int) -> tuple[Any, struct.Struct, Any, Any]:

@@ -9,7 +9,7 @@ exactly the arguments draw_text would pass (same glyphs, clusters and font faces
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from badge_renderer.text.cairo_fonts import cairo_font_face
 from badge_renderer.text.drawing import _font_options, place_text
@@ -22,10 +22,24 @@ if TYPE_CHECKING:
 _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 
 
+class PlainRun(NamedTuple):
+    """A one-font, left-to-right run as values: glyph ids, their pen positions in points (x along the baseline, y),
+    the text, and which glyphs start which characters (None: one ASCII character per glyph, in order)."""
+
+    font: Any  # text.fonts.FontFile
+    size: float
+    text: str
+    glyphs: list[int]
+    xs: list[float]
+    ys: list[float]
+    clusters: list[int] | None
+    arrays: Any  # (PlainRun) -> the cairo runs, made by text.quick
+
+
 class TextStamp:
     """One text element's glyph runs at a fixed place in a badge's own coordinates, in one colour."""
 
-    __slots__ = ("_color", "_fitted", "_runs", "_text", "pdf", "size", "truncated")
+    __slots__ = ("_color", "_fitted", "_runs", "_text", "pdf", "plain", "size", "truncated")
 
     def __init__(
         self,
@@ -36,8 +50,12 @@ class TextStamp:
         text: str = "",
         size: float | None = None,
         truncated: bool | None = None,
+        plain: PlainRun | None = None,
     ):
         self._runs = runs
+        # The one run of a quick stamp as plain values, its C arrays made only when cairo draws it (see runs): the own
+        # PDF writer writes its operators from these and never needs them.
+        self.plain = plain
         self._color = tuple(color)
         self._fitted = fitted
         self._text = text
@@ -53,7 +71,14 @@ class TextStamp:
 
     @property
     def empty(self) -> bool:
-        return not self._runs
+        return not self._runs and self.plain is None
+
+    @property
+    def runs(self) -> list[tuple[Any, float, bytes, Any, int, Any, int, int]]:
+        """cairo's arrays of each run (a quick stamp made for the own writer makes them on first use)."""
+        if not self._runs and self.plain is not None:
+            self._runs = self.plain.arrays(self.plain)
+        return self._runs
 
     def parts(self) -> list[tuple[Any, ...]]:
         """The runs as plain values (font face, size, text, (glyph, x, y)..., (bytes, glyphs)..., flags): what two
@@ -67,19 +92,22 @@ class TextStamp:
                 [(clusters[i].num_bytes, clusters[i].num_glyphs) for i in range(cluster_count)],
                 flags,
             )
-            for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self._runs
+            for face, size, text, glyphs, glyph_count, clusters, cluster_count, flags in self.runs
         ]
 
     def draw(self, ctx: cairocffi.Context) -> None:
         """Show the runs on `ctx` (whose font options `prepare_context` set); the source colour is left changed.
         A page of the own PDF writer (its `_pointer` is None) writes the stamp's operators instead."""
         runs = self._runs
-        if not runs:
-            return
         pointer = ctx._pointer
         if pointer is None:  # a page of BadgeForge's own writer (pdf_write.page.DirectPage)
-            ctx.write_stamp(self)
+            if runs or self.plain is not None:
+                ctx.write_stamp(self)
             return
+        if not runs:
+            if self.plain is None:
+                return
+            runs = self.runs
         if _LIB is None:
             _cairo()
         color = self._color
