@@ -9,12 +9,14 @@ render and off after it, through callgrind's client requests (a 3-line C helper 
 Needs valgrind, its headers (Debian: valgrind) and gcc. Usage:
   .venv/bin/python bench/instructions.py [--badges 2000] [--only badgeforge,reportlab,floor,c-floor] [--annotate]
   .venv/bin/python bench/instructions.py --only badgeforge,duplex     (duplex / single-sided)
+  .venv/bin/python bench/instructions.py --only badgeforge,cairo-writer  (the own page writer / cairo writing pages)
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import callgrind
 
 PEERS = ("badgeforge", "reportlab", "floor", "c-floor")
-EXTRA = ("duplex",)  # BadgeForge duplex (backs on the next page): --only badgeforge,duplex prints duplex / single
+EXTRA = ("duplex", "cairo-writer")  # BadgeForge duplex (backs on the next page): duplex / single-sided;
+# cairo-writer: BadgeForge with every page drawn by cairo (BADGEFORGE_PDF_WRITER=cairo), what the own writer replaced
 
 
 def child(peer: str, count: int, helper: str, distinct: bool) -> None:
@@ -41,7 +44,9 @@ def child(peer: str, count: int, helper: str, distinct: bool) -> None:
     warm = attendees(count + 300, distinct=True)[-300:]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        if peer in ("badgeforge", "duplex"):
+        if peer == "cairo-writer":
+            os.environ["BADGEFORGE_PDF_WRITER"] = "cairo"
+        if peer in ("badgeforge", "duplex", "cairo-writer"):
             options = _options(workers=1, sides="duplex") if peer == "duplex" else options
             render_pdf(warm, options, tmp / "warm.pdf")
             run = lambda: render_pdf(people, options, tmp / "out.pdf")  # noqa: E731
@@ -88,6 +93,8 @@ def main() -> None:
     for peer, total in counts.items():
         print(f"  {peer:11} {total / args.badges:12,.0f}")
     bf = counts.get("badgeforge")
+    if bf and "cairo-writer" in counts:
+        print(f"  BadgeForge / BadgeForge with cairo writing the pages = {bf / counts['cairo-writer']:.2f}x")
     if bf and "duplex" in counts:
         print(f"  BadgeForge duplex / single-sided = {counts['duplex'] / bf:.2f}x (target <= 1.3)")
     if bf:
