@@ -295,9 +295,9 @@ class EmbeddedFont:
         """The subset of `kept` (sorted, closed over components, .notdef first).
 
         Glyph ids above the highest kept one are cut off (maxp.numGlyphs, hhea.numberOfHMetrics follow); below it
-        every glyph keeps its advance, unused ones are empty with side bearing 0, so hmtx and loca (one entry per
-        glyph id however few are used: up to 50,000 for the CJK font) are runs of equal numbers that deflate to
-        almost nothing. loca is short (offset / 2) whenever the kept outlines fit in 128 KB.
+        the unused glyphs are empty with advance and side bearing 0 (nothing draws them, and a PDF viewer advances by
+        /W), so hmtx and loca (one entry per glyph id however few are used: up to 50,000 for the CJK font) are runs
+        of equal numbers that deflate fast to almost nothing. loca is short (offset / 2) when the outlines fit 128 KB.
         """
         parsed = self._parsed
         data, old_loca, glyf_at = parsed.data, parsed.loca, parsed.glyf
@@ -306,19 +306,25 @@ class EmbeddedFont:
         pieces = []
         for gid in kept:
             piece = data[glyf_at + old_loca[gid] : glyf_at + old_loca[gid + 1]]
-            pieces.append(piece + b"\0" * (-len(piece) % 4))
+            pieces.append(piece + b"\0" * (-len(piece) % 4) if len(piece) % 4 else piece)
         short = sum(map(len, pieces)) <= 0x1FFFE
-        unit = 2 if short else 1
-        loca = array("H" if short else "I")
-        size = 0
+        entry, unit = (struct.Struct(">H"), 2) if short else (struct.Struct(">I"), 1)
+        loca = []
+        size, next_gid = 0, 0
         for gid, piece in zip(kept, pieces, strict=True):
-            loca.extend(array(loca.typecode, [size // unit]) * (gid + 1 - len(loca)))  # empty glyphs end at its start
+            loca.append(entry.pack(size // unit) * (gid + 1 - next_gid))  # it and the empty glyphs before it start here
             size += len(piece)
-        loca.append(size // unit)
+            next_gid = gid + 1
+        loca.append(entry.pack(size // unit))
+        advances, side_bearings = parsed.advances, parsed.side_bearings
         hmtx = array("H", bytes(2 * (metrics + count)))
-        hmtx[0 : 2 * metrics : 2] = parsed.advances[:metrics]
+        hmtx[2 * metrics - 2] = advances[metrics - 1]  # the advance every glyph id past numberOfHMetrics shares
         for gid in kept:
-            hmtx[2 * gid + 1 if gid < metrics else metrics + gid] = parsed.side_bearings[gid]
+            if gid < metrics:
+                hmtx[2 * gid] = advances[gid]
+                hmtx[2 * gid + 1] = side_bearings[gid]
+            else:
+                hmtx[metrics + gid] = side_bearings[gid]
         tables = {tag: self._table(tag) for tag in _KEPT if tag in parsed.tables}
         head = bytearray(tables[b"head"])
         head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set by _assemble over the whole font
@@ -327,7 +333,7 @@ class EmbeddedFont:
         tables[b"hhea"] = tables[b"hhea"][:34] + struct.pack(">H", metrics) + tables[b"hhea"][36:]
         tables[b"maxp"] = tables[b"maxp"][:4] + struct.pack(">H", count) + tables[b"maxp"][6:]
         tables[b"hmtx"] = _be_bytes(hmtx)
-        tables[b"loca"] = _be_bytes(loca)
+        tables[b"loca"] = b"".join(loca)
         tables[b"glyf"] = b"".join(pieces)
         return _assemble(tables)
 
