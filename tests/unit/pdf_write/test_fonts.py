@@ -493,6 +493,11 @@ def _truncate_loca(data: bytearray) -> None:
     data[entry + 12 : entry + 16] = struct.pack(">I", length // 2)
 
 
+def _backwards_loca(data: bytearray) -> None:
+    _, offset, _ = _directory(bytes(data))[b"loca"]  # the Hebrew font's loca is short: offset / 2 per glyph
+    data[offset + 4 : offset + 6] = b"\0\0"  # glyph 1 now ends at 0, before it starts
+
+
 def _otto(data: bytearray) -> None:
     data[0:4] = b"OTTO"
 
@@ -504,6 +509,7 @@ def _otto(data: bytearray) -> None:
         (_rename(b"glyf", b"zzzz"), "no glyf table"),
         (_otto, "CFF"),
         (_truncate_loca, "loca table shorter"),
+        (_backwards_loca, "glyph 1 ends before it starts"),
         (lambda data: data.__setitem__(slice(0, None), data[:300]), "past the end|malformed"),
     ],
 )
@@ -518,3 +524,17 @@ def test_a_font_that_cannot_be_embedded_is_a_clear_value_error(change, message: 
 def test_a_glyph_id_outside_the_font_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=r"NotoSansHebrew-Regular\.ttf: glyph id 5000 is not in the font"):
         EmbeddedFont(FONTS / "NotoSansHebrew-Regular.ttf").kept_glyphs([3, 5000])
+
+
+def test_outlines_over_128_kb_switch_loca_to_long_offsets() -> None:
+    droid = FONTS / "DroidSansFallback.ttf"
+    embedded = embedded_font(droid)
+    glyphs = range(1000, 40000, 13)
+    subset = embedded.subset(glyphs)
+    loca_format = struct.unpack_from(">h", subset, _directory(subset)[b"head"][1] + 50)[0]
+    assert loca_format == 1 and _directory(subset)[b"glyf"][2] > 0x20000
+    theirs, ours = font_for("cjk", "regular").hb_font, hb.Font(hb.Face(hb.Blob(subset)))
+    for gid in glyphs[::50]:
+        assert hb_outline(ours, gid) == hb_outline(theirs, gid), gid
+    small = embedded.subset(range(1000, 1100))
+    assert struct.unpack_from(">h", small, _directory(small)[b"head"][1] + 50)[0] == 0
