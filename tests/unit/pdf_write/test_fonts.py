@@ -77,14 +77,15 @@ class Shaped:
         buffer.guess_segment_properties()
         hb.shape(font.hb_font, buffer)
         scale = SIZE / font.upem
-        starts = [*sorted({info.cluster for info in buffer.glyph_infos}), len(text)]
+        infos, positions = buffer.glyph_infos or [], buffer.glyph_positions or []  # None for ""
+        starts = [*sorted({info.cluster for info in infos}), len(text)]
         ends = dict(pairwise(starts))
         self.placed: list[tuple[int, float, float]] = []
         self.advances: list[float] = []
         self.used: dict[int, str] = {}
         seen: set[int] = set()
         x, y = ORIGIN
-        for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+        for info, pos in zip(infos, positions, strict=True):
             self.placed.append((info.codepoint, x + pos.x_offset * scale, y - pos.y_offset * scale))
             self.advances.append(pos.x_advance * 1000 / font.upem)
             x += pos.x_advance * scale
@@ -538,3 +539,26 @@ def test_outlines_over_128_kb_switch_loca_to_long_offsets() -> None:
         assert hb_outline(ours, gid) == hb_outline(theirs, gid), gid
     small = embedded.subset(range(1000, 1100))
     assert struct.unpack_from(">h", small, _directory(small)[b"head"][1] + 50)[0] == 0
+
+
+def test_names_outside_pdf_name_characters_are_cleaned_and_a_non_ascii_family_is_utf16(tmp_path: Path) -> None:
+    font = TTFont(FONTS / "NotoSansHebrew-Regular.ttf")
+    font["name"].removeNames(nameID=16)
+    font["name"].setName("Nöto (Test) \\ Sans", 1, 3, 1, 0x409)
+    font["name"].setName("Nöto Test/Sans#1", 6, 3, 1, 0x409)
+    font["name"].removeNames(nameID=6, platformID=1)
+    path = tmp_path / "Renamed.ttf"
+    font.save(path)
+    file = FontFile(path=path, name="Renamed")
+    embedded = own_pdf(file, Shaped(file, "דוד"), tmp_path / "n.pdf")
+    assert embedded.family == "Nöto (Test) \\ Sans" and embedded.postscript_name == "NtoTestSans1"
+    assert _descriptor(tmp_path / "n.pdf")["/FontFamily"] == "Nöto (Test) \\ Sans"
+    assert subprocess.run(["qpdf", "--check", str(tmp_path / "n.pdf")], capture_output=True).returncode == 0
+
+
+def test_an_empty_glyph_set_still_writes_a_valid_font(tmp_path: Path) -> None:
+    file = font_for("sans", "regular")
+    embedded = own_pdf(file, Shaped(file, ""), tmp_path / "e.pdf")
+    assert subprocess.run(["qpdf", "--check", str(tmp_path / "e.pdf")], capture_output=True).returncode == 0
+    subset = TTFont(io.BytesIO(embedded.subset([])))
+    assert subset["maxp"].numGlyphs == 1 and outline(subset, 0) == outline(_original("NotoSans-Regular.ttf"), 0)
