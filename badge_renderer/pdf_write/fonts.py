@@ -2,8 +2,9 @@
 
 Why our own subsetter: the page writer codes every glyph by its glyph id (Identity-H, CIDToGIDMap /Identity), so the
 subset needs no new cmap, no renumbering and no layout tables, only the used outlines. Copying those outlines into
-an otherwise empty glyf (loca rebuilt, hmtx and the hinting tables copied) takes milliseconds, where a general
-subsetter (fontTools) costs 0.3-0.5 CPU-s per font, too much per job part. Pure Python + struct/zlib.
+an otherwise empty glyf (loca and hmtx rebuilt, the hinting tables copied) takes milliseconds, where a general
+subsetter (fontTools) costs 0.3-0.5 CPU-s per font, too much per job part. Pure Python + struct/zlib; the figures
+are in bench/font_embed.py.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def subset_tag(glyphs: Iterable[int]) -> str:
     return "".join(letters)
 
 
+class FontFileError(ValueError):
+    """A font the page writer cannot embed (not TrueType glyf, a malformed table): it then draws with cairo."""
+
+
 class _Parsed(NamedTuple):
     """What write() needs from the original font, read once."""
 
@@ -117,8 +122,8 @@ class EmbeddedFont:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    def _fail(self, why: str) -> ValueError:
-        return ValueError(f"{self.path.name}: {why}; it cannot be embedded by the page writer")
+    def _fail(self, why: str) -> FontFileError:
+        return FontFileError(f"{self.path.name}: {why}; it cannot be embedded by the page writer")
 
     @cached_property
     def _parsed(self) -> _Parsed:
@@ -128,9 +133,9 @@ class EmbeddedFont:
             raise self._fail(f"unreadable ({error.strerror})") from error
         try:
             return self._parse(data)
+        except FontFileError:
+            raise
         except (struct.error, IndexError, KeyError, ValueError) as error:
-            if isinstance(error, ValueError) and str(error).startswith(self.path.name):
-                raise
             raise self._fail(f"a malformed font table ({error})") from error
 
     def _parse(self, data: bytes) -> _Parsed:
@@ -253,6 +258,7 @@ class EmbeddedFont:
 
     @property
     def glyph_count(self) -> int:
+        """maxp.numGlyphs of the original font: glyph ids run from 0 to glyph_count - 1."""
         return self._parsed.num_glyphs
 
     def kept_glyphs(self, used: Iterable[int]) -> list[int]:
@@ -452,7 +458,7 @@ def _assemble(tables: Mapping[bytes, bytes]) -> bytes:
 def to_unicode_cmap(used: Mapping[int, str]) -> bytes:
     """A ToUnicode CMap from glyph id (2-byte code) to its text, as UTF-16BE; glyphs that stand for no text left out."""
     entries = [
-        b"<%04X> <%s>" % (gid, text.encode("utf-16-be").hex().upper().encode("ascii"))
+        b"<%04X> <%s>" % (gid, text.encode("utf-16-be", "replace").hex().upper().encode("ascii"))
         for gid, text in sorted(used.items())
         if text
     ]

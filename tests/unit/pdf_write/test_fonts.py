@@ -29,7 +29,13 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageOps
 from pypdf import PdfReader
 
-from badge_renderer.pdf_write.fonts import EmbeddedFont, embedded_font, subset_tag, to_unicode_cmap
+from badge_renderer.pdf_write.fonts import (
+    EmbeddedFont,
+    FontFileError,
+    embedded_font,
+    subset_tag,
+    to_unicode_cmap,
+)
 from badge_renderer.pdf_write.objects import PdfObjects
 from badge_renderer.text.cairo_fonts import cairo_font_face
 from badge_renderer.text.fonts import FontFile, FontLibrary, fonts_dir
@@ -518,13 +524,19 @@ def test_a_font_that_cannot_be_embedded_is_a_clear_value_error(change, message: 
     broken = tmp_path / "Broken.ttf"
     broken.write_bytes(_font_bytes(FONTS / "NotoSansHebrew-Regular.ttf", change))
     font = EmbeddedFont(broken)  # making one reads nothing
-    with pytest.raises(ValueError, match=f"Broken.ttf: .*({message})"):
+    with pytest.raises(FontFileError, match=f"Broken.ttf: .*({message})"):
         font.write(PdfObjects(io.BytesIO()), 1, {1: "a"})
 
 
-def test_a_glyph_id_outside_the_font_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match=r"NotoSansHebrew-Regular\.ttf: glyph id 5000 is not in the font"):
-        EmbeddedFont(FONTS / "NotoSansHebrew-Regular.ttf").kept_glyphs([3, 5000])
+def test_a_glyph_id_outside_the_font_is_a_value_error_and_writes_nothing() -> None:
+    assert issubclass(FontFileError, ValueError)  # what the page writer catches to fall back to cairo
+    out = io.BytesIO()
+    objects = PdfObjects(out)
+    n = objects.reserve()
+    written = out.getvalue()
+    with pytest.raises(FontFileError, match=r"NotoSansHebrew-Regular\.ttf: glyph id 5000 is not in the font"):
+        EmbeddedFont(FONTS / "NotoSansHebrew-Regular.ttf").write(objects, n, {3: "a", 5000: "b"})
+    assert out.getvalue() == written and len(objects.offsets) == n + 1  # the caller can still put its fallback in n
 
 
 def test_outlines_over_128_kb_switch_loca_to_long_offsets() -> None:

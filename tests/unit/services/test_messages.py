@@ -135,6 +135,8 @@ ENGLISH_ONLY = {
     "object {} is not in the xref table",
     "object {} does not start at its xref offset",
     "a page without /MediaBox",
+    # pdf_write.fonts.FontFileError: never shown; the page writer then draws with cairo (logged only)
+    "{}: {}; it cannot be embedded by the page writer",
     # duplex_backs.BackCopyError: never shown; the backs are then drawn instead (logged only)
     "a front page without cairo's page matrix",
     "a badge whose drawing is not under its clip",
