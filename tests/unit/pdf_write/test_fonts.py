@@ -2,8 +2,8 @@
 
 Every PDF here is built with PdfObjects and the glyph ids HarfBuzz gives (the page writer's input), then read by
 qpdf (structure), pdffonts (embedded, subset, ToUnicode), pdftotext (the text comes back), pdftoppm (the pixels
-equal cairo's drawing of the same glyphs at the same places) and Ghostscript (a second renderer agrees); fontTools
-and HarfBuzz open the subset program itself. Nothing is mocked.
+equal cairo's drawing of the same glyphs at the same places), Ghostscript and PDFium (two more renderers agree);
+fontTools and HarfBuzz open the subset program itself. Nothing is mocked.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import cairocffi
+import pypdfium2 as pdfium
 import pytest
 import uharfbuzz as hb
 from fontTools.pens.recordingPen import DecomposingRecordingPen, RecordingPen
@@ -238,9 +239,10 @@ def assert_looks_alike(mine: Image.Image, cairo: Image.Image) -> None:
     assert sum(ImageChops.difference(mine, cairo).histogram()[9:]) < 0.05 * ink
 
 
-def test_ghostscript_draws_every_script_as_poppler_does(tmp_path: Path) -> None:
-    """Ghostscript (its own PDF and TrueType interpreter, where poppler uses FreeType) draws every page without a word
-    on stderr, its ink where poppler's is (within 2 pixels at 150 dpi) and as much of it (within 8 %)."""
+def test_ghostscript_and_pdfium_draw_every_script_as_poppler_does(tmp_path: Path) -> None:
+    """Two more readers with their own PDF and TrueType code: Ghostscript, and PDFium (Chrome's viewer). Each draws
+    every page (Ghostscript without a word on stderr) with its ink where poppler's is (within 2 pixels at 150 dpi)
+    and as much of it (within 8 %); PDFium also reads the text back where it is one glyph per character."""
     lines = []
     for family, weight, text, _ in SCRIPTS.values():
         font = font_for(family, weight)
@@ -250,12 +252,19 @@ def test_ghostscript_draws_every_script_as_poppler_does(tmp_path: Path) -> None:
     drawn = subprocess.run([*GHOSTSCRIPT, f"-sOutputFile={tmp_path}/gs-%d.png", str(pdf)], capture_output=True)
     assert drawn.returncode == 0 and drawn.stderr == b"", drawn.stderr
     subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "pp")], check=True)
+    document = pdfium.PdfDocument(str(pdf))
     for page, script in enumerate(SCRIPTS, 1):
-        images = [Image.open(tmp_path / f"{stem}-{page}.png").convert("L") for stem in ("gs", "pp")]
-        ink = [sum(image.histogram()[:128]) for image in images]
-        assert abs(ink[0] - ink[1]) <= 0.08 * ink[1], (script, ink)
-        boxes = [ImageOps.invert(image).point(lambda v: 255 if v >= 128 else 0).getbbox() for image in images]
-        assert all(abs(a - b) <= 2 for a, b in zip(*boxes, strict=True)), (script, boxes)
+        poppler = Image.open(tmp_path / f"pp-{page}.png").convert("L")
+        chrome = document[page - 1].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+        for image in (Image.open(tmp_path / f"gs-{page}.png").convert("L"), chrome):
+            ink = [sum(im.histogram()[:128]) for im in (image, poppler)]
+            assert abs(ink[0] - ink[1]) <= 0.08 * ink[1], (script, ink)
+            boxes = [ImageOps.invert(im).point(lambda v: 255 if v >= 128 else 0).getbbox() for im in (image, poppler)]
+            assert all(abs(a - b) <= 2 for a, b in zip(*boxes, strict=True)), (script, boxes)
+        _, _, text, exact = SCRIPTS[script]
+        if exact and script != "arabic":  # PDFium gives right-to-left text in visual order
+            assert document[page - 1].get_textpage().get_text_range() == text, script
+    document.close()
 
 
 def test_widths_are_the_w_array_and_the_harfbuzz_advances(tmp_path: Path) -> None:
