@@ -135,8 +135,6 @@ ENGLISH_ONLY = {
     "object {} is not in the xref table",
     "object {} does not start at its xref offset",
     "a page without /MediaBox",
-    # pdf_write.fonts.FontFileError: never shown; the page writer then draws with cairo (logged only)
-    "{}: {}; it cannot be embedded by the page writer",
     # duplex_backs.BackCopyError: never shown; the backs are then drawn instead (logged only)
     "a front page without cairo's page matrix",
     "a badge whose drawing is not under its clip",
@@ -165,6 +163,7 @@ ENGLISH_ONLY = {
     "Restore it in {}.",
     "Cannot read the font list: {}",
     "fonts.json lists no families",
+    "{}: {}; it cannot be embedded by the page writer",  # pdf_write.fonts.FontFileError: cairo draws instead
     "QR mask surface",
     "QR sheet surface",
     "{} bytes do not fit a version {} QR code at level {}",
