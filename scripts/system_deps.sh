@@ -2,7 +2,7 @@
 # Installs the Debian packages BadgeForge needs, if they are missing. `runtime`: libcairo2 (rendering) and pythonX.Y-venv.
 # `node`: Node.js + npm (rules tests, firebase-tools). `test`: Chromium + ChromeDriver (browser tests), gLabels'
 # template database (preset geometry) and the print checks: zbar-tools (zbarimg decodes QR codes), qpdf (qpdf --check),
-# poppler-utils (pdftoppm, pdftotext, pdfinfo -box), cups + printer-driver-cups-pdf (station tests).
+# poppler-utils (pdftoppm, pdftotext, pdfinfo -box), ghostscript (gs), cups + printer-driver-cups-pdf (station tests).
 set -euo pipefail
 want=()
 case "${1:-runtime}" in
@@ -19,6 +19,8 @@ case "${1:-runtime}" in
            command -v qpdf >/dev/null || want+=(qpdf)
            # pdftotext/pdftoppm: tests read where badges landed in the PDF and look at rendered pages
            { command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; } || want+=(poppler-utils)
+           # Ghostscript: a second renderer for the fonts the page writer embeds (tests/unit/pdf_write/test_fonts.py)
+           command -v gs >/dev/null || want+=(ghostscript)
            # the station agent prints through a real CUPS to its virtual PDF printer (tests/desk/test_station.py)
            [ -x /usr/sbin/cupsd ] || want+=(cups)
            [ -f /usr/lib/cups/backend/cups-pdf ] || want+=(printer-driver-cups-pdf) ;;

@@ -172,6 +172,7 @@ ENGLISH_ONLY = {
     "Restore it in {}.",
     "Cannot read the font list: {}",
     "fonts.json lists no families",
+    "{}: {}; it cannot be embedded by the page writer",  # pdf_write.fonts.FontFileError: cairo draws instead
     "QR mask surface",
     "QR sheet surface",
     "{} bytes do not fit a version {} QR code at level {}",
