@@ -183,7 +183,10 @@ class DirectPart:
         objects = self.objects
         for key, number in self._fonts.items():
             font = font_keys().fonts[key]
-            embedded(font).write(objects, number, self._glyphs[key], synthetic_bold=font.synthetic_bold)
+            try:
+                embedded(font).write(objects, number, self._glyphs[key], synthetic_bold=font.synthetic_bold)
+            except ValueError as err:  # fonts.FontFileError: a font file it cannot subset
+                raise DirectWriterError(f"cannot embed {font.path.name}: {err}") from err
         kids = b" ".join(b"%d 0 R" % n for n in self._kids)
         objects.put(self._pages_number, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self._kids)))
         catalog = objects.add(b"<< /Type /Catalog /Pages %d 0 R >>" % self._pages_number)

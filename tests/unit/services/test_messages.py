@@ -173,6 +173,8 @@ ENGLISH_ONLY = {
     "Cannot read the font list: {}",
     "fonts.json lists no families",
     "{}: {}; it cannot be embedded by the page writer",  # pdf_write.fonts.FontFileError: cairo draws instead
+    "cannot embed {}: {}",  # pdf_write.part.DirectWriterError (logged; cairo draws the job instead)
+    "cannot copy the static layer: {}",  # pdf_write.part.DirectWriterError (logged; cairo draws the job)
     "QR mask surface",
     "QR sheet surface",
     "{} bytes do not fit a version {} QR code at level {}",
