@@ -279,7 +279,7 @@ class BadgeComposer:
         else:
             for draw_element, element in painters:
                 if codes is None or (element.kind == "qr") == codes:  # a copied duplex front: codes apart
-                    draw_element(ctx, attendee, element, palette, issues, printed)
+                    draw_element(self, ctx, attendee, element, palette, issues, printed)
         restore(pointer)
         self.text.stamps.check_context(ctx)
         return issues
@@ -298,7 +298,7 @@ class BadgeComposer:
         issues: list[RowIssue] = []
         printed: set[str] = set()
         for draw_element, element in painters:
-            draw_element(page, attendee, element, palette, issues, printed)
+            draw_element(self, page, attendee, element, palette, issues, printed)
         return issues
 
     def _painters(self, side: str) -> tuple[tuple[Callable[..., None], Element], ...]:
@@ -324,13 +324,15 @@ class BadgeComposer:
         """One per-badge element (name, text, QR code); the static layer already holds the others."""
         paint = self._painter(element)
         if paint is not None:
-            paint(ctx, attendee, element, palette, issues, printed)
+            paint(self, ctx, attendee, element, palette, issues, printed)
 
     def _painter(self, element: Element) -> Callable[..., None] | None:
         """The draw method of a per-badge element, or None (drawn in the static layer, or pronouns left out)."""
         if element.kind == "text" and element.option == "pronouns" and not self.options.show_pronouns:
             return None
-        return {"name": self._draw_name, "text": self._draw_text, "qr": self._draw_qr_element}.get(element.kind)
+        # plain functions, called with the composer: bound methods kept in _layer_keys made the composer a cycle
+        # (composer -> painters -> composer), so a job's caches waited for the cyclic collector to be freed
+        return _PAINTERS.get(element.kind)
 
     def _draw_text(
         self,
@@ -787,6 +789,13 @@ class BadgeComposer:
         if element.style == "italic":  # slanted about the bottom edge: its top leans SLANT x h to the right
             w = max(1.0, w - SLANT * h)
         return x0, y0, w, h
+
+
+_PAINTERS: dict[str, Callable[..., None]] = {
+    "name": BadgeComposer._draw_name,
+    "text": BadgeComposer._draw_text,
+    "qr": BadgeComposer._draw_qr_element,
+}
 
 
 @functools.cache
