@@ -86,14 +86,11 @@ class DirectPage:
 
     def write_qr(self, code: Any, x: float, y: float, side: float) -> None:
         """The code's image mask in black on a white square (x, y, side), as qr.draw_qr paints it."""
-        from badge_renderer.pdf_write.qr_masks import qr_placement
+        from badge_renderer.pdf_write.qr_masks import qr_inline, qr_placement
 
-        name, number = self.part.qr_image(code)
-        self.xobjects[name] = number
-        s = pdf_number
         self.ops.append(
-            b"1 1 1 rg %s %s %s %s re f 0 0 0 rg q %s /%s Do Q\n"
-            % (s(x), s(y), s(side), s(side), qr_placement(code, x, y, side), name)
+            b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s %s Q\n"
+            % (x, y, side, side, qr_placement(code, x, y, side), qr_inline(code))
         )
 
     # ---- page furniture --------------------------------------------------------------------------------------------

@@ -36,13 +36,27 @@ _HEAD = (
 def qr_image(code: QrCode) -> tuple[bytes, bytes]:
     """(image XObject dictionary without /Length, its /FlateDecode data) of `code`: dark modules paint the fill
     colour, light ones leave the page as it is."""
+    width, data = _mask_rows(code)
+    return _HEAD % (width, code.size), stored_flate(data)
+
+
+def qr_inline(code: QrCode) -> bytes:
+    """`code` as an inline image mask (BI ... ID ... EI) for a page's content stream, drawn as qr_image draws: no
+    object, no resource entry and nothing for pdf_stream to renumber per code, and compressed with the page. Hex
+    data (/AHx): "EI" cannot occur inside it, so no reader can mistake image bytes for the end of the image."""
+    width, data = _mask_rows(code)
+    return _INLINE % (width, code.size, data.hex().encode())
+
+
+def _mask_rows(code: QrCode) -> tuple[int, bytes]:
+    """(pixels per row, the rows byte-aligned, most significant bit first) of the code's bitmap."""
     width = code.width or code.size
     data = code.bits
     if code.stride * 8 - width >= 8:  # cairo's rows are 4-byte aligned, a PDF image's are byte aligned
         data = b"".join(_rows(code.size, code.stride, (width + 7) // 8)(data))
     if _TO_PDF is not None:
         data = data.translate(_TO_PDF)
-    return _HEAD % (width, code.size), stored_flate(data)
+    return width, data
 
 
 @lru_cache(maxsize=64)
@@ -61,6 +75,9 @@ def stored_flate(data: bytes) -> bytes:
         blocks.append(chunk)
     blocks.append(struct.pack(">I", zlib.adler32(data)))
     return b"".join(blocks)
+
+
+_INLINE = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false /F /AHx ID\n%s>\nEI"
 
 
 def qr_placement(code: QrCode, x: float, y: float, side: float) -> bytes:
