@@ -653,6 +653,10 @@ class BadgeComposer:
             self._qr_sheet = QrSheet(entries, ctx)
             self._qr_requests = requests
 
+    def draws_codes(self) -> bool:
+        """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
+        return any(e.kind == "qr" and self._codes_in(e) for e in self.design.elements)
+
     def _codes_in(self, element: Element) -> bool:
         """False when the QR element prints no code for anyone in this job: no QR column, not a vCard."""
         return bool(element.qr_field or element.qr_vcard or self.options.qr_field or self.options.qr_kind == "vcard")

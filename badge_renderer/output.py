@@ -160,10 +160,7 @@ def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], is
 
 
 def _draws_codes(composer: Any) -> bool:
-    """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
-    options = composer.options
-    wanted = bool(options.qr_field) or options.qr_kind == "vcard"
-    return any(e.kind == "qr" and (wanted or e.qr_field or e.qr_vcard) for e in composer.design.elements)
+    return bool(composer.draws_codes())
 
 
 @contextmanager

@@ -55,25 +55,42 @@ def write_direct_part(
     bleed = layout.bleed
     if bleed:
         from badge_renderer.layout.bleed import bleed_clip
+    # A duplex back that repeats its front (no back of its own, no QR code to place on the back page's own grid) is
+    # the front's operators again under the back slot's matrix: written once, copied from the front's.
+    repeat = bool(layout.backs) and layout.backs_on_next_page and not composer.design.has_back
+    repeat = repeat and not composer.draws_codes()
+    fronts: list[bytes | None] = []
     with out.open("wb") as fh:
         part = DirectPart(fh, layout.page.width, layout.page.height)
 
         def badges(page: Any, sheet: Sequence[Attendee], slots: Sequence[Any], side: str, fold: bool) -> None:
-            for attendee, slot in zip(sheet, slots, strict=False):
+            for index, (attendee, slot) in enumerate(zip(sheet, slots, strict=False)):
                 clip = bleed_clip(slot, bleed, fold) if bleed else None
                 if side == "back" and attendee.row in failed:
                     _blank(page, composer, attendee, slot, side, clip)
                     continue
+                if side == "back" and repeat and fronts[index] is not None:
+                    page.begin_badge(slot.x, slot.y, slot.rotation, composer.width, composer.height, clip)
+                    page.ops.append(fronts[index])
+                    page.end_badge()
+                    continue
+                mark = len(page.ops)
                 found = _write_badge(page, composer, attendee, slot, side, clip)
                 if isinstance(found, BaseException):
                     failed.add(attendee.row)
                     _blank(page, composer, attendee, slot, side, clip)
                     issues.append(_failure(attendee, found))
-                elif side == "front":
+                    if repeat and side == "front":
+                        fronts.append(None)
+                    continue
+                if side == "front":
                     issues.extend(found)
+                    if repeat:  # what came between the badge's own "q <matrix> cm" and its "Q"
+                        fronts.append(b"".join(page.ops[mark + 1 : -1]))
 
         for start in range(0, len(attendees), per_sheet):
             sheet = attendees[start : start + per_sheet]
+            fronts.clear()
             page = part.page()
             badges(page, sheet, layout.fronts, "front", foldover)
             if foldover:
@@ -88,8 +105,10 @@ def write_direct_part(
                 )
             part.finish_page(page)
             if layout.backs and layout.backs_on_next_page:
-                page = part.page()
+                front_page, page = page, part.page()
+                page.xobjects.update(front_page.xobjects)  # the repeated fronts' static layers
                 badges(page, sheet, layout.backs, "back", False)
+                fronts.clear()
                 page.lines(layout.marks_for("back"), gray=0, width=0.25)
                 part.finish_page(page)
             if progress:
