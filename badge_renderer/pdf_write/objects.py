@@ -10,6 +10,11 @@ from array import array
 from typing import BinaryIO
 
 
+class DirectWriterError(RuntimeError):
+    """Something the own writer cannot write (a font it cannot embed, a static layer it cannot copy, transparent
+    text): the job is drawn by cairo instead (output.write_pdf)."""
+
+
 class PdfObjects:
     """Objects by number (reserve one before its contents are known, put it later); `close` writes the xref."""
 

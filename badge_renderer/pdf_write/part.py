@@ -13,20 +13,17 @@ import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from badge_renderer.pdf_write.objects import PdfObjects
+from badge_renderer.pdf_write.objects import DirectWriterError, PdfObjects
 from badge_renderer.pdf_write.page import DirectPage
 from badge_renderer.pdf_write.text_ops import FontKeys, StampOps, pdf_number, stamp_ops
+
+__all__ = ["DirectPart", "DirectWriterError", "embedded", "font_keys", "warm"]
 
 _generations = itertools.count()
 _KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
 _EMBEDDED: dict[Path, Any] = {}  # font file -> fonts.EmbeddedFont (parsed once per process)
 _ZLIB_HEAD = b"\x78\x01"  # deflate, 32 KB window (FLEVEL is only informative, RFC 1950); 0x7801 % 31 == 0
 _QR_IMAGES = 64  # codes remembered per part (a duplex back reuses its front's image)
-
-
-class DirectWriterError(RuntimeError):
-    """Something the own writer cannot write (a font it cannot embed, a static layer it cannot copy): the job is
-    drawn by cairo instead (output.write_pdf)."""
 
 
 def embedded(font: Any) -> Any:

@@ -12,6 +12,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from badge_renderer.pdf_write.objects import DirectWriterError
 from badge_renderer.text.fonts import FontFile
 
 _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
@@ -294,6 +295,8 @@ def _layout(count: int) -> struct.Struct:
 
 
 def _fill(color: tuple[float, ...]) -> bytes:
+    if len(color) > 3 and color[3] < 1:  # no bundled design has see-through text; cairo draws it if one ever does
+        raise DirectWriterError("text with an alpha below 1 needs a graphics state the writer does not write")
     _FILLS[color] = b"%s %s %s rg" % (pdf_number(color[0]), pdf_number(color[1]), pdf_number(color[2]))
     return _FILLS[color]
 

@@ -49,3 +49,22 @@ def test_a_static_layer_the_writer_cannot_copy_has_cairo_draw_the_job(
         result = render_pdf(PEOPLE, RenderOptions(design="modern", event_name="Conf"), tmp_path / "b.pdf")
     assert result.badges == 2 and "injected" in caplog.text
     assert "Grace" in _text(tmp_path / "b.pdf") and "CONF" in _text(tmp_path / "b.pdf")  # modern prints it in capitals
+
+
+def test_see_through_text_has_cairo_draw_the_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No bundled design has text with alpha; were one to get it, the writer hands the job to cairo rather than
+    print it opaque."""
+    from badge_renderer import compose
+
+    real = compose._Palette.rgb
+
+    def see_through(self, role):
+        return real(self, role) if role == "background" else (*real(self, role), 0.5)
+
+    monkeypatch.setattr(compose._Palette, "rgb", see_through)
+    with caplog.at_level(logging.WARNING):
+        result = render_pdf(PEOPLE, RenderOptions(), tmp_path / "b.pdf")
+    assert result.badges == 2 and "alpha below 1" in caplog.text
+    assert "Grace" in _text(tmp_path / "b.pdf")

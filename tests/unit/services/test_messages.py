@@ -175,6 +175,7 @@ ENGLISH_ONLY = {
     "{}: {}; it cannot be embedded by the page writer",  # pdf_write.fonts.FontFileError: cairo draws instead
     "cannot embed {}: {}",  # pdf_write.part.DirectWriterError (logged; cairo draws the job instead)
     "cannot copy the static layer: {}",  # pdf_write.part.DirectWriterError (logged; cairo draws the job)
+    "text with an alpha below 1 needs a graphics state the writer does not write",  # DirectWriterError (logged)
     "QR mask surface",
     "QR sheet surface",
     "{} bytes do not fit a version {} QR code at level {}",
