@@ -1,5 +1,5 @@
 """A part file written by BadgeForge's own PDF writer: pages of badges as operators, each font embedded once with
-the glyphs the part used, each static layer once as a form, QR codes as image masks.
+the glyphs the part used, each static layer once as a form, QR codes as inline image masks.
 
 Why: cairo's PDF surface records every page, analyses it and replays it (~0.17 ms a badge even with no text at all,
 more than everything else a badge costs); here a badge is a few cached byte strings appended to a list. The part
@@ -23,7 +23,6 @@ _generations = itertools.count()
 _KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
 _EMBEDDED: dict[Path, Any] = {}  # font file -> fonts.EmbeddedFont (parsed once per process)
 _ZLIB_HEAD = b"\x78\x01"  # deflate, 32 KB window (FLEVEL is only informative, RFC 1950); 0x7801 % 31 == 0
-_QR_IMAGES = 64  # codes remembered per part (a duplex back reuses its front's image)
 
 
 def embedded(font: Any) -> Any:
@@ -84,8 +83,6 @@ class DirectPart:
         self._fonts: dict[int, int] = {}  # font key -> reserved object number
         self._glyphs: dict[int, dict[int, str]] = {}  # font key -> glyph id -> text
         self._forms: dict[int, tuple[Any, bytes, int, bytes]] = {}  # id(layer) -> (layer, name, number, placement)
-        self._qr: dict[int, tuple[Any, bytes, int]] = {}  # id(code) -> (code, name, number)
-        self._qr_names = itertools.count()
         self._resources: dict[bytes, int] = {}  # a page's resource dictionary -> its object (most pages share one)
         self._media = b"[0 0 %s %s]" % (pdf_number(width), pdf_number(height))
 
@@ -131,19 +128,6 @@ class DirectPart:
             found = self._forms[id(layer)] = (layer, b"S%d" % len(self._forms), form.number, form.placement)
         return found[1], found[2], found[3]
 
-    def qr_image(self, code: Any) -> tuple[bytes, int]:
-        """(resource name, object number) of the code's image mask, written once per part."""
-        found = self._qr.get(id(code))
-        if found is None or found[0] is not code:
-            from badge_renderer.pdf_write.qr_masks import qr_image
-
-            head, data = qr_image(code)
-            number = self.objects.add_stream(head, data)
-            if len(self._qr) >= _QR_IMAGES:
-                self._qr.clear()
-            found = self._qr[id(code)] = (code, b"Q%d" % next(self._qr_names), number)
-        return found[1], found[2]
-
     # ---- writing -------------------------------------------------------------------------------------------------
     def finish_page(self, page: DirectPage) -> None:
         content = self._deflate(page.content())
@@ -171,7 +155,7 @@ class DirectPart:
         found = self._resources.get(body)
         if found is None:
             found = self.objects.add(body)
-            if len(self._resources) < 64 and b"/Q" not in xobjects:  # pages with codes each have their own
+            if len(self._resources) < 64:  # a job's pages share one or a few (codes are inline, no resource)
                 self._resources[body] = found
         return found
 
