@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
+from badge_renderer.pdf_write.objects import pdf_number
 
 PRODUCER = "BadgeForge (cairo)"
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
@@ -505,8 +506,7 @@ def _array(values: Sequence[float]) -> bytes:
 
 
 def _number(value: float) -> bytes:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return (text if text not in ("", "-0") else "0").encode()
+    return pdf_number(value, 4)
 
 
 def _pdf_string(text: str) -> bytes:

@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from badge_renderer.pdf_write.objects import PdfObjects
+from badge_renderer.pdf_write.objects import PdfObjects, pdf_number
 
 # ISO 32000-1 9.9: the tables a TrueType program embedded in a PDF carries (cmap is not needed with Identity).
 _KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
@@ -51,13 +51,6 @@ def _checksum(data: bytes) -> int:
     """The sfnt checksum: the sum of the table as big-endian uint32, zero-padded to 4 bytes."""
     padded = data + b"\0" * (-len(data) % 4)
     return sum(_be_array("I", padded)) & 0xFFFFFFFF
-
-
-def _number(value: float) -> bytes:
-    """A PDF number with at most 3 decimals and no trailing zeros (whole numbers without a point)."""
-    if value == int(value):
-        return b"%d" % value
-    return (b"%.3f" % value).rstrip(b"0").rstrip(b".")
 
 
 def _pdf_text(text: str) -> bytes:
@@ -373,7 +366,7 @@ class EmbeddedFont:
             b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s"
             b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
             b" /FontDescriptor %d 0 R /DW %s /W [%s] /CIDToGIDMap /Identity >>"
-            % (name, descriptor, _number(default_width), widths)
+            % (name, descriptor, pdf_number(default_width), widths)
         )
         cmap = to_unicode_cmap(used)
         to_unicode = objects.add_stream(b"<< /Filter /FlateDecode >>", zlib.compress(cmap, 6))
@@ -389,7 +382,7 @@ class EmbeddedFont:
         flags = _SYMBOLIC | (_FIXED_PITCH if parsed.fixed_pitch else 0) | (_ITALIC if parsed.italic_angle else 0)
         # TrueType has no stem width; this is the usual estimate from the weight class (about 80 at 400, 165 at 700).
         stem_v = 50 + round((weight / 65) ** 2)
-        bbox = b" ".join(_number(round(v * scale)) for v in parsed.bbox)
+        bbox = b" ".join(pdf_number(round(v * scale)) for v in parsed.bbox)
         return (
             b"<< /Type /FontDescriptor /FontName /%s /FontFamily %s /Flags %d /FontBBox [%s] /ItalicAngle %s"
             b" /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontWeight %d /FontFile2 %d 0 R >>"
@@ -398,7 +391,7 @@ class EmbeddedFont:
                 _pdf_text(parsed.family),
                 flags,
                 bbox,
-                _number(round(parsed.italic_angle, 3)),
+                pdf_number(round(parsed.italic_angle, 3)),
                 round(parsed.ascent * scale),
                 round(parsed.descent * scale),
                 round(parsed.cap_height * scale),
@@ -424,7 +417,7 @@ class EmbeddedFont:
                 run = []
             if not run:
                 parts.append(b"%d" % gid)
-            run.append(_number(width))
+            run.append(pdf_number(width))
             previous = gid
         if run:
             parts.append(b"[" + b" ".join(run) + b"]")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_renderer.pdf_stream import _REF, _XOBJECT_DICT, PartFormatError, PartReader, _unique_xobjects
-from badge_renderer.pdf_write.objects import PdfObjects
+from badge_renderer.pdf_write.objects import PdfObjects, pdf_number
 
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
 _RESOURCES = re.compile(rb"/Resources\s*(?:(\d+)\s+\d+\s+R|(<<))")
@@ -81,11 +81,12 @@ def copy_page_form(objects: PdfObjects, reader: PartReader, box: tuple[float, fl
         inline = _dictionary_at(page, resources.start(2))
         entry = copy.moved(_XOBJECT_DICT.sub(_unique_xobjects, inline))
     copy.run()
+    # six decimals, as cairo writes coordinates (its page size, the `cm` that flips it)
     head = b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %s %s ] /Matrix [ 1 0 0 -1 %s %s ] /Resources %s%s >>" % (
-        _number(w),
-        _number(h),
-        _number(x),
-        _number(y + h),
+        pdf_number(w, 6),
+        pdf_number(h, 6),
+        pdf_number(x, 6),
+        pdf_number(y + h, 6),
         entry,
         filters,
     )
@@ -209,9 +210,3 @@ class _Copy:
             self.objects.put_stream(self.new[old], head, data)
         else:
             self.objects.put(self.new[old], head)
-
-
-def _number(value: float) -> bytes:
-    """Six decimals, as cairo writes coordinates (its page size, the `cm` that flips it)."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return (text if text not in ("", "-0") else "0").encode()

@@ -10,6 +10,14 @@ from array import array
 from typing import BinaryIO
 
 
+def pdf_number(value: float, decimals: int = 3) -> bytes:
+    """A PDF number with at most `decimals` decimals and no trailing zeros ("12", "0.5", never "-0")."""
+    text = b"%.*f" % (decimals, value)
+    if b"." in text:
+        text = text.rstrip(b"0").rstrip(b".")
+    return b"0" if text in (b"-0", b"") else text
+
+
 class DirectWriterError(RuntimeError):
     """Something the own writer cannot write (a font it cannot embed, a static layer it cannot copy, transparent
     text): the job is drawn by cairo instead (output.write_pdf)."""

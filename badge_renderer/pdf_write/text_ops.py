@@ -12,7 +12,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from badge_renderer.pdf_write.objects import DirectWriterError
+from badge_renderer.pdf_write.objects import DirectWriterError, pdf_number
 from badge_renderer.text.fonts import FontFile
 
 _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
@@ -166,18 +166,10 @@ def _cluster_map(
 
 
 def _runs(gids: Sequence[int], xs: Sequence[float], ys: Sequence[float], widths: Sequence[float], size: float) -> bytes:
-    """`Tm [<...>adj<...>] TJ` groups: one per stretch of glyphs on the same baseline."""
-    count = len(gids)
-    if ys.count(ys[0]) == count:  # one baseline (nearly every run)
-        groups = [(0, count)]
-    else:
-        groups, start = [], 0
-        for i in range(1, count):
-            if abs(ys[i] - ys[start]) > _SAME_LINE:
-                groups.append((start, i))
-                start = i
-        groups.append((start, count))
-    return b" ".join(_line(gids[a:b], xs[a:b], ys[a], widths, size) for a, b in groups)
+    """`Tm [<...>adj<...>] TJ`: one line for a run on one baseline (nearly every run), else a Tm per baseline."""
+    if ys.count(ys[0]) == len(gids):
+        return _line(gids, xs, ys[0], widths, size)
+    return _spanned(gids, xs, ys, widths, size, {})
 
 
 def _line(gids: Sequence[int], xs: Sequence[float], y: float, widths: Sequence[float], size: float) -> bytes:
@@ -307,11 +299,3 @@ def _ffi() -> Any:
 
     _FFI = cairocffi_ffi()
     return _FFI
-
-
-def pdf_number(value: float) -> bytes:
-    """A coordinate or size in points: 3 decimals at most, no trailing zeros (what a 1/1000 pt grid needs)."""
-    text = b"%.3f" % value
-    if b"." in text:
-        text = text.rstrip(b"0").rstrip(b".")
-    return b"0" if text in (b"-0", b"") else text
