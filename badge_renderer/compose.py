@@ -262,12 +262,7 @@ class BadgeComposer:
             elif rotation == 270:
                 translate(pointer, 0, self.width)
             rotate(pointer, math.radians(rotation))
-        layer_key = (attendee.ticket_type, side)
-        found = self._layer_keys.get(layer_key)
-        if found is None:
-            palette = self.palette(attendee.ticket_type)
-            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
-        layer, palette, painters = found
+        layer, palette, painters = self._layer_keys.get((attendee.ticket_type, side)) or self._side(attendee, side)
         if static and not codes:
             set_source_surface(pointer, layer._pointer, 0, 0)
             paint(pointer)
@@ -287,12 +282,7 @@ class BadgeComposer:
     def write(self, page: Any, attendee: Attendee, side: str = "front") -> list[RowIssue]:
         """draw() for BadgeForge's own PDF writer (pdf_write): the badge the caller began on `page` gets its static
         layer and the same per-badge elements, with the same warnings, as operators. Bundled designs only."""
-        layer_key = (attendee.ticket_type, side)
-        found = self._layer_keys.get(layer_key)
-        if found is None:
-            palette = self.palette(attendee.ticket_type)
-            found = self._layer_keys[layer_key] = (self.static_layer(*layer_key), palette, self._painters(side))
-        layer, palette, painters = found
+        layer, palette, painters = self._layer_keys.get((attendee.ticket_type, side)) or self._side(attendee, side)
         self._writing = True
         page.static(layer)
         issues: list[RowIssue] = []
@@ -300,6 +290,18 @@ class BadgeComposer:
         for draw_element, element in painters:
             draw_element(self, page, attendee, element, palette, issues, printed)
         return issues
+
+    def _side(
+        self, attendee: Attendee, side: str
+    ) -> tuple[Any, _Palette, tuple[tuple[Callable[..., None], Element], ...]]:
+        """(static layer, palette, painters) of the attendee's ticket group and side, worked out once."""
+        key = (attendee.ticket_type, side)
+        found = self._layer_keys[key] = (
+            self.static_layer(*key),
+            self.palette(attendee.ticket_type),
+            self._painters(side),
+        )
+        return found
 
     def _painters(self, side: str) -> tuple[tuple[Callable[..., None], Element], ...]:
         """(draw method, element) of each element of a bundled design's side that prints per badge, worked out

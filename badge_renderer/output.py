@@ -121,7 +121,7 @@ def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], is
     from badge_renderer.duplex_backs import clip_codes, front_clip
 
     lib = _cairo_lib()
-    codes = _draws_codes(drawer.composer)
+    codes = drawer.composer.draws_codes()
     failed: set[int] = set()
     for index, (attendee, slot) in enumerate(zip(sheet, layout.fronts, strict=False)):
         rect = front_clip(layout, slot)
@@ -157,10 +157,6 @@ def _copied_duplex_sheet(drawer: Any, layout: Any, sheet: Sequence[Attendee], is
                 drawer.blank(attendee, slot.x, slot.y, slot.rotation, side="back")
             elif codes:
                 drawer.draw(attendee, slot.x, slot.y, slot.rotation, side="back", codes=True)
-
-
-def _draws_codes(composer: Any) -> bool:
-    return bool(composer.draws_codes())
 
 
 @contextmanager
