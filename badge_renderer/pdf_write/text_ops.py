@@ -8,6 +8,7 @@ operators made for one part stay valid in the next.
 
 from __future__ import annotations
 
+import operator
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -135,6 +136,8 @@ def _plain_ops(color: tuple[float, ...], plain: Any, keys: FontKeys) -> StampOps
     size = plain.size
     if spans:
         body = _spanned(gids, plain.xs, plain.ys, keys.widths[key], size, spans)
+    elif plain.advances is not None and plain.font.upem == 1000:
+        body = _kerned_line(gids, plain.xs[0], plain.ys[0], keys.widths[key], plain.advances)
     else:
         body = _runs(gids, plain.xs, plain.ys, keys.widths[key], size)
     return StampOps(b"%s BT /F%d %.3f Tf %s ET" % (fill, key, size, body), ((key, mapped, plain_map),))
@@ -192,6 +195,23 @@ def _line(gids: Sequence[int], xs: Sequence[float], y: float, widths: Sequence[f
         pen += widths[gid] * per_unit
     items.append(b">")
     return b"1 0 0 -1 %.3f %.3f Tm [%s] TJ" % (xs[0], y, b"".join(items))
+
+
+def _kerned_line(gids: Sequence[int], x: float, y: float, widths: Sequence[float], advances: Sequence[int]) -> bytes:
+    """_line's operators for a run without offsets in a font of 1000 units per em, from whole numbers: there a
+    glyph's /W width is its advance in font units, so the adjustment after each glyph is its width minus
+    HarfBuzz's advance (the kerning), exactly what _line finds by rounding the pen difference, without the floats."""
+    shifts = list(map(operator.sub, map(widths.__getitem__, gids), advances))
+    shifts.pop()  # the last glyph's advance moves nothing that is drawn
+    if not any(shifts):  # no kerning: one string
+        return b"1 0 0 -1 %.3f %.3f Tm [<%s>] TJ" % (x, y, struct.pack(f">{len(gids)}H", *gids).hex().encode())
+    items: list[bytes] = [b"<", _HEX[gids[0]]]
+    for gid, shift in zip(gids[1:], shifts, strict=True):
+        if shift:
+            items.append(b">%d<" % shift)
+        items.append(_HEX[gid])
+    items.append(b">")
+    return b"1 0 0 -1 %.3f %.3f Tm [%s] TJ" % (x, y, b"".join(items))
 
 
 def _map_glyphs(

@@ -84,12 +84,18 @@ def quick_stamp(
     ink_top = ink_bottom = 0.0
     left, right = math.inf, -math.inf
     clusters = []
+    advances: list[int] | None = []  # HarfBuzz's, kept for the own writer's TJ while no glyph has an offset
     for info, pos in zip(infos, buffer.glyph_positions, strict=True):
         clusters.append(info.cluster)
         gid = info.codepoint
         x_offset, y_offset, x_advance, _ = pos.position  # one attribute read for three
         gx, gy = (pen + x_offset) * scale, y_offset * scale
         pen += x_advance
+        if advances is not None:
+            if x_offset or y_offset:
+                advances = None
+            else:
+                advances.append(x_advance)
         glyphs.append(gid)
         xs.append(gx)
         ys.append(gy)
@@ -165,6 +171,7 @@ def quick_stamp(
         [baseline - gy * size for gy in ys],
         None if simple else clusters,
         _arrays,
+        advances,
     )
     if not arrays:  # for the own PDF writer: cairo's arrays only if cairo ever draws it (TextStamp.runs)
         return TextStamp([], color, text=text, size=size, truncated=False, plain=plain)

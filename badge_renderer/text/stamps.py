@@ -24,7 +24,8 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 
 class PlainRun(NamedTuple):
     """A one-font, left-to-right run as values: glyph ids, their pen positions in points (x along the baseline, y),
-    the text, and which glyphs start which characters (None: one ASCII character per glyph, in order)."""
+    the text, and which glyphs start which characters (None: one ASCII character per glyph, in order). `advances`:
+    HarfBuzz's advances in font units when every glyph sits on the baseline at its pen (no offsets), else None."""
 
     font: Any  # text.fonts.FontFile
     size: float
@@ -34,6 +35,7 @@ class PlainRun(NamedTuple):
     ys: list[float]
     clusters: list[int] | None
     arrays: Any  # (PlainRun) -> the cairo runs, made by text.quick
+    advances: list[int] | None = None
 
 
 class TextStamp:
