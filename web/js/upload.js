@@ -440,9 +440,13 @@ async function loadDesigns(saved) {
         updateGallery();
       });
     }
+    // The preview's pixel size as its width and height (CSS keeps `height: auto`): the card has its final height
+    // before the lazy picture arrives, so no card moves under the pointer (a click on one design checked another).
+    const preview = d.preview_url
+      ? el("img", { src: d.preview_url, alt: "", loading: "lazy", width: d.preview_width, height: d.preview_height })
+      : null;
     return el("div", { class: "design", id: `${id}-card` }, input,
-      el("label", { for: id }, el("span", { text: d.title }),
-        d.preview_url ? el("img", { src: d.preview_url, alt: "", loading: "lazy" }) : null),
+      el("label", { for: id }, el("span", { text: d.title }), preview),
       el("small", { id: `${id}-about`, class: "muted", text: d.description }), back);
   }));
   const mine = await get("/api/saved-designs").catch(() => ({ designs: [] }));
