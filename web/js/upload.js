@@ -6,6 +6,7 @@ import { del, describeError, el, fetchBlob, get, postForm } from "./api.js";
 import { formatNumber, ready, t, tn } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { OptionFields } from "./option_fields.js";
+import { pngSize } from "./png_size.js";
 import { requireSignIn } from "./signin.js";
 
 // The mapping's fields and their labels' catalogue keys.
@@ -312,8 +313,12 @@ function describeWarning(w) {
 
 function showPreview(result) {
   const image = $("preview-image");
+  // Its size before its pixels (width/height give the aspect ratio, CSS px at print size the width): the status,
+  // the stepper and the warnings below do not move when the picture arrives (nor does a click aimed at "Next").
+  const { width, height } = pngSize(result.preview);
+  Object.assign(image, { width, height });
+  image.style.width = `${width / (result.dpi / 96)}px`;
   image.src = result.preview;
-  image.onload = () => { image.style.width = `${image.naturalWidth / (result.dpi / 96)}px`; }; // CSS px at print size
   image.alt = t(`index.js.preview_alt_${result.side === "back" ? "back" : "front"}`, { name: result.badge.name });
   image.hidden = false;
   const b = result.badge;
