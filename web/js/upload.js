@@ -108,16 +108,31 @@ function showAssetError(kind, message) {
   if (message) $(id).setAttribute("aria-invalid", "true"); else $(id).removeAttribute("aria-invalid");
 }
 
-// A file goes up once, when chosen; the draft it replaces goes at once (the server deletes it).
+// A file goes up once, when chosen; the draft it replaces goes at once (the server deletes it). A file chosen while
+// the field's last one is still going up goes after it, so it replaces that one and a refusal leaves that one in use
+// (sent side by side, the older file could win, or a refusal drop the file kept meanwhile).
 function uploadAsset(kind, file) {
-  const previous = state.assets[kind];
-  state.assets[kind] = null; // until the new one is kept: no preview with the old file
+  showUploading(kind, file);
+  const upload = (state.uploads[kind] || Promise.resolve()).then(() => sendAsset(kind, file)).finally(() => {
+    if (state.uploads[kind] === upload) delete state.uploads[kind];
+  });
+  state.uploads[kind] = upload;
+  return upload;
+}
+
+function showUploading(kind, file) {
   showKept(kind, t("upload.uploading", { name: file.name }));
   showAssetError(kind, "");
+}
+
+function sendAsset(kind, file) {
+  const previous = state.assets[kind];
+  state.assets[kind] = null; // until the new one is kept: no preview with the old file
+  showUploading(kind, file); // again: the upload it waited for showed its own outcome
   const data = new FormData();
   data.append(kind, file, file.name);
   if (previous) data.append("replaces", previous.id);
-  const upload = postForm("/api/drafts", data)
+  return postForm("/api/drafts", data)
     .then((draft) => { state.assets[kind] = { id: draft.id, name: draft.filename, bytes: draft.bytes, file }; })
     .catch((err) => { // refused (the server kept nothing and dropped nothing): the previous file stays in use
       state.assets[kind] = previous && previous.id ? previous : null;
@@ -125,12 +140,9 @@ function uploadAsset(kind, file) {
       showAssetError(kind, describeError(err));
     })
     .finally(() => {
-      delete state.uploads[kind];
       showKept(kind);
       save();
     });
-  state.uploads[kind] = upload;
-  return upload;
 }
 
 function removeAsset(kind) {
