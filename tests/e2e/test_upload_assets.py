@@ -107,8 +107,10 @@ def test_background_and_photos_go_up_once_and_the_pdf_has_the_photo(server, new_
     wait_preview(page, f"Badge 1 of {total}")
     page.get_by_label("Background image").set_input_files(str(files["background"]))
     page.get_by_label("Photos (ZIP)").set_input_files(str(files["photos"]))
-    for box in ("#opt-background-image-kept", "#opt-photos-kept"):
-        expect(page.locator(box)).to_contain_text("Kept on the server", timeout=WAIT_MS)
+    for field in ("#opt-background-image", "#opt-photos"):
+        expect(page.locator(f"{field}-kept")).not_to_contain_text("Uploading", timeout=WAIT_MS)
+        expect(page.locator(f"{field}-error")).to_have_text("")  # a refusal says why here
+        expect(page.locator(f"{field}-kept")).to_contain_text("Kept on the server")
     wait_preview(page, f"Badge 1 of {total}")
     expect(page.locator("#warnings")).to_contain_text("'grace.jpg' is not in the photo ZIP", timeout=WAIT_MS)
     before = len(_bodies(page))
