@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
+
+from PIL import Image
 
 from .conftest import CSV, upload_form
 
@@ -19,6 +22,30 @@ def test_designs_list_has_preview_images_that_load(env):
         image = env.client.get(design["preview_url"])
         assert image.status_code == 200
         assert image.data.startswith(PNG_MAGIC)
+
+
+def test_designs_list_carries_each_preview_size_so_the_gallery_keeps_its_layout(env):
+    designs = env.client.get("/api/designs", headers=env.headers("organizer@example.com")).get_json()["designs"]
+    with_preview = [d for d in designs if d["preview_url"]]
+    assert {d["name"] for d in with_preview} >= {"classic", "conference", "pass"}
+    shapes = set()
+    for design in with_preview:
+        listed = (design["preview_width"], design["preview_height"])
+        variants = ["", "?qr=0"] + (["?side=back"] if design["has_back"] else [])  # what the gallery may show
+        for query in variants:
+            picture = Image.open(io.BytesIO(env.client.get(design["preview_url"] + query).data))
+            assert picture.size == listed, f"{design['name']}{query}"
+        shapes.add(listed[0] > listed[1])
+    assert shapes == {True, False}, "landscape and portrait previews: a card's height depends on its size"
+
+
+def test_a_preview_file_that_is_not_a_png_gets_no_size(tmp_path):
+    from badgeforge.api.routes.designs import _png_size
+
+    (tmp_path / "gif.png").write_bytes(b"GIF89a" + bytes(40))
+    (tmp_path / "short.png").write_bytes(PNG_MAGIC + b"\x00\x00\x00\x0dIH")
+    assert _png_size(tmp_path / "gif.png") is None
+    assert _png_size(tmp_path / "short.png") is None
 
 
 def test_presets_list_the_label_stock_a_job_may_name(env):

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from badge_renderer.design_document import export_design
 
-from .conftest import WAIT_MS
+from .conftest import WAIT_MS, until
 from .test_upload_form import make_and_download, wait_preview
 from .test_web_flow import add_user, sign_in
 
@@ -107,8 +107,10 @@ def test_background_and_photos_go_up_once_and_the_pdf_has_the_photo(server, new_
     wait_preview(page, f"Badge 1 of {total}")
     page.get_by_label("Background image").set_input_files(str(files["background"]))
     page.get_by_label("Photos (ZIP)").set_input_files(str(files["photos"]))
-    for box in ("#opt-background-image-kept", "#opt-photos-kept"):
-        expect(page.locator(box)).to_contain_text("Kept on the server", timeout=WAIT_MS)
+    for field in ("#opt-background-image", "#opt-photos"):
+        expect(page.locator(f"{field}-kept")).not_to_contain_text("Uploading", timeout=WAIT_MS)
+        expect(page.locator(f"{field}-error")).to_have_text("")  # a refusal says why here
+        expect(page.locator(f"{field}-kept")).to_contain_text("Kept on the server")
     wait_preview(page, f"Badge 1 of {total}")
     expect(page.locator("#warnings")).to_contain_text("'grace.jpg' is not in the photo ZIP", timeout=WAIT_MS)
     before = len(_bodies(page))
@@ -162,9 +164,62 @@ def test_a_bad_image_or_zip_is_explained_beside_its_field_when_chosen(server, ne
     page.get_by_label("Logo").set_input_files(str(tmp_path / "logo.png"))
     expect(page.locator("#opt-logo-image-error")).to_contain_text("Only PNG, JPEG, WebP or GIF", timeout=WAIT_MS)
     page.get_by_label("Photos (ZIP)").set_input_files(str(files["photos"]))
-    expect(page.locator("#opt-photos-kept")).to_contain_text("p.zip", timeout=WAIT_MS)
+    kept = page.locator("#opt-photos-kept")
+    expect(kept).to_contain_text("Kept on the server", timeout=WAIT_MS)  # "Uploading p.zip…" names it too
+    expect(kept).to_contain_text("p.zip")
     page.get_by_label("Photos (ZIP)").set_input_files(str(tmp_path / "bad.zip"))
     expect(page.locator("#opt-photos-error")).to_contain_text("points outside the archive", timeout=WAIT_MS)
-    expect(page.locator("#opt-photos-kept")).to_contain_text("p.zip")  # the refused ZIP left the kept one in use
+    expect(kept).to_contain_text("Kept on the server")  # the refused ZIP left the kept one in use
+    expect(kept).to_contain_text("p.zip")
     expect(page.locator("#csv-error")).to_have_text("")
+    assert all("status of 4" in line for line in console.errors)
+
+
+class HeldDrafts:
+    """The page's draft uploads (`sent` counts them), held until `release()`; later ones go through at once."""
+
+    def __init__(self, page) -> None:
+        self.held: list = []
+        self.sent = 0
+        self.released = False
+        page.route("**/api/drafts", self._route)
+
+    def _route(self, route) -> None:
+        self.sent += 1
+        if self.released:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        while self.held:
+            self.held.pop(0).continue_()
+
+
+def test_a_zip_chosen_while_the_last_one_goes_up_waits_for_it_and_a_refusal_keeps_that_one(server, new_page, tmp_path):
+    """Sent side by side, the second ZIP's refusal, answered after the first was kept, dropped the first (and a
+    second good ZIP answered first would have lost to the older one)."""
+    address = "two-zips@example.com"
+    add_user(server, address)
+    _photo_design(server, address)
+    files = _files(tmp_path)
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as archive:
+        archive.writestr("../../escape.jpg", b"x")
+    page, console = new_page()
+    sign_in(page, server, address)
+    page.get_by_role("radio", name="Photo Gala").check()
+    drafts = HeldDrafts(page)
+    field, kept = page.get_by_label("Photos (ZIP)"), page.locator("#opt-photos-kept")
+    field.set_input_files(str(files["photos"]))
+    expect(kept).to_contain_text("Uploading p.zip")
+    assert until(page, lambda: drafts.held), "p.zip went up"
+    field.set_input_files(str(tmp_path / "bad.zip"))
+    expect(kept).to_contain_text("Uploading bad.zip")
+    page.wait_for_timeout(300)  # time for a request sent at once to be seen
+    assert drafts.sent == 1, "bad.zip waits until p.zip is answered"
+    drafts.release()
+    expect(page.locator("#opt-photos-error")).to_contain_text("points outside the archive", timeout=WAIT_MS)
+    expect(kept).to_contain_text("Kept on the server")
+    expect(kept).to_contain_text("p.zip")
     assert all("status of 4" in line for line in console.errors)

@@ -6,6 +6,7 @@ import { del, describeError, el, fetchBlob, get, postForm } from "./api.js";
 import { formatNumber, ready, t, tn } from "./i18n.js";
 import { watchJob } from "./job_progress.js";
 import { OptionFields } from "./option_fields.js";
+import { pngSize } from "./png_size.js";
 import { requireSignIn } from "./signin.js";
 
 // The mapping's fields and their labels' catalogue keys.
@@ -107,16 +108,31 @@ function showAssetError(kind, message) {
   if (message) $(id).setAttribute("aria-invalid", "true"); else $(id).removeAttribute("aria-invalid");
 }
 
-// A file goes up once, when chosen; the draft it replaces goes at once (the server deletes it).
+// A file goes up once, when chosen; the draft it replaces goes at once (the server deletes it). A file chosen while
+// the field's last one is still going up goes after it, so it replaces that one and a refusal leaves that one in use
+// (sent side by side, the older file could win, or a refusal drop the file kept meanwhile).
 function uploadAsset(kind, file) {
-  const previous = state.assets[kind];
-  state.assets[kind] = null; // until the new one is kept: no preview with the old file
+  showUploading(kind, file);
+  const upload = (state.uploads[kind] || Promise.resolve()).then(() => sendAsset(kind, file)).finally(() => {
+    if (state.uploads[kind] === upload) delete state.uploads[kind];
+  });
+  state.uploads[kind] = upload;
+  return upload;
+}
+
+function showUploading(kind, file) {
   showKept(kind, t("upload.uploading", { name: file.name }));
   showAssetError(kind, "");
+}
+
+function sendAsset(kind, file) {
+  const previous = state.assets[kind];
+  state.assets[kind] = null; // until the new one is kept: no preview with the old file
+  showUploading(kind, file); // again: the upload it waited for showed its own outcome
   const data = new FormData();
   data.append(kind, file, file.name);
   if (previous) data.append("replaces", previous.id);
-  const upload = postForm("/api/drafts", data)
+  return postForm("/api/drafts", data)
     .then((draft) => { state.assets[kind] = { id: draft.id, name: draft.filename, bytes: draft.bytes, file }; })
     .catch((err) => { // refused (the server kept nothing and dropped nothing): the previous file stays in use
       state.assets[kind] = previous && previous.id ? previous : null;
@@ -124,12 +140,9 @@ function uploadAsset(kind, file) {
       showAssetError(kind, describeError(err));
     })
     .finally(() => {
-      delete state.uploads[kind];
       showKept(kind);
       save();
     });
-  state.uploads[kind] = upload;
-  return upload;
 }
 
 function removeAsset(kind) {
@@ -312,8 +325,12 @@ function describeWarning(w) {
 
 function showPreview(result) {
   const image = $("preview-image");
+  // Its size before its pixels (width/height give the aspect ratio, CSS px at print size the width): the status,
+  // the stepper and the warnings below do not move when the picture arrives (nor does a click aimed at "Next").
+  const { width, height } = pngSize(result.preview);
+  Object.assign(image, { width, height });
+  image.style.width = `${width / (result.dpi / 96)}px`;
   image.src = result.preview;
-  image.onload = () => { image.style.width = `${image.naturalWidth / (result.dpi / 96)}px`; }; // CSS px at print size
   image.alt = t(`index.js.preview_alt_${result.side === "back" ? "back" : "front"}`, { name: result.badge.name });
   image.hidden = false;
   const b = result.badge;
@@ -440,9 +457,13 @@ async function loadDesigns(saved) {
         updateGallery();
       });
     }
+    // The preview's pixel size as its width and height (CSS keeps `height: auto`): the card has its final height
+    // before the lazy picture arrives, so no card moves under the pointer (a click on one design checked another).
+    const preview = d.preview_url
+      ? el("img", { src: d.preview_url, alt: "", loading: "lazy", width: d.preview_width, height: d.preview_height })
+      : null;
     return el("div", { class: "design", id: `${id}-card` }, input,
-      el("label", { for: id }, el("span", { text: d.title }),
-        d.preview_url ? el("img", { src: d.preview_url, alt: "", loading: "lazy" }) : null),
+      el("label", { for: id }, el("span", { text: d.title }), preview),
       el("small", { id: `${id}-about`, class: "muted", text: d.description }), back);
   }));
   const mine = await get("/api/saved-designs").catch(() => ({ designs: [] }));

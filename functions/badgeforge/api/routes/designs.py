@@ -3,7 +3,9 @@ and descriptions in the reader's language (the renderer's English is the catalog
 
 from __future__ import annotations
 
+import functools
 import io
+import struct
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request, send_file
@@ -14,6 +16,7 @@ from ..errors import ApiError
 from ..web_wording import web_text
 
 bp = Blueprint("designs", __name__)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 UNTRANSLATED = ("paper", "font_family", "badge_size")  # names ("A4", "Inter", "A6 (105 × 148 mm)") read alike
 
 
@@ -35,15 +38,31 @@ def _preview_path(design) -> Path | None:
     return None
 
 
+@functools.cache
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's pixel width and height from its header (24 bytes, read once per file): the gallery gives its <img>
+    these, so each card has its final height before the picture arrives and nothing moves under the pointer."""
+    with path.open("rb") as file:
+        head = file.read(24)
+    if not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
 def _describe(design) -> dict:
     name = getattr(design, "name", str(design))
     size = getattr(design, "default_badge_size", None) or getattr(design, "badge_size", None)
+    preview = _preview_path(design)
+    width, height = (_png_size(preview) if preview else None) or (None, None)
     return {
         "name": name,
         "title": web_text(getattr(design, "title", "") or name),
         "description": web_text(getattr(design, "description", "")),  # manifests speak CLI ("use --duplex")
         "default_badge_size": getattr(size, "name", None) or (str(size) if size else None),
-        "preview_url": f"/api/designs/{name}/preview.png" if _preview_path(design) else None,
+        "preview_url": f"/api/designs/{name}/preview.png" if preview else None,
+        "preview_width": width,  # its variants (no QR code, the back) are drawn at its 110 dpi: one size
+        "preview_height": height,
         "has_back": bool(getattr(design, "has_back", False)),
     }
 
