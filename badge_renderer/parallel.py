@@ -203,11 +203,13 @@ def render_parallel(
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
-    composer = _warm_composer(attendees, options, layout)
+    layers = _layer_keys(attendees, layout)
+    composer = _warm_composer(options, layout, () if direct else layers)
     if direct:
-        from badge_renderer.pdf_write.part import warm
+        from badge_renderer.pdf_write.part import LayerStandIn, warm
 
         warm(composer)
+    parent = os.getpid()
     spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
@@ -217,6 +219,8 @@ def render_parallel(
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
             if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
                 meanwhile()
+            if direct and os.getpid() != parent:  # a worker: the parent's part holds the static layers
+                composer.layer_stand_in = LayerStandIn
             return write_pdf_part(
                 attendees[span[0] : span[1]],
                 options,
@@ -225,14 +229,15 @@ def render_parallel(
                 composer=composer,
                 copy_backs=copy_backs,
                 direct=direct,
+                forms=layers if direct and index == 0 else (),
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
 
-        def ready(index: int, _: Any) -> None:
+        def ready(index: int, result: Any) -> None:
             if not documents:
                 documents.append(FinishedFile(out, options, copy_backs=copy_backs))
-            documents[0].add(parts[index])
+            documents[0].add(parts[index], result.forms, result.stand_ins)
 
         try:
             ordered = run_ranges(spans, part, progress, ready=ready)
@@ -249,15 +254,22 @@ def render_parallel(
     )
 
 
-def _warm_composer(attendees: Sequence[Attendee], options: RenderOptions, layout: Any) -> Any:
-    """The composer with every static layer this job needs recorded once, before forking, so workers share it."""
+def _layer_keys(attendees: Sequence[Attendee], layout: Any) -> tuple[tuple[str, str], ...]:
+    """(ticket type, side) of every static layer the job needs, in order of first use."""
+    sides = ("front", "back") if layout.backs else ("front",)
+    return tuple(
+        (ticket_type, side) for ticket_type in dict.fromkeys(a.ticket_type for a in attendees) for side in sides
+    )
+
+
+def _warm_composer(options: RenderOptions, layout: Any, layers: Sequence[tuple[str, str]]) -> Any:
+    """The composer, with `layers` recorded before forking so cairo workers share them (the own writer's workers
+    never draw a layer: the parent records them after the fork, see render_parallel)."""
     from badge_renderer.compose import BadgeComposer
 
     composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
-    sides = ("front", "back") if layout.backs else ("front",)
-    for ticket_type in dict.fromkeys(a.ticket_type for a in attendees):
-        for side in sides:
-            composer.static_layer(ticket_type, side)
+    for key in layers:
+        composer.static_layer(*key)
     return composer
 
 

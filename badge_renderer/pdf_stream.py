@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
-from badge_renderer.pdf_write.objects import pdf_number
+from badge_renderer.pdf_write.objects import DirectWriterError, pdf_number
 
 PRODUCER = "BadgeForge (cairo)"
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
@@ -200,6 +200,7 @@ class PdfAssembler:
         self.catalog: bytes | None = None  # a finished first part's catalog (kept in concatenation)
         self.info: bytes | None = None
         self._boxes = {id(b): self._box_bytes(b) for b in (finish.front, finish.back) if b} if finish else {}
+        self.layer_forms: dict[tuple[str, str], int] = {}  # (ticket type, side) -> this file's number of its form
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -215,8 +216,17 @@ class PdfAssembler:
         self._write(b"%d 0 obj\n" % n + head)
         self._write(stream if stream else b"endobj\n" if head.endswith(b"\n") else b"\nendobj\n")
 
-    def append(self, reader: PartReader) -> int:
+    def append(
+        self,
+        reader: PartReader,
+        forms: Iterable[tuple[tuple[str, str], int]] = (),
+        stand_ins: Iterable[tuple[tuple[str, str], int]] = (),
+    ) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
+
+        `forms` name the part's static layer forms ((ticket type, side), object number) for later parts;
+        `stand_ins` name the part's empty stand-ins for such layers (a forked worker's, see pdf_write.part): they
+        are not copied, references to them point at the form an earlier part brought.
 
         Objects get this file's next free numbers in the order they are first met (a per-part array maps old to
         new), so the file has no gaps: a stream's `/Length N 0 R` is written inline and the object N that held
@@ -237,6 +247,12 @@ class PdfAssembler:
         new = array("q", [0]) * size  # old number -> this file's (0: none yet, -1: a length written inline)
         new[reader.pages] = 1  # the part's page tree is this file's, written by close()
         offsets = self.offsets
+        for key, old in stand_ins:
+            found = self.layer_forms.get(key)
+            if found is None or not 0 < old < size:
+                raise DirectWriterError(f"a part refers to the static layer {key} that no earlier part holds")
+            new[old] = found
+            skip.add(old)
 
         def number(old: int) -> int:
             if 0 < old < size:
@@ -298,6 +314,8 @@ class PdfAssembler:
             for n, head, stream in fonts:
                 self.write_object(number(n), moved(_renamed(head, names)), stream)
         self.kids.extend(number(k) for k in reader.kids)
+        for key, old in forms:
+            self.layer_forms[key] = number(old)
         if self.catalog is not None and first:
             self.catalog = moved(self.catalog)
             self.info = moved(self.info) if self.info else None
@@ -612,21 +630,34 @@ class FinishedFile:
             finish.backs = back_copy(layout, design_for(options))
         self.writer = PdfAssembler(self._fh, finish)
 
-    def add(self, part: Path) -> None:
-        """Copy one part in. Raises duplex_backs.BackCopyError where its backs cannot be copied (the old way has
-        no copy): the caller draws the job again with its backs drawn."""
+    def add(
+        self,
+        part: Path,
+        forms: Sequence[tuple[tuple[str, str], int]] = (),
+        stand_ins: Sequence[tuple[tuple[str, str], int]] = (),
+    ) -> None:
+        """Copy one part in (`forms`, `stand_ins`: see PdfAssembler.append). Raises duplex_backs.BackCopyError where
+        its backs cannot be copied, DirectWriterError where its stand-ins cannot be pointed at a form (the old way
+        has neither): the caller draws the job again with its backs drawn, or with cairo."""
         self.parts.append(part)
         if self.fallback:
+            self._refuse_stand_ins(stand_ins)
             return
         try:
             with open(part, "rb") as fh:
-                self.writer.append(PartReader(fh))
+                self.writer.append(PartReader(fh), forms, stand_ins)
         except PartFormatError:
+            self._refuse_stand_ins(stand_ins)
             if self.writer.finish is not None and self.writer.finish.backs is not None:
                 from badge_renderer.duplex_backs import BackCopyError
 
                 raise BackCopyError("a part this module does not read") from None
             self.fallback = True
+
+    @staticmethod
+    def _refuse_stand_ins(stand_ins: Sequence[Any]) -> None:
+        if stand_ins:  # qpdf would keep the empty stand-ins: badges without their background
+            raise DirectWriterError("a part with static layer stand-ins cannot be merged by qpdf")
 
     def close(self) -> None:
         import os

@@ -75,9 +75,9 @@ def instrument() -> None:
     finished = pdf_stream.FinishedFile
     original_add, original_close = finished.add, finished.close
 
-    def add(self, part):
+    def add(self, part, *args):
         mark(f"copy start {part.name}")
-        original_add(self, part)
+        original_add(self, part, *args)
         mark(f"copy end {part.name}")
 
     def close(self):
