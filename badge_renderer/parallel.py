@@ -45,6 +45,12 @@ MIN_BADGES_PER_WORKER = 400
 # while the workers draw (~8 % of drawing it with the own page writer, whose badges cost half of cairo's), so only
 # the workers' parts are left to copy at the end (10,000 badges: 0.12 s after the last part at 0.96, 0.07 s at 0.88).
 PARENT_SHARE = 0.90
+# A worker's part is numbered from past what the parts before it may hold (_numbering): a page, its content and
+# at most one resources dictionary of its own, and room for fonts, static layers and shared resources. A part
+# before that used more has the job drawn by cairo (pdf_stream.PdfAssembler.append_numbered).
+OBJECTS_PER_PAGE = 3
+OBJECTS_PER_LAYER = 100  # a static layer's form and what it uses (images, fonts, gradients): ~10-40 seen
+NUMBERING_SLACK = 1_000  # fonts (~5 objects each), shared resources
 PROGRESS_SECONDS = 0.05  # progress is passed on (worker -> parent -> caller) at most this often while drawing
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
@@ -211,6 +217,12 @@ def render_parallel(
         warm(composer)
     parent = os.getpid()
     spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
+    bases = _numbering(spans, layout, len(layers)) if direct else [0] * len(spans)
+    boxes = None
+    if direct:
+        from badge_renderer.pdf_stream import box_entries, finish_for
+
+        boxes = box_entries(finish_for(layout, title="", pdfx=options.pdfx))
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
@@ -219,7 +231,8 @@ def render_parallel(
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
             if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
                 meanwhile()
-            if direct and os.getpid() != parent:  # a worker: the parent's part holds the static layers
+            worker = direct and os.getpid() != parent
+            if worker:  # the parent's part holds the static layers
                 composer.layer_stand_in = LayerStandIn
             return write_pdf_part(
                 attendees[span[0] : span[1]],
@@ -230,6 +243,8 @@ def render_parallel(
                 copy_backs=copy_backs,
                 direct=direct,
                 forms=layers if direct and index == 0 else (),
+                base=bases[index] if worker else 0,  # a range redrawn here is renumbered as part 0 is
+                boxes=boxes if worker else None,
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
@@ -237,7 +252,7 @@ def render_parallel(
         def ready(index: int, result: Any) -> None:
             if not documents:
                 documents.append(FinishedFile(out, options, copy_backs=copy_backs))
-            documents[0].add(parts[index], result.forms, result.stand_ins)
+            documents[0].add(parts[index], result.forms, result.stand_ins, result.numbered)
 
         try:
             ordered = run_ranges(spans, part, progress, ready=ready)
@@ -252,6 +267,21 @@ def render_parallel(
         sum(r.failed for r in ordered),
         finished=True,
     )
+
+
+def _numbering(spans: Sequence[tuple[int, int]], layout: Any, layers: int) -> list[int]:
+    """The first object number of each range's part in the finished file: room for what the parts before may
+    hold (OBJECTS_PER_PAGE a page, OBJECTS_PER_LAYER a static layer, NUMBERING_SLACK), so a worker writes its
+    part in the file's numbering and the parent copies it as bytes. Part 0 is renumbered on copy (its 0 is
+    unused)."""
+    pages_per_sheet = 2 if layout.backs and layout.backs_on_next_page else 1
+    bases, first = [], 2  # 1 is the finished file's page tree
+    for start, end in spans:
+        bases.append(first)
+        pages = pages_per_sheet * -(-(end - start) // layout.per_sheet)
+        first += OBJECTS_PER_PAGE * pages + OBJECTS_PER_LAYER * layers + NUMBERING_SLACK
+    bases[0] = 0
+    return bases
 
 
 def _layer_keys(attendees: Sequence[Attendee], layout: Any) -> tuple[tuple[str, str], ...]:

@@ -199,8 +199,10 @@ class PdfAssembler:
         self.kids = array("q")
         self.catalog: bytes | None = None  # a finished first part's catalog (kept in concatenation)
         self.info: bytes | None = None
-        self._boxes = {id(b): self._box_bytes(b) for b in (finish.front, finish.back) if b} if finish else {}
-        self.layer_forms: dict[tuple[str, str], int] = {}  # (ticket type, side) -> this file's number of its form
+        self._boxes = box_entries(finish) if finish is not None else (b"", b"")
+        self._layer_forms: dict[tuple[str, str], tuple[bytes, bytes]] = {}  # (ticket type, side) -> its form as
+        # written here (head, stream): a numbered part's stand-ins become copies of it (append_numbered)
+        self._gaps: list[tuple[int, int]] = []  # numbers [a, b) left unused before a numbered part: no xref rows
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -220,13 +222,10 @@ class PdfAssembler:
         self,
         reader: PartReader,
         forms: Iterable[tuple[tuple[str, str], int]] = (),
-        stand_ins: Iterable[tuple[tuple[str, str], int]] = (),
     ) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
 
-        `forms` name the part's static layer forms ((ticket type, side), object number) for later parts;
-        `stand_ins` name the part's empty stand-ins for such layers (a forked worker's, see pdf_write.part): they
-        are not copied, references to them point at the form an earlier part brought.
+        `forms` name the part's static layer forms ((ticket type, side), object number) for later parts.
 
         Objects get this file's next free numbers in the order they are first met (a per-part array maps old to
         new), so the file has no gaps: a stream's `/Length N 0 R` is written inline and the object N that held
@@ -247,12 +246,6 @@ class PdfAssembler:
         new = array("q", [0]) * size  # old number -> this file's (0: none yet, -1: a length written inline)
         new[reader.pages] = 1  # the part's page tree is this file's, written by close()
         offsets = self.offsets
-        for key, old in stand_ins:
-            found = self.layer_forms.get(key)
-            if found is None or not 0 < old < size:
-                raise DirectWriterError(f"a part refers to the static layer {key} that no earlier part holds")
-            new[old] = found
-            skip.add(old)
 
         def number(old: int) -> int:
             if 0 < old < size:
@@ -275,6 +268,9 @@ class PdfAssembler:
 
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
+        layer_keys: dict[int, list[tuple[str, str]]] = {}
+        for key, old in forms:
+            layer_keys.setdefault(old, []).append(key)
         fonts: list[tuple[int, bytes, Any]] = []
         shared: dict[bytes, int] = {}  # plain dictionaries of this part (as read) -> their number here
         finish = self.finish
@@ -308,18 +304,50 @@ class PdfAssembler:
                 if backs is not None:
                     backs.content(n, head, stream)
                     head = backs.resources(n, head)
+                for key in layer_keys.get(n, ()):
+                    self._layer_forms[key] = (head, bytes(stream))
             self.write_object(number(n), head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
             for n, head, stream in fonts:
                 self.write_object(number(n), moved(_renamed(head, names)), stream)
         self.kids.extend(number(k) for k in reader.kids)
-        for key, old in forms:
-            self.layer_forms[key] = number(old)
         if self.catalog is not None and first:
             self.catalog = moved(self.catalog)
             self.info = moved(self.info) if self.info else None
         return len(self.kids) - pages_before
+
+    def append_numbered(
+        self, reader: PartReader, body: tuple[int, int], stand_ins: Iterable[tuple[tuple[str, str], int]] = ()
+    ) -> int:
+        """Copy a part written in this file's numbering (a forked worker's, see pdf_write.part.DirectPart `base`):
+        the bytes `body` of its objects as they are, their offsets moved; its stand-ins become copies of the layer
+        forms an earlier part brought (their images and fonts are not copied again). Returns the pages added.
+
+        Raises DirectWriterError (the job goes to cairo) when the parts before used numbers this part's need."""
+        start, end = body
+        numbers = [n for n in reader.in_use if start <= reader.offsets[n] < end]
+        first = min(numbers, default=len(self.offsets))
+        if first < len(self.offsets) or self.finish is None or self.finish.backs is not None:
+            raise DirectWriterError(f"a part numbered from {first} does not fit after {len(self.offsets)} objects")
+        if 3 * (first - len(self.offsets)) <= self.position:  # readers check /Size against the file's length
+            self._gaps.append((len(self.offsets), first))  # (qpdf 12 refuses one above a third of it); else
+            # the unused numbers get free rows
+        top = max([*numbers, *(n for _, n in stand_ins)], default=first - 1)
+        self.offsets.extend(array("q", [0]) * (top + 1 - len(self.offsets)))
+        shift = self.position - start
+        for n in numbers:
+            self.offsets[n] = reader.offsets[n] + shift
+        reader.fh.seek(start)
+        for at in range(start, end, _BLOCK):
+            self._write(reader.fh.read(min(_BLOCK, end - at)))
+        for key, n in stand_ins:
+            found = self._layer_forms.get(key)
+            if found is None:
+                raise DirectWriterError(f"a part refers to the static layer {key} that no earlier part holds")
+            self.write_object(n, *found)
+        self.kids.extend(reader.kids)
+        return len(reader.kids)
 
     def _back_pages(self, reader: PartReader, number: Callable[[int], int]) -> Any:
         """The duplex back copy for this part (see duplex_backs), or None."""
@@ -331,19 +359,11 @@ class PdfAssembler:
         return BackPages(reader, plan, number, self.reserve, self.write_object)
 
     def _page(self, head: bytes, index: int) -> bytes:
-        finish = self.finish
-        assert finish is not None
-        boxes = finish.back if finish.back is not None and index % 2 == 1 else finish.front
-        extra = self._boxes[id(boxes)]
+        extra = self._boxes[index % 2]
         media = _MEDIABOX.search(head)
         if media is None:
             raise PartFormatError("a page without /MediaBox")
         return head[: media.end()] + extra + head[media.end() :]
-
-    def _box_bytes(self, boxes: PageBoxes) -> bytes:
-        trim, bleed = _array(boxes.trim), _array(boxes.bleed)
-        text = b" /TrimBox " + trim + b" /BleedBox " + bleed
-        return text if self.finish is not None and self.finish.pdfx else text + b" /ArtBox " + trim
 
     def _finish_object(self, head: bytes) -> bytes:
         if b"/XObject" in head:
@@ -405,17 +425,25 @@ class PdfAssembler:
         root_n = self.reserve()
         self.write_object(root_n, catalog)
         xref_at = self.position
-        free = [n for n in range(1, len(self.offsets)) if not self.offsets[n]]
+        size = len(self.offsets)
+        starts, ends = [0, *(b for _, b in self._gaps)], [*(a for a, _ in self._gaps), size]
+        sections = [(a, b) for a, b in zip(starts, ends, strict=True) if a < b]
+        free = [n for a, b in sections for n in range(max(a, 1), b) if not self.offsets[n]]
         chain = dict(zip([0, *free], [*free, 0], strict=True))  # each free entry names the next (0 ends)
-        self._write(b"xref\n0 %d\n%010d 65535 f \n" % (len(self.offsets), chain[0]))
-        for start in range(1, len(self.offsets), 4096):  # written in blocks, never as one list of rows
-            block = range(start, min(start + 4096, len(self.offsets)))
-            offsets = self.offsets
-            self._write(
-                b"".join(
-                    b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"%010d 00001 f \n" % chain[n] for n in block
+        self._write(b"xref\n")
+        for first, end in sections:  # one subsection each side of a gap: its numbers get no rows
+            self._write(b"%d %d\n" % (first, end - first))
+            if first == 0:
+                self._write(b"%010d 65535 f \n" % chain[0])
+            for start in range(max(first, 1), end, 4096):  # written in blocks, never as one list of rows
+                block = range(start, min(start + 4096, end))
+                offsets = self.offsets
+                self._write(
+                    b"".join(
+                        b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"%010d 00001 f \n" % chain[n]
+                        for n in block
+                    )
                 )
-            )
         file_id = uuid.uuid4().hex.encode()
         self._write(
             b"trailer\n<< /Size %d\n   /Root %d 0 R\n   /Info %d 0 R\n" % (len(self.offsets), root_n, info_n)
@@ -449,6 +477,18 @@ class PdfAssembler:
             b"stream\n" + xmp + b"\nendstream\nendobj\n",
         )
         return b"\n   /OutputIntents [ %d 0 R ]\n   /Metadata %d 0 R" % (intent, meta)
+
+
+def box_entries(finish: Finish) -> tuple[bytes, bytes]:
+    """The page box entries the finish writes after /MediaBox: of front pages, and of back (odd) pages."""
+
+    def entries(boxes: PageBoxes) -> bytes:
+        trim, bleed = _array(boxes.trim), _array(boxes.bleed)
+        text = b" /TrimBox " + trim + b" /BleedBox " + bleed
+        return text if finish.pdfx else text + b" /ArtBox " + trim
+
+    front = entries(finish.front)
+    return front, entries(finish.back) if finish.back is not None else front
 
 
 def _compact(head: bytes) -> bytes:
@@ -635,19 +675,24 @@ class FinishedFile:
         part: Path,
         forms: Sequence[tuple[tuple[str, str], int]] = (),
         stand_ins: Sequence[tuple[tuple[str, str], int]] = (),
+        numbered: tuple[int, int] = (0, 0),
     ) -> None:
-        """Copy one part in (`forms`, `stand_ins`: see PdfAssembler.append). Raises duplex_backs.BackCopyError where
+        """Copy one part in (`forms`: see PdfAssembler.append; `numbered`, `stand_ins`: a part in this file's
+        numbering, see PdfAssembler.append_numbered). Raises duplex_backs.BackCopyError where
         its backs cannot be copied, DirectWriterError where its stand-ins cannot be pointed at a form (the old way
         has neither): the caller draws the job again with its backs drawn, or with cairo."""
         self.parts.append(part)
         if self.fallback:
-            self._refuse_stand_ins(stand_ins)
+            self._refuse_numbered(numbered)
             return
         try:
             with open(part, "rb") as fh:
-                self.writer.append(PartReader(fh), forms, stand_ins)
+                if numbered[1]:
+                    self.writer.append_numbered(PartReader(fh), numbered, stand_ins)
+                else:
+                    self.writer.append(PartReader(fh), forms)
         except PartFormatError:
-            self._refuse_stand_ins(stand_ins)
+            self._refuse_numbered(numbered)
             if self.writer.finish is not None and self.writer.finish.backs is not None:
                 from badge_renderer.duplex_backs import BackCopyError
 
@@ -655,9 +700,9 @@ class FinishedFile:
             self.fallback = True
 
     @staticmethod
-    def _refuse_stand_ins(stand_ins: Sequence[Any]) -> None:
-        if stand_ins:  # qpdf would keep the empty stand-ins: badges without their background
-            raise DirectWriterError("a part with static layer stand-ins cannot be merged by qpdf")
+    def _refuse_numbered(numbered: tuple[int, int]) -> None:
+        if numbered[1]:  # qpdf would keep its empty stand-ins (badges without background) and add boxes twice
+            raise DirectWriterError("a part in the finished file's numbering cannot be merged by qpdf")
 
     def close(self) -> None:
         import os

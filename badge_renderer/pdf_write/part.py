@@ -89,7 +89,19 @@ _STAND_IN = b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 0 0 ] >>"  # empty: t
 class DirectPart:
     """One part file being written: `page()` starts a page, `finish_page` writes it, `close` the rest."""
 
-    def __init__(self, out: BinaryIO, width: float, height: float, *, compress: int = 1) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        width: float,
+        height: float,
+        *,
+        compress: int = 1,
+        base: int = 0,
+        boxes: tuple[bytes, bytes] | None = None,
+    ) -> None:
+        """`base` (a forked worker's): every object but the page tree (1), the catalog and info is numbered from
+        there and written in `body`, so pdf_stream copies those bytes as they are; `boxes` are the finish's page
+        box entries of front and back pages, written into each page dictionary (the copy adds nothing)."""
         self.objects = PdfObjects(out)
         self.width, self.height = width, height
         self.generation = next(_generations)
@@ -97,6 +109,10 @@ class DirectPart:
         # raw deflate, cut per page (_deflate); a small hash (8 KB), since a full flush clears it for every page
         self._packer = zlib.compressobj(compress, zlib.DEFLATED, -15, 5)
         self._pages_number = self.objects.reserve()
+        if base:
+            self.objects.skip_to(base)
+        self._boxes = boxes or (b"", b"")
+        self.body = (self.objects.position, 0)  # bytes [a, b) of every object but the tree, catalog, info, stand-ins
         self._kids: list[int] = []
         self._fonts: dict[int, int] = {}  # font key -> reserved object number
         self._glyphs: dict[int, dict[int, str]] = {}  # font key -> glyph id -> text
@@ -155,8 +171,8 @@ class DirectPart:
         cairo's forms carry their placement in /Matrix, so the parent's form needs none either."""
         key = (layer.ticket_type, layer.side)
         number = self.stand_ins.get(key)
-        if number is None:
-            number = self.stand_ins[key] = self.objects.add_stream(_STAND_IN, b"")
+        if number is None:  # written by close(), after `body`
+            number = self.stand_ins[key] = self.objects.reserve()
             self._stand_in_names[key] = self._next_name()
         return self._stand_in_names[key], number, b""
 
@@ -171,8 +187,8 @@ class DirectPart:
         resources = self._resources_of(page)
         self._kids.append(
             objects.add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Contents %d 0 R /Resources %d 0 R >>"
-                % (self._pages_number, self._media, contents, resources)
+                b"<< /Type /Page /Parent %d 0 R /MediaBox %s%s /Contents %d 0 R /Resources %d 0 R >>"
+                % (self._pages_number, self._media, self._boxes[len(self._kids) % 2], contents, resources)
             )
         )
 
@@ -203,8 +219,11 @@ class DirectPart:
                 embedded(font).write(objects, number, self._glyphs[key], synthetic_bold=font.synthetic_bold)
             except ValueError as err:  # fonts.FontFileError: a font file it cannot subset
                 raise DirectWriterError(f"cannot embed {font.path.name}: {err}") from err
+        self.body = (self.body[0], objects.position)
         kids = b" ".join(b"%d 0 R" % n for n in self._kids)
         objects.put(self._pages_number, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self._kids)))
+        for number in self.stand_ins.values():
+            objects.put_stream(number, _STAND_IN, b"")
         catalog = objects.add(b"<< /Type /Catalog /Pages %d 0 R >>" % self._pages_number)
         info = objects.add(b"<< /Creator (BadgeForge) >>")
         objects.close(catalog, info)
