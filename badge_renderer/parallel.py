@@ -45,6 +45,10 @@ MIN_BADGES_PER_WORKER = 400
 # while the workers draw (~8 % of drawing it with the own page writer, whose badges cost half of cairo's), so only
 # the workers' parts are left to copy at the end (10,000 badges: 0.12 s after the last part at 0.96, 0.07 s at 0.88).
 PARENT_SHARE = 0.90
+# ...and with the own writer, this process draws the job's static layers after the forks (the workers never need
+# them) besides the design checks: ~370 M instructions with the bench's photo and logo, ~990 badges' worth
+# (`bench/render_timeline.py --instructions --badges 2000`; the workers draw that many more).
+PARENT_HEAD = 900
 # A worker's part is numbered from past what the parts before it may hold (_numbering): a page, its content and
 # at most one resources dictionary of its own, and room for fonts, static layers and shared resources. A part
 # before that used more has the job drawn by cairo (pdf_stream.PdfAssembler.append_numbered).
@@ -86,15 +90,23 @@ def choose_workers(badges: int, requested: int | None = None, *, cpus: int | Non
     return max(1, min(cpus, badges // MIN_BADGES_PER_WORKER))
 
 
-def page_ranges(badges: int, per_sheet: int, workers: int, first_share: float = 1.0) -> list[tuple[int, int]]:
+def page_ranges(
+    badges: int, per_sheet: int, workers: int, first_share: float = 1.0, first_head: float = 0.0
+) -> list[tuple[int, int]]:
     """[start, end) badge ranges of whole sheets, as even as sheets allow; never an empty range.
 
-    `first_share` weighs the first range against the others (below 1: this process also merges afterwards)."""
+    `first_share` weighs the first range against the others (below 1: this process also copies the parts);
+    `first_head` is other work this process does after the forks, in badges (the others draw that many more,
+    shared out; the first range keeps at least one sheet)."""
     sheets = -(-badges // per_sheet)
     workers = max(1, min(workers, sheets))
-    weights = [first_share, *[1.0] * (workers - 1)]
-    edges = [0.0, *itertools.accumulate(weights)]
-    bounds = [min(badges, round(edge / edges[-1] * sheets) * per_sheet) for edge in edges]
+    if workers == 1:
+        return [(0, badges)] if badges else []
+    head = first_head / per_sheet
+    other = (sheets + first_share * head) / (first_share + workers - 1)  # sheets each of the other ranges
+    first = min(sheets - workers + 1, max(1.0, first_share * (other - head)))
+    edges = [0.0, *(first + i * (sheets - first) / (workers - 1) for i in range(workers))]
+    bounds = [min(badges, round(edge) * per_sheet) for edge in edges]
     return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
 
 
@@ -216,7 +228,7 @@ def render_parallel(
 
         warm(composer)
     parent = os.getpid()
-    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
+    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE, PARENT_HEAD if direct else 0)
     bases = _numbering(spans, layout, len(layers)) if direct else [0] * len(spans)
     boxes = None
     if direct:
