@@ -7,6 +7,12 @@ Workers only draw (cairo parts); the parent copies each part into the finished f
 finished on the way) as soon as it and every part before it are drawn, so its own part is copied while the
 workers still draw and the copy left after the last worker is one part's (~12 ms per 1,000 badges).
 
+With BadgeForge's own page writer the fork comes before the static layers are drawn (a worker never needs one:
+it writes an empty stand-in per ticket type and side) and each worker writes its part in the finished file's
+numbering, from a base past what the parts before it may hold (_numbering), with its pages' boxes: the parent's
+part holds the layers' forms, the copy left after the last worker is a byte copy (pdf_stream.append_numbered),
+and the parent's share is smaller by its own work after the fork (PARENT_HEAD: layers, design checks).
+
 The parent stays in charge: it alone calls `progress` (children report sheet counts through a pipe), it kills and
 reaps every child on any error or KeyboardInterrupt, and it re-draws a range itself when its worker crashed or
 stalled (a user error such as a DesignError is raised as it is instead).

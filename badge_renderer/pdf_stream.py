@@ -8,12 +8,19 @@ numbering, stream data is copied as it is. The finish is applied on the way (pag
 de-duplicated /XObject keys, named fallback fonts, title, PDF/X parts), so what pdf_finish did in a second
 rewrite costs nothing extra. Memory is an offset per object, a number per page and one object at a time.
 
+A forked worker of the own page writer writes its part in the finished file's numbering, pages finished
+(PdfAssembler.append_numbered): its objects are copied as bytes, only their offsets move, the numbers no part
+used get no xref rows (a second subsection), and its empty static-layer stand-ins are written as copies of the
+forms the parent's part brought (their photos and fonts are not copied again).
+
 A file this reader does not understand (an xref stream, an incremental update, a nested page tree) raises
 PartFormatError before anything is written, and the caller falls back to the qpdf path.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import uuid
 import zlib
@@ -44,7 +51,7 @@ _XOBJECT_ENTRY = re.compile(rb"/([A-Za-z0-9_.-]+)\s+(\d+\s+\d+\s+R)")
 _BBOX = re.compile(rb"/BBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
 _FALLBACK_NAME = re.compile(rb"/((?:[A-Z]{6}\+)?CairoFont-\d+-\d+)\b")
 _TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+\d+\s+R")
-_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])|(\d+) \d+[ \t]*\r?\n")
+_PLAIN_REF_NUMBER = re.compile(rb"(\d+) \d+ R")
 _FONT_FAMILY = re.compile(rb"/FontFamily\s*\((?:[^\\()]|\\.)*\)")
 
 
@@ -53,6 +60,8 @@ class PartFormatError(ValueError):
 
 
 def _ref_list(data: bytes) -> list[int]:
+    if b"(" not in data:  # no string to skip (a page tree's kids): findall's list, no match objects
+        return [int(n) for n in _PLAIN_REF_NUMBER.findall(data)]
     return [int(m[1]) for m in _REF.finditer(data) if m[1] is not None]
 
 
@@ -90,21 +99,11 @@ class PartReader:
         info = re.search(rb"/Info\s+(\d+)\s+\d+\s+R", trailer)
         self.info = int(info[1]) if info else 0
         self.offsets = array("q", [0]) * self.size
-        first = 0
-        for entry in _XREF_ROW.finditer(section, 4, trailer_at):  # "first count" heads, then one row per object
-            if entry[4] is not None:
-                first = int(entry[4])
-                continue
-            if entry[3] == b"n" and 0 < first < self.size:
-                self.offsets[first] = int(entry[1])
-            first += 1
+        self._xref(section[4:trailer_at].split())
         # object numbers in file order: an object's bytes end where the next one's start
-        self.in_use = array(
-            "q", sorted((n for n in range(self.size) if self.offsets[n] > 0), key=self.offsets.__getitem__)
-        )
-        self.ends = array("q", [0]) * self.size
-        for i, n in enumerate(self.in_use):
-            self.ends[n] = self.offsets[self.in_use[i + 1]] if i + 1 < len(self.in_use) else self.xref_at
+        offsets = self.offsets
+        self.in_use = array("q", sorted(itertools.compress(range(self.size), offsets), key=offsets.__getitem__))
+        self.starts = array("q", sorted(itertools.compress(offsets, offsets)))  # (bisect finds where one ends)
         catalog = self.read(self.root)[0]
         pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", catalog)
         if pages is None:
@@ -117,6 +116,35 @@ class PartReader:
         if count is None or int(count[1]) != len(self.kids):
             raise PartFormatError("a nested page tree")
         self.catalog = catalog
+
+    def end(self, n: int) -> int:
+        """Where object n's bytes end: the next object's offset, or the xref table's."""
+        i = bisect.bisect_right(self.starts, self.offsets[n])
+        return self.starts[i] if i < len(self.starts) else self.xref_at
+
+    def _xref(self, tokens: list[bytes]) -> None:
+        """Offsets from the table's tokens: subsections of "first count", then "offset generation n|f" per object
+        (split in C: a regex match per row was most of reading a part)."""
+        i, offsets, size = 0, self.offsets, self.size
+        try:
+            while i < len(tokens):
+                first, count = int(tokens[i]), int(tokens[i + 1])
+                rows = tokens[i + 2 : i + 2 + 3 * count]
+                i += 2 + 3 * count
+                kinds = rows[2::3]
+                if len(rows) != 3 * count or kinds.count(b"n") + kinds.count(b"f") != count:
+                    raise PartFormatError("a short xref subsection")
+                values = array("q", map(int, rows[0::3]))  # in C: a row at a time in Python was most of a read
+                if b"f" in kinds:  # a free entry names the next free one, not an offset
+                    for j in [j for j, kind in enumerate(kinds) if kind == b"f"]:
+                        values[j] = 0
+                if values and min(values) < 0:
+                    raise PartFormatError("a negative xref offset")
+                low, high = max(first, 1), min(first + count, size)
+                if low < high:
+                    offsets[low:high] = values[low - first : high - first]
+        except (ValueError, IndexError):
+            raise PartFormatError("an xref table this reader does not parse") from None
 
     @staticmethod
     def _int(data: bytes, pattern: bytes) -> int:
@@ -132,7 +160,7 @@ class PartReader:
         offset = self.offsets[n] if 0 < n < self.size else 0
         if not offset:
             raise PartFormatError(f"object {n} is not in the xref table")
-        raw = self._bytes(offset, self.ends[n])
+        raw = self._bytes(offset, self.end(n))
         head = _OBJ_HEAD.match(raw)
         if head is None:
             raise PartFormatError(f"object {n} does not start at its xref offset")
@@ -148,7 +176,7 @@ class PartReader:
             raise PartFormatError(f"object {n} is not in the xref table")
         self.fh.seek(self.offsets[n])
         self._position = -1  # the next block read seeks
-        return self.fh.read(self.ends[n] - self.offsets[n])
+        return self.fh.read(self.end(n) - self.offsets[n])
 
     def _bytes(self, start: int, end: int) -> bytes:
         block, at = self._block, self._block_at
@@ -326,7 +354,7 @@ class PdfAssembler:
 
         Raises DirectWriterError (the job goes to cairo) when the parts before used numbers this part's need."""
         start, end = body
-        numbers = [n for n in reader.in_use if start <= reader.offsets[n] < end]
+        numbers = reader.in_use[bisect.bisect_left(reader.starts, start) : bisect.bisect_left(reader.starts, end)]
         first = min(numbers, default=len(self.offsets))
         if first < len(self.offsets) or self.finish is None or self.finish.backs is not None:
             raise DirectWriterError(f"a part numbered from {first} does not fit after {len(self.offsets)} objects")
