@@ -355,7 +355,7 @@ class PdfAssembler:
         Raises DirectWriterError (the job goes to cairo) when the parts before used numbers this part's need."""
         start, end = body
         numbers = reader.in_use[bisect.bisect_left(reader.starts, start) : bisect.bisect_left(reader.starts, end)]
-        first = min(numbers, default=len(self.offsets))
+        first = min([*numbers, *(n for _, n in stand_ins)], default=len(self.offsets))  # a stand-in may be first
         if first < len(self.offsets) or self.finish is None or self.finish.backs is not None:
             raise DirectWriterError(f"a part numbered from {first} does not fit after {len(self.offsets)} objects")
         if 3 * (first - len(self.offsets)) <= self.position:  # readers check /Size against the file's length

@@ -34,14 +34,17 @@ def crowd(n: int) -> list[Attendee]:
 def pixels(pdf: Path, folder: Path) -> list[bytes]:
     """Every page as 40 dpi grey samples (poppler)."""
     stem = folder / pdf.stem
-    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(stem)], check=True)
+    run = subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(stem)], capture_output=True, check=True)
+    assert run.stderr == b""  # poppler rebuilds a broken xref silently but for this line
     return [page.read_bytes() for page in sorted(folder.glob(f"{pdf.stem}-*.pgm"))]
 
 
 def forms_and_images(pdf: Path) -> tuple[int, int, int]:
-    """(Form XObjects, images, empty stand-in forms) in the file."""
+    """(Form XObjects, images, empty stand-in forms) in the file; every page's XObjects are in its xref."""
     forms = images = empty = 0
     with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            assert all(isinstance(x, pikepdf.Stream) for x in page.Resources.XObject.values())
         for obj in doc.objects:
             if not isinstance(obj, pikepdf.Stream):
                 continue
