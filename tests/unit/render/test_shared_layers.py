@@ -82,6 +82,16 @@ def test_two_processes_print_one_process_s_pages_with_each_layer_once(name: str,
     qpdf_clean(tmp_path / "two.pdf")
 
 
+def test_three_processes_number_their_parts_one_after_the_other(tmp_path: Path) -> None:
+    options = RenderOptions(background_image=PHOTO, accents_by_type={"VIP": "#aa3300"}, sides="duplex")
+    people = crowd(120)
+    render_pdf(people, options.with_changes(workers=1), tmp_path / "one.pdf")
+    render_pdf(people, options.with_changes(workers=3), tmp_path / "three.pdf")
+    assert pixels(tmp_path / "three.pdf", tmp_path) == pixels(tmp_path / "one.pdf", tmp_path)
+    assert forms_and_images(tmp_path / "three.pdf")[1:] == forms_and_images(tmp_path / "one.pdf")[1:]
+    qpdf_clean(tmp_path / "three.pdf")
+
+
 def test_a_crashed_worker_s_range_is_drawn_here_with_its_layers(tmp_path: Path, monkeypatch) -> None:
     parent = os.getpid()
 
