@@ -101,6 +101,8 @@ class BadgeComposer:
         self._printed: OrderedDict[tuple[Any, ...], _Printed] = OrderedDict()
         self._names: OrderedDict[tuple[Any, ...], _PrintedName] = OrderedDict()
         self._layer_keys: dict[tuple[str, str], Any] = {}
+        # a forked own-writer worker's stand-in for every static layer: the parent's part holds the forms (parallel)
+        self.layer_stand_in: Callable[[str, str], Any] | None = None
         self._min_sizes: dict[int, tuple[Element, float]] = {}
         self._covered: dict[str, frozenset[str]] = {}  # family -> what its own regular font draws
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
@@ -153,6 +155,8 @@ class BadgeComposer:
         """A cairo RecordingSurface with everything that is the same for every badge of this ticket group."""
         palette = self.palette(ticket_type)
         side = "back" if side == "back" and self.design.has_back else "front"
+        if self.layer_stand_in is not None:
+            return self.layer_stand_in(ticket_type, side)
         # a document's ticket-type override may change backgrounds and elements, not only colours
         key = (side, palette, self.document.group(ticket_type) if self.document else "")
         layer = self._layers.get(key)

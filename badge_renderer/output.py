@@ -31,6 +31,12 @@ class PartResult:
     finished: bool = False
     """The file already has pdf_finish's boxes, title and clean dictionaries (parallel parts are finished in their
     workers, so the merged file needs no second pass over every page)."""
+    forms: tuple[tuple[tuple[str, str], int], ...] = ()
+    """(ticket type, side) -> object number of that static layer's form in the part (a parallel job's own part)."""
+    stand_ins: tuple[tuple[tuple[str, str], int], ...] = ()
+    """(ticket type, side) -> object number of the empty form a forked worker wrote in place of that layer's."""
+    numbered: tuple[int, int] = (0, 0)
+    """Bytes [a, b) of the part: its objects already in the finished file's numbering (a forked worker's part)."""
 
 
 def write_pdf_part(
@@ -42,16 +48,23 @@ def write_pdf_part(
     composer: Any = None,
     copy_backs: bool = True,
     direct: bool = False,
+    forms: Sequence[tuple[str, str]] = (),
+    base: int = 0,
+    boxes: tuple[bytes, bytes] | None = None,
 ) -> PartResult:
     """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
 
     `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's). Duplex backs
     that repeat their fronts are left for pdf_stream to copy (see duplex_backs) unless `copy_backs` is False.
-    `direct`: BadgeForge's own page writer writes the part (pdf_write), not cairo."""
+    `direct`: BadgeForge's own page writer writes the part (pdf_write), not cairo; with it, `forms` are the static
+    layers to write whether these pages use them or not, `base` and `boxes` a worker's numbering and page boxes
+    (see pdf_write.job)."""
     if direct:
         from badge_renderer.pdf_write.job import write_direct_part
 
-        return write_direct_part(attendees, options, out, progress, composer=composer)
+        return write_direct_part(
+            attendees, options, out, progress, composer=composer, forms=forms, base=base, boxes=boxes
+        )
     import cairocffi as cairo
 
     from badge_renderer.compose import BadgeComposer

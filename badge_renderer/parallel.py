@@ -7,6 +7,12 @@ Workers only draw (cairo parts); the parent copies each part into the finished f
 finished on the way) as soon as it and every part before it are drawn, so its own part is copied while the
 workers still draw and the copy left after the last worker is one part's (~12 ms per 1,000 badges).
 
+With BadgeForge's own page writer the fork comes before the static layers are drawn (a worker never needs one:
+it writes an empty stand-in per ticket type and side) and each worker writes its part in the finished file's
+numbering, from a base past what the parts before it may hold (_numbering), with its pages' boxes: the parent's
+part holds the layers' forms, the copy left after the last worker is a byte copy (pdf_stream.append_numbered),
+and the parent's share is smaller by its own work after the fork (PARENT_HEAD: layers, design checks).
+
 The parent stays in charge: it alone calls `progress` (children report sheet counts through a pipe), it kills and
 reaps every child on any error or KeyboardInterrupt, and it re-draws a range itself when its worker crashed or
 stalled (a user error such as a DesignError is raised as it is instead).
@@ -45,6 +51,16 @@ MIN_BADGES_PER_WORKER = 400
 # while the workers draw (~8 % of drawing it with the own page writer, whose badges cost half of cairo's), so only
 # the workers' parts are left to copy at the end (10,000 badges: 0.12 s after the last part at 0.96, 0.07 s at 0.88).
 PARENT_SHARE = 0.90
+# ...and with the own writer, this process draws the job's static layers after the forks (the workers never need
+# them) besides the design checks: ~370 M instructions with the bench's photo and logo, ~990 badges' worth
+# (`bench/render_timeline.py --instructions --badges 2000`; the workers draw that many more).
+PARENT_HEAD = 900
+# A worker's part is numbered from past what the parts before it may hold (_numbering): a page, its content and
+# at most one resources dictionary of its own, and room for fonts, static layers and shared resources. A part
+# before that used more has the job drawn by cairo (pdf_stream.PdfAssembler.append_numbered).
+OBJECTS_PER_PAGE = 3
+OBJECTS_PER_LAYER = 100  # a static layer's form and what it uses (images, fonts, gradients): ~10-40 seen
+NUMBERING_SLACK = 1_000  # fonts (~5 objects each), shared resources
 PROGRESS_SECONDS = 0.05  # progress is passed on (worker -> parent -> caller) at most this often while drawing
 STALL_SECONDS = 120.0  # no word from a worker for this long: it is killed and its range drawn here
 _HEADER = struct.Struct("!I")
@@ -80,15 +96,23 @@ def choose_workers(badges: int, requested: int | None = None, *, cpus: int | Non
     return max(1, min(cpus, badges // MIN_BADGES_PER_WORKER))
 
 
-def page_ranges(badges: int, per_sheet: int, workers: int, first_share: float = 1.0) -> list[tuple[int, int]]:
+def page_ranges(
+    badges: int, per_sheet: int, workers: int, first_share: float = 1.0, first_head: float = 0.0
+) -> list[tuple[int, int]]:
     """[start, end) badge ranges of whole sheets, as even as sheets allow; never an empty range.
 
-    `first_share` weighs the first range against the others (below 1: this process also merges afterwards)."""
+    `first_share` weighs the first range against the others (below 1: this process also copies the parts);
+    `first_head` is other work this process does after the forks, in badges (the others draw that many more,
+    shared out; the first range keeps at least one sheet)."""
     sheets = -(-badges // per_sheet)
     workers = max(1, min(workers, sheets))
-    weights = [first_share, *[1.0] * (workers - 1)]
-    edges = [0.0, *itertools.accumulate(weights)]
-    bounds = [min(badges, round(edge / edges[-1] * sheets) * per_sheet) for edge in edges]
+    if workers == 1:
+        return [(0, badges)] if badges else []
+    head = first_head / per_sheet
+    other = (sheets + first_share * head) / (first_share + workers - 1)  # sheets each of the other ranges
+    first = min(sheets - workers + 1, max(1.0, first_share * (other - head)))
+    edges = [0.0, *(first + i * (sheets - first) / (workers - 1) for i in range(workers))]
+    bounds = [min(badges, round(edge) * per_sheet) for edge in edges]
     return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
 
 
@@ -203,12 +227,20 @@ def render_parallel(
     from badge_renderer.render_support import plan_for
 
     layout = plan_for(options)
-    composer = _warm_composer(attendees, options, layout)
+    layers = _layer_keys(attendees, layout)
+    composer = _warm_composer(options, layout, () if direct else layers)
     if direct:
-        from badge_renderer.pdf_write.part import warm
+        from badge_renderer.pdf_write.part import LayerStandIn, warm
 
         warm(composer)
-    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE)
+    parent = os.getpid()
+    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE, PARENT_HEAD if direct else 0)
+    bases = _numbering(spans, layout, len(layers)) if direct else [0] * len(spans)
+    boxes = None
+    if direct:
+        from badge_renderer.pdf_stream import box_entries, finish_for
+
+        boxes = box_entries(finish_for(layout, title="", pdfx=options.pdfx))
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
@@ -217,6 +249,9 @@ def render_parallel(
             # boxes as in one file; the parent finishes them while copying (pdf_stream).
             if index == 0 and meanwhile:  # range 0 is always drawn here, after the forks
                 meanwhile()
+            worker = direct and os.getpid() != parent
+            if worker:  # the parent's part holds the static layers
+                composer.layer_stand_in = LayerStandIn
             return write_pdf_part(
                 attendees[span[0] : span[1]],
                 options,
@@ -225,14 +260,17 @@ def render_parallel(
                 composer=composer,
                 copy_backs=copy_backs,
                 direct=direct,
+                forms=layers if direct and index == 0 else (),
+                base=bases[index] if worker else 0,  # a range redrawn here is renumbered as part 0 is
+                boxes=boxes if worker else None,
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
 
-        def ready(index: int, _: Any) -> None:
+        def ready(index: int, result: Any) -> None:
             if not documents:
                 documents.append(FinishedFile(out, options, copy_backs=copy_backs))
-            documents[0].add(parts[index])
+            documents[0].add(parts[index], result.forms, result.stand_ins, result.numbered)
 
         try:
             ordered = run_ranges(spans, part, progress, ready=ready)
@@ -249,15 +287,37 @@ def render_parallel(
     )
 
 
-def _warm_composer(attendees: Sequence[Attendee], options: RenderOptions, layout: Any) -> Any:
-    """The composer with every static layer this job needs recorded once, before forking, so workers share it."""
+def _numbering(spans: Sequence[tuple[int, int]], layout: Any, layers: int) -> list[int]:
+    """The first object number of each range's part in the finished file: room for what the parts before may
+    hold (OBJECTS_PER_PAGE a page, OBJECTS_PER_LAYER a static layer, NUMBERING_SLACK), so a worker writes its
+    part in the file's numbering and the parent copies it as bytes. Part 0 is renumbered on copy (its 0 is
+    unused)."""
+    pages_per_sheet = 2 if layout.backs and layout.backs_on_next_page else 1
+    bases, first = [], 2  # 1 is the finished file's page tree
+    for start, end in spans:
+        bases.append(first)
+        pages = pages_per_sheet * -(-(end - start) // layout.per_sheet)
+        first += OBJECTS_PER_PAGE * pages + OBJECTS_PER_LAYER * layers + NUMBERING_SLACK
+    bases[0] = 0
+    return bases
+
+
+def _layer_keys(attendees: Sequence[Attendee], layout: Any) -> tuple[tuple[str, str], ...]:
+    """(ticket type, side) of every static layer the job needs, in order of first use."""
+    sides = ("front", "back") if layout.backs else ("front",)
+    return tuple(
+        (ticket_type, side) for ticket_type in dict.fromkeys(a.ticket_type for a in attendees) for side in sides
+    )
+
+
+def _warm_composer(options: RenderOptions, layout: Any, layers: Sequence[tuple[str, str]]) -> Any:
+    """The composer, with `layers` recorded before forking so cairo workers share them (the own writer's workers
+    never draw a layer: the parent records them after the fork, see render_parallel)."""
     from badge_renderer.compose import BadgeComposer
 
     composer = BadgeComposer(options, layout.badge.width, layout.badge.height)
-    sides = ("front", "back") if layout.backs else ("front",)
-    for ticket_type in dict.fromkeys(a.ticket_type for a in attendees):
-        for side in sides:
-            composer.static_layer(ticket_type, side)
+    for key in layers:
+        composer.static_layer(*key)
     return composer
 
 

@@ -8,12 +8,19 @@ numbering, stream data is copied as it is. The finish is applied on the way (pag
 de-duplicated /XObject keys, named fallback fonts, title, PDF/X parts), so what pdf_finish did in a second
 rewrite costs nothing extra. Memory is an offset per object, a number per page and one object at a time.
 
+A forked worker of the own page writer writes its part in the finished file's numbering, pages finished
+(PdfAssembler.append_numbered): its objects are copied as bytes, only their offsets move, the numbers no part
+used get no xref rows (a second subsection), and its empty static-layer stand-ins are written as copies of the
+forms the parent's part brought (their photos and fonts are not copied again).
+
 A file this reader does not understand (an xref stream, an incremental update, a nested page tree) raises
 PartFormatError before anything is written, and the caller falls back to the qpdf path.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import uuid
 import zlib
@@ -25,7 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
-from badge_renderer.pdf_write.objects import pdf_number
+from badge_renderer.pdf_write.objects import DirectWriterError, pdf_number
 
 PRODUCER = "BadgeForge (cairo)"
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
@@ -44,7 +51,7 @@ _XOBJECT_ENTRY = re.compile(rb"/([A-Za-z0-9_.-]+)\s+(\d+\s+\d+\s+R)")
 _BBOX = re.compile(rb"/BBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
 _FALLBACK_NAME = re.compile(rb"/((?:[A-Z]{6}\+)?CairoFont-\d+-\d+)\b")
 _TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+\d+\s+R")
-_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])|(\d+) \d+[ \t]*\r?\n")
+_PLAIN_REF_NUMBER = re.compile(rb"(\d+) \d+ R")
 _FONT_FAMILY = re.compile(rb"/FontFamily\s*\((?:[^\\()]|\\.)*\)")
 
 
@@ -53,6 +60,8 @@ class PartFormatError(ValueError):
 
 
 def _ref_list(data: bytes) -> list[int]:
+    if b"(" not in data:  # no string to skip (a page tree's kids): findall's list, no match objects
+        return [int(n) for n in _PLAIN_REF_NUMBER.findall(data)]
     return [int(m[1]) for m in _REF.finditer(data) if m[1] is not None]
 
 
@@ -90,21 +99,11 @@ class PartReader:
         info = re.search(rb"/Info\s+(\d+)\s+\d+\s+R", trailer)
         self.info = int(info[1]) if info else 0
         self.offsets = array("q", [0]) * self.size
-        first = 0
-        for entry in _XREF_ROW.finditer(section, 4, trailer_at):  # "first count" heads, then one row per object
-            if entry[4] is not None:
-                first = int(entry[4])
-                continue
-            if entry[3] == b"n" and 0 < first < self.size:
-                self.offsets[first] = int(entry[1])
-            first += 1
+        self._xref(section[4:trailer_at].split())
         # object numbers in file order: an object's bytes end where the next one's start
-        self.in_use = array(
-            "q", sorted((n for n in range(self.size) if self.offsets[n] > 0), key=self.offsets.__getitem__)
-        )
-        self.ends = array("q", [0]) * self.size
-        for i, n in enumerate(self.in_use):
-            self.ends[n] = self.offsets[self.in_use[i + 1]] if i + 1 < len(self.in_use) else self.xref_at
+        offsets = self.offsets
+        self.in_use = array("q", sorted(itertools.compress(range(self.size), offsets), key=offsets.__getitem__))
+        self.starts = array("q", sorted(itertools.compress(offsets, offsets)))  # (bisect finds where one ends)
         catalog = self.read(self.root)[0]
         pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", catalog)
         if pages is None:
@@ -117,6 +116,35 @@ class PartReader:
         if count is None or int(count[1]) != len(self.kids):
             raise PartFormatError("a nested page tree")
         self.catalog = catalog
+
+    def end(self, n: int) -> int:
+        """Where object n's bytes end: the next object's offset, or the xref table's."""
+        i = bisect.bisect_right(self.starts, self.offsets[n])
+        return self.starts[i] if i < len(self.starts) else self.xref_at
+
+    def _xref(self, tokens: list[bytes]) -> None:
+        """Offsets from the table's tokens: subsections of "first count", then "offset generation n|f" per object
+        (split in C: a regex match per row was most of reading a part)."""
+        i, offsets, size = 0, self.offsets, self.size
+        try:
+            while i < len(tokens):
+                first, count = int(tokens[i]), int(tokens[i + 1])
+                rows = tokens[i + 2 : i + 2 + 3 * count]
+                i += 2 + 3 * count
+                kinds = rows[2::3]
+                if len(rows) != 3 * count or kinds.count(b"n") + kinds.count(b"f") != count:
+                    raise PartFormatError("a short xref subsection")
+                values = array("q", map(int, rows[0::3]))  # in C: a row at a time in Python was most of a read
+                if b"f" in kinds:  # a free entry names the next free one, not an offset
+                    for j in [j for j, kind in enumerate(kinds) if kind == b"f"]:
+                        values[j] = 0
+                if values and min(values) < 0:
+                    raise PartFormatError("a negative xref offset")
+                low, high = max(first, 1), min(first + count, size)
+                if low < high:
+                    offsets[low:high] = values[low - first : high - first]
+        except (ValueError, IndexError):
+            raise PartFormatError("an xref table this reader does not parse") from None
 
     @staticmethod
     def _int(data: bytes, pattern: bytes) -> int:
@@ -132,7 +160,7 @@ class PartReader:
         offset = self.offsets[n] if 0 < n < self.size else 0
         if not offset:
             raise PartFormatError(f"object {n} is not in the xref table")
-        raw = self._bytes(offset, self.ends[n])
+        raw = self._bytes(offset, self.end(n))
         head = _OBJ_HEAD.match(raw)
         if head is None:
             raise PartFormatError(f"object {n} does not start at its xref offset")
@@ -148,7 +176,7 @@ class PartReader:
             raise PartFormatError(f"object {n} is not in the xref table")
         self.fh.seek(self.offsets[n])
         self._position = -1  # the next block read seeks
-        return self.fh.read(self.ends[n] - self.offsets[n])
+        return self.fh.read(self.end(n) - self.offsets[n])
 
     def _bytes(self, start: int, end: int) -> bytes:
         block, at = self._block, self._block_at
@@ -199,7 +227,10 @@ class PdfAssembler:
         self.kids = array("q")
         self.catalog: bytes | None = None  # a finished first part's catalog (kept in concatenation)
         self.info: bytes | None = None
-        self._boxes = {id(b): self._box_bytes(b) for b in (finish.front, finish.back) if b} if finish else {}
+        self._boxes = box_entries(finish) if finish is not None else (b"", b"")
+        self._layer_forms: dict[tuple[str, str], tuple[bytes, bytes]] = {}  # (ticket type, side) -> its form as
+        # written here (head, stream): a numbered part's stand-ins become copies of it (append_numbered)
+        self._gaps: list[tuple[int, int]] = []  # numbers [a, b) left unused before a numbered part: no xref rows
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -215,8 +246,14 @@ class PdfAssembler:
         self._write(b"%d 0 obj\n" % n + head)
         self._write(stream if stream else b"endobj\n" if head.endswith(b"\n") else b"\nendobj\n")
 
-    def append(self, reader: PartReader) -> int:
+    def append(
+        self,
+        reader: PartReader,
+        forms: Iterable[tuple[tuple[str, str], int]] = (),
+    ) -> int:
         """Copy every object of `reader` but its catalog, info and page tree; returns the pages added.
+
+        `forms` name the part's static layer forms ((ticket type, side), object number) for later parts.
 
         Objects get this file's next free numbers in the order they are first met (a per-part array maps old to
         new), so the file has no gaps: a stream's `/Length N 0 R` is written inline and the object N that held
@@ -259,6 +296,9 @@ class PdfAssembler:
 
         pages_before = len(self.kids)
         kids = {n: i for i, n in enumerate(reader.kids)}
+        layer_keys: dict[int, list[tuple[str, str]]] = {}
+        for key, old in forms:
+            layer_keys.setdefault(old, []).append(key)
         fonts: list[tuple[int, bytes, Any]] = []
         shared: dict[bytes, int] = {}  # plain dictionaries of this part (as read) -> their number here
         finish = self.finish
@@ -292,6 +332,8 @@ class PdfAssembler:
                 if backs is not None:
                     backs.content(n, head, stream)
                     head = backs.resources(n, head)
+                for key in layer_keys.get(n, ()):
+                    self._layer_forms[key] = (head, bytes(stream))
             self.write_object(number(n), head, stream)
         if fonts:
             names = self._fallback_names(reader, [head for _, head, _ in fonts])
@@ -303,6 +345,38 @@ class PdfAssembler:
             self.info = moved(self.info) if self.info else None
         return len(self.kids) - pages_before
 
+    def append_numbered(
+        self, reader: PartReader, body: tuple[int, int], stand_ins: Iterable[tuple[tuple[str, str], int]] = ()
+    ) -> int:
+        """Copy a part written in this file's numbering (a forked worker's, see pdf_write.part.DirectPart `base`):
+        the bytes `body` of its objects as they are, their offsets moved; its stand-ins become copies of the layer
+        forms an earlier part brought (their images and fonts are not copied again). Returns the pages added.
+
+        Raises DirectWriterError (the job goes to cairo) when the parts before used numbers this part's need."""
+        start, end = body
+        numbers = reader.in_use[bisect.bisect_left(reader.starts, start) : bisect.bisect_left(reader.starts, end)]
+        first = min([*numbers, *(n for _, n in stand_ins)], default=len(self.offsets))  # a stand-in may be first
+        if first < len(self.offsets) or self.finish is None or self.finish.backs is not None:
+            raise DirectWriterError(f"a part numbered from {first} does not fit after {len(self.offsets)} objects")
+        if 3 * (first - len(self.offsets)) <= self.position:  # readers check /Size against the file's length
+            self._gaps.append((len(self.offsets), first))  # (qpdf 12 refuses one above a third of it); else
+            # the unused numbers get free rows
+        top = max([*numbers, *(n for _, n in stand_ins)], default=first - 1)
+        self.offsets.extend(array("q", [0]) * (top + 1 - len(self.offsets)))
+        shift = self.position - start
+        for n in numbers:
+            self.offsets[n] = reader.offsets[n] + shift
+        reader.fh.seek(start)
+        for at in range(start, end, _BLOCK):
+            self._write(reader.fh.read(min(_BLOCK, end - at)))
+        for key, n in stand_ins:
+            found = self._layer_forms.get(key)
+            if found is None:
+                raise DirectWriterError(f"a part refers to the static layer {key} that no earlier part holds")
+            self.write_object(n, *found)
+        self.kids.extend(reader.kids)
+        return len(reader.kids)
+
     def _back_pages(self, reader: PartReader, number: Callable[[int], int]) -> Any:
         """The duplex back copy for this part (see duplex_backs), or None."""
         plan = self.finish.backs if self.finish is not None else None
@@ -313,19 +387,11 @@ class PdfAssembler:
         return BackPages(reader, plan, number, self.reserve, self.write_object)
 
     def _page(self, head: bytes, index: int) -> bytes:
-        finish = self.finish
-        assert finish is not None
-        boxes = finish.back if finish.back is not None and index % 2 == 1 else finish.front
-        extra = self._boxes[id(boxes)]
+        extra = self._boxes[index % 2]
         media = _MEDIABOX.search(head)
         if media is None:
             raise PartFormatError("a page without /MediaBox")
         return head[: media.end()] + extra + head[media.end() :]
-
-    def _box_bytes(self, boxes: PageBoxes) -> bytes:
-        trim, bleed = _array(boxes.trim), _array(boxes.bleed)
-        text = b" /TrimBox " + trim + b" /BleedBox " + bleed
-        return text if self.finish is not None and self.finish.pdfx else text + b" /ArtBox " + trim
 
     def _finish_object(self, head: bytes) -> bytes:
         if b"/XObject" in head:
@@ -387,17 +453,25 @@ class PdfAssembler:
         root_n = self.reserve()
         self.write_object(root_n, catalog)
         xref_at = self.position
-        free = [n for n in range(1, len(self.offsets)) if not self.offsets[n]]
+        size = len(self.offsets)
+        starts, ends = [0, *(b for _, b in self._gaps)], [*(a for a, _ in self._gaps), size]
+        sections = [(a, b) for a, b in zip(starts, ends, strict=True) if a < b]
+        free = [n for a, b in sections for n in range(max(a, 1), b) if not self.offsets[n]]
         chain = dict(zip([0, *free], [*free, 0], strict=True))  # each free entry names the next (0 ends)
-        self._write(b"xref\n0 %d\n%010d 65535 f \n" % (len(self.offsets), chain[0]))
-        for start in range(1, len(self.offsets), 4096):  # written in blocks, never as one list of rows
-            block = range(start, min(start + 4096, len(self.offsets)))
-            offsets = self.offsets
-            self._write(
-                b"".join(
-                    b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"%010d 00001 f \n" % chain[n] for n in block
+        self._write(b"xref\n")
+        for first, end in sections:  # one subsection each side of a gap: its numbers get no rows
+            self._write(b"%d %d\n" % (first, end - first))
+            if first == 0:
+                self._write(b"%010d 65535 f \n" % chain[0])
+            for start in range(max(first, 1), end, 4096):  # written in blocks, never as one list of rows
+                block = range(start, min(start + 4096, end))
+                offsets = self.offsets
+                self._write(
+                    b"".join(
+                        b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"%010d 00001 f \n" % chain[n]
+                        for n in block
+                    )
                 )
-            )
         file_id = uuid.uuid4().hex.encode()
         self._write(
             b"trailer\n<< /Size %d\n   /Root %d 0 R\n   /Info %d 0 R\n" % (len(self.offsets), root_n, info_n)
@@ -431,6 +505,18 @@ class PdfAssembler:
             b"stream\n" + xmp + b"\nendstream\nendobj\n",
         )
         return b"\n   /OutputIntents [ %d 0 R ]\n   /Metadata %d 0 R" % (intent, meta)
+
+
+def box_entries(finish: Finish) -> tuple[bytes, bytes]:
+    """The page box entries the finish writes after /MediaBox: of front pages, and of back (odd) pages."""
+
+    def entries(boxes: PageBoxes) -> bytes:
+        trim, bleed = _array(boxes.trim), _array(boxes.bleed)
+        text = b" /TrimBox " + trim + b" /BleedBox " + bleed
+        return text if finish.pdfx else text + b" /ArtBox " + trim
+
+    front = entries(finish.front)
+    return front, entries(finish.back) if finish.back is not None else front
 
 
 def _compact(head: bytes) -> bytes:
@@ -612,21 +698,39 @@ class FinishedFile:
             finish.backs = back_copy(layout, design_for(options))
         self.writer = PdfAssembler(self._fh, finish)
 
-    def add(self, part: Path) -> None:
-        """Copy one part in. Raises duplex_backs.BackCopyError where its backs cannot be copied (the old way has
-        no copy): the caller draws the job again with its backs drawn."""
+    def add(
+        self,
+        part: Path,
+        forms: Sequence[tuple[tuple[str, str], int]] = (),
+        stand_ins: Sequence[tuple[tuple[str, str], int]] = (),
+        numbered: tuple[int, int] = (0, 0),
+    ) -> None:
+        """Copy one part in (`forms`: see PdfAssembler.append; `numbered`, `stand_ins`: a part in this file's
+        numbering, see PdfAssembler.append_numbered). Raises duplex_backs.BackCopyError where
+        its backs cannot be copied, DirectWriterError where its stand-ins cannot be pointed at a form (the old way
+        has neither): the caller draws the job again with its backs drawn, or with cairo."""
         self.parts.append(part)
         if self.fallback:
+            self._refuse_numbered(numbered)
             return
         try:
             with open(part, "rb") as fh:
-                self.writer.append(PartReader(fh))
+                if numbered[1]:
+                    self.writer.append_numbered(PartReader(fh), numbered, stand_ins)
+                else:
+                    self.writer.append(PartReader(fh), forms)
         except PartFormatError:
+            self._refuse_numbered(numbered)
             if self.writer.finish is not None and self.writer.finish.backs is not None:
                 from badge_renderer.duplex_backs import BackCopyError
 
                 raise BackCopyError("a part this module does not read") from None
             self.fallback = True
+
+    @staticmethod
+    def _refuse_numbered(numbered: tuple[int, int]) -> None:
+        if numbered[1]:  # qpdf would keep its empty stand-ins (badges without background) and add boxes twice
+            raise DirectWriterError("a part in the finished file's numbering cannot be merged by qpdf")
 
     def close(self) -> None:
         import os

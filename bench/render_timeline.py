@@ -6,28 +6,47 @@ what the parent still does after the last worker is done (copying parts, closing
 renderer's steps (nothing in badge_renderer changes) and prints, per process, the wall offset since render_pdf
 started and the process's own CPU seconds at each step.
 
+--instructions runs the same render under valgrind's callgrind (it follows the fork: one output per process) and
+prints, per process, the instructions executed since its previous step instead: CPU seconds on the shared machine
+move by 10-30 %, these repeat. Counting is on from render_pdf's call; each step dumps and zeroes the counters
+(a client request from a small C helper, see callgrind.py). Slow (~50x): use ~2,000 badges.
+
 Usage: .venv/bin/python bench/render_timeline.py [--badges 10000] [--workers N] [--parent-share 0.96] [--profile FILE]
+       .venv/bin/python bench/render_timeline.py --instructions [--badges 2000]
+Run it with PYTHONPATH set to the checkout to measure (else the venv's editable install decides which one runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 _LOG: list[str] = []  # this process's events, as JSON lines
 _T0 = [0.0]
 _LOG_PATH: list[Path] = []
+_MARKS: list[Any] = []  # under callgrind: the helper library whose cg_mark dumps and zeroes the counters
+MARK_HELPER = r"""
+#include <valgrind/callgrind.h>
+void cg_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
+void cg_mark(const char *event) { CALLGRIND_DUMP_STATS_AT(event); }
+"""
 
 
 def mark(event: str) -> None:
     """One event of this process: wall seconds since render_pdf started (shared clock) and own CPU seconds."""
+    if _MARKS:
+        _MARKS[0].cg_mark(f"{os.getpid()} {event}".encode())
     entry = {"pid": os.getpid(), "event": event, "wall": time.time() - _T0[0], "cpu": time.process_time()}
     with open(_LOG_PATH[0], "a") as fh:  # appends of one short line: whole lines from every process
         fh.write(json.dumps(entry) + "\n")
@@ -75,9 +94,9 @@ def instrument() -> None:
     finished = pdf_stream.FinishedFile
     original_add, original_close = finished.add, finished.close
 
-    def add(self, part):
+    def add(self, part, *args):
         mark(f"copy start {part.name}")
-        original_add(self, part)
+        original_add(self, part, *args)
         mark(f"copy end {part.name}")
 
     def close(self):
@@ -106,7 +125,14 @@ def main() -> None:
     parser.add_argument("--repeating-names", dest="distinct", action="store_false")
     parser.add_argument("--profile", default="", help="write a cProfile of the parent to this file")
     parser.add_argument("--parent-share", type=float, default=None, help="try another parallel.PARENT_SHARE")
+    parser.add_argument("--instructions", action="store_true", help="callgrind instructions per step, not seconds")
+    parser.add_argument("--helper", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instructions:
+        instructions(args)
+        return
+    if args.helper:
+        _MARKS.append(ctypes.CDLL(args.helper))
     if args.parent_share is not None:
         from badge_renderer import parallel
 
@@ -128,6 +154,8 @@ def main() -> None:
 
             profiler = cProfile.Profile()
         _T0[0] = time.time()
+        if _MARKS:
+            _MARKS[0].cg_start()
         mark("render_pdf called")
         if profiler:
             profiler.enable()
@@ -174,6 +202,38 @@ def summary(events: list[dict], parent: int) -> None:
         f"{done['cpu'] - after[0]['cpu'] if after else 0:.3f} CPU-s (copies, close, finishing); "
         f"total {done['wall']:.2f} s wall, parent {done['cpu'] - start['cpu']:.2f} CPU-s"
     )
+
+
+def instructions(args: argparse.Namespace) -> None:
+    """This script's render under callgrind; per process, the instructions from each step to the next."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        folder = Path(tmp_name)
+        (folder / "cg.c").write_text(MARK_HELPER)
+        helper = folder / "cg.so"
+        subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(folder / "cg.c")], check=True)
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/tl.%p"]
+        command += [sys.executable, __file__, "--badges", str(args.badges), "--helper", str(helper)]
+        command += [] if args.distinct else ["--repeating-names"]
+        command += ["--workers", str(args.workers)] if args.workers else []
+        command += ["--parent-share", str(args.parent_share)] if args.parent_share is not None else []
+        run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        if run.returncode:
+            raise SystemExit(run.stderr[-2000:])
+        steps: dict[int, list[tuple[int, str, int]]] = {}
+        for dump in folder.glob("tl.*.*"):
+            text = dump.read_text(errors="replace")
+            trigger = re.search(r"^desc: Trigger: Client Request: (\d+) (.*)$", text, re.MULTILINE)
+            total = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.MULTILINE)
+            if trigger and total:
+                pid = int(trigger[1])
+                steps.setdefault(pid, []).append((int(dump.suffix[1:]), trigger[2], int(total[1])))
+    print(run.stdout.splitlines()[0] if run.stdout else "")
+    print(f"instructions (M) since the process's previous step, {args.badges:,} badges:")
+    parent = next(pid for pid, found in steps.items() if any(e == "render_pdf called" for _, e, _ in found))
+    for pid in sorted(steps, key=lambda p: p != parent):
+        who = "parent" if pid == parent else "worker"
+        for _, event, count in sorted(steps[pid]):
+            print(f"  {who:7} {count / 1e6:9.1f}  -> {event}")
 
 
 if __name__ == "__main__":

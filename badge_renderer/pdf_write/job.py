@@ -37,8 +37,16 @@ def write_direct_part(
     progress: Callable[[int], None] | None = None,
     *,
     composer: Any = None,
+    forms: Sequence[tuple[str, str]] = (),
+    base: int = 0,
+    boxes: tuple[bytes, bytes] | None = None,
 ) -> Any:
-    """write_pdf_part's result for `attendees` (whole sheets), written by the own writer."""
+    """write_pdf_part's result for `attendees` (whole sheets), written by the own writer.
+
+    `forms`: (ticket type, side) of static layers to write up front whether these pages use them or not (the
+    parent's part of a parallel job: workers' pages refer to them); the result reports their object numbers and
+    those of any stand-ins (part.LayerStandIn) the composer gave instead of a layer. `base`, `boxes`: a forked
+    worker's part in the finished file's numbering, with its pages' boxes (see part.DirectPart)."""
     from badge_renderer.compose import BadgeComposer
     from badge_renderer.layout.marks import FOLD_DASH, fold_lines
     from badge_renderer.output import PartResult
@@ -61,7 +69,8 @@ def write_direct_part(
     repeat = repeat and not composer.draws_codes()
     fronts: list[bytes | None] = []
     with out.open("wb") as fh:
-        part = DirectPart(fh, layout.page.width, layout.page.height)
+        part = DirectPart(fh, layout.page.width, layout.page.height, base=base, boxes=boxes)
+        numbers = {key: _layer_form(part, composer, key) for key in forms}
 
         def badges(page: Any, sheet: Sequence[Attendee], slots: Sequence[Any], side: str, fold: bool) -> None:
             for index, (attendee, slot) in enumerate(zip(sheet, slots, strict=False)):
@@ -116,7 +125,23 @@ def write_direct_part(
         if not attendees:
             part.finish_page(part.page())
         pages = part.close()
-    return PartResult(pages, tuple(issues), len(failed))
+    return PartResult(
+        pages,
+        tuple(issues),
+        len(failed),
+        forms=tuple(numbers.items()),
+        stand_ins=tuple(part.stand_ins.items()),
+        numbered=part.body if base else (0, 0),
+    )
+
+
+def _layer_form(part: Any, composer: Any, key: tuple[str, str]) -> int:
+    """The object number of the layer's form; a worker's stand-in is a plain `/Name Do`, so it must need no
+    placement operators."""
+    _, number, placement = part.form(composer.static_layer(*key))
+    if placement:
+        raise DirectWriterError("a static layer form that needs placement operators cannot be shared by parts")
+    return number
 
 
 def _write_badge(

@@ -30,6 +30,7 @@ class PdfObjects:
         self.out = out
         self.position = 0
         self.offsets = array("q", [0])  # object 0 is the free list's head
+        self.gap = (0, 0)  # numbers [a, b) skipped (skip_to): no xref rows
         self._write(b"%PDF-" + version + b"\n%\xb5\xed\xae\xfb\n")
 
     def _write(self, data: bytes) -> None:
@@ -40,6 +41,14 @@ class PdfObjects:
         """A new object number, to be written later with put/put_stream."""
         self.offsets.append(0)
         return len(self.offsets) - 1
+
+    def skip_to(self, first: int) -> None:
+        """Number the next objects from `first` on: the numbers between are left out of the xref (a worker's part
+        written in the finished file's numbering, see pdf_stream.PdfAssembler.append_numbered)."""
+        if first < len(self.offsets) or self.gap != (0, 0):
+            raise ValueError(f"cannot skip to object {first} from {len(self.offsets)}")
+        self.gap = (len(self.offsets), first)
+        self.offsets.extend(array("q", [0]) * (first - len(self.offsets)))
 
     def put(self, n: int, body: bytes) -> None:
         """Object n (reserved) is `body`: a dictionary, array, number..."""
@@ -72,12 +81,18 @@ class PdfObjects:
 
     def close(self, root: int, info: int = 0) -> None:
         """The xref table and trailer; every reserved object must have been written."""
-        missing = [n for n in range(1, len(self.offsets)) if not self.offsets[n]]
+        low, high = self.gap
+        missing = [n for n in range(1, len(self.offsets)) if not self.offsets[n] and not low <= n < high]
         if missing:
             raise ValueError(f"objects reserved but never written: {missing[:5]}")
         start = self.position
-        rows = [b"xref\n0 %d\n0000000000 65535 f \n" % len(self.offsets)]
-        rows += [b"%010d 00000 n \n" % offset for offset in self.offsets[1:]]
+        sections = [(0, low), (high, len(self.offsets))] if high else [(0, len(self.offsets))]
+        rows = [b"xref\n"]
+        for first, end in sections:  # classic xref subsections: "first count", then a row per object
+            rows.append(b"%d %d\n" % (first, end - first))
+            if first == 0:
+                rows.append(b"0000000000 65535 f \n")
+            rows += [b"%010d 00000 n \n" % offset for offset in self.offsets[max(first, 1) : end]]
         self._write(b"".join(rows))
         info_ref = b" /Info %d 0 R" % info if info else b""
         self._write(

@@ -4,11 +4,17 @@ the glyphs the part used, each static layer once as a form, QR codes as inline i
 Why: cairo's PDF surface records every page, analyses it and replays it (~0.17 ms a badge even with no text at all,
 more than everything else a badge costs); here a badge is a few cached byte strings appended to a list. The part
 has the layout pdf_stream copies (one classic xref, a flat page tree), so finishing and merging are unchanged.
+
+A forked worker of a parallel job does not draw the static layers (parallel forks before they are recorded): each
+(ticket type, side) it meets is a LayerStandIn, written as an empty form whose number the part reports
+(`stand_ins`); pdf_stream points the worker's pages at the form the parent's part holds, so the finished file has
+each layer once.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -17,7 +23,7 @@ from badge_renderer.pdf_write.objects import DirectWriterError, PdfObjects
 from badge_renderer.pdf_write.page import DirectPage
 from badge_renderer.pdf_write.text_ops import FontKeys, StampOps, pdf_number, stamp_ops
 
-__all__ = ["DirectPart", "DirectWriterError", "embedded", "font_keys", "warm"]
+__all__ = ["DirectPart", "DirectWriterError", "LayerStandIn", "embedded", "font_keys", "warm"]
 
 _generations = itertools.count()
 _KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
@@ -68,10 +74,34 @@ def warm(composer: Any) -> None:
             font_keys().key(font)
 
 
+@dataclass(frozen=True)
+class LayerStandIn:
+    """What a forked worker's composer gives for a static layer (BadgeComposer.layer_stand_in): its name only. The
+    worker skips cairosvg and the form copy; the parent's part holds the form of every layer the job needs."""
+
+    ticket_type: str
+    side: str
+
+
+_STAND_IN = b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 0 0 ] >>"  # empty: the part alone stays a valid file
+
+
 class DirectPart:
     """One part file being written: `page()` starts a page, `finish_page` writes it, `close` the rest."""
 
-    def __init__(self, out: BinaryIO, width: float, height: float, *, compress: int = 1) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        width: float,
+        height: float,
+        *,
+        compress: int = 1,
+        base: int = 0,
+        boxes: tuple[bytes, bytes] | None = None,
+    ) -> None:
+        """`base` (a forked worker's): every object but the page tree (1), the catalog and info is numbered from
+        there and written in `body`, so pdf_stream copies those bytes as they are; `boxes` are the finish's page
+        box entries of front and back pages, written into each page dictionary (the copy adds nothing)."""
         self.objects = PdfObjects(out)
         self.width, self.height = width, height
         self.generation = next(_generations)
@@ -79,10 +109,16 @@ class DirectPart:
         # raw deflate, cut per page (_deflate); a small hash (8 KB), since a full flush clears it for every page
         self._packer = page_packer(compress)
         self._pages_number = self.objects.reserve()
+        if base:
+            self.objects.skip_to(base)
+        self._boxes = boxes or (b"", b"")
+        self.body = (self.objects.position, 0)  # bytes [a, b) of every object but the tree, catalog, info, stand-ins
         self._kids: list[int] = []
         self._fonts: dict[int, int] = {}  # font key -> reserved object number
         self._glyphs: dict[int, dict[int, str]] = {}  # font key -> glyph id -> text
         self._forms: dict[int, tuple[Any, bytes, int, bytes]] = {}  # id(layer) -> (layer, name, number, placement)
+        self.stand_ins: dict[tuple[str, str], int] = {}  # (ticket type, side) -> its stand-in's object number
+        self._stand_in_names: dict[tuple[str, str], bytes] = {}
         self._resources: dict[bytes, int] = {}  # a page's resource dictionary -> its object (most pages share one)
         self._media = b"[0 0 %s %s]" % (pdf_number(width), pdf_number(height))
 
@@ -112,6 +148,8 @@ class DirectPart:
 
     def form(self, layer: Any) -> tuple[bytes, int, bytes]:
         """(resource name, object number, placement operators) of a static layer's form, copied in once."""
+        if isinstance(layer, LayerStandIn):
+            return self._stand_in(layer)
         found = self._forms.get(id(layer))
         if found is None or found[0] is not layer:
             from badge_renderer.pdf_write.forms import copy_cairo_form
@@ -125,8 +163,21 @@ class DirectPart:
                 form = copy_cairo_form(self.objects, paint, (x, y, w, h))
             except ValueError as err:  # pdf_stream.PartFormatError: a cairo file the copy does not understand
                 raise DirectWriterError(f"cannot copy the static layer: {err}") from err
-            found = self._forms[id(layer)] = (layer, b"S%d" % len(self._forms), form.number, form.placement)
+            found = self._forms[id(layer)] = (layer, self._next_name(), form.number, form.placement)
         return found[1], found[2], found[3]
+
+    def _stand_in(self, layer: LayerStandIn) -> tuple[bytes, int, bytes]:
+        """An empty form in place of the layer (the copy into the finished file refers to the parent's instead);
+        cairo's forms carry their placement in /Matrix, so the parent's form needs none either."""
+        key = (layer.ticket_type, layer.side)
+        number = self.stand_ins.get(key)
+        if number is None:  # written by close(), after `body`
+            number = self.stand_ins[key] = self.objects.reserve()
+            self._stand_in_names[key] = self._next_name()
+        return self._stand_in_names[key], number, b""
+
+    def _next_name(self) -> bytes:
+        return b"S%d" % (len(self._forms) + len(self._stand_in_names))
 
     # ---- writing -------------------------------------------------------------------------------------------------
     def finish_page(self, page: DirectPage) -> None:
@@ -136,8 +187,8 @@ class DirectPart:
         resources = self._resources_of(page)
         self._kids.append(
             objects.add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Contents %d 0 R /Resources %d 0 R >>"
-                % (self._pages_number, self._media, contents, resources)
+                b"<< /Type /Page /Parent %d 0 R /MediaBox %s%s /Contents %d 0 R /Resources %d 0 R >>"
+                % (self._pages_number, self._media, self._boxes[len(self._kids) % 2], contents, resources)
             )
         )
 
@@ -168,8 +219,11 @@ class DirectPart:
                 embedded(font).write(objects, number, self._glyphs[key], synthetic_bold=font.synthetic_bold)
             except ValueError as err:  # fonts.FontFileError: a font file it cannot subset
                 raise DirectWriterError(f"cannot embed {font.path.name}: {err}") from err
+        self.body = (self.body[0], objects.position)
         kids = b" ".join(b"%d 0 R" % n for n in self._kids)
         objects.put(self._pages_number, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self._kids)))
+        for number in self.stand_ins.values():
+            objects.put_stream(number, _STAND_IN, b"")
         catalog = objects.add(b"<< /Type /Catalog /Pages %d 0 R >>" % self._pages_number)
         info = objects.add(b"<< /Creator (BadgeForge) >>")
         objects.close(catalog, info)

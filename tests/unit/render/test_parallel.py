@@ -145,6 +145,17 @@ def test_this_process_takes_a_slightly_smaller_first_range_because_it_also_copie
     assert 0.46 * 10_000 < spans[0][1] < 0.5 * 10_000  # copying is ~1 % of drawing: the halves are near even
 
 
+def test_this_process_leaves_the_workers_its_own_work_after_the_fork_in_badges() -> None:
+    """With the own writer it also draws the static layers and runs the design checks after the forks: the
+    worker draws about that many badges more (shared out as the copies are), and this process keeps a sheet."""
+    plain = parallel.page_ranges(10_000, 4, 2, 0.9)
+    spans = parallel.page_ranges(10_000, 4, 2, 0.9, 900)
+    assert spans[-1][1] == 10_000 and spans[0][1] % 4 == 0
+    assert abs(plain[0][1] - spans[0][1] - 900 * 0.9 / 1.9) <= 4
+    assert parallel.page_ranges(800, 4, 2, 0.9, 900) == [(0, 4), (4, 800)]
+    assert parallel.page_ranges(9, 4, 2, 0.9, 5_000) == [(0, 4), (4, 9)]
+
+
 def test_a_cgroup_cpu_quota_caps_the_worker_count(tmp_path: Path, monkeypatch) -> None:
     """Cloud Run / Docker give a quota, not fewer CPUs in the affinity mask: 2 vCPUs on a 32-core host is 2."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(32)))

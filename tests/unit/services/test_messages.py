@@ -135,6 +135,14 @@ ENGLISH_ONLY = {
     "object {} is not in the xref table",
     "object {} does not start at its xref offset",
     "a page without /MediaBox",
+    "a short xref subsection",
+    "a negative xref offset",
+    "an xref table this reader does not parse",
+    # DirectWriterError of a parallel job's shared static layers / numbered parts: never shown; cairo draws the job
+    "a part refers to the static layer {} that no earlier part holds",
+    "a part numbered from {} does not fit after {} objects",
+    "a part in the finished file's numbering cannot be merged by qpdf",
+    "a static layer form that needs placement operators cannot be shared by parts",
     # pdf_write.forms: PartFormatError, a cairo file the form copy does not read (a cairo upgrade; never shown)
     "a form is copied from a one-page file, not {} pages",
     "a page content filter this copy does not keep: {}",
