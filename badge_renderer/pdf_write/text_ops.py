@@ -8,8 +8,10 @@ operators made for one part stay valid in the next.
 
 from __future__ import annotations
 
+import array
 import operator
 import struct
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -191,7 +193,7 @@ def _line(gids: Sequence[int], xs: Sequence[float], y: float, widths: Sequence[f
         if shift:
             items.append(b">%d<" % shift)
             pen -= shift * per_unit
-        items.append(_HEX[gid])
+        items.append(_HEXES[4 * gid : 4 * gid + 4])
         pen += widths[gid] * per_unit
     items.append(b">")
     return b"1 0 0 -1 %.3f %.3f Tm [%s] TJ" % (xs[0], y, b"".join(items))
@@ -205,11 +207,11 @@ def _kerned_line(gids: Sequence[int], x: float, y: float, widths: Sequence[float
     shifts.pop()  # the last glyph's advance moves nothing that is drawn
     if not any(shifts):  # no kerning: one string
         return b"1 0 0 -1 %.3f %.3f Tm [<%s>] TJ" % (x, y, struct.pack(f">{len(gids)}H", *gids).hex().encode())
-    items: list[bytes] = [b"<", _HEX[gids[0]]]
+    items: list[bytes] = [b"<", _HEXES[4 * gids[0] : 4 * gids[0] + 4]]
     for gid, shift in zip(gids[1:], shifts, strict=True):
         if shift:
             items.append(b">%d<" % shift)
-        items.append(_HEX[gid])
+        items.append(_HEXES[4 * gid : 4 * gid + 4])
     items.append(b">")
     return b"1 0 0 -1 %.3f %.3f Tm [%s] TJ" % (x, y, b"".join(items))
 
@@ -285,7 +287,7 @@ def _spanned(
         if shift:
             items.append(b">%d<" % shift)
             pen -= shift * per_unit
-        items.append(_HEX[gid])
+        items.append(_HEXES[4 * gid : 4 * gid + 4])
         pen += widths[gid] * per_unit
         if i == span_end:
             flush()
@@ -295,7 +297,12 @@ def _spanned(
     return b" ".join(out)
 
 
-_HEX = [b"%04x" % gid for gid in range(65536)]  # a glyph id as its 2-byte Identity-H code (ids are < 65536)
+# Every glyph id's 2-byte Identity-H code in hex, glyph g at [4 g, 4 g + 4) (ids are < 65536): made in C at import,
+# where a list of 65,536 formatted codes took ~30 ms, on the critical path of every job before the fork.
+_CODES = array.array("H", range(65536))
+if sys.byteorder == "little":
+    _CODES.byteswap()  # big-endian, as the codes are written
+_HEXES = _CODES.tobytes().hex().encode()
 _FFI: Any = None
 _LAYOUTS: dict[int, struct.Struct] = {}  # glyph count -> cairo_glyph_t[] as {unsigned long index; double x, y}
 _FILLS: dict[tuple[float, ...], bytes] = {}
