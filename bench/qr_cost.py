@@ -37,6 +37,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+# this checkout's renderer, not the one the venv was installed from (an editable install of the main repo)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sample_data import attendees
