@@ -87,6 +87,29 @@ _INLINE = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false ID\n%s\nEI"
 _INLINE_HEX = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false /F /AHx ID\n%s>\nEI"
 
 
+def qr_square(code: QrCode, x: float, y: float, side: float) -> bytes:
+    """The operators before a code's image: the white square (x, y, side) and, in black, the image's `cm`.
+
+    Remembered per square and symbol shape: a sheet's slots put their codes at the same squares on every sheet, and
+    formatting six numbers cost ~20 K instructions a code."""
+    key = (x, y, side, code.size, code.width, code.origin)
+    found = _SQUARES.get(key)
+    if found is None:
+        if len(_SQUARES) >= 4096:
+            _SQUARES.clear()
+        found = _SQUARES[key] = b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s " % (
+            x,
+            y,
+            side,
+            side,
+            qr_placement(code, x, y, side),
+        )
+    return found
+
+
+_SQUARES: dict[tuple[float, float, float, int, int, int], bytes] = {}
+
+
 def qr_placement(code: QrCode, x: float, y: float, side: float) -> bytes:
     """The `cm` (in the caller's top-down user space) that maps the image's unit square so that the whole grid,
     quiet zone included, fills the square (x, y, side) the right way round.

@@ -17,7 +17,7 @@ from pdf_pages import pixels, qpdf_check, tool, write_page
 
 from badge_renderer.model import Attendee
 from badge_renderer.pdf_write import qr_masks
-from badge_renderer.pdf_write.qr_masks import _mask_rows, qr_image, qr_inline, qr_placement, stored_flate
+from badge_renderer.pdf_write.qr_masks import _mask_rows, qr_image, qr_inline, qr_placement, qr_square, stored_flate
 from badge_renderer.qr import MIN_VCARD_SYMBOL_MM, QrCode, draw_qr, encode_qr, fit_qr, grid_window, qr_payload
 
 ADA = Attendee(row=2, first_name="Ada", last_name="Lovelace", organization="Engines Ltd", email="ada@example.org")
@@ -199,3 +199,20 @@ def test_inline_bits_are_raw_unless_they_hold_the_end_of_image_operator() -> Non
     holding = encode_qr(_holding_ei(), version=2)
     hex_rows = _mask_rows(holding)[1].hex().encode()
     assert qr_inline(holding).endswith(b"/F /AHx ID\n%s>\nEI" % hex_rows) and b"EI" not in hex_rows
+
+
+def test_the_square_before_a_code_is_its_white_square_and_image_matrix_whatever_was_asked_before() -> None:
+    """qr_square remembers its operators per square and symbol shape: asked again, or for another code of the
+    same shape, it answers the same bytes; another square or shape gets its own."""
+    small, vcard = encode_qr(TEXT, version=1), encode_qr(VCARD, version=11)
+    for code, (x, y, side) in [(small, (10.0, 20.5, 30.0)), (vcard, (10.0, 20.5, 30.0)), (vcard, (3.25, 4.0, 50.0))]:
+        expected = b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s " % (
+            x,
+            y,
+            side,
+            side,
+            qr_placement(code, x, y, side),
+        )
+        assert qr_square(code, x, y, side) == expected
+        assert qr_square(code, x, y, side) == expected
+    assert qr_square(encode_qr("other", version=11), 3.25, 4.0, 50.0) == qr_square(vcard, 3.25, 4.0, 50.0)
