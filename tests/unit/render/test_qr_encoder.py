@@ -187,3 +187,29 @@ def test_zbarimg_reads_back_codes_of_many_versions_and_scripts(tmp_path: Path) -
 def test_text_that_no_symbol_holds_is_a_clear_error() -> None:
     with pytest.raises(QrDataTooLong):
         encode_qr("x" * 3000)
+
+
+def test_zbarimg_reads_vcards_with_hostile_characters(tmp_path: Path) -> None:
+    """vCard escapes (; , \\ and line breaks), quotes, bidi text, combining marks and emoji survive encoding."""
+    import cairocffi as cairo
+
+    from badge_renderer.model import Attendee
+    from badge_renderer.qr import qr_payload
+
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: run `bash scripts/system_deps.sh test`")
+    people = [
+        Attendee(row=2, first_name="Zoë;Ann", last_name="O'Brien, Jr.\\", organization="A\r\nB & <C>"),
+        Attendee(row=3, first_name="محمد", last_name="עברית", role="e\u0301 🎉", email="x@example.org"),
+    ]
+    for i, person in enumerate(people):
+        text = qr_payload(person, "", "vcard")
+        surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 400, 400)
+        ctx = cairo.Context(surface)
+        ctx.set_source_rgb(1, 1, 1)
+        ctx.paint()
+        draw_qr(ctx, encode_qr(text), 10, 10, 380, (0, 0, 0))
+        surface.write_to_png(str(tmp_path / f"{i}.png"))
+        run = subprocess.run([zbarimg, "-q", "--raw", str(tmp_path / f"{i}.png")], capture_output=True)
+        assert run.stdout.decode("utf-8") == text + "\n"
