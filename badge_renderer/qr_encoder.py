@@ -1,22 +1,23 @@
-"""A QR Code (Model 2, byte mode) encoder that compiles each (version, error level) into lookup tables once.
+"""A QR Code (Model 2, byte mode) encoder that compiles each (version, error level) into lookup arrays once.
 
 Why not segno per badge: even with a fixed mask segno spends ~2.3 ms per vCard code in Python loops over every
 module, which made a 10,000-badge vCard job several times slower than the same job without codes. Everything in a
 QR symbol except the message bits is fixed per (version, level, mask), and Reed-Solomon parity is linear over
-GF(2), so per code this module only: packs the bytes (a few big-int shifts), XORs one precomputed parity entry per
-data byte (a map in C, no bytecode per byte), and places the bits with a few dozen whole-number operations on one
-big integer and one join of byte slices into cairo's A1 layout (see _Plan.scatter).
+GF(2), so per code this module only packs the data codewords (a few big-int shifts) and hands them to numpy: one
+table row per data byte XOR-reduced for every block's parity at once, and one take that maps each bitmap pixel to
+its codeword bit (interleaving, zigzag placement, function patterns and mask 0 in one index array), packed into
+cairo's A1 layout (see _Plan.place). ~0.1 M instructions a version-11 vCard; the big-integer placement and per-byte
+parity lookups it replaced took ~0.26 M. numpy is imported with the first plan, so only by jobs with codes.
 The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
-figures, read from segno's constants; tests check every symbol module for module against segno.make.
+figures, read from segno's constants; tests check every version at every level module for module against segno.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache, reduce
-from operator import getitem, itemgetter, xor
+from functools import cache, lru_cache
 from typing import Any, cast
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
@@ -70,7 +71,7 @@ def symbol_bits(
     """(size, stride, bitmap, origin, width) of `data` in exactly this symbol, which the caller knows holds it
     (qr.fit_qr has chosen it): no capacity checks."""
     plan = _plan(version, level, border)
-    return plan.size, plan.stride, plan.scatter(_message(data, version, level, plan, eci)), plan.origin, plan.width
+    return plan.size, plan.stride, plan.place(_stream(data, version, plan.data_bytes, eci)), plan.origin, plan.width
 
 
 def text_bytes(text: str) -> bytes:
@@ -125,10 +126,10 @@ def smallest_version(length: int, level: str, *, eci: bool = False, max_version:
     raise QrDataTooLong(f"{length} bytes do not fit a version {max_version} QR code at level {level}")
 
 
-# ---- message codewords ----------------------------------------------------------------------------------------------
-def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None = None) -> bytes:
-    """The final interleaved message codewords (data, then parity; the remainder bits are the plan's)."""
-    capacity_bytes = plan.data_bytes
+# ---- data codewords ----------------------------------------------------------------------------------------------
+def _stream(data: bytes, version: int, data_bytes: int, eci: int | None = None) -> bytes:
+    """The data codewords, block after block as ISO 18004 7.5 fills them: ECI and byte-mode headers, count, data,
+    terminator, pad codewords. Parity, interleaving and the remainder bits are the plan's (_Plan.place)."""
     count_bits = 8 if version < 10 else 16
     value = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
     used = 4 + count_bits + 8 * len(data)
@@ -137,42 +138,13 @@ def _message(data: bytes, version: int, level: str, plan: _Plan, eci: int | None
             raise ValueError(f"ECI designator {eci} needs the two- or three-byte form, which is not implemented")
         value |= (0b0111 << 8 | eci) << used
         used += 12
-    terminator = min(4, capacity_bytes * 8 - used)
+    terminator = min(4, data_bytes * 8 - used)
     value <<= terminator
     used += terminator
     value <<= -used % 8
     used += -used % 8
     stream = value.to_bytes(used // 8, "big")
-    stream += _PAD_RUN[: capacity_bytes - len(stream)]
-    count = len(plan.blocks)
-    short = plan.blocks[0][0]
-    out = bytearray(plan.total_codewords)
-    extra = count * short
-    ec_start = plan.data_bytes
-    start = 0
-    seen = _PARITY_SEEN
-    if len(seen) > _PARITY_SEEN_MAX:
-        seen.clear()
-    for j, (length, tables, ec_len) in enumerate(plan.blocks):
-        block = stream[start : start + length]
-        start += length
-        key = (length, ec_len, block)
-        parity = seen.get(key)
-        if parity is None:  # one table entry per data byte, looked up and XORed in C (no bytecode per byte)
-            parity = seen[key] = reduce(xor, map(getitem, tables, block)).to_bytes(ec_len, "big")
-        # Interleave (ISO 18004 7.6): codeword i of every block in turn, the longer blocks' last byte at the end.
-        out[j:extra:count] = block[:short]
-        if length > short:
-            out[extra + j - (count - plan.long_blocks)] = block[short]
-        out[ec_start + j :: count] = parity
-    return bytes(out)
-
-
-# Parity of blocks seen before, by content: a vCard's first block (header and "BEGIN:VCARD ... N:") and its
-# all-padding last blocks repeat across a job, so about a quarter of the blocks skip the lookups. Bounded: cleared
-# when full (~200 KB).
-_PARITY_SEEN: dict[tuple[int, int, bytes], bytes] = {}
-_PARITY_SEEN_MAX = 2048
+    return stream + _PAD_RUN[: data_bytes - len(stream)]
 
 
 # ---- Reed-Solomon as lookup tables ----------------------------------------------------------------------------------
@@ -259,6 +231,18 @@ def _parity_tables(length: int, ec_len: int) -> tuple[tuple[int, ...], ...]:
     return tuple(tables)
 
 
+@cache
+def _parity_array(length: int, ec_len: int) -> Any:
+    """_parity_tables as one numpy array: row 256 p + b is byte b's parity at position p, its `ec_len` bytes padded
+    to whole 64-bit words (an XOR of words, not of bytes, in the reduction)."""
+    import numpy as np
+
+    lanes = -(-ec_len // 8)
+    padding = bytes(8 * lanes - ec_len)
+    raw = b"".join(v.to_bytes(ec_len, "big") + padding for table in _parity_tables(length, ec_len) for v in table)
+    return np.frombuffer(raw, np.uint64).reshape(length * 256, lanes)
+
+
 # ---- the symbol plan ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Plan:
@@ -268,199 +252,135 @@ class _Plan:
     width: int  # pixels of a bitmap row that are stored
     data_bytes: int
     total_codewords: int
-    long_blocks: int  # blocks with one data byte more than the first (they come last)
-    remainder: int
-    blocks: tuple[tuple[int, tuple[tuple[int, ...], ...], int], ...]  # (data length, parity tables, parity length)
-    expand: tuple[tuple[int, int, int], ...]  # (shift, bits that move, bits that stay) per step, largest first
-    placed: int  # every data module's bit in the strip lanes (clears what the steps leave behind)
-    unshuffle: tuple[tuple[int, int], ...]  # (shift, mask) per step: each lane's alternate bits to its two halves
-    upward: int  # the fields of the upward strips (row r already at bit r, as in a bitmap row)
-    lift_up: int  # how far up their fields shift: the symbol starts at that pixel of the field
-    lift_down: int  # the same for the downward strips' fields, which are reversed once they are bytes
-    fixed: int  # function modules (dark) and mask 0 (on data modules), in the same field bits
-    field_bytes: int  # of all the fields together
-    gather: Callable[[bytes], tuple[bytes, ...]]  # fields + reversed fields + column 6 -> each symbol column in turn
-    column6: bytes  # the field of column 6 (timing: all function modules)
-    before: bytes  # the top border rows
-    after: bytes  # the bottom border rows
+    blocks: tuple[tuple[int, int], ...]  # (data length, parity length) per block, in stream order
+    pairs: bytes  # (0, position in its block, padded to the longest) per stream byte and one zero byte: see place
+    rows: Any  # numpy (longest block, blocks): which of those pairs each block's padded byte p is (or the zero byte)
+    table: Any  # numpy parity rows (_parity_array) of the longest block's shape
+    mask: int  # mask 0 in codeword-bit order: XORed into stream, zero byte and parity before they are placed
+    pixels: Any  # numpy: per bitmap pixel (symbol columns only), the codeword bit it shows, or a fixed light/dark one
+    before: bytes  # the left border's bitmap rows
+    after: bytes  # the right border's
+    np: Any  # numpy, bound once: a function-level import per code costs ~1 K instructions
 
-    def scatter(self, message: bytes) -> bytes:
-        """The A1 bitmap (rows = symbol columns, little-endian bit order) of these message codewords.
+    def parity(self, stream: bytes) -> bytes:
+        """Every block's parity, block after block, each padded to whole 64-bit words.
 
-        Placement is a fixed permutation of the message bits, done on one big integer with a few dozen whole-number
-        operations (no Python step per module): an "expand" (Hacker's Delight 7-5) spreads the bits over one lane
-        per two-column strip, leaving the function modules' places empty; an "unshuffle" sends each lane's
-        alternate bits (right and left column) to its two halves, one field per symbol column; the function
-        patterns and the mask are one XOR. A downward strip's field holds its column bottom-up: the bytes, reversed
-        once with their bits, give every such column the right way round, and one join of byte slices lays the
-        fields out as the bitmap rows (column 6, all function modules, is a constant).
-
-        Why A1: cairo scans an A8 mask's every pixel on each paint to learn that it is two-valued (a sheet of four
-        vCards: ~270,000 instructions per code); an A1 mask is known to be.
+        A block one byte shorter than the longest is the same polynomial with a zero byte in front, so all blocks
+        share one table: byte b at padded position p gives row 256 p + b. Those row numbers come from one bytearray
+        (the stream's bytes in the even places of `pairs`, read as little-endian 16-bit numbers), one take puts them
+        in (position, block) order, a second takes the rows, and one XOR-reduce over the positions gives them all.
         """
-        x = int.from_bytes(message, "big")
-        for shift, moving, staying in self.expand:
-            x = (x & staying) | (x << shift & moving)
-        x &= self.placed
-        for shift, mask in self.unshuffle:
-            t = (x ^ x >> shift) & mask
-            x ^= t ^ t << shift
-        up = x & self.upward
-        fields = ((up << self.lift_up | (x ^ up) << self.lift_down) ^ self.fixed).to_bytes(self.field_bytes, "little")
-        source = fields + fields[::-1].translate(_BIT_REVERSED) + self.column6
-        bitmap = self.before + b"".join(self.gather(source)) + self.after  # a bitmap row is one field
-        return bitmap if _LITTLE_ENDIAN else bitmap.translate(_BIT_REVERSED)
+        np = self.np
+        pairs = bytearray(self.pairs)
+        pairs[0 : 2 * self.data_bytes : 2] = stream
+        rows = np.frombuffer(pairs, _ROW_NUMBER).take(self.rows)
+        return cast(bytes, _XOR_REDUCE(self.table.take(rows, axis=0), axis=0).tobytes())
+
+    def place(self, stream: bytes) -> bytes:
+        """The A1 bitmap (rows = symbol columns, cairo's bit order) of these data codewords.
+
+        Interleaving (ISO 18004 7.6), the zigzag placement around the function patterns, those patterns and mask 0
+        are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords, masked in
+        codeword order with one integer XOR, are unpacked to bits, one take puts every pixel in place and one pack
+        makes the rows. Why not segno per badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python
+        loops over every module; why not big-integer placement (the previous design): ~0.15 M instructions a code.
+        """
+        np = self.np
+        words = stream + b"\0" + self.parity(stream)
+        words = (int.from_bytes(words, "big") ^ self.mask).to_bytes(len(words), "big") + _CONSTANT_BITS
+        bits = np.unpackbits(np.frombuffer(words, np.uint8))
+        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=_BIT_ORDER).tobytes()
+        return self.before + rows + self.after
 
 
-_BIT_REVERSED = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
-_LITTLE_ENDIAN = sys.byteorder == "little"  # cairo's A1 pixel order follows the platform's 32-bit words
-
-
-def _expand_steps(mask: int, width: int) -> tuple[tuple[int, int, int], ...]:
-    """The steps of Hacker's Delight's expand (7-5) for `mask`: applied in turn, they move the low bits of a number
-    to the mask's set bits, in order."""
-    full = (1 << width) - 1
-    m = mask
-    mk = (~m << 1) & full  # counts the zeros to the right of each bit
-    steps = []
-    for i in range(max(1, (width - 1).bit_length())):
-        mp = mk ^ (mk << 1)  # parallel suffix
-        shift = 2
-        while shift < width:
-            mp ^= mp << shift
-            shift <<= 1
-        mp &= full
-        moving = mp & m
-        steps.append((1 << i, moving, full ^ moving))
-        m = (m ^ moving) | (moving >> (1 << i))
-        mk &= ~mp
-    return tuple(step for step in reversed(steps) if step[1])
-
-
-def _periodic(period: int, low: int, high: int, width: int) -> int:
-    """Bits [low, high) of every `period`-bit group over `width` bits."""
-    group = ((1 << high) - 1) ^ ((1 << low) - 1)
-    return group * (((1 << width) - 1) // ((1 << period) - 1))  # times 1 + 2^period + 2^(2 period) + ...
+_XOR_REDUCE: Any = None  # numpy.bitwise_xor.reduce, bound with the first plan
+_ROW_NUMBER = "<u2"
+_CONSTANT_BITS = b"\x40"  # after the masked codewords: a light bit, then a dark one (function modules show them)
+_BIT_ORDER = "little" if sys.byteorder == "little" else "big"  # cairo's A1 pixel order follows its 32-bit words
 
 
 @lru_cache(maxsize=64)
 def _plan(version: int, level: str, border: int) -> _Plan:
     """Everything about a (version, level) symbol that does not depend on the message, computed once.
 
-    The bitmap is the symbol transposed (a bitmap row is a symbol column) because the placement walks columns.
-    `draw_qr` transposes it back when painting. A row is one field of 32, 64, 128 or 256 bits; it holds at least one
-    blank module on each side of the symbol: cairo pulls a PDF clip in to whole points inside the mask's extent,
-    which must only ever cut light pixels.
+    The bitmap is the symbol transposed (a bitmap row is a symbol column, as the own PDF writer's image matrix and
+    qr.mask_values take it). A row is one field of 32, 64, 128 or 256 bits; it holds at least one blank module on
+    each side of the symbol: cairo pulls a PDF clip in to whole points inside the mask's extent, which must only
+    ever cut light pixels.
     """
+    global _XOR_REDUCE
+    import numpy as np
     import segno
     from segno import consts
 
+    _XOR_REDUCE = np.bitwise_xor.reduce
     ecc = cast("Mapping[int, Mapping[int, tuple[Any, ...]]]", consts.ECC)  # an untyped literal in segno
     groups = ecc[version][_level_const(level)]
-    blocks: list[tuple[int, tuple[tuple[int, ...], ...], int]] = []
-    for group in groups:
-        ec_len = group.num_total - group.num_data
-        tables = _parity_tables(group.num_data, ec_len)
-        blocks.extend((group.num_data, tables, ec_len) for _ in range(group.num_blocks))
+    blocks = [(g.num_data, g.num_total - g.num_data) for g in groups for _ in range(g.num_blocks)]
+    longest, ec_len = max(b[0] for b in blocks), blocks[0][1]
+    lanes = -(-ec_len // 8)
     data_bytes = sum(b[0] for b in blocks)
-    total_codewords = sum(g.num_blocks * g.num_total for g in groups)
+    total_codewords = sum(b[0] + b[1] for b in blocks)
+    starts = [sum(b[0] for b in blocks[:j]) for j in range(len(blocks))]
+    # parity: the padded position of every stream byte, and per (position, block) which stream byte (or the zero)
+    pairs = bytearray(2 * (data_bytes + 1))
+    rows = [[data_bytes] * len(blocks) for _ in range(longest)]
+    for j, (length, _) in enumerate(blocks):
+        for i in range(length):
+            pairs[2 * (starts[j] + i) + 1] = longest - length + i
+            rows[longest - length + i][j] = starts[j] + i
+    # the final message (ISO 18004 7.6): byte k of it as a byte of stream + zero + padded parity
+    message = [starts[j] + i for i in range(longest) for j, b in enumerate(blocks) if i < b[0]]
+    message += [data_bytes + 1 + j * 8 * lanes + i for i in range(ec_len) for j in range(len(blocks))]
+    words = data_bytes + 1 + len(blocks) * 8 * lanes
+    light, dark = 8 * words, 8 * words + 1  # the bits of _CONSTANT_BITS
     n = 17 + 4 * version
     function = _function_modules(version, n)
-    strips = _strips(n)
     field = 32
     while field < n:
         field *= 2
-    lanes = len(strips)
-    width = 2 * field * lanes
-    message_bits = 8 * total_codewords
     probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
-    dark = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
+    matrix = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     # The symbol's first pixel in its field: after the whole border when it fits, else after one blank module (the
     # light square behind the code is the rest of the border; cairo's clip was seen pulled in by up to 0.24 pt, a
     # rounding to whole points, and a module is at least 0.96 pt).
     offset = border if n + 2 * border <= field else (field - n) // 2
-    lift_up, lift_down = offset, field - n - offset  # a downward field is reversed: its bit b becomes field-1-b
-    placed, fixed = _BitSet(width), _BitSet(width)  # bit by bit into bytes: ORing big integers is quadratic
-    upward = 0
+    pixels = [light] * (n * field)  # bitmap row c (symbol column c), pixel r + offset: symbol row r
+    for r, c in function:
+        if matrix[r][c]:
+            pixels[c * field + r + offset] = dark
+    mask = 0
     index = 0
-    columns: dict[int, tuple[int, bool]] = {}  # symbol column -> (field number from the lowest, reversed)
-    for s, strip in enumerate(strips):
-        base = (lanes - 1 - s) * 2 * field
-        rising = strip[0][0] == n - 1
-        right = strip[0][1]
-        # After the unshuffle, the lane's right column is its upper field, the left its lower; visit k at bit n-1-k.
-        columns[right] = (2 * (lanes - 1 - s) + 1, not rising)
-        columns[right - 1] = (2 * (lanes - 1 - s), not rising)
-        if rising:
-            upward |= ((1 << n) - 1) << base | ((1 << n) - 1) << (base + field)
-        for k in range(n):
-            for side in (0, 1):
-                r, c = strip[2 * k + side]
-                # visit k of the column at field bit n-1-k, then lifted: row r at bit r + offset once reversed
-                bit = base + (field if side == 0 else 0) + (n - 1 - k) + (lift_up if rising else lift_down)
-                if (r, c) in function:
-                    on = dark[r][c]
-                else:
-                    if index < message_bits:
-                        placed.add(base + 2 * n - 1 - 2 * k - side)
-                    index += 1
-                    on = (r + c) % 2 == 0  # mask 0 inverts where row + column is even
-                if on:
-                    fixed.add(bit)
-    field_bytes = field // 8
-    total = 2 * lanes * field_bytes
-    stride = field_bytes  # a multiple of 4 bytes: fields are 32 bits or more
-    column6 = sum(1 << (r + offset) for r in range(n) if dark[r][6])
-    slices = []
-    for c in range(n):
-        if c == 6:
-            slices.append(slice(2 * total, 2 * total + field_bytes))
-            continue
-        number, reversed_ = columns[c]
-        start = total + (2 * lanes - 1 - number) * field_bytes if reversed_ else number * field_bytes
-        slices.append(slice(start, start + field_bytes))
-    size = n + 2 * border
+    for strip in _strips(n):
+        for r, c in strip:
+            if (r, c) in function:
+                continue
+            on = (r + c) % 2 == 0  # mask 0 inverts where row + column is even
+            if index < 8 * total_codewords:
+                bit = 8 * message[index // 8] + index % 8
+                pixels[c * field + r + offset] = bit
+                mask |= on << (8 * words - 1 - bit)
+            elif on:  # a remainder bit (ISO 18004 7.7.3: zero), masked
+                pixels[c * field + r + offset] = dark
+            index += 1
+    stride = field // 8  # a multiple of 4 bytes: fields are 32 bits or more
     return _Plan(
-        size,
+        n + 2 * border,
         stride,
         offset - border,
-        min(size, 8 * stride),
+        min(n + 2 * border, field),
         data_bytes,
         total_codewords,
-        sum(1 for b in blocks if b[0] > blocks[0][0]),
-        len([cell for strip in strips for cell in strip if cell not in function]) - message_bits,
         tuple(blocks),
-        _expand_steps(placed.value(), width),
-        placed.value(),
-        tuple((shift, _periodic(4 * shift, shift, 2 * shift, width)) for shift in _powers(field)),
-        upward,
-        lift_up,
-        lift_down,
-        fixed.value(),
-        total,
-        itemgetter(*slices),
-        column6.to_bytes(field_bytes, "little"),
+        bytes(pairs),
+        np.array(rows, dtype=np.intp),
+        _parity_array(longest, ec_len),
+        mask,
+        np.array(pixels, dtype=np.intp),
         bytes(border * stride),
         bytes(border * stride),
+        np,
     )
-
-
-class _BitSet:
-    """A big integer built one bit at a time."""
-
-    def __init__(self, width: int) -> None:
-        self._bytes = bytearray((width + 7) // 8)
-
-    def add(self, bit: int) -> None:
-        self._bytes[bit >> 3] |= 1 << (bit & 7)
-
-    def value(self) -> int:
-        return int.from_bytes(self._bytes, "little")
-
-
-def _powers(field: int) -> list[int]:
-    """1, 2, 4, ... up to field / 2: the unshuffle's steps for lanes of two fields."""
-    return [1 << i for i in range(field.bit_length() - 1)]
 
 
 def _strips(n: int) -> list[list[tuple[int, int]]]:

@@ -2,21 +2,27 @@
 code, in one process, in the same run. Prints ratios (time with / without) and the extra PDF kilobytes per badge.
 
 Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
-Measured 2026-12-01 (classic, distinct names, version-11 vCards of 20.7 mm, one A1 image per sheet, 300 badges,
---instructions): without codes 0.906 M per badge; vCard +0.739 M = 1.81x (was +0.784 M, 1.86x, the same day before
-the sheet's libcairo functions were bound once, its placements and QrCode made tuples, its per-code status check
-left to the badge's and the vCard built in one pass); text codes +0.408 M = 1.45x (was +0.445 M, 1.49x); +0.62 KB
-per badge (text +0.20 KB). CPU seconds (2,000 badges, best of 3 rounds, one after the other on the shared
-machine): vCard 2.10x (main the same minute: 2.35x), text 1.89x (main 1.86x); the job without codes moved
-0.44-0.49 s between runs of identical code, so read the instruction counts (run --instructions on its own: a test
-run beside it moved them by ~3 %).
-Where a vCard code's instructions go (callgrind, whole render with one part switched off at a time): encoding
-~0.29 M (parity lookups ~0.14 M: ~18 K per block of 23 bytes, ~780 per byte, almost all call overhead; placement
-~0.15 M: expand 49 K, unshuffle 41 K, fields 26 K, row gather 35 K), payload 24 K, the A1 image ~0.23 M over a
-plain filled square (of it: one image stream per sheet ~0.12 M per code, measured by one image for the whole job;
-zlib of the bits ~0.05 M, measured with all-zero bits), the light square 42 K, the clip ~30 K, glue ~0.06 M.
-Tried and dropped (slower, in instructions): the unshuffle by byte tables (translate + memoryview: +32 K), the row
-gather through array('Q') chunks (+10 K), a per-block-shape parity cache with one interleave (+4 K).
+Measured 2026-12-02 with the own PDF writer (classic, distinct names, version-11 vCards of 20.7 mm as inline image
+masks, 300 badges, `.venv/bin/python bench/qr_cost.py --instructions --badges 300`): without codes 0.483 M per
+badge; vCard +0.347 M = 1.72x (the same day before: +0.547 M, 2.13x); text codes +0.163 M = 1.34x (was +0.179 M,
+1.37x). Steps: raw inline bits instead of hex -18 K (vCard); the numpy encoder -0.18 M; the white square and image
+matrix remembered per square -16 K. `--badges 1000 --rounds 1`: +0.54 KB per badge (text +0.10 KB).
+Where a vCard code's instructions go now (callgrind, parts switched off one at a time, and the parts alone):
+encoding ~0.14 M (numpy: the pixel take ~44 K, parity gather + reduce ~25 K, unpack/pack ~21 K, the rest call
+overhead; data codewords 15 K), the page's deflate of the code's ~560 bytes of bits ~0.11 M (zlib level 1,
+memLevel 5: ~200 instructions a byte on random bits, and Huffman-only or a bigger hash is no cheaper), payload
+16 K, the composer's glue (request, grid window) ~38 K, the inline image's bytes ~16 K.
+numpy's import (284 M instructions, ~0.17 s CPU) comes with the first code of a process: outside
+these counts (the warm-up render), ~28 K a badge of a fresh 10,000-badge job.
+Tried and dropped (in instructions per badge): each code an image XObject with a stored-flate stream (no page
+deflate of its bits): vCard +0.371 M, text +0.282 M (pdf_stream's per-object work costs more than the deflate);
+the code's bits as a stored block inside the page's deflate stream (a full flush before each): vCard +0.319 M
+but text +0.228 M (each flush ends a Huffman block), and it needs part.py; in the numpy encoder, fancy indexing
+(table[pos, bytes]: 56 K against 25 K for two takes), the reduce over the middle axis (36 K against 13 K over the
+first), a take with mode="raise" or int32 indices (51-68 K against 44 K with "wrap").
+Before the own writer (2026-12-01, cairo, one A1 image per sheet): vCard +0.739 M = 1.81x; then the pure-Python
+encoder tried and dropped an unshuffle by byte tables (+32 K), a row gather through array('Q') (+10 K) and a
+per-block-shape parity cache (+4 K).
 Also prints segno's own cost per code with mask scoring and with the fixed mask, the two ways to encode.
 Names: distinct by default (every badge has its own text, as in a real list); --repeating uses a few dozen
 combinations, a best case for the text caches that makes the job without codes ~2x cheaper and so the ratio worse.
@@ -37,6 +43,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+# this checkout's renderer, not the one the venv was installed from (an editable install of the main repo)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sample_data import attendees

@@ -103,12 +103,9 @@ class DirectPage:
 
     def write_qr(self, code: Any, x: float, y: float, side: float) -> None:
         """The code's image mask in black on a white square (x, y, side), as qr.draw_qr paints it."""
-        from badge_renderer.pdf_write.qr_masks import qr_inline, qr_placement
+        from badge_renderer.pdf_write.qr_masks import qr_inline, qr_square
 
-        self.ops.append(
-            b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s %s Q\n"
-            % (x, y, side, side, qr_placement(code, x, y, side), qr_inline(code))
-        )
+        self.ops += (qr_square(code, x, y, side), qr_inline(code), b" Q\n")
 
     # ---- page furniture --------------------------------------------------------------------------------------------
     def lines(self, lines: Any, *, gray: float, width: float, dash: tuple[float, ...] = ()) -> None:

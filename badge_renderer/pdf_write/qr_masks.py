@@ -42,10 +42,16 @@ def qr_image(code: QrCode) -> tuple[bytes, bytes]:
 
 def qr_inline(code: QrCode) -> bytes:
     """`code` as an inline image mask (BI ... ID ... EI) for a page's content stream, drawn as qr_image draws: no
-    object, no resource entry and nothing for pdf_stream to renumber per code, and compressed with the page. Hex
-    data (/AHx): "EI" cannot occur inside it, so no reader can mistake image bytes for the end of the image."""
+    object, no resource entry and nothing for pdf_stream to renumber per code, and compressed with the page.
+
+    The bits as they are, unless they hold the bytes "EI": then hex (/AHx), in which "EI" cannot occur, so no reader
+    can mistake image bytes for the end of the image (about one code in a hundred). Why not always hex: the page's
+    deflate takes twice the bytes, and hex's 16 letters fill its hash chains with false matches (a version-11 vCard:
+    ~90 K instructions to compress hex, ~25 K the bits)."""
     width, data = _mask_rows(code)
-    return _INLINE % (width, code.size, data.hex().encode())
+    if b"EI" in data:
+        return _INLINE_HEX % (width, code.size, data.hex().encode())
+    return _INLINE % (width, code.size, data)
 
 
 def _mask_rows(code: QrCode) -> tuple[int, bytes]:
@@ -77,7 +83,31 @@ def stored_flate(data: bytes) -> bytes:
     return b"".join(blocks)
 
 
-_INLINE = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false /F /AHx ID\n%s>\nEI"
+_INLINE = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false ID\n%s\nEI"
+_INLINE_HEX = b"BI /W %d /H %d /IM true /BPC 1 /D [1 0] /I false /F /AHx ID\n%s>\nEI"
+
+
+def qr_square(code: QrCode, x: float, y: float, side: float) -> bytes:
+    """The operators before a code's image: the white square (x, y, side) and, in black, the image's `cm`.
+
+    Remembered per square and symbol shape: a sheet's slots put their codes at the same squares on every sheet, and
+    formatting six numbers cost ~20 K instructions a code."""
+    key = (x, y, side, code.size, code.width, code.origin)
+    found = _SQUARES.get(key)
+    if found is None:
+        if len(_SQUARES) >= 4096:
+            _SQUARES.clear()
+        found = _SQUARES[key] = b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s " % (
+            x,
+            y,
+            side,
+            side,
+            qr_placement(code, x, y, side),
+        )
+    return found
+
+
+_SQUARES: dict[tuple[float, float, float, int, int, int], bytes] = {}
 
 
 def qr_placement(code: QrCode, x: float, y: float, side: float) -> bytes:

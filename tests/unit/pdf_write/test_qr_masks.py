@@ -17,7 +17,7 @@ from pdf_pages import pixels, qpdf_check, tool, write_page
 
 from badge_renderer.model import Attendee
 from badge_renderer.pdf_write import qr_masks
-from badge_renderer.pdf_write.qr_masks import qr_image, qr_placement, stored_flate
+from badge_renderer.pdf_write.qr_masks import _mask_rows, qr_image, qr_inline, qr_placement, qr_square, stored_flate
 from badge_renderer.qr import MIN_VCARD_SYMBOL_MM, QrCode, draw_qr, encode_qr, fit_qr, grid_window, qr_payload
 
 ADA = Attendee(row=2, first_name="Ada", last_name="Lovelace", organization="Engines Ltd", email="ada@example.org")
@@ -35,6 +35,14 @@ CODES = [
     (VCARD, 40, 2),
     (VCARD, None, 0),
 ]
+
+
+def _holding_ei() -> str:
+    """A ticket id whose version-2 image rows hold the bytes "EI" (the inline image then goes hex)."""
+    return next(t for t in (f"T{i:06d}" for i in range(10_000)) if b"EI" in _mask_rows(encode_qr(t, version=2))[1])
+
+
+CODES.append((_holding_ei(), 2, 4))
 PAGE = (560.0, 400.0)
 BIT_REVERSED = bytes(int(f"{v:08b}"[::-1], 2) for v in range(256))
 
@@ -107,8 +115,9 @@ def _layout(width: float, height: float) -> list[tuple[float, float, float, floa
     return boxes
 
 
-def _pages(tmp_path: Path, turned: bool) -> tuple[Path, Path, list[tuple[float, float, float]]]:
-    """The codes drawn by cairo (qr.draw_qr) and by our writer at the same squares; returns (cairo, ours, squares)."""
+def _pages(tmp_path: Path, turned: bool, inline: bool = False) -> tuple[Path, Path, list[tuple[float, float, float]]]:
+    """The codes drawn by cairo (qr.draw_qr) and by our writer at the same squares, as image XObjects or (`inline`)
+    as the page writer writes them; returns (cairo, ours, squares)."""
     width, height = PAGE
     badge = (0.0, 1.0, -1.0, 0.0, width, 0.0) if turned else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # 90° clockwise
     user = (height, width) if turned else (width, height)
@@ -130,12 +139,15 @@ def _pages(tmp_path: Path, turned: bool) -> tuple[Path, Path, list[tuple[float, 
         names = {}
         for i, ((payload, version, per), (x, y, side)) in enumerate(zip(CODES, squares, strict=True)):
             code, _ = _code(payload, version, per)
-            names[f"Q{i}"] = objects.add_stream(*qr_image(code))
             content.append(b"q 1 1 1 rg %r %r %r %r re f 0 g q " % (x, y, side, side))
+            if inline:
+                content.append(qr_placement(code, x, y, side) + b" %s Q Q\n" % qr_inline(code))
+                continue
+            names[f"Q{i}"] = objects.add_stream(*qr_image(code))
             content.append(qr_placement(code, x, y, side) + b" /Q%d Do Q Q\n" % i)
         return b"".join(content) + b"Q\n", names
 
-    ours = write_page(tmp_path / f"ours-{turned}.pdf", width, height, build)
+    ours = write_page(tmp_path / f"ours-{turned}-{inline}.pdf", width, height, build)
     return reference, ours, squares
 
 
@@ -162,9 +174,11 @@ def _decoded(png_size: tuple[int, int], samples: bytes, squares, turned: bool, t
     return [found.get(i, "") for i in range(len(files))]
 
 
+@pytest.mark.parametrize("inline", [False, True], ids=["xobject", "inline"])
 @pytest.mark.parametrize("turned", [False, True], ids=["upright", "turned-90"])
-def test_codes_decode_and_render_as_the_cairo_path_does(turned: bool, tmp_path: Path) -> None:
-    reference, ours, squares = _pages(tmp_path, turned)
+def test_codes_decode_and_render_as_the_cairo_path_does(turned: bool, inline: bool, tmp_path: Path) -> None:
+    """Inline: the page writer's form, raw bits (and hex for the code whose bits hold "EI")."""
+    reference, ours, squares = _pages(tmp_path, turned, inline)
     assert "No syntax or stream encoding errors" in qpdf_check(ours)
     for dpi in (150, 300):
         size, mine = pixels(ours, dpi, gray=True)
@@ -172,3 +186,33 @@ def test_codes_decode_and_render_as_the_cairo_path_does(turned: bool, tmp_path: 
         if dpi == 150:
             decoded = _decoded(size, mine, squares, turned, tmp_path)
             assert decoded == [payload for payload, _, _ in CODES]
+
+
+def test_inline_bits_are_raw_unless_they_hold_the_end_of_image_operator() -> None:
+    """A reader finds the end of inline data by looking for "EI": bits that hold it go hex (/AHx), all others as
+    they are, exactly the rows qr_image writes."""
+    plain = encode_qr(VCARD, version=11)
+    rows = _mask_rows(plain)[1]
+    assert b"EI" not in rows
+    assert qr_inline(plain) == b"BI /W 64 /H 69 /IM true /BPC 1 /D [1 0] /I false ID\n%s\nEI" % rows
+    assert zlib.decompress(qr_image(plain)[1]) == rows
+    holding = encode_qr(_holding_ei(), version=2)
+    hex_rows = _mask_rows(holding)[1].hex().encode()
+    assert qr_inline(holding).endswith(b"/F /AHx ID\n%s>\nEI" % hex_rows) and b"EI" not in hex_rows
+
+
+def test_the_square_before_a_code_is_its_white_square_and_image_matrix_whatever_was_asked_before() -> None:
+    """qr_square remembers its operators per square and symbol shape: asked again, or for another code of the
+    same shape, it answers the same bytes; another square or shape gets its own."""
+    small, vcard = encode_qr(TEXT, version=1), encode_qr(VCARD, version=11)
+    for code, (x, y, side) in [(small, (10.0, 20.5, 30.0)), (vcard, (10.0, 20.5, 30.0)), (vcard, (3.25, 4.0, 50.0))]:
+        expected = b"1 1 1 rg %.3f %.3f %.3f %.3f re f 0 0 0 rg q %s " % (
+            x,
+            y,
+            side,
+            side,
+            qr_placement(code, x, y, side),
+        )
+        assert qr_square(code, x, y, side) == expected
+        assert qr_square(code, x, y, side) == expected
+    assert qr_square(encode_qr("other", version=11), 3.25, 4.0, 50.0) == qr_square(vcard, 3.25, 4.0, 50.0)
