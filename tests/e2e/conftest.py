@@ -152,6 +152,30 @@ def until(page, read, *, timeout: float = WAIT_MS / 1000):
     return value
 
 
+class HeldRequests:
+    """The page's requests matching `pattern` (`sent` counts them), held until `release()`, which lets them go in
+    the order they came (`held` keeps them: which requests waited); later ones go through at once. Lets a test fix
+    the order of the page's own requests."""
+
+    def __init__(self, page, pattern: str) -> None:
+        self.held: list = []
+        self.sent = 0
+        self.released = False
+        page.route(pattern, self._route)
+
+    def _route(self, route) -> None:
+        self.sent += 1
+        if self.released:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.held:
+            route.continue_()
+
+
 class InFlight:
     """The page's requests still loading, so a test can wait until the page has loaded its data.
 

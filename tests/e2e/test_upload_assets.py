@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from badge_renderer.design_document import export_design
 
-from .conftest import WAIT_MS, until
+from .conftest import WAIT_MS, HeldRequests, until
 from .test_upload_form import make_and_download, wait_preview
 from .test_web_flow import add_user, sign_in
 
@@ -175,28 +175,6 @@ def test_a_bad_image_or_zip_is_explained_beside_its_field_when_chosen(server, ne
     assert all("status of 4" in line for line in console.errors)
 
 
-class HeldDrafts:
-    """The page's draft uploads (`sent` counts them), held until `release()`; later ones go through at once."""
-
-    def __init__(self, page) -> None:
-        self.held: list = []
-        self.sent = 0
-        self.released = False
-        page.route("**/api/drafts", self._route)
-
-    def _route(self, route) -> None:
-        self.sent += 1
-        if self.released:
-            route.continue_()
-        else:
-            self.held.append(route)
-
-    def release(self) -> None:
-        self.released = True
-        while self.held:
-            self.held.pop(0).continue_()
-
-
 def test_a_zip_chosen_while_the_last_one_goes_up_waits_for_it_and_a_refusal_keeps_that_one(server, new_page, tmp_path):
     """Sent side by side, the second ZIP's refusal, answered after the first was kept, dropped the first (and a
     second good ZIP answered first would have lost to the older one)."""
@@ -209,7 +187,7 @@ def test_a_zip_chosen_while_the_last_one_goes_up_waits_for_it_and_a_refusal_keep
     page, console = new_page()
     sign_in(page, server, address)
     page.get_by_role("radio", name="Photo Gala").check()
-    drafts = HeldDrafts(page)
+    drafts = HeldRequests(page, "**/api/drafts")
     field, kept = page.get_by_label("Photos (ZIP)"), page.locator("#opt-photos-kept")
     field.set_input_files(str(files["photos"]))
     expect(kept).to_contain_text("Uploading p.zip")

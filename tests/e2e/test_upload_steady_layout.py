@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import until
+from .conftest import HeldRequests, until
 from .test_upload_assets import _photo_design
 from .test_upload_form import wait_preview
 from .test_web_flow import EXAMPLE_CSV, add_user, sign_in
@@ -42,33 +42,13 @@ document.addEventListener("DOMContentLoaded", () => {
 LOADED = "(images) => images.length > 0 && images.every((image) => image.complete && image.naturalWidth > 0)"
 
 
-class HeldPreviews:
-    """The gallery's preview requests, held until `release()`; later ones go through at once."""
-
-    def __init__(self, page) -> None:
-        self.held: list = []
-        self.released = False
-        page.route(PREVIEWS, self._route)
-
-    def _route(self, route) -> None:
-        if self.released:
-            route.continue_()
-        else:
-            self.held.append(route)
-
-    def release(self) -> None:
-        self.released = True
-        for route in self.held:
-            route.continue_()
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_gallery_card_moves_while_the_preview_images_load(server, new_page, width):
     address = f"gallery-{width}@example.com"
     add_user(server, address)
     _photo_design(server, address)  # a saved design: its card (no preview) comes last, below every bundled one
     page, console = new_page(width=width)
-    previews = HeldPreviews(page)
+    previews = HeldRequests(page, PREVIEWS)
     sign_in(page, server, address)
     cards = page.locator("#gallery .design")
     before = cards.evaluate_all(BOXES)

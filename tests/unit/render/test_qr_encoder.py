@@ -94,23 +94,27 @@ def test_the_utf8_eci_header_equals_segnos_module_for_module(text: str, version:
     assert (code.version, code.level) == (version, level) and code.bits == ours.bits  # non-ASCII text gets ECI 26
 
 
-def test_zbarimg_reads_short_utf8_text_without_guessing_a_charset(tmp_path: Path) -> None:
-    """Without the ECI header zbar (like many phone readers) guesses: plain zbarimg reads "für" as "f羹r"."""
+def _zbarimg_reads(text: str, pixels: int, png: Path) -> str:
+    """What zbarimg reads from `text`'s code drawn black on white, 10 px in from the edges of a square image."""
     import cairocffi as cairo
 
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
         pytest.fail("zbarimg is missing: run `bash scripts/system_deps.sh test`")
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, pixels, pixels)
+    ctx = cairo.Context(surface)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    draw_qr(ctx, encode_qr(text), 10, 10, pixels - 20, (0, 0, 0))
+    surface.write_to_png(str(png))
+    return subprocess.run([zbarimg, "-q", "--raw", str(png)], capture_output=True).stdout.decode("utf-8")
+
+
+def test_zbarimg_reads_short_utf8_text_without_guessing_a_charset(tmp_path: Path) -> None:
+    """Without the ECI header zbar (like many phone readers) guesses: plain zbarimg reads "für" as "f羹r"."""
     texts = ["für Müller", "Łódź", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen\r\nFN:Jürgen Müller\r\nEND:VCARD\r\n"]
     for i, text in enumerate(texts):
-        surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 300, 300)
-        ctx = cairo.Context(surface)
-        ctx.set_source_rgb(1, 1, 1)
-        ctx.paint()
-        draw_qr(ctx, encode_qr(text), 10, 10, 280, (0, 0, 0))
-        surface.write_to_png(str(tmp_path / f"{i}.png"))
-        run = subprocess.run([zbarimg, "-q", "--raw", str(tmp_path / f"{i}.png")], capture_output=True)
-        assert run.stdout.decode("utf-8") == text + "\n"
+        assert _zbarimg_reads(text, 300, tmp_path / f"{i}.png") == text + "\n"
 
 
 def test_parity_lookup_tables_equal_plain_reed_solomon_division() -> None:
@@ -191,25 +195,13 @@ def test_text_that_no_symbol_holds_is_a_clear_error() -> None:
 
 def test_zbarimg_reads_vcards_with_hostile_characters(tmp_path: Path) -> None:
     """vCard escapes (; , \\ and line breaks), quotes, bidi text, combining marks and emoji survive encoding."""
-    import cairocffi as cairo
-
     from badge_renderer.model import Attendee
     from badge_renderer.qr import qr_payload
 
-    zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:
-        pytest.fail("zbarimg is missing: run `bash scripts/system_deps.sh test`")
     people = [
         Attendee(row=2, first_name="Zoë;Ann", last_name="O'Brien, Jr.\\", organization="A\r\nB & <C>"),
         Attendee(row=3, first_name="محمد", last_name="עברית", role="e\u0301 🎉", email="x@example.org"),
     ]
     for i, person in enumerate(people):
         text = qr_payload(person, "", "vcard")
-        surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 400, 400)
-        ctx = cairo.Context(surface)
-        ctx.set_source_rgb(1, 1, 1)
-        ctx.paint()
-        draw_qr(ctx, encode_qr(text), 10, 10, 380, (0, 0, 0))
-        surface.write_to_png(str(tmp_path / f"{i}.png"))
-        run = subprocess.run([zbarimg, "-q", "--raw", str(tmp_path / f"{i}.png")], capture_output=True)
-        assert run.stdout.decode("utf-8") == text + "\n"
+        assert _zbarimg_reads(text, 400, tmp_path / f"{i}.png") == text + "\n"
