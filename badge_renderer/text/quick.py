@@ -70,49 +70,58 @@ def quick_stamp(
         return None  # a mark, a control, right-to-left, another font, or NFC would change it
     # shaping.py's _shape_run, for one run over the whole text
     buffer = hb.Buffer()
-    buffer.add_codepoints(list(text.encode("ascii")) if ascii else list(map(ord, text)), 0, len(text))
+    if ascii:  # UTF-8 is ASCII here: the clusters add_str gives are character offsets, and no list is made
+        buffer.add_str(text)
+    else:
+        buffer.add_codepoints(list(map(ord, text)), 0, len(text))
     buffer.direction = "ltr"
     buffer.guess_segment_properties()
     hb.shape(font.hb_font, buffer)
     infos = buffer.glyph_infos
     count = len(infos)
-    # _shape_run's pen arithmetic and ShapedLine._ink_box's maxima and minima, in one pass over the glyphs
+    # _shape_run's pen arithmetic and ShapedLine._ink_box's maxima and minima, in one pass over the glyphs, for
+    # glyphs on the baseline at their pens (nearly every name: gx = pen / upem, gy = 0); a glyph with an offset
+    # sends the run through _offset_glyphs, which also keeps each glyph's position
     scale = 1.0 / font.upem
     boxes = font.ink_boxes
-    glyphs, xs, ys = [], [], []
+    glyphs: list[int] = []
+    kept: list[int] = []  # HarfBuzz's advances, for the own writer's TJ while no glyph has an offset
+    advances: list[int] | None = kept
+    clusters = []
     pen = 0
     ink_top = ink_bottom = 0.0
     left, right = math.inf, -math.inf
-    clusters = []
-    advances: list[int] | None = []  # HarfBuzz's, kept for the own writer's TJ while no glyph has an offset
-    for info, pos in zip(infos, buffer.glyph_positions, strict=True):
-        clusters.append(info.cluster)
-        gid = info.codepoint
+    positions = buffer.glyph_positions
+    xs: list[float] | None = None
+    ys: list[float] | None = None
+    for info, pos in zip(infos, positions, strict=True):
         x_offset, y_offset, x_advance, _ = pos.position  # one attribute read for three
-        gx, gy = (pen + x_offset) * scale, y_offset * scale
-        pen += x_advance
-        if advances is not None:
-            if x_offset or y_offset:
-                advances = None
-            else:
-                advances.append(x_advance)
+        if x_offset or y_offset:
+            advances = None
+            break
+        gid = info.codepoint
         glyphs.append(gid)
-        xs.append(gx)
-        ys.append(gy)
+        clusters.append(info.cluster)
+        kept.append(x_advance)
         found = boxes.get(gid)
         if found is None:
             font.glyph_ink(gid)
             found = boxes[gid]
         box = found
-        if box[0] + gy > ink_top:
-            ink_top = box[0] + gy
-        if box[1] - gy > ink_bottom:
-            ink_bottom = box[1] - gy
-        at = 0.0 + gx
+        if box[0] > ink_top:
+            ink_top = box[0]
+        if box[1] > ink_bottom:
+            ink_bottom = box[1]
+        at = pen * scale
         if at + box[2] < left:
             left = at + box[2]
         if at + box[3] > right:
             right = at + box[3]
+        pen += x_advance
+    if advances is None:
+        glyphs = [info.codepoint for info in infos]
+        clusters = [info.cluster for info in infos]
+        xs, ys, pen, ink_top, ink_bottom, left, right = _offset_glyphs(font, glyphs, positions, scale)
     advance = pen * scale
     if not left <= right:
         left = right = 0.0
@@ -167,15 +176,49 @@ def quick_stamp(
         size,
         text,
         glyphs,
-        [start + gx * size for gx in xs],
-        [baseline - gy * size for gy in ys],
+        None if xs is None else [start + gx * size for gx in xs],
+        None if ys is None else [baseline - gy * size for gy in ys],
         None if simple else clusters,
         _arrays,
         advances,
+        (start, baseline),
     )
     if not arrays:  # for the own PDF writer: cairo's arrays only if cairo ever draws it (TextStamp.runs)
         return TextStamp([], color, text=text, size=size, truncated=False, plain=plain)
     return TextStamp(_arrays(plain), color, text=text, size=size, truncated=False, plain=plain)
+
+
+def _offset_glyphs(
+    font: FontFile, glyphs: list[int], positions: Sequence[Any], scale: float
+) -> tuple[list[float], list[float], int, float, float, float, float]:
+    """quick_stamp's loop for a run where some glyph has an offset (a mark positioned by GPOS, a kerned pair moved
+    vertically): each glyph's position in em kept, (xs, ys, the pen's end in font units, ink top, bottom, left,
+    right)."""
+    boxes = font.ink_boxes
+    xs, ys = [], []
+    pen = 0
+    ink_top = ink_bottom = 0.0
+    left, right = math.inf, -math.inf
+    for gid, pos in zip(glyphs, positions, strict=True):
+        x_offset, y_offset, x_advance, _ = pos.position
+        gx, gy = (pen + x_offset) * scale, y_offset * scale
+        pen += x_advance
+        xs.append(gx)
+        ys.append(gy)
+        box = boxes.get(gid)
+        if box is None:
+            font.glyph_ink(gid)
+            box = boxes[gid]
+        if box[0] + gy > ink_top:
+            ink_top = box[0] + gy
+        if box[1] - gy > ink_bottom:
+            ink_bottom = box[1] - gy
+        at = 0.0 + gx
+        if at + box[2] < left:
+            left = at + box[2]
+        if at + box[3] > right:
+            right = at + box[3]
+    return xs, ys, pen, ink_top, ink_bottom, left, right
 
 
 def _arrays(plain: PlainRun) -> list[tuple[Any, ...]]:

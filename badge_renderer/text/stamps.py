@@ -9,6 +9,7 @@ exactly the arguments draw_text would pass (same glyphs, clusters and font faces
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from badge_renderer.text.cairo_fonts import cairo_font_face
@@ -25,17 +26,34 @@ _BACKWARD = 1  # CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 class PlainRun(NamedTuple):
     """A one-font, left-to-right run as values: glyph ids, their pen positions in points (x along the baseline, y),
     the text, and which glyphs start which characters (None: one ASCII character per glyph, in order). `advances`:
-    HarfBuzz's advances in font units when every glyph sits on the baseline at its pen (no offsets), else None."""
+    HarfBuzz's advances in font units when every glyph sits on the baseline at its pen (no offsets), else None.
+
+    The positions are `given_xs`/`given_ys`, or (both None, with `advances`) derived on use from the advances and
+    `origin` (the first glyph's pen, the baseline): the own PDF writer's kerned line needs only the origin, so a
+    fresh name on the quick path does not make two lists per glyph it never reads."""
 
     font: Any  # text.fonts.FontFile
     size: float
     text: str
     glyphs: list[int]
-    xs: list[float]
-    ys: list[float]
+    given_xs: list[float] | None
+    given_ys: list[float] | None
     clusters: list[int] | None
     arrays: Any  # (PlainRun) -> the cairo runs, made by text.quick
     advances: list[int] | None = None
+    origin: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def xs(self) -> list[float]:
+        """Each glyph's x in points: start + (pen / upem) * size, the arithmetic text.quick's loop made."""
+        if self.given_xs is not None:
+            return self.given_xs
+        start, scale, size = self.origin[0], 1.0 / self.font.upem, self.size
+        return [start + pen * scale * size for pen in accumulate(self.advances or (), initial=0)][: len(self.glyphs)]
+
+    @property
+    def ys(self) -> list[float]:
+        return self.given_ys if self.given_ys is not None else [self.origin[1]] * len(self.glyphs)
 
 
 class TextStamp:

@@ -160,3 +160,42 @@ def test_a_name_that_needs_an_ellipsis_or_a_wrap_is_left_to_the_general_path() -
     tall = fit_text(long, box_width=200, box_height=120, max_size=40, min_size=18, max_lines=3)
     assert len(tall.lines) > 1
     assert quick_stamp(long, library, "sans", "bold", (0, 0, 200, 120), max_lines=3, wrap_gain=1.2, **common) is None
+
+
+def test_the_baseline_loop_and_the_offset_loop_place_and_measure_glyphs_alike() -> None:
+    """_offset_glyphs, which takes over from quick_stamp's baseline loop when HarfBuzz moves a glyph off its pen
+    (no name the bundled fonts shape does, so the tests above never reach it), keeps the positions a PlainRun
+    derives from its advances and measures the ink box as maxima and minima over the glyphs (what the general path's
+    ShapedLine._ink_box takes, and the baseline loop is compared with above)."""
+    import uharfbuzz as hb
+
+    from badge_renderer.text.quick import _offset_glyphs
+
+    library = FontLibrary.default()
+    for family, weight in [("sans", "bold"), ("serif", "regular")]:
+        font = library.chain(family, weight)[0]
+        for text in _names(40):
+            stamp = quick_stamp(
+                text, library, family, weight, (5.0, 9.0, 400.0, 40.0), max_size=30, min_size=8, max_lines=1,
+                wrap_gain=math.inf, color=(0, 0, 0), align="center", valign="middle", arrays=False,
+            )  # fmt: skip
+            assert stamp is not None and stamp.plain is not None, text
+            plain = stamp.plain
+            assert plain.advances is not None and plain.given_xs is None
+            buffer = hb.Buffer()
+            buffer.add_str(text)
+            buffer.guess_segment_properties()
+            hb.shape(font.hb_font, buffer)
+            xs, ys, pen, top, bottom, left, right = _offset_glyphs(
+                font, plain.glyphs, buffer.glyph_positions, 1.0 / font.upem
+            )
+            start, baseline = plain.origin
+            assert plain.xs == [start + gx * plain.size for gx in xs]
+            assert plain.ys == [baseline - gy * plain.size for gy in ys]
+            assert pen == sum(plain.advances)
+            # the ink box the baseline loop measured decided the size: the offset loop's gives the same size
+            tops, bottoms, lefts, rights = font.ink_parts
+            assert top == max(0.0, *map(tops.__getitem__, plain.glyphs))
+            assert bottom == max(0.0, *map(bottoms.__getitem__, plain.glyphs))
+            assert left == min(x + lefts[g] for x, g in zip(xs, plain.glyphs, strict=True))
+            assert right == max(x + rights[g] for x, g in zip(xs, plain.glyphs, strict=True))
