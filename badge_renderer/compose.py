@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from badge_renderer.design_document.artwork import SLANT
-from badge_renderer.designs import BadgeDesign, Element, design_for, fill_format, hex_to_rgb
+from badge_renderer.designs import SLANT, BadgeDesign, Element, design_for, fill_format, hex_to_rgb
 from badge_renderer.images import PreparedImage, cairo_surface, prepare_image_cached
 from badge_renderer.model import Attendee, RowIssue
 from badge_renderer.names import is_east_asian, printed_name, upper_for_print

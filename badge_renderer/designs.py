@@ -24,6 +24,7 @@ has_background_image, side; the renderer paints the background colour/image unde
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ ELEMENT_KINDS = {"name", "text", "qr", "logo", "event_name"}
 _FIELD_NAME = r"[^{}|]+"  # any column name, as the CSV spells it ("Table no.")
 FORMAT_FIELD = re.compile(rf"\{{({_FIELD_NAME}(?:\s*\|\s*{_FIELD_NAME})*)\}}")  # "{role}" or "{role|ticket_type}"
 ALIGNS = ("left", "center", "right", "start", "end")  # as badge_renderer.text.draw_text
+SLANT = math.tan(math.radians(12))  # "italic" text: the bundled fonts have no italic faces, so stamps are slanted
 SMALLEST_TEXT_PT = 6.0  # nothing smaller reads on a badge: no element's min_size may go below it
 
 

@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from badge_renderer.design_document.model import DocumentParts
-from badge_renderer.designs import Element
+from badge_renderer.designs import SLANT, Element
 from badge_renderer.images import PreparedImage, cairo_surface
 
 Rgb = Callable[[str], tuple[float, float, float]]
 Rect = tuple[float, float, float, float]
-SLANT = math.tan(math.radians(12))  # "italic" text: the bundled fonts have no italic faces, so stamps are slanted
 MM = 72 / 25.4
 
 
