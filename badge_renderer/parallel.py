@@ -236,11 +236,11 @@ def render_parallel(
     parent = os.getpid()
     spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE, PARENT_HEAD if direct else 0)
     bases = _numbering(spans, layout, len(layers)) if direct else [0] * len(spans)
-    boxes = None
+    finish = None
     if direct:
-        from badge_renderer.pdf_stream import box_entries, finish_for
+        from badge_renderer.pdf_stream import finish_for
 
-        boxes = box_entries(finish_for(layout, title="", pdfx=options.pdfx))
+        finish = finish_for(layout, title="", pdfx=options.pdfx)
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
@@ -252,6 +252,7 @@ def render_parallel(
             worker = direct and os.getpid() != parent
             if worker:  # the parent's part holds the static layers
                 composer.layer_stand_in = LayerStandIn
+            numbered = worker or (direct and index == 0)  # a range redrawn here is renumbered on copy
             return write_pdf_part(
                 attendees[span[0] : span[1]],
                 options,
@@ -261,8 +262,8 @@ def render_parallel(
                 copy_backs=copy_backs,
                 direct=direct,
                 forms=layers if direct and index == 0 else (),
-                base=bases[index] if worker else 0,  # a range redrawn here is renumbered as part 0 is
-                boxes=boxes if worker else None,
+                base=bases[index] if numbered else 0,
+                finish=finish if numbered else None,
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
@@ -290,15 +291,16 @@ def render_parallel(
 def _numbering(spans: Sequence[tuple[int, int]], layout: Any, layers: int) -> list[int]:
     """The first object number of each range's part in the finished file: room for what the parts before may
     hold (OBJECTS_PER_PAGE a page, OBJECTS_PER_LAYER a static layer, NUMBERING_SLACK), so a worker writes its
-    part in the file's numbering and the parent copies it as bytes. Part 0 is renumbered on copy (its 0 is
-    unused)."""
+    part in the file's numbering and the parent copies it as bytes. Part 0 starts at 2 (1 is the finished file's
+    page tree): the parent's own part is copied as bytes too."""
     pages_per_sheet = 2 if layout.backs and layout.backs_on_next_page else 1
-    bases, first = [], 2  # 1 is the finished file's page tree
+    from badge_renderer.pdf_stream import FIRST_NUMBER
+
+    bases, first = [], FIRST_NUMBER  # 1 is the finished file's page tree
     for start, end in spans:
         bases.append(first)
         pages = pages_per_sheet * -(-(end - start) // layout.per_sheet)
         first += OBJECTS_PER_PAGE * pages + OBJECTS_PER_LAYER * layers + NUMBERING_SLACK
-    bases[0] = 0
     return bases
 
 
