@@ -8,10 +8,11 @@ numbering, stream data is copied as it is. The finish is applied on the way (pag
 de-duplicated /XObject keys, named fallback fonts, title, PDF/X parts), so what pdf_finish did in a second
 rewrite costs nothing extra. Memory is an offset per object, a number per page and one object at a time.
 
-A forked worker of the own page writer writes its part in the finished file's numbering, pages finished
-(PdfAssembler.append_numbered): its objects are copied as bytes, only their offsets move, the numbers no part
-used get no xref rows (a second subsection), and its empty static-layer stand-ins are written as copies of the
-forms the parent's part brought (their photos and fonts are not copied again).
+The own page writer writes every part in the finished file's numbering, finished (PdfAssembler.append_numbered):
+the parent's own part from object 2, a forked worker's from past what the parts before may hold, a one-process
+job's as one part. Its objects are copied as bytes, only their offsets move, the numbers no part used get no xref
+rows (a second subsection), and a worker's empty static-layer stand-ins are written as copies of the forms the
+parent's part brought (their photos and fonts are not copied again).
 
 A file this reader does not understand (an xref stream, an incremental update, a nested page tree) raises
 PartFormatError before anything is written, and the caller falls back to the qpdf path.
