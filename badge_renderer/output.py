@@ -50,20 +50,20 @@ def write_pdf_part(
     direct: bool = False,
     forms: Sequence[tuple[str, str]] = (),
     base: int = 0,
-    boxes: tuple[bytes, bytes] | None = None,
+    finish: Any = None,
 ) -> PartResult:
     """Render `attendees` (whole sheets) into one PDF file, writing each page as it is finished.
 
     `composer` is a BadgeComposer for these options to reuse (forked workers share the parent's). Duplex backs
     that repeat their fronts are left for pdf_stream to copy (see duplex_backs) unless `copy_backs` is False.
     `direct`: BadgeForge's own page writer writes the part (pdf_write), not cairo; with it, `forms` are the static
-    layers to write whether these pages use them or not, `base` and `boxes` a worker's numbering and page boxes
-    (see pdf_write.job)."""
+    layers to write whether these pages use them or not, `base` and `finish` a part's numbering in the finished
+    file and the finish it is written with (see pdf_write.job)."""
     if direct:
         from badge_renderer.pdf_write.job import write_direct_part
 
         return write_direct_part(
-            attendees, options, out, progress, composer=composer, forms=forms, base=base, boxes=boxes
+            attendees, options, out, progress, composer=composer, forms=forms, base=base, finish=finish
         )
     import cairocffi as cairo
 
@@ -289,12 +289,21 @@ def _write_pdf(
         if progress:
             progress(done[0], total)
 
+    finish = None
+    if direct:  # the own writer writes the part in the finished file's numbering, finished: copied as bytes
+        from badge_renderer.pdf_stream import FIRST_NUMBER, finish_for
+        from badge_renderer.render_support import plan_for
+
+        finish = finish_for(plan_for(options), title="", pdfx=options.pdfx)
+    base = FIRST_NUMBER if finish is not None else 0
     with tempfile.TemporaryDirectory(prefix="badgeforge-part-", dir=out.parent) as tmp:
         part = Path(tmp) / "part-000.pdf"
-        result = write_pdf_part(attendees, options, part, advance, copy_backs=copy_backs, direct=direct)
+        result = write_pdf_part(
+            attendees, options, part, advance, copy_backs=copy_backs, direct=direct, base=base, finish=finish
+        )
         document = FinishedFile(out, options, copy_backs=copy_backs)
         try:
-            document.add(part)
+            document.add(part, result.forms, result.stand_ins, result.numbered)
             document.close()
         except BaseException:
             document.abort()

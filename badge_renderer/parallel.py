@@ -8,10 +8,11 @@ finished on the way) as soon as it and every part before it are drawn, so its ow
 workers still draw and the copy left after the last worker is one part's (~12 ms per 1,000 badges).
 
 With BadgeForge's own page writer the fork comes before the static layers are drawn (a worker never needs one:
-it writes an empty stand-in per ticket type and side) and each worker writes its part in the finished file's
-numbering, from a base past what the parts before it may hold (_numbering), with its pages' boxes: the parent's
-part holds the layers' forms, the copy left after the last worker is a byte copy (pdf_stream.append_numbered),
-and the parent's share is smaller by its own work after the fork (PARENT_HEAD: layers, design checks).
+it writes an empty stand-in per ticket type and side) and every part, the parent's own included, is written in
+the finished file's numbering, from a base past what the parts before it may hold (_numbering; part 0 from 2),
+finished (its pages' boxes, its layer forms): the parent's part holds the layers' forms, from which the workers'
+stand-ins are copied, and every part is a byte copy (pdf_stream.append_numbered), so the parent's share is
+smaller by little but its own work after the fork (PARENT_HEAD: layers, design checks).
 
 The parent stays in charge: it alone calls `progress` (children report sheet counts through a pipe), it kills and
 reaps every child on any error or KeyboardInterrupt, and it re-draws a range itself when its worker crashed or
@@ -47,14 +48,19 @@ log = logging.getLogger(__name__)
 # `bench/render_speed.py --child 600 --child-workers 2`: 600 badges, one process 0.98; two: this one 0.75
 # (imports, composer and 300 badges), the worker 0.26.
 MIN_BADGES_PER_WORKER = 400
-# This process draws a smaller first range: it also makes the job's design checks and copies its part into the file
-# while the workers draw (~8 % of drawing it with the own page writer, whose badges cost half of cairo's), so only
-# the workers' parts are left to copy at the end (10,000 badges: 0.12 s after the last part at 0.96, 0.07 s at 0.88).
+# This process draws a smaller first range: it also makes the job's design checks and copies the cairo parts into
+# the file (renumbered, ~8 % of drawing one) while the workers draw, so only the workers' parts are left to copy at
+# the end (10,000 badges: 0.12 s after the last part at 0.96, 0.07 s at 0.88).
 PARENT_SHARE = 0.90
-# ...and with the own writer, this process draws the job's static layers after the forks (the workers never need
-# them) besides the design checks: ~370 M instructions with the bench's photo and logo, ~990 badges' worth
-# (`bench/render_timeline.py --instructions --badges 2000`; the workers draw that many more).
-PARENT_HEAD = 900
+# With the own writer every part, this process's own too, is in the file's numbering and copied as bytes (~5 K
+# instructions a badge); its badges still cost a little more than a worker's (336 K vs 315 K a badge with the
+# copy, `bench/render_timeline.py --instructions --badges 2000`; 0.142 vs 0.138 ms at 10,000).
+DIRECT_PARENT_SHARE = 0.94
+# ...and this process draws the job's static layers after the forks (the workers never need them) besides the
+# design checks: ~390 M instructions with the bench's photo and logo (layers ~230 M, checks ~163 M), less the
+# worker's own start (~13 M): ~1,200 of a worker's badges (the same run; walls at 10,000 say ~1,450: the layers'
+# image work runs slower per instruction). The workers draw that many more.
+PARENT_HEAD = 1_250
 # A worker's part is numbered from past what the parts before it may hold (_numbering): a page, its content and
 # at most one resources dictionary of its own, and room for fonts, static layers and shared resources. A part
 # before that used more has the job drawn by cairo (pdf_stream.PdfAssembler.append_numbered).
@@ -234,13 +240,14 @@ def render_parallel(
 
         warm(composer)
     parent = os.getpid()
-    spans = page_ranges(len(attendees), layout.per_sheet, workers, PARENT_SHARE, PARENT_HEAD if direct else 0)
+    share, head = (DIRECT_PARENT_SHARE, PARENT_HEAD) if direct else (PARENT_SHARE, 0)
+    spans = page_ranges(len(attendees), layout.per_sheet, workers, share, head)
     bases = _numbering(spans, layout, len(layers)) if direct else [0] * len(spans)
-    boxes = None
+    finish = None
     if direct:
-        from badge_renderer.pdf_stream import box_entries, finish_for
+        from badge_renderer.pdf_stream import finish_for
 
-        boxes = box_entries(finish_for(layout, title="", pdfx=options.pdfx))
+        finish = finish_for(layout, title="", pdfx=options.pdfx)
     with tempfile.TemporaryDirectory(prefix="badgeforge-parts-", dir=out.parent) as tmp:
         parts = [Path(tmp) / f"part-{i:03d}.pdf" for i in range(len(spans))]
 
@@ -252,6 +259,7 @@ def render_parallel(
             worker = direct and os.getpid() != parent
             if worker:  # the parent's part holds the static layers
                 composer.layer_stand_in = LayerStandIn
+            numbered = worker or (direct and index == 0)  # a range redrawn here is renumbered on copy
             return write_pdf_part(
                 attendees[span[0] : span[1]],
                 options,
@@ -261,8 +269,8 @@ def render_parallel(
                 copy_backs=copy_backs,
                 direct=direct,
                 forms=layers if direct and index == 0 else (),
-                base=bases[index] if worker else 0,  # a range redrawn here is renumbered as part 0 is
-                boxes=boxes if worker else None,
+                base=bases[index] if numbered else 0,
+                finish=finish if numbered else None,
             )
 
         documents: list[FinishedFile] = []  # opened at the first part, after the forks: no child holds the file
@@ -290,15 +298,16 @@ def render_parallel(
 def _numbering(spans: Sequence[tuple[int, int]], layout: Any, layers: int) -> list[int]:
     """The first object number of each range's part in the finished file: room for what the parts before may
     hold (OBJECTS_PER_PAGE a page, OBJECTS_PER_LAYER a static layer, NUMBERING_SLACK), so a worker writes its
-    part in the file's numbering and the parent copies it as bytes. Part 0 is renumbered on copy (its 0 is
-    unused)."""
+    part in the file's numbering and the parent copies it as bytes. Part 0 starts at 2 (1 is the finished file's
+    page tree): the parent's own part is copied as bytes too."""
     pages_per_sheet = 2 if layout.backs and layout.backs_on_next_page else 1
-    bases, first = [], 2  # 1 is the finished file's page tree
+    from badge_renderer.pdf_stream import FIRST_NUMBER
+
+    bases, first = [], FIRST_NUMBER  # 1 is the finished file's page tree
     for start, end in spans:
         bases.append(first)
         pages = pages_per_sheet * -(-(end - start) // layout.per_sheet)
         first += OBJECTS_PER_PAGE * pages + OBJECTS_PER_LAYER * layers + NUMBERING_SLACK
-    bases[0] = 0
     return bases
 
 

@@ -8,10 +8,11 @@ numbering, stream data is copied as it is. The finish is applied on the way (pag
 de-duplicated /XObject keys, named fallback fonts, title, PDF/X parts), so what pdf_finish did in a second
 rewrite costs nothing extra. Memory is an offset per object, a number per page and one object at a time.
 
-A forked worker of the own page writer writes its part in the finished file's numbering, pages finished
-(PdfAssembler.append_numbered): its objects are copied as bytes, only their offsets move, the numbers no part
-used get no xref rows (a second subsection), and its empty static-layer stand-ins are written as copies of the
-forms the parent's part brought (their photos and fonts are not copied again).
+The own page writer writes every part in the finished file's numbering, finished (PdfAssembler.append_numbered):
+the parent's own part from object 2, a forked worker's from past what the parts before may hold, a one-process
+job's as one part. Its objects are copied as bytes, only their offsets move, the numbers no part used get no xref
+rows (a second subsection), and a worker's empty static-layer stand-ins are written as copies of the forms the
+parent's part brought (their photos and fonts are not copied again).
 
 A file this reader does not understand (an xref stream, an incremental update, a nested page tree) raises
 PartFormatError before anything is written, and the caller falls back to the qpdf path.
@@ -35,6 +36,7 @@ from badge_renderer.pdf_finish import PDFX_VERSION, SRGB_CONDITION, PageBoxes
 from badge_renderer.pdf_write.objects import DirectWriterError, pdf_number
 
 PRODUCER = "BadgeForge (cairo)"
+FIRST_NUMBER = 2  # the finished file's first object number a part may use: 1 is its page tree (written last)
 _TAIL = 4096  # startxref and the trailer are in a file's last bytes
 _BLOCK = 1 << 18  # bytes of a part read at a time
 _REF = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R")  # strings are skipped, not renumbered
@@ -328,7 +330,7 @@ class PdfAssembler:
                         continue
                     if len(shared) < _SHARED_ENTRIES:
                         shared[raw] = number(n)
-                head = moved(self._finish_object(head) if finish is not None else head)
+                head = moved(finish_object(head, finish) if finish is not None else head)
                 if backs is not None:
                     backs.content(n, head, stream)
                     head = backs.resources(n, head)
@@ -336,9 +338,10 @@ class PdfAssembler:
                     self._layer_forms[key] = (head, bytes(stream))
             self.write_object(number(n), head, stream)
         if fonts:
-            names = self._fallback_names(reader, [head for _, head, _ in fonts])
+            assert finish is not None  # fonts are only set aside when finishing
+            names = fallback_names(reader, [head for _, head, _ in fonts], finish)
             for n, head, stream in fonts:
-                self.write_object(number(n), moved(_renamed(head, names)), stream)
+                self.write_object(number(n), moved(renamed(head, names)), stream)
         self.kids.extend(number(k) for k in reader.kids)
         if self.catalog is not None and first:
             self.catalog = moved(self.catalog)
@@ -346,11 +349,17 @@ class PdfAssembler:
         return len(self.kids) - pages_before
 
     def append_numbered(
-        self, reader: PartReader, body: tuple[int, int], stand_ins: Iterable[tuple[tuple[str, str], int]] = ()
+        self,
+        reader: PartReader,
+        body: tuple[int, int],
+        stand_ins: Iterable[tuple[tuple[str, str], int]] = (),
+        forms: Iterable[tuple[tuple[str, str], int]] = (),
     ) -> int:
-        """Copy a part written in this file's numbering (a forked worker's, see pdf_write.part.DirectPart `base`):
-        the bytes `body` of its objects as they are, their offsets moved; its stand-ins become copies of the layer
-        forms an earlier part brought (their images and fonts are not copied again). Returns the pages added.
+        """Copy a part written in this file's numbering (see pdf_write.part.DirectPart `base`: a forked worker's,
+        the parent's own, a one-process job's): the bytes `body` of its objects as they are, their offsets moved;
+        its stand-ins become copies of the layer forms an earlier part brought (their images and fonts are not
+        copied again), and its `forms` (as in `append`) are what later parts' stand-ins copy. Returns the pages
+        added.
 
         Raises DirectWriterError (the job goes to cairo) when the parts before used numbers this part's need."""
         start, end = body
@@ -358,6 +367,11 @@ class PdfAssembler:
         first = min([*numbers, *(n for _, n in stand_ins)], default=len(self.offsets))  # a stand-in may be first
         if first < len(self.offsets) or self.finish is None or self.finish.backs is not None:
             raise DirectWriterError(f"a part numbered from {first} does not fit after {len(self.offsets)} objects")
+        for key, n in forms:  # in this file's numbering already: a stand-in's copy refers to what the form does
+            if not (0 < n < reader.size and start <= reader.offsets[n] < end):
+                raise DirectWriterError(f"the static layer form {n} is not in the part's numbered objects")
+            head, stream = reader.read(n)  # (read before the bytes are copied: the copy moves the file position)
+            self._layer_forms[key] = (head, bytes(stream))
         if 3 * (first - len(self.offsets)) <= self.position:  # readers check /Size against the file's length
             self._gaps.append((len(self.offsets), first))  # (qpdf 12 refuses one above a third of it); else
             # the unused numbers get free rows
@@ -392,42 +406,6 @@ class PdfAssembler:
         if media is None:
             raise PartFormatError("a page without /MediaBox")
         return head[: media.end()] + extra + head[media.end() :]
-
-    def _finish_object(self, head: bytes) -> bytes:
-        if b"/XObject" in head:
-            head = _XOBJECT_DICT.sub(_unique_xobjects, head)
-        if b"/Form" in head and b"/Matrix" not in head and self.finish is not None and self.finish.exact_boxes:
-            exact = self.finish.exact_boxes
-
-            def box(match: re.Match[bytes]) -> bytes:
-                try:
-                    key = tuple(int(float(v)) for v in match.groups())
-                except ValueError:
-                    return match[0]
-                values = exact.get(key)  # type: ignore[arg-type]
-                return b"/BBox " + _array(values) if values is not None else match[0]
-
-            head = _BBOX.sub(box, head)
-        return head
-
-    def _fallback_names(self, reader: PartReader, heads: list[bytes]) -> dict[bytes, tuple[bytes, bytes]]:
-        """cairo's "CairoFont-N-M" name -> (the face's PostScript name with the subset tag, its family)."""
-        names: dict[bytes, tuple[bytes, bytes]] = {}
-        finder = self.finish.font_name if self.finish is not None else None
-        if finder is None:
-            return names
-        for head in heads:
-            if b"/Type0" not in head:
-                continue
-            name, to_unicode = _FALLBACK_NAME.search(head), _TO_UNICODE.search(head)
-            if name is None or to_unicode is None:
-                continue
-            face = finder(_cmap_points(reader, int(to_unicode[1])))
-            if face is None:
-                continue
-            tag = name[1].split(b"+")[0] + b"+" if b"+" in name[1] else b""
-            names[name[1]] = (tag + face[0].encode("ascii", "replace"), face[1].encode("latin-1", "replace"))
-        return names
 
     def close(self, *, now: datetime | None = None) -> None:
         """Page tree, info, catalog (with the PDF/X parts when finishing for PDF/X), xref and trailer."""
@@ -557,7 +535,47 @@ def _unique_xobjects(match: re.Match[bytes]) -> bytes:
     return b"/XObject << " + b" ".join(b"/" + k + b" " + v for k, v in seen.items()) + b" >>"
 
 
-def _renamed(head: bytes, names: dict[bytes, tuple[bytes, bytes]]) -> bytes:
+def finish_object(head: bytes, finish: Finish) -> bytes:
+    """An object's dictionary as the finish writes it: cairo's repeated /XObject keys once, and the exact artwork
+    box of a form cairo rounded out to whole points (a static layer's nested forms)."""
+    if b"/XObject" in head:
+        head = _XOBJECT_DICT.sub(_unique_xobjects, head)
+    if b"/Form" in head and b"/Matrix" not in head and finish.exact_boxes:
+        exact = finish.exact_boxes
+
+        def box(match: re.Match[bytes]) -> bytes:
+            try:
+                key = tuple(int(float(v)) for v in match.groups())
+            except ValueError:
+                return match[0]
+            values = exact.get(key)  # type: ignore[arg-type]
+            return b"/BBox " + _array(values) if values is not None else match[0]
+
+        head = _BBOX.sub(box, head)
+    return head
+
+
+def fallback_names(reader: PartReader, heads: list[bytes], finish: Finish) -> dict[bytes, tuple[bytes, bytes]]:
+    """cairo's "CairoFont-N-M" name -> (the face's PostScript name with the subset tag, its family)."""
+    names: dict[bytes, tuple[bytes, bytes]] = {}
+    finder = finish.font_name
+    if finder is None:
+        return names
+    for head in heads:
+        if b"/Type0" not in head:
+            continue
+        name, to_unicode = _FALLBACK_NAME.search(head), _TO_UNICODE.search(head)
+        if name is None or to_unicode is None:
+            continue
+        face = finder(_cmap_points(reader, int(to_unicode[1])))
+        if face is None:
+            continue
+        tag = name[1].split(b"+")[0] + b"+" if b"+" in name[1] else b""
+        names[name[1]] = (tag + face[0].encode("ascii", "replace"), face[1].encode("latin-1", "replace"))
+    return names
+
+
+def renamed(head: bytes, names: dict[bytes, tuple[bytes, bytes]]) -> bytes:
     match = _FALLBACK_NAME.search(head)
     if match is None or match[1] not in names:
         return head
@@ -716,7 +734,7 @@ class FinishedFile:
         try:
             with open(part, "rb") as fh:
                 if numbered[1]:
-                    self.writer.append_numbered(PartReader(fh), numbered, stand_ins)
+                    self.writer.append_numbered(PartReader(fh), numbered, stand_ins, forms)
                 else:
                     self.writer.append(PartReader(fh), forms)
         except PartFormatError:

@@ -11,7 +11,8 @@ prints, per process, the instructions executed since its previous step instead: 
 move by 10-30 %, these repeat. Counting is on from render_pdf's call; each step dumps and zeroes the counters
 (a client request from a small C helper, see callgrind.py). Slow (~50x): use ~2,000 badges.
 
-Usage: .venv/bin/python bench/render_timeline.py [--badges 10000] [--workers N] [--parent-share 0.96] [--profile FILE]
+Usage: .venv/bin/python bench/render_timeline.py [--badges 10000] [--workers N] [--parent-share 0.96]
+       [--parent-head 1250] [--profile FILE]
        .venv/bin/python bench/render_timeline.py --instructions [--badges 2000]
 Run it with PYTHONPATH set to the checkout to measure (else the venv's editable install decides which one runs).
 """
@@ -124,7 +125,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--repeating-names", dest="distinct", action="store_false")
     parser.add_argument("--profile", default="", help="write a cProfile of the parent to this file")
-    parser.add_argument("--parent-share", type=float, default=None, help="try another parallel.PARENT_SHARE")
+    parser.add_argument("--parent-share", type=float, default=None, help="try another parallel.*PARENT_SHARE")
+    parser.add_argument("--parent-head", type=float, default=None, help="try another parallel.PARENT_HEAD")
     parser.add_argument("--instructions", action="store_true", help="callgrind instructions per step, not seconds")
     parser.add_argument("--helper", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -136,7 +138,11 @@ def main() -> None:
     if args.parent_share is not None:
         from badge_renderer import parallel
 
-        parallel.PARENT_SHARE = args.parent_share
+        parallel.PARENT_SHARE = parallel.DIRECT_PARENT_SHARE = args.parent_share
+    if args.parent_head is not None:
+        from badge_renderer import parallel
+
+        parallel.PARENT_HEAD = args.parent_head
     from render_speed import _options
     from sample_data import attendees
 

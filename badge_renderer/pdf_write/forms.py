@@ -23,7 +23,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from badge_renderer.pdf_stream import _REF, _XOBJECT_DICT, PartFormatError, PartReader, _unique_xobjects
+from badge_renderer.pdf_stream import (
+    _REF,
+    _XOBJECT_DICT,
+    Finish,
+    PartFormatError,
+    PartReader,
+    _unique_xobjects,
+    fallback_names,
+    finish_object,
+    renamed,
+)
 from badge_renderer.pdf_write.objects import PdfObjects, pdf_number
 
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
@@ -43,11 +53,16 @@ class CairoForm:
 
 
 def copy_cairo_form(
-    objects: PdfObjects, draw: Callable[[Any], None], box: tuple[float, float, float, float]
+    objects: PdfObjects,
+    draw: Callable[[Any], None],
+    box: tuple[float, float, float, float],
+    finish: Finish | None = None,
 ) -> CairoForm:
     """Draw `draw(ctx)` on a cairo PDF page whose user space is the caller's top-down space clipped to `box`
     (x, y, w, h), and copy that page into `objects` as a Form XObject (content, /Resources closure, /BBox,
-    /Matrix). Raises PartFormatError when cairo wrote a file pdf_stream does not read (a cairo upgrade)."""
+    /Matrix). Raises PartFormatError when cairo wrote a file pdf_stream does not read (a cairo upgrade).
+    `finish`: the print finish, applied here to what is copied (a part in the finished file's numbering is copied
+    into it as bytes, so pdf_stream finishes none of its objects)."""
     import cairocffi
 
     x, y, w, h = box
@@ -61,16 +76,18 @@ def copy_cairo_form(
     ctx.clip()
     draw(ctx)
     surface.finish()
-    return copy_page_form(objects, PartReader(buffer), box)
+    return copy_page_form(objects, PartReader(buffer), box, finish)
 
 
-def copy_page_form(objects: PdfObjects, reader: PartReader, box: tuple[float, float, float, float]) -> CairoForm:
+def copy_page_form(
+    objects: PdfObjects, reader: PartReader, box: tuple[float, float, float, float], finish: Finish | None = None
+) -> CairoForm:
     """The one page of `reader` (a cairo file `box[2]` x `box[3]` points) as a Form XObject in `objects`."""
     x, y, w, h = box
     if len(reader.kids) != 1:
         raise PartFormatError(f"a form is copied from a one-page file, not {len(reader.kids)} pages")
     page = reader.read(reader.kids[0])[0]
-    copy = _Copy(objects, reader, {reader.root, reader.info, reader.pages, reader.kids[0]})
+    copy = _Copy(objects, reader, {reader.root, reader.info, reader.pages, reader.kids[0]}, finish)
     data, filters = _content(reader, page)
     resources = _RESOURCES.search(page)
     if resources is None:
@@ -79,7 +96,7 @@ def copy_page_form(objects: PdfObjects, reader: PartReader, box: tuple[float, fl
         entry = b"%d 0 R" % copy.number(int(resources[1]))
     else:
         inline = _dictionary_at(page, resources.start(2))
-        entry = copy.moved(_XOBJECT_DICT.sub(_unique_xobjects, inline))
+        entry = copy.moved(copy.finished(inline))
     copy.run()
     # six decimals, as cairo writes coordinates (its page size, the `cm` that flips it)
     head = b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %s %s ] /Matrix [ 1 0 0 -1 %s %s ] /Resources %s%s >>" % (
@@ -163,10 +180,25 @@ def _dictionary_at(data: bytes, start: int) -> bytes:
 class _Copy:
     """The objects a form's resources reach, copied into `objects` under new numbers (given as first met)."""
 
-    def __init__(self, objects: PdfObjects, reader: PartReader, stop: set[int]) -> None:
-        self.objects, self.reader, self.stop = objects, reader, stop
+    def __init__(self, objects: PdfObjects, reader: PartReader, stop: set[int], finish: Finish | None) -> None:
+        self.objects, self.reader, self.stop, self.finish = objects, reader, stop, finish
         self.new: dict[int, int] = {}
         self.todo: list[int] = []
+        self._names: dict[bytes, tuple[bytes, bytes]] | None = None  # fallback font names, found when first needed
+
+    def finished(self, head: bytes) -> bytes:
+        """`head` as the finish writes it (pdf_stream.PdfAssembler.append does the same to a part it renumbers);
+        without a finish, cairo's repeated /XObject keys once only."""
+        if self.finish is None:
+            return _XOBJECT_DICT.sub(_unique_xobjects, head) if b"/XObject" in head else head
+        head = finish_object(head, self.finish)
+        if b"CairoFont-" in head:
+            if self._names is None:
+                fonts = [self.reader.read(n)[0] for n in self.reader.in_use]
+                fonts = [h for h in fonts if b"/Type0" in h and b"CairoFont-" in h]
+                self._names = fallback_names(self.reader, fonts, self.finish)
+            head = renamed(head, self._names)
+        return head
 
     def number(self, old: int) -> int:
         if old in self.stop:
@@ -203,9 +235,7 @@ class _Copy:
         if stream:
             head, data = _stream(self.reader, old)
             head = _LENGTH.sub(b"", head, count=1)
-        if b"/XObject" in head:
-            head = _XOBJECT_DICT.sub(_unique_xobjects, head)  # cairo repeats "/x6 6 0 R" once per use
-        head = self.moved(head).strip()
+        head = self.moved(self.finished(head)).strip()  # cairo repeats "/x6 6 0 R" once per use
         if stream:
             self.objects.put_stream(self.new[old], head, data)
         else:

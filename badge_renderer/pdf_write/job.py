@@ -39,14 +39,15 @@ def write_direct_part(
     composer: Any = None,
     forms: Sequence[tuple[str, str]] = (),
     base: int = 0,
-    boxes: tuple[bytes, bytes] | None = None,
+    finish: Any = None,
 ) -> Any:
     """write_pdf_part's result for `attendees` (whole sheets), written by the own writer.
 
     `forms`: (ticket type, side) of static layers to write up front whether these pages use them or not (the
     parent's part of a parallel job: workers' pages refer to them); the result reports their object numbers and
-    those of any stand-ins (part.LayerStandIn) the composer gave instead of a layer. `base`, `boxes`: a forked
-    worker's part in the finished file's numbering, with its pages' boxes (see part.DirectPart)."""
+    those of any stand-ins (part.LayerStandIn) the composer gave instead of a layer. `base`, `finish` (a
+    pdf_stream.Finish): a part in the finished file's numbering, finished as it is written: its pages' boxes,
+    its static layers' forms (see part.DirectPart)."""
     from badge_renderer.compose import BadgeComposer
     from badge_renderer.layout.marks import FOLD_DASH, fold_lines
     from badge_renderer.output import PartResult
@@ -69,7 +70,12 @@ def write_direct_part(
     repeat = repeat and not composer.draws_codes()
     fronts: list[bytes | None] = []
     with out.open("wb") as fh:
-        part = DirectPart(fh, layout.page.width, layout.page.height, base=base, boxes=boxes)
+        boxes = None
+        if finish is not None:
+            from badge_renderer.pdf_stream import box_entries
+
+            boxes = box_entries(finish)
+        part = DirectPart(fh, layout.page.width, layout.page.height, base=base, boxes=boxes, finish=finish)
         numbers = {key: _layer_form(part, composer, key) for key in forms}
 
         def badges(page: Any, sheet: Sequence[Attendee], slots: Sequence[Any], side: str, fold: bool) -> None:

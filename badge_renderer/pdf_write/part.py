@@ -98,10 +98,13 @@ class DirectPart:
         compress: int = 1,
         base: int = 0,
         boxes: tuple[bytes, bytes] | None = None,
+        finish: Any = None,
     ) -> None:
-        """`base` (a forked worker's): every object but the page tree (1), the catalog and info is numbered from
-        there and written in `body`, so pdf_stream copies those bytes as they are; `boxes` are the finish's page
-        box entries of front and back pages, written into each page dictionary (the copy adds nothing)."""
+        """`base` (a part in the finished file's numbering): every object but the page tree (1), the catalog and
+        info is numbered from there and written in `body`, so pdf_stream copies those bytes as they are; `boxes`
+        are the finish's page box entries of front and back pages, written into each page dictionary, and
+        `finish` (a pdf_stream.Finish) is applied to the static layers' forms as they are copied in (the copy
+        adds nothing)."""
         self.objects = PdfObjects(out)
         self.width, self.height = width, height
         self.generation = next(_generations)
@@ -112,6 +115,7 @@ class DirectPart:
         if base:
             self.objects.skip_to(base)
         self._boxes = boxes or (b"", b"")
+        self._finish = finish
         self.body = (self.objects.position, 0)  # bytes [a, b) of every object but the tree, catalog, info, stand-ins
         self._kids: list[int] = []
         self._fonts: dict[int, int] = {}  # font key -> reserved object number
@@ -160,7 +164,7 @@ class DirectPart:
 
             x, y, w, h = layer.get_extents()
             try:
-                form = copy_cairo_form(self.objects, paint, (x, y, w, h))
+                form = copy_cairo_form(self.objects, paint, (x, y, w, h), self._finish)
             except ValueError as err:  # pdf_stream.PartFormatError: a cairo file the copy does not understand
                 raise DirectWriterError(f"cannot copy the static layer: {err}") from err
             found = self._forms[id(layer)] = (layer, self._next_name(), form.number, form.placement)
