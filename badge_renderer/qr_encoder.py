@@ -256,8 +256,8 @@ class _Plan:
     pairs: bytes  # (0, position in its block, padded to the longest) per stream byte and one zero byte: see place
     rows: Any  # numpy (longest block, blocks): which of those pairs each block's padded byte p is (or the zero byte)
     table: Any  # numpy parity rows (_parity_array) of the longest block's shape
-    mask: int  # mask 0 in codeword-bit order: XORed into stream, zero byte and parity before they are placed
-    pixels: Any  # numpy: per bitmap pixel (symbol columns only), the codeword bit it shows, or a fixed light/dark one
+    pixels: Any  # numpy: per bitmap pixel (symbol columns only), the codeword bit it shows (from the inverted copy
+    # where mask 0 inverts the module), or a fixed light/dark one
     before: bytes  # the left border's bitmap rows
     after: bytes  # the right border's
     np: Any  # numpy, bound once: a function-level import per code costs ~1 K instructions
@@ -280,22 +280,24 @@ class _Plan:
         """The A1 bitmap (rows = symbol columns, cairo's bit order) of these data codewords.
 
         Interleaving (ISO 18004 7.6), the zigzag placement around the function patterns, those patterns and mask 0
-        are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords, masked in
-        codeword order with one integer XOR, are unpacked to bits, one take puts every pixel in place and one pack
-        makes the rows. Why not segno per badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python
-        loops over every module; why not big-integer placement (the previous design): ~0.15 M instructions a code.
+        are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords and an
+        inverted copy (one bytes.translate) are unpacked to bits, one take puts every pixel in place, a masked
+        module taking its bit from the copy, and one pack makes the rows. Why the copy: XORing the mask into the
+        codewords as one big integer cost ~15 K instructions a version-11 code, the copy ~2 K. Why not segno per
+        badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python loops over every module; why not
+        big-integer placement (the previous design): ~0.15 M instructions a code.
         """
         np = self.np
         words = stream + b"\0" + self.parity(stream)
-        words = (int.from_bytes(words, "big") ^ self.mask).to_bytes(len(words), "big") + _CONSTANT_BITS
-        bits = np.unpackbits(np.frombuffer(words, np.uint8))
+        bits = np.unpackbits(np.frombuffer(words + words.translate(_INVERTED) + _CONSTANT_BITS, np.uint8))
         rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=_BIT_ORDER).tobytes()
         return self.before + rows + self.after
 
 
 _XOR_REDUCE: Any = None  # numpy.bitwise_xor.reduce, bound with the first plan
 _ROW_NUMBER = "<u2"
-_CONSTANT_BITS = b"\x40"  # after the masked codewords: a light bit, then a dark one (function modules show them)
+_CONSTANT_BITS = b"\x40"  # after the two copies of the codewords: a light bit, then a dark one (function modules)
+_INVERTED = bytes(255 - value for value in range(256))
 _BIT_ORDER = "little" if sys.byteorder == "little" else "big"  # cairo's A1 pixel order follows its 32-bit words
 
 
@@ -333,7 +335,7 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     message = [starts[j] + i for i in range(longest) for j, b in enumerate(blocks) if i < b[0]]
     message += [data_bytes + 1 + j * 8 * lanes + i for i in range(ec_len) for j in range(len(blocks))]
     words = data_bytes + 1 + len(blocks) * 8 * lanes
-    light, dark = 8 * words, 8 * words + 1  # the bits of _CONSTANT_BITS
+    light, dark = 16 * words, 16 * words + 1  # the bits of _CONSTANT_BITS, after the plain and inverted codewords
     n = 17 + 4 * version
     function = _function_modules(version, n)
     field = 32
@@ -349,7 +351,6 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     for r, c in function:
         if matrix[r][c]:
             pixels[c * field + r + offset] = dark
-    mask = 0
     index = 0
     for strip in _strips(n):
         for r, c in strip:
@@ -358,8 +359,7 @@ def _plan(version: int, level: str, border: int) -> _Plan:
             on = (r + c) % 2 == 0  # mask 0 inverts where row + column is even
             if index < 8 * total_codewords:
                 bit = 8 * message[index // 8] + index % 8
-                pixels[c * field + r + offset] = bit
-                mask |= on << (8 * words - 1 - bit)
+                pixels[c * field + r + offset] = bit + 8 * words * on  # masked: the inverted copy's bit
             elif on:  # a remainder bit (ISO 18004 7.7.3: zero), masked
                 pixels[c * field + r + offset] = dark
             index += 1
@@ -375,7 +375,6 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         bytes(pairs),
         np.array(rows, dtype=np.intp),
         _parity_array(longest, ec_len),
-        mask,
         np.array(pixels, dtype=np.intp),
         bytes(border * stride),
         bytes(border * stride),
