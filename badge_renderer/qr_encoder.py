@@ -67,12 +67,14 @@ def encode_bytes(
 
 
 def symbol_bits(
-    data: bytes, version: int, level: str, border: int, eci: int | None
+    data: bytes, version: int, level: str, border: int, eci: int | None, *, msb: bool = False
 ) -> tuple[int, int, bytes, int, int]:
     """(size, stride, bitmap, origin, width) of `data` in exactly this symbol, which the caller knows holds it
-    (qr.fit_qr has chosen it): no capacity checks."""
+    (qr.fit_qr has chosen it): no capacity checks. `msb`: each byte's pixels most significant bit first (a PDF
+    image's order) instead of cairo's A1 order."""
     plan = _plan(version, level, border)
-    return plan.size, plan.stride, plan.place(_stream(data, version, plan.data_bytes, eci)), plan.origin, plan.width
+    stream = _stream(data, version, plan.data_bytes, eci)
+    return plan.size, plan.stride, plan.place(stream, "big" if msb else _BIT_ORDER), plan.origin, plan.width
 
 
 def text_bytes(text: str) -> bytes:
@@ -285,8 +287,8 @@ class _Plan:
         rows = np.frombuffer(pairs, _ROW_NUMBER).take(self.rows)
         return cast(bytes, _XOR_REDUCE(self.table.take(rows, axis=0), axis=0).tobytes())
 
-    def place(self, stream: bytes) -> bytes:
-        """The A1 bitmap (rows = symbol columns, cairo's bit order) of these data codewords.
+    def place(self, stream: bytes, order: str = "") -> bytes:
+        """The A1 bitmap (rows = symbol columns, cairo's bit order, or numpy's bit `order`) of these data codewords.
 
         Interleaving (ISO 18004 7.6), the zigzag placement around the function patterns, those patterns and mask 0
         are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords and an
@@ -299,7 +301,7 @@ class _Plan:
         np = self.np
         words = stream + b"\0" + self.parity(stream)
         bits = np.unpackbits(np.frombuffer(words + words.translate(_INVERTED) + _CONSTANT_BITS, np.uint8))
-        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=_BIT_ORDER).tobytes()
+        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=order or _BIT_ORDER).tobytes()
         return self.before + rows + self.after
 
 
