@@ -91,7 +91,7 @@ class BadgeComposer:
         self._stamps: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
         self._text_stamps: OrderedDict[tuple[Any, ...], tuple[Element, _Palette, Any]] = OrderedDict()
         self._formats: dict[str, Callable[[Attendee], tuple[str, ...]]] = {}
-        self._qr_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
+        self._qr_codes: dict[tuple[str, int, float, bool], tuple[Any, int] | None] = {}
         self._qr_sheet: QrSheet | None = None  # this sheet's codes in one image (expect_sheet)
         self._qr_requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         self._filled_cache: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
@@ -703,8 +703,8 @@ class BadgeComposer:
         sheet = self._qr_sheet if ctx._pointer is not None else None  # None: a page of the own PDF writer
         fitted = sheet.get(key, ctx) if sheet is not None else None
         if fitted is None:
+            fitted = self._qr_code(payload, pixels, wanted, msb=ctx._pointer is None)  # the own writer's bit order
             sheet = None
-            fitted = self._qr_code(payload, pixels, wanted)
         if fitted is None:
             return RowIssue(
                 attendee.row,
@@ -734,14 +734,15 @@ class BadgeComposer:
             )
         return None
 
-    def _qr_code(self, payload: str, pixels: int, wanted: float) -> tuple[Any, int] | None:
+    def _qr_code(self, payload: str, pixels: int, wanted: float, *, msb: bool = False) -> tuple[Any, int] | None:
         """The payload's code for a square of `pixels` grid pixels, encoded once: a warm preview, a duplex back or a
-        repeated value reuse it. None when no QR version holds it with modules of at least MIN_PIXELS."""
-        key = (payload, pixels, wanted)
+        repeated value reuse it. None when no QR version holds it with modules of at least MIN_PIXELS. `msb`: for
+        the own PDF writer (its image bit order), else cairo's."""
+        key = (payload, pixels, wanted, msb)
         if key in self._qr_codes:
             return self._qr_codes[key]
         try:
-            fitted = fit_qr(payload, pixels, wanted)
+            fitted = fit_qr(payload, pixels, wanted, msb=msb)
         except QrDataTooLong:
             fitted = None
         if len(self._qr_codes) < 256:

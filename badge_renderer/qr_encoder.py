@@ -22,6 +22,7 @@ from typing import Any, cast
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
 _PAD_RUN = bytes([0xEC, 0x11]) * 1500  # ISO 18004 pad codewords, alternating; longer than any symbol holds
+_TERMINATED_PAD = b"\0" + _PAD_RUN  # byte-aligned data: the 4-bit terminator and 4 bits to the byte, then the pads
 
 
 class QrDataTooLong(ValueError):
@@ -66,12 +67,14 @@ def encode_bytes(
 
 
 def symbol_bits(
-    data: bytes, version: int, level: str, border: int, eci: int | None
+    data: bytes, version: int, level: str, border: int, eci: int | None, *, msb: bool = False
 ) -> tuple[int, int, bytes, int, int]:
     """(size, stride, bitmap, origin, width) of `data` in exactly this symbol, which the caller knows holds it
-    (qr.fit_qr has chosen it): no capacity checks."""
+    (qr.fit_qr has chosen it): no capacity checks. `msb`: each byte's pixels most significant bit first (a PDF
+    image's order) instead of cairo's A1 order."""
     plan = _plan(version, level, border)
-    return plan.size, plan.stride, plan.place(_stream(data, version, plan.data_bytes, eci)), plan.origin, plan.width
+    stream = _stream(data, version, plan.data_bytes, eci)
+    return plan.size, plan.stride, plan.place(stream, "big" if msb else _BIT_ORDER), plan.origin, plan.width
 
 
 def text_bytes(text: str) -> bytes:
@@ -129,22 +132,30 @@ def smallest_version(length: int, level: str, *, eci: bool = False, max_version:
 # ---- data codewords ----------------------------------------------------------------------------------------------
 def _stream(data: bytes, version: int, data_bytes: int, eci: int | None = None) -> bytes:
     """The data codewords, block after block as ISO 18004 7.5 fills them: ECI and byte-mode headers, count, data,
-    terminator, pad codewords. Parity, interleaving and the remainder bits are the plan's (_Plan.place)."""
+    terminator, pad codewords. Parity, interleaving and the remainder bits are the plan's (_Plan.place).
+
+    The headers are 12 or 20 bits (24 or 32 with the ECI): with them the data is byte-aligned, else it sits half a
+    byte in, and one shift of (headers, data) as one integer puts the 4-bit terminator behind it. Why not the
+    fields shifted in one by one: each big-integer step costs ~1.5 K instructions (~15 K a version-11 vCard)."""
+    head, halved = _head(len(data), version, eci)
+    if halved:  # half a byte in: the headers come after four zero bits, which the shift drops
+        stream = (int.from_bytes(head + data, "big") << 4).to_bytes(len(head) + len(data), "big")
+        return stream + _PAD_RUN[: data_bytes - len(stream)]
+    stream = head + data
+    return stream + _TERMINATED_PAD[: data_bytes - len(stream)]
+
+
+@lru_cache(maxsize=1024)
+def _head(length: int, version: int, eci: int | None) -> tuple[bytes, bool]:
+    """The headers and count of `length` bytes, and whether they end half-way into a byte (then the bytes start
+    with four zero bits)."""
     count_bits = 8 if version < 10 else 16
-    value = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
-    used = 4 + count_bits + 8 * len(data)
+    value, bits = 0b0100 << count_bits | length, 4 + count_bits
     if eci is not None:  # ISO 18004 7.4.2: mode 0111, then the designator (one byte for 0-127)
         if not 0 <= eci < 128:
             raise ValueError(f"ECI designator {eci} needs the two- or three-byte form, which is not implemented")
-        value |= (0b0111 << 8 | eci) << used
-        used += 12
-    terminator = min(4, data_bytes * 8 - used)
-    value <<= terminator
-    used += terminator
-    value <<= -used % 8
-    used += -used % 8
-    stream = value.to_bytes(used // 8, "big")
-    return stream + _PAD_RUN[: data_bytes - len(stream)]
+        value, bits = (0b0111 << 8 | eci) << bits | value, bits + 12
+    return value.to_bytes(-(-bits // 8), "big"), bits % 8 != 0
 
 
 # ---- Reed-Solomon as lookup tables ----------------------------------------------------------------------------------
@@ -256,8 +267,8 @@ class _Plan:
     pairs: bytes  # (0, position in its block, padded to the longest) per stream byte and one zero byte: see place
     rows: Any  # numpy (longest block, blocks): which of those pairs each block's padded byte p is (or the zero byte)
     table: Any  # numpy parity rows (_parity_array) of the longest block's shape
-    mask: int  # mask 0 in codeword-bit order: XORed into stream, zero byte and parity before they are placed
-    pixels: Any  # numpy: per bitmap pixel (symbol columns only), the codeword bit it shows, or a fixed light/dark one
+    pixels: Any  # numpy: per bitmap pixel (symbol columns only), the codeword bit it shows (from the inverted copy
+    # where mask 0 inverts the module), or a fixed light/dark one
     before: bytes  # the left border's bitmap rows
     after: bytes  # the right border's
     np: Any  # numpy, bound once: a function-level import per code costs ~1 K instructions
@@ -276,26 +287,28 @@ class _Plan:
         rows = np.frombuffer(pairs, _ROW_NUMBER).take(self.rows)
         return cast(bytes, _XOR_REDUCE(self.table.take(rows, axis=0), axis=0).tobytes())
 
-    def place(self, stream: bytes) -> bytes:
-        """The A1 bitmap (rows = symbol columns, cairo's bit order) of these data codewords.
+    def place(self, stream: bytes, order: str = "") -> bytes:
+        """The A1 bitmap (rows = symbol columns, cairo's bit order, or numpy's bit `order`) of these data codewords.
 
         Interleaving (ISO 18004 7.6), the zigzag placement around the function patterns, those patterns and mask 0
-        are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords, masked in
-        codeword order with one integer XOR, are unpacked to bits, one take puts every pixel in place and one pack
-        makes the rows. Why not segno per badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python
-        loops over every module; why not big-integer placement (the previous design): ~0.15 M instructions a code.
+        are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords and an
+        inverted copy (one bytes.translate) are unpacked to bits, one take puts every pixel in place, a masked
+        module taking its bit from the copy, and one pack makes the rows. Why the copy: XORing the mask into the
+        codewords as one big integer cost ~15 K instructions a version-11 code, the copy ~2 K. Why not segno per
+        badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python loops over every module; why not
+        big-integer placement (the previous design): ~0.15 M instructions a code.
         """
         np = self.np
         words = stream + b"\0" + self.parity(stream)
-        words = (int.from_bytes(words, "big") ^ self.mask).to_bytes(len(words), "big") + _CONSTANT_BITS
-        bits = np.unpackbits(np.frombuffer(words, np.uint8))
-        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=_BIT_ORDER).tobytes()
+        bits = np.unpackbits(np.frombuffer(words + words.translate(_INVERTED) + _CONSTANT_BITS, np.uint8))
+        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=order or _BIT_ORDER).tobytes()
         return self.before + rows + self.after
 
 
 _XOR_REDUCE: Any = None  # numpy.bitwise_xor.reduce, bound with the first plan
 _ROW_NUMBER = "<u2"
-_CONSTANT_BITS = b"\x40"  # after the masked codewords: a light bit, then a dark one (function modules show them)
+_CONSTANT_BITS = b"\x40"  # after the two copies of the codewords: a light bit, then a dark one (function modules)
+_INVERTED = bytes(255 - value for value in range(256))
 _BIT_ORDER = "little" if sys.byteorder == "little" else "big"  # cairo's A1 pixel order follows its 32-bit words
 
 
@@ -333,7 +346,7 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     message = [starts[j] + i for i in range(longest) for j, b in enumerate(blocks) if i < b[0]]
     message += [data_bytes + 1 + j * 8 * lanes + i for i in range(ec_len) for j in range(len(blocks))]
     words = data_bytes + 1 + len(blocks) * 8 * lanes
-    light, dark = 8 * words, 8 * words + 1  # the bits of _CONSTANT_BITS
+    light, dark = 16 * words, 16 * words + 1  # the bits of _CONSTANT_BITS, after the plain and inverted codewords
     n = 17 + 4 * version
     function = _function_modules(version, n)
     field = 32
@@ -349,7 +362,6 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     for r, c in function:
         if matrix[r][c]:
             pixels[c * field + r + offset] = dark
-    mask = 0
     index = 0
     for strip in _strips(n):
         for r, c in strip:
@@ -358,8 +370,7 @@ def _plan(version: int, level: str, border: int) -> _Plan:
             on = (r + c) % 2 == 0  # mask 0 inverts where row + column is even
             if index < 8 * total_codewords:
                 bit = 8 * message[index // 8] + index % 8
-                pixels[c * field + r + offset] = bit
-                mask |= on << (8 * words - 1 - bit)
+                pixels[c * field + r + offset] = bit + 8 * words * on  # masked: the inverted copy's bit
             elif on:  # a remainder bit (ISO 18004 7.7.3: zero), masked
                 pixels[c * field + r + offset] = dark
             index += 1
@@ -375,7 +386,6 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         bytes(pairs),
         np.array(rows, dtype=np.intp),
         _parity_array(longest, ec_len),
-        mask,
         np.array(pixels, dtype=np.intp),
         bytes(border * stride),
         bytes(border * stride),

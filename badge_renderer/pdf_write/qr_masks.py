@@ -4,7 +4,8 @@ Why the bitmap as it is: `QrCode.bits` is cairo's A1 layout (rows of `stride` by
 symbol column k). The image is that bitmap, `width` pixels a row as cairo writes it (poppler scales a wider image,
 padding included, to other pixel rows: not the same render), and `qr_placement` turns the transposition and the
 `origin` offset into the image matrix. Only the bit order differs where A1 is least significant bit first
-(little-endian): one `bytes.translate` per code; rows whose 4-byte alignment left whole spare bytes are cut in one
+(little-endian): one `bytes.translate` per code, unless the code was encoded in the PDF's order (`QrCode.msb`, as
+the composer asks for the own writer's pages); rows whose 4-byte alignment left whole spare bytes are cut in one
 C call.
 
 Why Flate with stored blocks: a real deflate of a code costs ~30 µs (zlib sets up ~260 KB of state per call) and
@@ -60,7 +61,7 @@ def _mask_rows(code: QrCode) -> tuple[int, bytes]:
     data = code.bits
     if code.stride * 8 - width >= 8:  # cairo's rows are 4-byte aligned, a PDF image's are byte aligned
         data = b"".join(_rows(code.size, code.stride, (width + 7) // 8)(data))
-    if _TO_PDF is not None:
+    if _TO_PDF is not None and not code.msb:
         data = data.translate(_TO_PDF)
     return width, data
 

@@ -216,3 +216,14 @@ def test_the_square_before_a_code_is_its_white_square_and_image_matrix_whatever_
         assert qr_square(code, x, y, side) == expected
         assert qr_square(code, x, y, side) == expected
     assert qr_square(encode_qr("other", version=11), 3.25, 4.0, 50.0) == qr_square(vcard, 3.25, 4.0, 50.0)
+
+
+@pytest.mark.parametrize(("payload", "pixels"), [(VCARD, 149), (TEXT, 100), ("x" * 300, 300)])
+def test_a_code_encoded_in_the_pdfs_bit_order_writes_the_same_image(payload: str, pixels: int) -> None:
+    """fit_qr(msb=True), which the composer asks for on the own writer's pages, skips the per-code bit reversal:
+    same modules, same inline image and image XObject bytes as cairo's A1 order."""
+    a1, msb = fit_qr(payload, pixels, MIN_VCARD_SYMBOL_MM), fit_qr(payload, pixels, MIN_VCARD_SYMBOL_MM, msb=True)
+    assert a1 is not None and msb is not None and a1[1] == msb[1] and msb[0].msb and not a1[0].msb
+    code, ours = a1[0], msb[0]
+    assert all(code.is_dark(r, c) == ours.is_dark(r, c) for r in range(code.size) for c in range(code.size))
+    assert qr_inline(ours) == qr_inline(code) and qr_image(ours) == qr_image(code)
