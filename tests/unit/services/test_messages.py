@@ -143,6 +143,7 @@ ENGLISH_ONLY = {
     "a part numbered from {} does not fit after {} objects",
     "a part in the finished file's numbering cannot be merged by qpdf",
     "a static layer form that needs placement operators cannot be shared by parts",
+    "the static layer form {} is not in the part's numbered objects",
     # pdf_write.forms: PartFormatError, a cairo file the form copy does not read (a cairo upgrade; never shown)
     "a form is copied from a one-page file, not {} pages",
     "a page content filter this copy does not keep: {}",
