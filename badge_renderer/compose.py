@@ -106,6 +106,7 @@ class BadgeComposer:
         self._covered: dict[str, frozenset[str]] = {}  # family -> what its own regular font draws
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
+        self._codes_on_top: set[int] = set()  # ids of QR elements no later per-badge element overlaps (_painters)
         self._writing = False  # the own PDF writer is drawing (write): new quick stamps need no cairo arrays
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
@@ -315,7 +316,17 @@ class BadgeComposer:
             paint = self._painter(element)
             if paint is not None and (element.kind != "qr" or self._codes_in(element)):
                 painters.append((paint, element))  # no QR painter where no badge has a code
+        for i, (_, element) in enumerate(painters):
+            if element.kind == "qr" and not any(self._overlap(element, later) for _, later in painters[i + 1 :]):
+                self._codes_on_top.add(id(element))  # the element is pinned by the design the composer holds
         return tuple(painters)
+
+    def _overlap(self, below: Element, above: Element) -> bool:
+        """Whether `above`'s box, with a margin for ink past it (italic overhangs), meets `below`'s."""
+        x, y, w, h = self._box(below)
+        ax, ay, aw, ah = self._box(above)
+        margin = 2.0
+        return ax - margin < x + w and x < ax + aw + margin and ay - margin < y + h and y < ay + ah + margin
 
     def _draw_element(
         self,
@@ -718,7 +729,7 @@ class BadgeComposer:
         if sheet is not None:
             sheet.draw(ctx, key, x, y, side, (0, 0, 0))
         elif ctx._pointer is None:
-            ctx.write_qr(code, x, y, side)
+            ctx.write_qr(code, x, y, side, on_top=id(element) in self._codes_on_top)
         else:
             draw_qr(ctx, code, x, y, side, (0, 0, 0))
         printed = symbol_mm(code, side)

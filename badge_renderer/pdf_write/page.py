@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from badge_renderer.pdf_write.qr_masks import qr_inline, qr_square
 from badge_renderer.pdf_write.text_ops import pdf_number
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ class DirectPage:
         self.ops: list[bytes] = [b"1 0 0 -1 0 %s cm\n" % pdf_number(height)]
         self.xobjects: dict[bytes, int] = {}  # resource name -> object number
         self.matrix: tuple[float, ...] = _IDENTITY  # the current badge's transform (user -> page), for grid_window
+        # QR codes nothing later covers, each with its badge's slot operators: drawn after the rest of the page and
+        # stored in its stream uncompressed (part.DirectPart._deflate): a code's bits do not compress, and deflating
+        # a version-11 vCard's ~560 bytes cost ~78 K instructions, about a third of what the code costs a badge
+        self.codes: list[bytes] = []
+        self._slot_ops = b""  # the current badge's "q ... cm"
+        self._badge_codes: list[bytes] = []  # the current badge's, until it ends (drop_badge forgets them)
 
     # ---- badges ------------------------------------------------------------------------------------------------
     def begin_badge(
@@ -72,7 +79,7 @@ class DirectPage:
         found = _SLOTS.get(key)
         if found is None:
             found = _SLOTS[key] = _slot(*key)
-        self.matrix = found[0]
+        self.matrix, self._slot_ops = found
         self.ops.append(found[1])
         return mark
 
@@ -85,10 +92,14 @@ class DirectPage:
     def end_badge(self) -> None:
         self.ops.append(b"Q\n")
         self.matrix = _IDENTITY
+        if self._badge_codes:
+            self.codes += self._badge_codes
+            self._badge_codes = []
 
     def drop_badge(self, mark: int) -> None:
         """Forget what a badge wrote from `mark` on (its drawing failed; the caller writes its blank)."""
         del self.ops[mark:]
+        self._badge_codes = []
         self.matrix = _IDENTITY
 
     # ---- what TextStamp.draw and the QR painter call -------------------------------------------------------------
@@ -101,11 +112,14 @@ class DirectPage:
             self.ops.append(ops.ops)
             self.ops.append(b"\n")
 
-    def write_qr(self, code: Any, x: float, y: float, side: float) -> None:
-        """The code's image mask in black on a white square (x, y, side), as qr.draw_qr paints it."""
-        from badge_renderer.pdf_write.qr_masks import qr_inline, qr_square
-
-        self.ops += (qr_square(code, x, y, side), qr_inline(code), b" Q\n")
+    def write_qr(self, code: Any, x: float, y: float, side: float, *, on_top: bool = False) -> None:
+        """The code's image mask in black on a white square (x, y, side), as qr.draw_qr paints it. `on_top`: nothing
+        drawn after it on the badge overlaps the square (nor can the page's marks and other slots), so it may come
+        last on the page, in the part of the stream that is not compressed (see `codes`)."""
+        if on_top:
+            self._badge_codes += (self._slot_ops, qr_square(code, x, y, side), qr_inline(code), b" Q Q\n")
+        else:
+            self.ops += (qr_square(code, x, y, side), qr_inline(code), b" Q\n")
 
     # ---- page furniture --------------------------------------------------------------------------------------------
     def lines(self, lines: Any, *, gray: float, width: float, dash: tuple[float, ...] = ()) -> None:
@@ -121,4 +135,5 @@ class DirectPage:
         self.ops.append(b" ".join(out))
 
     def content(self) -> bytes:
+        """The operators but the deferred codes' (`codes`): what is compressed."""
         return b"".join(self.ops)

@@ -28,6 +28,7 @@ __all__ = ["DirectPart", "DirectWriterError", "LayerStandIn", "embedded", "font_
 _generations = itertools.count()
 _KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
 _EMBEDDED: dict[Path, Any] = {}  # font file -> fonts.EmbeddedFont (parsed once per process)
+_STORED_MAX = 0xFFFF  # bytes in one stored deflate block (RFC 1951 3.2.4)
 _ZLIB_HEAD = b"\x78\x01"  # deflate, 32 KB window (FLEVEL is only informative, RFC 1950); 0x7801 % 31 == 0
 
 
@@ -185,7 +186,7 @@ class DirectPart:
 
     # ---- writing -------------------------------------------------------------------------------------------------
     def finish_page(self, page: DirectPage) -> None:
-        content = self._deflate(page.content())
+        content = self._deflate(page.content(), b"".join(page.codes))
         objects = self.objects
         contents = objects.add_stream(b"<< /Filter /FlateDecode >>", content)
         resources = self._resources_of(page)
@@ -196,12 +197,21 @@ class DirectPart:
             )
         )
 
-    def _deflate(self, data: bytes) -> bytes:
-        """`data` as a zlib stream of its own, cut from the part's one raw deflate stream at a full flush (which
-        starts afresh: nothing refers back across it), with a zlib header, an empty final block and its adler32.
-        A new compressor per page cost ~180 us of set-up (zlib.compress: ~950 us) to compress ~2.5 KB in ~25 us."""
+    def _deflate(self, data: bytes, stored: bytes = b"") -> bytes:
+        """`data`, then `stored`, as a zlib stream of its own: `data` cut from the part's one raw deflate stream at a
+        full flush (which starts afresh: nothing refers back across it), `stored` in stored blocks after it (bytes
+        that do not compress: the page's QR codes), then an empty final block, with a zlib header and the adler32
+        of both. A new compressor per page cost ~180 us of set-up (zlib.compress: ~950 us) to compress ~2.5 KB in
+        ~25 us."""
         segment = self._packer.compress(data) + self._packer.flush(FULL_FLUSH)
-        return b"%s%s\x03\x00%s" % (_ZLIB_HEAD, segment, adler32(data).to_bytes(4, "big"))
+        if not stored:
+            return b"%s%s\x03\x00%s" % (_ZLIB_HEAD, segment, adler32(data).to_bytes(4, "big"))
+        blocks = [_ZLIB_HEAD, segment]
+        for start in range(0, len(stored), _STORED_MAX):  # after a flush: byte-aligned, as a stored block starts
+            chunk = stored[start : start + _STORED_MAX]
+            blocks += (b"\x00", len(chunk).to_bytes(2, "little"), (len(chunk) ^ 0xFFFF).to_bytes(2, "little"), chunk)
+        blocks += (b"\x03\x00", adler32(stored, adler32(data)).to_bytes(4, "big"))
+        return b"".join(blocks)
 
     def _resources_of(self, page: DirectPage) -> int:
         fonts = b" ".join(b"/F%d %d 0 R" % item for item in sorted(self._fonts.items()))

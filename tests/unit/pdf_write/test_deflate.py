@@ -48,3 +48,19 @@ def test_a_part_s_page_streams_are_zlib_streams_of_their_content(engine, monkeyp
     part = DirectPart(io.BytesIO(), 100, 100)
     for page in PAGES:
         assert zlib.decompress(part._deflate(page)) == page  # header, segment, final block, adler32: all valid
+
+
+@pytest.mark.parametrize("stored", [b"BI /W 8 /H 1 /IM true ID\n\x00\xff\nEI", bytes(range(256)) * 300, b"\x00"])
+def test_stored_bytes_follow_the_compressed_ones_in_the_same_zlib_stream(engine, monkeypatch, stored) -> None:
+    """A page's QR codes are stored, not deflated, after its operators: blocks of at most 65,535 bytes (the second
+    case needs two), the adler32 of both, and the next page's segment still decodes alone."""
+    import badge_renderer.pdf_write.part as part_module
+
+    monkeypatch.setattr(part_module, "page_packer", engine.page_packer)
+    monkeypatch.setattr(part_module, "FULL_FLUSH", engine.FULL_FLUSH)
+    part = DirectPart(io.BytesIO(), 100, 100)
+    for page in PAGES[:2]:
+        stream = part._deflate(page, stored)
+        assert zlib.decompress(stream) == page + stored
+        assert len(stream) >= len(stored)  # really stored: random-looking bits are not compressed away
+    assert zlib.decompress(part._deflate(PAGES[0])) == PAGES[0]
