@@ -107,6 +107,7 @@ class BadgeComposer:
         self._library = self.text.FontLibrary.default()  # once: default() re-checks the fonts folder per call
         self._small_qr_reported = False
         self._codes_on_top: set[int] = set()  # ids of QR elements no later per-badge element overlaps (_painters)
+        self._qr_slots: dict[tuple[int, int], _QrSlot] = {}  # (id(slot matrix), id(element)) -> see _write_qr
         self._writing = False  # the own PDF writer is drawing (write): new quick stamps need no cairo arrays
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
@@ -703,6 +704,8 @@ class BadgeComposer:
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
+        if ctx._pointer is None:  # a page of the own PDF writer
+            return self._write_qr(ctx, attendee, element)
         known = self._qr_requests.get((id(attendee), id(element)))
         request = known[1] if known is not None and known[0] is attendee else self._qr_request(attendee, element)
         if request is None:
@@ -711,30 +714,72 @@ class BadgeComposer:
         window = grid_window(ctx, self._box(element))
         pixels = min(pixels, window.pixels)  # the same unless the box is turned by other than a quarter
         key = (payload, pixels, wanted)
-        sheet = self._qr_sheet if ctx._pointer is not None else None  # None: a page of the own PDF writer
+        sheet = self._qr_sheet
         fitted = sheet.get(key, ctx) if sheet is not None else None
         if fitted is None:
-            fitted = self._qr_code(payload, pixels, wanted, msb=ctx._pointer is None)  # the own writer's bit order
+            fitted = self._qr_code(payload, pixels, wanted)
             sheet = None
         if fitted is None:
-            return RowIssue(
-                attendee.row,
-                column,
-                f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
-                "it was left out. Shorten the fields it encodes or choose a larger badge size.",
-            )
+            return _qr_too_long(attendee, column, payload)
         code, per_module = fitted
         x, y, side = window.square(code.size * per_module)
         # Modules stay black on a white square (quiet zone included) whatever the design's colours.
         if sheet is not None:
             sheet.draw(ctx, key, x, y, side, (0, 0, 0))
-        elif ctx._pointer is None:
-            ctx.write_qr(code, x, y, side, on_top=id(element) in self._codes_on_top)
         else:
             draw_qr(ctx, code, x, y, side, (0, 0, 0))
-        printed = symbol_mm(code, side)
-        # fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below it,
-        # every code of the job is small (the box decides, not the row): say so once.
+        return self._small_qr(symbol_mm(code, side), wanted)
+
+    def _write_qr(self, page: Any, attendee: Attendee, element: Element) -> RowIssue | None:
+        """_draw_qr for a page of the own PDF writer (`write_qr`, in the image bit order): per badge only the
+        payload, its code and two lookups. The request's fixed parts, the grid window and the square depend only on
+        the element and the slot (a sheet's slots repeat); worked out per badge they cost ~35 K instructions."""
+        slot = self._qr_slots.get((id(page.matrix), id(element)))
+        if slot is None or slot.matrix is not page.matrix or slot.element is not element:
+            slot = self._qr_slot(page.matrix, element, grid_window(page, self._box(element)))
+        if slot.kind is None:
+            return None
+        payload = qr_payload(attendee, slot.field, slot.kind)
+        if not payload:
+            return None
+        fitted = self._qr_code(payload, slot.pixels, slot.wanted, msb=True)
+        if fitted is None:
+            return _qr_too_long(attendee, slot.column, payload)
+        code, per_module = fitted
+        placed = slot.squares.get((code.size, per_module))
+        if placed is None:
+            x, y, side = slot.window.square(code.size * per_module)
+            placed = slot.squares[(code.size, per_module)] = (x, y, side, symbol_mm(code, side))
+        page.write_qr(code, placed[0], placed[1], placed[2], on_top=slot.on_top)
+        return self._small_qr(placed[3], slot.wanted) if placed[3] + 1e-6 < slot.wanted else None
+
+    def _qr_slot(self, matrix: tuple[float, ...], element: Element, window: Any) -> _QrSlot:
+        """What _write_qr keeps per (slot, element): _qr_request's fixed parts and the window."""
+        field, kind = self.options.qr_field, self.options.qr_kind
+        if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
+            field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
+        _, _, w, h = self._box(element)
+        pixels = min(max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1), window.pixels)  # as _qr_request + _draw_qr
+        slot = _QrSlot(
+            matrix,
+            element,
+            None if not field and kind != "vcard" else kind,
+            field or "",
+            field or "email",
+            MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM,
+            pixels,
+            window,
+            id(element) in self._codes_on_top,
+            {},
+        )
+        if len(self._qr_slots) >= 1024:  # bounded: a few slots per sheet layout
+            self._qr_slots.clear()
+        self._qr_slots[(id(matrix), id(element))] = slot
+        return slot
+
+    def _small_qr(self, printed: float, wanted: float) -> RowIssue | None:
+        """fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below
+        it, every code of the job is small (the box decides, not the row): say so once."""
         if printed + 1e-6 < wanted and not self._small_qr_reported:
             self._small_qr_reported = True
             return RowIssue(
@@ -935,6 +980,31 @@ def _first_field(template: str) -> str:
 def unprintable(row: int | None, column: str, missing: str) -> RowIssue:
     """The warning for characters that no bundled font can draw."""
     return RowIssue(row, column, f"No bundled font can print {missing!r}; it shows as a blank box")
+
+
+@dataclass(frozen=True)
+class _QrSlot:
+    """A QR element in one badge slot of the own writer's pages (BadgeComposer._write_qr)."""
+
+    matrix: tuple[float, ...]  # the slot's transform; kept, so its id stays its own while the entry lives
+    element: Element
+    kind: str | None  # None: no code in this job
+    field: str
+    column: str  # the column a warning names
+    wanted: float  # the smallest symbol, mm
+    pixels: int  # the square's side in whole 150 dpi pixels
+    window: Any  # qr.GridWindow
+    on_top: bool  # nothing later on the badge overlaps it (DirectPage.write_qr)
+    squares: dict[tuple[int, int], tuple[float, float, float, float]]  # (size, px a module) -> x, y, side, mm
+
+
+def _qr_too_long(attendee: Attendee, column: str, payload: str) -> RowIssue:
+    return RowIssue(
+        attendee.row,
+        column,
+        f"The QR code would hold too much text to scan at this badge size ({len(payload)} characters); "
+        "it was left out. Shorten the fields it encodes or choose a larger badge size.",
+    )
 
 
 def _shortened(attendee: Attendee, column: str, value: str) -> RowIssue:
