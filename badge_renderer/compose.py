@@ -26,6 +26,7 @@ from badge_renderer.qr import (
     MIN_VCARD_SYMBOL_MM,
     QrDataTooLong,
     draw_qr,
+    fit_many,
     fit_qr,
     grid_window,
     qr_payload,
@@ -108,6 +109,7 @@ class BadgeComposer:
         self._small_qr_reported = False
         self._codes_on_top: set[int] = set()  # ids of QR elements no later per-badge element overlaps (_painters)
         self._qr_slots: dict[tuple[int, int], _QrSlot] = {}  # (id(slot matrix), id(element)) -> see _write_qr
+        self._sheet_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}  # expect_codes
         self._writing = False  # the own PDF writer is drawing (write): new quick stamps need no cairo arrays
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
@@ -677,6 +679,26 @@ class BadgeComposer:
             self._qr_sheet = QrSheet(entries, ctx)
             self._qr_requests = requests
 
+    def expect_codes(self, attendees: Sequence[Attendee], sides: Sequence[str]) -> None:
+        """For the own PDF writer: encode the codes of the badges of one sheet, drawn next, together (qr.fit_many:
+        numpy's fixed cost per call shared by the sheet); the next call replaces them. A code whose slot turns its
+        box by other than a quarter (fewer pixels) is still encoded when it is drawn."""
+        self._sheet_codes = {}
+        wanted_codes: dict[tuple[int, float], list[str]] = {}
+        for side in sides:
+            for element in self.design.side_elements(side):
+                if element.kind != "qr" or not self._codes_in(element):
+                    continue
+                for attendee in attendees:
+                    request = self._qr_request(attendee, element)
+                    if request is not None:
+                        payload, _, wanted, pixels = request
+                        wanted_codes.setdefault((pixels, wanted), []).append(payload)
+        for (pixels, wanted), payloads in wanted_codes.items():
+            unique = list(dict.fromkeys(payloads))
+            for payload, fitted in zip(unique, fit_many(unique, pixels, wanted, msb=True), strict=True):
+                self._sheet_codes[(payload, pixels, wanted)] = fitted
+
     def draws_codes(self) -> bool:
         """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
         return any(e.kind == "qr" and self._codes_in(e) for e in self.design.elements)
@@ -742,7 +764,8 @@ class BadgeComposer:
         payload = qr_payload(attendee, slot.field, slot.kind)
         if not payload:
             return None
-        fitted = self._qr_code(payload, slot.pixels, slot.wanted, msb=True)
+        key = (payload, slot.pixels, slot.wanted)
+        fitted = self._sheet_codes[key] if key in self._sheet_codes else self._qr_code(*key, msb=True)
         if fitted is None:
             return _qr_too_long(attendee, slot.column, payload)
         code, per_module = fitted

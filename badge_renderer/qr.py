@@ -22,6 +22,7 @@ from badge_renderer.qr_encoder import (
     encode_bytes,
     smallest_version,
     symbol_bits,
+    symbol_bits_many,
     text_bytes,
 )
 
@@ -117,6 +118,30 @@ def fit_qr(text: str, pixels: int, min_symbol_mm: float, *, msb: bool = False) -
         data, version, level, QUIET_ZONE, None if data.isascii() else UTF8_ECI, msb=msb
     )
     return QrCode(size, stride, bits, version, level, origin, width, msb), per
+
+
+def fit_many(
+    texts: list[str], pixels: int, min_symbol_mm: float, *, msb: bool = False
+) -> list[tuple[QrCode, int] | None]:
+    """fit_qr for each text (the codes of one sheet), encoded together per symbol (qr_encoder.symbol_bits_many);
+    None for a text no version holds (where fit_qr raises QrDataTooLong) or that needs modules under MIN_PIXELS."""
+    found: list[tuple[QrCode, int] | None] = [None] * len(texts)
+    groups: dict[tuple[int, str, int, bool], list[tuple[int, bytes]]] = {}
+    for index, text in enumerate(texts):
+        data = text_bytes(text)
+        try:
+            choice = _choose(len(data), not data.isascii(), pixels, min_symbol_mm)
+        except QrDataTooLong:
+            continue
+        if choice is not None:
+            groups.setdefault((*choice, data.isascii()), []).append((index, data))
+    for (version, level, per, ascii_only), members in groups.items():
+        size, stride, bitmaps, origin, width = symbol_bits_many(
+            [data for _, data in members], version, level, QUIET_ZONE, None if ascii_only else UTF8_ECI, msb=msb
+        )
+        for (index, _), bits in zip(members, bitmaps, strict=True):
+            found[index] = QrCode(size, stride, bits, version, level, origin, width, msb), per
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -103,9 +103,13 @@ def write_direct_part(
                     if repeat:  # what came between the badge's own "q <matrix> cm" and its "Q"
                         fronts.append(b"".join(page.ops[mark + 1 : -1]))
 
+        coded = composer.draws_codes() and composer.document is None
+        sides = ("front", "back") if layout.backs else ("front",)
         for start in range(0, len(attendees), per_sheet):
             sheet = attendees[start : start + per_sheet]
             fronts.clear()
+            if coded:
+                composer.expect_codes(sheet, sides)  # the sheet's codes encoded together
             page = part.page()
             badges(page, sheet, layout.fronts, "front", foldover)
             if foldover:

@@ -69,3 +69,33 @@ def test_the_composer_defers_a_code_only_when_no_later_element_overlaps_it() -> 
     painters = composer._painters("front")
     qr = next(element for _, element in painters if element.kind == "qr")
     assert id(qr) not in composer._codes_on_top
+
+
+def test_a_sheet_s_codes_encoded_together_write_the_same_file(tmp_path, monkeypatch) -> None:
+    """expect_codes (each sheet's codes through qr.fit_many) changes no byte but the file's random /ID, and is
+    asked once per sheet with the sheet's attendees."""
+    import re
+
+    from badge_renderer import compose
+    from badge_renderer.model import Attendee
+    from badge_renderer.render import render_pdf
+
+    people = [
+        Attendee(row=i + 2, first_name=f"Ada{i}", last_name="Lovelace" * (i % 3 + 1), email=f"a{i}@example.org")
+        for i in range(13)
+    ]
+    options = RenderOptions(design="classic", qr_kind="vcard", workers=1)
+    sheets = []
+    real = compose.BadgeComposer.expect_codes
+    monkeypatch.setattr(
+        compose.BadgeComposer, "expect_codes", lambda self, a, s: (sheets.append(len(a)), real(self, a, s))
+    )
+    render_pdf(people, options, tmp_path / "together.pdf")
+    assert sum(sheets) == len(people) and len(sheets) >= 2
+    monkeypatch.setattr(compose.BadgeComposer, "expect_codes", lambda self, a, s: None)
+    render_pdf(people, options, tmp_path / "one_by_one.pdf")
+
+    def without_id(name: str) -> bytes:
+        return re.sub(rb"/ID \[[^\]]*\]", b"", (tmp_path / name).read_bytes())
+
+    assert without_id("together.pdf") == without_id("one_by_one.pdf")

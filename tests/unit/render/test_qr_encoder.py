@@ -205,3 +205,32 @@ def test_zbarimg_reads_vcards_with_hostile_characters(tmp_path: Path) -> None:
     for i, person in enumerate(people):
         text = qr_payload(person, "", "vcard")
         assert _zbarimg_reads(text, 400, tmp_path / f"{i}.png") == text + "\n"
+
+
+@pytest.mark.parametrize("version, level", [(1, "L"), (5, "Q"), (11, "H"), (24, "M"), (40, "H")])
+@pytest.mark.parametrize("order", ["little", "big"])
+def test_codes_placed_together_equal_codes_placed_one_by_one(version: int, level: str, order: str) -> None:
+    """_Plan.place_many (a sheet's codes in one set of numpy calls) is place, code for code, in either bit order."""
+    plan = _plan(version, level, QUIET_ZONE)
+    rng = random.Random(version)
+    streams = [bytes(rng.randrange(256) for _ in range(plan.data_bytes)) for _ in range(5)]
+    assert plan.place_many(streams, order) == [plan.place(stream, order) for stream in streams]
+    assert plan.place_many(streams[:1], order) == [plan.place(streams[0], order)]
+
+
+def test_fit_many_equals_fit_qr_for_mixed_lengths_scripts_and_misfits() -> None:
+    """One sheet's texts of several symbols (ASCII and UTF-8 with its ECI header), one that no version holds and
+    one that would need modules too small: each result is fit_qr's, or None where fit_qr has no code."""
+    from badge_renderer.qr import fit_many, fit_qr
+
+    texts = ["T000001", "BEGIN:VCARD\r\nFN:Ada\r\nEND:VCARD\r\n", "Jürgen Groß", "名前", "x" * 400, "T000002"]
+    texts += ["😀" * 2000]
+    for pixels, wanted in ((150, 20.0), (120, 15.0), (40, 15.0)):
+        expected = []
+        for text in texts:
+            try:
+                expected.append(fit_qr(text, pixels, wanted, msb=True))
+            except QrDataTooLong:
+                expected.append(None)
+        assert fit_many(texts, pixels, wanted, msb=True) == expected
+    assert any(fit_many(texts, 150, 20.0)) and fit_many(texts, 150, 20.0)[-1] is None
