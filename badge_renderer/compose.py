@@ -109,7 +109,8 @@ class BadgeComposer:
         self._small_qr_reported = False
         self._codes_on_top: set[int] = set()  # ids of QR elements no later per-badge element overlaps (_painters)
         self._qr_slots: dict[tuple[int, int], _QrSlot] = {}  # (id(slot matrix), id(element)) -> see _write_qr
-        self._sheet_codes: dict[tuple[str, int, float], tuple[Any, int] | None] = {}  # expect_codes
+        # (id(attendee), id(element)) -> (attendee, payload, its code or None, box pixels): expect_codes
+        self._sheet_codes: dict[tuple[int, int], tuple[Attendee, str, tuple[Any, int] | None, int]] = {}
         self._writing = False  # the own PDF writer is drawing (write): new quick stamps need no cairo arrays
         self._missing: OrderedDict[tuple[str, str], str] = OrderedDict()  # organisations and roles repeat across badges
         inset_x, inset_y = _safe_insets(self.design, width, height)
@@ -680,24 +681,26 @@ class BadgeComposer:
             self._qr_requests = requests
 
     def expect_codes(self, attendees: Sequence[Attendee], sides: Sequence[str]) -> None:
-        """For the own PDF writer: encode the codes of the badges of one sheet, drawn next, together (qr.fit_many:
-        numpy's fixed cost per call shared by the sheet); the next call replaces them. A code whose slot turns its
-        box by other than a quarter (fewer pixels) is still encoded when it is drawn."""
+        """For the own PDF writer: the payloads and codes of the badges of one sheet, drawn next, encoded together
+        (qr.fit_many: numpy's fixed cost per call shared by the sheet); the next call replaces them. A code whose
+        slot turns its box by other than a quarter (fewer pixels) is encoded when it is drawn."""
         self._sheet_codes = {}
-        wanted_codes: dict[tuple[int, float], list[str]] = {}
+        groups: dict[tuple[int, float], list[tuple[tuple[int, int], Attendee, str]]] = {}
         for side in sides:
             for element in self.design.side_elements(side):
                 if element.kind != "qr" or not self._codes_in(element):
                     continue
+                kind, field, _, wanted, pixels = self._qr_fixed(element)
+                if kind is None:
+                    continue
+                group = groups.setdefault((pixels, wanted), [])
                 for attendee in attendees:
-                    request = self._qr_request(attendee, element)
-                    if request is not None:
-                        payload, _, wanted, pixels = request
-                        wanted_codes.setdefault((pixels, wanted), []).append(payload)
-        for (pixels, wanted), payloads in wanted_codes.items():
-            unique = list(dict.fromkeys(payloads))
-            for payload, fitted in zip(unique, fit_many(unique, pixels, wanted, msb=True), strict=True):
-                self._sheet_codes[(payload, pixels, wanted)] = fitted
+                    group.append(((id(attendee), id(element)), attendee, qr_payload(attendee, field, kind)))
+        for (pixels, wanted), members in groups.items():
+            unique = list(dict.fromkeys(payload for _, _, payload in members if payload))
+            fitted = dict(zip(unique, fit_many(unique, pixels, wanted, msb=True), strict=True))
+            for key, attendee, payload in members:
+                self._sheet_codes[key] = (attendee, payload, fitted.get(payload), pixels)
 
     def draws_codes(self) -> bool:
         """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
@@ -761,11 +764,16 @@ class BadgeComposer:
             slot = self._qr_slot(page.matrix, element, grid_window(page, self._box(element)))
         if slot.kind is None:
             return None
-        payload = qr_payload(attendee, slot.field, slot.kind)
-        if not payload:
-            return None
-        key = (payload, slot.pixels, slot.wanted)
-        fitted = self._sheet_codes[key] if key in self._sheet_codes else self._qr_code(*key, msb=True)
+        known = self._sheet_codes.get((id(attendee), id(element)))
+        if known is not None and known[0] is attendee and known[3] == slot.pixels:
+            payload, fitted = known[1], known[2]
+            if not payload:
+                return None
+        else:
+            payload = qr_payload(attendee, slot.field, slot.kind)
+            if not payload:
+                return None
+            fitted = self._qr_code(payload, slot.pixels, slot.wanted, msb=True)
         if fitted is None:
             return _qr_too_long(attendee, slot.column, payload)
         code, per_module = fitted
@@ -778,19 +786,15 @@ class BadgeComposer:
 
     def _qr_slot(self, matrix: tuple[float, ...], element: Element, window: Any) -> _QrSlot:
         """What _write_qr keeps per (slot, element): _qr_request's fixed parts and the window."""
-        field, kind = self.options.qr_field, self.options.qr_kind
-        if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
-            field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
-        _, _, w, h = self._box(element)
-        pixels = min(max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1), window.pixels)  # as _qr_request + _draw_qr
+        kind, field, column, wanted, pixels = self._qr_fixed(element)
         slot = _QrSlot(
             matrix,
             element,
-            None if not field and kind != "vcard" else kind,
-            field or "",
-            field or "email",
-            MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM,
-            pixels,
+            kind,
+            field,
+            column,
+            wanted,
+            min(pixels, window.pixels),  # the same unless the box is turned by other than a quarter (_draw_qr)
             window,
             id(element) in self._codes_on_top,
             {},
@@ -799,6 +803,21 @@ class BadgeComposer:
             self._qr_slots.clear()
         self._qr_slots[(id(matrix), id(element))] = slot
         return slot
+
+    def _qr_fixed(self, element: Element) -> tuple[str | None, str, str, float, int]:
+        """(kind or None when the job prints no code, field, column, minimum symbol mm, box pixels) of a QR
+        element: _qr_request without the attendee."""
+        field, kind = self.options.qr_field, self.options.qr_kind
+        if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
+            field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
+        _, _, w, h = self._box(element)
+        return (
+            None if not field and kind != "vcard" else kind,
+            field or "",
+            field or "email",
+            MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM,
+            max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1),
+        )
 
     def _small_qr(self, printed: float, wanted: float) -> RowIssue | None:
         """fit_qr reaches the minimum whenever the box holds it at some whole number of pixels per module; below

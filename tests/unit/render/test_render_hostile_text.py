@@ -70,16 +70,33 @@ def failing_qr(monkeypatch: pytest.MonkeyPatch) -> str:
     from badge_renderer.pdf_write.page import DirectPage
 
     real_write_qr = DirectPage.write_qr
+    encoded: dict[int, tuple[object, str]] = {}  # id(code) -> (the code, pinned; its text)
+    real_fit, real_many = compose.fit_qr, compose.fit_many
 
-    def write_qr(page, *args, **kwargs):  # BadgeForge's own PDF writer
-        if payloads and payloads[-1] == boom:
+    def fit_qr(text, *args, **kwargs):
+        found = real_fit(text, *args, **kwargs)
+        if found:
+            encoded[id(found[0])] = (found[0], text)
+        return found
+
+    def fit_many(texts, *args, **kwargs):  # the own writer encodes a sheet's codes before drawing it
+        found = real_many(texts, *args, **kwargs)
+        for text, fitted in zip(texts, found, strict=True):
+            if fitted:
+                encoded[id(fitted[0])] = (fitted[0], text)
+        return found
+
+    def write_qr(page, code, *args, **kwargs):  # BadgeForge's own PDF writer
+        if encoded.get(id(code), (None, ""))[1] == boom:
             raise RuntimeError("cairo said no (injected)")
-        return real_write_qr(page, *args, **kwargs)
+        return real_write_qr(page, code, *args, **kwargs)
 
     monkeypatch.setattr(compose, "qr_payload", qr_payload)
     monkeypatch.setattr(compose, "draw_qr", draw_qr)
     monkeypatch.setattr(compose.QrSheet, "draw", sheet_draw)
     monkeypatch.setattr(DirectPage, "write_qr", write_qr)
+    monkeypatch.setattr(compose, "fit_qr", fit_qr)
+    monkeypatch.setattr(compose, "fit_many", fit_many)
     return boom
 
 
