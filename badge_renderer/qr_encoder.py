@@ -8,17 +8,19 @@ table row per data byte XOR-reduced for every block's parity at once, and one ta
 its codeword bit (interleaving, zigzag placement, function patterns and mask 0 in one index array), packed into
 cairo's A1 layout (see _Plan.place). ~0.1 M instructions a version-11 vCard; the big-integer placement and per-byte
 parity lookups it replaced took ~0.26 M. numpy is imported with the first plan, so only by jobs with codes.
-The symbol tables (capacities, block structure, alignment positions, format and version words) are ISO/IEC 18004
-figures, read from segno's constants; tests check every version at every level module for module against segno.
+The block structure is ISO/IEC 18004's table (qr_tables); capacities, alignment positions, function patterns and
+format and version words are computed here: segno is not imported to render (its package pulls urllib and xml,
+~38 ms a process). Tests check every version at every level module for module against segno.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, cast
+
+from badge_renderer.qr_tables import ECC_BLOCKS
 
 _LEVEL_ORDER = ("L", "M", "Q", "H")
 _PAD_RUN = bytes([0xEC, 0x11]) * 1500  # ISO 18004 pad codewords, alternating; longer than any symbol holds
@@ -93,22 +95,10 @@ def text_bytes(text: str) -> bytes:
 
 
 # ---- capacities ---------------------------------------------------------------------------------------------------
-def _level_const(level: str) -> int:
-    from segno import consts
-
-    return {"L": consts.ERROR_LEVEL_L, "M": consts.ERROR_LEVEL_M, "Q": consts.ERROR_LEVEL_Q, "H": consts.ERROR_LEVEL_H}[
-        level
-    ]
-
-
 @cache
 def _capacity_bits(level: str) -> tuple[int, ...]:
-    """Data bits of versions 1..40 at `level` (index 0 is version 1)."""
-    from segno import consts
-
-    const = _level_const(level)
-    capacity = cast("Mapping[int, Mapping[int, int]]", consts.SYMBOL_CAPACITY)  # an untyped literal in segno
-    return tuple(capacity[version][const] for version in range(1, 41))
+    """Data bits of versions 1..40 at `level` (index 0 is version 1): 8 per data codeword of its blocks."""
+    return tuple(8 * sum(n * data for n, _, data in ECC_BLOCKS[version][level]) for version in range(1, 41))
 
 
 def _header_bits(version: int, eci: bool) -> int:
@@ -363,14 +353,9 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     ever cut light pixels.
     """
     global _XOR_REDUCE
-    import segno
-    from segno import consts
-
     np = _numpy()
     _XOR_REDUCE = np.bitwise_xor.reduce
-    ecc = cast("Mapping[int, Mapping[int, tuple[Any, ...]]]", consts.ECC)  # an untyped literal in segno
-    groups = ecc[version][_level_const(level)]
-    blocks = [(g.num_data, g.num_total - g.num_data) for g in groups for _ in range(g.num_blocks)]
+    blocks = [(data, total - data) for count, total, data in ECC_BLOCKS[version][level] for _ in range(count)]
     longest, ec_len = max(b[0] for b in blocks), blocks[0][1]
     lanes = -(-ec_len // 8)
     data_bytes = sum(b[0] for b in blocks)
@@ -390,19 +375,17 @@ def _plan(version: int, level: str, border: int) -> _Plan:
     light, dark = 16 * words, 16 * words + 1  # the bits of _CONSTANT_BITS, after the plain and inverted codewords
     n = 17 + 4 * version
     function = _function_modules(version, n)
+    dark_function = _dark_function_modules(version, level, n)
     field = 32
     while field < n:
         field *= 2
-    probe = segno.make(b"", version=version, error=level.lower(), mode="byte", mask=0, boost_error=False)
-    matrix = [list(row) for row in probe.matrix_iter(scale=1, border=0)]
     # The symbol's first pixel in its field: after the whole border when it fits, else after one blank module (the
     # light square behind the code is the rest of the border; cairo's clip was seen pulled in by up to 0.24 pt, a
     # rounding to whole points, and a module is at least 0.96 pt).
     offset = border if n + 2 * border <= field else (field - n) // 2
     pixels = [light] * (n * field)  # bitmap row c (symbol column c), pixel r + offset: symbol row r
-    for r, c in function:
-        if matrix[r][c]:
-            pixels[c * field + r + offset] = dark
+    for r, c in dark_function:
+        pixels[c * field + r + offset] = dark
     index = 0
     for strip in _strips(n):
         for r, c in strip:
@@ -452,22 +435,89 @@ def _strips(n: int) -> list[list[tuple[int, int]]]:
 
 def _function_modules(version: int, n: int) -> frozenset[tuple[int, int]]:
     """Finders with separators and format areas, timing, alignment and version areas (everything but data)."""
-    from segno import consts
-
     cells = set()
     for r in range(n):
         for c in range(n):
             if (r <= 8 and c <= 8) or (r <= 8 and c >= n - 8) or (r >= n - 8 and c <= 8) or r == 6 or c == 6:
                 cells.add((r, c))
-    if version >= 2:
-        centres = consts.ALIGNMENT_POS[version - 2]
-        for cy in centres:
-            for cx in centres:
-                if (cy, cx) in ((6, 6), (6, centres[-1]), (centres[-1], 6)):
-                    continue
-                cells.update((cy + dy, cx + dx) for dy in range(-2, 3) for dx in range(-2, 3))
+    for cy, cx in _alignment_centres(version):
+        cells.update((cy + dy, cx + dx) for dy in range(-2, 3) for dx in range(-2, 3))
     if version >= 7:
         for a in range(6):
             for b in range(n - 11, n - 8):
                 cells.update(((a, b), (b, a)))
     return frozenset(cells)
+
+
+def _alignment_centres(version: int) -> list[tuple[int, int]]:
+    """(row, column) of every alignment pattern (ISO 18004 Annex E): rows and columns at the same positions, the
+    first at 6, the last 7 from the far edge, evenly spaced by an even step between (26 for version 32), none
+    where a finder is."""
+    if version < 2:
+        return []
+    count = version // 7 + 2
+    last = 4 * version + 10
+    step = _alignment_step(version)
+    positions = [6] + [last - step * i for i in range(count - 2, -1, -1)]
+    corners = {(6, 6), (6, last), (last, 6)}
+    return [(r, c) for r in positions for c in positions if (r, c) not in corners]
+
+
+def _alignment_step(version: int) -> int:
+    """The spacing of the alignment patterns after the first (even; 26 where the rounding would give 28)."""
+    count = version // 7 + 2
+    if version == 32:
+        return 26
+    return (version * 4 + count * 2 + 1) // (2 * count - 2) * 2
+
+
+def _format_word(level: str, mask: int) -> int:
+    """The 15-bit format information (ISO 18004 7.9): level and mask, a BCH(15,5) remainder, XOR 0x5412."""
+    data = {"L": 1, "M": 0, "Q": 3, "H": 2}[level] << 3 | mask
+    rem = data << 10
+    for shift in range(4, -1, -1):
+        if rem & (1 << (shift + 10)):
+            rem ^= 0x537 << shift
+    return (data << 10 | rem) ^ 0x5412
+
+
+def _version_word(version: int) -> int:
+    """The 18-bit version information (ISO 18004 7.10): the version and a BCH(18,6) remainder."""
+    rem = version << 12
+    for shift in range(5, -1, -1):
+        if rem & (1 << (shift + 12)):
+            rem ^= 0x1F25 << shift
+    return version << 12 | rem
+
+
+def _dark_function_modules(version: int, level: str, n: int) -> set[tuple[int, int]]:
+    """The dark modules of everything but the data (mask 0): finders, timing, alignment, format and version
+    information and the dark module, as (row, column)."""
+    dark: set[tuple[int, int]] = set()
+    for top, left in ((0, 0), (0, n - 7), (n - 7, 0)):
+        for dr in range(7):
+            for dc in range(7):
+                if max(abs(dr - 3), abs(dc - 3)) != 2:
+                    dark.add((top + dr, left + dc))
+    for i in range(8, n - 8, 2):
+        dark.update(((6, i), (i, 6)))
+    for cy, cx in _alignment_centres(version):
+        for dr in range(-2, 3):
+            for dc in range(-2, 3):
+                if max(abs(dr), abs(dc)) != 1:
+                    dark.add((cy + dr, cx + dc))
+    word = _format_word(level, 0)
+    for i in range(15):
+        if not word >> i & 1:
+            continue
+        # beside the top-left finder: bits 0-7 down column 8 (past the timing row), 8-14 leftwards along row 8
+        dark.add((i if i < 6 else i + 1, 8) if i < 8 else (8, 14 - i if i >= 9 else 7))
+        # the copy: bits 0-7 leftwards from the right edge along row 8, 8-14 up column 8 from the bottom
+        dark.add((8, n - 1 - i) if i < 8 else (n - 15 + i, 8))
+    dark.add((n - 8, 8))  # the dark module
+    if version >= 7:
+        word = _version_word(version)
+        for i in range(18):
+            if word >> i & 1:
+                dark.update(((i // 3, n - 11 + i % 3), (n - 11 + i % 3, i // 3)))
+    return dark

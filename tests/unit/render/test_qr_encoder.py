@@ -234,3 +234,31 @@ def test_fit_many_equals_fit_qr_for_mixed_lengths_scripts_and_misfits() -> None:
                 expected.append(None)
         assert fit_many(texts, pixels, wanted, msb=True) == expected
     assert any(fit_many(texts, 150, 20.0)) and fit_many(texts, 150, 20.0)[-1] is None
+
+
+def test_the_block_table_is_iso_18004_s_as_segno_has_it() -> None:
+    from badge_renderer.qr_encoder import _capacity_bits
+    from badge_renderer.qr_tables import ECC_BLOCKS
+
+    for version in range(1, 41):
+        for level, const in LEVELS.items():
+            expected = tuple((g.num_blocks, g.num_total, g.num_data) for g in consts.ECC[version][const])
+            assert ECC_BLOCKS[version][level] == expected
+            assert _capacity_bits(level)[version - 1] == consts.SYMBOL_CAPACITY[version][const]
+
+
+def test_a_job_with_codes_does_not_import_segno(tmp_path: Path) -> None:
+    """segno's package pulls urllib, http.client and xml (~38 ms a process): rendering vCards needs none of it."""
+    import sys
+
+    script = (
+        "import sys\n"
+        "from badge_renderer.model import Attendee\n"
+        "from badge_renderer.options import RenderOptions\n"
+        "from badge_renderer.render import render_pdf\n"
+        "people = [Attendee(row=i + 2, full_name=f'Ada {i}', email=f'a{i}@example.org') for i in range(12)]\n"
+        f"render_pdf(people, RenderOptions(qr_kind='vcard', workers=1), {str(tmp_path / 'out.pdf')!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('segno', 'numpy'))[:1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['numpy']"  # the encoder's numpy, and no segno
