@@ -72,8 +72,8 @@ def test_the_composer_defers_a_code_only_when_no_later_element_overlaps_it() -> 
 
 
 def test_a_sheet_s_codes_encoded_together_write_the_same_file(tmp_path, monkeypatch) -> None:
-    """expect_codes (each sheet's codes through qr.fit_many) changes no byte but the file's random /ID, and is
-    asked once per sheet with the sheet's attendees."""
+    """expect_codes (the codes of about CODE_BATCH badges, whole sheets, through qr.fit_many) changes no byte but
+    the file's random /ID, and is asked with every attendee once."""
     import re
 
     from badge_renderer import compose
@@ -82,7 +82,7 @@ def test_a_sheet_s_codes_encoded_together_write_the_same_file(tmp_path, monkeypa
 
     people = [
         Attendee(row=i + 2, first_name=f"Ada{i}", last_name="Lovelace" * (i % 3 + 1), email=f"a{i}@example.org")
-        for i in range(13)
+        for i in range(45)
     ]
     options = RenderOptions(design="classic", qr_kind="vcard", workers=1)
     sheets = []
@@ -91,7 +91,7 @@ def test_a_sheet_s_codes_encoded_together_write_the_same_file(tmp_path, monkeypa
         compose.BadgeComposer, "expect_codes", lambda self, a, s: (sheets.append(len(a)), real(self, a, s))
     )
     render_pdf(people, options, tmp_path / "together.pdf")
-    assert sum(sheets) == len(people) and len(sheets) >= 2
+    assert sum(sheets) == len(people) and len(sheets) == 2  # 32 badges (eight sheets of four), then 13
     monkeypatch.setattr(compose.BadgeComposer, "expect_codes", lambda self, a, s: None)
     render_pdf(people, options, tmp_path / "one_by_one.pdf")
 
