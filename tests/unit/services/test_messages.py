@@ -207,6 +207,16 @@ ENGLISH_ONLY = {
     "not a plain number: {}",
     "{} outside 0..1",
     "colour {}",
+    # template_subset.Unsupported: never shown; the template is then filled by Jinja2 as before
+    "a carriage return",
+    "endif without if",
+    "if without endif",
+    "a tag this reader does not split",
+    "a keyword as a name",
+    "undefined {}",
+    "the key {} of {}",
+    "{} is no number",
+    "a value of another type",
 }
 PLACEHOLDER = re.compile(r"\{(\w+)(?:, *(\w+))?\}")
 
