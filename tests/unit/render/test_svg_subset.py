@@ -182,3 +182,49 @@ print("cairosvg" in sys.modules, "jinja2" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split() == ["False", "False"], done.stdout  # neither cairosvg nor jinja2
     assert all((tmp_path / f"{name}.pdf").stat().st_size > 1000 for name in DESIGNS)
+
+
+def _streams(pdf: Path) -> list[bytes]:
+    """Every page's content and every form and image XObject's data, in page order."""
+    from pypdf import PdfReader
+
+    out: list[bytes] = []
+
+    def walk(resources: Any, seen: set[int]) -> None:
+        xobjects = resources.get("/XObject") if resources else None
+        for _, ref in sorted((xobjects or {}).items()):
+            obj = ref.get_object()
+            if ref.idnum not in seen:
+                seen.add(ref.idnum)
+                out.append(obj.get_data())
+                walk(obj.get("/Resources") if obj["/Subtype"] == "/Form" else None, seen)
+
+    for page in PdfReader(pdf).pages:
+        out.append(page.get_contents().get_data())
+        walk(page.get("/Resources"), set())
+    return out
+
+
+@pytest.mark.parametrize(("name", "sides"), [("classic", "single"), ("modern", "single"), ("pass", "duplex")])
+def test_render_pdf_writes_the_same_streams_as_through_jinja2_and_cairosvg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, sides: str
+) -> None:
+    """End to end: the PDF's page and form streams are byte-identical with both fast paths turned off."""
+    import logging
+
+    import badge_renderer.svg_subset as svg_subset
+    import badge_renderer.template_subset as template_subset
+    from badge_renderer.model import Attendee
+    from badge_renderer.render import RenderOptions, render_pdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    people = [
+        Attendee(row=i + 2, first_name=f"Ada{i}", last_name="Lovelace", ticket_type=("VIP", "Speaker", "")[i % 3])
+        for i in range(9)
+    ]
+    options = RenderOptions(design=name, event_name="Expo & <Co>", sides=sides)
+    render_pdf(people, options, tmp_path / "fast.pdf")
+    monkeypatch.setattr(svg_subset, "draw_subset", lambda source: None)
+    monkeypatch.setattr(template_subset, "render_file", lambda path, context: None)
+    render_pdf(people, options, tmp_path / "slow.pdf")
+    assert _streams(tmp_path / "fast.pdf") == _streams(tmp_path / "slow.pdf")
