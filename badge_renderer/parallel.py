@@ -57,10 +57,12 @@ PARENT_SHARE = 0.90
 # copy, `bench/render_timeline.py --instructions --badges 2000`; 0.142 vs 0.138 ms at 10,000).
 DIRECT_PARENT_SHARE = 0.94
 # ...and this process draws the job's static layers after the forks (the workers never need them) besides the
-# design checks: ~390 M instructions with the bench's photo and logo (layers ~230 M, checks ~163 M), less the
-# worker's own start (~13 M): ~1,200 of a worker's badges (the same run; walls at 10,000 say ~1,450: the layers'
-# image work runs slower per instruction). The workers draw that many more.
-PARENT_HEAD = 1_250
+# design checks: ~210 M instructions with the bench's photo and logo (layers ~46 M since svg_subset and
+# template_subset spared the cairosvg and jinja2 imports, ~230 M before; checks ~163 M), less the worker's own
+# start (~13 M): ~630 of a worker's badges, which the workers draw more. At 650 `bench/render_timeline.py
+# --instructions` gives, after the fork, 2,000 badges: parent 441 M, worker 429 M (at 1,250: 355 M and 514 M);
+# 10,000: the parent done with its part and its copy at 1,612 M, the worker at 1,674 M.
+PARENT_HEAD = 650
 # A worker's part is numbered from past what the parts before it may hold (_numbering): a page, its content and
 # at most one resources dictionary of its own, and room for fonts, static layers and shared resources. A part
 # before that used more has the job drawn by cairo (pdf_stream.PdfAssembler.append_numbered).

@@ -222,6 +222,7 @@ def instructions(args: argparse.Namespace) -> None:
         command += [] if args.distinct else ["--repeating-names"]
         command += ["--workers", str(args.workers)] if args.workers else []
         command += ["--parent-share", str(args.parent_share)] if args.parent_share is not None else []
+        command += ["--parent-head", str(args.parent_head)] if args.parent_head is not None else []
         run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         if run.returncode:
             raise SystemExit(run.stderr[-2000:])

@@ -192,6 +192,31 @@ ENGLISH_ONLY = {
     "the ZIP entry holds more than it declares (a zip bomb)",
     "the render needs more than {} bytes of scratch space (at {})",  # part of job.spool_full
     "{}: {}",  # a file name and a message that has its own entry
+    # svg_subset.Unsupported: never shown; the artwork is then drawn by cairosvg as before
+    "DOCTYPE, comment, CDATA or processing instruction",
+    "not well-formed: {}",
+    "<{}> nested in <{}>",
+    "attributes on <title>",
+    "text outside <title>",
+    "root is not a plain <svg>",
+    "viewBox other than 0 0 width height",
+    "empty root",
+    "element <{}>",
+    "attributes {} on <{}>",
+    "negative {}",
+    "not a plain number: {}",
+    "{} outside 0..1",
+    "colour {}",
+    # template_subset.Unsupported: never shown; the template is then filled by Jinja2 as before
+    "a carriage return",
+    "endif without if",
+    "if without endif",
+    "a tag this reader does not split",
+    "a keyword as a name",
+    "undefined {}",
+    "the key {} of {}",
+    "{} is no number",
+    "a value of another type",
 }
 PLACEHOLDER = re.compile(r"\{(\w+)(?:, *(\w+))?\}")
 
