@@ -74,9 +74,8 @@ def symbol_bits(
     """(size, stride, bitmap, origin, width) of `data` in exactly this symbol, which the caller knows holds it
     (qr.fit_qr has chosen it): no capacity checks. `msb`: each byte's pixels most significant bit first (a PDF
     image's order) instead of cairo's A1 order."""
-    plan = _plan(version, level, border)
-    stream = _stream(data, version, plan.data_bytes, eci)
-    return plan.size, plan.stride, plan.place(stream, "big" if msb else _BIT_ORDER), plan.origin, plan.width
+    size, stride, (bits,), origin, width = symbol_bits_many([data], version, level, border, eci, msb=msb)
+    return size, stride, bits, origin, width
 
 
 def symbol_bits_many(
@@ -271,23 +270,40 @@ class _Plan:
     before: bytes  # the left border's bitmap rows
     after: bytes  # the right border's
     np: Any  # numpy, bound once: a function-level import per code costs ~1 K instructions
+    batch_rows: dict[int, Any]  # codes at once -> `rows` for that many copies of `pairs` (parities), made once
+    batch_pixels: dict[int, Any]  # codes at once -> `pixels` for that many codes' bits one after another
 
     def parity(self, stream: bytes) -> bytes:
-        """Every block's parity, block after block, each padded to whole 64-bit words.
+        """Every block's parity, block after block, each padded to whole 64-bit words (see `parities`)."""
+        return self.parities([stream])
+
+    def parities(self, streams: list[bytes]) -> bytes:
+        """`parity` of each stream, one after another, in one set of numpy calls.
 
         A block one byte shorter than the longest is the same polynomial with a zero byte in front, so all blocks
         share one table: byte b at padded position p gives row 256 p + b. Those row numbers come from one bytearray
-        (the stream's bytes in the even places of `pairs`, read as little-endian 16-bit numbers), one take puts them
-        in (position, block) order, a second takes the rows, and one XOR-reduce over the positions gives them all.
+        (the streams' bytes in the even places of copies of `pairs`, read as little-endian 16-bit numbers), one
+        take puts them in (position, code, block) order, a second takes the rows, and one XOR-reduce over the
+        positions gives them all.
         """
-        np = self.np
-        pairs = bytearray(self.pairs)
-        pairs[0 : 2 * self.data_bytes : 2] = stream
-        rows = np.frombuffer(pairs, _ROW_NUMBER).take(self.rows)
-        return cast(bytes, _XOR_REDUCE(self.table.take(rows, axis=0), axis=0).tobytes())
+        step, data_bytes = len(self.pairs), self.data_bytes
+        pairs = bytearray(self.pairs * len(streams))
+        for i, stream in enumerate(streams):
+            pairs[i * step : i * step + 2 * data_bytes : 2] = stream
+        index = self.batch_rows.get(len(streams))
+        if index is None:  # (position, code, block): the reduce below runs over the first axis (~13 K against ~36 K)
+            offsets = self.np.arange(len(streams)) * (step // 2)
+            index = self.batch_rows[len(streams)] = self.rows[:, None, :] + offsets[None, :, None]
+        rows = self.np.frombuffer(pairs, _ROW_NUMBER).take(index)
+        return cast(bytes, _XOR_REDUCE(self.table.take(rows, axis=0), axis=0).tobytes())  # (codes, blocks, lanes)
 
     def place(self, stream: bytes, order: str = "") -> bytes:
-        """The A1 bitmap (rows = symbol columns, cairo's bit order, or numpy's bit `order`) of these data codewords.
+        """The A1 bitmap (rows = symbol columns, cairo's bit order, or numpy's bit `order`) of these data codewords
+        (see `place_many`)."""
+        return self.place_many([stream], order)[0]
+
+    def place_many(self, streams: list[bytes], order: str = "") -> list[bytes]:
+        """`place` for several codes of this plan at once: the same numpy calls, each over all of them.
 
         Interleaving (ISO 18004 7.6), the zigzag placement around the function patterns, those patterns and mask 0
         are one fixed map from codeword bits (and two constant bits) to bitmap pixels: the codewords and an
@@ -296,31 +312,25 @@ class _Plan:
         codewords as one big integer cost ~15 K instructions a version-11 code, the copy ~2 K. Why not segno per
         badge: even with a fixed mask it spends ~2.3 ms per vCard code in Python loops over every module; why not
         big-integer placement (the previous design): ~0.15 M instructions a code.
-        """
-        np = self.np
-        words = stream + b"\0" + self.parity(stream)
-        bits = np.unpackbits(np.frombuffer(words + words.translate(_INVERTED) + _CONSTANT_BITS, np.uint8))
-        rows = np.packbits(bits.take(self.pixels, mode="wrap"), bitorder=order or _BIT_ORDER).tobytes()
-        return self.before + rows + self.after
 
-    def place_many(self, streams: list[bytes], order: str = "") -> list[bytes]:
-        """`place` for several codes of this plan at once: the same numpy calls, each over all of them (a sheet's
-        codes). Why: in a job the calls' fixed cost dominates, and numpy's code is cold between badges; four
-        version-11 vCards cost ~91 K instructions and ~10.6 us each this way, against ~115 K and ~16.3 us one by
-        one (measured alone, 2026-12-02), and ~30 % less time in a job."""
+        Why several at once: in a job the calls' fixed cost dominates, and numpy's code is cold between badges;
+        four version-11 vCards cost ~87 K instructions and ~11 us each this way, ~132 K and ~21 us one at a time
+        (measured alone, 2026-12-02). One code through this batch form costs ~17 K more than the single-code
+        version it replaced (~115 K): one implementation serves both, and single codes are only drawn by previews
+        and PNGs now.
+        """
         np, count = self.np, len(streams)
-        step, data_bytes = len(self.pairs), self.data_bytes
-        pairs = bytearray(self.pairs * count)
-        for i, stream in enumerate(streams):
-            pairs[i * step : i * step + 2 * data_bytes : 2] = stream
-        rows = np.frombuffer(pairs, _ROW_NUMBER).reshape(count, step // 2).take(self.rows, axis=1)
-        parity = _XOR_REDUCE(self.table.take(rows, axis=0), axis=1).tobytes()  # (codes, blocks, lanes)
+        parity = self.parities(streams)
         size = len(parity) // count
         words = [stream + b"\0" + parity[i * size : (i + 1) * size] for i, stream in enumerate(streams)]
         blob = b"".join([w + w.translate(_INVERTED) + _CONSTANT_BITS for w in words])
-        bits = np.unpackbits(np.frombuffer(blob, np.uint8)).reshape(count, -1)
-        packed = np.packbits(bits.take(self.pixels, axis=1, mode="wrap"), axis=1, bitorder=order or _BIT_ORDER)
-        out, length = packed.tobytes(), packed.shape[1]
+        index = self.batch_pixels.get(count)
+        if index is None:  # one flat take and pack: a code's pixels are whole bytes (rows of 32 pixels or more)
+            index = self.pixels if count == 1 else (self.pixels + np.arange(count)[:, None] * (8 * len(blob) // count))
+            index = self.batch_pixels[count] = index.ravel()
+        bits = np.unpackbits(np.frombuffer(blob, np.uint8))
+        out = np.packbits(bits.take(index, mode="wrap"), bitorder=order or _BIT_ORDER).tobytes()
+        length = len(out) // count
         return [self.before + out[i * length : (i + 1) * length] + self.after for i in range(count)]
 
 
@@ -414,6 +424,8 @@ def _plan(version: int, level: str, border: int) -> _Plan:
         bytes(border * stride),
         bytes(border * stride),
         np,
+        {},
+        {},
     )
 
 
@@ -457,18 +469,10 @@ def _alignment_centres(version: int) -> list[tuple[int, int]]:
         return []
     count = version // 7 + 2
     last = 4 * version + 10
-    step = _alignment_step(version)
+    step = 26 if version == 32 else (version * 4 + count * 2 + 1) // (2 * count - 2) * 2  # 32: rounding gives 28
     positions = [6] + [last - step * i for i in range(count - 2, -1, -1)]
     corners = {(6, 6), (6, last), (last, 6)}
     return [(r, c) for r in positions for c in positions if (r, c) not in corners]
-
-
-def _alignment_step(version: int) -> int:
-    """The spacing of the alignment patterns after the first (even; 26 where the rounding would give 28)."""
-    count = version // 7 + 2
-    if version == 32:
-        return 26
-    return (version * 4 + count * 2 + 1) // (2 * count - 2) * 2
 
 
 def _format_word(level: str, mask: int) -> int:
