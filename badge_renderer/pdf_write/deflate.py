@@ -10,6 +10,7 @@ zlib's does, so each page's segment decodes on its own (tests/unit/pdf_write/tes
 
 from __future__ import annotations
 
+import struct
 import zlib
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,20 @@ except ImportError:  # the wheel is in requirements; without it, zlib writes the
 ENGINE = "isal" if _engine is not zlib else "zlib"
 FULL_FLUSH = _engine.Z_FULL_FLUSH
 adler32 = _engine.adler32
+
+
+STORED_MAX = 0xFFFF  # bytes in one stored deflate block (RFC 1951 3.2.4)
+
+
+def stored_blocks(data: bytes, *, final: bool) -> list[bytes]:
+    """`data` as stored (uncompressed) deflate blocks of at least one block, to follow a byte boundary (a stream's
+    start or a flush); `final`: the last block ends the deflate stream."""
+    blocks: list[bytes] = []
+    for start in range(0, len(data), STORED_MAX) if data else [0]:
+        chunk = data[start : start + STORED_MAX]
+        last = final and start + STORED_MAX >= len(data)
+        blocks += (struct.pack("<BHH", last, len(chunk), len(chunk) ^ 0xFFFF), chunk)
+    return blocks
 
 
 def page_packer(level: int) -> Any:

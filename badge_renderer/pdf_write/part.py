@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from badge_renderer.pdf_write.deflate import FULL_FLUSH, adler32, page_packer
+from badge_renderer.pdf_write.deflate import FULL_FLUSH, adler32, page_packer, stored_blocks
 from badge_renderer.pdf_write.objects import DirectWriterError, PdfObjects
 from badge_renderer.pdf_write.page import DirectPage
 from badge_renderer.pdf_write.text_ops import FontKeys, StampOps, pdf_number, stamp_ops
@@ -28,7 +28,6 @@ __all__ = ["DirectPart", "DirectWriterError", "LayerStandIn", "embedded", "font_
 _generations = itertools.count()
 _KEYS: FontKeys | None = None  # per process: stamps' operators name fonts by these keys in every part
 _EMBEDDED: dict[Path, Any] = {}  # font file -> fonts.EmbeddedFont (parsed once per process)
-_STORED_MAX = 0xFFFF  # bytes in one stored deflate block (RFC 1951 3.2.4)
 _ZLIB_HEAD = b"\x78\x01"  # deflate, 32 KB window (FLEVEL is only informative, RFC 1950); 0x7801 % 31 == 0
 
 
@@ -206,10 +205,7 @@ class DirectPart:
         segment = self._packer.compress(data) + self._packer.flush(FULL_FLUSH)
         if not stored:
             return b"%s%s\x03\x00%s" % (_ZLIB_HEAD, segment, adler32(data).to_bytes(4, "big"))
-        blocks = [_ZLIB_HEAD, segment]
-        for start in range(0, len(stored), _STORED_MAX):  # after a flush: byte-aligned, as a stored block starts
-            chunk = stored[start : start + _STORED_MAX]
-            blocks += (b"\x00", len(chunk).to_bytes(2, "little"), (len(chunk) ^ 0xFFFF).to_bytes(2, "little"), chunk)
+        blocks = [_ZLIB_HEAD, segment, *stored_blocks(stored, final=False)]  # the flush left a byte boundary
         blocks += (b"\x03\x00", adler32(stored, adler32(data)).to_bytes(4, "big"))
         return b"".join(blocks)
 

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from functools import lru_cache
 from operator import itemgetter
 
+from badge_renderer.pdf_write.deflate import stored_blocks
 from badge_renderer.qr import QrCode
 
 _BIT_REVERSED = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
 # cairo's A1 pixel order follows the platform's 32-bit words; a PDF image is most significant bit first
 _TO_PDF: bytes | None = _BIT_REVERSED if sys.byteorder == "little" else None
-_STORED_MAX = 0xFFFF  # bytes in one stored deflate block
 _HEAD = (
     b"<< /Type /XObject /Subtype /Image /ImageMask true /Width %d /Height %d /BitsPerComponent 1 /Decode [ 1 0 ] "
     b"/Interpolate false /Filter /FlateDecode >>"
@@ -74,12 +74,7 @@ def _rows(rows: int, stride: int, length: int) -> Callable[[bytes], tuple[bytes,
 
 def stored_flate(data: bytes) -> bytes:
     """`data` as a zlib stream of stored (uncompressed) deflate blocks."""
-    blocks = [b"\x78\x01"]
-    for start in range(0, len(data), _STORED_MAX) if data else [0]:
-        chunk = data[start : start + _STORED_MAX]
-        final = start + _STORED_MAX >= len(data)
-        blocks.append(struct.pack("<BHH", final, len(chunk), len(chunk) ^ 0xFFFF))
-        blocks.append(chunk)
+    blocks = [b"\x78\x01", *stored_blocks(data, final=True)]
     blocks.append(struct.pack(">I", zlib.adler32(data)))
     return b"".join(blocks)
 
