@@ -665,42 +665,50 @@ class BadgeComposer:
         elements = {
             id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr" and self._codes_in(e)
         }
-        entries = []
+        wanted_codes: list[tuple[str, int, float]] = []
         requests: dict[tuple[int, int], tuple[Attendee, tuple[str, str, float, int] | None]] = {}
         for attendee in attendees:
             for element in elements.values():
                 request = self._qr_request(attendee, element)
                 requests[id(attendee), id(element)] = (attendee, request)  # asked again when the badge is drawn
                 if request is not None:
-                    payload, _, wanted, pixels = request
-                    fitted = self._qr_code(payload, pixels, wanted)
-                    if fitted is not None:
-                        entries.append(((payload, pixels, wanted), *fitted))
+                    wanted_codes.append((request[0], request[3], request[2]))
+        codes = self._codes_for(wanted_codes, msb=False)
+        entries = [(key, *fitted) for key in wanted_codes if (fitted := codes[key]) is not None]
         if entries:
             self._qr_sheet = QrSheet(entries, ctx)
             self._qr_requests = requests
 
     def expect_codes(self, attendees: Sequence[Attendee], sides: Sequence[str]) -> None:
-        """For the own PDF writer: the payloads and codes of the badges of one sheet, drawn next, encoded together
-        (qr.fit_many: numpy's fixed cost per call shared by the sheet); the next call replaces them. A code whose
-        slot turns its box by other than a quarter (fewer pixels) is encoded when it is drawn."""
+        """For the own PDF writer: the payloads and codes of the badges drawn next (whole sheets, on `sides`),
+        encoded together (qr.fit_many: numpy's fixed cost per call shared by them); the next call replaces them. A
+        code whose slot turns its box by other than a quarter (fewer pixels) is encoded when it is drawn."""
         self._sheet_codes = {}
-        groups: dict[tuple[int, float], list[tuple[tuple[int, int], Attendee, str]]] = {}
-        for side in sides:
-            for element in self.design.side_elements(side):
-                if element.kind != "qr" or not self._codes_in(element):
-                    continue
-                kind, field, _, wanted, pixels = self._qr_fixed(element)
-                if kind is None:
-                    continue
-                group = groups.setdefault((pixels, wanted), [])
-                for attendee in attendees:
-                    group.append(((id(attendee), id(element)), attendee, qr_payload(attendee, field, kind)))
-        for (pixels, wanted), members in groups.items():
-            unique = list(dict.fromkeys(payload for _, _, payload in members if payload))
-            fitted = dict(zip(unique, fit_many(unique, pixels, wanted, msb=True), strict=True))
-            for key, attendee, payload in members:
-                self._sheet_codes[key] = (attendee, payload, fitted.get(payload), pixels)
+        elements = {  # a back without elements of its own repeats the front's: each element once
+            id(e): e for side in sides for e in self.design.side_elements(side) if e.kind == "qr" and self._codes_in(e)
+        }
+        members: list[tuple[tuple[int, int], Attendee, tuple[str, int, float]]] = []
+        for element in elements.values():
+            kind, field, _, wanted, pixels = self._qr_fixed(element)
+            if kind is not None:
+                members += [((id(a), id(element)), a, (qr_payload(a, field, kind), pixels, wanted)) for a in attendees]
+        codes = self._codes_for([request for _, _, request in members if request[0]], msb=True)
+        for key, attendee, request in members:
+            self._sheet_codes[key] = (attendee, request[0], codes.get(request), request[1])
+
+    def _codes_for(
+        self, wanted: Sequence[tuple[str, int, float]], *, msb: bool
+    ) -> dict[tuple[str, int, float], tuple[Any, int] | None]:
+        """The code of each (payload, box pixels, minimum mm), encoded together per box (qr.fit_many), as
+        expect_sheet and expect_codes use them; None where no code fits (see _qr_code)."""
+        by_box: dict[tuple[int, float], dict[str, None]] = {}
+        for payload, pixels, mm in wanted:
+            by_box.setdefault((pixels, mm), {})[payload] = None
+        found: dict[tuple[str, int, float], tuple[Any, int] | None] = {}
+        for (pixels, mm), payloads in by_box.items():
+            for payload, fitted in zip(payloads, fit_many(list(payloads), pixels, mm, msb=msb), strict=True):
+                found[(payload, pixels, mm)] = fitted
+        return found
 
     def draws_codes(self) -> bool:
         """Whether any badge of this job may get a QR code (a QR element with data to encode)."""
@@ -715,17 +723,11 @@ class BadgeComposer:
         `element`, or None when it has none. The pixels hold wherever the badge sits (one fewer than the box: a
         box that is not on the grid loses part of a pixel at each end), so a sheet's codes are chosen before they
         are placed."""
-        field, kind = self.options.qr_field, self.options.qr_kind
-        if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
-            field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
-        if not field and kind != "vcard":
+        kind, field, column, wanted, pixels = self._qr_fixed(element)
+        if kind is None:
             return None
-        payload = qr_payload(attendee, field or "", kind)
-        if not payload:
-            return None
-        wanted = MIN_VCARD_SYMBOL_MM if kind == "vcard" else MIN_SYMBOL_MM
-        _, _, w, h = self._box(element)
-        return payload, field or "email", wanted, max(0, math.floor(min(w, h) / GRID_PT + 1e-6) - 1)
+        payload = qr_payload(attendee, field, kind)
+        return (payload, column, wanted, pixels) if payload else None
 
     def _draw_qr(self, ctx: Any, attendee: Attendee, element: Element) -> RowIssue | None:
         """Draw the attendee's code, or say why there is none (too much data to scan at this size)."""
@@ -782,7 +784,7 @@ class BadgeComposer:
             x, y, side = slot.window.square(code.size * per_module)
             placed = slot.squares[(code.size, per_module)] = (x, y, side, symbol_mm(code, side))
         page.write_qr(code, placed[0], placed[1], placed[2], on_top=slot.on_top)
-        return self._small_qr(placed[3], slot.wanted) if placed[3] + 1e-6 < slot.wanted else None
+        return self._small_qr(placed[3], slot.wanted)
 
     def _qr_slot(self, matrix: tuple[float, ...], element: Element, window: Any) -> _QrSlot:
         """What _write_qr keeps per (slot, element): _qr_request's fixed parts and the window."""
@@ -806,7 +808,7 @@ class BadgeComposer:
 
     def _qr_fixed(self, element: Element) -> tuple[str | None, str, str, float, int]:
         """(kind or None when the job prints no code, field, column, minimum symbol mm, box pixels) of a QR
-        element: _qr_request without the attendee."""
+        element: what _qr_request, _qr_slot and expect_codes need that does not depend on the attendee."""
         field, kind = self.options.qr_field, self.options.qr_kind
         if element.qr_field or element.qr_vcard:  # a design document's QR element names its own data
             field, kind = (None, "vcard") if element.qr_vcard else (element.qr_field, "text")
