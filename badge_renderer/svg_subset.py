@@ -33,6 +33,8 @@ import math
 import re
 from typing import Any
 
+from badge_renderer.designs import hex_to_rgb
+
 _SVG_NS = "http://www.w3.org/2000/svg"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _HEX = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})")
@@ -189,9 +191,7 @@ def _color(value: str, alpha: float) -> Rgba | None:
         return (*_NAMED[value], alpha)
     if not _HEX.fullmatch(value):
         raise Unsupported(f"colour {value!r}")
-    if len(value) == 7:
-        return (int(value[1:3], 16) / 255, int(value[3:5], 16) / 255, int(value[5:7], 16) / 255, alpha)
-    return (int(value[1], 16) / 15, int(value[2], 16) / 15, int(value[3], 16) / 15, alpha)
+    return (*hex_to_rgb(value), alpha)  # "#rgb" doubled: a / 15 == 17 a / 255, the same double
 
 
 def _points(text: str) -> list[tuple[float, float]]:
