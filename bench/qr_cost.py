@@ -2,12 +2,12 @@
 code, in one process, in the same run. Prints ratios (time with / without) and the extra PDF kilobytes per badge.
 
 Targets (issue 9): vCard job <= 1.5x the time of the job without codes, <= ~1 KB more per badge.
-2026-12-02 (later), `--instructions --badges 300`: without codes 395 K a badge; vCard +150 K = 1.38x (was +251 K,
+2026-12-02 (later), `--instructions --badges 300`: without codes 386 K a badge; vCard +150 K = 1.39x (was +251 K,
 1.63x), text +70 K = 1.18x (was +144 K, 1.36x). Steps: codes nothing covers stored uncompressed after the page's
 other operators (-44 K vCard: isal spent ~140 instructions a byte on the bits), the own writer's per-(slot,
 element) QR glue made once (-25 K), the codes of ~32 badges encoded together through one set of numpy calls with
 their payloads made once (-57 K), and no segno import (~38 ms a process) or probe symbol per plan (~5 ms).
-CPU time (`--badges 10000 --rounds 2`, quiet machine): vCard 1.32x, text 1.20x, +0.75 KB a vCard badge.
+CPU time (`--badges 10000 --rounds 2`, quiet machine): vCard 1.32-1.34x, text 1.20x, +0.75 KB a vCard badge.
 Measured 2026-12-02 with the own PDF writer (classic, distinct names, version-11 vCards of 20.7 mm as inline image
 masks, 300 badges, `.venv/bin/python bench/qr_cost.py --instructions --badges 300`): without codes 0.483 M per
 badge; vCard +0.347 M = 1.72x (the same day before: +0.547 M, 2.13x); text codes +0.163 M = 1.34x (was +0.179 M,
